@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/*
+ * The contract between a sysql driver and libsysqlcap: run-time
+ * configuration, kernel-side filters and per-CPU counters. The eBPF probe
+ * keeps these in its global data (mmapped by libsysqlcap) and maps; the
+ * kernel module will expose the same structures through ioctls.
+ */
+#ifndef SYSQL_PROBE_H
+#define SYSQL_PROBE_H
+
+#include "sysql_event.h"
+
+/* Pid filter modes (sq_probe_config.pid_filter_mode). */
+enum sq_pid_filter_mode {
+	SQ_PID_FILTER_OFF = 0,     /* every thread is captured */
+	SQ_PID_FILTER_INCLUDE = 1, /* only threads whose tid or tgid is in the pid map */
+	SQ_PID_FILTER_EXCLUDE = 2, /* all threads but those whose tid or tgid is in the pid map */
+};
+
+/* Most entries the pid map holds. */
+#define SQ_PID_FILTER_MAX 4096
+/* Most CPUs a driver serves. */
+#define SQ_MAX_CPUS 1024
+/* Per-CPU scratch area in which a driver builds one event. A power of two,
+ * at least twice SQ_EVENT_MAX_SIZE so that masked offsets stay inside. */
+#define SQ_SCRATCH_SIZE (256 * 1024)
+
+/*
+ * Run-time configuration. Written by userspace at any time; read by the
+ * driver on every event, so every field must be meaningful on its own.
+ */
+struct sq_probe_config {
+	sq_u32 capture_on;       /* 0: the dispatchers return at once */
+	sq_u32 snaplen;          /* data bytes copied per I/O buffer, 1..SQ_SNAPLEN_MAX */
+	sq_u32 self_tgid;        /* the capturing process: never captured */
+	sq_u32 pid_filter_mode;  /* enum sq_pid_filter_mode */
+	sq_u64 boot_time_ns;     /* CLOCK_REALTIME - CLOCK_BOOTTIME, added to event timestamps */
+	sq_u32 sched_events_on;  /* 1: emit process lifecycle events (fork child, procexit) */
+	sq_u32 pad;
+};
+
+/* Per-CPU counters (one map value per CPU). */
+struct sq_cpu_stats {
+	sq_u64 events;           /* events written to the ring */
+	sq_u64 bytes;            /* bytes written to the ring */
+	sq_u64 drops_full;       /* events lost because the ring was full */
+	sq_u64 drops_invalid;    /* events lost because they could not be built (too large, bad state) */
+	sq_u64 filtered;         /* syscalls skipped by the syscall set or the pid filter */
+};
+
+#endif /* SYSQL_PROBE_H */
