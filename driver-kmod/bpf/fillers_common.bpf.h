@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Declaring tail-called fillers and the shared small ones.
+ *
+ * SQ_ENTER(name) declares the program sq_e_<name>, tail-called from the
+ * sys_enter dispatcher with (regs, id); SQ_EXIT(name) declares sq_x_<name>,
+ * tail-called from sys_exit with (regs, ret). Both are tp_btf programs of
+ * the same tracepoint as their dispatcher, as tail calls require.
+ */
+#ifndef SQ_FILLERS_COMMON_BPF_H
+#define SQ_FILLERS_COMMON_BPF_H
+
+#define SQ_ENTER(name) \
+	SEC("tp_btf/sys_enter") int BPF_PROG(sq_e_##name, struct pt_regs *regs, long id)
+#define SQ_EXIT(name) \
+	SEC("tp_btf/sys_exit") int BPF_PROG(sq_x_##name, struct pt_regs *regs, long ret)
+
+/* Syscall id of a pt_regs (the exit tracepoint gives no id). */
+static __always_inline long sq_regs_id(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+/* Per syscall number: enter event code and sysdig syscall code. */
+const volatile __u16 sq_sc_enter_evt[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, evt, flags) [nr] = SQE_##evt,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
+
+const volatile __u16 sq_sc_code[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, evt, flags) [nr] = SQ_SC_##sc,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
+
+static __always_inline __u16 sq_enter_type(long id)
+{
+	if (id < 0 || id >= SQ_SYSCALL_TABLE_SIZE)
+		return SQE_GENERIC_E;
+	return sq_sc_enter_evt[id & (SQ_SYSCALL_TABLE_SIZE - 1)];
+}
+
+/* fd/dirfd arguments are C ints: sign-extend the low 32 bits. */
+#define SQ_FD(v) ((__s64)(__s32)(v))
+#define SQ_ARG(i) sq_arg(regs, i)
+#define SQ_PTR(i) ((const void *)sq_arg(regs, i))
+
+/* GENERIC_ARGS_E / _X for syscalls without a typed event. */
+static __always_inline int sq_emit_generic_enter(struct pt_regs *regs, long id)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_GENERIC_ARGS_E, 8))
+		return 0;
+	sq_push_u16(&e, sq_sc_code[id & (SQ_SYSCALL_TABLE_SIZE - 1)]);
+	sq_push_u16(&e, (__u16)id);
+	sq_push_u64(&e, SQ_ARG(0));
+	sq_push_u64(&e, SQ_ARG(1));
+	sq_push_u64(&e, SQ_ARG(2));
+	sq_push_u64(&e, SQ_ARG(3));
+	sq_push_u64(&e, SQ_ARG(4));
+	sq_push_u64(&e, SQ_ARG(5));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+static __always_inline int sq_emit_generic_exit(long id, long ret)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_GENERIC_ARGS_X, 3))
+		return 0;
+	sq_push_u16(&e, sq_sc_code[id & (SQ_SYSCALL_TABLE_SIZE - 1)]);
+	sq_push_u16(&e, (__u16)id);
+	sq_push_s64(&e, ret);
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* Enter events without parameters (type from the syscall table). */
+SQ_ENTER(none)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, sq_enter_type(id), 0))
+		return 0;
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* Enter events whose only parameter is the fd in arg0. */
+SQ_ENTER(fd)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, sq_enter_type(id), 1))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* Exit events whose only parameter is the return value. */
+SQ_EXIT(res)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 1))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* Exit events with no parameter at all (getsockname, sendmmsg, ...). */
+SQ_EXIT(none)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 0))
+		return 0;
+	sq_evt_submit(&e);
+	return 0;
+}
+
+#endif

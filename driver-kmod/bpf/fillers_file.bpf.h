@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Fillers of file-system syscalls (open family, paths, metadata). */
+#ifndef SQ_FILLERS_FILE_BPF_H
+#define SQ_FILLERS_FILE_BPF_H
+
+SQ_ENTER(open)
+{
+	struct sq_evt e;
+	__u64 flags = SQ_ARG(1);
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_OPEN_E, 3))
+		return 0;
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_u32(&e, sq_open_flags(flags));
+	sq_push_u32(&e, sq_open_mode(flags, SQ_ARG(2)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(open)
+{
+	struct sq_evt e;
+	__u64 flags = SQ_ARG(1);
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_OPEN_X, 5))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_u32(&e, sq_open_flags(flags));
+	sq_push_u32(&e, sq_open_mode(flags, SQ_ARG(2)));
+	sq_push_u32(&e, sq_fd_dev(ret));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(creat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_CREAT_E, 2))
+		return 0;
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_u32(&e, sq_open_mode(K_O_CREAT, SQ_ARG(1)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(creat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_CREAT_X, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_u32(&e, sq_open_mode(K_O_CREAT, SQ_ARG(1)));
+	sq_push_u32(&e, sq_fd_dev(ret));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(openat)
+{
+	struct sq_evt e;
+	__u64 flags = SQ_ARG(2);
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT_2_E, 4))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_u32(&e, sq_open_flags(flags));
+	sq_push_u32(&e, sq_open_mode(flags, SQ_ARG(3)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(openat)
+{
+	struct sq_evt e;
+	__u64 flags = SQ_ARG(2);
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT_2_X, 6))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_u32(&e, sq_open_flags(flags));
+	sq_push_u32(&e, sq_open_mode(flags, SQ_ARG(3)));
+	sq_push_u32(&e, sq_fd_dev(ret));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* struct open_how of openat2(2) */
+struct sq_open_how {
+	__u64 flags;
+	__u64 mode;
+	__u64 resolve;
+};
+
+static __always_inline void sq_openat2_common(struct sq_evt *e, struct pt_regs *regs)
+{
+	struct sq_open_how how = {};
+
+	bpf_probe_read_user(&how, sizeof(how), SQ_PTR(2));
+	sq_push_s64(e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(e, SQ_PTR(1));
+	sq_push_u32(e, sq_open_flags(how.flags));
+	sq_push_u32(e, sq_open_mode(how.flags, how.mode));
+	sq_push_u32(e, sq_openat2_resolve(how.resolve));
+}
+
+SQ_ENTER(openat2)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT2_E, 5))
+		return 0;
+	sq_openat2_common(&e, regs);
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(openat2)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT2_X, 6))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_openat2_common(&e, regs);
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* Exit events: res + path(arg0): stat, lstat, chdir, getcwd, rmdir, unlink,
+ * mkdir, access, chroot, umount (type from the syscall table). */
+SQ_EXIT(res_path0)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 2))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* Exit events: res + path(arg0) + path(arg1): rename, link, symlink. */
+SQ_EXIT(res_path01)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 3))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(lseek)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_LSEEK_E, 3))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_u64(&e, SQ_ARG(1));
+	sq_push_u8(&e, sq_lseek_whence(SQ_ARG(2)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* mkdir: sysdig always reports mode 0 on enter (autofill default). */
+SQ_ENTER(mkdir)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_MKDIR_2_E, 1))
+		return 0;
+	sq_push_u32(&e, 0);
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(mkdirat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_MKDIRAT_X, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_u32(&e, (__u32)SQ_ARG(2));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(unlinkat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_UNLINKAT_2_X, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_u32(&e, sq_unlinkat_flags(SQ_ARG(2)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(linkat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_LINKAT_2_X, 6))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_s64(&e, SQ_FD(SQ_ARG(2)));
+	sq_push_user_str(&e, SQ_PTR(3));
+	sq_push_u32(&e, sq_linkat_flags(SQ_ARG(4)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* renameat / renameat2 (flags only for the latter). */
+SQ_EXIT(renameat)
+{
+	struct sq_evt e;
+	bool two = sq_regs_id(regs) == 316;
+
+	if (!sq_evt_begin(&e, two ? SQE_SYSCALL_RENAMEAT2_X : SQE_SYSCALL_RENAMEAT_X, two ? 6 : 5))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_s64(&e, SQ_FD(SQ_ARG(2)));
+	sq_push_user_str(&e, SQ_PTR(3));
+	if (two)
+		sq_push_u32(&e, sq_renameat2_flags(SQ_ARG(4)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(symlinkat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_SYMLINKAT_X, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_s64(&e, SQ_FD(SQ_ARG(1)));
+	sq_push_user_str(&e, SQ_PTR(2));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(chmod)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_CHMOD_X, 3))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_u32(&e, sq_mode_bits(SQ_ARG(1)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(fchmod)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHMOD_X, 3))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_u32(&e, sq_mode_bits(SQ_ARG(1)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(fchmodat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHMODAT_X, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_u32(&e, sq_mode_bits(SQ_ARG(2)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* chown / lchown: res, path, uid, gid */
+SQ_EXIT(chown)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_u32(&e, (__u32)SQ_ARG(1));
+	sq_push_u32(&e, (__u32)SQ_ARG(2));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(fchown)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHOWN_X, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_u32(&e, (__u32)SQ_ARG(1));
+	sq_push_u32(&e, (__u32)SQ_ARG(2));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(fchownat)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHOWNAT_X, 6))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_u32(&e, (__u32)SQ_ARG(2));
+	sq_push_u32(&e, (__u32)SQ_ARG(3));
+	sq_push_u32(&e, (__u32)SQ_ARG(4));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(access)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_ACCESS_E, 1))
+		return 0;
+	sq_push_u32(&e, sq_access_flags(SQ_ARG(1)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(mount)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_MOUNT_E, 1))
+		return 0;
+	sq_push_u32(&e, sq_mount_flags(SQ_ARG(3)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(mount)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_MOUNT_X, 4))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_user_str(&e, SQ_PTR(2));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(umount)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_UMOUNT_E, 1))
+		return 0;
+	sq_push_u32(&e, (__u32)SQ_ARG(1));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(flock)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_FLOCK_E, 2))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_u32(&e, sq_flock_flags(SQ_ARG(1)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(fcntl)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_FCNTL_E, 2))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_u8(&e, sq_fcntl_cmd(SQ_ARG(1)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(ioctl)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_IOCTL_3_E, 3))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_u64(&e, SQ_ARG(1));
+	sq_push_u64(&e, SQ_ARG(2));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(memfd_create)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_MEMFD_CREATE_X, 3))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_user_str(&e, SQ_PTR(0));
+	sq_push_u32(&e, (__u32)SQ_ARG(1));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* userfaultfd: res, flags (raw, as sysdig's autofill) */
+SQ_EXIT(userfaultfd)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_USERFAULTFD_X, 2))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_u32(&e, (__u32)SQ_ARG(0));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_ENTER(copy_file_range)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_COPY_FILE_RANGE_E, 3))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_u64(&e, SQ_ARG(1));
+	sq_push_u64(&e, SQ_ARG(4));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+SQ_EXIT(copy_file_range)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_COPY_FILE_RANGE_X, 3))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(2)));
+	sq_push_u64(&e, SQ_ARG(3));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+/* splice: fd_in, fd_out, size, flags (raw, as sysdig's autofill) */
+SQ_ENTER(splice)
+{
+	struct sq_evt e;
+
+	if (!sq_evt_begin(&e, SQE_SYSCALL_SPLICE_E, 4))
+		return 0;
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_s64(&e, SQ_FD(SQ_ARG(2)));
+	sq_push_u64(&e, SQ_ARG(4));
+	sq_push_u32(&e, (__u32)SQ_ARG(5));
+	sq_evt_submit(&e);
+	return 0;
+}
+
+#endif
