@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/*
+ * libsysqlcap: opens a sysql driver, sets its filters, and hands out whole
+ * batches of events merged across CPUs in timestamp order.
+ *
+ * Every call returns 0 (or a count) on success and a negative SQ_ERR_* code
+ * on failure; sq_last_error() then holds a one-line message that names the
+ * problem and what to do about it.
+ *
+ * Batch layout (sq_next_batch): records back to back, no padding, each
+ *   u16 cpu            the CPU whose ring held the event
+ *   event              one sysql/scap event (sysql_event.h); its header's
+ *                      len field gives its size
+ * which is also the body of an event block in a .scap file.
+ */
+#ifndef SYSQLCAP_H
+#define SYSQLCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysql_probe.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum sq_error {
+	SQ_OK = 0,
+	SQ_ERR_PRIVILEGE = 1,     /* not root, no CAP_BPF+CAP_PERFMON */
+	SQ_ERR_NO_BTF = 2,        /* kernel BTF missing */
+	SQ_ERR_NO_RINGBUF = 3,    /* kernel without BPF ring buffers */
+	SQ_ERR_INVALID_ARG = 4,   /* an argument out of range */
+	SQ_ERR_LOAD = 5,          /* the probe did not load (verifier, kernel) */
+	SQ_ERR_ATTACH = 6,        /* a tracepoint could not be attached */
+	SQ_ERR_NOMEM = 7,         /* memory or map allocation failed */
+	SQ_ERR_STATE = 8,         /* call not valid now (e.g. after close) */
+	SQ_ERR_IO = 9,            /* a system call of the library failed */
+};
+
+/* Ring buffer size per CPU when 0 is passed to sq_open. */
+#define SQ_RING_BYTES_DEFAULT (8u << 20)
+#define SQ_RING_BYTES_MIN (64u << 10)
+#define SQ_RING_BYTES_MAX (1u << 30)
+
+/* Batch record header size (the u16 cpu). */
+#define SQ_BATCH_RECORD_HDR 2
+
+typedef struct sq_capture sq_capture;
+
+/*
+ * Loads the eBPF driver. Capture is stopped until sq_start(). ring_bytes:
+ * per-CPU ring size, a power of two in [SQ_RING_BYTES_MIN, SQ_RING_BYTES_MAX],
+ * 0 for the default. snaplen: 1..SQ_SNAPLEN_MAX, 0 for the default. btf_path:
+ * NULL for the running kernel's /sys/kernel/btf/vmlinux. On failure returns
+ * NULL, stores the code in *err_code and the message in err (errlen bytes).
+ * All syscalls are of interest and no pid filter is set after open; the
+ * calling process is always excluded.
+ */
+sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path,
+		    int *err_code, char *err, size_t errlen);
+
+/* Attaches the probe and turns capture on. */
+int sq_start(sq_capture *c);
+/* Turns capture off and detaches the probe; events already in the rings stay readable. */
+int sq_stop(sq_capture *c);
+
+int sq_set_snaplen(sq_capture *c, uint32_t snaplen);
+/* Capture (on=1) or skip (on=0) one syscall, by x86_64 syscall number. */
+int sq_set_syscall(sq_capture *c, int nr, int on);
+/* Set every syscall on or off. */
+int sq_set_all_syscalls(sq_capture *c, int on);
+/* mode: enum sq_pid_filter_mode; pids: n thread or process ids (n <= SQ_PID_FILTER_MAX). */
+int sq_set_pid_filter(sq_capture *c, int mode, const uint32_t *pids, int n);
+/* Process lifecycle events from the sched tracepoints (on by default). */
+int sq_set_sched_events(sq_capture *c, int on);
+
+/*
+ * Fills buf (cap bytes) with whole events in timestamp order, waiting up to
+ * timeout_ms (0: no wait, <0: forever) for the first one. Returns the number
+ * of events (0 on timeout) and their total size in *out_bytes, or a
+ * negative SQ_ERR_*. cap must be at least SQ_BATCH_RECORD_HDR +
+ * SQ_EVENT_MAX_SIZE.
+ */
+int sq_next_batch(sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms, uint32_t *out_bytes);
+
+/* Number of CPUs (rings). */
+int sq_ncpus(sq_capture *c);
+/* Per-CPU driver counters: fills out[0..n-1], n <= sq_ncpus(). Returns n. */
+int sq_get_stats(sq_capture *c, struct sq_cpu_stats *out, int n);
+/* Events and bytes handed out by sq_next_batch, and events found invalid in a ring. */
+int sq_get_delivered(sq_capture *c, uint64_t *events, uint64_t *bytes, uint64_t *invalid);
+/* Per-CPU ring size in bytes. */
+uint32_t sq_ring_bytes(sq_capture *c);
+
+/* The message of the last failure on c. */
+const char *sq_last_error(sq_capture *c);
+
+void sq_close(sq_capture *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SYSQLCAP_H */

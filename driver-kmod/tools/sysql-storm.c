@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/*
+ * sysql-storm: makes a known number of system calls, as fast as possible or
+ * paced, for tests and benchmarks.
+ *
+ *   sysql-storm [-r CALLS_PER_SEC] [-d START_DELAY_MS] OP COUNT
+ *     OP: getppid | openat (open+close /dev/null) | write (1 byte to /dev/null)
+ *         | read (1 byte from /dev/zero) | mixed (openat, read, write, close)
+ *
+ * Prints one line at the end: "<op> <count> calls in <ns> ns = <ns/call> ns/call".
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: sysql-storm [-r CALLS_PER_SEC] [-d START_DELAY_MS] getppid|openat|write|read|mixed COUNT\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	double rate = 0;
+	long delay_ms = 0;
+	int opt;
+	while ((opt = getopt(argc, argv, "r:d:")) != -1) {
+		switch (opt) {
+		case 'r': rate = atof(optarg); break;
+		case 'd': delay_ms = atol(optarg); break;
+		default: usage();
+		}
+	}
+	if (argc - optind != 2)
+		usage();
+	const char *op = argv[optind];
+	long long count = atoll(argv[optind + 1]);
+	if (count < 0)
+		usage();
+	int kind;
+	if (!strcmp(op, "getppid")) kind = 0;
+	else if (!strcmp(op, "openat")) kind = 1;
+	else if (!strcmp(op, "write")) kind = 2;
+	else if (!strcmp(op, "read")) kind = 3;
+	else if (!strcmp(op, "mixed")) kind = 4;
+	else usage();
+
+	int null_fd = open("/dev/null", O_WRONLY);
+	int zero_fd = open("/dev/zero", O_RDONLY);
+	if (null_fd < 0 || zero_fd < 0) {
+		perror("sysql-storm: open /dev/null or /dev/zero");
+		return 1;
+	}
+	if (delay_ms > 0)
+		usleep((useconds_t)delay_ms * 1000);
+
+	char b = 'x';
+	long long start = now_ns();
+	long long step = rate > 0 ? (long long)(1e9 / rate) : 0;
+	long long next = start;
+	for (long long i = 0; i < count; i++) {
+		if (step) {
+			/* Pace in small bursts: check the clock every 64 calls. */
+			if ((i & 63) == 0)
+				while (now_ns() < next)
+					;
+			next += step;
+		}
+		switch (kind) {
+		case 0:
+			syscall(SYS_getppid);
+			break;
+		case 1: {
+			int fd = openat(AT_FDCWD, "/dev/null", O_RDONLY);
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		case 2:
+			if (write(null_fd, &b, 1) < 0)
+				return 1;
+			break;
+		case 3:
+			if (read(zero_fd, &b, 1) < 0)
+				return 1;
+			break;
+		case 4: {
+			int fd = openat(AT_FDCWD, "/dev/zero", O_RDONLY);
+			if (fd >= 0) {
+				if (read(fd, &b, 1) < 0)
+					return 1;
+				close(fd);
+			}
+			if (write(null_fd, &b, 1) < 0)
+				return 1;
+			break;
+		}
+		}
+	}
+	long long took = now_ns() - start;
+	printf("%s %lld calls in %lld ns = %.1f ns/call\n", op, count, took, count ? (double)took / (double)count : 0.0);
+	return 0;
+}
