@@ -1,0 +1,201 @@
+package sysql.capture;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Live capture through libsysqlcap and the eBPF probe: an {@link EventSource} over the running host.
+ *
+ * <pre>{@code
+ * try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults());
+ *      EventBatch batch = new EventBatch()) {
+ *     capture.start();
+ *     Event e = new Event();
+ *     while (capture.fill(batch, 100)) {
+ *         while (batch.next(e)) { ... }
+ *     }
+ * }
+ * }</pre>
+ *
+ * Thread-safe: configuration calls may come from any thread while one thread fills batches.
+ */
+public final class LiveCapture implements EventSource {
+    /** Longest single wait inside the native library, so other threads can configure or close in between. */
+    private static final int NATIVE_WAIT_SLICE_MS = 100;
+    private static final int STATS_FIELDS = 5;
+
+    /** Pid filter modes, as in sysql_probe.h. */
+    public enum PidFilter { OFF, INCLUDE, EXCLUDE }
+
+    /**
+     * @param ringBytesPerCpu per-CPU ring size, a power of two from 64 KiB to 1 GiB; 0 for 8 MiB
+     * @param snaplen data bytes kept per I/O buffer, 1..65536; 0 for 80
+     * @param btfPath kernel BTF to use, null for /sys/kernel/btf/vmlinux
+     */
+    public record Options(int ringBytesPerCpu, int snaplen, String btfPath) {
+        public static Options defaults() {
+            return new Options(0, 0, null);
+        }
+
+        public Options withRingBytes(int bytes) { return new Options(bytes, snaplen, btfPath); }
+        public Options withSnaplen(int n) { return new Options(ringBytesPerCpu, n, btfPath); }
+        public Options withBtfPath(String path) { return new Options(ringBytesPerCpu, snaplen, path); }
+    }
+
+    private Pointer handle;
+    private final int ncpus;
+    private final IntByReference outBytes = new IntByReference();
+
+    private LiveCapture(Pointer handle) {
+        this.handle = handle;
+        this.ncpus = CaptureLibrary.sq_ncpus(handle);
+    }
+
+    /** Loads the probe (capture stays off until {@link #start()}). */
+    public static LiveCapture open(Options options) throws CaptureException {
+        CaptureLibrary.ensureLoaded();
+        IntByReference code = new IntByReference();
+        byte[] err = new byte[512];
+        Pointer h = CaptureLibrary.sq_open(options.ringBytesPerCpu(), options.snaplen(), options.btfPath(), code, err,
+                err.length);
+        if (h == null) {
+            throw new CaptureException(CaptureException.Reason.ofCode(code.getValue()), cString(err));
+        }
+        return new LiveCapture(h);
+    }
+
+    private static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private Pointer live() throws CaptureException {
+        if (handle == null) {
+            throw new CaptureException(CaptureException.Reason.STATE, "the capture is closed");
+        }
+        return handle;
+    }
+
+    private void check(int rc) throws CaptureException {
+        if (rc < 0) {
+            throw new CaptureException(CaptureException.Reason.ofCode(-rc), CaptureLibrary.sq_last_error(handle));
+        }
+    }
+
+    /** Attaches the probe and turns capture on. */
+    public synchronized void start() throws CaptureException {
+        check(CaptureLibrary.sq_start(live()));
+    }
+
+    /** Turns capture off and detaches the probe; events already captured stay readable. */
+    public synchronized void stop() throws CaptureException {
+        check(CaptureLibrary.sq_stop(live()));
+    }
+
+    public synchronized void setSnaplen(int snaplen) throws CaptureException {
+        check(CaptureLibrary.sq_set_snaplen(live(), snaplen));
+    }
+
+    /** Captures every syscall (the default). */
+    public synchronized void captureAllSyscalls() throws CaptureException {
+        check(CaptureLibrary.sq_set_all_syscalls(live(), 1));
+    }
+
+    /**
+     * Captures only the named syscalls (x86_64 names, e.g. {@code openat}); every other syscall costs the
+     * kernel one lookup and produces no event.
+     *
+     * @throws CaptureException INVALID_ARGUMENT naming the first unknown syscall; the previous set stays
+     */
+    public synchronized void captureOnlySyscalls(Collection<String> names) throws CaptureException {
+        Pointer h = live();
+        int[] nrs = new int[names.size()];
+        int i = 0;
+        for (String name : names) {
+            int nr = EventTypes.syscallNumber(name);
+            if (nr < 0) {
+                throw new CaptureException(CaptureException.Reason.INVALID_ARGUMENT,
+                        "unknown syscall '" + name + "': use an x86_64 syscall name such as openat, read or connect");
+            }
+            nrs[i++] = nr;
+        }
+        check(CaptureLibrary.sq_set_all_syscalls(h, 0));
+        for (int nr : nrs) {
+            check(CaptureLibrary.sq_set_syscall(h, nr, 1));
+        }
+    }
+
+    /** Turns one syscall (by x86_64 number) on or off. */
+    public synchronized void setSyscall(int nr, boolean on) throws CaptureException {
+        check(CaptureLibrary.sq_set_syscall(live(), nr, on ? 1 : 0));
+    }
+
+    /** Sets the kernel-side pid filter; pids are thread or process ids. The capturing process is always excluded. */
+    public synchronized void setPidFilter(PidFilter mode, int... pids) throws CaptureException {
+        check(CaptureLibrary.sq_set_pid_filter(live(), mode.ordinal(), pids, pids.length));
+    }
+
+    /** Process lifecycle events from the sched tracepoints (on by default). */
+    public synchronized void setSchedEvents(boolean on) throws CaptureException {
+        check(CaptureLibrary.sq_set_sched_events(live(), on ? 1 : 0));
+    }
+
+    public int cpuCount() {
+        return ncpus;
+    }
+
+    @Override
+    public boolean fill(EventBatch batch, long timeoutMillis) throws CaptureException {
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+        for (;;) {
+            long left = deadline == Long.MAX_VALUE ? NATIVE_WAIT_SLICE_MS
+                    : Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+            int slice = (int) Math.min(left, NATIVE_WAIT_SLICE_MS);
+            synchronized (this) {
+                int n = CaptureLibrary.sq_next_batch(live(), batch.pointer(), batch.capacity(), slice, outBytes);
+                check(n);
+                batch.filled(n, n > 0 ? outBytes.getValue() : 0);
+                if (n > 0 || left <= slice) {
+                    return true;
+                }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return true;
+            }
+        }
+    }
+
+    /** Driver and delivery counters. */
+    public synchronized CaptureStats stats() throws CaptureException {
+        Pointer h = live();
+        long[] raw = new long[ncpus * STATS_FIELDS];
+        check(CaptureLibrary.sq_get_stats(h, raw, ncpus));
+        List<CaptureStats.Cpu> cpus = new ArrayList<>(ncpus);
+        for (int c = 0; c < ncpus; c++) {
+            int o = c * STATS_FIELDS;
+            cpus.add(new CaptureStats.Cpu(c, raw[o], raw[o + 1], raw[o + 2], raw[o + 3], raw[o + 4]));
+        }
+        LongByReference ev = new LongByReference();
+        LongByReference by = new LongByReference();
+        LongByReference inv = new LongByReference();
+        check(CaptureLibrary.sq_get_delivered(h, ev, by, inv));
+        return new CaptureStats(List.copyOf(cpus), ev.getValue(), by.getValue(), inv.getValue(),
+                CaptureLibrary.sq_ring_bytes(h));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (handle != null) {
+            CaptureLibrary.sq_close(handle);
+            handle = null;
+        }
+    }
+}

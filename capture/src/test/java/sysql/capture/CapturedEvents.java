@@ -1,0 +1,88 @@
+package sysql.capture;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Test helper: drains a live capture into copies of events (tests only — the product never copies events),
+ * validating every event against the ABI table as it goes.
+ */
+final class CapturedEvents {
+    /** A copied event, with its own buffer. */
+    record Copy(ByteBuffer bytes, int cpu) {
+        Event view() {
+            return new Event().wrap(bytes, 0, cpu);
+        }
+    }
+
+    final List<Copy> events = new ArrayList<>();
+    long validated;
+
+    /** Reads from the capture until {@code done} is true and no event arrived for {@code quietMillis}, or {@code maxMillis}. */
+    void drain(LiveCapture capture, long quietMillis, long maxMillis, java.util.function.BooleanSupplier done,
+            Predicate<Event> keep) throws CaptureException {
+        long end = System.currentTimeMillis() + maxMillis;
+        long lastEvent = System.currentTimeMillis();
+        Event e = new Event();
+        try (EventBatch batch = new EventBatch()) {
+            while (System.currentTimeMillis() < end) {
+                capture.fill(batch, 50);
+                if (batch.count() > 0) {
+                    lastEvent = System.currentTimeMillis();
+                }
+                while (batch.next(e)) {
+                    validate(e);
+                    if (keep.test(e)) {
+                        byte[] copy = new byte[e.length()];
+                        e.buffer().get(e.offset(), copy);
+                        events.add(new Copy(ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN), e.cpu()));
+                    }
+                }
+                if (done.getAsBoolean() && System.currentTimeMillis() - lastEvent > quietMillis) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Every event must be of a known type, with the table's parameter count and fixed sizes. */
+    void validate(Event e) {
+        EventType t = e.type();
+        if (t == null) {
+            throw new AssertionError("event of unknown type " + e.typeCode() + " at tid " + e.tid());
+        }
+        if (e.nparams() != t.nparams()) {
+            throw new AssertionError(t + " has " + e.nparams() + " parameters, the table says " + t.nparams());
+        }
+        for (int i = 0; i < e.nparams(); i++) {
+            int size = ParamInfo.fixedSize(t.params().get(i).type());
+            if (size > 0 && e.paramLength(i) != size && e.paramLength(i) != 0) {
+                throw new AssertionError(t + " parameter " + t.params().get(i).name() + " is " + e.paramLength(i)
+                        + " bytes, its type takes " + size);
+            }
+        }
+        validated++;
+    }
+
+    List<Event> of(long tid) {
+        List<Event> out = new ArrayList<>();
+        for (Copy c : events) {
+            Event v = c.view();
+            if (v.tid() == tid) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    List<Event> all() {
+        List<Event> out = new ArrayList<>();
+        for (Copy c : events) {
+            out.add(c.view());
+        }
+        return out;
+    }
+}

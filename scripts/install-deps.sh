@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what sysql needs on Debian 12 and is missing: the C toolchain for the eBPF probe and
+# libsysqlcap, the JDK and Maven. Quiet when everything is there. Needs root only when it installs.
+set -euo pipefail
+
+packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-config
+          openjdk-17-jdk-headless maven util-linux)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "sysql: missing packages: ${missing[*]}; run as root (sudo) so they can be installed" >&2
+  exit 1
+fi
+echo "sysql: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
