@@ -112,7 +112,7 @@ int BPF_PROG(sq_sched_process_fork, struct task_struct *parent, struct task_stru
 	struct pt_regs *pregs;
 	struct sq_evt e;
 	__u32 tid, tgid;
-	long id = 56;
+	long id = SQ_NR_CLONE;
 
 	if (!sq_cfg.capture_on || !sq_cfg.sched_events_on)
 		return 0;
@@ -126,10 +126,10 @@ int BPF_PROG(sq_sched_process_fork, struct task_struct *parent, struct task_stru
 	}
 	pregs = (struct pt_regs *)bpf_task_pt_regs(parent);
 	if (pregs) {
-		long pid = BPF_CORE_READ(pregs, orig_ax);
+		long nr = BPF_CORE_READ(pregs, orig_ax);
 
-		if (pid == 57 || pid == 58 || pid == 435)
-			id = pid;
+		if (nr == SQ_NR_FORK || nr == SQ_NR_VFORK || nr == SQ_NR_CLONE3)
+			id = nr;
 	}
 	if (!sq_interest[id & (SQ_SYSCALL_TABLE_SIZE - 1)]) {
 		sq_count_filtered();
@@ -170,12 +170,6 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 	sq_evt_submit(&e);
 	return 0;
 }
-
-/*
- * Tail-call tables, filled at load time by libbpf.
- */
-#define E(nr, prog) [nr] = (void *)&sq_e_##prog
-#define X(nr, prog) [nr] = (void *)&sq_x_##prog
 
 /*
  * Tail-call tables, filled statically (libbpf initialises PROG_ARRAY

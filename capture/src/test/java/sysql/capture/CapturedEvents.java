@@ -21,11 +21,17 @@ final class CapturedEvents {
     final List<Copy> events = new ArrayList<>();
     long validated;
 
-    /** Reads from the capture until {@code done} is true and no event arrived for {@code quietMillis}, or {@code maxMillis}. */
-    void drain(LiveCapture capture, long quietMillis, long maxMillis, java.util.function.BooleanSupplier done,
+    /**
+     * Reads from the capture until {@code done} is true and the stream has caught up with that moment (an event
+     * stamped {@code settleMillis} after it arrived, or none arrived for that long), or until {@code maxMillis}.
+     * Events come out in timestamp order, so once a later event is seen every earlier one has been read.
+     */
+    void drain(LiveCapture capture, long settleMillis, long maxMillis, java.util.function.BooleanSupplier done,
             Predicate<Event> keep) throws CaptureException {
         long end = System.currentTimeMillis() + maxMillis;
         long lastEvent = System.currentTimeMillis();
+        long doneAtNanos = -1;
+        long lastTs = 0;
         Event e = new Event();
         try (EventBatch batch = new EventBatch()) {
             while (System.currentTimeMillis() < end) {
@@ -35,17 +41,24 @@ final class CapturedEvents {
                 }
                 while (batch.next(e)) {
                     validate(e);
+                    lastTs = e.ts();
                     if (keep.test(e)) {
                         byte[] copy = new byte[e.length()];
                         e.buffer().get(e.offset(), copy);
                         events.add(new Copy(ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN), e.cpu()));
                     }
                 }
-                if (done.getAsBoolean() && System.currentTimeMillis() - lastEvent > quietMillis) {
+                if (doneAtNanos < 0 && done.getAsBoolean()) {
+                    doneAtNanos = System.currentTimeMillis() * 1_000_000L;
+                }
+                if (doneAtNanos >= 0 && (lastTs > doneAtNanos + settleMillis * 1_000_000L
+                        || System.currentTimeMillis() - lastEvent > settleMillis)) {
                     return;
                 }
             }
         }
+        throw new AssertionError("the capture did not catch up within " + maxMillis + " ms (done: "
+                + (doneAtNanos >= 0) + ", last event ts " + lastTs + ")");
     }
 
     /** Every event must be of a known type, with the table's parameter count and fixed sizes. */
