@@ -3,16 +3,22 @@
 # the storm's syscall filtered out in the kernel, and under bpftrace counting in the kernel; then the highest
 # paced event rate that reaches Java with zero drops. Writes a report to bench/results/capture-<date>.md and
 # prints it. Not part of the test suite (minutes long). Run as root: bench/capture-bench.sh
-#   N=5000000 (getppid calls), DD_COUNT=2000000 (dd 1-byte copies), RATES="100000 200000 ..." (paced, calls/s)
+#   N=5000000 (getppid calls), DD_COUNT=2000000 (dd 1-byte copies), RATES="250000 500000 ..." (paced
+#   getppid calls/s, each = 2 events), STORM_THREADS=2 (threads of the paced generator)
 set -euo pipefail
+trap 'echo "capture-bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 command -v bpftrace >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bpftrace >/dev/null; }
 scripts/build.sh
+# bpftrace finds tracepoints through tracefs (under debugfs for bpftrace 0.17); mount them if missing.
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing
 
 N=${N:-5000000}
 DD_COUNT=${DD_COUNT:-2000000}
-RATES=${RATES:-"100000 200000 300000 400000 500000 600000 800000 1000000"}
+RATES=${RATES:-"250000 500000 750000 1000000 1250000 1500000"}
+STORM_THREADS=${STORM_THREADS:-2}
 STORM=driver-kmod/target/native/sysql-storm
 SYSQL=(java -cp "jdbc/target/sysql-jdbc.jar:jdbc/target/lib/*" sysql.cli.Sysql)
 tmp=$(mktemp -d)
@@ -34,9 +40,10 @@ start_sysql() {
   for _ in $(seq 1 300); do grep -q "capturing" "$tmp/count.out" 2>/dev/null && return 0; sleep 0.1; done
   echo "sysql count did not start:"; cat "$tmp/count.out"; exit 1
 }
+# Stops `sysql count` and sets $sysql_line to its summary (not in a $(...) subshell: wait needs the parent).
 stop_sysql() {
-  kill -INT "$sysql_pid"; wait "$sysql_pid" || true
-  grep '^events=' "$tmp/count.out"
+  kill -TERM "$sysql_pid"; wait "$sysql_pid" || true   # TERM: background jobs ignore INT
+  sysql_line=$(grep '^events=' "$tmp/count.out") || { echo "sysql count printed no summary:" >&2; cat "$tmp/count.out" >&2; return 1; }
 }
 field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p"; }
 
@@ -56,16 +63,16 @@ echo "getppid $base_storm ns/call, dd $base_dd ns/syscall"
 echo "== sysql, every event into Java"
 start_sysql
 full_storm=$(storm_ns getppid "$N"); full_dd=$(dd_ns)
-full_line=$(stop_sysql)
+stop_sysql; full_line=$sysql_line
 echo "getppid $full_storm ns/call, dd $full_dd ns/syscall; $full_line"
 
 echo "== sysql, storm syscalls filtered out in the kernel"
 start_sysql -x getppid
 filt_storm=$(storm_ns getppid "$N")
-filt_line1=$(stop_sysql)
+stop_sysql; filt_line1=$sysql_line
 start_sysql -x read,write
 filt_dd=$(dd_ns)
-filt_line2=$(stop_sysql)
+stop_sysql; filt_line2=$sysql_line
 echo "getppid $filt_storm ns/call ($filt_line1), dd $filt_dd ns/syscall ($filt_line2)"
 
 echo "== bpftrace counting in the kernel"
@@ -80,8 +87,8 @@ best_rate=0
 for rate in $RATES; do
   calls=$((rate * 3))
   start_sysql
-  out=$("$STORM" -r "$rate" getppid "$calls")
-  line=$(stop_sysql)
+  out=$("$STORM" -t "$STORM_THREADS" -r "$rate" getppid "$calls")
+  stop_sysql; line=$sysql_line
   ns=$(echo "$out" | awk '{print $5}')
   achieved=$(awk -v c="$calls" -v ns="$ns" 'BEGIN { printf "%.0f", 2 * c / (ns / 1e9) }')
   drops=$(echo "$line" | field drops)
@@ -108,7 +115,7 @@ report=bench/results/capture-$(date +%Y-%m-%d).md
   echo
   echo "sysql full capture, consumer summary: \`$full_line\`"
   echo
-  echo "Paced getppid storms (3 s each) under full capture:"
+  echo "Paced getppid storms (3 s each, $STORM_THREADS generator threads) under full capture:"
   echo
   echo "| target calls/s | achieved events/s | events into Java | drops |"
   echo "|---|---|---|---|"

@@ -32,8 +32,7 @@ final class CountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
-        try (LiveCapture live = capture.open(); EventBatch batch = new EventBatch()) {
-            StopSignal stop = new StopSignal();
+        try (StopSignal stop = new StopSignal(); LiveCapture live = capture.open(); EventBatch batch = new EventBatch()) {
             long[] perType = new long[4096];
             live.start();
             out.println("sysql count: capturing");

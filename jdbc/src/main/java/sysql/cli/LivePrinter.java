@@ -16,8 +16,8 @@ final class LivePrinter {
     }
 
     int run(PrintWriter out, PrintWriter err) {
-        try (LiveCapture capture = options.capture.open(); EventBatch batch = new EventBatch()) {
-            StopSignal stop = new StopSignal();
+        try (StopSignal stop = new StopSignal(); LiveCapture capture = options.capture.open();
+             EventBatch batch = new EventBatch()) {
             capture.start();
             long deadline = options.durationSeconds > 0
                     ? System.nanoTime() + (long) (options.durationSeconds * 1e9) : Long.MAX_VALUE;

@@ -1,18 +1,21 @@
 package sysql.cli;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 /**
- * Turns Ctrl-C (SIGINT/SIGTERM) into a flag the capture loop polls, so the loop can stop the probe and print
- * its summary before the JVM exits.
+ * Turns Ctrl-C / SIGTERM into a flag the capture loop polls: the JVM's shutdown waits (up to 10 s) until the
+ * loop has stopped the probe and printed its summary, then exits.
  */
-final class StopSignal {
+final class StopSignal implements AutoCloseable {
     private volatile boolean raised;
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     StopSignal() {
-        Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             raised = true;
             try {
-                main.join(3000);
+                finished.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -21,5 +24,11 @@ final class StopSignal {
 
     boolean raised() {
         return raised;
+    }
+
+    /** The loop is done (summary printed): shutdown may proceed. */
+    @Override
+    public void close() {
+        finished.countDown();
     }
 }
