@@ -52,7 +52,7 @@ struct sq_evt_hdr {
 
 /* Bytes of a data buffer (read/write/send/recv...) copied into an event. */
 #define SQ_SNAPLEN_DEFAULT 80
-#define SQ_SNAPLEN_MAX 65536
+#define SQ_SNAPLEN_MAX 65536 /* one parameter holds at most 65535 bytes (u16 length): 65536 copies 65535 */
 /* Longest path or string argument copied by a driver. */
 #define SQ_PATH_MAX 4096
 /* Upper bound of one event's size on the syscall path. */

@@ -172,6 +172,27 @@ class LiveCaptureIT {
     }
 
     @Test
+    void excludedPidDeliversNothingWhileOthersStillArrive() throws Exception {
+        CapturedEvents got = new CapturedEvents();
+        try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults())) {
+            Process excluded = start(storm(), "-d", "1000", "mixed", "5000");
+            Process other = start(storm(), "-d", "1000", "mixed", "5000");
+            capture.setPidFilter(LiveCapture.PidFilter.EXCLUDE, (int) excluded.pid());
+            capture.start();
+            got.drain(capture, 300, 60_000, () -> !excluded.isAlive() && !other.isAlive(),
+                    e -> e.tid() == excluded.pid() || e.tid() == other.pid());
+            assertEquals(0, excluded.waitFor());
+            assertEquals(0, other.waitFor());
+            long fromOther = 0;
+            for (Event e : got.all()) {
+                assertEquals(other.pid(), e.tid(), "event of the excluded pid: " + e);
+                fromOther++;
+            }
+            assertTrue(fromOther >= 5000 * 8, "events of the other pid: " + fromOther);
+        }
+    }
+
+    @Test
     void undersizedRingUnderAStormCountsDropsAndNeverTearsAnEvent() throws Exception {
         CapturedEvents got = new CapturedEvents();
         try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(64 << 10))) {
