@@ -1,6 +1,7 @@
 package sysql.capture;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class EventTypes {
             }
             BY_CODE[code] = new EventType(code, id, name, category, flags, list);
         });
-        java.util.Arrays.fill(SYSCALL_ENTER_EVENT, -1);
+        Arrays.fill(SYSCALL_ENTER_EVENT, -1);
         EventTables.syscalls((nr, name, syscallCode, enterEvent, flags) -> {
             SYSCALL_NAMES[nr] = name;
             SYSCALL_ENTER_EVENT[nr] = enterEvent;
