@@ -1,0 +1,59 @@
+package sysql.capture.state;
+
+import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import java.util.Collection;
+
+/** The open file descriptors of one process (shared by its threads), by fd number. */
+public final class FdTable {
+    /** Most descriptors one table keeps; beyond it new ones are counted and not stored. */
+    public static final int MAX_FDS = 1 << 16;
+
+    private final Long2ObjectOpenHashMap<FdInfo> fds = new Long2ObjectOpenHashMap<>();
+    private long overflow;
+
+    public FdInfo get(long fd) {
+        return fds.get(fd);
+    }
+
+    /** Adds or replaces the descriptor (an fd number is reused after close). */
+    public FdInfo put(FdInfo info) {
+        if (fds.size() >= MAX_FDS && !fds.containsKey(info.fd())) {
+            overflow++;
+            return info;
+        }
+        fds.put(info.fd(), info);
+        return info;
+    }
+
+    public FdInfo remove(long fd) {
+        return fds.remove(fd);
+    }
+
+    public int size() {
+        return fds.size();
+    }
+
+    /** Descriptors that could not be stored because the table was full. */
+    public long overflow() {
+        return overflow;
+    }
+
+    public Collection<FdInfo> all() {
+        return fds.values();
+    }
+
+    /** Removes the descriptors opened with O_CLOEXEC (on a successful execve). */
+    void closeOnExec(int cloexecFlag) {
+        fds.values().removeIf(f -> (f.openFlags() & cloexecFlag) != 0);
+    }
+
+    /** A copy for a child process that does not share the table (fork without CLONE_FILES). */
+    FdTable copy() {
+        FdTable c = new FdTable();
+        for (Long2ObjectMap.Entry<FdInfo> e : fds.long2ObjectEntrySet()) {
+            c.fds.put(e.getLongKey(), e.getValue().copyAs(e.getLongKey()));
+        }
+        return c;
+    }
+}

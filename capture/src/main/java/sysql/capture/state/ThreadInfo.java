@@ -1,0 +1,100 @@
+package sysql.capture.state;
+
+import java.util.List;
+
+/**
+ * One thread as the state tracker knows it: identity (tid, pid, ptid), the process image (comm, exe,
+ * exepath, args, cwd), credentials, limits and memory sizes, cgroups and container, and the descriptor
+ * table it shares with its process. Seeded from /proc (or a capture file's process list) and kept by events.
+ *
+ * <p>It also remembers the thread's last enter event (type, time and a copy of its bytes) so that an exit
+ * event can be paired with its enter: the fd of a read, the domain of a socket, the latency.
+ */
+public final class ThreadInfo {
+    static final int ENTER_COPY_MAX = 4096;
+
+    long tid;
+    long pid;
+    long ptid;
+    long vtid;
+    long vpid;
+    String comm = "";
+    String exe = "";
+    String exepath = "";
+    List<String> args = List.of();
+    List<String> env = List.of();
+    String cwd = "";
+    int uid = -1;
+    int gid = -1;
+    int loginUid = -1;
+    long startTs;
+    long fdLimit;
+    long vmSizeKb;
+    long vmRssKb;
+    long vmSwapKb;
+    long pfMajor;
+    long pfMinor;
+    int tty;
+    List<String> cgroups = List.of();
+    String containerId = "host";
+    boolean dead;
+    /** Filled lazily from /proc because the thread was first seen mid-stream. */
+    boolean fromProcfs;
+    FdTable fds;
+
+    // The last enter event of this thread.
+    int lastEnterType = -1;
+    long lastEnterTs;
+    final byte[] lastEnter = new byte[ENTER_COPY_MAX];
+    final java.nio.ByteBuffer lastEnterView =
+            java.nio.ByteBuffer.wrap(lastEnter).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int lastEnterLen;
+
+    ThreadInfo(long tid) {
+        this.tid = tid;
+    }
+
+    public long tid() { return tid; }
+    public long pid() { return pid; }
+    public long ptid() { return ptid; }
+    public long vtid() { return vtid; }
+    public long vpid() { return vpid; }
+    public String comm() { return comm; }
+    public String exe() { return exe; }
+    public String exepath() { return exepath; }
+    public List<String> args() { return args; }
+    public List<String> env() { return env; }
+    public String cwd() { return cwd; }
+    public int uid() { return uid; }
+    public int gid() { return gid; }
+    public int loginUid() { return loginUid; }
+    public long startTs() { return startTs; }
+    public long fdLimit() { return fdLimit; }
+    public long vmSizeKb() { return vmSizeKb; }
+    public long vmRssKb() { return vmRssKb; }
+    public long vmSwapKb() { return vmSwapKb; }
+    public int tty() { return tty; }
+    public List<String> cgroups() { return cgroups; }
+    public String containerId() { return containerId; }
+    public boolean isMainThread() { return tid == pid; }
+    public boolean isDead() { return dead; }
+    public FdTable fds() { return fds; }
+
+    /** The fd of the thread's last enter event, or -1 (for exit events of syscalls that use an fd). */
+    public int lastEnterType() { return lastEnterType; }
+    public long lastEnterTs() { return lastEnterTs; }
+
+    /** {@code cmdline} as sysdig prints proc.cmdline: comm followed by the arguments. */
+    public String cmdline() {
+        StringBuilder sb = new StringBuilder(comm);
+        for (String a : args) {
+            sb.append(' ').append(a);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "thread " + tid + " (pid " + pid + ", ptid " + ptid + ", " + comm + ", exe " + exe + ")";
+    }
+}

@@ -1,0 +1,89 @@
+package sysql.capture.state;
+
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import java.util.Collection;
+
+/**
+ * Every known thread by tid. Threads first seen mid-stream are filled from /proc when a {@link ProcfsReader}
+ * is attached (live capture), else created with what the event itself tells.
+ */
+public final class ThreadTable {
+    /** Most threads kept; beyond it new threads are counted in {@link #overflow()} and not stored. */
+    public static final int MAX_THREADS = 1 << 17;
+
+    private final Long2ObjectOpenHashMap<ThreadInfo> threads = new Long2ObjectOpenHashMap<>();
+    private final ProcfsReader procfs;
+    private long overflow;
+    private long lazyLoads;
+
+    /** @param procfs where to look up threads first seen mid-stream, or null (capture files) */
+    public ThreadTable(ProcfsReader procfs) {
+        this.procfs = procfs;
+    }
+
+    public ThreadInfo get(long tid) {
+        return threads.get(tid);
+    }
+
+    /** The thread, filled from /proc (or created bare) if the table does not know it yet. */
+    public ThreadInfo getOrCreate(long tid) {
+        ThreadInfo t = threads.get(tid);
+        if (t != null) {
+            return t;
+        }
+        t = procfs != null ? procfs.readThread(tid, this) : null;
+        if (t != null) {
+            lazyLoads++;
+        } else {
+            t = new ThreadInfo(tid);
+            t.pid = tid;
+            t.fds = new FdTable();
+        }
+        return put(t);
+    }
+
+    /** Adds a thread; a thread of a known process shares that process's fd table. */
+    public ThreadInfo put(ThreadInfo t) {
+        if (threads.size() >= MAX_THREADS && !threads.containsKey(t.tid)) {
+            overflow++;
+            return t;
+        }
+        if (t.fds == null) {
+            ThreadInfo main = t.pid != t.tid ? threads.get(t.pid) : null;
+            t.fds = main != null ? main.fds : new FdTable();
+        }
+        threads.put(t.tid, t);
+        return t;
+    }
+
+    public ThreadInfo remove(long tid) {
+        return threads.remove(tid);
+    }
+
+    public int size() {
+        return threads.size();
+    }
+
+    public Collection<ThreadInfo> all() {
+        return threads.values();
+    }
+
+    /** Threads that could not be stored because the table was full. */
+    public long overflow() {
+        return overflow;
+    }
+
+    /** Threads filled from /proc because they were first seen mid-stream. */
+    public long lazyLoads() {
+        return lazyLoads;
+    }
+
+    /** The process (main thread) a thread belongs to, or the thread itself when the main thread is unknown. */
+    public ThreadInfo mainThread(ThreadInfo t) {
+        if (t.pid == t.tid) {
+            return t;
+        }
+        ThreadInfo main = threads.get(t.pid);
+        return main != null ? main : t;
+    }
+}

@@ -1,0 +1,222 @@
+package sysql.capture.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The state tracker keeps threads and descriptors as sysdig's parsers do, event by event. */
+class StateTrackerTest {
+    private static final int O_RDONLY = 1;
+    private static final int O_DIRECTORY = 1 << 10;
+    private static final int O_CLOEXEC = 1 << 12;
+    private static final int CLONE_THREAD = 1 << 13;
+    private static final int CLONE_FILES = 1;
+    private static final long PID = 100;
+
+    private ThreadTable threads;
+    private StateTracker tracker;
+    private long ts = 1_000;
+
+    @BeforeEach
+    void seed() {
+        threads = new ThreadTable(null);
+        ThreadInfo t = new ThreadInfo(PID);
+        t.pid = PID;
+        t.ptid = 1;
+        t.comm = "bash";
+        t.exe = "bash";
+        t.exepath = "/usr/bin/bash";
+        t.cwd = "/home/u";
+        t.uid = 1000;
+        t.gid = 1000;
+        threads.put(t);
+        tracker = new StateTracker(threads);
+    }
+
+    private void feed(TestEvents e, long tid) {
+        tracker.onEvent(e.event(ts++, tid));
+    }
+
+    private void syscall(TestEvents enter, TestEvents exit, long tid) {
+        feed(enter, tid);
+        feed(exit, tid);
+    }
+
+    private FdInfo fd(long pid, long fd) {
+        return threads.get(pid).fds().get(fd);
+    }
+
+    @Test
+    void openResolvesRelativePathsAgainstCwdAndDirfd() {
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "../etc/./passwd").p("flags", O_RDONLY),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "../etc/./passwd")
+                        .p("flags", O_RDONLY), PID);
+        assertEquals("/home/etc/passwd", fd(PID, 3).name());
+        assertEquals(FdType.FILE, fd(PID, 3).type());
+        assertEquals(3, tracker.fdNum());
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/var/log").p("flags", O_DIRECTORY),
+                TestEvents.exit("openat").p("fd", 4).p("dirfd", -100).p("name", "/var/log").p("flags", O_DIRECTORY),
+                PID);
+        assertEquals(FdType.DIRECTORY, fd(PID, 4).type());
+        syscall(TestEvents.enter("openat").p("dirfd", 4).p("name", "syslog"),
+                TestEvents.exit("openat").p("fd", 5).p("dirfd", 4).p("name", "syslog"), PID);
+        assertEquals("/var/log/syslog", fd(PID, 5).name());
+        // A failed open creates nothing.
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "nope"),
+                TestEvents.exit("openat").p("fd", -2).p("dirfd", -100).p("name", "nope"), PID);
+        assertEquals(3, threads.get(PID).fds().size());
+    }
+
+    @Test
+    void readExitRefersToTheEntersFdAndCloseRemovesIt() {
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"), PID);
+        feed(TestEvents.enter("read").p("fd", 3).p("size", 4096), PID);
+        assertEquals("/etc/hostname", tracker.fd().name());
+        feed(TestEvents.exit("read").p("res", 5).raw("data", "host\n".getBytes()), PID);
+        assertEquals(3, tracker.fdNum());
+        assertEquals("/etc/hostname", tracker.fd().name());
+        syscall(TestEvents.enter("close").p("fd", 3), TestEvents.exit("close").p("res", 0), PID);
+        assertNull(fd(PID, 3));
+    }
+
+    @Test
+    void forkCopiesTheFdTableThreadsShareIt() {
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/a"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/tmp/a"), PID);
+        // Parent side of a fork: res = child pid.
+        syscall(TestEvents.enter("clone"), TestEvents.exit("clone").p("res", 200).p("exe", "bash")
+                .list("args", List.of("-c", "ls")).p("tid", PID).p("pid", PID).p("ptid", 1).p("cwd", "")
+                .p("comm", "bash").p("flags", 0).p("uid", 1000).p("gid", 1000), PID);
+        ThreadInfo child = threads.get(200);
+        assertNotNull(child);
+        assertEquals(200, child.pid());
+        assertEquals(PID, child.ptid());
+        assertEquals("/home/u", child.cwd(), "cwd inherited");
+        assertEquals("/tmp/a", child.fds().get(3).name());
+        assertFalse(child.fds() == threads.get(PID).fds(), "a forked child has its own copy");
+        // A thread: shares the table.
+        syscall(TestEvents.enter("clone"), TestEvents.exit("clone").p("res", 101).p("exe", "bash").p("tid", PID)
+                .p("pid", PID).p("ptid", 1).p("comm", "bash").p("flags", CLONE_THREAD | CLONE_FILES), PID);
+        ThreadInfo thread = threads.get(101);
+        assertEquals(PID, thread.pid());
+        assertSame(threads.get(PID).fds(), thread.fds());
+        syscall(TestEvents.enter("close").p("fd", 3), TestEvents.exit("close").p("res", 0), 101);
+        assertNull(fd(PID, 3), "a thread's close is seen by its process");
+        assertNotNull(child.fds().get(3), "but not by the forked child");
+    }
+
+    @Test
+    void childsOwnCloneEventCreatesItBeforeTheParentReturns() {
+        feed(TestEvents.exit("clone").p("res", 0).p("exe", "bash").p("tid", 300).p("pid", 300).p("ptid", PID)
+                .p("comm", "bash").p("flags", 0).p("vtid", 300).p("vpid", 300), 300);
+        ThreadInfo child = threads.get(300);
+        assertEquals(300, child.pid());
+        assertEquals(PID, child.ptid());
+        assertEquals("/home/u", child.cwd());
+        // The parent's exit afterwards does not replace it.
+        syscall(TestEvents.enter("clone"), TestEvents.exit("clone").p("res", 300).p("exe", "bash").p("tid", PID)
+                .p("pid", PID).p("ptid", 1).p("comm", "bash"), PID);
+        assertSame(child, threads.get(300));
+    }
+
+    @Test
+    void execveReplacesTheImageAndClosesCloexecFds() {
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/keep"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/tmp/keep"), PID);
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/drop").p("flags", O_CLOEXEC),
+                TestEvents.exit("openat").p("fd", 4).p("dirfd", -100).p("name", "/tmp/drop").p("flags", O_CLOEXEC),
+                PID);
+        syscall(TestEvents.enter("execve").p("filename", "../../usr/bin/cat"),
+                TestEvents.exit("execve").p("res", 0).p("exe", "cat").list("args", List.of("/etc/hostname"))
+                        .p("tid", PID).p("pid", PID).p("ptid", 1).p("cwd", "").p("comm", "cat"), PID);
+        ThreadInfo t = threads.get(PID);
+        assertEquals("cat", t.comm());
+        assertEquals("cat", t.exe());
+        assertEquals("/usr/bin/cat", t.exepath());
+        assertEquals(List.of("/etc/hostname"), t.args());
+        assertEquals("cat /etc/hostname", t.cmdline());
+        assertNotNull(fd(PID, 3));
+        assertNull(fd(PID, 4), "O_CLOEXEC descriptor closed by exec");
+        // A failed execve changes nothing.
+        syscall(TestEvents.enter("execve").p("filename", "/nope"),
+                TestEvents.exit("execve").p("res", -2).p("exe", "x").p("comm", "x"), PID);
+        assertEquals("cat", threads.get(PID).comm());
+    }
+
+    @Test
+    void connectAndAcceptSetTheTupleAndTheServerSide() {
+        syscall(TestEvents.enter("socket").p("domain", 2).p("type", 1).p("proto", 0),
+                TestEvents.exit("socket").p("fd", 3), PID);
+        assertEquals(FdType.IPV4, fd(PID, 3).type());
+        assertEquals(6, fd(PID, 3).l4proto());
+        syscall(TestEvents.enter("connect").p("fd", 3),
+                TestEvents.exit("connect").p("res", 0).raw("tuple",
+                        TestEvents.tuple4(new int[] {127, 0, 0, 1}, 40000, new int[] {127, 0, 0, 1}, 8080)), PID);
+        FdInfo c = fd(PID, 3);
+        assertEquals("127.0.0.1:40000->127.0.0.1:8080", c.name());
+        assertFalse(c.isServer());
+        assertEquals(40000, c.clientPort());
+        assertEquals(8080, c.serverPort());
+        syscall(TestEvents.enter("accept"), TestEvents.exit("accept").p("fd", 7).raw("tuple",
+                TestEvents.tuple4(new int[] {10, 0, 0, 2}, 50000, new int[] {10, 0, 0, 1}, 80)), PID);
+        FdInfo a = fd(PID, 7);
+        assertEquals(FdType.IPV4, a.type());
+        assertTrue(a.isServer());
+        assertEquals("10.0.0.2:50000->10.0.0.1:80", a.name());
+    }
+
+    @Test
+    void pipeDupAndFcntlDupfd() {
+        feed(TestEvents.enter("pipe"), PID);
+        feed(TestEvents.exit("pipe").p("res", 0).p("fd1", 3).p("fd2", 4).p("ino", 12345), PID);
+        assertEquals("pipe:[12345]", fd(PID, 3).name());
+        assertEquals(FdType.PIPE, fd(PID, 4).type());
+        syscall(TestEvents.enter("dup").p("fd", 4), TestEvents.exit("dup").p("res", 9), PID);
+        assertEquals("pipe:[12345]", fd(PID, 9).name());
+        syscall(TestEvents.enter("fcntl").p("fd", 3).p("cmd", 1), TestEvents.exit("fcntl").p("res", 10), PID);
+        assertEquals("pipe:[12345]", fd(PID, 10).name());
+    }
+
+    @Test
+    void chdirMovesCwdForTheProcess() {
+        syscall(TestEvents.enter("chdir"), TestEvents.exit("chdir").p("res", 0).p("path", "../srv/./www"), PID);
+        assertEquals("/home/srv/www", threads.get(PID).cwd());
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "index.html"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "index.html"), PID);
+        assertEquals("/home/srv/www/index.html", fd(PID, 3).name());
+    }
+
+    @Test
+    void setresuidChangesTheEffectiveUid() {
+        syscall(TestEvents.enter("setresuid").p("ruid", -1).p("euid", 0).p("suid", -1),
+                TestEvents.exit("setresuid").p("res", 0), PID);
+        assertEquals(0, threads.get(PID).uid());
+    }
+
+    @Test
+    void procexitRemovesTheThreadAfterItsLastEvent() {
+        feed(TestEvents.enter("procexit").p("status", 0), PID);
+        assertNotNull(threads.get(PID), "still there while its last event is processed");
+        assertTrue(threads.get(PID).isDead());
+        feed(TestEvents.enter("read").p("fd", 0).p("size", 1), 1); // any event of another thread
+        assertNull(threads.get(PID));
+    }
+
+    @Test
+    void unknownThreadsAreCreatedBareWithoutProcfs() {
+        feed(TestEvents.enter("read").p("fd", 0).p("size", 1), 4242);
+        ThreadInfo t = threads.get(4242);
+        assertNotNull(t);
+        assertEquals(4242, t.pid());
+        assertNull(tracker.fd(), "fd 0 of an unknown process is not known");
+        assertEquals(0, tracker.fdNum());
+    }
+}
