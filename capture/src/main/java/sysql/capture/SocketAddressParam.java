@@ -78,6 +78,21 @@ public final class SocketAddressParam {
     public long destinationSocket() { return dstSocket; }
     public String unixPath() { return path; }
 
+    /** Copies the source (or the only) address into {@code dst16}: IPv4 in the low 4 bytes, else 16 bytes. */
+    public void copySourceAddress(byte[] dst16) {
+        copyAddress(srcAddr, dst16);
+    }
+
+    /** Copies the destination address into {@code dst16}: IPv4 in the low 4 bytes, else 16 bytes. */
+    public void copyDestinationAddress(byte[] dst16) {
+        copyAddress(dstAddr, dst16);
+    }
+
+    private void copyAddress(byte[] a, byte[] dst16) {
+        java.util.Arrays.fill(dst16, (byte) 0);
+        System.arraycopy(a, 0, dst16, 0, family == AF_INET6 ? 16 : family == AF_INET ? 4 : 0);
+    }
+
     /** Source (or the only) address as text: dotted IPv4 or IPv6. */
     public String sourceAddress() { return ip(srcAddr); }
 

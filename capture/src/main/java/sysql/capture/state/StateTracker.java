@@ -439,18 +439,10 @@ public final class StateTracker {
         return idx >= 0 && idx < e.nparams() && e.paramAsSocket(idx, sock);
     }
 
-    private static void copyIp(String text, byte[] dst, boolean v6) {
-        Arrays.fill(dst, (byte) 0);
-        try {
-            byte[] a = java.net.InetAddress.getByName(text).getAddress();
-            System.arraycopy(a, 0, dst, a.length == 4 && v6 ? 12 : 0, a.length);
-            if (a.length == 4 && v6) {
-                dst[10] = (byte) 0xff;
-                dst[11] = (byte) 0xff;
-            }
-        } catch (java.net.UnknownHostException ex) {
-            // keep zeros
-        }
+    /** An IPv4-mapped IPv6 address moved to the IPv4 layout (low 4 bytes). */
+    private static void toV4(byte[] a) {
+        System.arraycopy(a, 12, a, 0, 4);
+        Arrays.fill(a, 4, 16, (byte) 0);
     }
 
     private void onConnect(ThreadInfo t, Event e, short[] s) {
@@ -475,13 +467,22 @@ public final class StateTracker {
         currentFd = t.fds.put(f);
     }
 
-    /** Tuple source = client, destination = server (sysdig's encoding for connect and accept alike). */
+    /**
+     * Tuple source = client, destination = server (sysdig's encoding for connect and accept alike). An IPv6
+     * socket talking IPv4 (both ends IPv4-mapped, as Java's dual-stack sockets do) becomes an ipv4 descriptor,
+     * as sysdig shows it.
+     */
     private void applyTuple(FdInfo f, boolean isServer) {
         int fam = sock.family();
         if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
             boolean v6 = fam == SocketAddressParam.AF_INET6;
-            copyIp(sock.sourceAddress(), ipA, v6);
-            copyIp(sock.destinationAddress(), ipB, v6);
+            sock.copySourceAddress(ipA);
+            sock.copyDestinationAddress(ipB);
+            if (v6 && SocketNames.isV4Mapped(ipA) && SocketNames.isV4Mapped(ipB)) {
+                toV4(ipA);
+                toV4(ipB);
+                v6 = false;
+            }
             f.type(v6 ? FdType.IPV6 : FdType.IPV4);
             if (f.l4proto() == 0) {
                 f.l4proto(6);
@@ -506,7 +507,11 @@ public final class StateTracker {
         int fam = sock.family();
         if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
             boolean v6 = fam == SocketAddressParam.AF_INET6;
-            copyIp(sock.sourceAddress(), ipB, v6);
+            sock.copySourceAddress(ipB);
+            if (v6 && SocketNames.isV4Mapped(ipB)) {
+                toV4(ipB);
+                v6 = false;
+            }
             Arrays.fill(ipA, (byte) 0);
             f.type(v6 ? FdType.IPV6 : FdType.IPV4);
             f.tuple(ipA, 0, ipB, sock.sourcePort(), true);
