@@ -7,7 +7,8 @@ public final class CaptureException extends Exception {
     /** What went wrong; mirrors libsysqlcap's SQ_ERR_* codes, plus the Java-side ones. */
     public enum Reason {
         PRIVILEGE(1), NO_BTF(2), NO_RINGBUF(3), INVALID_ARGUMENT(4), LOAD(5), ATTACH(6), NO_MEMORY(7), STATE(8),
-        IO(9), NATIVE_LIBRARY(100), UNKNOWN(-1);
+        IO(9), NATIVE_LIBRARY(100), /** A capture file that is damaged, truncated or not in a format sysql reads. */
+        FILE_FORMAT(101), UNKNOWN(-1);
 
         private final int code;
 
