@@ -90,18 +90,27 @@ public final class Event {
         return type != null ? type.name() : "unknown(" + typeCode + ")";
     }
 
-    /** For generic syscall events, the syscall's name (from sysdig's code, else from the native number). */
+    /**
+     * The event type as sysdig's evt.type shows it: for generic syscall events the syscall's name from sysdig's
+     * syscall code ({@code <unknown>} when the code is not in the table, as sysdig prints it); for sysql's
+     * generic events with raw arguments, the name from the native syscall number when sysdig has no code.
+     */
     public String syscallName() {
-        if (typeCode == EventTables.EVENT_GENERIC_E || typeCode == EventTables.EVENT_GENERIC_E + 1
-                || typeCode == EventTables.EVENT_GENERIC_ARGS_E || typeCode == EventTables.EVENT_GENERIC_ARGS_E + 1) {
-            String byCode = nparams > 0 ? EventTypes.syscallCodeName((int) paramAsLong(0)) : null;
-            if (byCode != null && !byCode.equals("unknown")) {
-                return byCode;
-            }
-            String byNr = nparams > 1 ? EventTypes.syscallName((int) paramAsLong(1)) : null;
-            return byNr != null ? byNr : "syscall";
+        boolean sysdigGeneric = typeCode == EventTables.EVENT_GENERIC_E || typeCode == EventTables.EVENT_GENERIC_E + 1;
+        boolean sysqlGeneric = typeCode == EventTables.EVENT_GENERIC_ARGS_E
+                || typeCode == EventTables.EVENT_GENERIC_ARGS_E + 1;
+        if (!sysdigGeneric && !sysqlGeneric) {
+            return typeName();
         }
-        return typeName();
+        String byCode = nparams > 0 && paramLength[0] == 2 ? EventTypes.syscallCodeName((int) paramAsLong(0)) : null;
+        if (sysdigGeneric) {
+            return byCode != null && !byCode.equals("unknown") ? byCode : "<unknown>";
+        }
+        if (byCode != null && !byCode.equals("unknown")) {
+            return byCode;
+        }
+        String byNr = nparams > 1 ? EventTypes.syscallName((int) paramAsLong(1)) : null;
+        return byNr != null ? byNr : "<unknown>";
     }
 
     public int paramLength(int i) {

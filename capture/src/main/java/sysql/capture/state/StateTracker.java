@@ -54,6 +54,10 @@ public final class StateTracker {
     /** True for event codes whose exit's fd comes from the result (creates an fd) rather than the enter. */
     private static final boolean[] CREATES_FD = new boolean[EventTables.EVENT_CODE_LIMIT];
     private static final boolean[] USES_FD = new boolean[EventTables.EVENT_CODE_LIMIT];
+    /** Index of the first fd-typed parameter (the fd an event works on, e.g. sendfile's out_fd), or -1. */
+    private static final short[] FIRST_FD = new short[EventTables.EVENT_CODE_LIMIT];
+    /** Scheduler events (switch): they describe a thread switch, not a thread's own action. */
+    private static final boolean[] SCHEDULER = new boolean[EventTables.EVENT_CODE_LIMIT];
 
     static {
         Arrays.fill(ACTIONS, Action.NONE);
@@ -64,6 +68,14 @@ public final class StateTracker {
                 s[n] = (short) t.paramIndex(NAMES[n]);
             }
             SLOTS[t.code()] = s;
+            FIRST_FD[t.code()] = -1;
+            for (int i = 0; i < t.nparams(); i++) {
+                if (t.params().get(i).type() == EventTables.PT_FD) {
+                    FIRST_FD[t.code()] = (short) i;
+                    break;
+                }
+            }
+            SCHEDULER[t.code()] = t.category() == EventTables.EC_SCHEDULER;
             CREATES_FD[t.code()] = (t.flags() & 1) != 0;     // EF_CREATES_FD
             USES_FD[t.code()] = (t.flags() & (1 << 2)) != 0; // EF_USES_FD
             if (t.isEnter()) {
@@ -158,23 +170,35 @@ public final class StateTracker {
     public void onEvent(Event e) {
         events++;
         long tid = e.tid();
-        if (pendingRemoval != null && pendingRemoval.tid != tid) {
+        if (pendingRemoval != null) {
+            // procexit was that thread's last event: it leaves the table when the next event starts.
             removeThread(pendingRemoval);
             pendingRemoval = null;
         }
-        ThreadInfo t = threads.getOrCreate(tid);
-        current = t;
+        int code = e.typeCode();
         currentFd = null;
         currentFdNum = -1;
-        int code = e.typeCode();
+        if (tid == 0 || (code < SCHEDULER.length && SCHEDULER[code])) {
+            // A context switch (or the idle task) names no thread of its own: known threads only, never
+            // created for it.
+            current = threads.get(tid);
+            return;
+        }
+        // A clone child's own first event: build it from its parent, never from /proc (see ThreadTable).
+        boolean newborn = !e.isEnter() && code < ACTIONS.length && ACTIONS[code] == Action.CLONE
+                && SLOTS[code] != null && longParam(e, SLOTS[code][P_RES], -1) == 0;
+        ThreadInfo t = threads.getOrCreate(tid, !newborn);
+        current = t;
         short[] slot = code < SLOTS.length ? SLOTS[code] : null;
         if (slot == null) {
             return;
         }
         if (e.isEnter()) {
             rememberEnter(t, e);
-            if (slot[P_FD] >= 0 && e.paramLength(slot[P_FD]) == 8) {
-                setFd(t, e.paramAsLong(slot[P_FD]));
+            // The fd an enter event works on (a syscall that only creates one has none yet: -1).
+            short fdIdx = USES_FD[code] ? FIRST_FD[code] : -1;
+            if (fdIdx >= 0 && fdIdx < e.nparams() && e.paramLength(fdIdx) == 8) {
+                setFd(t, e.paramAsLong(fdIdx));
             }
             if (ACTIONS[code] == Action.PROCEXIT) {
                 t.dead = true;
@@ -185,8 +209,8 @@ public final class StateTracker {
         boolean paired = pairEnter(t, code);
         // The descriptor an exit event refers to: the created one, else the enter's.
         if (USES_FD[code] && !CREATES_FD[code] && paired) {
-            short efd = SLOTS[enter.typeCode()][P_FD];
-            if (efd >= 0 && enter.paramLength(efd) == 8) {
+            short efd = FIRST_FD[enter.typeCode()];
+            if (efd >= 0 && efd < enter.nparams() && enter.paramLength(efd) == 8) {
                 setFd(t, enter.paramAsLong(efd));
             }
         }

@@ -27,16 +27,27 @@ public final class ThreadTable {
 
     /** The thread, filled from /proc (or created bare) if the table does not know it yet. */
     public ThreadInfo getOrCreate(long tid) {
+        return getOrCreate(tid, true);
+    }
+
+    /**
+     * The thread, created if unknown: from /proc when {@code useProcfs}, else bare. A thread being born (its own
+     * clone event) must not be read from /proc: /proc shows it as it is now, possibly after later events the
+     * tracker has yet to replay, so it is built from its parent instead.
+     */
+    public ThreadInfo getOrCreate(long tid, boolean useProcfs) {
         ThreadInfo t = threads.get(tid);
         if (t != null) {
             return t;
         }
-        t = procfs != null ? procfs.readThread(tid, this) : null;
+        t = procfs != null && useProcfs ? procfs.readThread(tid, this) : null;
         if (t != null) {
             lazyLoads++;
         } else {
+            // Unknown: what the event tells (sysdig shows pid = tid, ppid -1, name <NA>).
             t = new ThreadInfo(tid);
             t.pid = tid;
+            t.ptid = -1;
             t.fds = new FdTable();
         }
         return put(t);

@@ -216,6 +216,8 @@ class StateTrackerTest {
         ThreadInfo t = threads.get(4242);
         assertNotNull(t);
         assertEquals(4242, t.pid());
+        assertEquals(-1, t.ptid(), "parent unknown");
+        assertEquals("", t.comm());
         assertNull(tracker.fd(), "fd 0 of an unknown process is not known");
         assertEquals(0, tracker.fdNum());
     }

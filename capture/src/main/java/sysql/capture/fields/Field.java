@@ -1,0 +1,80 @@
+package sysql.capture.fields;
+
+/**
+ * One field of the catalog: sysdig's name, its class ({@code evt}, {@code proc}, {@code thread}, {@code fd},
+ * {@code user}, {@code group}, {@code container}, {@code fdlist}), SQL type, a description, and its extractor.
+ * Exactly one of the typed extractors is set, by type.
+ */
+public final class Field {
+    /** Reads a number; {@link #present} false means NULL (sysdig's {@code <NA>}). */
+    public interface LongExtractor {
+        boolean present(EventContext c);
+        long get(EventContext c);
+    }
+
+    /** Reads text; null means NULL. */
+    public interface StringExtractor {
+        String get(EventContext c);
+    }
+
+    private final String name;
+    private final String fieldClass;
+    private final FieldType type;
+    private final String description;
+    private final LongExtractor longs;
+    private final StringExtractor strings;
+
+    private Field(String name, FieldType type, String description, LongExtractor longs, StringExtractor strings) {
+        this.name = name;
+        this.fieldClass = name.substring(0, name.indexOf('.'));
+        this.type = type;
+        this.description = description;
+        this.longs = longs;
+        this.strings = strings;
+    }
+
+    static Field ofLong(String name, FieldType type, String description, LongExtractor x) {
+        return new Field(name, type, description, x, null);
+    }
+
+    static Field ofString(String name, String description, StringExtractor x) {
+        return new Field(name, FieldType.VARCHAR, description, null, x);
+    }
+
+    public String name() { return name; }
+    public String fieldClass() { return fieldClass; }
+    public FieldType type() { return type; }
+    public String description() { return description; }
+    public boolean isNumeric() { return longs != null; }
+
+    /** The numeric value; check {@link #isNull} first. */
+    public long getLong(EventContext c) {
+        return longs.get(c);
+    }
+
+    public String getString(EventContext c) {
+        return strings.get(c);
+    }
+
+    public boolean isNull(EventContext c) {
+        return longs != null ? !longs.present(c) : strings.get(c) == null;
+    }
+
+    /** The value as sysdig prints it with {@code -p %name}: {@code <NA>} for NULL. Allocates. */
+    public String format(EventContext c) {
+        if (longs != null) {
+            if (!longs.present(c)) {
+                return "<NA>";
+            }
+            long v = longs.get(c);
+            return type == FieldType.BOOLEAN ? (v != 0 ? "true" : "false") : Long.toString(v);
+        }
+        String s = strings.get(c);
+        return s == null ? "<NA>" : s;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type;
+    }
+}
