@@ -20,6 +20,11 @@ final class EvtFields extends FieldDefinitions {
         return named || t == EventTables.PT_ERRNO || t == EventTables.PT_FD || t == EventTables.PT_PID ? 0 : -1;
     }
 
+    /** A parametric evt field (evt.arg.NAME, evt.arg[N], evt.rawarg.NAME), or null: none yet. */
+    static Field resolve(String name) {
+        return null;
+    }
+
     static void register() {
         // ---- evt
         num("evt.num", FieldType.BIGINT, "Number of the event in the stream, from 1 (hidden internal events count too).",

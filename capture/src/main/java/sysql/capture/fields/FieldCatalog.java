@@ -18,9 +18,19 @@ public final class FieldCatalog {
 
     private FieldCatalog() {}
 
-    /** A field by sysdig's name, or null. */
-    public static Field get(String name) {
-        return FieldDefinitions.FIELDS.get(name);
+    /**
+     * A field by sysdig's name, or null. Parametric names (evt.arg.NAME, evt.arg[N], evt.rawarg.NAME...) are
+     * resolved by their class's definitions on first use and then kept.
+     */
+    public static synchronized Field get(String name) {
+        Field f = FieldDefinitions.FIELDS.get(name);
+        if (f == null) {
+            f = EvtFields.resolve(name);
+            if (f != null) {
+                FieldDefinitions.FIELDS.put(name, f);
+            }
+        }
+        return f;
     }
 
     /** Every field, in catalog order. */
