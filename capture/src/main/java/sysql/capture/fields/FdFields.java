@@ -90,5 +90,119 @@ final class FdFields extends FieldDefinitions {
                         return c.fd().isServer() ? 1 : 0;
                     }
                 });
+        // ---- more fd
+        str("fd.directory", "For a file, the directory that holds it; for a directory, the directory itself.", c -> {
+            FdInfo f = fileFd(c);
+            if (f == null) {
+                return null;
+            }
+            if (f.type() == FdType.DIRECTORY) {
+                return f.name();
+            }
+            int slash = f.name().lastIndexOf('/');
+            return slash > 0 ? f.name().substring(0, slash) : slash == 0 ? "/" : null;
+        });
+        str("fd.filename", "For a file, its name without the directory.", c -> {
+            FdInfo f = fileFd(c);
+            if (f == null || f.type() != FdType.FILE) {
+                return null;
+            }
+            return f.name().substring(f.name().lastIndexOf('/') + 1);
+        });
+        str("fd.lip", "Local IP address of an inet socket.", c -> {
+            FdInfo f = inetFd(c);
+            return f == null ? null : SocketNames.ip(f.isServer() ? f.serverIp() : f.clientIp(), f.type() == FdType.IPV6);
+        });
+        str("fd.rip", "Remote IP address of an inet socket.", c -> {
+            FdInfo f = inetFd(c);
+            return f == null ? null : SocketNames.ip(f.isServer() ? f.clientIp() : f.serverIp(), f.type() == FdType.IPV6);
+        });
+        num("fd.lport", FieldType.INTEGER, "Local port of an inet socket.", socketNum(f -> f.isServer()
+                ? f.serverPort() : f.clientPort()));
+        num("fd.rport", FieldType.INTEGER, "Remote port of an inet socket.", socketNum(f -> f.isServer()
+                ? f.clientPort() : f.serverPort()));
+        str("fd.sockfamily", "Family of a socket: ip or unix.", c -> {
+            FdInfo f = usesFd(c) ? c.fd() : null;
+            if (f == null) {
+                return null;
+            }
+            return f.type().isInet() ? "ip" : f.type() == FdType.UNIX ? "unix" : null;
+        });
+        str("fd.uid", "Unique id of the descriptor: the thread id followed by the fd number.", c -> {
+            if (!usesFd(c) || c.fd() == null) {
+                return null;
+            }
+            return Long.toString(c.event().tid()) + c.fdNum();
+        });
+        str("fd.containername", "Container id and descriptor name, joined by ':'.", c -> {
+            if (!usesFd(c) || c.fd() == null || c.thread() == null) {
+                return null;
+            }
+            return c.thread().containerId() + ":" + c.fd().name();
+        });
+        str("fd.containerdirectory", "Container id and the file's directory, joined by ':'.", c -> {
+            FdInfo f = fileFd(c);
+            if (f == null || c.thread() == null) {
+                return null;
+            }
+            int slash = f.name().lastIndexOf('/');
+            String dir = f.type() == FdType.DIRECTORY ? f.name() : slash > 0 ? f.name().substring(0, slash) : "/";
+            return c.thread().containerId() + ":" + dir;
+        });
+        num("fd.connected", FieldType.BOOLEAN, "For an inet socket, true once it is connected.",
+                new Field.LongExtractor() {
+                    @Override
+                    public boolean present(EventContext c) {
+                        FdInfo f = usesFd(c) ? c.fd() : null;
+                        return f != null && f.type().isInet();
+                    }
+
+                    @Override
+                    public long get(EventContext c) {
+                        FdInfo f = c.fd();
+                        return f.tupleKnown() && f.clientPort() != 0 ? 1 : 0;
+                    }
+                });
+        num("fd.dev", FieldType.BIGINT, "Device holding the file (sysdig's major/minor encoding).",
+                fileNum(FdInfo::dev));
+        num("fd.dev.major", FieldType.BIGINT, "Major number of the device holding the file.",
+                fileNum(f -> (f.dev() & 0xfff00) >>> 8));
+        num("fd.dev.minor", FieldType.BIGINT, "Minor number of the device holding the file.",
+                fileNum(f -> (f.dev() & 0xff) | ((f.dev() >>> 12) & 0xfff00)));
+    }
+
+    /** The event's descriptor when it is a file or directory. */
+    static FdInfo fileFd(EventContext c) {
+        FdInfo f = usesFd(c) ? c.fd() : null;
+        return f != null && (f.type() == FdType.FILE || f.type() == FdType.DIRECTORY) ? f : null;
+    }
+
+    private static Field.LongExtractor socketNum(java.util.function.ToLongFunction<FdInfo> g) {
+        return new Field.LongExtractor() {
+            @Override
+            public boolean present(EventContext c) {
+                return inetFd(c) != null;
+            }
+
+            @Override
+            public long get(EventContext c) {
+                return g.applyAsLong(c.fd());
+            }
+        };
+    }
+
+    private static Field.LongExtractor fileNum(java.util.function.ToLongFunction<FdInfo> g) {
+        return new Field.LongExtractor() {
+            @Override
+            public boolean present(EventContext c) {
+                FdInfo f = fileFd(c);
+                return f != null && f.dev() != 0;
+            }
+
+            @Override
+            public long get(EventContext c) {
+                return g.applyAsLong(c.fd());
+            }
+        };
     }
 }

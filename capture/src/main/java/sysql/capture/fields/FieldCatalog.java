@@ -26,6 +26,9 @@ public final class FieldCatalog {
         Field f = FieldDefinitions.FIELDS.get(name);
         if (f == null) {
             f = EvtFields.resolve(name);
+            if (f == null) {
+                f = ProcFields.resolve(name);
+            }
             if (f != null) {
                 FieldDefinitions.FIELDS.put(name, f);
             }

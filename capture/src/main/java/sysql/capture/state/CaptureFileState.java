@@ -16,6 +16,8 @@ public final class CaptureFileState {
             ThreadInfo t = new ThreadInfo(p.tid());
             t.pid = p.pid();
             t.ptid = p.ptid();
+            t.sid = p.sid();
+            t.vpgid = p.vpgid();
             t.comm = p.comm();
             t.exe = p.exe();
             t.exepath = p.exepath();
@@ -66,7 +68,7 @@ public final class CaptureFileState {
         FdInfo d = new FdInfo(f.fd());
         d.ino(f.ino());
         switch (f.type()) {
-            case FILE, FILE_V2 -> d.set(FdType.FILE, f.name(), f.openFlags());
+            case FILE, FILE_V2 -> d.set(FdType.FILE, f.name(), f.openFlags()).dev(f.dev());
             case DIRECTORY -> d.set(FdType.DIRECTORY, f.name(), f.openFlags());
             case FIFO -> d.set(FdType.PIPE, f.name(), 0);
             case UNIX_SOCK -> d.set(FdType.UNIX, f.name(), 0);

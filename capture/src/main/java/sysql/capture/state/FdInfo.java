@@ -14,6 +14,7 @@ public final class FdInfo {
     private String name = "";
     private int openFlags;
     private long ino;
+    private int dev;
     private int l4proto;            // 0 unknown, 6 tcp, 17 udp, 255 raw (IPPROTO numbers), 1 icmp
     private final byte[] clientIp = new byte[16];
     private final byte[] serverIp = new byte[16];
@@ -31,6 +32,8 @@ public final class FdInfo {
     public String name() { return name; }
     public int openFlags() { return openFlags; }
     public long ino() { return ino; }
+    /** Device of a file (sysdig's encoding: major << 20 | minor), 0 when unknown. */
+    public int dev() { return dev; }
     public int l4proto() { return l4proto; }
     public int clientPort() { return clientPort; }
     public int serverPort() { return serverPort; }
@@ -50,6 +53,11 @@ public final class FdInfo {
 
     FdInfo fd(long fd) {
         this.fd = fd;
+        return this;
+    }
+
+    FdInfo dev(int dev) {
+        this.dev = dev;
         return this;
     }
 
@@ -96,6 +104,7 @@ public final class FdInfo {
         c.name = name;
         c.openFlags = openFlags;
         c.ino = ino;
+        c.dev = dev;
         c.l4proto = l4proto;
         System.arraycopy(clientIp, 0, c.clientIp, 0, 16);
         System.arraycopy(serverIp, 0, c.serverIp, 0, 16);

@@ -118,6 +118,8 @@ public final class ProcfsReader {
             String[] f = stat.substring(close + 2).split(" ");
             // f[0] = state (field 3); ppid is field 4, tty field 7, minflt 10, majflt 12, starttime field 22
             t.ptid = Long.parseLong(f[1]);
+            t.vpgid = Long.parseLong(f[2]);
+            t.sid = Long.parseLong(f[3]);
             t.tty = Integer.parseInt(f[4]);
             t.pfMinor = Long.parseLong(f[7]);
             t.pfMajor = Long.parseLong(f[9]);

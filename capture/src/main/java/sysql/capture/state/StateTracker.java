@@ -34,13 +34,13 @@ public final class StateTracker {
     private static final String[] NAMES = {"fd", "res", "name", "dirfd", "flags", "tuple", "addr", "fd1", "fd2",
         "ino", "exe", "args", "tid", "pid", "ptid", "cwd", "fdlimit", "comm", "cgroups", "env", "uid", "gid",
         "vtid", "vpid", "loginuid", "path", "domain", "type", "proto", "cmd", "euid", "egid", "ruid", "rgid",
-        "vm_size", "vm_rss", "vm_swap", "filename", "pathname"};
+        "vm_size", "vm_rss", "vm_swap", "filename", "pathname", "dev", "pgft_maj", "pgft_min"};
     private static final int P_FD = 0, P_RES = 1, P_NAME = 2, P_DIRFD = 3, P_FLAGS = 4, P_TUPLE = 5, P_ADDR = 6,
         P_FD1 = 7, P_FD2 = 8, P_INO = 9, P_EXE = 10, P_ARGS = 11, P_TID = 12, P_PID = 13, P_PTID = 14, P_CWD = 15,
         P_FDLIMIT = 16, P_COMM = 17, P_CGROUPS = 18, P_ENV = 19, P_UID = 20, P_GID = 21, P_VTID = 22, P_VPID = 23,
         P_LOGINUID = 24, P_PATH = 25, P_DOMAIN = 26, P_TYPE = 27, P_PROTO = 28, P_CMD = 29, P_EUID = 30,
         P_EGID = 31, P_RUID = 32, P_RGID = 33, P_VM_SIZE = 34, P_VM_RSS = 35, P_VM_SWAP = 36, P_FILENAME = 37,
-        P_PATHNAME = 38;
+        P_PATHNAME = 38, P_DEV = 39, P_PGFT_MAJ = 40, P_PGFT_MIN = 41;
     private static final short[][] SLOTS = new short[EventTables.EVENT_CODE_LIMIT][];
 
     // What each event code does to the state.
@@ -182,6 +182,9 @@ public final class StateTracker {
             // A context switch (or the idle task) names no thread of its own: known threads only, never
             // created for it.
             current = threads.get(tid);
+            if (current != null && code < SLOTS.length && SLOTS[code] != null) {
+                updateMemory(current, e, SLOTS[code]);
+            }
             return;
         }
         // A clone child's own first event: build it from its parent, never from /proc (see ThreadTable).
@@ -206,6 +209,7 @@ public final class StateTracker {
             }
             return;
         }
+        updateMemory(t, e, slot);
         boolean paired = pairEnter(t, code);
         // The descriptor an exit event refers to: the created one, else the enter's.
         if (USES_FD[code] && !CREATES_FD[code] && paired) {
@@ -233,6 +237,18 @@ public final class StateTracker {
             case NEWFD -> onNewFd(t, e, slot, NEWFD_TYPE[code]);
             default -> { }
         }
+    }
+
+    /** Events that carry the thread's memory sizes and page faults (brk, mmap, switch, clone...) update them. */
+    private static void updateMemory(ThreadInfo t, Event e, short[] s) {
+        if (s[P_VM_SIZE] < 0) {
+            return;
+        }
+        t.vmSizeKb = longParam(e, s[P_VM_SIZE], t.vmSizeKb);
+        t.vmRssKb = longParam(e, s[P_VM_RSS], t.vmRssKb);
+        t.vmSwapKb = longParam(e, s[P_VM_SWAP], t.vmSwapKb);
+        t.pfMajor = longParam(e, s[P_PGFT_MAJ], t.pfMajor);
+        t.pfMinor = longParam(e, s[P_PGFT_MIN], t.pfMinor);
     }
 
     private void removeThread(ThreadInfo t) {
@@ -310,8 +326,10 @@ public final class StateTracker {
         if (res == 0) {
             // The child's own event: tid/pid/ptid describe the child.
             childTid = e.tid();
+            // Inherit from the caller: the process itself for a new thread, the parent for a new process.
+            long pid = longParam(e, s[P_PID], -1);
             long ptid = longParam(e, s[P_PTID], -1);
-            parent = ptid > 0 ? threads.get(ptid) : null;
+            parent = pid > 0 && pid != childTid ? threads.get(pid) : ptid > 0 ? threads.get(ptid) : null;
             ThreadInfo child = t;
             fillFromClone(child, e, s, flags, parent);
             return;
@@ -333,7 +351,7 @@ public final class StateTracker {
     private void fillFromClone(ThreadInfo child, Event e, short[] s, long flags, ThreadInfo parent) {
         boolean own = child.tid == e.tid();
         if (own) {
-            child.pid = longParam(e, s[P_PID], child.pid);
+            threads.repid(child, longParam(e, s[P_PID], child.pid));
             child.ptid = longParam(e, s[P_PTID], child.ptid);
             if (child.startTs == 0) {
                 child.startTs = e.ts();
@@ -362,6 +380,8 @@ public final class StateTracker {
             child.containerId = parent.containerId;
         }
         if (parent != null) {
+            child.sid = parent.sid;
+            child.vpgid = parent.vpgid;
             child.exepath = parent.exepath;
             child.loginUid = parent.loginUid;
             child.env = parent.env;
@@ -409,7 +429,7 @@ public final class StateTracker {
             t.cgroups = listParam(e, s[P_CGROUPS]);
             t.containerId = Containers.idFromCgroups(t.cgroups);
         }
-        t.pid = longParam(e, s[P_PID], t.pid);
+        threads.repid(t, longParam(e, s[P_PID], t.pid));
         t.ptid = longParam(e, s[P_PTID], t.ptid);
         t.fds.closeOnExec(O_CLOEXEC);
     }
@@ -433,7 +453,7 @@ public final class StateTracker {
         String path = Paths.resolve(dirOf(t, dirfd), name);
         FdType type = (flags & O_DIRECTORY) != 0 ? FdType.DIRECTORY : FdType.FILE;
         currentFdNum = fd;
-        currentFd = t.fds.put(new FdInfo(fd).set(type, path, flags));
+        currentFd = t.fds.put(new FdInfo(fd).set(type, path, flags).dev((int) longParam(e, s[P_DEV], 0)));
     }
 
     private void onSocket(ThreadInfo t, Event e, short[] s, boolean paired) {

@@ -18,6 +18,8 @@ public final class ThreadInfo {
     long ptid;
     long vtid;
     long vpid;
+    long sid = -1;
+    long vpgid = -1;
     String comm = "";
     String exe = "";
     String exepath = "";
@@ -59,6 +61,10 @@ public final class ThreadInfo {
     public long ptid() { return ptid; }
     public long vtid() { return vtid; }
     public long vpid() { return vpid; }
+    public long sid() { return sid; }
+    public long vpgid() { return vpgid; }
+    public long pfMajor() { return pfMajor; }
+    public long pfMinor() { return pfMinor; }
     public String comm() { return comm; }
     public String exe() { return exe; }
     public String exepath() { return exepath; }

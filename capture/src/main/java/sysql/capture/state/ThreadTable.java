@@ -1,5 +1,6 @@
 package sysql.capture.state;
 
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.util.Collection;
 
@@ -12,6 +13,8 @@ public final class ThreadTable {
     public static final int MAX_THREADS = 1 << 17;
 
     private final Long2ObjectOpenHashMap<ThreadInfo> threads = new Long2ObjectOpenHashMap<>();
+    /** Threads per process (pid), kept as threads come and go, for proc.nthreads. */
+    private final Long2IntOpenHashMap threadsPerPid = new Long2IntOpenHashMap();
     private final ProcfsReader procfs;
     private long overflow;
     private long lazyLoads;
@@ -63,12 +66,42 @@ public final class ThreadTable {
             ThreadInfo main = t.pid != t.tid ? threads.get(t.pid) : null;
             t.fds = main != null ? main.fds : new FdTable();
         }
-        threads.put(t.tid, t);
+        ThreadInfo previous = threads.put(t.tid, t);
+        if (previous != null) {
+            threadsPerPid.addTo(previous.pid, -1);
+        }
+        threadsPerPid.addTo(t.pid, 1);
         return t;
     }
 
     public ThreadInfo remove(long tid) {
-        return threads.remove(tid);
+        ThreadInfo t = threads.remove(tid);
+        if (t != null && threadsPerPid.addTo(t.pid, -1) <= 1) {
+            threadsPerPid.remove(t.pid);
+        }
+        return t;
+    }
+
+    /** Threads the table knows in process {@code pid}. */
+    public int threadCount(long pid) {
+        return threadsPerPid.get(pid);
+    }
+
+    /**
+     * Records that a known thread now belongs to another process id (a clone child whose own event told its
+     * pid after it was created bare).
+     */
+    void repid(ThreadInfo t, long newPid) {
+        if (t.pid == newPid) {
+            return;
+        }
+        if (threads.get(t.tid) == t) {
+            if (threadsPerPid.addTo(t.pid, -1) <= 1) {
+                threadsPerPid.remove(t.pid);
+            }
+            threadsPerPid.addTo(newPid, 1);
+        }
+        t.pid = newPid;
     }
 
     public int size() {
