@@ -1,0 +1,74 @@
+package sysql.capture.columnar;
+
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.arrow.memory.BufferAllocator;
+import sysql.capture.CaptureException;
+import sysql.capture.Event;
+import sysql.capture.EventBatch;
+import sysql.capture.EventSource;
+import sysql.capture.fields.EventContext;
+import sysql.capture.fields.Field;
+
+/**
+ * Events of any {@link EventSource} as Arrow batches of the requested fields: every event goes through the
+ * state tracker (state must see them all), those the filter keeps become rows.
+ */
+public final class ColumnarReader implements AutoCloseable {
+    private final EventSource source;
+    private final EventContext context;
+    private final Predicate<EventContext> keep;
+    private final EventBatch events;
+    private final EventColumns columns;
+    private final Event event = new Event();
+    private boolean ended;
+
+    public ColumnarReader(EventSource source, EventContext context, List<Field> fields, Predicate<EventContext> keep,
+            BufferAllocator allocator, int rowsPerBatch) {
+        this.source = source;
+        this.context = context;
+        this.keep = keep;
+        this.events = new EventBatch();
+        this.columns = new EventColumns(allocator, fields, rowsPerBatch);
+    }
+
+    /**
+     * Fills the next columnar batch (up to its capacity), reading events for up to {@code timeoutMillis}.
+     *
+     * @return false at the end of the source with nothing left to return
+     */
+    public boolean next(long timeoutMillis) throws CaptureException {
+        columns.clear();
+        long deadline = System.currentTimeMillis() + Math.max(0, timeoutMillis);
+        while (!columns.isFull()) {
+            // An event is taken from the batch only while there is room for its row.
+            while (!columns.isFull() && events.next(event)) {
+                context.advance(event);
+                if (keep.test(context)) {
+                    columns.append(context);
+                }
+            }
+            if (columns.isFull() || ended) {
+                break;
+            }
+            if (!source.fill(events, Math.max(0, deadline - System.currentTimeMillis()))) {
+                ended = true;
+                break;
+            }
+            if (events.count() == 0 && System.currentTimeMillis() >= deadline) {
+                break;
+            }
+        }
+        return columns.rowCount() > 0 || !ended;
+    }
+
+    public EventColumns columns() {
+        return columns;
+    }
+
+    @Override
+    public void close() {
+        columns.close();
+        events.close();
+    }
+}
