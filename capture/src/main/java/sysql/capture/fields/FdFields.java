@@ -21,17 +21,7 @@ final class FdFields extends FieldDefinitions {
     static void register() {
         // ---- fd
         num("fd.num", FieldType.BIGINT, "Number of the file descriptor the event uses or creates.",
-                new Field.LongExtractor() {
-                    @Override
-                    public boolean present(EventContext c) {
-                        return usesFd(c);
-                    }
-
-                    @Override
-                    public long get(EventContext c) {
-                        return c.fdNum();
-                    }
-                });
+                valueIf(c -> usesFd(c), c -> c.fdNum()));
         str("fd.type", "Type of the descriptor: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, "
                 + "eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd.",
                 c -> usesFd(c) && c.fd() != null ? c.fd().type().sysdigName() : null);
@@ -43,28 +33,8 @@ final class FdFields extends FieldDefinitions {
                 c -> inetFd(c) != null ? SocketNames.ip(c.fd().serverIp(), c.fd().type() == FdType.IPV6) : null);
         str("fd.cip", "Client IP address of an inet socket.",
                 c -> inetFd(c) != null ? SocketNames.ip(c.fd().clientIp(), c.fd().type() == FdType.IPV6) : null);
-        num("fd.sport", FieldType.INTEGER, "Server port of an inet socket.", new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return inetFd(c) != null;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return c.fd().serverPort();
-            }
-        });
-        num("fd.cport", FieldType.INTEGER, "Client port of an inet socket.", new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return inetFd(c) != null;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return c.fd().clientPort();
-            }
-        });
+        num("fd.sport", FieldType.INTEGER, "Server port of an inet socket.", valueIf(c -> inetFd(c) != null, c -> c.fd().serverPort()));
+        num("fd.cport", FieldType.INTEGER, "Client port of an inet socket.", valueIf(c -> inetFd(c) != null, c -> c.fd().clientPort()));
         str("fd.l4proto", "Transport protocol of a connected or bound socket: tcp, udp, icmp or raw.", c -> {
             FdInfo f = inetFd(c);
             if (f == null) {
@@ -79,17 +49,7 @@ final class FdFields extends FieldDefinitions {
             };
         });
         num("fd.is_server", FieldType.BOOLEAN, "True if this process is the server end of the socket.",
-                new Field.LongExtractor() {
-                    @Override
-                    public boolean present(EventContext c) {
-                        return inetFd(c) != null;
-                    }
-
-                    @Override
-                    public long get(EventContext c) {
-                        return c.fd().isServer() ? 1 : 0;
-                    }
-                });
+                valueIf(c -> inetFd(c) != null, c -> c.fd().isServer() ? 1 : 0));
         // ---- more fd
         str("fd.directory", "For a file, the directory that holds it; for a directory, the directory itself.", c -> {
             FdInfo f = fileFd(c);
@@ -178,17 +138,7 @@ final class FdFields extends FieldDefinitions {
     }
 
     private static Field.LongExtractor socketNum(java.util.function.ToLongFunction<FdInfo> g) {
-        return new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return inetFd(c) != null;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return g.applyAsLong(c.fd());
-            }
-        };
+        return valueIf(c -> inetFd(c) != null, c -> g.applyAsLong(c.fd()));
     }
 
     private static Field.LongExtractor fileNum(java.util.function.ToLongFunction<FdInfo> g) {

@@ -54,4 +54,20 @@ abstract class FieldDefinitions {
             }
         };
     }
+
+    /** A numeric extractor from two functions: whether there is a value, and the value. */
+    static Field.LongExtractor valueIf(java.util.function.Predicate<EventContext> present,
+            java.util.function.ToLongFunction<EventContext> value) {
+        return new Field.LongExtractor() {
+            @Override
+            public boolean present(EventContext c) {
+                return present.test(c);
+            }
+
+            @Override
+            public long get(EventContext c) {
+                return value.applyAsLong(c);
+            }
+        };
+    }
 }

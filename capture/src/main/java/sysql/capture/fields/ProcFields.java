@@ -34,17 +34,7 @@ final class ProcFields extends FieldDefinitions {
 
     /** A number of the event's process (its main thread). */
     private static void procNum(String name, FieldType type, String description, ToLongFunction<ThreadInfo> f) {
-        num(name, type, description, new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return c.thread() != null;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return f.applyAsLong(main(c));
-            }
-        });
+        num(name, type, description, valueIf(c -> c.thread() != null, c -> f.applyAsLong(main(c))));
     }
 
     static ThreadInfo main(EventContext c) {
@@ -83,17 +73,7 @@ final class ProcFields extends FieldDefinitions {
         }
         return switch (base) {
             case "proc.apid" -> Field.ofLong(name, FieldType.BIGINT, "Pid of the ancestor " + n + " levels up.",
-                    new Field.LongExtractor() {
-                        @Override
-                        public boolean present(EventContext c) {
-                            return ancestor(c, n) != null;
-                        }
-
-                        @Override
-                        public long get(EventContext c) {
-                            return ancestor(c, n).pid();
-                        }
-                    });
+                    valueIf(c -> ancestor(c, n) != null, c -> ancestor(c, n).pid()));
             case "proc.aname" -> Field.ofString(name, "Name of the ancestor " + n + " levels up.", c -> {
                 ThreadInfo a = ancestor(c, n);
                 return a == null ? null : nonEmpty(a.comm());
@@ -131,17 +111,7 @@ final class ProcFields extends FieldDefinitions {
             Users.User u = t != null ? c.users().user(t.uid()) : null;
             return u != null ? u.name() : null;
         });
-        num("user.uid", FieldType.BIGINT, "Id of the user the thread runs as.", new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return c.thread() != null;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return c.thread().uid() & 0xffffffffL;
-            }
-        });
+        num("user.uid", FieldType.BIGINT, "Id of the user the thread runs as.", valueIf(c -> c.thread() != null, c -> c.thread().uid() & 0xffffffffL));
         str("group.name", "Name of the group the thread runs as.",
                 c -> c.thread() != null ? c.users().groupName(c.thread().gid()) : null);
         str("container.id", "Container id (12 characters) of the thread's container, or 'host'.",
@@ -156,29 +126,9 @@ final class ProcFields extends FieldDefinitions {
             return a.isEmpty() ? t.exe() : t.exe() + " " + a;
         });
         num("proc.nthreads", FieldType.BIGINT, "Threads the process has, its main thread included.",
-                new Field.LongExtractor() {
-                    @Override
-                    public boolean present(EventContext c) {
-                        return c.thread() != null;
-                    }
-
-                    @Override
-                    public long get(EventContext c) {
-                        return c.tracker().threads().threadCount(c.thread().pid());
-                    }
-                });
+                valueIf(c -> c.thread() != null, c -> c.tracker().threads().threadCount(c.thread().pid())));
         num("proc.nchilds", FieldType.BIGINT, "Threads of the process other than its main thread.",
-                new Field.LongExtractor() {
-                    @Override
-                    public boolean present(EventContext c) {
-                        return c.thread() != null;
-                    }
-
-                    @Override
-                    public long get(EventContext c) {
-                        return Math.max(0, c.tracker().threads().threadCount(c.thread().pid()) - 1);
-                    }
-                });
+                valueIf(c -> c.thread() != null, c -> Math.max(0, c.tracker().threads().threadCount(c.thread().pid()) - 1)));
         str("proc.pname", "Name of the parent process.", c -> {
             ThreadInfo p = ancestor(c, 1);
             return p == null ? null : nonEmpty(p.comm());
@@ -188,28 +138,8 @@ final class ProcFields extends FieldDefinitions {
             return p == null || p.comm().isEmpty() ? null : p.cmdline();
         });
         num("proc.loginshellid", FieldType.BIGINT, "Pid of the oldest shell among the process's ancestors.",
-                new Field.LongExtractor() {
-                    @Override
-                    public boolean present(EventContext c) {
-                        return loginShell(c) != null;
-                    }
-
-                    @Override
-                    public long get(EventContext c) {
-                        return loginShell(c).pid();
-                    }
-                });
-        num("proc.duration", FieldType.BIGINT, "Nanoseconds since the process started.", new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return c.thread() != null && c.thread().startTs() > 0;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return c.event().ts() - c.thread().startTs();
-            }
-        });
+                valueIf(c -> loginShell(c) != null, c -> loginShell(c).pid()));
+        num("proc.duration", FieldType.BIGINT, "Nanoseconds since the process started.", valueIf(c -> c.thread() != null && c.thread().startTs() > 0, c -> c.event().ts() - c.thread().startTs()));
         procNum("proc.fdopencount", FieldType.BIGINT, "Descriptors the process has open.", t -> t.fds().size());
         procNum("proc.fdlimit", FieldType.BIGINT, "Most descriptors the process may open.", ThreadInfo::fdLimit);
         num("proc.vmsize", FieldType.BIGINT, "Virtual memory of the process, in KiB.",
@@ -230,28 +160,8 @@ final class ProcFields extends FieldDefinitions {
                 threadLong(t -> t.isMainThread() ? t.vmSizeKb() : 0));
         num("thread.vmrss", FieldType.BIGINT, "Resident memory in KiB for a main thread, 0 for other threads.",
                 threadLong(t -> t.isMainThread() ? t.vmRssKb() : 0));
-        num("proc.sid", FieldType.BIGINT, "Session id of the process.", new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return c.thread() != null;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return c.thread().sid();
-            }
-        });
-        num("proc.vpgid", FieldType.BIGINT, "Process group id of the process.", new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return c.thread() != null;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return c.thread().vpgid();
-            }
-        });
+        num("proc.sid", FieldType.BIGINT, "Session id of the process.", valueIf(c -> c.thread() != null, c -> c.thread().sid()));
+        num("proc.vpgid", FieldType.BIGINT, "Process group id of the process.", valueIf(c -> c.thread() != null, c -> c.thread().vpgid()));
         num("proc.tty", FieldType.BIGINT, "Controlling terminal of the process, 0 for none.",
                 threadLong(ThreadInfo::tty));
 
@@ -271,17 +181,7 @@ final class ProcFields extends FieldDefinitions {
             Users.User u = t != null && t.loginUid() >= 0 ? c.users().user(t.loginUid()) : null;
             return u != null ? u.name() : null;
         });
-        num("group.gid", FieldType.BIGINT, "Id of the group the thread runs as.", new Field.LongExtractor() {
-            @Override
-            public boolean present(EventContext c) {
-                return c.thread() != null && c.thread().gid() != -1;
-            }
-
-            @Override
-            public long get(EventContext c) {
-                return c.thread().gid() & 0xffffffffL;
-            }
-        });
+        num("group.gid", FieldType.BIGINT, "Id of the group the thread runs as.", valueIf(c -> c.thread() != null && c.thread().gid() != -1, c -> c.thread().gid() & 0xffffffffL));
         str("container.name", "Name of the container; 'host' outside containers.", c -> {
             ThreadInfo t = c.thread();
             return t != null && "host".equals(t.containerId()) ? "host" : null;
