@@ -36,6 +36,16 @@ public final class Users {
         return users.size();
     }
 
+    /** Every user, in no particular order. */
+    public java.util.Collection<User> users() {
+        return java.util.Collections.unmodifiableCollection(users.values());
+    }
+
+    /** Every group id with its name. */
+    public java.util.Map<Integer, String> groups() {
+        return java.util.Collections.unmodifiableMap(groups);
+    }
+
     /** Users and groups of this host (/etc/passwd, /etc/group); unreadable files leave the tables empty. */
     public static Users fromEtc(Path etc) {
         Users u = new Users();

@@ -1,0 +1,280 @@
+package sysql.capture.state;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import sysql.capture.scap.GroupInfo;
+import sysql.capture.scap.InitialState;
+import sysql.capture.scap.InterfaceInfo;
+import sysql.capture.scap.MachineInfo;
+import sysql.capture.scap.ProcessInfo;
+import sysql.capture.scap.SectionHeader;
+import sysql.capture.scap.UserInfo;
+
+/**
+ * The live state as a capture file's initial state: the thread table (each process's descriptors once, under its
+ * main thread), this host's machine info, network interfaces, users and groups — what a {@code .scap} writer puts
+ * before the first event, the inverse of {@link CaptureFileState#seed}.
+ */
+public final class InitialStateSnapshot {
+    private static final int II_IPV4 = 1;
+    private static final int II_IPV6 = 2;
+    /** libscap's process flags (PPM_CL_*). */
+    static final int CL_CLONE_FILES = 1;
+    static final int CL_CLONE_THREAD = 1 << 13;
+
+    private InitialStateSnapshot() {}
+
+    /** The state of this host: {@code threads} (e.g. from {@link ProcfsReader#readAll}), /proc, /etc, interfaces. */
+    public static InitialState live(ThreadTable threads) {
+        List<UserInfo> users = new ArrayList<>();
+        List<GroupInfo> groups = new ArrayList<>();
+        readEtc(Path.of("/etc"), users, groups);
+        return of(threads, hostMachine(Path.of("/proc")), hostInterfaces(), users, groups);
+    }
+
+    /** The given parts as an initial state; threads in tid order, each process's fds once. */
+    public static InitialState of(ThreadTable threads, MachineInfo machine, List<InterfaceInfo> interfaces,
+            List<UserInfo> users, List<GroupInfo> groups) {
+        List<ThreadInfo> all = new ArrayList<>(threads.all());
+        all.sort(Comparator.comparingLong(ThreadInfo::tid));
+        List<ProcessInfo> processes = new ArrayList<>(all.size());
+        List<sysql.capture.scap.FdInfo> fds = new ArrayList<>();
+        Map<FdTable, Boolean> written = new IdentityHashMap<>();
+        // main threads first own their process's table; a thread whose main thread is unknown writes it itself
+        for (int pass = 0; pass < 2; pass++) {
+            for (ThreadInfo t : all) {
+                if (pass == 0) {
+                    processes.add(process(t));
+                }
+                boolean owner = pass == 0 ? t.isMainThread() : !t.isMainThread();
+                if (!owner || t.fds == null || written.containsKey(t.fds)) {
+                    continue;
+                }
+                written.put(t.fds, Boolean.TRUE);
+                List<FdInfo> list = new ArrayList<>(t.fds.all());
+                list.sort(Comparator.comparingLong(FdInfo::fd));
+                for (FdInfo f : list) {
+                    sysql.capture.scap.FdInfo s = fd(t.tid, f);
+                    if (s != null) {
+                        fds.add(s);
+                    }
+                }
+            }
+        }
+        return new InitialState(new SectionHeader(1, 2, -1, 0), machine, processes, fds, interfaces, users, groups);
+    }
+
+    /**
+     * One thread as a process list entry. A thread other than its process's main thread is flagged as sharing the
+     * main thread's files ({@code PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES}, as libscap flags threads read from
+     * /proc): without it sysdig gives the thread an fd table of its own, empty.
+     */
+    public static ProcessInfo process(ThreadInfo t) {
+        int flags = t.tid != t.pid ? CL_CLONE_THREAD | CL_CLONE_FILES : 0;
+        return new ProcessInfo(t.tid, t.pid, t.ptid, t.sid, t.vpgid, t.comm, t.exe, t.exepath, t.args, t.cwd, t.fdLimit, flags,
+                t.uid, t.gid, (int) t.vmSizeKb, (int) t.vmRssKb, (int) t.vmSwapKb, t.pfMajor, t.pfMinor, t.env,
+                t.vtid, t.vpid, t.cgroups, "/", 0, t.tty, t.loginUid, false, 0, 0, 0, false, 0, 0, 0, false);
+    }
+
+    /**
+     * One descriptor as a capture file's fd entry of thread {@code tid}, or null for one that has nothing to record.
+     * Inet sockets are written local end first, as libscap reads them from /proc/net; a descriptor of unknown kind
+     * keeps its name as an "unsupported" one.
+     */
+    public static sysql.capture.scap.FdInfo fd(long tid, FdInfo f) {
+        sysql.capture.scap.FdType type;
+        switch (f.type()) {
+            case FILE -> {
+                return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), sysql.capture.scap.FdType.FILE_V2, f.name(),
+                        f.openFlags(), 0, null, null, 0, 0, 0, 0, 0);
+            }
+            case IPV4, IPV6 -> {
+                return inet(tid, f);
+            }
+            case UNIX -> {
+                return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), sysql.capture.scap.FdType.UNIX_SOCK,
+                        f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+            }
+            case DIRECTORY -> type = sysql.capture.scap.FdType.DIRECTORY;
+            case PIPE -> type = sysql.capture.scap.FdType.FIFO;
+            case EVENT -> type = sysql.capture.scap.FdType.EVENT;
+            case SIGNALFD -> type = sysql.capture.scap.FdType.SIGNALFD;
+            case EVENTPOLL -> type = sysql.capture.scap.FdType.EVENTPOLL;
+            case INOTIFY -> type = sysql.capture.scap.FdType.INOTIFY;
+            case TIMERFD -> type = sysql.capture.scap.FdType.TIMERFD;
+            case NETLINK -> type = sysql.capture.scap.FdType.NETLINK;
+            case BPF -> type = sysql.capture.scap.FdType.BPF;
+            case USERFAULTFD -> type = sysql.capture.scap.FdType.USERFAULTFD;
+            case IO_URING -> type = sysql.capture.scap.FdType.IOURING;
+            case MEMFD -> type = sysql.capture.scap.FdType.MEMFD;
+            default -> {
+                if (f.name() == null || f.name().isEmpty()) {
+                    return null;
+                }
+                type = sysql.capture.scap.FdType.UNSUPPORTED;
+            }
+        }
+        return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), type, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+    }
+
+    private static sysql.capture.scap.FdInfo inet(long tid, FdInfo f) {
+        boolean v6 = f.type() == FdType.IPV6;
+        if (v6 && SocketNames.isV4Mapped(f.serverIp())
+                && (f.isServer() && f.clientPort() == 0 || SocketNames.isV4Mapped(f.clientIp()))) {
+            // a dual-stack socket used for IPv4 only: written as the IPv4 socket sysdig makes of it once it sees its
+            // events, and as sysql names it (127.0.0.1:80, not ::ffff:127.0.0.1:80)
+            FdInfo v4 = new FdInfo(f.fd()).ino(f.ino()).l4proto(f.l4proto());
+            v4.set(FdType.IPV4, f.name(), f.openFlags());
+            v4.tuple(unmap(f.clientIp()), f.clientPort(), unmap(f.serverIp()), f.serverPort(), f.isServer());
+            return inet(tid, v4);
+        }
+        int len = v6 ? 16 : 4;
+        int l4 = switch (f.l4proto()) {
+            case 6 -> 2;
+            case 17 -> 3;
+            case 1 -> 4;
+            case 255 -> 5;
+            default -> 0;
+        };
+        if (!f.tupleKnown()) {
+            return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), sysql.capture.scap.FdType.UNSUPPORTED,
+                    f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+        }
+        if (f.isServer() && f.clientPort() == 0) {
+            return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), v6 ? sysql.capture.scap.FdType.IPV6_SERVSOCK
+                    : sysql.capture.scap.FdType.IPV4_SERVSOCK, "", 0, 0, addr(f.serverIp(), len), null,
+                    f.serverPort(), 0, l4, 0, 0);
+        }
+        byte[] localIp = f.isServer() ? f.serverIp() : f.clientIp();
+        byte[] remoteIp = f.isServer() ? f.clientIp() : f.serverIp();
+        int localPort = f.isServer() ? f.serverPort() : f.clientPort();
+        int remotePort = f.isServer() ? f.clientPort() : f.serverPort();
+        return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), v6 ? sysql.capture.scap.FdType.IPV6_SOCK
+                : sysql.capture.scap.FdType.IPV4_SOCK, "", 0, 0, addr(localIp, len), addr(remoteIp, len), localPort,
+                remotePort, l4, 0, 0);
+    }
+
+    /** The IPv4 address of an IPv4-mapped IPv6 one, in the low 4 bytes (zeros stay zeros). */
+    private static byte[] unmap(byte[] ip) {
+        byte[] b = new byte[16];
+        if (SocketNames.isV4Mapped(ip)) {
+            System.arraycopy(ip, 12, b, 0, 4);
+        }
+        return b;
+    }
+
+    private static InetAddress addr(byte[] ip, int len) {
+        try {
+            byte[] b = new byte[len];
+            System.arraycopy(ip, 0, b, 0, len);
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** This host's machine info from /proc: online CPUs, memory, pid_max, host name, boot time. */
+    public static MachineInfo hostMachine(Path proc) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        String online = read(Path.of("/sys/devices/system/cpu/online")).trim();
+        if (!online.isEmpty()) {
+            try {
+                int n = 0;
+                for (String range : online.split(",")) {
+                    String[] ab = range.split("-");
+                    n += ab.length == 2 ? Integer.parseInt(ab[1]) - Integer.parseInt(ab[0]) + 1 : 1;
+                }
+                cpus = n;
+            } catch (RuntimeException e) {
+                // keep the JVM's count
+            }
+        }
+        long memory = 0;
+        for (String line : read(proc.resolve("meminfo")).split("\n")) {
+            if (line.startsWith("MemTotal:")) {
+                memory = number(line.substring(9).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        long maxPid = number(read(proc.resolve("sys/kernel/pid_max")).trim());
+        String host = read(proc.resolve("sys/kernel/hostname")).trim();
+        long boot = 0;
+        for (String line : read(proc.resolve("stat")).split("\n")) {
+            if (line.startsWith("btime ")) {
+                boot = number(line.substring(6).trim()) * 1_000_000_000L;
+            }
+        }
+        return new MachineInfo(cpus, memory, maxPid, host, boot, 0, 0, 0);
+    }
+
+    /** This host's interface addresses (IPv4 first, then IPv6), as libscap lists them. */
+    public static List<InterfaceInfo> hostInterfaces() {
+        List<InterfaceInfo> v4 = new ArrayList<>();
+        List<InterfaceInfo> v6 = new ArrayList<>();
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp()) {
+                    continue;
+                }
+                for (InterfaceAddress a : ni.getInterfaceAddresses()) {
+                    InetAddress ip = a.getAddress();
+                    boolean isV4 = ip instanceof Inet4Address;
+                    int len = isV4 ? 4 : 16;
+                    InetAddress mask = addr(prefixMask(a.getNetworkPrefixLength(), len), len);
+                    InetAddress bcast = a.getBroadcast() != null ? a.getBroadcast() : isV4 ? ip : addr(new byte[16], 16);
+                    InetAddress plain = addr(ip.getAddress(), len); // without the IPv6 scope
+                    (isV4 ? v4 : v6).add(new InterfaceInfo(isV4 ? II_IPV4 : II_IPV6, ni.getName(), plain, mask, bcast,
+                            0));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no interfaces known
+        }
+        v4.addAll(v6);
+        return v4;
+    }
+
+    private static byte[] prefixMask(int prefix, int len) {
+        byte[] m = new byte[len];
+        for (int i = 0; i < len * 8 && i < prefix; i++) {
+            m[i / 8] |= (byte) (0x80 >>> (i % 8));
+        }
+        return m;
+    }
+
+    /** Users and groups from {@code etc}/passwd and {@code etc}/group ({@link Users#fromEtc}). */
+    public static void readEtc(Path etc, List<UserInfo> users, List<GroupInfo> groups) {
+        Users known = Users.fromEtc(etc);
+        for (Users.User u : known.users()) {
+            users.add(new UserInfo(u.uid(), u.gid(), u.name(), u.home(), u.shell()));
+        }
+        known.groups().forEach((gid, name) -> groups.add(new GroupInfo(gid, name)));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static long number(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
