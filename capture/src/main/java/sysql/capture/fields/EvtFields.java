@@ -1,11 +1,71 @@
 package sysql.capture.fields;
 
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import sysql.capture.Event;
+import sysql.capture.EventType;
+import sysql.capture.EventTypes;
+import sysql.capture.ParamInfo;
+import sysql.capture.state.FdInfo;
+import sysql.capture.state.FdType;
+import sysql.capture.state.ThreadInfo;
 import sysql.driver.EventTables;
 
-/** Fields of class evt: the event itself (number, time, cpu, direction, type, result, arguments). */
+/**
+ * Fields of class evt: the event itself (number, time, cpu, direction, type, result, arguments), as sysdig
+ * 0.29.3 extracts them. Parametric names (evt.arg.NAME, evt.arg[N], evt.rawarg.NAME, evt.type.is.NAME) are
+ * built by {@link #resolve(String)} when first asked for.
+ */
 final class EvtFields extends FieldDefinitions {
     private EvtFields() {}
+
+    private static final long NS = 1_000_000_000L;
+    // Event flags (EF_*).
+    static final int EF_CREATES_FD = 1;
+    static final int EF_USES_FD = 1 << 2;
+    static final int EF_READS_FROM_FD = 1 << 3;
+    static final int EF_WRITES_TO_FD = 1 << 4;
+    static final int EF_WAITS = 1 << 7;
+    /** sysdig's PPM_O_RDONLY / PPM_O_WRONLY / PPM_O_CREAT / PPM_O_TMPFILE and the exec bits of chmod_mode. */
+    private static final int O_RDONLY = 1, O_WRONLY = 2, O_CREAT = 4, O_TMPFILE = 8192, EXEC_BITS = 1 | 8 | 64;
+
+    /**
+     * Category of each sysdig syscall code (the ID of generic events), from sysdig's syscall info table, one
+     * letter per code: O other, F file, N net, I IPC, M memory, P process, S sleep, Y system, G signal, U user,
+     * T time, R/W/X I/O read/write/other, A wait.
+     */
+    private static final String SYSCALL_CATEGORIES =
+            "OYPRWFFFFFFTFFFFPFOTFATFXIFFFXITMPXAPPIFXPPPYPPTTFFFPPYFFFFFPPFFYTTYOAYYXYYMYYYPFYPFAFXRWPXMMMMPPPPS"
+            + "PPPSFAPGGGGGGFPPFPFUUUUUUUUFUUUUFUUUUPMMPFFFFFFFFFFFFGIPPPPXXXXXXAAAFPTTTTTTTTSGFIIIIIIYAYYYPPIIIFFF"
+            + "FFFFFFFFFAAPPPIIIPAFGTITTGIAXIIRWOOIPOFPINNNNNNNNNNNNNNNNNNIIIIIIIIIIFFFFPOGINFFFFFAGGGYFGPTFAFFPIGX"
+            + "XXXXXXXXXXXXXXYOOXXXFFFFYYXPP";
+
+    static int syscallCategory(int code) {
+        if (code < 0 || code >= SYSCALL_CATEGORIES.length()) {
+            return EventTables.EC_OTHER;
+        }
+        return switch (SYSCALL_CATEGORIES.charAt(code)) {
+            case 'F' -> EventTables.EC_FILE;
+            case 'N' -> EventTables.EC_NET;
+            case 'I' -> EventTables.EC_IPC;
+            case 'M' -> EventTables.EC_MEMORY;
+            case 'P' -> EventTables.EC_PROCESS;
+            case 'S' -> EventTables.EC_SLEEP;
+            case 'Y' -> EventTables.EC_SYSTEM;
+            case 'G' -> EventTables.EC_SIGNAL;
+            case 'U' -> EventTables.EC_USER;
+            case 'T' -> EventTables.EC_TIME;
+            case 'R' -> EventTables.EC_IO_READ;
+            case 'W' -> EventTables.EC_IO_WRITE;
+            case 'X' -> EventTables.EC_IO_OTHER;
+            case 'A' -> EventTables.EC_WAIT;
+            default -> EventTables.EC_OTHER;
+        };
+    }
 
     /**
      * Index of an exit event's result: its first parameter when that is the syscall's return value (named
@@ -20,21 +80,556 @@ final class EvtFields extends FieldDefinitions {
         return named || t == EventTables.PT_ERRNO || t == EventTables.PT_FD || t == EventTables.PT_PID ? 0 : -1;
     }
 
-    /** A parametric evt field (evt.arg.NAME, evt.arg[N], evt.rawarg.NAME), or null: none yet. */
+    static int flags(Event e) {
+        EventType t = e.type();
+        return t != null ? t.flags() : 0;
+    }
+
+    /**
+     * sysdig's error test (evt.failed, evt.count.error): the parameter named {@code res} below zero, or for exit
+     * events that create an fd, the first parameter below zero. -1 when the event has neither, else 0 or 1.
+     */
+    static int errorState(Event e) {
+        EventType t = e.type();
+        if (t == null) {
+            return -1;
+        }
+        int i = t.paramIndex("res");
+        if (i < 0 && (t.flags() & EF_CREATES_FD) != 0 && !e.isEnter()) {
+            i = 0;
+        }
+        if (i < 0 || i >= e.nparams()) {
+            return -1;
+        }
+        int len = e.paramLength(i);
+        if (len != 8) {
+            return -1;
+        }
+        return e.buffer().getLong(e.paramOffset(i)) < 0 ? 1 : 0;
+    }
+
+    /** The category number sysdig gives the event (generic events: their syscall's). */
+    static int categoryCode(Event e) {
+        if (ArgFormatter.isSysdigGeneric(e)) {
+            return e.nparams() > 0 && e.paramLength(0) == 2 ? syscallCategory((int) e.paramAsLong(0))
+                    : EventTables.EC_OTHER;
+        }
+        EventType t = e.type();
+        return t != null ? t.category() : EventTables.EC_UNKNOWN;
+    }
+
+    /** evt.category: the category's name; I/O events are named after their descriptor (file, net, ipc). */
+    static String category(EventContext c) {
+        Event e = c.event();
+        int cat = categoryCode(e);
+        return switch (cat) {
+            case EventTables.EC_UNKNOWN -> "unknown";
+            case EventTables.EC_OTHER -> "other";
+            case EventTables.EC_FILE -> "file";
+            case EventTables.EC_NET -> "net";
+            case EventTables.EC_IPC -> "IPC";
+            case EventTables.EC_MEMORY -> "memory";
+            case EventTables.EC_PROCESS -> "process";
+            case EventTables.EC_SLEEP -> "sleep";
+            case EventTables.EC_SYSTEM -> "system";
+            case EventTables.EC_SIGNAL -> "signal";
+            case EventTables.EC_USER -> "user";
+            case EventTables.EC_TIME -> "time";
+            case EventTables.EC_PROCESSING -> "processing";
+            case EventTables.EC_IO_READ, EventTables.EC_IO_WRITE, EventTables.EC_IO_OTHER -> {
+                FdInfo f = ArgFormatter.isSysdigGeneric(e) ? null : c.fd();
+                yield f == null ? "unknown" : switch (f.type()) {
+                    case FILE, DIRECTORY -> "file";
+                    case IPV4, IPV6 -> "net";
+                    case PIPE, UNIX, EVENT, SIGNALFD, INOTIFY, USERFAULTFD -> "ipc";
+                    default -> "unknown";
+                };
+            }
+            case EventTables.EC_WAIT -> "wait";
+            case EventTables.EC_SCHEDULER -> "scheduler";
+            default -> "unknown";
+        };
+    }
+
+    /** The latency of an exit event (ns since its enter event), 0 when it has none. */
+    static long latency(EventContext c) {
+        Event enter = c.event().isEnter() ? null : c.pairedEnter();
+        return enter != null ? c.event().ts() - enter.ts() : 0;
+    }
+
+    /** sysdig's human-readable duration: 512ns, 1.06us, 54us, 1.13ms, 16ms, 1.00s (truncated, not rounded). */
+    static String humanDuration(long ns) {
+        if (ns < 1000) {
+            return ns + "ns";
+        }
+        long unit;
+        String suffix;
+        if (ns < 1_000_000) {
+            unit = 1000;
+            suffix = "us";
+        } else if (ns < NS) {
+            unit = 1_000_000;
+            suffix = "ms";
+        } else {
+            unit = NS;
+            suffix = "s";
+        }
+        long whole = ns / unit;
+        if (whole >= 10) {
+            return whole + suffix;
+        }
+        long hundredths = (ns % unit) / (unit / 100);
+        return whole + "." + (hundredths < 10 ? "0" : "") + hundredths + suffix;
+    }
+
+    // ---- per-stream clock: first timestamp and the previous shown event, for evt.reltime and evt.deltatime
+
+    /** What the time fields remember about one stream (one EventContext). */
+    static final class Clock {
+        long firstTs = Long.MIN_VALUE;
+        long lastNum = -1;
+        long prevTs = Long.MIN_VALUE;
+        long delta;
+    }
+
+    private record ClockRef(EventContext ctx, Clock clock) {}
+
+    private static final Map<EventContext, Clock> CLOCKS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static volatile ClockRef lastClock;
+
+    /**
+     * The stream's clock, updated with the current event: the first event seen gives the stream's start; each
+     * event that is not internal (sysdig does not show those) gets its distance to the previous such event.
+     */
+    static Clock clock(EventContext c) {
+        ClockRef ref = lastClock;
+        Clock k;
+        if (ref != null && ref.ctx == c) {
+            k = ref.clock;
+        } else {
+            k = CLOCKS.computeIfAbsent(c, x -> new Clock());
+            lastClock = new ClockRef(c, k);
+        }
+        Event e = c.event();
+        long num = c.num();
+        if (k.lastNum != num) {
+            k.lastNum = num;
+            long ts = e.ts();
+            EventType t = e.type();
+            // Container metadata events carry no time of their own; sysdig does not show internal events.
+            boolean meta = t != null && t.name().equals("container");
+            if (k.firstTs == Long.MIN_VALUE && !meta) {
+                k.firstTs = ts;
+            }
+            boolean shown = !meta && (t == null || (t.category() & EventTables.EC_INTERNAL) == 0);
+            if (shown) {
+                k.delta = k.prevTs == Long.MIN_VALUE ? 0 : ts - k.prevTs;
+                k.prevTs = ts;
+            } else {
+                k.delta = 0;
+            }
+        }
+        return k;
+    }
+
+    static long reltime(EventContext c) {
+        return c.event().ts() - clock(c).firstTs;
+    }
+
+    static long deltatime(EventContext c) {
+        return clock(c).delta;
+    }
+
+    // ---- time text, as sysdig prints it
+
+    /**
+     * The UTC offset sysdig applies: the host zone's offset now (sysdig computes it once for the current time,
+     * not for the event's date).
+     */
+    static int zoneOffsetSeconds() {
+        return ZoneId.systemDefault().getRules().getOffset(java.time.Instant.now()).getTotalSeconds();
+    }
+
+    static String timeText(long ts, boolean date, boolean nanos) {
+        long sec = Math.floorDiv(ts, NS);
+        long ns = Math.floorMod(ts, NS);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(sec + zoneOffsetSeconds(), 0, ZoneOffset.UTC);
+        StringBuilder sb = new StringBuilder(30);
+        if (date) {
+            sb.append(t.getYear()).append('-');
+            two(sb, t.getMonthValue());
+            sb.append('-');
+            two(sb, t.getDayOfMonth());
+            sb.append(' ');
+        }
+        two(sb, t.getHour());
+        sb.append(':');
+        two(sb, t.getMinute());
+        sb.append(':');
+        two(sb, t.getSecond());
+        if (nanos) {
+            sb.append('.');
+            nine(sb, ns);
+        }
+        return sb.toString();
+    }
+
+    static String iso8601(long ts) {
+        long sec = Math.floorDiv(ts, NS);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(sec, 0, ZoneOffset.UTC);
+        StringBuilder sb = new StringBuilder(36);
+        sb.append(t.getYear()).append('-');
+        two(sb, t.getMonthValue());
+        sb.append('-');
+        two(sb, t.getDayOfMonth());
+        sb.append('T');
+        two(sb, t.getHour());
+        sb.append(':');
+        two(sb, t.getMinute());
+        sb.append(':');
+        two(sb, t.getSecond());
+        sb.append('.');
+        nine(sb, Math.floorMod(ts, NS));
+        return sb.append("+0000").toString();
+    }
+
+    private static void two(StringBuilder sb, int v) {
+        if (v < 10) {
+            sb.append('0');
+        }
+        sb.append(v);
+    }
+
+    private static void nine(StringBuilder sb, long v) {
+        String s = Long.toString(v);
+        for (int k = s.length(); k < 9; k++) {
+            sb.append('0');
+        }
+        sb.append(s);
+    }
+
+    // ---- extractor helpers
+
+    interface LongIf {
+        boolean test(EventContext c);
+    }
+
+    static Field.LongExtractor when(LongIf present, java.util.function.ToLongFunction<EventContext> f) {
+        return new Field.LongExtractor() {
+            @Override
+            public boolean present(EventContext c) {
+                return present.test(c);
+            }
+
+            @Override
+            public long get(EventContext c) {
+                return f.applyAsLong(c);
+            }
+        };
+    }
+
+    static boolean exitWith(EventContext c, int flag) {
+        return !c.event().isEnter() && (flags(c.event()) & flag) != 0;
+    }
+
+    /** 1 when the event failed, NULL otherwise (sysdig's evt.count.error family). */
+    static Field.LongExtractor errorCount(LongIf applies) {
+        return when(c -> applies.test(c) && errorState(c.event()) == 1, c -> 1);
+    }
+
+    static boolean isOpen(EventType t) {
+        String id = t.id();
+        return id.equals("SYSCALL_OPEN_X") || id.equals("SYSCALL_OPENAT_E") || id.equals("SYSCALL_OPENAT_2_X")
+                || id.equals("SYSCALL_OPENAT2_X");
+    }
+
+    static boolean fileOpenError(Event e) {
+        EventType t = e.type();
+        if (t == null) {
+            return false;
+        }
+        String id = t.id();
+        return id.equals("SYSCALL_OPEN_X") || id.equals("SYSCALL_CREAT_X") || id.equals("SYSCALL_OPENAT_X")
+                || id.equals("SYSCALL_OPENAT_2_X") || id.equals("SYSCALL_OPENAT2_X")
+                || id.equals("SYSCALL_OPEN_BY_HANDLE_AT_X");
+    }
+
+    static boolean netError(Event e) {
+        EventType t = e.type();
+        if (t == null) {
+            return false;
+        }
+        String n = t.name();
+        return !t.isEnter() && (n.equals("accept") || n.equals("accept4") || n.equals("connect"));
+    }
+
+    static boolean isFileFd(FdInfo f) {
+        return f.type() == FdType.FILE || f.type() == FdType.DIRECTORY;
+    }
+
+    static boolean isNetFd(FdInfo f) {
+        return f.type().isInet() || f.type() == FdType.UNIX;
+    }
+
+    /** evt.is_open_read / write / exec. */
+    static long openCheck(EventContext c, int what) {
+        Event e = c.event();
+        EventType t = e.type();
+        if (t == null) {
+            return 0;
+        }
+        if (isOpen(t)) {
+            boolean v2 = t.id().equals("SYSCALL_OPENAT_2_X") || t.id().equals("SYSCALL_OPENAT2_X");
+            int fi = v2 ? 3 : 2;
+            if (fi >= e.nparams() || e.paramLength(fi) != 4) {
+                return 0;
+            }
+            long fl = e.paramAsLong(fi);
+            return switch (what) {
+                case 0 -> (fl & O_RDONLY) != 0 ? 1 : 0;
+                case 1 -> (fl & O_WRONLY) != 0 ? 1 : 0;
+                default -> {
+                    int mi = v2 ? 4 : 3;
+                    if ((fl & (O_TMPFILE | O_CREAT)) == 0 || mi >= e.nparams() || e.paramLength(mi) != 4) {
+                        yield 0;
+                    }
+                    yield (e.paramAsLong(mi) & EXEC_BITS) != 0 ? 1 : 0;
+                }
+            };
+        }
+        if (what == 2 && t.id().equals("SYSCALL_CREAT_X") && e.nparams() > 2 && e.paramLength(2) == 4) {
+            return (e.paramAsLong(2) & EXEC_BITS) != 0 ? 1 : 0;
+        }
+        return 0;
+    }
+
+    /** evt.abspath (which = 0), evt.abspath.src (1), evt.abspath.dst (2). */
+    static String abspath(EventContext c, int which) {
+        Event e = c.event();
+        EventType t = e.type();
+        ThreadInfo th = c.thread();
+        if (t == null || th == null || t.isEnter()) {
+            return null;
+        }
+        String dirArg;
+        String pathArg;
+        switch (t.name()) {
+            case "renameat", "renameat2" -> {
+                dirArg = which == 2 ? "newdirfd" : "olddirfd";
+                pathArg = which == 2 ? "newpath" : "oldpath";
+            }
+            case "symlinkat" -> {
+                dirArg = "linkdirfd";
+                pathArg = "linkpath";
+            }
+            case "openat", "openat2", "unlinkat" -> {
+                dirArg = "dirfd";
+                pathArg = "name";
+            }
+            case "linkat" -> {
+                dirArg = which == 2 ? "newdir" : "olddir";
+                pathArg = which == 2 ? "newpath" : "oldpath";
+            }
+            case "mkdirat" -> {
+                dirArg = "dirfd";
+                pathArg = "path";
+            }
+            default -> {
+                return null;
+            }
+        }
+        int di = t.paramIndex(dirArg);
+        int pi = t.paramIndex(pathArg);
+        if (di < 0 || pi < 0 || di >= e.nparams() || pi >= e.nparams() || e.paramLength(di) != 8
+                || e.paramLength(pi) == 0) {
+            return null;
+        }
+        long dirfd = e.paramAsLong(di);
+        String path = e.paramAsString(pi);
+        String dir;
+        if (!path.isEmpty() && path.charAt(0) == '/') {
+            dir = "";
+        } else if (dirfd == -100) {
+            dir = th.cwd();
+        } else {
+            FdInfo f = th.fds() != null ? th.fds().get(dirfd) : null;
+            dir = f == null ? "<UNKNOWN>" : f.name();
+        }
+        return sysql.capture.state.Paths.resolve(dir, path);
+    }
+
+    // ---- parametric fields
+
+    /** A parametric evt field (evt.arg.NAME, evt.arg[N], evt.rawarg.NAME, evt.type.is.NAME), or null. */
     static Field resolve(String name) {
+        if (name.startsWith("evt.arg[") && name.endsWith("]")) {
+            int n;
+            try {
+                n = Integer.parseInt(name.substring("evt.arg[".length(), name.length() - 1));
+            } catch (NumberFormatException ex) {
+                return null;
+            }
+            if (n < 0) {
+                return null;
+            }
+            return Field.ofString(name, "Argument number " + n + " of the event, resolved to text where possible.",
+                    c -> n < c.event().nparams() && c.event().type() != null && n < c.event().type().nparams()
+                            ? ArgFormatter.arg(c, n) : null);
+        }
+        if (name.startsWith("evt.arg.")) {
+            String p = name.substring("evt.arg.".length());
+            if (!paramExists(p)) {
+                return null;
+            }
+            return Field.ofString(name, "Argument '" + p + "' of the event, resolved to text where possible "
+                    + "(the file behind an fd, the errno name, flag names...).", c -> {
+                        int i = c.event().paramIndex(p);
+                        return i >= 0 && i < c.event().nparams() ? ArgFormatter.arg(c, i) : null;
+                    });
+        }
+        if (name.startsWith("evt.rawarg.")) {
+            String p = name.substring("evt.rawarg.".length());
+            if (!paramExists(p)) {
+                return null;
+            }
+            if (allNumeric(p)) {
+                return Field.ofLong(name, FieldType.BIGINT, "Argument '" + p + "' of the event as a number.",
+                        new Field.LongExtractor() {
+                            @Override
+                            public boolean present(EventContext c) {
+                                int i = c.event().paramIndex(p);
+                                return i >= 0 && i < c.event().nparams() && isInteger(c.event().paramLength(i));
+                            }
+
+                            @Override
+                            public long get(EventContext c) {
+                                return c.event().paramAsLong(c.event().paramIndex(p));
+                            }
+                        });
+            }
+            return Field.ofString(name, "Argument '" + p + "' of the event as its raw text.", c -> {
+                int i = c.event().paramIndex(p);
+                return i >= 0 && i < c.event().nparams() ? ArgFormatter.raw(c, i) : null;
+            });
+        }
+        if (name.startsWith("evt.type.is.")) {
+            String t = name.substring("evt.type.is.".length());
+            int code = -1;
+            try {
+                code = Integer.parseInt(t);
+            } catch (NumberFormatException ex) {
+                boolean known = false;
+                for (EventType et : EventTypes.all()) {
+                    known |= et.name().equals(t);
+                }
+                if (!known) {
+                    return null;
+                }
+            }
+            int fcode = code;
+            return Field.ofLong(name, FieldType.INTEGER, "1 for events of type '" + t + "', 0 otherwise.",
+                    always(c -> fcode >= 0 ? (c.event().typeCode() == fcode ? 1 : 0)
+                            : c.event().type() != null && c.event().type().name().equals(t) ? 1 : 0));
+        }
         return null;
     }
 
+    private static boolean isInteger(int len) {
+        return len == 1 || len == 2 || len == 4 || len == 8;
+    }
+
+    static boolean paramExists(String p) {
+        for (EventType t : EventTypes.all()) {
+            if (t.paramIndex(p) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when every parameter called {@code p}, in every event type, is a fixed-size integer. */
+    static boolean allNumeric(String p) {
+        for (EventType t : EventTypes.all()) {
+            int i = t.paramIndex(p);
+            if (i >= 0) {
+                int type = t.params().get(i).type();
+                int size = ParamInfo.fixedSize(type);
+                if (size < 1 || size > 8 || type == EventTables.PT_DOUBLE) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     static void register() {
-        // ---- evt
+        // ---- evt: number and time
         num("evt.num", FieldType.BIGINT, "Number of the event in the stream, from 1 (hidden internal events count too).",
                 always(EventContext::num));
+        str("evt.time", "Event time of day in the host's time zone, with nanoseconds (HH:MM:SS.nnnnnnnnn).",
+                c -> timeText(c.event().ts(), false, true));
+        str("evt.time.s", "Event time of day in the host's time zone, without nanoseconds (HH:MM:SS).",
+                c -> timeText(c.event().ts(), false, false));
+        str("evt.time.iso8601", "Event time in ISO 8601, UTC, with nanoseconds (2024-01-31T12:00:00.000000000+0000).",
+                c -> iso8601(c.event().ts()));
+        str("evt.datetime", "Event date and time in the host's time zone, with nanoseconds.",
+                c -> timeText(c.event().ts(), true, true));
+        str("evt.datetime.s", "Event date and time in the host's time zone, without nanoseconds.",
+                c -> timeText(c.event().ts(), true, false));
         num("evt.rawtime", FieldType.BIGINT, "Event time in nanoseconds since the epoch.", always(c -> c.event().ts()));
+        num("evt.rawtime.s", FieldType.BIGINT, "Whole seconds of the event time since the epoch.",
+                always(c -> Math.floorDiv(c.event().ts(), NS)));
+        num("evt.rawtime.ns", FieldType.BIGINT, "Nanoseconds part of the event time.",
+                always(c -> Math.floorMod(c.event().ts(), NS)));
+        num("evt.reltime", FieldType.BIGINT, "Nanoseconds since the first event of the stream.",
+                always(EvtFields::reltime));
+        num("evt.reltime.s", FieldType.BIGINT, "Whole seconds since the first event of the stream.",
+                always(c -> reltime(c) / NS));
+        num("evt.reltime.ns", FieldType.BIGINT, "Nanoseconds part of the time since the first event of the stream.",
+                always(c -> reltime(c) % NS));
+
+        // ---- evt: syscall events
+        num("evt.latency", FieldType.BIGINT, "For an exit event, nanoseconds since its enter event; 0 otherwise.",
+                always(EvtFields::latency));
+        num("evt.latency.s", FieldType.BIGINT, "Whole seconds of evt.latency.", always(c -> latency(c) / NS));
+        num("evt.latency.ns", FieldType.BIGINT, "Nanoseconds part of evt.latency.", always(c -> latency(c) % NS));
+        str("evt.latency.human", "evt.latency as text for people (512ns, 1.06us, 16ms, 1.00s).",
+                c -> humanDuration(latency(c)));
+        num("evt.deltatime", FieldType.BIGINT,
+                "Nanoseconds since the previous event shown (internal events are not shown); 0 for the first.",
+                always(EvtFields::deltatime));
+        num("evt.deltatime.s", FieldType.BIGINT, "Whole seconds of evt.deltatime.", always(c -> deltatime(c) / NS));
+        num("evt.deltatime.ns", FieldType.BIGINT, "Nanoseconds part of evt.deltatime.",
+                always(c -> deltatime(c) % NS));
         num("evt.cpu", FieldType.INTEGER, "CPU the event happened on.", always(c -> c.event().cpu()));
         str("evt.dir", "Direction: '>' on entry to a syscall, '<' on its return.",
                 c -> c.event().isEnter() ? ">" : "<");
         str("evt.type", "Event type: the syscall's name (generic syscalls too), or procexit, signaldeliver...",
                 c -> c.event().syscallName());
+        str("syscall.type", "The syscall's name, for syscall events only (NULL for scheduler and internal events).",
+                c -> {
+                    int cat = c.event().type() != null ? c.event().type().category() : 0;
+                    return cat == EventTables.EC_SCHEDULER || (cat & EventTables.EC_INTERNAL) != 0 ? null
+                            : c.event().syscallName();
+                });
+        str("evt.category", "Category of the event: file, net, IPC, memory, process, sleep, system, signal, user, "
+                + "time, wait, scheduler...; I/O events take their descriptor's (file, net, ipc, unknown).",
+                EvtFields::category);
+        str("evt.args", "Every argument of the event as sysdig prints them: name=value, with the resolved value "
+                + "(the file behind an fd, errno and flag names, a pid's name) in parentheses.", ArgFormatter::args);
+        str("evt.info", "Same as evt.args (sysdig decodes writes to /dev/log here; sysql does not yet).",
+                ArgFormatter::args);
+        str("evt.buffer", "The data buffer of I/O events (read, write, recvfrom...), non-printable bytes as dots, "
+                + "cut at 80 characters.", c -> {
+                    int i = c.event().paramIndex("data");
+                    return i >= 0 && i < c.event().nparams() ? ArgFormatter.raw(c, i) : null;
+                });
+        num("evt.buflen", FieldType.BIGINT, "Length of the data an I/O event read or wrote (its result).",
+                when(c -> {
+                    Event e = c.event();
+                    return !e.isEnter() && c.fd() != null && (categoryCode(e) & EventTables.EC_IO_READ) != 0
+                            && e.nparams() > 0 && e.paramLength(0) == 8 && e.paramAsLong(0) >= 0;
+                }, c -> c.event().paramAsLong(0)));
         str("evt.res", "Result of an exit event: SUCCESS, or the errno name (ENOENT...) when it failed.", c -> {
             Event e = c.event();
             int i = resIndex(e);
@@ -60,23 +655,55 @@ final class EvtFields extends FieldDefinitions {
                         return c.event().paramAsLong(resIndex(c.event()));
                     }
                 });
-        num("evt.failed", FieldType.BOOLEAN, "True for exit events whose result is an error.",
-                new Field.LongExtractor() {
-                    @Override
-                    public boolean present(EventContext c) {
-                        return true;
-                    }
-
-                    @Override
-                    public long get(EventContext c) {
-                        int i = resIndex(c.event());
-                        return i >= 0 && c.event().paramAsLong(i) < 0 ? 1 : 0;
-                    }
+        num("evt.failed", FieldType.BOOLEAN, "True for events whose result is an error.",
+                always(c -> errorState(c.event()) == 1 ? 1 : 0));
+        num("evt.is_io", FieldType.BOOLEAN, "True for events that read or write a descriptor.",
+                always(c -> (flags(c.event()) & (EF_READS_FROM_FD | EF_WRITES_TO_FD)) != 0 ? 1 : 0));
+        num("evt.is_io_read", FieldType.BOOLEAN, "True for events that read from a descriptor.",
+                always(c -> (flags(c.event()) & EF_READS_FROM_FD) != 0 ? 1 : 0));
+        num("evt.is_io_write", FieldType.BOOLEAN, "True for events that write to a descriptor.",
+                always(c -> (flags(c.event()) & EF_WRITES_TO_FD) != 0 ? 1 : 0));
+        str("evt.io_dir", "'read' for events that read from a descriptor, 'write' for those that write to one.",
+                c -> {
+                    int f = flags(c.event());
+                    return (f & EF_WRITES_TO_FD) != 0 ? "write" : (f & EF_READS_FROM_FD) != 0 ? "read" : null;
                 });
-        num("evt.latency", FieldType.BIGINT, "For an exit event, nanoseconds since its enter event; 0 otherwise.",
-                always(c -> {
-                    Event enter = c.event().isEnter() ? null : c.pairedEnter();
-                    return enter != null ? c.event().ts() - enter.ts() : 0;
-                }));
+        num("evt.is_wait", FieldType.BOOLEAN, "True for events that make the thread wait (sleep, select, poll...).",
+                always(c -> (flags(c.event()) & EF_WAITS) != 0 ? 1 : 0));
+        num("evt.wait_latency", FieldType.BIGINT,
+                "For the exit of a waiting event (sleep, select, poll...), nanoseconds spent waiting.",
+                when(c -> exitWith(c, EF_WAITS), EvtFields::latency));
+        num("evt.is_syslog", FieldType.BOOLEAN, "True for writes to /dev/log.", always(c -> {
+            FdInfo f = c.fd();
+            return (flags(c.event()) & EF_WRITES_TO_FD) != 0 && f != null && f.type() == FdType.UNIX
+                    && f.name().contains("/dev/log") ? 1 : 0;
+        }));
+        num("evt.count", FieldType.INTEGER, "Always 1: counts events.", always(c -> 1));
+        num("evt.count.error", FieldType.INTEGER, "1 for events that failed, NULL otherwise.", errorCount(c -> true));
+        num("evt.count.error.file", FieldType.INTEGER, "1 for failed events on files, NULL otherwise.",
+                errorCount(c -> c.fd() != null ? isFileFd(c.fd()) : fileOpenError(c.event())));
+        num("evt.count.error.net", FieldType.INTEGER, "1 for failed events on sockets, NULL otherwise.",
+                errorCount(c -> c.fd() != null ? isNetFd(c.fd()) : netError(c.event())));
+        num("evt.count.error.memory", FieldType.INTEGER, "1 for failed memory events, NULL otherwise.",
+                errorCount(c -> categoryCode(c.event()) == EventTables.EC_MEMORY));
+        num("evt.count.error.other", FieldType.INTEGER,
+                "1 for failed events that are not about files, sockets or memory, NULL otherwise.",
+                errorCount(c -> c.fd() != null ? !isFileFd(c.fd()) && !isNetFd(c.fd())
+                        : !fileOpenError(c.event()) && !netError(c.event())
+                                && categoryCode(c.event()) != EventTables.EC_MEMORY));
+        num("evt.count.exit", FieldType.INTEGER, "1 for exit events, NULL otherwise.",
+                when(c -> !c.event().isEnter(), c -> 1));
+        str("evt.abspath", "Absolute path from a dirfd and a name (openat, renameat, symlinkat, mkdirat...).",
+                c -> abspath(c, 0));
+        str("evt.abspath.src", "Absolute source path of renameat and linkat (the path of the others).",
+                c -> abspath(c, 1));
+        str("evt.abspath.dst", "Absolute destination path of renameat and linkat.", c -> abspath(c, 2));
+        num("evt.is_open_read", FieldType.BOOLEAN, "True for open/openat/openat2 opening the file for reading.",
+                always(c -> openCheck(c, 0)));
+        num("evt.is_open_write", FieldType.BOOLEAN, "True for open/openat/openat2 opening the file for writing.",
+                always(c -> openCheck(c, 1)));
+        num("evt.is_open_exec", FieldType.BOOLEAN,
+                "True for open/openat/openat2/creat creating a file with execute permission.",
+                always(c -> openCheck(c, 2)));
     }
 }
