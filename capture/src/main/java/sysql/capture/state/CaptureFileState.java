@@ -83,19 +83,21 @@ public final class CaptureFileState {
             case IOURING -> d.set(FdType.IO_URING, f.name(), 0);
             case MEMFD -> d.set(FdType.MEMFD, f.name(), 0);
             case IPV4_SOCK, IPV6_SOCK -> {
-                d.set(f.type() == sysql.capture.scap.FdType.IPV4_SOCK ? FdType.IPV4 : FdType.IPV6, "", 0);
+                boolean v6 = f.type() == sysql.capture.scap.FdType.IPV6_SOCK;
+                d.set(v6 ? FdType.IPV6 : FdType.IPV4, "", 0);
                 d.l4proto(l4(f.l4proto()));
                 if (localIsServer) {
-                    d.tuple(bytes(f.dip()), f.dport(), bytes(f.sip()), f.sport(), true);
+                    d.tuple(bytes(f.dip(), v6), f.dport(), bytes(f.sip(), v6), f.sport(), true);
                 } else {
-                    d.tuple(bytes(f.sip()), f.sport(), bytes(f.dip()), f.dport(), false);
+                    d.tuple(bytes(f.sip(), v6), f.sport(), bytes(f.dip(), v6), f.dport(), false);
                 }
                 d.name(SocketNames.inetName(d));
             }
             case IPV4_SERVSOCK, IPV6_SERVSOCK -> {
-                d.set(f.type() == sysql.capture.scap.FdType.IPV4_SERVSOCK ? FdType.IPV4 : FdType.IPV6, "", 0);
+                boolean v6 = f.type() == sysql.capture.scap.FdType.IPV6_SERVSOCK;
+                d.set(v6 ? FdType.IPV6 : FdType.IPV4, "", 0);
                 d.l4proto(l4(f.l4proto()));
-                d.tuple(new byte[16], 0, bytes(f.sip()), f.sport(), true);
+                d.tuple(new byte[16], 0, bytes(f.sip(), v6), f.sport(), true);
                 d.name(SocketNames.inetName(d));
             }
             default -> d.set(FdType.UNKNOWN, f.name(), 0);
@@ -114,11 +116,21 @@ public final class CaptureFileState {
         };
     }
 
-    private static byte[] bytes(InetAddress a) {
+    /**
+     * An address in FdInfo's layout: IPv4 in the low 4 bytes; for an IPv6 socket 16 bytes, an IPv4 address
+     * (Java turns ::ffff:a.b.c.d into an Inet4Address) put back in its IPv4-mapped form.
+     */
+    private static byte[] bytes(InetAddress a, boolean v6) {
         byte[] out = new byte[16];
         if (a != null) {
             byte[] b = a.getAddress();
-            System.arraycopy(b, 0, out, 0, b.length);
+            if (v6 && b.length == 4) {
+                out[10] = (byte) 0xff;
+                out[11] = (byte) 0xff;
+                System.arraycopy(b, 0, out, 12, 4);
+            } else {
+                System.arraycopy(b, 0, out, 0, b.length);
+            }
         }
         return out;
     }

@@ -27,8 +27,8 @@ public final class StateTracker {
     private static final int O_CLOEXEC = 1 << 12;   // sysdig's PPM_O_CLOEXEC
     private static final int CL_CLONE_FILES = 1;    // sysdig's PPM_CL_CLONE_FILES
     private static final int CL_CLONE_THREAD = 1 << 13;
-    private static final int F_DUPFD = 0;           // sysdig's PPM_FCNTL_F_DUPFD
-    private static final int F_DUPFD_CLOEXEC = 1;   // sysdig's PPM_FCNTL_F_DUPFD_CLOEXEC
+    private static final int F_DUPFD = 1;           // sysdig's PPM_FCNTL_F_DUPFD
+    private static final int F_DUPFD_CLOEXEC = 26;  // sysdig's PPM_FCNTL_F_DUPFD_CLOEXEC
 
     // Parameter names the parsers read; SLOTS[code][n] is the parameter's index in that event type, or -1.
     private static final String[] NAMES = {"fd", "res", "name", "dirfd", "flags", "tuple", "addr", "fd1", "fd2",
@@ -58,6 +58,8 @@ public final class StateTracker {
     private static final short[] FIRST_FD = new short[EventTables.EVENT_CODE_LIMIT];
     /** Scheduler events (switch): they describe a thread switch, not a thread's own action. */
     private static final boolean[] SCHEDULER = new boolean[EventTables.EVENT_CODE_LIMIT];
+    /** Internal events (procinfo...): not a syscall of the thread, never paired with an exit. */
+    private static final boolean[] INTERNAL = new boolean[EventTables.EVENT_CODE_LIMIT];
 
     static {
         Arrays.fill(ACTIONS, Action.NONE);
@@ -76,6 +78,7 @@ public final class StateTracker {
                 }
             }
             SCHEDULER[t.code()] = t.category() == EventTables.EC_SCHEDULER;
+            INTERNAL[t.code()] = t.category() == EventTables.EC_INTERNAL;
             CREATES_FD[t.code()] = (t.flags() & 1) != 0;     // EF_CREATES_FD
             USES_FD[t.code()] = (t.flags() & (1 << 2)) != 0; // EF_USES_FD
             if (t.isEnter()) {
@@ -197,7 +200,9 @@ public final class StateTracker {
             return;
         }
         if (e.isEnter()) {
-            rememberEnter(t, e);
+            if (!INTERNAL[code]) {
+                rememberEnter(t, e);
+            }
             // The fd an enter event works on (a syscall that only creates one has none yet: -1).
             short fdIdx = USES_FD[code] ? FIRST_FD[code] : -1;
             if (fdIdx >= 0 && fdIdx < e.nparams() && e.paramLength(fdIdx) == 8) {
@@ -330,6 +335,11 @@ public final class StateTracker {
             long pid = longParam(e, s[P_PID], -1);
             long ptid = longParam(e, s[P_PTID], -1);
             parent = pid > 0 && pid != childTid ? threads.get(pid) : ptid > 0 ? threads.get(ptid) : null;
+            if (parent == null && ptid > 0) {
+                // A parent the tables do not know (a thread born after the snapshot of a process whose own
+                // events are not captured, e.g. the capturing JVM): it exists, so /proc describes it rightly.
+                parent = threads.getOrCreate(ptid);
+            }
             ThreadInfo child = t;
             fillFromClone(child, e, s, flags, parent);
             return;
@@ -493,6 +503,9 @@ public final class StateTracker {
         if (currentFdNum < 0 || !readTuple(e, s[P_TUPLE])) {
             return;
         }
+        if (sock.family() == SocketAddressParam.AF_UNIX && longParam(e, s[P_RES], 0) < 0) {
+            return; // a unix socket that failed to connect keeps its name (sysdig leaves it empty)
+        }
         FdInfo f = currentFd != null ? currentFd : t.fds.put(new FdInfo(currentFdNum));
         applyTuple(f, false);
         currentFd = f;
@@ -573,9 +586,9 @@ public final class StateTracker {
         if (fd1 < 0 || fd2 < 0) {
             return;
         }
-        String name = "pipe:[" + ino + "]";
-        t.fds.put(new FdInfo(fd1).set(FdType.PIPE, name, 0).ino(ino));
-        t.fds.put(new FdInfo(fd2).set(FdType.PIPE, name, 0).ino(ino));
+        // sysdig names a pipe it saw created "" (only pipes found in /proc get pipe:[inode]); the inode is kept.
+        t.fds.put(new FdInfo(fd1).set(FdType.PIPE, "", 0).ino(ino));
+        t.fds.put(new FdInfo(fd2).set(FdType.PIPE, "", 0).ino(ino));
     }
 
     private void onSocketPair(ThreadInfo t, Event e, short[] s) {

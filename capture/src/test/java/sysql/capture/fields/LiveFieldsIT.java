@@ -113,10 +113,11 @@ class LiveFieldsIT {
             assertEquals("/tmp/", read.get("proc.cwd"));
             assertEquals("file", read.get("fd.type"));
 
-            Map<String, String> pipeWrite = find(rows, r -> r.get("evt.type").equals("write")
-                    && r.get("fd.name").startsWith("pipe:["), "a write into the pipe");
+            // sysdig names a pipe it saw created "" (StateTrackerIT checks both ends share the inode)
+            find(rows, r -> r.get("evt.type").equals("write") && r.get("fd.type").equals("pipe")
+                    && r.get("fd.name").isEmpty(), "a write into the pipe");
             find(rows, r -> r.get("evt.type").equals("read") && r.get("proc.name").equals("cat")
-                    && r.get("fd.name").equals(pipeWrite.get("fd.name")), "cat reading that pipe");
+                    && r.get("fd.type").equals("pipe"), "cat reading the pipe");
 
             Map<String, String> client = find(rows, r -> r.get("proc.pid").equals(Long.toString(bash))
                     && r.get("evt.type").equals("write") && r.get("fd.type").equals("ipv4"), "bash writing the socket");
