@@ -42,6 +42,18 @@ struct {
 	__type(value, __u8);
 } sq_pids SEC(".maps");
 
+/* Thread names (comm, NUL padded to SQ_COMM_LEN) selected by the comm filter. */
+struct sq_comm_key {
+	char comm[SQ_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SQ_COMM_FILTER_MAX);
+	__type(key, struct sq_comm_key);
+	__type(value, __u8);
+} sq_comms SEC(".maps");
+
 /* Per-CPU area where an event is built before being copied to the ring. */
 struct sq_scratch_buf {
 	__u8 data[SQ_SCRATCH_SIZE];

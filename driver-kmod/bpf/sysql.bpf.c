@@ -34,21 +34,35 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define K_PF_KTHREAD 0x00200000
 
-/* true if the thread must not be captured (self or pid filter) */
+/* true if the current task's comm is in the comm map */
+static __always_inline bool sq_comm_hit(void)
+{
+	struct sq_comm_key key = {};
+
+	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	return bpf_map_lookup_elem(&sq_comms, &key) != NULL;
+}
+
+/* true if the thread must not be captured (self, pid and comm filters:
+ * see sysql_probe.h) */
 static __always_inline bool sq_skip_thread(__u32 tid, __u32 tgid)
 {
 	__u32 mode;
-	bool hit;
+	bool pid_hit, comm_on;
 
 	if (tgid == sq_cfg.self_tgid)
 		return true;
 	mode = sq_cfg.pid_filter_mode;
-	if (mode == SQ_PID_FILTER_OFF)
+	comm_on = sq_cfg.comm_filter_on;
+	if (mode == SQ_PID_FILTER_OFF && !comm_on)
 		return false;
-	hit = bpf_map_lookup_elem(&sq_pids, &tid) || bpf_map_lookup_elem(&sq_pids, &tgid);
-	if (mode == SQ_PID_FILTER_INCLUDE)
-		return !hit;
-	return hit;
+	pid_hit = mode != SQ_PID_FILTER_OFF &&
+		  (bpf_map_lookup_elem(&sq_pids, &tid) || bpf_map_lookup_elem(&sq_pids, &tgid));
+	if (mode == SQ_PID_FILTER_EXCLUDE)
+		return pid_hit || (comm_on && !sq_comm_hit());
+	if (pid_hit)
+		return false;
+	return !(comm_on && sq_comm_hit());
 }
 
 /* Common dispatcher checks; true if the syscall is to be captured. */

@@ -19,6 +19,10 @@ enum sq_pid_filter_mode {
 
 /* Most entries the pid map holds. */
 #define SQ_PID_FILTER_MAX 4096
+/* Most entries the comm map holds, and the size of one key (the kernel's
+ * TASK_COMM_LEN: up to 15 characters, NUL padded). */
+#define SQ_COMM_FILTER_MAX 256
+#define SQ_COMM_LEN 16
 /* Most CPUs a driver serves. */
 #define SQ_MAX_CPUS 1024
 /* Per-CPU scratch area in which a driver builds one event. A power of two,
@@ -36,8 +40,18 @@ struct sq_probe_config {
 	sq_u32 pid_filter_mode;  /* enum sq_pid_filter_mode */
 	sq_u64 boot_time_ns;     /* CLOCK_REALTIME - CLOCK_BOOTTIME, added to event timestamps */
 	sq_u32 sched_events_on;  /* 1: emit process lifecycle events (fork child, procexit) */
-	sq_u32 pad;
+	sq_u32 comm_filter_on;   /* 1: the comm map also selects threads (see below) */
 };
+
+/*
+ * Which threads are captured (never the capturing process itself):
+ * - pid filter OFF, comm filter off: every thread;
+ * - pid filter INCLUDE and/or comm filter on: threads whose tid or tgid is
+ *   in the pid map OR whose comm is in the comm map (a union, so that the
+ *   filters of several queries can be merged into one);
+ * - pid filter EXCLUDE: threads not in the pid map, and, with the comm
+ *   filter on, whose comm is in the comm map.
+ */
 
 /* Per-CPU counters (one map value per CPU). */
 struct sq_cpu_stats {

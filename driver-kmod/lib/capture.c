@@ -336,6 +336,21 @@ int sq_set_all_syscalls(sq_capture *c, int on)
 	return 0;
 }
 
+/* Empties a hash map of the probe. */
+static void sq_clear_map(int fd, size_t key_size)
+{
+	uint8_t key[64], next[64];
+
+	if (key_size > sizeof(key))
+		return;
+	int more = bpf_map_get_next_key(fd, NULL, key) == 0;
+	while (more) {
+		more = bpf_map_get_next_key(fd, key, next) == 0;
+		bpf_map_delete_elem(fd, key);
+		memcpy(key, next, key_size);
+	}
+}
+
 int sq_set_pid_filter(sq_capture *c, int mode, const uint32_t *pids, int n)
 {
 	if (!c || !c->skel)
@@ -354,19 +369,40 @@ int sq_set_pid_filter(sq_capture *c, int mode, const uint32_t *pids, int n)
 	int fd = bpf_map__fd(c->skel->maps.sq_pids);
 	/* Switch the filter off while the set changes, so no event sees half a set. */
 	c->skel->bss->sq_cfg.pid_filter_mode = SQ_PID_FILTER_OFF;
-	uint32_t key, next;
-	int more = bpf_map_get_next_key(fd, NULL, &key) == 0;
-	while (more) {
-		more = bpf_map_get_next_key(fd, &key, &next) == 0;
-		bpf_map_delete_elem(fd, &key);
-		key = next;
-	}
+	sq_clear_map(fd, sizeof(uint32_t));
 	uint8_t one = 1;
 	for (int i = 0; i < n; i++) {
 		if (bpf_map_update_elem(fd, &pids[i], &one, BPF_ANY) != 0)
 			return sq_fail(c, SQ_ERR_IO, "cannot store pid %u in the kernel filter: %s", pids[i], strerror(errno));
 	}
 	c->skel->bss->sq_cfg.pid_filter_mode = (uint32_t)mode;
+	return 0;
+}
+
+int sq_set_comm_filter(sq_capture *c, const char *const *comms, int n)
+{
+	if (!c || !c->skel)
+		return -SQ_ERR_STATE;
+	if (n < 0 || n > SQ_COMM_FILTER_MAX)
+		return sq_fail(c, SQ_ERR_INVALID_ARG, "comm filter holds %d names: at most %d are allowed", n,
+			       SQ_COMM_FILTER_MAX);
+	if (n > 0 && !comms)
+		return sq_fail(c, SQ_ERR_INVALID_ARG, "comm filter: %d names announced but none given", n);
+	for (int i = 0; i < n; i++)
+		if (!comms[i] || !comms[i][0])
+			return sq_fail(c, SQ_ERR_INVALID_ARG, "comm filter: name %d is empty; give a process name", i);
+	int fd = bpf_map__fd(c->skel->maps.sq_comms);
+	/* Off while the set changes: no event sees half a set (the filter only ever widens meanwhile). */
+	c->skel->bss->sq_cfg.comm_filter_on = 0;
+	sq_clear_map(fd, SQ_COMM_LEN);
+	uint8_t one = 1;
+	for (int i = 0; i < n; i++) {
+		char key[SQ_COMM_LEN] = {0};
+		strncpy(key, comms[i], SQ_COMM_LEN - 1);
+		if (bpf_map_update_elem(fd, key, &one, BPF_ANY) != 0)
+			return sq_fail(c, SQ_ERR_IO, "cannot store name '%s' in the kernel filter: %s", key, strerror(errno));
+	}
+	c->skel->bss->sq_cfg.comm_filter_on = n > 0;
 	return 0;
 }
 

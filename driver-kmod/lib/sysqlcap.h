@@ -74,6 +74,10 @@ int sq_set_all_syscalls(sq_capture *c, int on);
 int sq_set_pid_filter(sq_capture *c, int mode, const uint32_t *pids, int n);
 /* Process lifecycle events from the sched tracepoints (on by default). */
 int sq_set_sched_events(sq_capture *c, int on);
+/* The comm filter (see sysql_probe.h): n thread names (n <= SQ_COMM_FILTER_MAX,
+ * each 1 to 15 characters; longer ones are cut to the kernel's 15); n = 0
+ * switches it off. */
+int sq_set_comm_filter(sq_capture *c, const char *const *comms, int n);
 
 /*
  * Fills buf (cap bytes) with whole events in timestamp order, waiting up to

@@ -44,6 +44,8 @@ final class CaptureLibrary {
     static native int sq_set_all_syscalls(Pointer c, int on);
     static native int sq_set_pid_filter(Pointer c, int mode, int[] pids, int n);
     static native int sq_set_sched_events(Pointer c, int on);
+    /** comms: a {@link com.sun.jna.StringArray} of n names (null when n is 0). */
+    static native int sq_set_comm_filter(Pointer c, Pointer comms, int n);
     static native int sq_next_batch(Pointer c, Pointer buf, int cap, int timeoutMs, IntByReference outBytes);
     static native int sq_ncpus(Pointer c);
     static native int sq_get_stats(Pointer c, long[] out, int n);

@@ -133,6 +133,20 @@ public final class LiveCapture implements EventSource {
         }
     }
 
+    /** Captures only the syscalls whose x86_64 numbers are set in {@code numbers}. */
+    public synchronized void captureOnlySyscallNumbers(java.util.BitSet numbers) throws CaptureException {
+        Pointer h = live();
+        // The new ones on first, then the others off: the set only ever widens in between.
+        for (int nr = numbers.nextSetBit(0); nr >= 0 && nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
+                nr = numbers.nextSetBit(nr + 1)) {
+            check(CaptureLibrary.sq_set_syscall(h, nr, 1));
+        }
+        for (int nr = numbers.nextClearBit(0); nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
+                nr = numbers.nextClearBit(nr + 1)) {
+            check(CaptureLibrary.sq_set_syscall(h, nr, 0));
+        }
+    }
+
     /** Turns one syscall (by x86_64 number) on or off. */
     public synchronized void setSyscall(int nr, boolean on) throws CaptureException {
         check(CaptureLibrary.sq_set_syscall(live(), nr, on ? 1 : 0));
@@ -141,6 +155,23 @@ public final class LiveCapture implements EventSource {
     /** Sets the kernel-side pid filter; pids are thread or process ids. The capturing process is always excluded. */
     public synchronized void setPidFilter(PidFilter mode, int... pids) throws CaptureException {
         check(CaptureLibrary.sq_set_pid_filter(live(), mode.ordinal(), pids, pids.length));
+    }
+
+    /**
+     * Sets the kernel-side comm filter: with names, threads whose comm is one of them are captured (together with
+     * those an include pid filter names: the two filters are a union); empty switches it off. Names longer than
+     * the kernel's 15 characters are cut to 15.
+     */
+    public synchronized void setCommFilter(java.util.Collection<String> comms) throws CaptureException {
+        Pointer h = live();
+        if (comms.isEmpty()) {
+            check(CaptureLibrary.sq_set_comm_filter(h, null, 0));
+            return;
+        }
+        String[] names = comms.toArray(String[]::new);
+        try (com.sun.jna.StringArray array = new com.sun.jna.StringArray(names, "UTF-8")) {
+            check(CaptureLibrary.sq_set_comm_filter(h, array, names.length));
+        }
     }
 
     /** Process lifecycle events from the sched tracepoints (on by default). */
