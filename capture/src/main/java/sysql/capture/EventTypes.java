@@ -16,6 +16,7 @@ public final class EventTypes {
     private static final EventType[] BY_CODE = new EventType[EventTables.EVENT_CODE_LIMIT];
     private static final String[] SYSCALL_NAMES = new String[EventTables.SYSCALL_TABLE_SIZE];
     private static final int[] SYSCALL_ENTER_EVENT = new int[EventTables.SYSCALL_TABLE_SIZE];
+    private static final int[] SYSCALL_CODE = new int[EventTables.SYSCALL_TABLE_SIZE];
     private static final Map<String, Integer> SYSCALL_NRS = new HashMap<>();
     private static final Map<Integer, String> SYSCALL_CODE_NAMES = new HashMap<>();
     private static final Map<String, FlagTable> FLAG_TABLES = new HashMap<>();
@@ -37,6 +38,7 @@ public final class EventTypes {
         EventTables.syscalls((nr, name, syscallCode, enterEvent, flags) -> {
             SYSCALL_NAMES[nr] = name;
             SYSCALL_ENTER_EVENT[nr] = enterEvent;
+            SYSCALL_CODE[nr] = syscallCode;
             SYSCALL_NRS.put(name, nr);
         });
         EventTables.syscallCodes((code, name) -> SYSCALL_CODE_NAMES.put(code, name));
@@ -74,6 +76,23 @@ public final class EventTypes {
     /** Enter event code emitted for syscall {@code nr} (the generic one when it has no typed event), or -1. */
     public static int syscallEnterEvent(int nr) {
         return nr >= 0 && nr < SYSCALL_ENTER_EVENT.length ? SYSCALL_ENTER_EVENT[nr] : -1;
+    }
+
+    /**
+     * The evt.type of syscall {@code nr}'s events: its typed event's name, or for a syscall without one, the
+     * name its generic events show (sysdig's name of its syscall code, else the x86_64 name); null if unknown.
+     */
+    public static String syscallEventName(int nr) {
+        int enter = syscallEnterEvent(nr);
+        if (enter < 0) {
+            return null;
+        }
+        if (enter == EventTables.EVENT_GENERIC_E || enter == EventTables.EVENT_GENERIC_ARGS_E) {
+            String byCode = syscallCodeName(SYSCALL_CODE[nr]);
+            return byCode != null && !byCode.equals("unknown") ? byCode : syscallName(nr);
+        }
+        EventType t = byCode(enter);
+        return t == null ? null : t.name();
     }
 
     /** sysdig's name of a syscall code (the ID parameter of generic events), or null. */

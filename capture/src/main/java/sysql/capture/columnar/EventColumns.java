@@ -188,6 +188,15 @@ public final class EventColumns implements AutoCloseable {
         return rows >= capacity;
     }
 
+    /** Bytes the rows take in the batch's vectors (data, offsets, validity; not the small dictionaries). */
+    public long bufferBytes() {
+        long n = 0;
+        for (FieldVector v : vectors) {
+            n += v.getBufferSizeFor(rows);
+        }
+        return n;
+    }
+
     public int rowCount() {
         return rows;
     }

@@ -1,25 +1,85 @@
 package sysql.capture.fields;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import sysql.capture.Event;
+import sysql.capture.EventType;
+import sysql.capture.EventTypes;
 import sysql.capture.state.FdInfo;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadInfo;
+import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
 
 /**
  * What extractors read for the current event: the event itself, its number in the stream, and the state
  * tracker's view right after it (thread, descriptor, paired enter). One context serves a whole stream;
  * {@link #advance(Event)} moves it to the next event.
+ *
+ * <p>A context made by {@link #forStateRows} serves the state tables instead (processes, open descriptors):
+ * each row is a thread and one of its descriptors as of a moment, seen by the extractors as a {@code close}
+ * of that descriptor by that thread at that moment, so every proc, thread, user, group, container and fd field
+ * has its current value.
  */
 public final class EventContext {
+    private static final int STATE_EVENT_TYPE = stateEventType();
     private final StateTracker tracker;
     private final Users users;
     private Event event;
     private long num;
+    // State rows only.
+    private final boolean stateRows;
+    private ThreadInfo rowThread;
+    private FdInfo rowFd;
+    private final ByteBuffer rowBuffer;
 
     public EventContext(StateTracker tracker, Users users) {
+        this(tracker, users, 0);
+    }
+
+    /** A context whose stream already had {@code eventsBefore} events (a replay that starts mid-stream). */
+    public EventContext(StateTracker tracker, Users users, long eventsBefore) {
+        this(tracker, users, eventsBefore, false);
+    }
+
+    private EventContext(StateTracker tracker, Users users, long eventsBefore, boolean stateRows) {
         this.tracker = tracker;
         this.users = users;
+        this.num = eventsBefore;
+        this.stateRows = stateRows;
+        this.rowBuffer = stateRows ? ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN) : null;
+    }
+
+    /** A context for the rows of a state table over {@code threads} (see {@link #moveToState}). */
+    public static EventContext forStateRows(ThreadTable threads, Users users) {
+        EventContext c = new EventContext(new StateTracker(threads), users, 0, true);
+        c.event = new Event();
+        return c;
+    }
+
+    /** State rows: the row of thread {@code t} and its descriptor {@code fd} (or none) at {@code timeNanos}. */
+    public void moveToState(ThreadInfo t, FdInfo fd, long timeNanos) {
+        ByteBuffer b = rowBuffer;
+        int len = Event.HEADER_LEN + 2 + 8;
+        b.putLong(0, timeNanos);
+        b.putLong(8, t.tid());
+        b.putInt(16, len);
+        b.putShort(20, (short) STATE_EVENT_TYPE);
+        b.putInt(22, 1);
+        b.putShort(Event.HEADER_LEN, (short) 8);
+        b.putLong(Event.HEADER_LEN + 2, fd == null ? -1 : fd.fd());
+        event.wrap(b, 0, 0);
+        rowThread = t;
+        rowFd = fd;
+    }
+
+    private static int stateEventType() {
+        for (EventType t : EventTypes.all()) {
+            if (t.isEnter() && t.name().equals("close")) {
+                return t.code();
+            }
+        }
+        throw new IllegalStateException("the event table has no close event");
     }
 
     /** Updates the state with {@code e} and makes it the current event (evt.num counts from 1). */
@@ -36,11 +96,11 @@ public final class EventContext {
 
     public Event event() { return event; }
     public long num() { return num; }
-    public ThreadInfo thread() { return tracker.thread(); }
-    public FdInfo fd() { return tracker.fd(); }
-    public long fdNum() { return tracker.fdNum(); }
+    public ThreadInfo thread() { return stateRows ? rowThread : tracker.thread(); }
+    public FdInfo fd() { return stateRows ? rowFd : tracker.fd(); }
+    public long fdNum() { return stateRows ? (rowFd == null ? -1 : rowFd.fd()) : tracker.fdNum(); }
     public StateTracker tracker() { return tracker; }
     public Users users() { return users; }
     /** The enter event paired with the current exit event, or null. */
-    public Event pairedEnter() { return tracker.pairedEnter(); }
+    public Event pairedEnter() { return stateRows ? null : tracker.pairedEnter(); }
 }

@@ -566,8 +566,9 @@ final class EvtFields extends FieldDefinitions {
         // ---- evt: number and time
         num("evt.num", FieldType.BIGINT, "Number of the event in the stream, from 1 (hidden internal events count too).",
                 always(EventContext::num));
-        str("evt.time", "Event time of day in the host's time zone, with nanoseconds (HH:MM:SS.nnnnnnnnn).",
-                c -> timeText(c.event().ts(), false, true));
+        add(Field.ofTimestamp("evt.time", "Event time: a TIMESTAMP in SQL (the stream's event time, for windows); "
+                + "printed as sysdig does, the time of day in the host's time zone with nanoseconds (HH:MM:SS.nnnnnnnnn).",
+                always(c -> c.event().ts()), c -> timeText(c.event().ts(), false, true)));
         str("evt.time.s", "Event time of day in the host's time zone, without nanoseconds (HH:MM:SS).",
                 c -> timeText(c.event().ts(), false, false));
         str("evt.time.iso8601", "Event time in ISO 8601, UTC, with nanoseconds (2024-01-31T12:00:00.000000000+0000).",

@@ -3,7 +3,7 @@ package sysql.capture.fields;
 /**
  * One field of the catalog: sysdig's name, its class ({@code evt}, {@code proc}, {@code thread}, {@code fd},
  * {@code user}, {@code group}, {@code container}, {@code fdlist}), SQL type, a description, and its extractor.
- * Exactly one of the typed extractors is set, by type.
+ * One typed extractor is set, by type; a TIMESTAMP has both (its nanoseconds, and sysdig's text for it).
  */
 public final class Field {
     /** Reads a number; {@link #present} false means NULL (sysdig's {@code <NA>}). */
@@ -41,17 +41,23 @@ public final class Field {
         return new Field(name, FieldType.VARCHAR, description, null, x);
     }
 
+    /** A TIMESTAMP: its value in nanoseconds since the epoch, and the text sysdig prints for it. */
+    static Field ofTimestamp(String name, String description, LongExtractor nanos, StringExtractor text) {
+        return new Field(name, FieldType.TIMESTAMP, description, nanos, text);
+    }
+
     public String name() { return name; }
     public String fieldClass() { return fieldClass; }
     public FieldType type() { return type; }
     public String description() { return description; }
     public boolean isNumeric() { return longs != null; }
 
-    /** The numeric value; check {@link #isNull} first. */
+    /** The numeric value (nanoseconds since the epoch for a TIMESTAMP); check {@link #isNull} first. */
     public long getLong(EventContext c) {
         return longs.get(c);
     }
 
+    /** The text value (for a TIMESTAMP, as sysdig prints it). */
     public String getString(EventContext c) {
         return strings.get(c);
     }
@@ -62,7 +68,7 @@ public final class Field {
 
     /** The value as sysdig prints it with {@code -p %name}: {@code <NA>} for NULL. Allocates. */
     public String format(EventContext c) {
-        if (longs != null) {
+        if (longs != null && strings == null) {
             if (!longs.present(c)) {
                 return "<NA>";
             }

@@ -25,18 +25,64 @@ public final class FieldCatalog {
     public static synchronized Field get(String name) {
         Field f = FieldDefinitions.FIELDS.get(name);
         if (f == null) {
+            f = RESOLVED.get(name);
+        }
+        if (f == null) {
             f = EvtFields.resolve(name);
             if (f == null) {
                 f = ProcFields.resolve(name);
             }
             if (f != null) {
-                FieldDefinitions.FIELDS.put(name, f);
+                RESOLVED.put(name, f);
             }
         }
         return f;
     }
 
-    /** Every field, in catalog order. */
+    /** Parametric fields resolved so far (kept apart: {@link #all()} lists the fixed fields only). */
+    private static final java.util.Map<String, Field> RESOLVED = new java.util.HashMap<>();
+
+    /**
+     * Every instance of the parametric fields, by name, for a consumer that needs them all declared up front
+     * (the SQL table): evt.arg.NAME and evt.rawarg.NAME for every parameter name of the event table, evt.arg[N]
+     * for every parameter position, proc.apid[N] and proc.aname[N] for every ancestor level, evt.type.is.NAME for
+     * every event type. Each resolves with {@link #get}.
+     */
+    public static List<String> parametricNames() {
+        java.util.Set<String> params = new java.util.TreeSet<>();
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        int maxParams = 0;
+        for (sysql.capture.EventType t : sysql.capture.EventTypes.all()) {
+            types.add(t.name());
+            maxParams = Math.max(maxParams, t.nparams());
+            for (sysql.capture.ParamInfo p : t.params()) {
+                params.add(p.name());
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (String p : params) {
+            names.add("evt.arg." + p);
+        }
+        for (String p : params) {
+            names.add("evt.rawarg." + p);
+        }
+        for (int i = 0; i < maxParams; i++) {
+            names.add("evt.arg[" + i + "]");
+        }
+        for (int i = 0; i <= ProcFields.MAX_ANCESTRY; i++) {
+            names.add("proc.apid[" + i + "]");
+        }
+        for (int i = 0; i <= ProcFields.MAX_ANCESTRY; i++) {
+            names.add("proc.aname[" + i + "]");
+        }
+        for (String t : types) {
+            names.add("evt.type.is." + t);
+        }
+        names.removeIf(n -> get(n) == null);
+        return names;
+    }
+
+    /** Every fixed (not parametric) field, in catalog order. */
     public static List<Field> all() {
         return Collections.unmodifiableList(new ArrayList<>(FieldDefinitions.FIELDS.values()));
     }

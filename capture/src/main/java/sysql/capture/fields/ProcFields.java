@@ -16,7 +16,7 @@ final class ProcFields extends FieldDefinitions {
     private static final Set<String> SHELLS = Set.of("ash", "bash", "csh", "dash", "fish", "ksh", "sh", "tcsh",
             "zsh");
     /** Most ancestors walked (a loop in a damaged table must not hang). */
-    private static final int MAX_ANCESTRY = 64;
+    static final int MAX_ANCESTRY = 64;
 
     private static String nonEmpty(String s) {
         return s == null || s.isEmpty() ? null : s;

@@ -49,7 +49,7 @@ public final class FdTable {
     }
 
     /** A copy for a child process that does not share the table (fork without CLONE_FILES). */
-    FdTable copy() {
+    public FdTable copy() {
         FdTable c = new FdTable();
         for (Long2ObjectMap.Entry<FdInfo> e : fds.long2ObjectEntrySet()) {
             c.fds.put(e.getLongKey(), e.getValue().copyAs(e.getLongKey()));

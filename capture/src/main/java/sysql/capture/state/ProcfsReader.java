@@ -14,7 +14,7 @@ import java.util.Map;
  * Reads threads and their descriptors from /proc: the state a live capture starts from, and the fallback
  * for a thread first seen mid-stream. A thread that vanished while being read is skipped, never an error.
  */
-public final class ProcfsReader {
+public final class ProcfsReader implements ThreadLoader {
     private static final int O_CLOEXEC_SYSDIG = 1 << 12;
     private final Path proc;
     private final long bootTimeNs;
@@ -69,6 +69,11 @@ public final class ProcfsReader {
     }
 
     /** One thread (and, for a main thread, its descriptors), or null if it does not exist. */
+    @Override
+    public ThreadInfo load(long tid, ThreadTable table) {
+        return readThread(tid, table);
+    }
+
     ThreadInfo readThread(long tid, ThreadTable table) {
         Path taskDir = proc.resolve(Long.toString(tid));
         if (!Files.isDirectory(taskDir)) {

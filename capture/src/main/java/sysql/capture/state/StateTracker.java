@@ -141,6 +141,22 @@ public final class StateTracker {
         this.threads = threads;
     }
 
+    /** True if events of this code change the thread or fd tables (the hub never filters them out). */
+    public static boolean changesState(int eventCode) {
+        return eventCode >= 0 && eventCode < ACTIONS.length && ACTIONS[eventCode] != Action.NONE;
+    }
+
+    /**
+     * A tracker that goes on from this one's state, over {@code copiedThreads} (a {@link ThreadTable#copy} of
+     * this tracker's table taken at the same moment, between two events).
+     */
+    public StateTracker copy(ThreadTable copiedThreads) {
+        StateTracker c = new StateTracker(copiedThreads);
+        c.events = events;
+        c.pendingRemoval = pendingRemoval == null ? null : copiedThreads.get(pendingRemoval.tid);
+        return c;
+    }
+
     public ThreadTable threads() {
         return threads;
     }

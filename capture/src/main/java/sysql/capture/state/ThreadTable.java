@@ -3,10 +3,14 @@ package sysql.capture.state;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Every known thread by tid. Threads first seen mid-stream are filled from /proc when a {@link ProcfsReader}
- * is attached (live capture), else created with what the event itself tells.
+ * Every known thread by tid. Threads first seen mid-stream are filled by a {@link ThreadLoader} when one is
+ * attached (/proc for a live capture, the recorder's copies for a replay), else created with what the event
+ * itself tells.
  */
 public final class ThreadTable {
     /** Most threads kept; beyond it new threads are counted in {@link #overflow()} and not stored. */
@@ -15,13 +19,40 @@ public final class ThreadTable {
     private final Long2ObjectOpenHashMap<ThreadInfo> threads = new Long2ObjectOpenHashMap<>();
     /** Threads per process (pid), kept as threads come and go, for proc.nthreads. */
     private final Long2IntOpenHashMap threadsPerPid = new Long2IntOpenHashMap();
-    private final ProcfsReader procfs;
+    private final ThreadLoader procfs;
+    private Consumer<ThreadInfo> loadListener;
     private long overflow;
     private long lazyLoads;
 
     /** @param procfs where to look up threads first seen mid-stream, or null (capture files) */
-    public ThreadTable(ProcfsReader procfs) {
+    public ThreadTable(ThreadLoader procfs) {
         this.procfs = procfs;
+    }
+
+    /**
+     * Tells {@code listener} of every thread the loader fills (before any event changes it), so that a recorder
+     * can hand the same thread to a later replay of the same events.
+     */
+    public void onLoad(Consumer<ThreadInfo> listener) {
+        this.loadListener = listener;
+    }
+
+    /**
+     * A deep copy of the table (threads, their descriptor tables, shared as they are here), looking up unknown
+     * threads with {@code loader}.
+     */
+    public ThreadTable copy(ThreadLoader loader) {
+        ThreadTable c = new ThreadTable(loader);
+        Map<FdTable, FdTable> fdCopies = new IdentityHashMap<>();
+        for (ThreadInfo t : threads.values()) {
+            ThreadInfo ct = t.copy();
+            ct.fds = t.fds == null ? null : fdCopies.computeIfAbsent(t.fds, FdTable::copy);
+            c.threads.put(ct.tid, ct);
+        }
+        c.threadsPerPid.putAll(threadsPerPid);
+        c.overflow = overflow;
+        c.lazyLoads = lazyLoads;
+        return c;
     }
 
     public ThreadInfo get(long tid) {
@@ -43,17 +74,21 @@ public final class ThreadTable {
         if (t != null) {
             return t;
         }
-        t = procfs != null && useProcfs ? procfs.readThread(tid, this) : null;
-        if (t != null) {
-            lazyLoads++;
-        } else {
+        t = procfs != null && useProcfs ? procfs.load(tid, this) : null;
+        if (t == null) {
             // Unknown: what the event tells (sysdig shows pid = tid, ppid -1, name <NA>).
             t = new ThreadInfo(tid);
             t.pid = tid;
             t.ptid = -1;
             t.fds = new FdTable();
+            return put(t);
         }
-        return put(t);
+        lazyLoads++;
+        put(t);
+        if (loadListener != null) {
+            loadListener.accept(t);
+        }
+        return t;
     }
 
     /** Adds a thread; a thread of a known process shares that process's fd table. */

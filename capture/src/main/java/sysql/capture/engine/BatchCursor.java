@@ -1,0 +1,28 @@
+package sysql.capture.engine;
+
+import sysql.capture.CaptureException;
+import sysql.capture.columnar.EventColumns;
+
+/**
+ * Rows of one scan as columnar batches, from any source: the live stream ({@link Subscription}), the
+ * recorder's history ({@link Recorder#replay}) or a capture file ({@link FileScan}). A cursor owns the memory
+ * of its batches and frees it on {@link #close()}.
+ */
+public interface BatchCursor extends AutoCloseable {
+    /**
+     * The next batch, waiting up to {@code timeoutMillis} for it: null when none came in time or the cursor has
+     * ended ({@link #ended()}). The batch belongs to the cursor and is valid until the next call.
+     */
+    EventColumns next(long timeoutMillis) throws CaptureException;
+
+    /** True once every batch has been returned (never for a live stream). */
+    boolean ended();
+
+    /** Rows this consumer lost because it fell behind the stream (live streams only). */
+    default long droppedRows() {
+        return 0;
+    }
+
+    @Override
+    void close();
+}
