@@ -1,0 +1,39 @@
+package sysql.calcite;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.apache.calcite.jdbc.CalciteConnection;
+import sysql.calcite.schema.SysqlSchema;
+
+/**
+ * How a Calcite connection becomes a sysql connection: the SQL dialect settings every connection uses, and
+ * the {@code sysql} schema installed as its default schema.
+ */
+public final class SysqlConnections {
+    private SysqlConnections() {}
+
+    /**
+     * Calcite settings of a sysql connection, PostgreSQL's way with names: unquoted identifiers are folded to
+     * lower case, quoted ones kept, and names match exactly (sysdig has parameters that differ by case only,
+     * {@code evt.arg.ID} and {@code evt.arg.id}); double quotes; the lenient conformance (GROUP BY and ORDER BY
+     * by ordinal or alias, {@code !=}); times in UTC.
+     */
+    public static Properties calciteProperties() {
+        Properties p = new Properties();
+        p.setProperty("quoting", "DOUBLE_QUOTE");
+        p.setProperty("quotedCasing", "UNCHANGED");
+        p.setProperty("unquotedCasing", "TO_LOWER");
+        p.setProperty("caseSensitive", "true");
+        p.setProperty("conformance", "LENIENT");
+        p.setProperty("timeZone", "UTC");
+        return p;
+    }
+
+    /** Installs schema {@code sysql} over {@code engine} and makes it the connection's default. */
+    public static void install(Connection connection, SysqlEngine engine) throws SQLException {
+        CalciteConnection c = connection.unwrap(CalciteConnection.class);
+        c.getRootSchema().add(SysqlSchema.NAME, new SysqlSchema(engine));
+        c.setSchema(SysqlSchema.NAME);
+    }
+}

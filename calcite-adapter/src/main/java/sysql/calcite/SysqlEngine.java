@@ -1,0 +1,31 @@
+package sysql.calcite;
+
+import java.util.Optional;
+import sysql.capture.CaptureException;
+import sysql.capture.engine.BatchCursor;
+import sysql.capture.engine.CaptureHub;
+import sysql.capture.engine.ScanRequest;
+
+/**
+ * Where the schema's events and state come from: the live host (a shared {@link CaptureHub}) or a capture
+ * file. {@code events} read without STREAM is {@link #history}; with STREAM, {@link #stream}.
+ */
+public interface SysqlEngine {
+    /** The stream of events from now on (live), or the file's events once. */
+    BatchCursor stream(ScanRequest request) throws CaptureException;
+
+    /** The stream's history: what the recorder holds (live), or the whole file. */
+    BatchCursor history(ScanRequest request) throws CaptureException;
+
+    /** The thread, fd and user tables now (live), or as the file recorded them before its first event. */
+    CaptureHub.StateSnapshot state() throws CaptureException;
+
+    /** The live capture's counters; empty for a file. */
+    Optional<CaptureHub.Stats> stats() throws CaptureException;
+
+    /** True for the live host (a kernel filter applies), false for a file. */
+    boolean isLive();
+
+    /** A short description for EXPLAIN and errors: {@code live} or the file's path. */
+    String describe();
+}

@@ -1,0 +1,37 @@
+package sysql.calcite.rel;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import sysql.capture.fields.Field;
+
+/** A pushed predicate as EXPLAIN shows it: with field names instead of column numbers. */
+final class RexText {
+    private RexText() {}
+
+    static String of(RexNode n, List<Field> fields) {
+        if (n instanceof RexInputRef ref) {
+            return fields.get(ref.getIndex()).name();
+        }
+        if (n instanceof RexCall call) {
+            List<String> ops = call.getOperands().stream().map(o -> of(o, fields)).collect(Collectors.toList());
+            if (call.getKind().belongsTo(org.apache.calcite.sql.SqlKind.BINARY_COMPARISON) && ops.size() == 2) {
+                return ops.get(0) + " " + call.getOperator().getName() + " " + ops.get(1);
+            }
+            switch (call.getKind()) {
+                case AND, OR:
+                    return ops.stream().map(o -> "(" + o + ")")
+                            .collect(Collectors.joining(" " + call.getKind().sql + " "));
+                case SEARCH:
+                    return ops.get(0) + " IN " + ops.get(1);
+                case CAST:
+                    return ops.get(0);
+                default:
+                    return call.getOperator().getName() + "(" + String.join(", ", ops) + ")";
+            }
+        }
+        return n.toString();
+    }
+}

@@ -1,0 +1,79 @@
+package sysql.calcite.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.sql.type.SqlTypeName;
+import sysql.calcite.SysqlEngine;
+import sysql.capture.CaptureException;
+import sysql.capture.CaptureStats;
+import sysql.capture.engine.CaptureHub;
+
+/**
+ * The live capture's counters: {@code capture_stats} (one row per CPU and a total row with {@code cpu} NULL;
+ * driver events, bytes, drops and kernel-filtered syscalls since the capture started, with the capture-wide
+ * state on every row) and {@code capture_subscriptions} (the running scans of the live stream). Empty for a
+ * capture file.
+ */
+final class CaptureTables {
+    private CaptureTables() {}
+
+    static RowTable captureStats(SysqlEngine engine) {
+        return new RowTable(List.of(RowTable.column("cpu", SqlTypeName.INTEGER),
+                RowTable.column("events", SqlTypeName.BIGINT), RowTable.column("bytes", SqlTypeName.BIGINT),
+                RowTable.column("drops", SqlTypeName.BIGINT), RowTable.column("drops_ring_full", SqlTypeName.BIGINT),
+                RowTable.column("drops_invalid", SqlTypeName.BIGINT), RowTable.column("filtered", SqlTypeName.BIGINT),
+                RowTable.column("ring_bytes", SqlTypeName.BIGINT), RowTable.column("attached", SqlTypeName.BOOLEAN),
+                RowTable.column("kernel_filter", SqlTypeName.VARCHAR),
+                RowTable.column("subscriptions", SqlTypeName.INTEGER),
+                RowTable.column("rows_dropped", SqlTypeName.BIGINT),
+                RowTable.column("delivered_events", SqlTypeName.BIGINT),
+                RowTable.column("history_events", SqlTypeName.BIGINT),
+                RowTable.column("history_bytes", SqlTypeName.BIGINT),
+                RowTable.column("history_since", SqlTypeName.TIMESTAMP))) {
+            @Override
+            List<Object[]> rows() throws CaptureException {
+                Optional<CaptureHub.Stats> stats = engine.stats();
+                List<Object[]> rows = new ArrayList<>();
+                if (stats.isEmpty()) {
+                    return rows;
+                }
+                CaptureHub.Stats s = stats.get();
+                CaptureStats d = s.driver();
+                long rowsDropped = s.subscriptions().stream().mapToLong(CaptureHub.SubscriptionStats::droppedRows).sum();
+                Object since = s.historyOldestNanos() < 0 ? null : Math.floorDiv(s.historyOldestNanos(), 1_000_000L);
+                for (CaptureStats.Cpu c : d.cpus()) {
+                    rows.add(new Object[] {c.cpu(), c.events(), c.bytes(), c.drops(), c.dropsFull(), c.dropsInvalid(),
+                        c.filtered(), (long) d.ringBytesPerCpu(), s.attached(), s.kernelFilter(),
+                        s.subscriptions().size(), rowsDropped, d.deliveredEvents(), s.historyEvents(),
+                        s.historyBytes(), since});
+                }
+                rows.add(new Object[] {null, d.events(), d.cpus().stream().mapToLong(CaptureStats.Cpu::bytes).sum(),
+                    d.drops(), d.dropsFull(), d.drops() - d.dropsFull(), d.filtered(),
+                    (long) d.ringBytesPerCpu() * d.cpus().size(), s.attached(), s.kernelFilter(),
+                    s.subscriptions().size(), rowsDropped, d.deliveredEvents(), s.historyEvents(), s.historyBytes(),
+                    since});
+                return rows;
+            }
+        };
+    }
+
+    static RowTable captureSubscriptions(SysqlEngine engine) {
+        return new RowTable(List.of(RowTable.column("id", SqlTypeName.BIGINT),
+                RowTable.column("kernel_filter", SqlTypeName.VARCHAR),
+                RowTable.column("delivered_rows", SqlTypeName.BIGINT),
+                RowTable.column("dropped_rows", SqlTypeName.BIGINT))) {
+            @Override
+            List<Object[]> rows() throws CaptureException {
+                List<Object[]> rows = new ArrayList<>();
+                Optional<CaptureHub.Stats> stats = engine.stats();
+                if (stats.isPresent()) {
+                    for (CaptureHub.SubscriptionStats s : stats.get().subscriptions()) {
+                        rows.add(new Object[] {s.id(), s.kernelFilter(), s.deliveredRows(), s.droppedRows()});
+                    }
+                }
+                return rows;
+            }
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package sysql.calcite.schema;
+
+import com.google.common.collect.ImmutableMultimap;
+import com.google.common.collect.Multimap;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.calcite.schema.Function;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.TableMacroImpl;
+import sysql.calcite.FileEngine;
+import sysql.calcite.SysqlEngine;
+import sysql.calcite.SysqlException;
+import sysql.capture.CaptureException;
+
+/**
+ * Schema {@code sysql}: the events ({@code events}: the live stream and its history, or a capture file), the
+ * state now ({@code processes}, {@code fds}, {@code connections}, {@code containers}, {@code users},
+ * {@code groups}), the catalogs ({@code fields}, {@code event_types}), the capture's counters
+ * ({@code capture_stats}, {@code capture_subscriptions}) and the table function {@code scap_file('path')}.
+ */
+public final class SysqlSchema extends AbstractSchema {
+    public static final String NAME = "sysql";
+
+    private final SysqlEngine engine;
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+
+    public SysqlSchema(SysqlEngine engine) {
+        this.engine = engine;
+        tables.put("events", new EventsTable(engine, "events"));
+        tables.put("processes", StateTables.processes(engine));
+        tables.put("fds", StateTables.fds(engine));
+        tables.put("connections", StateTables.connections(engine));
+        tables.put("containers", StateTables.containers(engine));
+        tables.put("users", StateTables.users(engine));
+        tables.put("groups", StateTables.groups(engine));
+        tables.put("fields", CatalogTables.fields());
+        tables.put("event_types", CatalogTables.eventTypes());
+        tables.put("capture_stats", CaptureTables.captureStats(engine));
+        tables.put("capture_subscriptions", CaptureTables.captureSubscriptions(engine));
+    }
+
+    public SysqlEngine engine() {
+        return engine;
+    }
+
+    @Override
+    protected Map<String, Table> getTableMap() {
+        return tables;
+    }
+
+    @Override
+    protected Multimap<String, Function> getFunctionMultimap() {
+        return ImmutableMultimap.of("scap_file", SCAP_FILE);
+    }
+
+    private static final Function SCAP_FILE = scapFileMacro();
+
+    private static Function scapFileMacro() {
+        try {
+            Method m = SysqlSchema.class.getMethod("scapFile", String.class);
+            return TableMacroImpl.create(m);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code scap_file('path')}: a capture file's events, with the columns of {@code events}. */
+    public static TranslatableTable scapFile(String path) {
+        if (path == null || path.isBlank()) {
+            throw new SysqlException("scap_file needs the path of a capture file, e.g. scap_file('/tmp/trace.scap')");
+        }
+        try {
+            return new EventsTable(new FileEngine(Path.of(path)), "scap_file('" + path + "')");
+        } catch (CaptureException e) {
+            throw new SysqlException(e.getMessage(), e);
+        }
+    }
+}

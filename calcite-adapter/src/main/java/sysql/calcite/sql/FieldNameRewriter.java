@@ -1,0 +1,279 @@
+package sysql.calcite.sql;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Makes sysdig's field names plain SQL identifiers. sysql's tables have flat columns named exactly as sysdig
+ * names its fields ({@code proc.name}, {@code evt.arg[1]}, {@code user.name}); written unquoted, such a name
+ * would be parsed as a qualified identifier, a function ({@code USER}), a keyword after a dot ({@code
+ * evt.time}) or an item access ({@code [1]}). This rewriter finds, in the SQL text, every dotted chain whose
+ * tail is a known column name and double-quotes that tail, so the parser sees one identifier named exactly as
+ * the column: {@code SELECT e.proc.name} becomes {@code SELECT e."proc.name"}. A name is matched as written,
+ * else in lower case (sysdig's), so {@code PROC.NAME} works too. String literals, quoted identifiers and
+ * comments are left alone.
+ *
+ * <p>A chain that starts with a field class ({@code evt}, {@code proc}, {@code fd}...) but names no field is an
+ * error that suggests the nearest names. The {@link PositionMap} maps positions in the rewritten text back to
+ * the user's, so every error points at what the user wrote.
+ */
+public final class FieldNameRewriter {
+    private final Set<String> columns;
+    private final Set<String> classes;
+
+    /**
+     * @param columns every rewritable name (lower case)
+     * @param classes the first segments that announce a field ({@code evt}, {@code proc}...)
+     */
+    public FieldNameRewriter(Set<String> columns, Set<String> classes) {
+        this.columns = Set.copyOf(columns);
+        this.classes = Set.copyOf(classes);
+    }
+
+    /** The rewritten SQL and how its positions map back. */
+    public record Result(String sql, PositionMap positions) {}
+
+    /** A chain that looks like a field but is none. */
+    public static final class UnknownFieldException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private final int line;
+        private final int column;
+        private final List<String> suggestions;
+
+        UnknownFieldException(String name, int line, int column, List<String> suggestions) {
+            super("Unknown field '" + name + "' at line " + line + ", column " + column
+                    + (suggestions.isEmpty() ? "; the fields table lists every field"
+                    : "; did you mean " + String.join(", ", suggestions) + "?"));
+            this.name = name;
+            this.line = line;
+            this.column = column;
+            this.suggestions = List.copyOf(suggestions);
+        }
+
+        public String name() { return name; }
+        public int line() { return line; }
+        public int column() { return column; }
+        public List<String> suggestions() { return suggestions; }
+    }
+
+    /** One segment of a dotted chain. */
+    private record Part(int start, int end, boolean quoted) {}
+
+    public Result rewrite(String sql) throws UnknownFieldException {
+        StringBuilder out = new StringBuilder(sql.length() + 16);
+        PositionMap.Builder map = new PositionMap.Builder();
+        int n = sql.length();
+        int i = 0;
+        int line = 1;
+        int lineStart = 0; // index of the current line's first char
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                int end = skipQuoted(sql, i, c);
+                if (c == '"' && isChainContinuation(sql, end)) {
+                    int[] lc = {line, lineStart};
+                    i = chain(sql, i, out, map, lc);
+                    line = lc[0];
+                    lineStart = lc[1];
+                    continue;
+                }
+                for (int k = i; k < end; k++) {
+                    char q = sql.charAt(k);
+                    if (q == '\n' || (q == '\r' && (k + 1 >= n || sql.charAt(k + 1) != '\n'))) {
+                        line++;
+                        lineStart = k + 1;
+                    }
+                }
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+                for (int k = i; k < end; k++) {
+                    char q = sql.charAt(k);
+                    if (q == '\n' || (q == '\r' && (k + 1 >= n || sql.charAt(k + 1) != '\n'))) {
+                        line++;
+                        lineStart = k + 1;
+                    }
+                }
+                out.append(sql, i, end);
+                i = end;
+            } else if (isIdentifierStart(c) && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
+                int[] lc = {line, lineStart};
+                i = chain(sql, i, out, map, lc);
+            } else {
+                if (c == '\n' || (c == '\r' && (i + 1 >= n || sql.charAt(i + 1) != '\n'))) {
+                    line++;
+                    lineStart = i + 1;
+                }
+                out.append(c);
+                i++;
+            }
+        }
+        return new Result(out.toString(), map.build());
+    }
+
+    /** Reads the dotted chain starting at {@code start}, writes it (rewritten or not) and returns its end. */
+    private int chain(String sql, int start, StringBuilder out, PositionMap.Builder map, int[] lineAndStart)
+            throws UnknownFieldException {
+        int n = sql.length();
+        List<Part> parts = new ArrayList<>();
+        int i = start;
+        for (;;) {
+            int partStart = i;
+            boolean quoted;
+            if (i < n && sql.charAt(i) == '"') {
+                i = skipQuoted(sql, i, '"');
+                quoted = true;
+            } else if (i < n && isIdentifierStart(sql.charAt(i))) {
+                while (i < n && isIdentifierPart(sql.charAt(i))) {
+                    i++;
+                }
+                quoted = false;
+            } else {
+                break;
+            }
+            // Index suffixes belong to the part: evt.arg[1], proc.apid[2].
+            while (!quoted && i + 2 < n && sql.charAt(i) == '[' && Character.isDigit(sql.charAt(i + 1))) {
+                int j = i + 1;
+                while (j < n && Character.isDigit(sql.charAt(j))) {
+                    j++;
+                }
+                if (j < n && sql.charAt(j) == ']') {
+                    i = j + 1;
+                } else {
+                    break;
+                }
+            }
+            parts.add(new Part(partStart, i, quoted));
+            if (i + 1 < n && sql.charAt(i) == '.' && (isIdentifierStart(sql.charAt(i + 1)) || sql.charAt(i + 1) == '"')) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        int end = i;
+        int from = -1;
+        String name = null;
+        for (int k = 0; k < parts.size(); k++) {
+            if (!allUnquoted(parts, k)) {
+                continue;
+            }
+            String written = sql.substring(parts.get(k).start(), end);
+            String candidate = columns.contains(written) ? written : written.toLowerCase(Locale.ROOT);
+            if (columns.contains(candidate)) {
+                from = k;
+                name = candidate;
+                break;
+            }
+        }
+        if (name == null) {
+            for (int k = 0; k < parts.size() - 1; k++) {
+                Part p = parts.get(k);
+                if (allUnquoted(parts, k)
+                        && classes.contains(sql.substring(p.start(), p.end()).toLowerCase(Locale.ROOT))) {
+                    String written = sql.substring(p.start(), end);
+                    throw new UnknownFieldException(written, lineAndStart[0], p.start() - lineAndStart[1] + 1,
+                            suggest(written.toLowerCase(Locale.ROOT)));
+                }
+            }
+            out.append(sql, start, end);
+            return end;
+        }
+        int fieldStart = parts.get(from).start();
+        out.append(sql, start, fieldStart);
+        map.add(lineAndStart[0], fieldStart - lineAndStart[1] + 1, end - fieldStart);
+        out.append('"').append(name).append('"');
+        return end;
+    }
+
+    private static boolean allUnquoted(List<Part> parts, int from) {
+        for (int k = from; k < parts.size(); k++) {
+            if (parts.get(k).quoted()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Up to three known names closest to {@code written} (edit distance), nearest first. */
+    List<String> suggest(String written) {
+        int limit = Math.max(2, written.length() / 3);
+        record Scored(String name, int distance) {}
+        List<Scored> scored = new ArrayList<>();
+        for (String c : columns) {
+            if (Math.abs(c.length() - written.length()) > limit) {
+                continue;
+            }
+            int d = distance(written, c);
+            if (d <= limit) {
+                scored.add(new Scored(c, d));
+            }
+        }
+        scored.sort(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name));
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < Math.min(3, scored.size()); k++) {
+            names.add(scored.get(k).name());
+        }
+        return names;
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** True if a quoted identifier ending at {@code end} is followed by {@code .name}: part of a chain. */
+    private static boolean isChainContinuation(String sql, int end) {
+        return end + 1 < sql.length() && sql.charAt(end) == '.'
+                && (isIdentifierStart(sql.charAt(end + 1)) || sql.charAt(end + 1) == '"');
+    }
+
+    /** The index after the quoted run starting at {@code i} (a doubled quote is an escaped quote). */
+    private static int skipQuoted(String sql, int i, char q) {
+        int n = sql.length();
+        int j = i + 1;
+        while (j < n) {
+            if (sql.charAt(j) == q) {
+                if (j + 1 < n && sql.charAt(j + 1) == q) {
+                    j += 2;
+                    continue;
+                }
+                return j + 1;
+            }
+            j++;
+        }
+        return n;
+    }
+
+    private static boolean isIdentifierStart(char c) {
+        return Character.isLetter(c) || c == '_' || c == '$';
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+}

@@ -1,0 +1,97 @@
+package sysql.calcite.sql;
+
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.jdbc.CalcitePrepare;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCostFactory;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.prepare.CalcitePrepareImpl;
+import org.apache.calcite.prepare.Prepare;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql2rel.SqlRexConvertletTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlValidator;
+import sysql.calcite.rel.EventsRules;
+import sysql.calcite.schema.FieldColumns;
+
+/**
+ * Calcite's statement preparation with sysql's parts: sysdig's field names made identifiers before parsing
+ * ({@link FieldNameRewriter}, errors mapped back to the user's text), sysql's validator, and sysql's planner
+ * rules. Every statement of a {@code jdbc:sysql:} connection goes through it.
+ */
+public class SysqlPrepare extends CalcitePrepareImpl {
+    private static final FieldNameRewriter REWRITER = new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES);
+
+    /** Rewrites field names in {@code sql} (exposed for the shell's and the server's own checks). */
+    public static FieldNameRewriter.Result rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {
+        return REWRITER.rewrite(sql);
+    }
+
+    @Override
+    protected SqlParser createParser(String sql, SqlParser.Config parserConfig) {
+        FieldNameRewriter.Result r;
+        try {
+            r = REWRITER.rewrite(sql);
+        } catch (FieldNameRewriter.UnknownFieldException e) {
+            SqlParserPos pos = new SqlParserPos(e.line(), e.column(), e.line(), e.column() + e.name().length() - 1);
+            throw new RuntimeException("parse failed: " + e.getMessage(),
+                    new SqlParseException(e.getMessage(), pos, null, null, e));
+        }
+        return SqlParser.create(r.sql(), parserConfig.withParserFactory(MappedSqlParser.factory(r.positions())));
+    }
+
+    @Override
+    protected RelOptPlanner createPlanner(CalcitePrepare.Context prepareContext,
+            org.apache.calcite.plan.Context externalContext, RelOptCostFactory costFactory) {
+        RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
+        for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.STREAM)) {
+            planner.addRule(rule);
+        }
+        return planner;
+    }
+
+    @Override
+    protected CalcitePreparingStmt getPreparingStmt(CalcitePrepare.Context context, Type elementType,
+            CalciteCatalogReader catalogReader, RelOptPlanner planner) {
+        EnumerableRel.Prefer prefer = elementType == Object[].class ? EnumerableRel.Prefer.ARRAY
+                : EnumerableRel.Prefer.CUSTOM;
+        return new PreparingStmt(this, context, catalogReader, prefer,
+                createCluster(planner, new RexBuilder(context.getTypeFactory())), createConvertletTable());
+    }
+
+    /** Calcite's preparing statement with sysql's validator. */
+    private static final class PreparingStmt extends CalcitePreparingStmt {
+        PreparingStmt(CalcitePrepareImpl prepare, CalcitePrepare.Context context, CalciteCatalogReader catalogReader,
+                EnumerableRel.Prefer prefer, RelOptCluster cluster, SqlRexConvertletTable convertlets) {
+            super(prepare, context, catalogReader, context.getTypeFactory(), context.getRootSchema(), prefer, cluster,
+                    EnumerableConvention.INSTANCE, convertlets);
+        }
+
+        @Override
+        protected SqlValidator createSqlValidator(Prepare.CatalogReader catalogReader,
+                UnaryOperator<SqlValidator.Config> configTransform) {
+            SqlOperatorTable std = context.config().fun(SqlOperatorTable.class, SqlStdOperatorTable.instance());
+            List<SqlOperatorTable> tables = new ArrayList<>();
+            tables.add(std);
+            tables.add((CalciteCatalogReader) catalogReader);
+            SqlValidator.Config config = configTransform.apply(SqlValidator.Config.DEFAULT
+                    .withLenientOperatorLookup(context.config().lenientOperatorLookup())
+                    .withConformance(context.config().conformance())
+                    .withDefaultNullCollation(context.config().defaultNullCollation())
+                    .withIdentifierExpansion(true));
+            return new SysqlValidator(SqlOperatorTables.chain(tables), (CalciteCatalogReader) catalogReader,
+                    context.getTypeFactory(), config);
+        }
+    }
+}
