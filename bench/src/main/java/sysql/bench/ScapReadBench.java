@@ -43,6 +43,8 @@ public final class ScapReadBench {
     /** The fields of the benchmark, unless {@code --fields} says otherwise. */
     public static final String DEFAULT_FIELDS =
             "evt.num,evt.rawtime,evt.type,evt.dir,proc.name,proc.pid,thread.tid,fd.num,fd.name,evt.res";
+    /** {@code -Dsysql.bench.progress=true}: the rate of every million events on stderr (to see the JIT warm up). */
+    private static final boolean PROGRESS = Boolean.getBoolean("sysql.bench.progress");
     private static final byte[] NA = "<NA>".getBytes(StandardCharsets.US_ASCII);
 
     private ScapReadBench() {}
@@ -124,59 +126,38 @@ public final class ScapReadBench {
         ThreadMXBean threadBean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
         LineWriter line = printTo != null ? new LineWriter(printTo) : null;
-        int n = fields.length;
-        boolean[] numeric = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            numeric[i] = fields[i].isNumeric();
-        }
         long heapUsedMax = 0;
         long heapCommittedMax = 0;
         long checksum = 0;
         long events = 0;
         long allocStart = threadBean.getThreadAllocatedBytes(self);
         long start = System.nanoTime();
+        long nextReport = 1_000_000;
+        long reportedEvents = 0;
+        long reportedAt = start;
         try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
             ThreadTable threads = new ThreadTable(null);
             Users users = new Users();
             CaptureFileState.seed(src.initialState(), threads, users);
             EventContext ctx = new EventContext(new StateTracker(threads), users);
             Event e = new Event();
+            Sink sink = new Sink(fields, line);
             while (src.fill(batch, 0)) {
-                if (stage == Stage.READ) {
-                    checksum += batch.bytes();
-                }
-                while (stage != Stage.READ && batch.next(e)) {
-                    if (stage == Stage.DECODE) {
-                        checksum = checksum * 31 + e.typeCode();
-                        continue;
-                    }
-                    ctx.advance(e);
-                    if (stage == Stage.STATE) {
-                        checksum = checksum * 31 + ctx.fdNum();
-                        continue;
-                    }
-                    for (int i = 0; i < n; i++) {
-                        Field f = fields[i];
-                        if (numeric[i]) {
-                            boolean present = !f.isNull(ctx);
-                            long v = present ? f.getLong(ctx) : 0;
-                            checksum = checksum * 31 + (present ? v : 7);
-                            if (line != null) {
-                                line.value(i, present, v);
-                            }
-                        } else {
-                            String s = f.getString(ctx);
-                            checksum = checksum * 31 + (s != null ? s.hashCode() : 7);
-                            if (line != null) {
-                                line.value(i, s);
-                            }
-                        }
-                    }
-                    if (line != null) {
-                        line.endLine();
-                    }
-                }
+                checksum = switch (stage) {
+                    case READ -> checksum + batch.bytes();
+                    case DECODE -> decode(batch, e, checksum);
+                    case STATE -> state(batch, e, ctx, checksum);
+                    case FIELDS -> sink.batch(batch, e, ctx, checksum);
+                };
                 events += batch.count();
+                if (PROGRESS && events >= nextReport) {
+                    long now = System.nanoTime();
+                    System.err.printf("%.2f s: %d events, %.0f events/s over the last %d%n", (now - start) / 1e9,
+                            events, (events - reportedEvents) / ((now - reportedAt) / 1e9), events - reportedEvents);
+                    reportedEvents = events;
+                    reportedAt = now;
+                    nextReport = events + 1_000_000;
+                }
                 // once a batch (thousands of events): the heap as it is, garbage included
                 var heap = memory.getHeapMemoryUsage();
                 heapUsedMax = Math.max(heapUsedMax, heap.getUsed());
@@ -204,6 +185,72 @@ public final class ScapReadBench {
         }
     }
 
+    private static long decode(EventBatch batch, Event e, long checksum) {
+        while (batch.next(e)) {
+            checksum = checksum * 31 + e.typeCode();
+        }
+        return checksum;
+    }
+
+    private static long state(EventBatch batch, Event e, EventContext ctx, long checksum) {
+        while (batch.next(e)) {
+            ctx.advance(e);
+            checksum = checksum * 31 + ctx.fdNum();
+        }
+        return checksum;
+    }
+
+    /**
+     * Where the fields' values go: folded into a checksum, and rendered as text when printing. Per-event work sits
+     * in small methods of its own, compiled on their own early rather than inside one huge loop.
+     */
+    static final class Sink {
+        private final Field[] fields;
+        private final boolean[] numeric;
+        private final LineWriter line;
+
+        Sink(Field[] fields, LineWriter line) {
+            this.fields = fields;
+            this.line = line;
+            this.numeric = new boolean[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                numeric[i] = fields[i].isNumeric();
+            }
+        }
+
+        long batch(EventBatch batch, Event e, EventContext ctx, long checksum) throws IOException {
+            while (batch.next(e)) {
+                ctx.advance(e);
+                checksum = event(ctx, checksum);
+            }
+            return checksum;
+        }
+
+        private long event(EventContext ctx, long checksum) throws IOException {
+            for (int i = 0; i < fields.length; i++) {
+                Field f = fields[i];
+                if (numeric[i]) {
+                    boolean present = !f.isNull(ctx);
+                    long v = present ? f.getLong(ctx) : 0;
+                    checksum = checksum * 31 + (present ? v : 7);
+                    if (line != null) {
+                        line.value(i, present, v);
+                    }
+                } else {
+                    String s = f.getString(ctx);
+                    checksum = checksum * 31 + (s != null ? s.hashCode() : 7);
+                    if (line != null) {
+                        line.value(i, s);
+                    }
+                }
+            }
+            if (line != null) {
+                line.endLine();
+            }
+            return checksum;
+        }
+    }
+
     /** Peak resident set size of this process (VmHWM), in bytes; -1 if unknown. */
     static long rssPeak() {
         try {
@@ -218,10 +265,18 @@ public final class ScapReadBench {
         return -1;
     }
 
-    /** Renders values the way {@code sysdig -p} prints them into a reused buffer; writes it out when full. */
+    /**
+     * Renders values the way {@code sysdig -p} prints them into a reused buffer; writes it out when full. Text goes
+     * through a small cache of UTF-8 encodings keyed by content (field values repeat: process names, event types,
+     * file names), so that nothing is allocated unless a value is new.
+     */
     static final class LineWriter {
+        private static final int CACHE = 1024;
         private final OutputStream out;
         private final byte[] buf = new byte[1 << 16];
+        private final String[] cachedText = new String[CACHE];
+        private final byte[][] cachedBytes = new byte[CACHE][];
+        private final byte[] digits = new byte[20];
         private int pos;
 
         LineWriter(OutputStream out) {
@@ -234,11 +289,27 @@ public final class ScapReadBench {
             }
         }
 
-        void value(int index, boolean present, long v) throws IOException {
-            room(21);
+        private void separator(int index) {
             if (index > 0) {
                 buf[pos++] = ' ';
             }
+        }
+
+        private void bytes(byte[] b) throws IOException {
+            if (pos + b.length > buf.length) {
+                flush();
+                if (b.length > buf.length) {
+                    out.write(b);
+                    return;
+                }
+            }
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        void value(int index, boolean present, long v) throws IOException {
+            room(22);
+            separator(index);
             if (!present) {
                 System.arraycopy(NA, 0, buf, pos, NA.length);
                 pos += NA.length;
@@ -246,57 +317,38 @@ public final class ScapReadBench {
             }
             if (v < 0) {
                 if (v == Long.MIN_VALUE) {
-                    byte[] m = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-                    System.arraycopy(m, 0, buf, pos, m.length);
-                    pos += m.length;
+                    bytes(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
                     return;
                 }
                 buf[pos++] = '-';
                 v = -v;
             }
-            int digits = 1;
-            for (long t = v; t >= 10; t /= 10) {
-                digits++;
-            }
-            for (int k = pos + digits - 1; k >= pos; k--) {
-                buf[k] = (byte) ('0' + v % 10);
+            int d = digits.length;
+            do {
+                digits[--d] = (byte) ('0' + v % 10);
                 v /= 10;
-            }
-            pos += digits;
+            } while (v != 0);
+            int len = digits.length - d;
+            System.arraycopy(digits, d, buf, pos, len);
+            pos += len;
         }
 
         void value(int index, String s) throws IOException {
-            if (index > 0) {
-                room(1);
-                buf[pos++] = ' ';
-            }
+            room(1);
+            separator(index);
             if (s == null) {
-                room(NA.length);
-                System.arraycopy(NA, 0, buf, pos, NA.length);
-                pos += NA.length;
+                bytes(NA);
                 return;
             }
-            int len = s.length();
-            for (int k = 0; k < len; k++) {
-                room(4);
-                char c = s.charAt(k);
-                if (c < 0x80) {
-                    buf[pos++] = (byte) c;
-                } else if (c < 0x800) {
-                    buf[pos++] = (byte) (0xc0 | c >> 6);
-                    buf[pos++] = (byte) (0x80 | c & 0x3f);
-                } else if (Character.isHighSurrogate(c) && k + 1 < len && Character.isLowSurrogate(s.charAt(k + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++k));
-                    buf[pos++] = (byte) (0xf0 | cp >> 18);
-                    buf[pos++] = (byte) (0x80 | cp >> 12 & 0x3f);
-                    buf[pos++] = (byte) (0x80 | cp >> 6 & 0x3f);
-                    buf[pos++] = (byte) (0x80 | cp & 0x3f);
-                } else {
-                    buf[pos++] = (byte) (0xe0 | c >> 12);
-                    buf[pos++] = (byte) (0x80 | c >> 6 & 0x3f);
-                    buf[pos++] = (byte) (0x80 | c & 0x3f);
+            int slot = s.hashCode() & (CACHE - 1);
+            String key = cachedText[slot];
+            if (key != s) {
+                if (key == null || !key.equals(s)) {
+                    cachedBytes[slot] = s.getBytes(StandardCharsets.UTF_8);
                 }
+                cachedText[slot] = s;
             }
+            bytes(cachedBytes[slot]);
         }
 
         void endLine() throws IOException {
