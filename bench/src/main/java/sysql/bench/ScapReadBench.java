@@ -19,15 +19,12 @@ import sysql.capture.fields.EventContext;
 import sysql.capture.fields.Field;
 import sysql.capture.fields.FieldCatalog;
 import sysql.capture.scap.ScapFileSource;
-import sysql.capture.state.CaptureFileState;
-import sysql.capture.state.StateTracker;
-import sysql.capture.state.ThreadTable;
-import sysql.capture.state.Users;
 
 /**
  * Read benchmark (issue 3): a {@code .scap} file through sysql's whole read path — {@link ScapFileSource} (block
- * reader, event checks), the {@link StateTracker} (threads, fds, seeded from the file's initial state as a live
- * capture is from /proc) and the field catalog's extractors for a list of fields, every field of every event.
+ * reader, event checks), the state tracker (threads and fds, seeded from the file's initial state as a live capture
+ * is from /proc: {@link EventContext#forCaptureFile}) and the field catalog's extractors for a list of fields, every
+ * field of every event.
  *
  * <p>Two sinks: by default every value is folded into a checksum (numbers as they are, text by its hash), which the
  * JIT cannot drop because it is printed at the end; with {@code --print} every event is also rendered as the line
@@ -136,10 +133,7 @@ public final class ScapReadBench {
         long reportedEvents = 0;
         long reportedAt = start;
         try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
-            ThreadTable threads = new ThreadTable(null);
-            Users users = new Users();
-            CaptureFileState.seed(src.initialState(), threads, users);
-            EventContext ctx = new EventContext(new StateTracker(threads), users);
+            EventContext ctx = EventContext.forCaptureFile(src.initialState());
             Event e = new Event();
             Sink sink = new Sink(fields, line);
             while (src.fill(batch, 0)) {
@@ -177,7 +171,7 @@ public final class ScapReadBench {
             // what the reader keeps (thread and fd tables, buffers), with the state still reachable
             System.gc();
             long live = memory.getHeapMemoryUsage().getUsed();
-            if (threads.size() < 0) {
+            if (ctx.tracker().threads().size() < 0) {
                 throw new AssertionError(); // keeps the tables reachable until here
             }
             return new Result(events, seconds, checksum, heapUsedMax, live, heapCommittedMax, rssPeak(), gcCount,

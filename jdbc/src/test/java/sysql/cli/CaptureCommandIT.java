@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sysql.capture.Event;
@@ -25,11 +26,7 @@ import sysql.capture.fields.EventContext;
 import sysql.capture.fields.Field;
 import sysql.capture.fields.FieldCatalog;
 import sysql.capture.scap.ScapFileSource;
-import sysql.capture.state.CaptureFileState;
-import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadInfo;
-import sysql.capture.state.ThreadTable;
-import sysql.capture.state.Users;
 
 /**
  * {@code sysql capture -w FILE} as a user runs it (its own JVM, stopped by SIGTERM or by {@code -n}): the file holds
@@ -121,10 +118,14 @@ class CaptureCommandIT {
         return file.toAbsolutePath().getParent();
     }
 
+    @BeforeEach
+    void rootAndSysdig() {
+        requireRoot();
+        sysdig(); // fail now, not after the capture, when the oracle is missing
+    }
+
     @Test
     void writesAScriptedChildThatSysqlAndSysdigReadBack() throws Exception {
-        requireRoot();
-        sysdig();
         Path file = dir.resolve("live.scap");
         Path err = dir.resolve("capture.err");
         Path target = dir.resolve("hello.txt");
@@ -155,10 +156,7 @@ class CaptureCommandIT {
         boolean wroteTarget = false;
         boolean execSleep = false;
         try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
-            ThreadTable threads = new ThreadTable(null);
-            Users users = new Users();
-            CaptureFileState.seed(src.initialState(), threads, users);
-            EventContext ctx = new EventContext(new StateTracker(threads), users);
+            EventContext ctx = EventContext.forCaptureFile(src.initialState());
             Event e = new Event();
             while (src.fill(batch, 0)) {
                 while (batch.next(e)) {
@@ -202,8 +200,6 @@ class CaptureCommandIT {
 
     @Test
     void stopsAfterCountEventsAndWritesGzip() throws Exception {
-        requireRoot();
-        sysdig();
         Path file = dir.resolve("count.scap.gz");
         Path err = dir.resolve("count.err");
         // something to capture, whatever else the host does
