@@ -112,6 +112,17 @@ for st in read decode state fields; do
   echo "$st: $l"
 done
 
+echo "== JIT warm-up: the extract run with the rate of every million events; and without tiered compilation"
+taskset -c "$CORE" java -Xmx"$XMX" -Dsysql.bench.progress=true "${READER[@]}" --fields "$FIELD_LIST" "$file" \
+  >"$tmp/w.out" 2>"$tmp/w.err"
+w_first=$(head -1 "$tmp/w.err" | awk '{print $1}')
+w_total=$(field seconds <"$tmp/w.out")
+w_rest=$(awk -v e="$events" -v t="$w_total" -v f="$w_first" 'BEGIN { printf "%.0f", (e - 1000000) / (t - f) }')
+echo "first million events in $w_first s (file opened at 0), then $w_rest events/s"
+timed "$tmp/t.out" java -Xmx"$XMX" -XX:-TieredCompilation "${READER[@]}" --fields "$FIELD_LIST" "$file"
+t_wall=$wall; t_inproc=$(field events_per_sec <"$tmp/t.out")
+echo "-XX:-TieredCompilation: $t_wall s, $(cat "$tmp/t.out")"
+
 if [ "$LARGE_FACTOR" -gt 0 ]; then
   echo "== memory: the same reader on the ${LARGE_FACTOR}x file with -Xmx$XMX_SMALL"
   timed "$tmp/l.out" java -Xmx"$XMX_SMALL" "${READER[@]}" --fields "$FIELD_LIST" "$large"
@@ -151,6 +162,10 @@ mem_row() { # LABEL EVENTS BYTES LINE RSS
   echo
   echo "In-process (file open to last event, no JVM start-up): extract $x_inproc events/s ($(ratio "$x_inproc" "$s_rate")× sysdig's"
   echo "whole-process rate), extract + print $p_inproc events/s."
+  echo
+  echo "JIT warm-up (one core compiles and runs): the first million events take $w_first s, the rest run at"
+  echo "$w_rest events/s ($(ratio "$w_rest" "$s_rate")× sysdig). With \`-XX:-TieredCompilation\` (C2 only, less compiling on the one"
+  echo "core): $t_wall s wall, $(rate "$events" "$t_wall") events/s ($(ratio "$(rate "$events" "$t_wall")" "$s_rate")× sysdig), $t_inproc in-process."
   echo
   echo "Same values: sysql's \`--print\` output and sysdig's, line by line: $sysql_lines and $sysdig_lines lines, $differ differ."
   if [ "$differ" -gt 0 ]; then echo; echo "First differences:"; echo; echo '```'; echo "$examples"; echo '```'; fi
