@@ -132,7 +132,7 @@ public final class Event {
     /** Declared type of parameter {@code i} ({@code EventTables.PT_*}), or PT_NONE when unknown. */
     public int paramType(int i) {
         checkIndex(i);
-        return type != null && i < type.nparams() ? type.params().get(i).type() : EventTables.PT_NONE;
+        return type != null ? type.paramType(i) : EventTables.PT_NONE;
     }
 
     /**
@@ -142,7 +142,7 @@ public final class Event {
     public long paramAsLong(int i) {
         checkIndex(i);
         int off = paramOffset[i];
-        boolean signed = ParamInfo.isSigned(paramType(i));
+        boolean signed = type != null && type.isSignedParam(i);
         return switch (paramLength[i]) {
             case 1 -> signed ? buf.get(off) : buf.get(off) & 0xffL;
             case 2 -> signed ? buf.getShort(off) : buf.getShort(off) & 0xffffL;

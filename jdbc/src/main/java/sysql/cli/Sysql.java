@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sysql", mixinStandardHelpOptions = true, version = "sysql 0.1.0",
         description = "SQL over the system calls of a live Linux host. Without a subcommand: print live events.",
-        subcommands = {CountCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CountCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class})
 public final class Sysql implements Callable<Integer> {
 
     @Mixin

@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import sysql.capture.Event;
 import sysql.capture.EventType;
 import sysql.capture.EventTypes;
+import sysql.capture.scap.InitialState;
+import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.FdInfo;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadInfo;
@@ -80,6 +82,17 @@ public final class EventContext {
             }
         }
         throw new IllegalStateException("the event table has no close event");
+    }
+
+    /**
+     * A context for a capture file's events: thread, fd and user tables seeded from what the file records before
+     * its first event ({@link CaptureFileState#seed}), no /proc lookups.
+     */
+    public static EventContext forCaptureFile(InitialState initial) {
+        ThreadTable threads = new ThreadTable(null);
+        Users users = new Users();
+        CaptureFileState.seed(initial, threads, users);
+        return new EventContext(new StateTracker(threads), users);
     }
 
     /** Updates the state with {@code e} and makes it the current event (evt.num counts from 1). */

@@ -17,7 +17,7 @@ public final class Paths {
     }
 
     static String normalize(String p) {
-        if (p.charAt(0) != '/') {
+        if (p.charAt(0) != '/' || isNormal(p)) {
             return p;
         }
         String[] parts = p.split("/");
@@ -43,5 +43,27 @@ public final class Paths {
             sb.append('/').append(out[i]);
         }
         return sb.toString();
+    }
+
+    /**
+     * True when absolute {@code p} has no empty, {@code .} or {@code ..} component and no trailing slash, so that
+     * {@link #normalize} would rebuild it unchanged (the common case: checked without allocating).
+     */
+    private static boolean isNormal(String p) {
+        int n = p.length();
+        if (n == 1) {
+            return true;
+        }
+        int start = 1;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || p.charAt(i) == '/') {
+                int len = i - start;
+                if (len == 0 || p.charAt(start) == '.' && (len == 1 || len == 2 && p.charAt(start + 1) == '.')) {
+                    return false;
+                }
+                start = i + 1;
+            }
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package sysql.capture.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,5 +15,20 @@ class PathsTest {
         assertEquals("/a/b", Paths.resolve("/", "//a//b"));
         assertEquals("", Paths.resolve("/x", ""));
         assertEquals("rel", Paths.resolve("", "rel"));
+    }
+
+    @Test
+    void aNormalPathIsReturnedAsItIs() {
+        String p = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+        assertSame(p, Paths.normalize(p));
+        assertSame("/", Paths.normalize("/"));
+        assertEquals("/a/.b/..c/b..", Paths.normalize("/a/.b/..c/b.."));
+        assertEquals("/a", Paths.normalize("/a/"));
+        assertEquals("/a", Paths.normalize("/a/."));
+        assertEquals("/", Paths.normalize("/a/.."));
+        assertEquals("/a/b", Paths.normalize("/a/./b"));
+        assertEquals("/b", Paths.normalize("/a/../b"));
+        assertEquals("/a/b", Paths.normalize("//a/b"));
+        assertEquals("/", Paths.normalize("//"));
     }
 }

@@ -1,0 +1,227 @@
+package sysql.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sysql.capture.Event;
+import sysql.capture.EventBatch;
+import sysql.capture.fields.EventContext;
+import sysql.capture.fields.Field;
+import sysql.capture.fields.FieldCatalog;
+import sysql.capture.scap.ScapFileSource;
+import sysql.capture.state.ThreadInfo;
+
+/**
+ * {@code sysql capture -w FILE} as a user runs it (its own JVM, stopped by SIGTERM or by {@code -n}): the file holds
+ * a scripted child's events, and sysql's reader and sysdig 0.29.3 read the same events from it.
+ */
+class CaptureCommandIT {
+    static final String[] FIELDS = {"evt.num", "thread.tid", "evt.type", "evt.dir", "proc.name"};
+    static final Pattern SUMMARY = Pattern.compile("sysql capture: (\\d+) events written to .*; driver: \\d+ events, "
+            + "(\\d+) dropped");
+
+    @TempDir
+    Path dir;
+
+    static void requireRoot() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
+                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
+            }
+            fail("this test needs root to load the eBPF probe: run as root, or pass "
+                    + "-Dsysql.allowSkipPrivileged=true on a laptop");
+        }
+    }
+
+    static Path sysdig() {
+        for (String p : List.of("/usr/bin/sysdig", "/usr/local/bin/sysdig")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        return fail("sysdig is not installed: this test uses sysdig 0.29.3 as its oracle; install it with "
+                + "`apt-get install -y --no-install-recommends sysdig`");
+    }
+
+    /** {@code sysql capture ARGS} in a JVM of its own (the jar and libraries the package phase built). */
+    ProcessBuilder sysql(Path stderr, String... args) {
+        Path target = Path.of(System.getProperty("basedir", ".")).resolve("target");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", target.resolve("sysql-jdbc.jar") + ":" + target.resolve("lib") + "/*", "sysql.cli.Sysql",
+                "capture"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(false).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile());
+    }
+
+    static void awaitLine(Process p, Path stderr, String marker) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            String err = Files.readString(stderr);
+            if (err.contains(marker)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                fail("sysql capture ended (exit " + p.exitValue() + ") before capturing: " + err);
+            }
+            Thread.sleep(50);
+        }
+        p.destroyForcibly();
+        fail("sysql capture did not start in 60 s: " + Files.readString(stderr));
+    }
+
+    /** Waits for the end; returns {events written, drops} from the summary line. */
+    static long[] summary(Process p, Path stderr) throws Exception {
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("sysql capture did not end in 60 s: " + Files.readString(stderr));
+        }
+        String err = Files.readString(stderr);
+        Matcher m = SUMMARY.matcher(err);
+        assertTrue(m.find(), "no summary line: " + err);
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+    }
+
+    static List<String> sysdigLines(Path file, String format, String filter) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(sysdig().toString(), "-r", file.toString(), "-p", format));
+        if (filter != null) {
+            cmd.add(filter);
+        }
+        Path out = dir(file).resolve("sysdig.out");
+        Path err = dir(file).resolve("sysdig.err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "sysdig -r " + file + " did not finish in 120 s");
+        String errText = Files.readString(err).strip();
+        assertEquals(0, p.exitValue(), "sysdig -r " + file + " failed: " + errText);
+        assertEquals("", errText, "sysdig -r " + file + " complained");
+        return Files.readAllLines(out, StandardCharsets.UTF_8);
+    }
+
+    static Path dir(Path file) {
+        return file.toAbsolutePath().getParent();
+    }
+
+    @BeforeEach
+    void rootAndSysdig() {
+        requireRoot();
+        sysdig(); // fail now, not after the capture, when the oracle is missing
+    }
+
+    @Test
+    void writesAScriptedChildThatSysqlAndSysdigReadBack() throws Exception {
+        Path file = dir.resolve("live.scap");
+        Path err = dir.resolve("capture.err");
+        Path target = dir.resolve("hello.txt");
+        Process capture = sysql(err, "-w", file.toString()).start();
+        long child;
+        try {
+            awaitLine(capture, err, "sysql capture: writing " + file);
+            Process p = new ProcessBuilder("/bin/bash", "-c", "echo hello > " + target + "; cat " + target
+                    + " > /dev/null; exec /usr/bin/sleep 0.05").redirectErrorStream(true).start();
+            child = p.pid();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            Thread.sleep(300);
+        } finally {
+            capture.destroy(); // SIGTERM: stops the probe, writes what the rings hold, prints the summary
+        }
+        long[] summary = summary(capture, err);
+        assertEquals(0, summary[1], "drops: " + Files.readString(err));
+
+        // sysql's reader: every event written, the child's among them
+        Field[] fields = new Field[FIELDS.length];
+        for (int i = 0; i < FIELDS.length; i++) {
+            fields[i] = FieldCatalog.get(FIELDS[i]);
+        }
+        Field fdName = FieldCatalog.get("fd.name");
+        Map<Long, String> sysqlRows = new LinkedHashMap<>();
+        Set<Long> tids = new TreeSet<>();
+        boolean wroteTarget = false;
+        boolean execSleep = false;
+        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+            EventContext ctx = EventContext.forCaptureFile(src.initialState());
+            Event e = new Event();
+            while (src.fill(batch, 0)) {
+                while (batch.next(e)) {
+                    ctx.advance(e);
+                    ThreadInfo t = ctx.thread();
+                    if (t == null || t.pid() != child) {
+                        continue;
+                    }
+                    tids.add(e.tid());
+                    List<String> v = new ArrayList<>();
+                    for (Field f : fields) {
+                        v.add(f.format(ctx));
+                    }
+                    sysqlRows.put(ctx.num(), String.join("|", v));
+                    wroteTarget |= e.typeName().equals("write") && target.toString().equals(fdName.format(ctx))
+                            && t.comm().equals("bash");
+                    execSleep |= e.typeName().equals("execve") && !e.isEnter() && t.comm().equals("sleep");
+                }
+            }
+            assertEquals(summary[0], src.eventsRead(), "events in the file against the summary");
+        }
+        assertTrue(sysqlRows.size() > 20, "too few events of the child: " + sysqlRows.values());
+        assertTrue(wroteTarget, "sysql's reader saw no write of bash to " + target + ": " + sysqlRows.values());
+        assertTrue(execSleep, "sysql's reader saw no execve of sleep: " + sysqlRows.values());
+
+        // sysdig on the same file: the same events of the child, the same values
+        String format = "*" + List.of(FIELDS).stream().map(f -> "%" + f).collect(Collectors.joining("|"))
+                + "|%fd.name";
+        String filter = "thread.tid in (" + tids.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
+        Map<Long, String> sysdigRows = new LinkedHashMap<>();
+        boolean sysdigWrite = false;
+        for (String line : sysdigLines(file, format, filter)) {
+            int cut = line.lastIndexOf('|');
+            String row = line.substring(0, cut);
+            sysdigRows.put(Long.parseLong(row.substring(0, row.indexOf('|'))), row);
+            sysdigWrite |= row.contains("|write|<|bash") && line.substring(cut + 1).equals(target.toString());
+        }
+        assertEquals(sysqlRows, sysdigRows, "the child's events as sysql and sysdig read them from " + file);
+        assertTrue(sysdigWrite, "sysdig saw no write of bash to " + target);
+    }
+
+    @Test
+    void stopsAfterCountEventsAndWritesGzip() throws Exception {
+        Path file = dir.resolve("count.scap.gz");
+        Path err = dir.resolve("count.err");
+        // something to capture, whatever else the host does
+        Process load = new ProcessBuilder("dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=2000000")
+                .redirectErrorStream(true).start();
+        try {
+            Process capture = sysql(err, "-w", file.toString(), "-n", "2000", "--gzip").start();
+            long[] summary = summary(capture, err);
+            assertEquals(0, capture.exitValue(), Files.readString(err));
+            assertEquals(2000, summary[0], Files.readString(err));
+        } finally {
+            load.destroy();
+        }
+        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+            assertTrue(src.compressed(), "--gzip writes a gzip file");
+            while (src.fill(batch, 0)) {
+                // count only
+            }
+            assertEquals(2000, src.eventsRead());
+        }
+        List<String> lines = sysdigLines(file, "*%evt.num", null);
+        assertTrue(!lines.isEmpty() && Long.parseLong(lines.get(lines.size() - 1).strip()) <= 2000,
+                "sysdig read " + lines.size() + " events");
+    }
+}
