@@ -9,9 +9,9 @@ import sysql.capture.LiveCapture;
 
 /** Prints live events one per line until a count, a duration or Ctrl-C; then a drop summary on stderr. */
 final class LivePrinter {
-    private final Sysql options;
+    private final PrintCommand options;
 
-    LivePrinter(Sysql options) {
+    LivePrinter(PrintCommand options) {
         this.options = options;
     }
 

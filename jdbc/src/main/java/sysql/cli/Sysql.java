@@ -1,33 +1,31 @@
 package sysql.cli;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
- * The {@code sysql} command. For now its main job prints live events (sysdig's default output); issue by
- * issue it becomes the SQL shell.
+ * The {@code sysql} command. Alone, it opens the SQL shell over the live host ({@code sysql shell});
+ * {@code query} runs SQL for scripts, {@code fields}/{@code event-types} list the catalogs, {@code capture}
+ * writes a capture file, {@code print} and {@code count} watch the raw stream.
  */
 @Command(name = "sysql", mixinStandardHelpOptions = true, version = "sysql 0.1.0",
-        description = "SQL over the system calls of a live Linux host. Without a subcommand: print live events.",
-        subcommands = {CountCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class})
+        description = {"SQL over the system calls of a live Linux host.",
+            "Without a subcommand: the interactive SQL shell (same options as 'sysql shell')."},
+        subcommands = {ShellCommand.class, QueryCommand.class, CatalogCommands.Fields.class,
+            CatalogCommands.EventTypes.class, CaptureCommand.class, PrintCommand.class, CountCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Sysql implements Callable<Integer> {
 
     @Mixin
-    CaptureOptions capture = new CaptureOptions();
-
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Stop after N events (default: until Ctrl-C).")
-    long count = -1;
-
-    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Stop after this many seconds.")
-    double durationSeconds = -1;
+    ConnectOptions connect = new ConnectOptions();
 
     @Override
     public Integer call() {
-        return new LivePrinter(this).run(new PrintWriter(System.out, false), new PrintWriter(System.err, true));
+        ShellCommand shell = new ShellCommand();
+        shell.connect = connect;
+        return shell.call();
     }
 
     public static void main(String[] args) {
@@ -37,6 +35,13 @@ public final class Sysql implements Callable<Integer> {
     /** Runs the command line; returns the exit code. */
     public static int run(String... args) {
         CommandLine cmd = new CommandLine(new Sysql());
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler((ex, argv) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandName().equals("sysql") ? "sysql: " + ex.getMessage()
+                    : "sysql " + c.getCommandName() + ": " + ex.getMessage() + " (see sysql " + c.getCommandName() + " -h)");
+            return 2;
+        });
         cmd.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("sysql: " + ex.getMessage());
             return 1;

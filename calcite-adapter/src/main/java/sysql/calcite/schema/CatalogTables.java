@@ -10,8 +10,11 @@ import sysql.capture.ParamInfo;
 import sysql.capture.fields.Field;
 import sysql.driver.EventTables;
 
-/** The catalogs as tables: {@code fields} (sysdig's {@code -l}) and {@code event_types} (sysdig's {@code -L}). */
-final class CatalogTables {
+/**
+ * The catalogs as tables: {@code fields} (sysdig's {@code -l}) and {@code event_types} (sysdig's {@code -L});
+ * their rows are public for the command line's {@code sysql fields} and {@code sysql event-types}.
+ */
+public final class CatalogTables {
     private CatalogTables() {}
 
     /** sysdig's names of the parameter types, by PT_* code. */
@@ -32,14 +35,19 @@ final class CatalogTables {
                 RowTable.column("parametric", SqlTypeName.BOOLEAN), RowTable.column("description", SqlTypeName.VARCHAR))) {
             @Override
             List<Object[]> rows() {
-                List<Object[]> rows = new ArrayList<>();
-                for (Field f : FieldColumns.eventFields()) {
-                    rows.add(new Object[] {f.name(), f.fieldClass(), FieldColumns.sqlType(f.type()).getName(),
-                        FieldColumns.isParametric(f.name()), f.description()});
-                }
-                return rows;
+                return fieldRows();
             }
         };
+    }
+
+    /** name, class, type, parametric, description for every field. */
+    public static List<Object[]> fieldRows() {
+        List<Object[]> rows = new ArrayList<>();
+        for (Field f : FieldColumns.eventFields()) {
+            rows.add(new Object[] {f.name(), f.fieldClass(), FieldColumns.sqlType(f.type()).getName(),
+                FieldColumns.isParametric(f.name()), f.description()});
+        }
+        return rows;
     }
 
     /** {@code event_types}: every event type of the event table, with its parameters as sysdig's -L prints them. */
@@ -50,18 +58,23 @@ final class CatalogTables {
                 RowTable.column("nparams", SqlTypeName.INTEGER), RowTable.column("params", SqlTypeName.VARCHAR))) {
             @Override
             List<Object[]> rows() {
-                List<Object[]> rows = new ArrayList<>();
-                for (EventType t : EventTypes.all()) {
-                    StringJoiner params = new StringJoiner(", ");
-                    for (ParamInfo p : t.params()) {
-                        params.add(paramType(p.type()) + " " + p.name());
-                    }
-                    rows.add(new Object[] {t.code(), t.name(), t.isEnter() ? ">" : "<", category(t.category()),
-                        flags(t.flags()), t.nparams(), params.toString()});
-                }
-                return rows;
+                return eventTypeRows();
             }
         };
+    }
+
+    /** code, name, direction, category, flags, nparams, params for every event type. */
+    public static List<Object[]> eventTypeRows() {
+        List<Object[]> rows = new ArrayList<>();
+        for (EventType t : EventTypes.all()) {
+            StringJoiner params = new StringJoiner(", ");
+            for (ParamInfo p : t.params()) {
+                params.add(paramType(p.type()) + " " + p.name());
+            }
+            rows.add(new Object[] {t.code(), t.name(), t.isEnter() ? ">" : "<", category(t.category()),
+                flags(t.flags()), t.nparams(), params.toString()});
+        }
+        return rows;
     }
 
     static String paramType(int pt) {

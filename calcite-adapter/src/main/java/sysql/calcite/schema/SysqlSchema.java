@@ -5,6 +5,7 @@ import com.google.common.collect.Multimap;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.Table;
@@ -25,22 +26,32 @@ import sysql.capture.CaptureException;
 public final class SysqlSchema extends AbstractSchema {
     public static final String NAME = "sysql";
 
+    /** The tables, by name, and how each is made for an engine. */
+    private static final Map<String, java.util.function.Function<SysqlEngine, Table>> TABLES = new LinkedHashMap<>();
+
+    static {
+        TABLES.put("events", e -> new EventsTable(e, "events"));
+        TABLES.put("processes", StateTables::processes);
+        TABLES.put("fds", StateTables::fds);
+        TABLES.put("connections", StateTables::connections);
+        TABLES.put("containers", StateTables::containers);
+        TABLES.put("users", StateTables::users);
+        TABLES.put("groups", StateTables::groups);
+        TABLES.put("fields", e -> CatalogTables.fields());
+        TABLES.put("event_types", e -> CatalogTables.eventTypes());
+        TABLES.put("capture_stats", CaptureTables::captureStats);
+        TABLES.put("capture_subscriptions", CaptureTables::captureSubscriptions);
+    }
+
+    /** The names of the schema's tables. */
+    public static final List<String> TABLE_NAMES = List.copyOf(TABLES.keySet());
+
     private final SysqlEngine engine;
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
     public SysqlSchema(SysqlEngine engine) {
         this.engine = engine;
-        tables.put("events", new EventsTable(engine, "events"));
-        tables.put("processes", StateTables.processes(engine));
-        tables.put("fds", StateTables.fds(engine));
-        tables.put("connections", StateTables.connections(engine));
-        tables.put("containers", StateTables.containers(engine));
-        tables.put("users", StateTables.users(engine));
-        tables.put("groups", StateTables.groups(engine));
-        tables.put("fields", CatalogTables.fields());
-        tables.put("event_types", CatalogTables.eventTypes());
-        tables.put("capture_stats", CaptureTables.captureStats(engine));
-        tables.put("capture_subscriptions", CaptureTables.captureSubscriptions(engine));
+        TABLES.forEach((name, make) -> tables.put(name, make.apply(engine)));
     }
 
     public SysqlEngine engine() {

@@ -205,12 +205,16 @@ public final class FieldNameRewriter {
         return true;
     }
 
-    /** Up to three known names closest to {@code written} (edit distance), nearest first. */
     List<String> suggest(String written) {
+        return nearest(written, columns);
+    }
+
+    /** Up to three of {@code candidates} closest to {@code written} (edit distance), nearest first. */
+    public static List<String> nearest(String written, java.util.Collection<String> candidates) {
         int limit = Math.max(2, written.length() / 3);
         record Scored(String name, int distance) {}
         List<Scored> scored = new ArrayList<>();
-        for (String c : columns) {
+        for (String c : candidates) {
             if (Math.abs(c.length() - written.length()) > limit) {
                 continue;
             }

@@ -7,10 +7,6 @@ import sysql.capture.columnar.ColumnarReader;
 import sysql.capture.columnar.EventColumns;
 import sysql.capture.fields.EventContext;
 import sysql.capture.scap.ScapFileSource;
-import sysql.capture.state.CaptureFileState;
-import sysql.capture.state.StateTracker;
-import sysql.capture.state.ThreadTable;
-import sysql.capture.state.Users;
 
 /**
  * A scan of a sysdig {@code .scap} file: its process, fd and user lists seed the state (as /proc does live),
@@ -41,10 +37,7 @@ public final class FileScan implements BatchCursor {
             throw e;
         }
         try {
-            ThreadTable threads = new ThreadTable(null);
-            Users users = new Users();
-            CaptureFileState.seed(source.initialState(), threads, users);
-            EventContext context = new EventContext(new StateTracker(threads), users);
+            EventContext context = EventContext.forCaptureFile(source.initialState());
             return new FileScan(source, new ColumnarReader(source, context, request.fields(), request.predicate(),
                     allocator, request.rowsPerBatch()), allocator);
         } catch (RuntimeException e) {

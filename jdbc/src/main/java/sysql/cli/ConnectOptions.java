@@ -1,0 +1,82 @@
+package sysql.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+import sysql.jdbc.SysqlDriver;
+
+/** How the SQL commands connect: to the live host (with its capture settings) or, with -r, to a capture file. */
+final class ConnectOptions {
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE.scap",
+            description = "Query this sysdig capture file instead of the live host.")
+    Path file;
+
+    @Option(names = "--snaplen", paramLabel = "BYTES", description = "Data bytes kept per I/O buffer, 1..65536 (default 80).")
+    Integer snaplen;
+
+    @Option(names = "--ring-size", paramLabel = "MiB", description = "Ring buffer per CPU in MiB, a power of two (default 8).")
+    Integer ringMiB;
+
+    @Option(names = "--no-history", description = "Keep no history: only SELECT STREAM reads events, and the kernel "
+            + "captures just what running queries need.")
+    boolean noHistory;
+
+    @Option(names = "--history-seconds", paramLabel = "S", description = "Seconds of history kept (default 60).")
+    Integer historySeconds;
+
+    @Option(names = "--history-mb", paramLabel = "MiB", description = "Most memory history takes (default 256).")
+    Integer historyMegabytes;
+
+    /** The connection properties these options give. */
+    Properties properties() {
+        Properties p = new Properties();
+        if (file != null) {
+            p.setProperty("file", file.toString());
+        }
+        if (snaplen != null) {
+            p.setProperty("snaplen", snaplen.toString());
+        }
+        if (ringMiB != null) {
+            p.setProperty("ringSize", ringMiB.toString());
+        }
+        if (noHistory) {
+            p.setProperty("history", "off");
+        }
+        if (historySeconds != null) {
+            p.setProperty("historySeconds", historySeconds.toString());
+        }
+        if (historyMegabytes != null) {
+            p.setProperty("historyMegabytes", historyMegabytes.toString());
+        }
+        return p;
+    }
+
+    /** The URL with every property in it (for tools that take a URL only, like the shell). */
+    String url() {
+        StringBuilder sb = new StringBuilder(SysqlDriver.PREFIX);
+        properties().forEach((k, v) -> sb.append(sb.length() > SysqlDriver.PREFIX.length() ? ";" : "")
+                .append(k).append('=').append(quote(v.toString())));
+        return sb.toString();
+    }
+
+    private static String quote(String v) {
+        return v.matches("[A-Za-z0-9_./-]*") ? v : "'" + v.replace("'", "''") + "'";
+    }
+
+    /** Opens the connection; a missing file is named before anything else is tried. */
+    Connection connect() throws SQLException {
+        if (file != null && !Files.isReadable(file)) {
+            throw new SQLException("cannot read capture file " + file + ": it does not exist or is not readable");
+        }
+        try {
+            Class.forName(SysqlDriver.class.getName());
+        } catch (ClassNotFoundException e) {
+            throw new SQLException("the sysql JDBC driver is missing from the classpath", e);
+        }
+        return DriverManager.getConnection(SysqlDriver.PREFIX, properties());
+    }
+}

@@ -1,0 +1,113 @@
+package sysql.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sysql query "SQL"} (or {@code -f FILE.sql}): runs the statements and prints their rows, for scripts.
+ * A streaming query prints its rows as they arrive (flushed per row) until it ends or Ctrl-C / SIGTERM stops
+ * it; then the command exits 0 (143 after SIGTERM).
+ */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = {"Run SQL and print the rows (table, csv, tsv or json lines).",
+            "A SELECT STREAM prints rows as they arrive until Ctrl-C, then exits 0."})
+final class QueryCommand implements Callable<Integer> {
+    @Mixin
+    ConnectOptions connect = new ConnectOptions();
+
+    @Parameters(arity = "0..1", paramLabel = "SQL", description = "The statement(s) to run (or use -f).")
+    String sql;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE.sql", description = "Read the statements from this file.")
+    Path sqlFile;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, csv, tsv or json (one object per line); default ${DEFAULT-VALUE}.")
+    ResultPrinter.Format format;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = text();
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("sysql query: " + e.getMessage());
+            return 2;
+        }
+        List<String> statements = SqlScript.statements(text);
+        if (statements.isEmpty()) {
+            err.println("sysql query: no SQL statement given: pass one as an argument or with -f FILE.sql");
+            return 2;
+        }
+        AtomicReference<Statement> running = new AtomicReference<>();
+        Interrupts interrupts = Interrupts.install(() -> cancel(running.get()));
+        try (Connection c = connect.connect()) {
+            for (String s : statements) {
+                if (interrupts.raised()) {
+                    break;
+                }
+                try (Statement st = c.createStatement()) {
+                    running.set(st);
+                    try (ResultSet rs = st.executeQuery(s)) {
+                        ResultPrinter.print(rs, format, SqlScript.isStream(s), out);
+                    }
+                } finally {
+                    running.set(null);
+                }
+            }
+            out.flush();
+            return interrupts.terminated() ? 143 : 0;
+        } catch (SQLException | IOException e) {
+            out.flush();
+            if (interrupts.raised()) {
+                return interrupts.terminated() ? 143 : 0;
+            }
+            err.println("sysql: " + e.getMessage());
+            return 1;
+        } finally {
+            interrupts.close();
+        }
+    }
+
+    private static void cancel(Statement st) {
+        if (st != null) {
+            try {
+                st.cancel();
+            } catch (SQLException e) {
+                // the statement is ending anyway
+            }
+        }
+    }
+
+    private String text() throws IOException {
+        if (sql != null && sqlFile != null) {
+            throw new IllegalArgumentException("give the SQL as an argument or with -f, not both");
+        }
+        if (sqlFile != null) {
+            if (!Files.isReadable(sqlFile)) {
+                throw new IllegalArgumentException("cannot read " + sqlFile + ": no such file or not readable");
+            }
+            return Files.readString(sqlFile);
+        }
+        if (sql == null) {
+            throw new IllegalArgumentException("no SQL statement given: pass one as an argument or with -f FILE.sql");
+        }
+        return sql;
+    }
+}

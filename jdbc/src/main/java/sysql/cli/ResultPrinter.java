@@ -1,0 +1,177 @@
+package sysql.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Prints a result set as rows arrive, flushing after each row (a streaming query's rows show as they happen):
+ * {@code table} (aligned columns; widths from the first 100 rows of a finite query, from the labels for a
+ * stream; wider values are not cut), {@code csv} and {@code tsv} (Apache Commons CSV) or {@code json} (one JSON
+ * object per line, Jackson).
+ */
+final class ResultPrinter {
+    enum Format { TABLE, CSV, TSV, JSON }
+
+    /** Rows buffered to size the table's columns before the first is printed. */
+    static final int TABLE_SIZING_ROWS = 100;
+
+    private ResultPrinter() {}
+
+    /** Prints every row; returns the row count. */
+    static long print(ResultSet rs, Format format, boolean stream, PrintWriter out) throws SQLException, IOException {
+        return switch (format) {
+            case TABLE -> table(rs, out, stream ? 0 : TABLE_SIZING_ROWS);
+            case CSV -> separated(rs, out, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
+            case TSV -> separated(rs, out, CSVFormat.TDF.builder().setRecordSeparator('\n').get());
+            case JSON -> json(rs, out);
+        };
+    }
+
+    private static String text(ResultSet rs, int column, int type) throws SQLException {
+        if (type == Types.TIMESTAMP) {
+            Timestamp t = rs.getTimestamp(column);
+            return t == null ? null : t.toString();
+        }
+        Object v = rs.getObject(column);
+        return v == null ? null : v.toString();
+    }
+
+    private static long table(ResultSet rs, PrintWriter out, int sizingRows) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        int[] types = types(md);
+        int[] widths = new int[n];
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = md.getColumnLabel(i + 1);
+            widths[i] = labels[i].length();
+        }
+        if (sizingRows == 0) {
+            for (int i = 0; i < n; i++) {
+                widths[i] = Math.max(widths[i], Math.min(24, md.getColumnDisplaySize(i + 1)));
+            }
+        }
+        List<String[]> first = new ArrayList<>();
+        boolean more = true;
+        while (first.size() < sizingRows && (more = rs.next())) {
+            String[] row = row(rs, types);
+            for (int i = 0; i < n; i++) {
+                widths[i] = Math.max(widths[i], row[i] == null ? 4 : row[i].length());
+            }
+            first.add(row);
+        }
+        line(out, labels, widths);
+        StringBuilder rule = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+        }
+        out.println(rule);
+        long count = 0;
+        for (String[] row : first) {
+            line(out, row, widths);
+            count++;
+        }
+        out.flush();
+        while (more && rs.next()) {
+            line(out, row(rs, types), widths);
+            out.flush();
+            count++;
+        }
+        out.printf(Locale.ROOT, "(%d row%s)%n", count, count == 1 ? "" : "s");
+        out.flush();
+        return count;
+    }
+
+    private static int[] types(ResultSetMetaData md) throws SQLException {
+        int[] t = new int[md.getColumnCount()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = md.getColumnType(i + 1);
+        }
+        return t;
+    }
+
+    private static String[] row(ResultSet rs, int[] types) throws SQLException {
+        String[] row = new String[types.length];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = text(rs, i + 1, types[i]);
+        }
+        return row;
+    }
+
+    private static void line(PrintWriter out, String[] values, int[] widths) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            String v = values[i] == null ? "NULL" : values[i];
+            sb.append(i == 0 ? "" : " | ").append(v);
+            if (i < values.length - 1) {
+                sb.append(" ".repeat(Math.max(0, widths[i] - v.length())));
+            }
+        }
+        out.println(sb);
+    }
+
+    private static long separated(ResultSet rs, PrintWriter out, CSVFormat format) throws SQLException, IOException {
+        ResultSetMetaData md = rs.getMetaData();
+        int[] types = types(md);
+        CSVPrinter p = new CSVPrinter(out, format);
+        List<String> labels = new ArrayList<>();
+        for (int i = 1; i <= types.length; i++) {
+            labels.add(md.getColumnLabel(i));
+        }
+        p.printRecord(labels);
+        p.flush();
+        long count = 0;
+        while (rs.next()) {
+            p.printRecord((Object[]) row(rs, types));
+            p.flush();
+            count++;
+        }
+        return count;
+    }
+
+    private static long json(ResultSet rs, PrintWriter out) throws SQLException, IOException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        int[] types = types(md);
+        JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.setRootValueSeparator(null);
+        long count = 0;
+        while (rs.next()) {
+            g.writeStartObject();
+            for (int i = 1; i <= n; i++) {
+                g.writeFieldName(md.getColumnLabel(i));
+                Object v = rs.getObject(i);
+                if (v == null) {
+                    g.writeNull();
+                } else if (types[i - 1] == Types.TIMESTAMP) {
+                    g.writeString(rs.getTimestamp(i).toString());
+                } else if (v instanceof Boolean b) {
+                    g.writeBoolean(b);
+                } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                    g.writeNumber(((Number) v).longValue());
+                } else if (v instanceof Number num) {
+                    g.writeNumber(num.toString());
+                } else {
+                    g.writeString(v.toString());
+                }
+            }
+            g.writeEndObject();
+            g.writeRaw('\n');
+            g.flush();
+            count++;
+        }
+        return count;
+    }
+}

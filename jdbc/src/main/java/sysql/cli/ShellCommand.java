@@ -1,0 +1,112 @@
+package sysql.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import sqlline.SqlLine;
+import sysql.capture.engine.CaptureHub;
+import sysql.jdbc.SysqlDriver;
+
+/**
+ * {@code sysql shell} (and {@code sysql} alone): the interactive SQL shell, sqlline over {@code jdbc:sysql:}.
+ * The connection (and so the live capture and its history) opens before the prompt, so a missing privilege
+ * is one line and an exit, and history fills while the user types. Rows of a streaming query print as they
+ * arrive; Ctrl-C cancels the running query and brings the prompt back; drops of the capture are reported
+ * as they happen.
+ */
+@Command(name = "shell", mixinStandardHelpOptions = true,
+        description = "The interactive SQL shell over live events (or a capture file with -r).")
+final class ShellCommand implements Callable<Integer> {
+    @Mixin
+    ConnectOptions connect = new ConnectOptions();
+
+    @Override
+    public Integer call() {
+        try (Connection held = connect.connect()) {
+            DropWarnings warnings = new DropWarnings();
+            SqlLine sqlline = new SqlLine();
+            warnings.start(sqlline);
+            try {
+                SqlLine.Status status = sqlline.begin(arguments(), null, true);
+                return status == SqlLine.Status.OK ? 0 : 1;
+            } finally {
+                warnings.stop();
+            }
+        } catch (SQLException e) {
+            System.err.println("sysql: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("sysql: cannot start the shell's terminal: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private String[] arguments() {
+        List<String> a = new ArrayList<>(List.of("-ac", ShellApplication.class.getName(), "-u", connect.url(),
+                "-n", "", "-p", "", "-d", SysqlDriver.class.getName()));
+        a.add("--prompt=sysql> ");
+        a.add("--incremental=true");
+        a.add("--maxColumnWidth=60");
+        a.add("--showWarnings=false");
+        a.add("--historyFile=" + Path.of(System.getProperty("user.home"), ".sysql_history"));
+        a.add("--connectInteractionMode=notAskCredentials");
+        return a.toArray(String[]::new);
+    }
+
+    /** Reports, once a second, events the capture dropped (and rows queries lost) since the last report. */
+    private static final class DropWarnings {
+        private Thread thread;
+        private volatile boolean running = true;
+
+        void start(SqlLine sqlline) {
+            thread = new Thread(() -> {
+                long drops = -1;
+                long lost = -1;
+                while (running) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    Optional<CaptureHub.Stats> stats = SysqlDriver.liveStats();
+                    if (stats.isEmpty()) {
+                        continue;
+                    }
+                    long d = stats.get().driver().drops();
+                    long l = stats.get().subscriptions().stream().mapToLong(CaptureHub.SubscriptionStats::droppedRows).sum();
+                    if (drops >= 0 && d > drops) {
+                        say(sqlline, "warning: the capture dropped " + (d - drops) + " events in the last second "
+                                + "(ring buffers full): restart with a larger --ring-size, or narrow the query");
+                    }
+                    if (lost >= 0 && l > lost) {
+                        say(sqlline, "warning: a query fell behind the stream and lost " + (l - lost)
+                                + " rows: select fewer columns or filter more");
+                    }
+                    drops = d;
+                    lost = l;
+                }
+            }, "sysql-drop-warnings");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** On the terminal, on a line of its own (sqlline keeps its line reader to itself). */
+        private static void say(SqlLine sqlline, String message) {
+            sqlline.output(message, true, System.err);
+        }
+
+        void stop() {
+            running = false;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+}

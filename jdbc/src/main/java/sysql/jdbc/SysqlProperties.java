@@ -1,0 +1,87 @@
+package sysql.jdbc;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import sysql.capture.LiveCapture;
+import sysql.capture.engine.CaptureHub;
+import sysql.capture.engine.Recorder;
+
+/**
+ * The properties of a {@code jdbc:sysql:} connection, from the URL ({@code jdbc:sysql:snaplen=256;history=off})
+ * or the {@code Properties} given to {@code connect}:
+ * <ul>
+ *   <li>{@code file} — a sysdig {@code .scap} file to query instead of the live host;
+ *   <li>{@code snaplen} — data bytes kept per I/O buffer, 1..65536 (default 80);
+ *   <li>{@code ringSize} — ring buffer per CPU in MiB, a power of two up to 1024 (default 8);
+ *   <li>{@code history} — {@code on} (default) keeps the recent events queryable without STREAM; {@code off}
+ *       records nothing (the kernel then captures only what running queries ask for);
+ *   <li>{@code historySeconds} — how long history is kept (default 60);
+ *   <li>{@code historyMegabytes} — the most memory history takes (default 256).
+ * </ul>
+ * Calcite's own connection properties pass through. A bad value is a one-line error naming the fix.
+ */
+public record SysqlProperties(Path file, int snaplen, int ringMiB, boolean history, long historySeconds,
+        long historyMegabytes) {
+    public static final Set<String> NAMES = Set.of("file", "snaplen", "ringSize", "history", "historySeconds",
+            "historyMegabytes");
+
+    static SysqlProperties parse(Properties p) throws SQLException {
+        String file = p.getProperty("file");
+        return new SysqlProperties(file == null || file.isBlank() ? null : Path.of(file),
+                intIn(p, "snaplen", 80, 1, 65536, "data bytes kept per I/O buffer"),
+                powerOfTwo(p, "ringSize", 8),
+                onOff(p, "history", true),
+                intIn(p, "historySeconds", 60, 1, 24 * 3600, "seconds of history kept"),
+                intIn(p, "historyMegabytes", 256, 4, 1 << 20, "MiB of memory history takes (at least 4)"));
+    }
+
+    /** The live capture these properties describe. */
+    CaptureHub.Options hubOptions() {
+        return new CaptureHub.Options(LiveCapture.Options.defaults().withSnaplen(snaplen).withRingBytes(ringMiB << 20),
+                history ? new Recorder.Retention(historySeconds * 1_000_000_000L, historyMegabytes << 20) : null);
+    }
+
+    private static int intIn(Properties p, String name, int dflt, int min, int max, String what) throws SQLException {
+        String v = p.getProperty(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SQLException("connection property " + name + "=" + v + " is invalid: give the " + what
+                + " as a whole number from " + min + " to " + max, "HY024");
+    }
+
+    private static int powerOfTwo(Properties p, String name, int dflt) throws SQLException {
+        int n = intIn(p, name, dflt, 1, 1024, "ring buffer size per CPU in MiB");
+        if (Integer.bitCount(n) != 1) {
+            throw new SQLException("connection property " + name + "=" + n
+                    + " is invalid: the ring buffer size must be a power of two (1, 2, 4 ... 1024 MiB)", "HY024");
+        }
+        return n;
+    }
+
+    private static boolean onOff(Properties p, String name, boolean dflt) throws SQLException {
+        String v = p.getProperty(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes", "1":
+                return true;
+            case "off", "false", "no", "0":
+                return false;
+            default:
+                throw new SQLException("connection property " + name + "=" + v + " is invalid: use on or off", "HY024");
+        }
+    }
+}
