@@ -16,6 +16,8 @@ public final class EventContext {
     private final Users users;
     private Event event;
     private long num;
+    /** The last evt.latency.human text, which sysdig shows again for an event without a thread. */
+    String lastLatencyText = "";
 
     public EventContext(StateTracker tracker, Users users) {
         this.tracker = tracker;
@@ -38,7 +40,6 @@ public final class EventContext {
     public long num() { return num; }
     public ThreadInfo thread() { return tracker.thread(); }
     public FdInfo fd() { return tracker.fd(); }
-    public long fdNum() { return tracker.fdNum(); }
     public StateTracker tracker() { return tracker; }
     public Users users() { return users; }
     /** The enter event paired with the current exit event, or null. */
