@@ -35,7 +35,7 @@ class SysdigStateFieldsTest {
 
     static {
         for (String f : new String[] {"proc.exepath", "proc.cmdline", "proc.cwd", "proc.args", "proc.exeline",
-            "proc.pname", "proc.pcmdline", "proc.aname[2]", "proc.apid[2]", "proc.loginshellid", "proc.nthreads",
+            "proc.pname", "proc.pcmdline", "proc.env", "proc.aname[2]", "proc.apid[2]", "proc.loginshellid", "proc.nthreads",
             "proc.nchilds", "proc.fdlimit", "proc.fdopencount", "proc.vmsize", "proc.vmrss", "proc.vmswap",
             "thread.pfmajor", "thread.pfminor", "thread.ismain", "thread.vtid", "proc.vpid", "thread.vmsize",
             "thread.vmrss", "thread.cgroups", "proc.sid", "proc.vpgid", "proc.tty", "proc.duration",
