@@ -126,11 +126,13 @@ public final class ThreadTable {
         if (t.fds == null) {
             t.fds = new FdTable();
         }
-        if (!store(t)) {
+        if (threads.size() >= MAX_THREADS && !threads.containsKey(t.tid)) {
+            overflow++;
             return false;
         }
+        // counted before it is in: a main thread created for it counts only the threads already there
         countInMainThread(t);
-        return true;
+        return store(t);
     }
 
     private boolean store(ThreadInfo t) {
