@@ -220,6 +220,32 @@ class StateTrackerTest {
     }
 
     @Test
+    void switchesAndInternalEventsNeverCreateAThread() {
+        feed(TestEvents.enter("procinfo").p("cpu_usr", 1).p("cpu_sys", 0), 777);
+        assertNull(tracker.thread(), "procinfo has a thread only when it is known");
+        feed(TestEvents.enter("switch").p("next", 0).p("pgft_maj", 0).p("pgft_min", 0).p("vm_size", 0)
+                .p("vm_rss", 0).p("vm_swap", 0), 777);
+        assertNull(tracker.thread());
+        assertNull(threads.get(777));
+        feed(TestEvents.enter("procinfo").p("cpu_usr", 1).p("cpu_sys", 0), PID);
+        assertSame(threads.get(PID), tracker.thread());
+    }
+
+    @Test
+    void anExitWithoutItsEnterKeepsTheThreadsLastEventFd() {
+        // a capture that starts between enter and exit: fd.num is the thread's last-event fd, 0 at first
+        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes()), PID);
+        assertNull(tracker.fd(), "no enter, no descriptor from the parsers");
+        assertEquals(0, threads.get(PID).lastEventFd());
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"), PID);
+        feed(TestEvents.enter("write").p("fd", 3).p("size", 1), PID);
+        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes()), PID);
+        assertNull(tracker.fd(), "a read exit does not pair with a write enter");
+        assertEquals(3, threads.get(PID).lastEventFd(), "but the write's fd stays the thread's last");
+    }
+
+    @Test
     void unknownThreadsArePlaceholdersWithoutProcfs() {
         feed(TestEvents.enter("read").p("fd", 0).p("size", 1), 4242);
         ThreadInfo t = threads.get(4242);
