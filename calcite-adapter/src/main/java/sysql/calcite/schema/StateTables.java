@@ -84,12 +84,12 @@ final class StateTables {
                 List<Object[]> rows = new ArrayList<>();
                 Map<FdTable, Boolean> seen = new IdentityHashMap<>();
                 for (ThreadInfo t : sorted(s)) {
-                    FdTable table = t.fds();
-                    // A process's threads share one table: list it once, for its main thread (or first thread).
+                    FdTable table = s.threads().fdTable(t);
+                    // Threads that share a table (CLONE_FILES) list it once, for the first of them (by tid).
                     if (table == null || seen.put(table, Boolean.TRUE) != null) {
                         continue;
                     }
-                    ThreadInfo owner = s.threads().mainThread(t);
+                    ThreadInfo owner = t;
                     List<FdInfo> fds = new ArrayList<>(table.all());
                     fds.sort((a, b) -> Long.compare(a.fd(), b.fd()));
                     for (FdInfo fd : fds) {

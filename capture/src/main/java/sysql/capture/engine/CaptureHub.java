@@ -86,7 +86,7 @@ public final class CaptureHub implements AutoCloseable {
         if (options.history() != null) {
             attach(); // the recorder needs everything from the start
             recorder = new Recorder(options.history(), threads, users);
-            threads.onLoad(t -> recorder.threadLoaded(t, threads));
+            threads.onLoad(recorder::threadLoaded);
         } else {
             recorder = null;
         }
@@ -310,6 +310,9 @@ public final class CaptureHub implements AutoCloseable {
     private void bootstrap() {
         ThreadTable t = new ThreadTable(procfs);
         procfs.readAll(t);
+        if (recorder != null) {
+            t.onLoad(recorder::threadLoaded);
+        }
         long before = context == null ? 0 : context.num();
         threads = t;
         context = new EventContext(new StateTracker(t), users, before);

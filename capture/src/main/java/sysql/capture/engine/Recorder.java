@@ -101,26 +101,21 @@ public final class Recorder {
         return t == null ? null : copyLoaded(t);
     }
 
-    /**
-     * A fresh copy of a recorded thread for one replaying table: with its own descriptor table, or none when it
-     * shares its process's table (the replaying table then gives it the process's).
-     */
+    /** A fresh copy of a recorded thread for one replaying table. */
     private static ThreadInfo copyLoaded(ThreadInfo t) {
-        return t.fds() == null ? t.copyWithoutFds() : t.copyWithFds();
+        return t.copyWithFds();
     }
 
     /**
-     * Capture thread: {@code live} filled {@code t} from /proc for the event about to be appended; a copy is kept
-     * for the replays of the segment.
+     * Capture thread: the live table filled {@code t} from /proc for the event just appended; a copy is kept for
+     * the replays of the segment.
      */
-    public void threadLoaded(ThreadInfo t, ThreadTable live) {
+    public void threadLoaded(ThreadInfo t) {
         Segment s = open;
         if (s == null) {
             s = newSegment();
         }
-        ThreadInfo main = t.tid() != t.pid() ? live.get(t.pid()) : null;
-        boolean sharesProcessFds = main != null && main.fds() == t.fds();
-        s.loaded.put(t.tid(), sharesProcessFds ? t.copyWithoutFds() : t.copyWithFds());
+        s.loaded.put(t.tid(), copyLoaded(t));
     }
 
     /** Capture thread: keeps {@code e} (read from {@code batch} with its cpu). */

@@ -11,8 +11,8 @@ import sysql.capture.EventType;
 import sysql.capture.EventTypes;
 import sysql.capture.ParamInfo;
 import sysql.capture.state.FdInfo;
-import sysql.capture.state.FdTable;
 import sysql.capture.state.Paths;
+import sysql.capture.state.SocketNames;
 import sysql.capture.state.ThreadInfo;
 import sysql.capture.state.Users;
 import sysql.driver.EventTables;
@@ -441,14 +441,13 @@ final class ArgFormatter {
         if (t == null || p.isEmpty() || p.charAt(0) == '/' || p.startsWith("<NA>")) {
             return;
         }
-        String base = t.cwd();
+        String base = c.tracker().threads().cwd(t);
         if (pi.type() == EventTables.PT_FSRELPATH && "dirfd".equals(pi.infoKind())) {
             int d = pi.infoArg();
             if (d >= 0 && d < e.nparams() && e.paramLength(d) == 8) {
                 long dirfd = e.paramAsLong(d);
                 if (dirfd != AT_FDCWD) {
-                    FdTable fds = t.fds();
-                    FdInfo f = fds != null ? fds.get(dirfd) : null;
+                    FdInfo f = c.tracker().threads().fd(t, dirfd);
                     base = f != null ? sanitize(f.name()) : "";
                 }
             }
@@ -469,23 +468,18 @@ final class ArgFormatter {
             return;
         }
         if (fd >= 0) {
-            FdTable fds = t.fds();
-            FdInfo f = fds != null ? fds.get(fd) : null;
+            FdInfo f = c.tracker().threads().fd(t, fd);
             if (f == null) {
                 return;
             }
             res.append('<').append(typeChar(f));
-            // sysdig names the protocol once the socket has a role (connected, accepted, bound to a port), raw
-            // sockets always.
-            if (f.type().isInet() && ((f.tupleKnown() && (f.serverPort() != 0 || f.clientPort() != 0))
-                    || f.l4proto() == 255)) {
-                switch (f.l4proto()) {
-                    case 6 -> res.append('t');
-                    case 17 -> res.append('u');
-                    case 1 -> res.append('i');
-                    case 255 -> res.append('r');
-                    default -> { }
-                }
+            // sysdig names the transport protocol as it reports it (a socket with a role, a bound or a raw one)
+            switch (f.l4proto()) {
+                case FdInfo.L4_TCP -> res.append('t');
+                case FdInfo.L4_UDP -> res.append('u');
+                case FdInfo.L4_ICMP -> res.append('i');
+                case FdInfo.L4_RAW -> res.append('r');
+                default -> { }
             }
             res.append('>').append(sanitize(f.name()));
         } else if (fd == AT_FDCWD) {
@@ -511,7 +505,7 @@ final class ArgFormatter {
         for (int j = 0; j < n && pos + 10 <= off + len; j++) {
             long fd = b.getLong(pos);
             int flags = b.getShort(pos + 8);
-            FdInfo f = t.fds() != null ? t.fds().get(fd) : null;
+            FdInfo f = c.tracker().threads().fd(t, fd);
             if (j > 0) {
                 raw.append(' ');
             }
@@ -543,49 +537,9 @@ final class ArgFormatter {
 
     /** IPv6 text as glibc's inet_ntop writes it (embedded IPv4 for ::a.b.c.d and ::ffff:a.b.c.d). */
     static void ipv6(ByteBuffer b, int off, StringBuilder out) {
-        int[] g = new int[8];
-        for (int k = 0; k < 8; k++) {
-            g[k] = ((b.get(off + 2 * k) & 0xff) << 8) | (b.get(off + 2 * k + 1) & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int k = 0; k < 8;) {
-            if (g[k] != 0) {
-                k++;
-                continue;
-            }
-            int j = k;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - k > bestLen) {
-                bestStart = k;
-                bestLen = j - k;
-            }
-            k = j;
-        }
-        if (bestLen < 2) {
-            bestStart = -1;
-        }
-        for (int k = 0; k < 8; k++) {
-            if (bestStart >= 0 && k >= bestStart && k < bestStart + bestLen) {
-                if (k == bestStart) {
-                    out.append(':');
-                }
-                continue;
-            }
-            if (k != 0) {
-                out.append(':');
-            }
-            if (k == 6 && bestStart == 0 && (bestLen == 6 || (bestLen == 5 && g[5] == 0xffff))) {
-                ipv4(b, off + 12, out);
-                break;
-            }
-            out.append(Integer.toHexString(g[k]));
-        }
-        if (bestStart >= 0 && bestStart + bestLen == 8) {
-            out.append(':');
-        }
+        byte[] a = new byte[16];
+        b.get(off, a, 0, 16);
+        out.append(SocketNames.ipv6(a, 0));
     }
 
     private static void sockaddr(ByteBuffer b, int off, int len, StringBuilder raw) {

@@ -34,6 +34,8 @@ public final class EventContext {
     private ThreadInfo rowThread;
     private FdInfo rowFd;
     private final ByteBuffer rowBuffer;
+    /** The last evt.latency.human text, which sysdig shows again for an event without a thread. */
+    String lastLatencyText = "";
 
     public EventContext(StateTracker tracker, Users users) {
         this(tracker, users, 0);
@@ -59,7 +61,10 @@ public final class EventContext {
         return c;
     }
 
-    /** State rows: the row of thread {@code t} and its descriptor {@code fd} (or none) at {@code timeNanos}. */
+    /**
+     * State rows: the row of thread {@code t} and its descriptor {@code fd} (or none) at {@code timeNanos}. The
+     * thread must belong to a snapshot the caller owns: its last-event fd is set to {@code fd}.
+     */
     public void moveToState(ThreadInfo t, FdInfo fd, long timeNanos) {
         ByteBuffer b = rowBuffer;
         int len = Event.HEADER_LEN + 2 + 8;
@@ -71,6 +76,7 @@ public final class EventContext {
         b.putShort(Event.HEADER_LEN, (short) 8);
         b.putLong(Event.HEADER_LEN + 2, fd == null ? -1 : fd.fd());
         event.wrap(b, 0, 0);
+        t.lastEventFd(fd == null ? -1 : fd.fd()); // as the close's enter sets it: fd.num reads it
         rowThread = t;
         rowFd = fd;
     }
@@ -111,7 +117,6 @@ public final class EventContext {
     public long num() { return num; }
     public ThreadInfo thread() { return stateRows ? rowThread : tracker.thread(); }
     public FdInfo fd() { return stateRows ? rowFd : tracker.fd(); }
-    public long fdNum() { return stateRows ? (rowFd == null ? -1 : rowFd.fd()) : tracker.fdNum(); }
     public StateTracker tracker() { return tracker; }
     public Users users() { return users; }
     /** The enter event paired with the current exit event, or null. */

@@ -151,10 +151,12 @@ final class EvtFields extends FieldDefinitions {
         };
     }
 
-    /** The latency of an exit event (ns since its enter event), 0 when it has none. */
+    /**
+     * sysdig's evt.latency: the latency its thread holds, which an exit event sets (ns since the thread's last
+     * enter) and an enter event resets to 0; events that are neither (a switch) show the thread's last one.
+     */
     static long latency(EventContext c) {
-        Event enter = c.event().isEnter() ? null : c.pairedEnter();
-        return enter != null ? c.event().ts() - enter.ts() : 0;
+        return c.thread() != null ? c.thread().latency() : 0;
     }
 
     /** sysdig's human-readable duration: 512ns, 1.06us, 54us, 1.13ms, 16ms, 1.00s (truncated, not rounded). */
@@ -450,9 +452,9 @@ final class EvtFields extends FieldDefinitions {
         if (!path.isEmpty() && path.charAt(0) == '/') {
             dir = "";
         } else if (dirfd == -100) {
-            dir = th.cwd();
+            dir = c.tracker().threads().cwd(th);
         } else {
-            FdInfo f = th.fds() != null ? th.fds().get(dirfd) : null;
+            FdInfo f = c.tracker().threads().fd(th, dirfd);
             dir = f == null ? "<UNKNOWN>" : f.name();
         }
         return sysql.capture.state.Paths.resolve(dir, path);
@@ -594,8 +596,14 @@ final class EvtFields extends FieldDefinitions {
                 always(EvtFields::latency));
         num("evt.latency.s", FieldType.BIGINT, "Whole seconds of evt.latency.", always(c -> latency(c) / NS));
         num("evt.latency.ns", FieldType.BIGINT, "Nanoseconds part of evt.latency.", always(c -> latency(c) % NS));
-        str("evt.latency.human", "evt.latency as text for people (512ns, 1.06us, 16ms, 1.00s).",
-                c -> humanDuration(latency(c)));
+        // sysdig formats this text into a buffer of its own and, for an event without a thread, returns the
+        // buffer as the previous event left it.
+        str("evt.latency.human", "evt.latency as text for people (512ns, 1.06us, 16ms, 1.00s).", c -> {
+            if (c.thread() != null) {
+                c.lastLatencyText = humanDuration(latency(c));
+            }
+            return c.lastLatencyText;
+        });
         num("evt.deltatime", FieldType.BIGINT,
                 "Nanoseconds since the previous event shown (internal events are not shown); 0 for the first.",
                 always(EvtFields::deltatime));

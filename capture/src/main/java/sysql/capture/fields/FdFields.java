@@ -1,158 +1,327 @@
 package sysql.capture.fields;
 
+import sysql.capture.Event;
 import sysql.capture.state.FdInfo;
 import sysql.capture.state.FdType;
-import sysql.capture.state.SocketNames;
+import sysql.capture.state.Paths;
+import sysql.capture.state.ThreadInfo;
 
-/** Fields of class fd: the file descriptor the event uses or creates. */
+/**
+ * Fields of class fd, extracted as sysdig's fd filter check does. They exist for events that create, use or
+ * destroy a descriptor and have a thread; the descriptor is the one the parsers found for the event, else the
+ * one at the thread's last-event fd ({@code fd.num}). Without a descriptor, {@code fd.name} still names what
+ * a failed open, connect or accept tried, and is empty for the other exit events.
+ */
 final class FdFields extends FieldDefinitions {
+    private static final int EF_CREATES_FD = 1;
+    private static final int EF_DESTROYS_FD = 1 << 1;
+    private static final int EF_USES_FD = 1 << 2;
+    private static final long AT_FDCWD = -100;
+
     private FdFields() {}
 
-    static boolean usesFd(EventContext c) {
+    /** True for events of the fd class: they create, use or destroy a descriptor, and have a thread. */
+    static boolean fdEvent(EventContext c) {
         var t = c.event().type();
-        return t != null && (t.flags() & ((1 << 0) | (1 << 2))) != 0; // EF_CREATES_FD | EF_USES_FD
+        return t != null && (t.flags() & (EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD)) != 0 && c.thread() != null;
     }
 
-    static FdInfo inetFd(EventContext c) {
-        FdInfo f = usesFd(c) ? c.fd() : null;
-        return f != null && f.type().isInet() && f.tupleKnown() ? f : null;
+    /** The event's descriptor as the fd class sees it, or null. */
+    static FdInfo fd(EventContext c) {
+        if (!fdEvent(c)) {
+            return null;
+        }
+        FdInfo f = c.fd();
+        long last = c.thread().lastEventFd();
+        if (f == null && last != -1) {
+            f = c.tracker().threads().fd(c.thread(), last);
+        }
+        return f;
+    }
+
+    /** The descriptor when it is an inet connection socket with a role (sysdig's client/server ip and port). */
+    private static FdInfo tupleWithRole(EventContext c) {
+        FdInfo f = fd(c);
+        return f != null && f.isInetTuple() && f.role() != FdInfo.Role.NONE ? f : null;
+    }
+
+    /** sysdig's "is this end one of the machine's addresses" for the tuple's source (client) end. */
+    private static boolean sourceIsLocal(EventContext c, FdInfo f) {
+        return isLocal(c, f, true);
+    }
+
+    private static boolean isLocal(EventContext c, FdInfo f, boolean source) {
+        return c.tracker().threads().isLocal(f, source, c.thread());
     }
 
     static void register() {
         // ---- fd
         num("fd.num", FieldType.BIGINT, "Number of the file descriptor the event uses or creates.",
-                valueIf(c -> usesFd(c), c -> c.fdNum()));
+                valueIf(FdFields::fdEvent, c -> c.thread().lastEventFd()));
         str("fd.type", "Type of the descriptor: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, "
-                + "eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd.",
-                c -> usesFd(c) && c.fd() != null ? c.fd().type().sysdigName() : null);
-        str("fd.typechar", "Type of the descriptor as one letter (f, d, 4, 6, u, p, e, s, l, i, t, n...).",
-                c -> usesFd(c) && c.fd() != null ? String.valueOf(c.fd().type().typeChar()) : null);
-        str("fd.name", "Full name of the descriptor: a path, a socket tuple, pipe:[inode]...",
-                c -> usesFd(c) && c.fd() != null ? c.fd().name() : null);
-        str("fd.sip", "Server IP address of an inet socket.",
-                c -> inetFd(c) != null ? SocketNames.ip(c.fd().serverIp(), c.fd().type() == FdType.IPV6) : null);
-        str("fd.cip", "Client IP address of an inet socket.",
-                c -> inetFd(c) != null ? SocketNames.ip(c.fd().clientIp(), c.fd().type() == FdType.IPV6) : null);
-        num("fd.sport", FieldType.INTEGER, "Server port of an inet socket.", valueIf(c -> inetFd(c) != null, c -> c.fd().serverPort()));
-        num("fd.cport", FieldType.INTEGER, "Client port of an inet socket.", valueIf(c -> inetFd(c) != null, c -> c.fd().clientPort()));
+                + "eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd.", c -> {
+                    FdInfo f = fd(c);
+                    return f == null || f.type() == FdType.UNKNOWN ? null : f.type().sysdigName();
+                });
+        str("fd.typechar", "Type of the descriptor as one letter (f, d, 4, 6, u, p, e, s, l, i, t, n...).", c -> {
+            if (!fdEvent(c)) {
+                return null;
+            }
+            FdInfo f = fd(c);
+            return String.valueOf(f != null ? f.type().typeChar() : creatorTypeChar(c.event()));
+        });
+        str("fd.name", "Full name of the descriptor: a path, a socket tuple, pipe:[inode]...", c -> {
+            if (!fdEvent(c)) {
+                return null;
+            }
+            FdInfo f = fd(c);
+            if (f == null || failedConnect(c.event())) {
+                return creatorName(c);
+            }
+            return ArgFormatter.sanitize(f.name());
+        });
+        str("fd.sip", "Server IP address of an inet socket.", c -> {
+            FdInfo f = fd(c);
+            if (f == null || !f.type().isInet() || f.role() == FdInfo.Role.NONE) {
+                return null;
+            }
+            return f.isServerSocket() ? f.serverSocketIp() : f.tupleDestinationIp();
+        });
+        str("fd.cip", "Client IP address of an inet socket.", c -> {
+            FdInfo f = tupleWithRole(c);
+            return f != null ? f.tupleSourceIp() : null;
+        });
+        num("fd.sport", FieldType.INTEGER, "Server port of an inet socket.", new Field.LongExtractor() {
+            @Override
+            public boolean present(EventContext c) {
+                FdInfo f = fd(c);
+                return f != null && f.type().isInet() && (f.isServerSocket() || f.role() != FdInfo.Role.NONE);
+            }
+
+            @Override
+            public long get(EventContext c) {
+                FdInfo f = fd(c);
+                return f.isServerSocket() ? f.serverSocketPort() : f.tupleDestinationPort();
+            }
+        });
+        // sysdig reads the client port of a connection socket; for any other descriptor with a role (a server
+        // socket, a unix socket) its extractor falls through to an empty text, which it prints as 0.
+        num("fd.cport", FieldType.INTEGER, "Client port of an inet socket.", new Field.LongExtractor() {
+            @Override
+            public boolean present(EventContext c) {
+                FdInfo f = fd(c);
+                return f != null && f.role() != FdInfo.Role.NONE;
+            }
+
+            @Override
+            public long get(EventContext c) {
+                FdInfo f = fd(c);
+                return f.isInetTuple() ? f.tupleSourcePort() : 0;
+            }
+        });
         str("fd.l4proto", "Transport protocol of a connected or bound socket: tcp, udp, icmp or raw.", c -> {
-            FdInfo f = inetFd(c);
+            FdInfo f = fd(c);
             if (f == null) {
                 return null;
             }
             return switch (f.l4proto()) {
-                case 6 -> "tcp";
-                case 17 -> "udp";
-                case 1 -> "icmp";
-                case 255 -> "raw";
+                case FdInfo.L4_TCP -> "tcp";
+                case FdInfo.L4_UDP -> "udp";
+                case FdInfo.L4_ICMP -> "icmp";
+                case FdInfo.L4_RAW -> "raw";
                 default -> null;
             };
         });
-        num("fd.is_server", FieldType.BOOLEAN, "True if this process is the server end of the socket.",
-                valueIf(c -> inetFd(c) != null, c -> c.fd().isServer() ? 1 : 0));
+        num("fd.is_server", FieldType.BOOLEAN,
+                "True if this process is the server end of the socket: a bound socket, or a connection whose "
+                        + "server address is one of the machine's.",
+                valueIf(c -> fd(c) != null, c -> {
+                    FdInfo f = fd(c);
+                    if (f.isServerSocket()) {
+                        return 1;
+                    }
+                    return f.isInetTuple() && isLocal(c, f, false) ? 1 : 0;
+                }));
         // ---- more fd
         str("fd.directory", "For a file, the directory that holds it; for a directory, the directory itself.", c -> {
-            FdInfo f = fileFd(c);
-            if (f == null) {
+            if (!fdEvent(c)) {
                 return null;
             }
-            if (f.type() == FdType.DIRECTORY) {
-                return f.name();
+            FdInfo f = fd(c);
+            if (f == null) {
+                String name = creatorName(c);
+                return name == null ? null : directoryOf(name);
             }
-            int slash = f.name().lastIndexOf('/');
-            return slash > 0 ? f.name().substring(0, slash) : slash == 0 ? "/" : null;
+            if (f.type() != FdType.FILE && f.type() != FdType.DIRECTORY) {
+                return null;
+            }
+            String name = ArgFormatter.sanitize(f.name());
+            return f.type() == FdType.FILE ? directoryOf(name) : name;
         });
         str("fd.filename", "For a file, its name without the directory.", c -> {
-            FdInfo f = fileFd(c);
+            FdInfo f = fd(c);
             if (f == null || f.type() != FdType.FILE) {
                 return null;
             }
-            return f.name().substring(f.name().lastIndexOf('/') + 1);
+            String name = ArgFormatter.sanitize(f.name());
+            int slash = name.lastIndexOf('/');
+            return slash < 0 ? "/" : slash < name.length() - 1 ? name.substring(slash + 1) : name;
         });
-        str("fd.lip", "Local IP address of an inet socket.", c -> {
-            FdInfo f = inetFd(c);
-            return f == null ? null : SocketNames.ip(f.isServer() ? f.serverIp() : f.clientIp(), f.type() == FdType.IPV6);
-        });
-        str("fd.rip", "Remote IP address of an inet socket.", c -> {
-            FdInfo f = inetFd(c);
-            return f == null ? null : SocketNames.ip(f.isServer() ? f.clientIp() : f.serverIp(), f.type() == FdType.IPV6);
-        });
-        num("fd.lport", FieldType.INTEGER, "Local port of an inet socket.", socketNum(f -> f.isServer()
-                ? f.serverPort() : f.clientPort()));
-        num("fd.rport", FieldType.INTEGER, "Remote port of an inet socket.", socketNum(f -> f.isServer()
-                ? f.clientPort() : f.serverPort()));
+        str("fd.lip", "Local IP address of an inet socket.", c -> endIp(c, true));
+        str("fd.rip", "Remote IP address of an inet socket.", c -> endIp(c, false));
+        num("fd.lport", FieldType.INTEGER, "Local port of an inet socket.", endPort(true));
+        num("fd.rport", FieldType.INTEGER, "Remote port of an inet socket.", endPort(false));
         str("fd.sockfamily", "Family of a socket: ip or unix.", c -> {
-            FdInfo f = usesFd(c) ? c.fd() : null;
+            FdInfo f = fd(c);
             if (f == null) {
                 return null;
             }
             return f.type().isInet() ? "ip" : f.type() == FdType.UNIX ? "unix" : null;
         });
         str("fd.uid", "Unique id of the descriptor: the thread id followed by the fd number.", c -> {
-            if (!usesFd(c) || c.fd() == null) {
+            if (!fdEvent(c)) {
                 return null;
             }
-            return Long.toString(c.event().tid()) + c.fdNum();
+            return Long.toString(c.thread().tid()) + c.thread().lastEventFd();
         });
         str("fd.containername", "Container id and descriptor name, joined by ':'.", c -> {
-            if (!usesFd(c) || c.fd() == null || c.thread() == null) {
+            if (!fdEvent(c)) {
                 return null;
             }
-            return c.thread().containerId() + ":" + c.fd().name();
+            FdInfo f = fd(c);
+            String name = f == null || failedConnect(c.event()) ? creatorName(c) : ArgFormatter.sanitize(f.name());
+            return name == null ? null : containerId(c.thread()) + ":" + name;
         });
         str("fd.containerdirectory", "Container id and the file's directory, joined by ':'.", c -> {
-            FdInfo f = fileFd(c);
-            if (f == null || c.thread() == null) {
+            if (!fdEvent(c)) {
                 return null;
             }
-            int slash = f.name().lastIndexOf('/');
-            String dir = f.type() == FdType.DIRECTORY ? f.name() : slash > 0 ? f.name().substring(0, slash) : "/";
-            return c.thread().containerId() + ":" + dir;
+            FdInfo f = fd(c);
+            String dir;
+            if (f == null) {
+                String name = creatorName(c);
+                dir = name == null ? null : directoryOf(name);
+            } else if (f.type() == FdType.FILE || f.type() == FdType.DIRECTORY) {
+                String name = ArgFormatter.sanitize(f.name());
+                dir = f.type() == FdType.FILE ? directoryOf(name) : name;
+            } else {
+                dir = null;
+            }
+            return dir == null ? null : containerId(c.thread()) + ":" + dir;
         });
-        num("fd.connected", FieldType.BOOLEAN, "For an inet socket, true once it is connected.",
-                new Field.LongExtractor() {
-                    @Override
-                    public boolean present(EventContext c) {
-                        FdInfo f = usesFd(c) ? c.fd() : null;
-                        return f != null && f.type().isInet();
-                    }
-
-                    @Override
-                    public long get(EventContext c) {
-                        FdInfo f = c.fd();
-                        return f.tupleKnown() && f.clientPort() != 0 ? 1 : 0;
-                    }
-                });
+        num("fd.connected", FieldType.BOOLEAN, "For a socket, true once it is connected.",
+                valueIf(c -> fd(c) != null, c -> fd(c).isConnected() ? 1 : 0));
         num("fd.dev", FieldType.BIGINT, "Device holding the file (sysdig's major/minor encoding).",
-                fileNum(FdInfo::dev));
+                valueIf(c -> fd(c) != null, c -> fd(c).dev()));
         num("fd.dev.major", FieldType.BIGINT, "Major number of the device holding the file.",
-                fileNum(f -> (f.dev() & 0xfff00) >>> 8));
+                valueIf(c -> fd(c) != null, c -> (fd(c).dev() & 0xfff00) >>> 8));
         num("fd.dev.minor", FieldType.BIGINT, "Minor number of the device holding the file.",
-                fileNum(f -> (f.dev() & 0xff) | ((f.dev() >>> 12) & 0xfff00)));
+                valueIf(c -> fd(c) != null, c -> (fd(c).dev() & 0xff) | ((fd(c).dev() >>> 12) & 0xfff00)));
     }
 
-    /** The event's descriptor when it is a file or directory. */
-    static FdInfo fileFd(EventContext c) {
-        FdInfo f = usesFd(c) ? c.fd() : null;
-        return f != null && (f.type() == FdType.FILE || f.type() == FdType.DIRECTORY) ? f : null;
+    /**
+     * The local or the remote address of a connection socket with a role, or null. Like sysdig, the source
+     * (client) end is local when it is one of the machine's addresses (or the thread's container's).
+     */
+    private static String endIp(EventContext c, boolean local) {
+        FdInfo f = tupleWithRole(c);
+        if (f == null) {
+            return null;
+        }
+        return sourceIsLocal(c, f) == local ? f.tupleSourceIp() : f.tupleDestinationIp();
     }
 
-    private static Field.LongExtractor socketNum(java.util.function.ToLongFunction<FdInfo> g) {
-        return valueIf(c -> inetFd(c) != null, c -> g.applyAsLong(c.fd()));
-    }
-
-    private static Field.LongExtractor fileNum(java.util.function.ToLongFunction<FdInfo> g) {
+    /** The local or the remote port of a connection socket with a role, chosen as {@link #endIp}. */
+    private static Field.LongExtractor endPort(boolean local) {
         return new Field.LongExtractor() {
             @Override
             public boolean present(EventContext c) {
-                FdInfo f = fileFd(c);
-                return f != null && f.dev() != 0;
+                return tupleWithRole(c) != null;
             }
 
             @Override
             public long get(EventContext c) {
-                return g.applyAsLong(c.fd());
+                FdInfo f = tupleWithRole(c);
+                return sourceIsLocal(c, f) == local ? f.tupleSourcePort() : f.tupleDestinationPort();
             }
+        };
+    }
+
+    /** The container id as sysdig joins it to names: empty for the host. */
+    private static String containerId(ThreadInfo t) {
+        return t.containerId();
+    }
+
+    /** A path's directory as sysdig cuts it: up to the last slash, "/" for a top-level path or none. */
+    private static String directoryOf(String name) {
+        int slash = name.lastIndexOf('/');
+        if (slash > 0) {
+            return slash < name.length() - 1 ? name.substring(0, slash) : name;
+        }
+        return "/";
+    }
+
+    private static boolean failedConnect(Event e) {
+        var t = e.type();
+        return t != null && !t.isEnter() && t.name().equals("connect") && e.nparams() > 0 && e.paramLength(0) == 8
+                && e.paramAsLong(0) < 0;
+    }
+
+    /**
+     * What an exit event that creates a descriptor tried to name when it has none (sysdig's
+     * extract_fdname_from_creator): the path of open and creat, the tuple of connect and accept, the resolved
+     * path of openat; "" for every other exit; null for enter events.
+     */
+    static String creatorName(EventContext c) {
+        Event e = c.event();
+        var t = e.type();
+        if (t == null || t.isEnter()) {
+            return null;
+        }
+        switch (t.name()) {
+            case "open", "creat", "accept", "accept4", "connect" -> {
+                return e.nparams() > 1 ? ArgFormatter.arg(c, 1) : "";
+            }
+            case "openat", "openat2" -> {
+                int dirfdIdx = e.paramIndex("dirfd");
+                int nameIdx = e.paramIndex("name");
+                if (dirfdIdx < 0 || nameIdx < 0 || nameIdx >= e.nparams()) {
+                    return null; // the old openat exit needs its enter, which sysdig no longer holds here
+                }
+                String name = ArgFormatter.sanitize(e.paramAsString(nameIdx));
+                long dirfd = e.paramLength(dirfdIdx) == 8 ? e.paramAsLong(dirfdIdx) : AT_FDCWD;
+                String dir;
+                if (!name.isEmpty() && name.charAt(0) == '/') {
+                    dir = "";
+                } else if (dirfd == AT_FDCWD) {
+                    dir = c.tracker().threads().cwd(c.thread());
+                } else {
+                    FdInfo d = c.tracker().threads().fd(c.thread(), dirfd);
+                    dir = d != null ? d.name() : "<UNKNOWN>";
+                }
+                return Paths.resolve(dir, name);
+            }
+            case "open_by_handle_at" -> {
+                int i = e.paramIndex("path");
+                return i >= 0 && i < e.nparams() ? ArgFormatter.sanitize(e.paramAsString(i)) : "";
+            }
+            default -> {
+                return "";
+            }
+        }
+    }
+
+    /** fd.typechar without a descriptor: what the event's syscall would have created. */
+    private static char creatorTypeChar(Event e) {
+        return switch (e.type().name()) {
+            case "open", "openat", "openat2", "creat" -> 'f';
+            case "socket", "accept", "accept4" -> '4';
+            case "pipe", "pipe2" -> 'p';
+            case "eventfd", "eventfd2" -> 'e';
+            case "signalfd", "signalfd4" -> 's';
+            case "timerfd_create" -> 't';
+            case "inotify_init", "inotify_init1" -> 'i';
+            default -> 'o';
         };
     }
 }

@@ -1,52 +1,44 @@
 package sysql.capture.fields;
 
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import sysql.capture.state.ContainerInfo;
 import sysql.capture.state.ThreadInfo;
-import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
 
 /** Fields of classes proc, thread, user, group and container: the thread the event belongs to. */
 final class ProcFields extends FieldDefinitions {
     private ProcFields() {}
 
-    /** Shells, for proc.loginshellid (the names sysdig recognizes). */
-    private static final Set<String> SHELLS = Set.of("ash", "bash", "csh", "dash", "fish", "ksh", "sh", "tcsh",
-            "zsh");
     /** Most ancestors walked (a loop in a damaged table must not hang). */
     static final int MAX_ANCESTRY = 64;
 
-    private static String nonEmpty(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    /** A text field of the event's thread; NULL without a thread or when empty. */
+    /** A text field of the event's thread; NULL without a thread. */
     private static void threadStr(String name, String description, Function<ThreadInfo, String> f) {
-        str(name, description, c -> c.thread() == null ? null : nonEmpty(f.apply(c.thread())));
+        str(name, description, c -> c.thread() == null ? null : f.apply(c.thread()));
     }
 
-    /** A text field of the event's process (its main thread). */
-    private static void procStr(String name, String description, Function<ThreadInfo, String> f) {
-        str(name, description, c -> c.thread() == null ? null : nonEmpty(f.apply(main(c))));
-    }
-
-    /** A number of the event's process (its main thread). */
+    /** A number of the event's process (its main thread); NULL without one. */
     private static void procNum(String name, FieldType type, String description, ToLongFunction<ThreadInfo> f) {
-        num(name, type, description, valueIf(c -> c.thread() != null, c -> f.applyAsLong(main(c))));
+        num(name, type, description, valueIf(c -> main(c) != null, c -> f.applyAsLong(main(c))));
     }
 
+    /** The process (main thread) of the event's thread, or null; sysdig creates an unknown main thread here. */
     static ThreadInfo main(EventContext c) {
-        return c.tracker().threads().mainThread(c.thread());
+        return c.thread() == null ? null : c.tracker().threads().mainThread(c.thread());
     }
 
-    /** The n-th ancestor of the event's thread (0 = itself), or null. */
+    /** The parent of a thread, looked up only (sysdig's get_parent_thread), or null. */
+    private static ThreadInfo parent(EventContext c, ThreadInfo t) {
+        return c.tracker().threads().get(t.ptid());
+    }
+
+    /** The n-th ancestor of the event's process (0 = its main thread), or null. */
     static ThreadInfo ancestor(EventContext c, int n) {
-        ThreadTable table = c.tracker().threads();
-        ThreadInfo t = c.thread();
+        ThreadInfo t = main(c);
         for (int i = 0; i < n && t != null && i < MAX_ANCESTRY; i++) {
-            t = t.ptid() > 0 ? table.get(t.ptid()) : null;
+            t = parent(c, t);
         }
         return t;
     }
@@ -76,7 +68,7 @@ final class ProcFields extends FieldDefinitions {
                     valueIf(c -> ancestor(c, n) != null, c -> ancestor(c, n).pid()));
             case "proc.aname" -> Field.ofString(name, "Name of the ancestor " + n + " levels up.", c -> {
                 ThreadInfo a = ancestor(c, n);
-                return a == null ? null : nonEmpty(a.comm());
+                return a == null ? null : a.comm();
             });
             default -> null;
         };
@@ -84,60 +76,54 @@ final class ProcFields extends FieldDefinitions {
 
     static void register() {
         // ---- proc / thread
-        str("proc.name", "Name of the process's executable (comm, up to 15 characters).",
-                c -> c.thread() == null || c.thread().comm().isEmpty() ? null : c.thread().comm());
+        threadStr("proc.name", "Name of the process's executable (comm, up to 15 characters).", ThreadInfo::comm);
         num("proc.pid", FieldType.BIGINT, "Process id.", threadLong(ThreadInfo::pid));
-        num("proc.ppid", FieldType.BIGINT, "Parent process id.", threadLong(ThreadInfo::ptid));
-        str("proc.exe", "First command-line argument (argv[0]), as the process was started.",
-                c -> c.thread() == null || c.thread().exe().isEmpty() ? null : c.thread().exe());
-        str("proc.exepath", "Full path of the executable.",
-                c -> c.thread() == null || c.thread().exepath().isEmpty() ? null : c.thread().exepath());
-        str("proc.cmdline", "Name and arguments of the process.",
-                c -> c.thread() == null || c.thread().comm().isEmpty() ? null : c.thread().cmdline());
-        str("proc.cwd", "Current working directory of the process (with a trailing /, as sysdig shows it).", c -> {
-            if (c.thread() == null || c.thread().cwd().isEmpty()) {
-                return null;
-            }
-            String cwd = c.thread().cwd();
-            return cwd.endsWith("/") ? cwd : cwd + "/";
-        });
+        num("proc.ppid", FieldType.BIGINT, "Parent process id (of the process's main thread).",
+                valueIf(c -> main(c) != null, c -> main(c).ptid()));
+        threadStr("proc.exe", "First command-line argument (argv[0]), as the process was started.", ThreadInfo::exe);
+        threadStr("proc.exepath", "Full path of the executable.", ThreadInfo::exepath);
+        threadStr("proc.cmdline", "Name and arguments of the process.", ThreadInfo::cmdline);
+        str("proc.cwd", "Current working directory of the process (with a trailing /, as sysdig shows it).",
+                c -> c.thread() == null ? null : c.tracker().threads().cwd(c.thread()));
         num("thread.tid", FieldType.BIGINT, "Thread id.", always(c -> c.event().tid()));
         num("thread.ismain", FieldType.BOOLEAN, "True for the main thread of its process.",
                 threadLong(t -> t.isMainThread() ? 1 : 0));
 
         // ---- user / group / container
         str("user.name", "Name of the user the thread runs as.", c -> {
-            ThreadInfo t = c.thread();
-            Users.User u = t != null ? c.users().user(t.uid()) : null;
+            Users.User u = user(c);
             return u != null ? u.name() : null;
         });
-        num("user.uid", FieldType.BIGINT, "Id of the user the thread runs as.", valueIf(c -> c.thread() != null, c -> c.thread().uid() & 0xffffffffL));
+        num("user.uid", FieldType.BIGINT, "Id of the user the thread runs as.",
+                threadLong(t -> t.uid() & 0xffffffffL));
         str("group.name", "Name of the group the thread runs as.",
                 c -> c.thread() != null ? c.users().groupName(c.thread().gid()) : null);
-        str("container.id", "Container id (12 characters) of the thread's container, or 'host'.",
-                c -> c.thread() != null ? c.thread().containerId() : null);
-        // ---- more proc / thread
-        str("proc.args", "Arguments of the command line, after argv[0], separated by spaces.",
-                c -> c.thread() == null ? null : joined(c.thread().args()));
-        str("proc.env", "Environment of the process (NAME=value entries separated by spaces).",
-                c -> c.thread() == null ? null : joined(main(c).env()));
-        threadStr("proc.exeline", "Command line with argv[0] first: proc.exe and proc.args.", t -> {
-            String a = joined(t.args());
-            return a.isEmpty() ? t.exe() : t.exe() + " " + a;
+        str("container.id", "Container id (12 characters) of the thread's container, or 'host'.", c -> {
+            ThreadInfo t = c.thread();
+            return t == null ? null : t.containerId().isEmpty() ? "host" : t.containerId();
         });
+        // ---- more proc / thread
+        threadStr("proc.args", "Arguments of the command line, after argv[0], separated by spaces.",
+                t -> joined(t.args()));
+        str("proc.env", "Environment of the process (NAME=value entries separated by spaces).",
+                c -> main(c) == null ? null : joined(main(c).env()));
+        threadStr("proc.exeline", "Command line with argv[0] first: proc.exe and proc.args.",
+                t -> t.exe() + " " + joined(t.args()));
         num("proc.nthreads", FieldType.BIGINT, "Threads the process has, its main thread included.",
-                valueIf(c -> c.thread() != null, c -> c.tracker().threads().threadCount(c.thread().pid())));
-        num("proc.nchilds", FieldType.BIGINT, "Threads of the process other than its main thread.",
-                valueIf(c -> c.thread() != null, c -> Math.max(0, c.tracker().threads().threadCount(c.thread().pid()) - 1)));
+                valueIf(c -> main(c) != null, c -> main(c).nchilds() + 1));
+        num("proc.nchilds", FieldType.BIGINT,
+                "For a main thread, the other threads of its process; 0 for other threads.",
+                threadLong(ThreadInfo::nchilds));
         str("proc.pname", "Name of the parent process.", c -> {
-            ThreadInfo p = ancestor(c, 1);
-            return p == null ? null : nonEmpty(p.comm());
+            ThreadInfo p = c.thread() == null ? null : parent(c, c.thread());
+            return p == null ? null : p.comm();
         });
         str("proc.pcmdline", "Command line (name and arguments) of the parent process.", c -> {
-            ThreadInfo p = ancestor(c, 1);
-            return p == null || p.comm().isEmpty() ? null : p.cmdline();
+            ThreadInfo p = c.thread() == null ? null : parent(c, c.thread());
+            return p == null ? null : p.cmdline();
         });
-        num("proc.loginshellid", FieldType.BIGINT, "Pid of the oldest shell among the process's ancestors.",
+        num("proc.loginshellid", FieldType.BIGINT,
+                "Pid of the oldest shell (a name ending in sh) among the process and its ancestors.",
                 valueIf(c -> loginShell(c) != null, c -> loginShell(c).pid()));
         num("proc.duration", FieldType.BIGINT, "Nanoseconds since the process started.", valueIf(c -> c.thread() != null && c.thread().startTs() > 0, c -> c.event().ts() - c.thread().startTs()));
         procNum("proc.fdopencount", FieldType.BIGINT, "Descriptors the process has open.", t -> t.fds().size());
@@ -152,16 +138,18 @@ final class ProcFields extends FieldDefinitions {
                 threadLong(ThreadInfo::pfMajor));
         num("thread.pfminor", FieldType.BIGINT, "Minor page faults of the thread since it started.",
                 threadLong(ThreadInfo::pfMinor));
-        threadStr("thread.cgroups", "Every cgroup of the thread, as subsystem=path entries separated by spaces.",
-                t -> joined(t.cgroups()));
-        num("thread.vtid", FieldType.BIGINT, "Thread id inside its pid namespace.", threadLong(ThreadInfo::vtid));
-        num("proc.vpid", FieldType.BIGINT, "Process id inside its pid namespace.", threadLong(ThreadInfo::vpid));
+        str("thread.cgroups", "Every cgroup of the thread, as subsystem=path entries separated by spaces.",
+                c -> c.thread() == null || c.thread().cgroups().isEmpty() ? null : joined(c.thread().cgroups()));
+        num("thread.vtid", FieldType.BIGINT, "Thread id inside its pid namespace.",
+                valueIf(c -> c.thread() != null && c.thread().vtid() != -1, c -> c.thread().vtid()));
+        num("proc.vpid", FieldType.BIGINT, "Process id inside its pid namespace.",
+                valueIf(c -> c.thread() != null && c.thread().vpid() != -1, c -> c.thread().vpid()));
         num("thread.vmsize", FieldType.BIGINT, "Virtual memory in KiB for a main thread, 0 for other threads.",
                 threadLong(t -> t.isMainThread() ? t.vmSizeKb() : 0));
         num("thread.vmrss", FieldType.BIGINT, "Resident memory in KiB for a main thread, 0 for other threads.",
                 threadLong(t -> t.isMainThread() ? t.vmRssKb() : 0));
-        num("proc.sid", FieldType.BIGINT, "Session id of the process.", valueIf(c -> c.thread() != null, c -> c.thread().sid()));
-        num("proc.vpgid", FieldType.BIGINT, "Process group id of the process.", valueIf(c -> c.thread() != null, c -> c.thread().vpgid()));
+        num("proc.sid", FieldType.BIGINT, "Session id of the process.", threadLong(ThreadInfo::sid));
+        num("proc.vpgid", FieldType.BIGINT, "Process group id of the process.", threadLong(ThreadInfo::vpgid));
         num("proc.tty", FieldType.BIGINT, "Controlling terminal of the process, 0 for none.",
                 threadLong(ThreadInfo::tty));
 
@@ -181,11 +169,20 @@ final class ProcFields extends FieldDefinitions {
             Users.User u = t != null && t.loginUid() >= 0 ? c.users().user(t.loginUid()) : null;
             return u != null ? u.name() : null;
         });
-        num("group.gid", FieldType.BIGINT, "Id of the group the thread runs as.", valueIf(c -> c.thread() != null && c.thread().gid() != -1, c -> c.thread().gid() & 0xffffffffL));
-        str("container.name", "Name of the container; 'host' outside containers.", c -> {
-            ThreadInfo t = c.thread();
-            return t != null && "host".equals(t.containerId()) ? "host" : null;
-        });
+        num("group.gid", FieldType.BIGINT, "Id of the group the thread runs as.",
+                threadLong(t -> t.gid() & 0xffffffffL));
+        str("container.name", "Name of the container (from the capture's container metadata); 'host' outside "
+                + "containers.", c -> {
+                    ThreadInfo t = c.thread();
+                    if (t == null) {
+                        return null;
+                    }
+                    if (t.containerId().isEmpty()) {
+                        return "host";
+                    }
+                    ContainerInfo info = c.tracker().threads().container(t.containerId());
+                    return info == null || info.name().isEmpty() ? null : info.name();
+                });
     }
 
     private static Users.User user(EventContext c) {
@@ -193,16 +190,19 @@ final class ProcFields extends FieldDefinitions {
         return t != null ? c.users().user(t.uid()) : null;
     }
 
-    /** The oldest shell among the thread's ancestors (itself included), or null. */
+    /**
+     * sysdig's proc.loginshellid: walking from the process's main thread up its ancestors, the last (oldest)
+     * whose name ends in "sh".
+     */
     static ThreadInfo loginShell(EventContext c) {
         ThreadInfo found = null;
-        ThreadInfo t = c.thread();
-        ThreadTable table = c.tracker().threads();
+        ThreadInfo t = main(c);
         for (int i = 0; t != null && i < MAX_ANCESTRY; i++) {
-            if (SHELLS.contains(t.comm())) {
+            String comm = t.comm();
+            if (comm.length() >= 2 && comm.endsWith("sh")) {
                 found = t;
             }
-            t = t.ptid() > 0 ? table.get(t.ptid()) : null;
+            t = parent(c, t);
         }
         return found;
     }

@@ -43,9 +43,25 @@ public final class FdTable {
         return fds.values();
     }
 
-    /** Removes the descriptors opened with O_CLOEXEC (on a successful execve). */
-    void closeOnExec(int cloexecFlag) {
-        fds.values().removeIf(f -> (f.openFlags() & cloexecFlag) != 0);
+    /** True when an IPv4 socket of the table has {@code port} as its server port (sysdig's is_bound_to_port). */
+    boolean isBoundToPort(int port) {
+        for (FdInfo f : fds.values()) {
+            if (f.type() == FdType.IPV4 && (f.isServerSocket() ? f.serverSocketPort() : f.tupleDestinationPort())
+                    == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when an IPv4 connection socket of the table has {@code port} as its client port. */
+    boolean usesClientPort(int port) {
+        for (FdInfo f : fds.values()) {
+            if (f.type() == FdType.IPV4 && !f.isServerSocket() && f.tupleSourcePort() == port) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A copy for a child process that does not share the table (fork without CLONE_FILES). */

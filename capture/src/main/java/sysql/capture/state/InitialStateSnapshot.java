@@ -83,8 +83,9 @@ public final class InitialStateSnapshot {
      */
     public static ProcessInfo process(ThreadInfo t) {
         int flags = t.tid != t.pid ? CL_CLONE_THREAD | CL_CLONE_FILES : 0;
-        return new ProcessInfo(t.tid, t.pid, t.ptid, t.sid, t.vpgid, t.comm, t.exe, t.exepath, t.args, t.cwd, t.fdLimit, flags,
-                t.uid, t.gid, (int) t.vmSizeKb, (int) t.vmRssKb, (int) t.vmSwapKb, t.pfMajor, t.pfMinor, t.env,
+        String cwd = t.cwd.isEmpty() ? "/" : t.cwd; // as sysdig writes a thread's (its process keeps the real one)
+        return new ProcessInfo(t.tid, t.pid, t.ptid, t.sid, t.vpgid, t.comm, t.exe, t.exepath, t.args, cwd, t.fdLimit,
+                flags, t.uid, t.gid, (int) t.vmSizeKb, (int) t.vmRssKb, (int) t.vmSwapKb, t.pfMajor, t.pfMinor, t.env,
                 t.vtid, t.vpid, t.cgroups, "/", 0, t.tty, t.loginUid, false, 0, 0, 0, false, 0, 0, 0, false);
     }
 
@@ -131,48 +132,31 @@ public final class InitialStateSnapshot {
 
     private static sysql.capture.scap.FdInfo inet(long tid, FdInfo f) {
         boolean v6 = f.type() == FdType.IPV6;
-        if (v6 && SocketNames.isV4Mapped(f.serverIp())
-                && (f.isServer() && f.clientPort() == 0 || SocketNames.isV4Mapped(f.clientIp()))) {
-            // a dual-stack socket used for IPv4 only: written as the IPv4 socket sysdig makes of it once it sees its
-            // events, and as sysql names it (127.0.0.1:80, not ::ffff:127.0.0.1:80)
-            FdInfo v4 = new FdInfo(f.fd()).ino(f.ino()).l4proto(f.l4proto());
-            v4.set(FdType.IPV4, f.name(), f.openFlags());
-            v4.tuple(unmap(f.clientIp()), f.clientPort(), unmap(f.serverIp()), f.serverPort(), f.isServer());
-            return inet(tid, v4);
-        }
         int len = v6 ? 16 : 4;
-        int l4 = switch (f.l4proto()) {
-            case 6 -> 2;
-            case 17 -> 3;
-            case 1 -> 4;
-            case 255 -> 5;
-            default -> 0;
-        };
-        if (!f.tupleKnown()) {
+        byte[] a = new byte[16];
+        if (f.isServerSocket()) {
+            f.copyServerSocketIp(a);
+            return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), v6 ? sysql.capture.scap.FdType.IPV6_SERVSOCK
+                    : sysql.capture.scap.FdType.IPV4_SERVSOCK, "", 0, 0, addr(a, len), null,
+                    f.serverSocketPort(), 0, f.storedL4proto(), 0, 0);
+        }
+        byte[] b = new byte[16];
+        f.copyTupleSourceIp(a);
+        f.copyTupleDestinationIp(b);
+        if (f.role() == FdInfo.Role.NONE && f.tupleSourcePort() == 0 && f.tupleDestinationPort() == 0
+                && java.util.Arrays.equals(a, new byte[16]) && java.util.Arrays.equals(b, new byte[16])) {
+            // a socket that never connected nor bound: nothing to record but its name
             return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), sysql.capture.scap.FdType.UNSUPPORTED,
                     f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
         }
-        if (f.isServer() && f.clientPort() == 0) {
-            return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), v6 ? sysql.capture.scap.FdType.IPV6_SERVSOCK
-                    : sysql.capture.scap.FdType.IPV4_SERVSOCK, "", 0, 0, addr(f.serverIp(), len), null,
-                    f.serverPort(), 0, l4, 0, 0);
-        }
-        byte[] localIp = f.isServer() ? f.serverIp() : f.clientIp();
-        byte[] remoteIp = f.isServer() ? f.clientIp() : f.serverIp();
-        int localPort = f.isServer() ? f.serverPort() : f.clientPort();
-        int remotePort = f.isServer() ? f.clientPort() : f.serverPort();
+        boolean server = f.role() == FdInfo.Role.SERVER;
+        byte[] localIp = server ? b : a;
+        byte[] remoteIp = server ? a : b;
+        int localPort = server ? f.tupleDestinationPort() : f.tupleSourcePort();
+        int remotePort = server ? f.tupleSourcePort() : f.tupleDestinationPort();
         return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), v6 ? sysql.capture.scap.FdType.IPV6_SOCK
                 : sysql.capture.scap.FdType.IPV4_SOCK, "", 0, 0, addr(localIp, len), addr(remoteIp, len), localPort,
-                remotePort, l4, 0, 0);
-    }
-
-    /** The IPv4 address of an IPv4-mapped IPv6 one, in the low 4 bytes (zeros stay zeros). */
-    private static byte[] unmap(byte[] ip) {
-        byte[] b = new byte[16];
-        if (SocketNames.isV4Mapped(ip)) {
-            System.arraycopy(ip, 12, b, 0, 4);
-        }
-        return b;
+                remotePort, f.storedL4proto(), 0, 0);
     }
 
     private static InetAddress addr(byte[] ip, int len) {

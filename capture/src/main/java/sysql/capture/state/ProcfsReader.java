@@ -20,8 +20,9 @@ public final class ProcfsReader implements ThreadLoader {
     private final long bootTimeNs;
     private final long clockTicks;
     private Map<Long, SocketEntry> sockets;
+    private NetworkInterfaces interfaces = NetworkInterfaces.NONE;
 
-    /** A socket found in /proc/net, by inode. */
+    /** A socket found in /proc/net, by inode; {@code l4proto} is libscap's code. */
     record SocketEntry(FdType type, int l4proto, byte[] localIp, int localPort, byte[] remoteIp, int remotePort,
             boolean listening, String unixPath) {}
 
@@ -35,9 +36,15 @@ public final class ProcfsReader implements ThreadLoader {
         this.clockTicks = 100; // USER_HZ on every Linux x86_64 build
     }
 
-    /** Every thread of every process, with its descriptors, into {@code table}. */
+    /**
+     * Every thread of every process, with its descriptors, into {@code table}, then what sysdig does after
+     * reading /proc: thread counts, the direction of connections (see {@link CaptureFileState}) and the
+     * host's network interfaces.
+     */
     public void readAll(ThreadTable table) {
         sockets = readSockets();
+        table.interfaces(NetworkInterfaces.host());
+        interfaces = table.interfaces();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, "[0-9]*")) {
             for (Path pidDir : pids) {
                 long pid = Long.parseLong(pidDir.getFileName().toString());
@@ -46,7 +53,7 @@ public final class ProcfsReader implements ThreadLoader {
                     continue;
                 }
                 main.fds = readFds(pidDir);
-                table.put(main);
+                table.putInitial(main);
                 try (DirectoryStream<Path> tasks = Files.newDirectoryStream(pidDir.resolve("task"), "[0-9]*")) {
                     for (Path taskDir : tasks) {
                         long tid = Long.parseLong(taskDir.getFileName().toString());
@@ -55,8 +62,7 @@ public final class ProcfsReader implements ThreadLoader {
                         }
                         ThreadInfo t = readTask(taskDir, tid, pid);
                         if (t != null) {
-                            t.fds = main.fds;
-                            table.put(t);
+                            table.putInitial(t);
                         }
                     }
                 } catch (IOException | RuntimeException e) {
@@ -66,9 +72,22 @@ public final class ProcfsReader implements ThreadLoader {
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + proc + ": " + e.getMessage(), e);
         }
+        table.createChildDependencies();
+        java.util.Set<Integer> serverPorts = new java.util.HashSet<>();
+        for (ThreadInfo t : table.all()) {
+            for (FdInfo f : t.fds.all()) {
+                if (f.isServerSocket()) {
+                    serverPorts.add(f.serverSocketPort());
+                }
+            }
+        }
+        CaptureFileState.fixSocketDirections(table, serverPorts);
     }
 
-    /** One thread (and, for a main thread, its descriptors), or null if it does not exist. */
+    /**
+     * One thread first seen mid-stream, or null if it does not exist. A main thread comes with its descriptors;
+     * another thread uses its main thread's (which the table looks up when needed).
+     */
     @Override
     public ThreadInfo load(long tid, ThreadTable table) {
         return readThread(tid, table);
@@ -88,14 +107,14 @@ public final class ProcfsReader implements ThreadLoader {
             return null;
         }
         t.fromProcfs = true;
-        ThreadInfo main = pid != tid ? table.get(pid) : null;
-        if (main != null) {
-            t.fds = main.fds;
-        } else {
+        if (pid == tid) {
             if (sockets == null) {
                 sockets = readSockets();
             }
+            interfaces = table.interfaces();
             t.fds = readFds(proc.resolve(Long.toString(pid)));
+        } else {
+            t.fds = new FdTable();
         }
         return t;
     }
@@ -117,6 +136,8 @@ public final class ProcfsReader implements ThreadLoader {
         try {
             ThreadInfo t = new ThreadInfo(tid);
             t.pid = pid;
+            // as libscap assumes for /proc: a thread other than the main one shares its process's files
+            t.flags = tid == pid ? 0 : ThreadInfo.CLONE_THREAD | ThreadInfo.CLONE_FILES;
             String stat = Files.readString(dir.resolve("stat"));
             int close = stat.lastIndexOf(')');
             t.comm = stat.substring(stat.indexOf('(') + 1, close);
@@ -158,10 +179,13 @@ public final class ProcfsReader implements ThreadLoader {
                 t.exe = t.comm; // kernel threads: sysdig shows comm
             }
             t.exepath = readLink(procDir.resolve("exe"));
-            t.cwd = readLink(procDir.resolve("cwd"));
+            if (tid == pid) {
+                String cwd = readLink(procDir.resolve("cwd"));
+                t.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
+            }
             t.loginUid = (int) parseLongOr(readString(procDir.resolve("loginuid")).trim(), -1);
             t.fdLimit = readFdLimit(procDir);
-            t.cgroups = readCgroups(procDir);
+            t.cgroups = Containers.sysdigNames(readCgroups(procDir));
             t.containerId = Containers.idFromCgroups(t.cgroups);
             return t;
         } catch (IOException | RuntimeException e) {
@@ -272,17 +296,31 @@ public final class ProcfsReader implements ThreadLoader {
             if (s == null) {
                 return info.set(FdType.UNKNOWN, target, flags);
             }
-            info.set(s.type(), "", flags).l4proto(s.l4proto());
+            info.set(s.type(), "", flags);
             if (s.type().isInet()) {
                 if (s.listening()) {
-                    info.tuple(new byte[16], 0, s.localIp(), s.localPort(), true);
+                    info.serverSocket(true).serverAddress(s.localIp(), s.localPort()).serverSocketL4proto(s.l4proto());
                 } else {
-                    // Without the listening side we cannot tell client from server: sysdig takes local as client.
-                    info.tuple(s.localIp(), s.localPort(), s.remoteIp(), s.remotePort(), false);
+                    // local end first, as libscap reads it; the direction is fixed once every process is read.
+                    // Like sysdig, an IPv6 connection between IPv4-mapped addresses is an IPv4 one.
+                    byte[] local = s.localIp().clone();
+                    byte[] remote = s.remoteIp().clone();
+                    boolean mapped = s.type() == FdType.IPV6 && SocketNames.isV4Mapped(local)
+                            && SocketNames.isV4Mapped(remote);
+                    if (mapped) {
+                        System.arraycopy(local, 12, local, 0, 4);
+                        System.arraycopy(remote, 12, remote, 0, 4);
+                        info.type(FdType.IPV4);
+                    }
+                    info.tuple(local, s.localPort(), remote, s.remotePort());
+                    info.tupleL4proto(s.l4proto()).connected(s.l4proto() == FdInfo.L4_TCP);
+                    if (info.type() == FdType.IPV4) {
+                        interfaces.completeTuple(info);
+                    }
                 }
                 info.name(SocketNames.inetName(info));
             } else {
-                info.name(s.unixPath());
+                info.name(s.unixPath()).role(s.unixPath().isEmpty() ? FdInfo.Role.CLIENT : FdInfo.Role.SERVER);
             }
             return info;
         }
@@ -317,12 +355,12 @@ public final class ProcfsReader implements ThreadLoader {
         if (!Files.isDirectory(net)) {
             net = proc.resolve("net");
         }
-        readInet(net.resolve("tcp"), FdType.IPV4, 6, out);
-        readInet(net.resolve("udp"), FdType.IPV4, 17, out);
-        readInet(net.resolve("raw"), FdType.IPV4, 255, out);
-        readInet(net.resolve("tcp6"), FdType.IPV6, 6, out);
-        readInet(net.resolve("udp6"), FdType.IPV6, 17, out);
-        readInet(net.resolve("raw6"), FdType.IPV6, 255, out);
+        readInet(net.resolve("tcp"), FdType.IPV4, FdInfo.L4_TCP, out);
+        readInet(net.resolve("udp"), FdType.IPV4, FdInfo.L4_UDP, out);
+        readInet(net.resolve("raw"), FdType.IPV4, FdInfo.L4_RAW, out);
+        readInet(net.resolve("tcp6"), FdType.IPV6, FdInfo.L4_TCP, out);
+        readInet(net.resolve("udp6"), FdType.IPV6, FdInfo.L4_UDP, out);
+        readInet(net.resolve("raw6"), FdType.IPV6, FdInfo.L4_RAW, out);
         readUnix(net.resolve("unix"), out);
         return out;
     }
@@ -339,8 +377,12 @@ public final class ProcfsReader implements ThreadLoader {
                 String[] remote = f[2].split(":");
                 int state = Integer.parseInt(f[3], 16);
                 long ino = Long.parseLong(f[9]);
+                byte[] remoteIp = ip(remote[0]);
+                int remotePort = Integer.parseInt(remote[1], 16);
+                // libscap: a socket with no remote end (a listening or an unconnected one) is a server socket
+                boolean noRemote = remotePort == 0 && java.util.Arrays.equals(remoteIp, new byte[16]);
                 out.put(ino, new SocketEntry(type, proto, ip(local[0]), Integer.parseInt(local[1], 16),
-                        ip(remote[0]), Integer.parseInt(remote[1], 16), proto == 6 && state == 0x0A, ""));
+                        remoteIp, remotePort, noRemote || proto == FdInfo.L4_TCP && state == 0x0A, ""));
             } catch (RuntimeException e) {
                 // a malformed line: skip it
             }

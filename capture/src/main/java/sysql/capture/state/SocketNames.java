@@ -1,70 +1,142 @@
 package sysql.capture.state;
 
-/** sysdig's text forms of socket descriptors ({@code fd.name}). */
+import sysql.capture.SocketAddressParam;
+
+/** sysdig's text forms of socket addresses and descriptors ({@code fd.name}, {@code fd.sip} …). */
 public final class SocketNames {
     private SocketNames() {}
 
-    /** {@code cip:cport->sip:sport} for a connected inet socket, {@code sip:sport} for a listening one. */
+    /**
+     * The name sysdig gives an inet socket it builds itself (from /proc or a capture file's descriptor list):
+     * {@code sip:sport->dip:dport} for a connection socket, {@code ip:port} for a server socket.
+     */
     public static String inetName(FdInfo f) {
-        boolean v6 = f.type() == FdType.IPV6;
-        if (f.isServer() && f.clientPort() == 0) {
-            return ip(f.serverIp(), v6) + ":" + f.serverPort();
+        if (f.isServerSocket()) {
+            return f.serverSocketIp() + ":" + f.serverSocketPort();
         }
-        return ip(f.clientIp(), v6) + ":" + f.clientPort() + "->" + ip(f.serverIp(), v6) + ":" + f.serverPort();
+        return f.tupleSourceIp() + ":" + f.tupleSourcePort() + "->" + f.tupleDestinationIp() + ":"
+                + f.tupleDestinationPort();
     }
 
-    /** An address as text: IPv4 from the low 4 bytes, else IPv6 (IPv4-mapped IPv6 shown as IPv4, as sysdig). */
-    public static String ip(byte[] a, boolean v6) {
-        if (v6 && !isV4Mapped(a)) {
-            return ipv6(a);
+    /**
+     * What sysdig's parsers name a socket after a read or write filled its tuple, or a UDP server connected
+     * (sockinfo_to_str): {@code sip:sport->dip:dport} for TCP and UDP, {@code sip->dip} for ICMP and raw
+     * sockets, {@code <unknown>} otherwise.
+     */
+    public static String sockinfoText(FdInfo f) {
+        int l4 = f.storedL4proto();
+        if (l4 == FdInfo.L4_TCP || l4 == FdInfo.L4_UDP) {
+            return f.tupleSourceIp() + ":" + f.tupleSourcePort() + "->" + f.tupleDestinationIp() + ":"
+                    + f.tupleDestinationPort();
         }
-        int o = v6 ? 12 : 0;
-        return (a[o] & 0xff) + "." + (a[o + 1] & 0xff) + "." + (a[o + 2] & 0xff) + "." + (a[o + 3] & 0xff);
+        if (l4 == FdInfo.L4_ICMP || l4 == FdInfo.L4_RAW) {
+            return f.tupleSourceIp() + "->" + f.tupleDestinationIp();
+        }
+        return "<unknown>";
     }
 
-    /** IPv6 text as inet_ntop writes it (RFC 5952): lowercase hex, the longest run of 2+ zero groups as ::. */
-    static String ipv6(byte[] a) {
+    /**
+     * A socket tuple parameter as sysdig's simple text form, which names connected and accepted sockets:
+     * {@code sip:sport->dip:dport} (an IPv4-mapped IPv6 pair as IPv4), the path for a unix socket.
+     */
+    public static String tupleText(SocketAddressParam p) {
+        byte[] a = new byte[16];
+        byte[] b = new byte[16];
+        p.copySourceAddress(a);
+        p.copyDestinationAddress(b);
+        if (p.family() == SocketAddressParam.AF_INET) {
+            return ipv4(a, 0) + ":" + p.sourcePort() + "->" + ipv4(b, 0) + ":" + p.destinationPort();
+        }
+        if (p.family() == SocketAddressParam.AF_INET6) {
+            if (isV4Mapped(a, 0) && isV4Mapped(b, 0)) {
+                return ipv4(a, 12) + ":" + p.sourcePort() + "->" + ipv4(b, 12) + ":" + p.destinationPort();
+            }
+            return ipv6(a, 0) + ":" + p.sourcePort() + "->" + ipv6(b, 0) + ":" + p.destinationPort();
+        }
+        return p.family() == SocketAddressParam.AF_UNIX ? p.unixPath() : "";
+    }
+
+    /** A socket address parameter (bind's) as sysdig's simple text form: {@code ip:port}, or a unix path. */
+    public static String addressText(SocketAddressParam p) {
+        byte[] a = new byte[16];
+        p.copySourceAddress(a);
+        if (p.family() == SocketAddressParam.AF_INET) {
+            return ipv4(a, 0) + ":" + p.sourcePort();
+        }
+        if (p.family() == SocketAddressParam.AF_INET6) {
+            return ipv6(a, 0) + ":" + p.sourcePort();
+        }
+        return p.family() == SocketAddressParam.AF_UNIX ? p.unixPath() : "";
+    }
+
+    /** Dotted IPv4 text of the 4 bytes at {@code off}. */
+    public static String ipv4(byte[] a, int off) {
+        return (a[off] & 0xff) + "." + (a[off + 1] & 0xff) + "." + (a[off + 2] & 0xff) + "." + (a[off + 3] & 0xff);
+    }
+
+    /**
+     * IPv6 text of the 16 bytes at {@code off} as glibc's inet_ntop writes it: lowercase hex, the longest run of
+     * two or more zero groups as ::, and the embedded IPv4 forms ::a.b.c.d and ::ffff:a.b.c.d.
+     */
+    public static String ipv6(byte[] a, int off) {
         int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        for (int k = 0; k < 8; k++) {
+            g[k] = ((a[off + 2 * k] & 0xff) << 8) | (a[off + 2 * k + 1] & 0xff);
         }
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < 8;) {
-            if (g[i] != 0) {
-                i++;
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int k = 0; k < 8;) {
+            if (g[k] != 0) {
+                k++;
                 continue;
             }
-            int j = i;
+            int j = k;
             while (j < 8 && g[j] == 0) {
                 j++;
             }
-            if (j - i > bestLen && j - i >= 2) {
-                bestStart = i;
-                bestLen = j - i;
+            if (j - k > bestLen) {
+                bestStart = k;
+                bestLen = j - k;
             }
-            i = j;
+            k = j;
         }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
+        if (bestLen < 2) {
+            bestStart = -1;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int k = 0; k < 8; k++) {
+            if (bestStart >= 0 && k >= bestStart && k < bestStart + bestLen) {
+                if (k == bestStart) {
+                    out.append(':');
+                }
                 continue;
             }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
+            if (k != 0) {
+                out.append(':');
             }
-            sb.append(Integer.toHexString(g[i]));
+            if (k == 6 && bestStart == 0 && (bestLen == 6 || (bestLen == 5 && g[5] == 0xffff))) {
+                out.append(ipv4(a, off + 12));
+                break;
+            }
+            out.append(Integer.toHexString(g[k]));
         }
-        return sb.toString();
+        if (bestStart >= 0 && bestStart + bestLen == 8) {
+            out.append(':');
+        }
+        return out.toString();
     }
 
-    static boolean isV4Mapped(byte[] a) {
+    /** True for an IPv4-mapped IPv6 address (::ffff:a.b.c.d) in the 16 bytes at {@code off}. */
+    public static boolean isV4Mapped(byte[] a, int off) {
         for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
+            if (a[off + i] != 0) {
                 return false;
             }
         }
-        return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
+        return (a[off + 10] & 0xff) == 0xff && (a[off + 11] & 0xff) == 0xff;
+    }
+
+    static boolean isV4Mapped(byte[] a) {
+        return isV4Mapped(a, 0);
     }
 }

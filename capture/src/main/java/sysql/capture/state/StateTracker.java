@@ -11,89 +11,107 @@ import sysql.driver.EventTables;
 
 /**
  * sysql's libsinsp core: consumes events in order and keeps the thread table and the descriptor tables
- * current, the way sysdig's parsers do — clone/fork children inherit from the parent, execve replaces the
- * image and closes O_CLOEXEC descriptors, chdir moves cwd, the setuid family changes ids, procexit removes the
- * thread after its last event; open/socket/connect/accept/pipe/dup/fcntl/eventfd/... create or update
- * descriptors, close removes them. Event types are recognized by sysdig's name and parameters by name, so
- * every version of an event (old capture files included) is handled alike.
+ * current the way sysdig 0.29's parsers do, so that every field shows what sysdig shows.
  *
- * <p>After {@link #onEvent(Event)} the event's thread is {@link #thread()} and the descriptor it refers to
- * (if any) is {@link #fd()} / {@link #fdNum()}, ready for field extraction. Nothing is allocated per event
- * on the common paths (I/O on known descriptors); creating state (a new fd, a new thread) allocates.
+ * <p>Per event, as sysdig's {@code reset()}: scheduler switches and internal events only look threads up,
+ * clone exits and process exits never create one, every other event creates a thread it does not know
+ * (from /proc live, a placeholder from a file). An enter event remembers itself on its thread and sets the
+ * thread's last-event fd ({@link ThreadInfo#lastEventFd()}: its fd parameter, or -1); an exit event is paired
+ * with the thread's last enter only when it is that enter's exit, and only then gets the enter's descriptor.
+ * Then the parser of the event type updates the state: clone/fork children are built from their caller
+ * (files copied for a new process, shared by a thread), execve replaces the image, open/socket/accept/pipe/
+ * eventfd... add descriptors (and set the last-event fd), bind/connect/recvfrom/sendto fill socket tuples,
+ * close and procexit remove descriptors and threads when the next event starts. Event types are recognized
+ * by sysdig's name and parameters by name, so every version of an event (old capture files too) is handled.
+ *
+ * <p>After {@link #onEvent(Event)} the event's thread is {@link #thread()} and the descriptor the parsers
+ * found for it (sysdig's event fdinfo) is {@link #fd()}. Nothing is allocated per event on the common paths
+ * (I/O on known descriptors); creating state (a new fd, a new thread) allocates.
  */
 public final class StateTracker {
     private static final long AT_FDCWD = -100;
     private static final int O_DIRECTORY = 1 << 10; // sysdig's PPM_O_DIRECTORY
-    private static final int O_CLOEXEC = 1 << 12;   // sysdig's PPM_O_CLOEXEC
-    private static final int CL_CLONE_FILES = 1;    // sysdig's PPM_CL_CLONE_FILES
-    private static final int CL_CLONE_THREAD = 1 << 13;
     private static final int F_DUPFD = 1;           // sysdig's PPM_FCNTL_F_DUPFD
     private static final int F_DUPFD_CLOEXEC = 26;  // sysdig's PPM_FCNTL_F_DUPFD_CLOEXEC
+    private static final int RLIMIT_NOFILE = 7;     // sysdig's PPM_RLIMIT_NOFILE
+    private static final int EINPROGRESS = 115;
+    /** A child thread entry older than this at its own clone exit is a leftover of a lost exit (sysdig's rule). */
+    private static final long CLONE_STALE_TIME_NS = 2_000_000_000L;
+    // Event flags (EF_*).
+    private static final int EF_USES_FD = 1 << 2;
+    private static final int EF_READS_FROM_FD = 1 << 3;
+    private static final int EF_SKIPPARSERESET = 1 << 8;
 
     // Parameter names the parsers read; SLOTS[code][n] is the parameter's index in that event type, or -1.
     private static final String[] NAMES = {"fd", "res", "name", "dirfd", "flags", "tuple", "addr", "fd1", "fd2",
         "ino", "exe", "args", "tid", "pid", "ptid", "cwd", "fdlimit", "comm", "cgroups", "env", "uid", "gid",
         "vtid", "vpid", "loginuid", "path", "domain", "type", "proto", "cmd", "euid", "egid", "ruid", "rgid",
-        "vm_size", "vm_rss", "vm_swap", "filename", "pathname", "dev", "pgft_maj", "pgft_min"};
+        "vm_size", "vm_rss", "vm_swap", "filename", "pathname", "dev", "pgft_maj", "pgft_min", "tty", "pgid",
+        "resource", "cur", "newcur", "data", "source", "peer"};
     private static final int P_FD = 0, P_RES = 1, P_NAME = 2, P_DIRFD = 3, P_FLAGS = 4, P_TUPLE = 5, P_ADDR = 6,
-        P_FD1 = 7, P_FD2 = 8, P_INO = 9, P_EXE = 10, P_ARGS = 11, P_TID = 12, P_PID = 13, P_PTID = 14, P_CWD = 15,
+        P_FD1 = 7, P_FD2 = 8, P_INO = 9, P_EXE = 10, P_ARGS = 11, P_PID = 13, P_PTID = 14,
         P_FDLIMIT = 16, P_COMM = 17, P_CGROUPS = 18, P_ENV = 19, P_UID = 20, P_GID = 21, P_VTID = 22, P_VPID = 23,
         P_LOGINUID = 24, P_PATH = 25, P_DOMAIN = 26, P_TYPE = 27, P_PROTO = 28, P_CMD = 29, P_EUID = 30,
-        P_EGID = 31, P_RUID = 32, P_RGID = 33, P_VM_SIZE = 34, P_VM_RSS = 35, P_VM_SWAP = 36, P_FILENAME = 37,
-        P_PATHNAME = 38, P_DEV = 39, P_PGFT_MAJ = 40, P_PGFT_MIN = 41;
+        P_EGID = 31, P_VM_SIZE = 34, P_VM_RSS = 35, P_VM_SWAP = 36, P_FILENAME = 37,
+        P_PATHNAME = 38, P_DEV = 39, P_PGFT_MAJ = 40, P_PGFT_MIN = 41, P_TTY = 42, P_PGID = 43, P_RESOURCE = 44,
+        P_CUR = 45, P_NEWCUR = 46, P_SOURCE = 48, P_PEER = 49;
     private static final short[][] SLOTS = new short[EventTables.EVENT_CODE_LIMIT][];
 
-    // What each event code does to the state.
+    // What each event code does to the state (the parser sysdig runs for it).
     private enum Action {
         NONE, CLONE, EXECVE, PROCEXIT, OPEN, SOCKET, CONNECT, ACCEPT, BIND, PIPE, SOCKETPAIR, DUP, FCNTL, CLOSE,
-        CHDIR, FCHDIR, SETUID, SETGID, SETRESUID, SETRESGID, NEWFD
+        CHDIR, FCHDIR, GETCWD, SETUID, SETGID, SETRESUID, SETRESGID, NEWFD, MEMORY, RECV_TUPLE, SEND_TUPLE,
+        GETSETRLIMIT, PRLIMIT, SETSID
     }
 
     private static final Action[] ACTIONS = new Action[EventTables.EVENT_CODE_LIMIT];
     private static final FdType[] NEWFD_TYPE = new FdType[EventTables.EVENT_CODE_LIMIT];
-    /** True for event codes whose exit's fd comes from the result (creates an fd) rather than the enter. */
-    private static final boolean[] CREATES_FD = new boolean[EventTables.EVENT_CODE_LIMIT];
-    private static final boolean[] USES_FD = new boolean[EventTables.EVENT_CODE_LIMIT];
-    /** Index of the first fd-typed parameter (the fd an event works on, e.g. sendfile's out_fd), or -1. */
-    private static final short[] FIRST_FD = new short[EventTables.EVENT_CODE_LIMIT];
-    /** Scheduler events (switch): they describe a thread switch, not a thread's own action. */
-    private static final boolean[] SCHEDULER = new boolean[EventTables.EVENT_CODE_LIMIT];
-    /** Internal events (procinfo...): not a syscall of the thread, never paired with an exit. */
-    private static final boolean[] INTERNAL = new boolean[EventTables.EVENT_CODE_LIMIT];
+    private static final int[] FLAGS = new int[EventTables.EVENT_CODE_LIMIT];
+    /** Index of the fd an enter event works on (its first fd-typed parameter), or -1. */
+    private static final short[] ENTER_FD = new short[EventTables.EVENT_CODE_LIMIT];
+    /** Events that describe a thread switch (sysdig's switch): they look threads up, never create them. */
+    private static final boolean[] SWITCH = new boolean[EventTables.EVENT_CODE_LIMIT];
+    /** Metadata events (container, plugin): no thread at all. */
+    private static final boolean[] META = new boolean[EventTables.EVENT_CODE_LIMIT];
+    /** Container metadata events with a JSON description. */
+    private static final boolean[] CONTAINER_JSON = new boolean[EventTables.EVENT_CODE_LIMIT];
+    private static final int PROCINFO_E = code("PROCINFO_E");
+    private static final int CONTAINER_E = code("CONTAINER_E");
+    private static final int EXECVEAT_E = code("SYSCALL_EXECVEAT_E");
 
     static {
         Arrays.fill(ACTIONS, Action.NONE);
+        Arrays.fill(ENTER_FD, (short) -1);
         for (EventType t : EventTypes.all()) {
+            int c = t.code();
             short[] s = new short[NAMES.length];
-            Arrays.fill(s, (short) -1);
             for (int n = 0; n < NAMES.length; n++) {
                 s[n] = (short) t.paramIndex(NAMES[n]);
             }
-            SLOTS[t.code()] = s;
-            FIRST_FD[t.code()] = -1;
+            SLOTS[c] = s;
+            FLAGS[c] = t.flags();
             for (int i = 0; i < t.nparams(); i++) {
                 if (t.params().get(i).type() == EventTables.PT_FD) {
-                    FIRST_FD[t.code()] = (short) i;
+                    ENTER_FD[c] = (short) i;
                     break;
                 }
             }
-            SCHEDULER[t.code()] = t.category() == EventTables.EC_SCHEDULER;
-            INTERNAL[t.code()] = t.category() == EventTables.EC_INTERNAL;
-            CREATES_FD[t.code()] = (t.flags() & 1) != 0;     // EF_CREATES_FD
-            USES_FD[t.code()] = (t.flags() & (1 << 2)) != 0; // EF_USES_FD
+            SWITCH[c] = t.category() == EventTables.EC_SCHEDULER;
+            CONTAINER_JSON[c] = t.name().equals("container") && t.paramIndex("json") == 0;
+            META[c] = CONTAINER_JSON[c] || t.name().equals("pluginevent") || t.name().equals("asyncevent");
             if (t.isEnter()) {
                 if (t.name().equals("procexit")) {
-                    ACTIONS[t.code()] = Action.PROCEXIT;
+                    ACTIONS[c] = Action.PROCEXIT;
                 }
                 continue;
             }
-            ACTIONS[t.code()] = switch (t.name()) {
+            ACTIONS[c] = switch (t.name()) {
                 case "clone", "fork", "vfork", "clone3" -> Action.CLONE;
                 case "execve", "execveat" -> Action.EXECVE;
                 case "open", "openat", "openat2", "creat" -> Action.OPEN;
                 case "socket" -> Action.SOCKET;
                 case "connect" -> Action.CONNECT;
-                case "accept" -> Action.ACCEPT;
+                case "accept", "accept4" -> Action.ACCEPT;
                 case "bind" -> Action.BIND;
                 case "pipe", "pipe2" -> Action.PIPE;
                 case "socketpair" -> Action.SOCKETPAIR;
@@ -102,16 +120,23 @@ public final class StateTracker {
                 case "close" -> Action.CLOSE;
                 case "chdir" -> Action.CHDIR;
                 case "fchdir" -> Action.FCHDIR;
+                case "getcwd" -> Action.GETCWD;
                 case "setuid" -> Action.SETUID;
                 case "setgid" -> Action.SETGID;
                 case "setresuid" -> Action.SETRESUID;
                 case "setresgid" -> Action.SETRESGID;
+                case "getrlimit", "setrlimit" -> Action.GETSETRLIMIT;
+                case "prlimit" -> Action.PRLIMIT;
+                case "setsid" -> Action.SETSID;
+                case "brk", "mmap", "mmap2", "munmap" -> Action.MEMORY;
+                case "recvfrom", "recvmsg", "read", "readv", "pread", "preadv", "recv" -> Action.RECV_TUPLE;
+                case "sendto", "sendmsg", "write", "writev", "pwrite", "pwritev", "send" -> Action.SEND_TUPLE;
                 case "eventfd", "eventfd2", "signalfd", "signalfd4", "timerfd_create", "inotify_init",
                      "inotify_init1", "epoll_create", "epoll_create1", "memfd_create", "userfaultfd",
                      "io_uring_setup", "bpf" -> Action.NEWFD;
                 default -> Action.NONE;
             };
-            NEWFD_TYPE[t.code()] = switch (t.name()) {
+            NEWFD_TYPE[c] = switch (t.name()) {
                 case "eventfd", "eventfd2" -> FdType.EVENT;
                 case "signalfd", "signalfd4" -> FdType.SIGNALFD;
                 case "timerfd_create" -> FdType.TIMERFD;
@@ -126,6 +151,15 @@ public final class StateTracker {
         }
     }
 
+    private static int code(String id) {
+        for (EventType t : EventTypes.all()) {
+            if (t.id().equals(id)) {
+                return t.code();
+            }
+        }
+        return -1;
+    }
+
     private final ThreadTable threads;
     private final Event enter = new Event();
     private final SocketAddressParam sock = new SocketAddressParam();
@@ -133,8 +167,12 @@ public final class StateTracker {
     private final byte[] ipB = new byte[16];
     private ThreadInfo current;
     private FdInfo currentFd;
-    private long currentFdNum = -1;
-    private ThreadInfo pendingRemoval;
+    private boolean paired;
+    /** A thread procexit marked: removed when the next event starts, as sysdig does. */
+    private long tidToRemove = -1;
+    /** A descriptor a successful close removes when the next event starts (so the close itself still shows it). */
+    private FdTable fdTableToClean;
+    private long fdToRemove = -1;
     private long events;
 
     public StateTracker(ThreadTable threads) {
@@ -161,122 +199,198 @@ public final class StateTracker {
         return threads;
     }
 
-    /** The thread of the last event. */
+    /** The thread of the last event, or null (sysdig has no thread for it either). */
     public ThreadInfo thread() {
         return current;
     }
 
-    /** The descriptor the last event refers to, or null (no fd, or an fd the tables do not know). */
+    /**
+     * The descriptor the last event refers to as sysdig's parsers found it (its event fdinfo), or null: the
+     * enter's fd, the exit's paired enter's fd, or the descriptor the event created.
+     */
     public FdInfo fd() {
         return currentFd;
     }
 
-    /** The fd number the last event refers to, or -1. */
-    public long fdNum() {
-        return currentFdNum;
-    }
-
     /** The enter event paired with the last (exit) event, or null. Valid until the next call. */
     public Event pairedEnter() {
-        return current != null && current.lastEnterLen > 0 ? enter : null;
+        return paired ? enter : null;
     }
 
     public long eventCount() {
         return events;
     }
 
-    /** Updates the state with {@code e}, the next event in timestamp order. */
+    /**
+     * Updates the state with {@code e}, the next event in timestamp order. Afterwards the event's thread is the
+     * one its parsing found or, when it found none, the one the table now has for its tid (as sysdig's field
+     * extraction looks it up; a child's own clone exit that created the child has it).
+     */
     public void onEvent(Event e) {
         events++;
-        long tid = e.tid();
-        if (pendingRemoval != null) {
-            // procexit was that thread's last event: it leaves the table when the next event starts.
-            removeThread(pendingRemoval);
-            pendingRemoval = null;
+        applyPendingRemovals();
+        parse(e);
+        if (current == null) {
+            current = threads.get(e.tid());
         }
+    }
+
+    private void parse(Event e) {
         int code = e.typeCode();
         currentFd = null;
-        currentFdNum = -1;
-        if (tid == 0 || (code < SCHEDULER.length && SCHEDULER[code])) {
-            // A context switch (or the idle task) names no thread of its own: known threads only, never
-            // created for it.
-            current = threads.get(tid);
-            if (current != null && code < SLOTS.length && SLOTS[code] != null) {
-                updateMemory(current, e, SLOTS[code]);
+        current = null;
+        paired = false;
+        short[] slot = code < SLOTS.length ? SLOTS[code] : null;
+        if (slot == null) {
+            current = threads.getOrCreate(e.tid());
+            return;
+        }
+        int flags = FLAGS[code];
+        long tid = e.tid();
+        if ((flags & EF_SKIPPARSERESET) != 0) {
+            // internal events: only procinfo has a thread, and only a known one
+            current = code == PROCINFO_E ? threads.get(tid) : null;
+            if (code == CONTAINER_E) {
+                onOldContainer(e);
             }
             return;
         }
-        // A clone child's own first event: build it from its parent, never from /proc (see ThreadTable).
-        boolean newborn = !e.isEnter() && code < ACTIONS.length && ACTIONS[code] == Action.CLONE
-                && SLOTS[code] != null && longParam(e, SLOTS[code][P_RES], -1) == 0;
-        ThreadInfo t = threads.getOrCreate(tid, !newborn);
+        if (META[code]) {
+            if (CONTAINER_JSON[code]) {
+                onContainerJson(e);
+            }
+            return;
+        }
+        Action action = ACTIONS[code];
+        boolean cloneExit = action == Action.CLONE;
+        boolean mayCreate = !(cloneExit || SWITCH[code] || action == Action.PROCEXIT);
+        ThreadInfo t = mayCreate ? threads.getOrCreate(tid) : threads.get(tid);
         current = t;
-        short[] slot = code < SLOTS.length ? SLOTS[code] : null;
-        if (slot == null) {
+        if (SWITCH[code]) {
+            if (t != null) {
+                contextSwitch(t, e, slot);
+            }
+            return;
+        }
+        if (t == null) {
+            if (cloneExit) {
+                onClone(null, e, slot);
+            }
             return;
         }
         if (e.isEnter()) {
-            if (!INTERNAL[code]) {
-                rememberEnter(t, e);
-            }
-            // The fd an enter event works on (a syscall that only creates one has none yet: -1).
-            short fdIdx = USES_FD[code] ? FIRST_FD[code] : -1;
+            t.lastEventFd = -1;
+            t.latency = 0;
+            rememberEnter(t, e);
+            short fdIdx = (flags & EF_USES_FD) != 0 ? ENTER_FD[code] : -1;
             if (fdIdx >= 0 && fdIdx < e.nparams() && e.paramLength(fdIdx) == 8) {
-                setFd(t, e.paramAsLong(fdIdx));
+                t.lastEventFd = e.paramAsLong(fdIdx);
+                currentFd = threads.fd(t, t.lastEventFd);
             }
-            if (ACTIONS[code] == Action.PROCEXIT) {
+            if (action == Action.PROCEXIT) {
+                t.flags |= ThreadInfo.CLOSED;
                 t.dead = true;
-                pendingRemoval = t;
+                tidToRemove = tid;
             }
             return;
         }
-        updateMemory(t, e, slot);
-        boolean paired = pairEnter(t, code);
-        // The descriptor an exit event refers to: the created one, else the enter's.
-        if (USES_FD[code] && !CREATES_FD[code] && paired) {
-            short efd = FIRST_FD[enter.typeCode()];
-            if (efd >= 0 && efd < enter.nparams() && enter.paramLength(efd) == 8) {
-                setFd(t, enter.paramAsLong(efd));
+        if (t.lastEnterTs != 0) {
+            t.latency = e.ts() - t.lastEnterTs;
+        }
+        boolean matches = code == t.lastEnterType + 1 || t.lastEnterType == EXECVEAT_E && action == Action.EXECVE;
+        if (matches) {
+            paired = t.lastEnterLen > 0 && wrapEnter(t);
+            if ((flags & EF_USES_FD) != 0) {
+                currentFd = threads.fd(t, t.lastEventFd);
             }
         }
-        switch (ACTIONS[code]) {
+        switch (action) {
             case CLONE -> onClone(t, e, slot);
-            case EXECVE -> onExecve(t, e, slot, paired);
+            case EXECVE -> onExecve(t, e, slot);
             case OPEN -> onOpen(t, e, slot);
-            case SOCKET -> onSocket(t, e, slot, paired);
+            case SOCKET -> onSocket(t, e, slot);
             case CONNECT -> onConnect(t, e, slot);
             case ACCEPT -> onAccept(t, e, slot);
-            case BIND -> onBind(t, e, slot);
+            case BIND -> onBind(e, slot);
             case PIPE -> onPipe(t, e, slot);
             case SOCKETPAIR -> onSocketPair(t, e, slot);
-            case DUP -> onDup(t, e, slot, paired);
-            case FCNTL -> onFcntl(t, e, slot, paired);
+            case DUP -> onDup(t, e, slot);
+            case FCNTL -> onFcntl(t, e, slot);
             case CLOSE -> onClose(t, e, slot);
             case CHDIR -> onChdir(t, e, slot);
             case FCHDIR -> onFchdir(t, e, slot);
-            case SETUID, SETGID, SETRESUID, SETRESGID -> onSetIds(t, e, slot, ACTIONS[code], paired);
+            case GETCWD -> onGetcwd(t, e, slot);
+            case SETUID, SETGID, SETRESUID, SETRESGID -> onSetIds(t, e, slot, action);
             case NEWFD -> onNewFd(t, e, slot, NEWFD_TYPE[code]);
+            case MEMORY -> onMemory(t, e, slot);
+            case RECV_TUPLE, SEND_TUPLE -> onReadWrite(t, e, slot, (flags & EF_READS_FROM_FD) != 0);
+            case GETSETRLIMIT -> onGetSetRlimit(t, e, slot);
+            case PRLIMIT -> onPrlimit(e, slot);
+            case SETSID -> onSetsid(t, e, slot);
             default -> { }
+        }
+        // The stored enter serves one exit only (sysdig frees it after the exit).
+        if (current != null) {
+            current.lastEnterLen = 0;
         }
     }
 
-    /** Events that carry the thread's memory sizes and page faults (brk, mmap, switch, clone...) update them. */
-    private static void updateMemory(ThreadInfo t, Event e, short[] s) {
-        if (s[P_VM_SIZE] < 0) {
+    private void applyPendingRemovals() {
+        if (tidToRemove != -1) {
+            threads.remove(tidToRemove, false);
+            tidToRemove = -1;
+        }
+        if (fdTableToClean != null) {
+            fdTableToClean.remove(fdToRemove);
+            fdTableToClean = null;
+            fdToRemove = -1;
+        }
+    }
+
+    /** A container JSON event: the container it describes joins the table's containers. */
+    private void onContainerJson(Event e) {
+        if (e.nparams() < 1) {
             return;
         }
+        ContainerInfo c = ContainerInfo.fromJson(e.paramAsString(0));
+        if (c != null) {
+            threads.addContainer(c);
+        }
+    }
+
+    /** The old container event (id, type, name, image). */
+    private void onOldContainer(Event e) {
+        int id = e.type().paramIndex("id");
+        int name = e.type().paramIndex("name");
+        int image = e.type().paramIndex("image");
+        if (id < 0 || id >= e.nparams()) {
+            return;
+        }
+        threads.addContainer(new ContainerInfo(e.paramAsString(id), name >= 0 && name < e.nparams()
+                ? e.paramAsString(name) : "", image >= 0 && image < e.nparams() ? e.paramAsString(image) : "",
+                new byte[4]));
+    }
+
+    /** sysdig's parse_context_switch: the thread's page faults, its process's memory sizes. */
+    private void contextSwitch(ThreadInfo t, Event e, short[] s) {
+        t.pfMajor = longParam(e, s[P_PGFT_MAJ], t.pfMajor);
+        t.pfMinor = longParam(e, s[P_PGFT_MIN], t.pfMinor);
+        ThreadInfo main = threads.mainThread(t);
+        if (main != null) {
+            main.vmSizeKb = longParam(e, s[P_VM_SIZE], main.vmSizeKb);
+            main.vmRssKb = longParam(e, s[P_VM_RSS], main.vmRssKb);
+            main.vmSwapKb = longParam(e, s[P_VM_SWAP], main.vmSwapKb);
+        }
+    }
+
+    /** brk, mmap, mmap2, munmap: the thread's memory sizes. */
+    private static void onMemory(ThreadInfo t, Event e, short[] s) {
         t.vmSizeKb = longParam(e, s[P_VM_SIZE], t.vmSizeKb);
         t.vmRssKb = longParam(e, s[P_VM_RSS], t.vmRssKb);
         t.vmSwapKb = longParam(e, s[P_VM_SWAP], t.vmSwapKb);
-        t.pfMajor = longParam(e, s[P_PGFT_MAJ], t.pfMajor);
-        t.pfMinor = longParam(e, s[P_PGFT_MIN], t.pfMinor);
     }
 
-    private void removeThread(ThreadInfo t) {
-        threads.remove(t.tid);
-    }
-
-    private void rememberEnter(ThreadInfo t, Event e) {
+    private static void rememberEnter(ThreadInfo t, Event e) {
         t.lastEnterType = e.typeCode();
         t.lastEnterTs = e.ts();
         int len = e.length();
@@ -288,20 +402,10 @@ public final class StateTracker {
         }
     }
 
-    /** Wraps the thread's last enter event when it is this exit's enter. */
-    private boolean pairEnter(ThreadInfo t, int exitCode) {
-        if (t.lastEnterLen == 0 || t.lastEnterType != exitCode - 1) {
-            t.lastEnterLen = 0;
-            return false;
-        }
+    private boolean wrapEnter(ThreadInfo t) {
         t.lastEnterView.limit(t.lastEnterLen);
         enter.wrap(t.lastEnterView, 0, 0);
         return true;
-    }
-
-    private void setFd(ThreadInfo t, long fd) {
-        currentFdNum = fd;
-        currentFd = fd >= 0 ? t.fds.get(fd) : null;
     }
 
     private static long longParam(Event e, short idx, long dflt) {
@@ -336,275 +440,534 @@ public final class StateTracker {
         return List.copyOf(out);
     }
 
-    private void onClone(ThreadInfo t, Event e, short[] s) {
-        long res = longParam(e, s[P_RES], -1);
-        if (res < 0) {
-            return;
-        }
-        long flags = longParam(e, s[P_FLAGS], 0);
-        long childTid;
-        ThreadInfo parent;
-        if (res == 0) {
-            // The child's own event: tid/pid/ptid describe the child.
-            childTid = e.tid();
-            // Inherit from the caller: the process itself for a new thread, the parent for a new process.
-            long pid = longParam(e, s[P_PID], -1);
-            long ptid = longParam(e, s[P_PTID], -1);
-            parent = pid > 0 && pid != childTid ? threads.get(pid) : ptid > 0 ? threads.get(ptid) : null;
-            if (parent == null && ptid > 0) {
-                // A parent the tables do not know (a thread born after the snapshot of a process whose own
-                // events are not captured, e.g. the capturing JVM): it exists, so /proc describes it rightly.
-                parent = threads.getOrCreate(ptid);
-            }
-            ThreadInfo child = t;
-            fillFromClone(child, e, s, flags, parent);
-            return;
-        }
-        childTid = res;
-        parent = t;
-        ThreadInfo child = threads.get(childTid);
-        if (child == null || child.dead) {
-            child = new ThreadInfo(childTid);
-            child.pid = (flags & CL_CLONE_THREAD) != 0 ? parent.pid : childTid;
-            child.ptid = (flags & CL_CLONE_THREAD) != 0 ? parent.ptid : parent.tid;
-            child.startTs = e.ts();
-            fillFromClone(child, e, s, flags, parent);
-            threads.put(child);
-        }
-    }
+    // ---- processes and threads
 
-    /** Fills a child from a clone event and its parent: image, cwd, ids, fd table shared or copied. */
-    private void fillFromClone(ThreadInfo child, Event e, short[] s, long flags, ThreadInfo parent) {
-        boolean own = child.tid == e.tid();
-        if (own) {
-            threads.repid(child, longParam(e, s[P_PID], child.pid));
-            child.ptid = longParam(e, s[P_PTID], child.ptid);
-            if (child.startTs == 0) {
-                child.startTs = e.ts();
+    /**
+     * sysdig's parse_clone_exit. The caller's exit (res = child tid) creates the child from the caller; the
+     * child's own exit (res = 0) creates it only when the caller's exit has not (an "inverted" clone), else
+     * at most updates its namespace ids. Inside a pid namespace only the child's own exit creates it.
+     */
+    private void onClone(ThreadInfo evtThread, Event e, short[] s) {
+        long tid = e.tid();
+        long childTid = longParam(e, s[P_RES], -1);
+        int flags = (int) longParam(e, s[P_FLAGS], 0);
+        if (childTid < 0) {
+            return;
+        }
+        long vtid = s[P_VTID] >= 0 ? longParam(e, s[P_VTID], tid) : tid;
+        long vpid = s[P_VPID] >= 0 ? longParam(e, s[P_VPID], -1) : -1;
+        boolean inContainer = tid != vtid;
+        boolean inverted = false;
+        if (childTid == 0) {
+            if (evtThread != null && evtThread.cloneTs != 0 && e.ts() - evtThread.cloneTs > CLONE_STALE_TIME_NS) {
+                threads.remove(tid, true);
+                evtThread = null;
+                current = null;
             }
+            long parentTid = (flags & ThreadInfo.CLONE_THREAD) != 0 ? longParam(e, s[P_PID], -1)
+                    : longParam(e, s[P_PTID], -1);
+            if (evtThread != null) {
+                if (inContainer) {
+                    evtThread.vtid = vtid;
+                    evtThread.vpid = vpid;
+                }
+                return;
+            }
+            inverted = true;
+            childTid = tid;
+            tid = parentTid;
+        } else if (inContainer) {
+            return;
+        }
+        ThreadInfo parent = threads.getOrCreate(tid);
+        if (parent == null) {
+            return;
+        }
+        boolean validParent = !(ThreadTable.UNKNOWN.equals(parent.comm) && parent.uid == -1);
+        boolean collision = false;
+        ThreadInfo existing = threads.get(childTid);
+        if (existing != null) {
+            if ((existing.flags & ThreadInfo.CLONE_INVERTED) != 0) {
+                return;
+            }
+            threads.remove(childTid, true);
+            collision = true;
+        }
+        ThreadInfo child = new ThreadInfo(childTid);
+        child.ptid = tid;
+        if (validParent) {
+            inheritImage(child, parent, flags);
+        } else {
+            // A caller sysdig knew nothing about: look it up again; failing that, the event tells the image.
+            threads.remove(tid, true);
+            collision = true;
+            parent = threads.getOrCreate(tid);
+            if (parent == null) {
+                return;
+            }
+            if (!(ThreadTable.UNKNOWN.equals(parent.comm) && parent.uid == -1)) {
+                inheritImage(child, parent, flags);
+            } else {
+                child.exe = stringParam(e, s[P_EXE]);
+                child.comm = s[P_COMM] >= 0 ? stringParam(e, s[P_COMM]) : child.exe;
+                child.args = listParam(e, s[P_ARGS]);
+                parent.comm = child.comm;
+                parent.exe = child.exe;
+                parent.exepath = child.exepath;
+                parent.args = child.args;
+            }
+        }
+        child.pid = (flags & ThreadInfo.CLONE_THREAD) != 0 ? longParam(e, s[P_PID], childTid) : childTid;
+        child.flags = flags;
+        if ((flags & ThreadInfo.CLONE_THREAD) == 0) {
+            FdTable parentFds = threads.fdTable(parent);
+            child.fds = parentFds != null ? parentFds.copy() : new FdTable();
+            child.cwd = threads.cwd(parent);
+        }
+        if (inverted) {
+            child.flags |= ThreadInfo.CLONE_INVERTED;
         }
         child.exe = stringParam(e, s[P_EXE]);
+        child.comm = s[P_COMM] >= 0 ? stringParam(e, s[P_COMM]) : child.exe;
         child.args = listParam(e, s[P_ARGS]);
-        child.comm = s[P_COMM] >= 0 ? stringParam(e, s[P_COMM]) : parent != null ? parent.comm : child.exe;
-        String cwd = stringParam(e, s[P_CWD]);
-        child.cwd = !cwd.isEmpty() ? cwd : parent != null ? parent.cwd : child.cwd;
         child.fdLimit = longParam(e, s[P_FDLIMIT], child.fdLimit);
-        child.uid = (int) longParam(e, s[P_UID], parent != null ? parent.uid : child.uid);
-        child.gid = (int) longParam(e, s[P_GID], parent != null ? parent.gid : child.gid);
+        child.pfMajor = longParam(e, s[P_PGFT_MAJ], child.pfMajor);
+        child.pfMinor = longParam(e, s[P_PGFT_MIN], child.pfMinor);
         child.vmSizeKb = longParam(e, s[P_VM_SIZE], child.vmSizeKb);
         child.vmRssKb = longParam(e, s[P_VM_RSS], child.vmRssKb);
         child.vmSwapKb = longParam(e, s[P_VM_SWAP], child.vmSwapKb);
-        if (own) {
-            child.vtid = longParam(e, s[P_VTID], child.vtid);
-            child.vpid = longParam(e, s[P_VPID], child.vpid);
+        child.uid = (int) longParam(e, s[P_UID], child.uid);
+        child.gid = (int) longParam(e, s[P_GID], child.gid);
+        if (inContainer) {
+            child.vtid = vtid;
+            child.vpid = vpid;
+        } else {
+            child.vtid = child.tid;
+            child.vpid = child.pid;
         }
         if (s[P_CGROUPS] >= 0) {
-            child.cgroups = listParam(e, s[P_CGROUPS]);
+            child.cgroups = Containers.sysdigNames(listParam(e, s[P_CGROUPS]));
             child.containerId = Containers.idFromCgroups(child.cgroups);
-        } else if (parent != null) {
-            child.cgroups = parent.cgroups;
-            child.containerId = parent.containerId;
         }
-        if (parent != null) {
-            child.sid = parent.sid;
-            child.vpgid = parent.vpgid;
-            child.exepath = parent.exepath;
-            child.loginUid = parent.loginUid;
-            child.env = parent.env;
-            ThreadInfo parentMain = threads.mainThread(parent);
-            if (child.pid == parent.pid || (flags & CL_CLONE_FILES) != 0) {
-                child.fds = parentMain.fds;
-            } else if (child.fds == null || child.fds.size() == 0) {
-                child.fds = parentMain.fds.copy();
-            }
-        } else if (child.fds == null) {
-            child.fds = new FdTable();
+        child.cloneTs = e.ts();
+        child.startTs = e.ts();
+        threads.add(child);
+        if (collision) {
+            current = threads.get(e.tid());
         }
     }
 
-    private void onExecve(ThreadInfo t, Event e, short[] s, boolean paired) {
-        if (longParam(e, s[P_RES], -1) != 0) {
+    /** What a child takes from its caller: the image, the session and group, the terminal and the login uid. */
+    private static void inheritImage(ThreadInfo child, ThreadInfo parent, int flags) {
+        child.comm = parent.comm;
+        child.exe = parent.exe;
+        child.exepath = parent.exepath;
+        child.args = parent.args;
+        child.sid = parent.sid;
+        child.vpgid = parent.vpgid;
+        child.tty = parent.tty;
+        child.loginUid = parent.loginUid;
+        if ((flags & ThreadInfo.CLONE_THREAD) == 0) {
+            child.env = parent.env;
+        }
+    }
+
+    /** sysdig's parse_execve_exit: the new image, ids, limits, cgroups; the clone flags are cleared. */
+    private void onExecve(ThreadInfo t, Event e, short[] s) {
+        if (longParam(e, s[P_RES], -1) < 0) {
             return;
         }
-        // The enter event's filename is the path that was executed (sysdig's exepath).
-        String filename = "";
-        if (paired) {
-            short f = SLOTS[enter.typeCode()][P_FILENAME];
-            short p = SLOTS[enter.typeCode()][P_PATHNAME];
-            filename = f >= 0 ? stringParam(enter, f) : p >= 0 ? stringParam(enter, p) : "";
-        }
         t.exe = stringParam(e, s[P_EXE]);
+        t.comm = s[P_COMM] >= 0 ? stringParam(e, s[P_COMM]) : t.exe;
         t.args = listParam(e, s[P_ARGS]);
-        t.comm = s[P_COMM] >= 0 ? stringParam(e, s[P_COMM]) : t.comm;
-        String cwd = stringParam(e, s[P_CWD]);
-        if (!cwd.isEmpty()) {
-            t.cwd = cwd;
-        }
-        if (!filename.isEmpty()) {
-            t.exepath = Paths.resolve(t.cwd, filename);
+        t.pid = longParam(e, s[P_PID], t.pid);
+        if (t.ptid == -1) {
+            t.ptid = longParam(e, s[P_PTID], t.ptid);
         }
         t.fdLimit = longParam(e, s[P_FDLIMIT], t.fdLimit);
+        t.pfMajor = longParam(e, s[P_PGFT_MAJ], t.pfMajor);
+        t.pfMinor = longParam(e, s[P_PGFT_MIN], t.pfMinor);
         t.vmSizeKb = longParam(e, s[P_VM_SIZE], t.vmSizeKb);
         t.vmRssKb = longParam(e, s[P_VM_RSS], t.vmRssKb);
         t.vmSwapKb = longParam(e, s[P_VM_SWAP], t.vmSwapKb);
-        t.loginUid = (int) longParam(e, s[P_LOGINUID], t.loginUid);
         if (s[P_ENV] >= 0) {
             t.env = listParam(e, s[P_ENV]);
         }
         if (s[P_CGROUPS] >= 0) {
-            t.cgroups = listParam(e, s[P_CGROUPS]);
+            t.cgroups = Containers.sysdigNames(listParam(e, s[P_CGROUPS]));
             t.containerId = Containers.idFromCgroups(t.cgroups);
         }
-        threads.repid(t, longParam(e, s[P_PID], t.pid));
-        t.ptid = longParam(e, s[P_PTID], t.ptid);
-        t.fds.closeOnExec(O_CLOEXEC);
-    }
-
-    private String dirOf(ThreadInfo t, long dirfd) {
-        if (dirfd == AT_FDCWD || dirfd < 0) {
-            return t.cwd;
-        }
-        FdInfo d = t.fds.get(dirfd);
-        return d != null ? d.name() : "";
-    }
-
-    private void onOpen(ThreadInfo t, Event e, short[] s) {
-        long fd = longParam(e, s[P_FD], -1);
-        if (fd < 0) {
-            return;
-        }
-        String name = stringParam(e, s[P_NAME]);
-        long dirfd = longParam(e, s[P_DIRFD], AT_FDCWD);
-        int flags = (int) longParam(e, s[P_FLAGS], 0);
-        String path = Paths.resolve(dirOf(t, dirfd), name);
-        FdType type = (flags & O_DIRECTORY) != 0 ? FdType.DIRECTORY : FdType.FILE;
-        currentFdNum = fd;
-        currentFd = t.fds.put(new FdInfo(fd).set(type, path, flags).dev((int) longParam(e, s[P_DEV], 0)));
-    }
-
-    private void onSocket(ThreadInfo t, Event e, short[] s, boolean paired) {
-        long fd = longParam(e, s[P_FD], -1);
-        if (fd < 0) {
-            return;
-        }
-        FdType type = FdType.UNKNOWN;
-        int l4 = 0;
+        t.tty = (int) longParam(e, s[P_TTY], t.tty);
         if (paired) {
+            // The enter's filename is the path executed (sysdig's exepath), against the working directory.
             short[] es = SLOTS[enter.typeCode()];
-            int domain = (int) longParam(enter, es[P_DOMAIN], -1);
-            int stype = (int) longParam(enter, es[P_TYPE], 0) & 0xf;
-            int proto = (int) longParam(enter, es[P_PROTO], 0);
-            type = domain == EventTables.AF_INET ? FdType.IPV4 : domain == EventTables.AF_INET6 ? FdType.IPV6
-                    : domain == EventTables.AF_UNIX ? FdType.UNIX : domain == 16 ? FdType.NETLINK : FdType.UNKNOWN;
-            if (type.isInet()) {
-                l4 = stype == 1 ? 6 : stype == 2 ? 17 : stype == 3 ? (proto == 1 || proto == 58 ? 1 : 255) : 0;
+            short f = es[P_FILENAME] >= 0 ? es[P_FILENAME] : es[P_PATHNAME];
+            if (f >= 0 && f < enter.nparams()) {
+                String filename = stringParam(enter, f);
+                t.exepath = filename.startsWith(ThreadTable.UNKNOWN) ? ThreadTable.UNKNOWN
+                        : Paths.resolve(threads.cwd(t), filename);
             }
         }
-        currentFdNum = fd;
-        currentFd = t.fds.put(new FdInfo(fd).set(type, "", 0).l4proto(l4));
+        t.vpgid = longParam(e, s[P_PGID], t.vpgid);
+        t.loginUid = (int) longParam(e, s[P_LOGINUID], t.loginUid);
+        t.flags = t.flags & ThreadInfo.CLONE_INVERTED;
     }
 
-    /** Decodes a tuple parameter into ipA/ipB; returns false if empty or not inet/unix. */
-    private boolean readTuple(Event e, short idx) {
+    // ---- files
+
+    /**
+     * The directory an *at path is relative to (sysdig's parse_openat_dir). Like sysdig, a real dirfd becomes
+     * the event's descriptor until the open adds its own.
+     */
+    private String dirOf(ThreadInfo t, String name, long dirfd) {
+        if (!name.isEmpty() && name.charAt(0) == '/') {
+            return "";
+        }
+        if (dirfd == AT_FDCWD) {
+            return threads.cwd(t);
+        }
+        currentFd = threads.fd(t, dirfd);
+        return currentFd != null ? currentFd.name() : "<UNKNOWN>";
+    }
+
+    /**
+     * sysdig's parse_open_openat_creat_exit: a successful open adds a file or directory. The exits that carry
+     * their dirfd (openat, openat2 of current drivers) stand alone; the others need their enter (the old openat
+     * takes every parameter from it).
+     */
+    private void onOpen(ThreadInfo t, Event e, short[] s) {
+        boolean standalone = s[P_NAME] >= 0 && s[P_DIRFD] >= 0;
+        if (!standalone && !paired) {
+            return;
+        }
+        Event src = s[P_NAME] >= 0 ? e : enter;
+        short[] ss = src == e ? s : SLOTS[enter.typeCode()];
+        long fd = longParam(e, s[P_FD], -1);
+        String name = stringParam(src, ss[P_NAME]);
+        int flags = (int) longParam(src, ss[P_FLAGS], 0);
+        String dir = ss[P_DIRFD] >= 0 ? dirOf(t, name, longParam(src, ss[P_DIRFD], AT_FDCWD)) : threads.cwd(t);
+        String path = Paths.resolve(dir, name);
+        if (fd < 0) {
+            return;
+        }
+        FdType type = (flags & O_DIRECTORY) != 0 ? FdType.DIRECTORY : FdType.FILE;
+        addFd(t, new FdInfo(fd).set(type, path, flags).dev((int) longParam(e, s[P_DEV], 0)));
+    }
+
+    /** Adds (or replaces) a descriptor in the thread's table; it becomes the event's and the thread's last. */
+    private FdInfo addFd(ThreadInfo t, FdInfo f) {
+        FdTable table = threads.fdTable(t);
+        if (table != null) {
+            table.put(f);
+        }
+        t.lastEventFd = f.fd();
+        currentFd = f;
+        return f;
+    }
+
+    private void onChdir(ThreadInfo t, Event e, short[] s) {
+        if (longParam(e, s[P_RES], -1) >= 0) {
+            setCwd(t, stringParam(e, s[P_PATH]));
+        }
+    }
+
+    private void onFchdir(ThreadInfo t, Event e, short[] s) {
+        if (longParam(e, s[P_RES], -1) >= 0 && currentFd != null) {
+            setCwd(t, currentFd.name());
+        }
+    }
+
+    private void onGetcwd(ThreadInfo t, Event e, short[] s) {
+        if (longParam(e, s[P_RES], -1) >= 0) {
+            setCwd(t, stringParam(e, s[P_PATH]));
+        }
+    }
+
+    /** sysdig's set_cwd: the main thread's directory, resolved against the current one, with a trailing /. */
+    private void setCwd(ThreadInfo t, String dir) {
+        ThreadInfo main = threads.mainThread(t);
+        if (main == null) {
+            return;
+        }
+        String cwd = Paths.resolve(main.cwd, dir);
+        main.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
+    }
+
+    // ---- sockets
+
+    /** sysdig's parse_socket_exit: inet, unix and netlink sockets (others are not kept). */
+    private void onSocket(ThreadInfo t, Event e, short[] s) {
+        long fd = longParam(e, s[P_FD], -1);
+        if (fd < 0 || !paired) {
+            return;
+        }
+        short[] es = SLOTS[enter.typeCode()];
+        int domain = (int) longParam(enter, es[P_DOMAIN], -1);
+        int type = (int) longParam(enter, es[P_TYPE], 0);
+        int proto = (int) longParam(enter, es[P_PROTO], 0);
+        addSocket(t, fd, domain, type, proto);
+    }
+
+    private void addSocket(ThreadInfo t, long fd, int domain, int type, int proto) {
+        FdInfo f = new FdInfo(fd);
+        if (domain == EventTables.AF_UNIX) {
+            f.set(FdType.UNIX, "", 0);
+        } else if (domain == EventTables.AF_INET || domain == EventTables.AF_INET6) {
+            f.set(domain == EventTables.AF_INET ? FdType.IPV4 : FdType.IPV6, "", 0);
+            f.tupleL4proto(l4protoOf(type, proto));
+        } else if (domain == 16) { // AF_NETLINK
+            f.set(FdType.NETLINK, "", 0);
+        } else {
+            return;
+        }
+        addFd(t, f);
+    }
+
+    /** sysdig's transport protocol of a new socket from its type and protocol. */
+    private static int l4protoOf(int type, int proto) {
+        final int sockStream = 1, sockDgram = 2, sockRaw = 3;
+        return switch (proto) {
+            case 6 -> type == sockRaw ? FdInfo.L4_RAW : FdInfo.L4_TCP;
+            case 17 -> type == sockRaw ? FdInfo.L4_RAW : FdInfo.L4_UDP;
+            case 0 -> (type & 0xff) == sockStream ? FdInfo.L4_TCP : (type & 0xff) == sockDgram ? FdInfo.L4_UDP
+                    : FdInfo.L4_UNKNOWN;
+            case 1 -> type == sockRaw ? FdInfo.L4_RAW : FdInfo.L4_ICMP;
+            case 255 -> FdInfo.L4_RAW;
+            default -> FdInfo.L4_UNKNOWN;
+        };
+    }
+
+    private boolean readSocket(Event e, short idx) {
         return idx >= 0 && idx < e.nparams() && e.paramAsSocket(idx, sock);
     }
 
-    /** An IPv4-mapped IPv6 address moved to the IPv4 layout (low 4 bytes). */
-    private static void toV4(byte[] a) {
-        System.arraycopy(a, 12, a, 0, 4);
-        Arrays.fill(a, 4, 16, (byte) 0);
+    /** The tuple in {@link #sock} is IPv4-mapped IPv6 at both ends: sysdig keeps it as an IPv4 socket. */
+    private boolean mappedTuple() {
+        sock.copySourceAddress(ipA);
+        sock.copyDestinationAddress(ipB);
+        return SocketNames.isV4Mapped(ipA) && SocketNames.isV4Mapped(ipB);
     }
 
-    private void onConnect(ThreadInfo t, Event e, short[] s) {
-        if (currentFdNum < 0 || !readTuple(e, s[P_TUPLE])) {
+    /** Writes the tuple in {@link #sock} into {@code f} as the given family; false when it did not change. */
+    private boolean setTuple(FdInfo f, boolean asV4FromMapped) {
+        sock.copySourceAddress(ipA);
+        sock.copyDestinationAddress(ipB);
+        if (asV4FromMapped) {
+            System.arraycopy(ipA, 12, ipA, 0, 4);
+            System.arraycopy(ipB, 12, ipB, 0, 4);
+        }
+        return f.tuple(ipA, sock.sourcePort(), ipB, sock.destinationPort());
+    }
+
+    /** sysdig's parse_bind_exit: a socket bound to a port becomes a server socket. */
+    private void onBind(Event e, short[] s) {
+        FdInfo f = currentFd;
+        if (f == null || longParam(e, s[P_RES], -1) < 0 || !readSocket(e, s[P_ADDR])) {
             return;
         }
-        if (sock.family() == SocketAddressParam.AF_UNIX && longParam(e, s[P_RES], 0) < 0) {
-            return; // a unix socket that failed to connect keeps its name (sysdig leaves it empty)
+        int fam = sock.family();
+        if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
+            int port = sock.sourcePort();
+            if (port > 0) {
+                int l4 = f.storedL4proto();
+                sock.copySourceAddress(ipA);
+                if (fam == SocketAddressParam.AF_INET6 && SocketNames.isV4Mapped(ipA)) {
+                    System.arraycopy(ipA, 12, ipA, 0, 4);
+                    f.type(FdType.IPV4);
+                } else {
+                    f.type(fam == SocketAddressParam.AF_INET ? FdType.IPV4 : FdType.IPV6);
+                }
+                f.serverSocket(true).serverAddress(ipA, port).serverSocketL4proto(l4).role(FdInfo.Role.SERVER);
+            }
         }
-        FdInfo f = currentFd != null ? currentFd : t.fds.put(new FdInfo(currentFdNum));
-        applyTuple(f, false);
-        currentFd = f;
+        f.name(SocketNames.addressText(sock));
     }
 
+    /** sysdig's parse_connect_exit: the tuple and the name; a socket with no role becomes a client. */
+    private void onConnect(ThreadInfo t, Event e, short[] s) {
+        FdInfo f = currentFd;
+        if (f == null) {
+            return;
+        }
+        long res = longParam(e, s[P_RES], 0);
+        if (res < 0 && res != -EINPROGRESS) {
+            return;
+        }
+        f.connected(true);
+        if (!readSocket(e, s[P_TUPLE])) {
+            return;
+        }
+        int fam = sock.family();
+        if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
+            // Like sysdig: the kind changes to a connection socket; its protocol is whatever the socket-info
+            // area holds there (the socket's own, a server socket's address does not overlap it).
+            boolean v4 = fam == SocketAddressParam.AF_INET || mappedTuple();
+            f.type(v4 ? FdType.IPV4 : FdType.IPV6).serverSocket(false);
+            boolean changed = setTuple(f, v4 && fam == SocketAddressParam.AF_INET6);
+            boolean udpServer = f.role() == FdInfo.Role.SERVER && isUdp(f);
+            if (changed && udpServer) {
+                f.swapTuple();
+            }
+            f.name(udpServer ? SocketNames.sockinfoText(f) : SocketNames.tupleText(sock));
+        } else {
+            f.name(SocketNames.tupleText(sock));
+            if (fam == SocketAddressParam.AF_UNIX) {
+                f.unixAddresses(sock.sourceSocket(), sock.destinationSocket());
+            }
+        }
+        if (f.role() == FdInfo.Role.NONE) {
+            f.role(FdInfo.Role.CLIENT);
+        }
+    }
+
+    /** sysdig's parse_accept_exit: a new connected server-role socket from the tuple. */
     private void onAccept(ThreadInfo t, Event e, short[] s) {
         long fd = longParam(e, s[P_FD], -1);
         if (fd < 0) {
             return;
         }
-        FdInfo f = new FdInfo(fd);
-        if (readTuple(e, s[P_TUPLE])) {
-            applyTuple(f, true);
+        t.lastEventFd = fd;
+        if (!readSocket(e, s[P_TUPLE])) {
+            return;
         }
-        currentFdNum = fd;
-        currentFd = t.fds.put(f);
+        FdInfo f = new FdInfo(fd);
+        int fam = sock.family();
+        if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
+            boolean v4 = fam == SocketAddressParam.AF_INET || mappedTuple();
+            f.set(v4 ? FdType.IPV4 : FdType.IPV6, "", 0);
+            setTuple(f, v4 && fam == SocketAddressParam.AF_INET6);
+            f.tupleL4proto(FdInfo.L4_TCP);
+        } else if (fam == SocketAddressParam.AF_UNIX) {
+            f.set(FdType.UNIX, "", 0).unixAddresses(sock.sourceSocket(), sock.destinationSocket());
+        } else {
+            return;
+        }
+        f.name(SocketNames.tupleText(sock));
+        f.role(FdInfo.Role.SERVER).connected(true);
+        addFd(t, f);
     }
 
     /**
-     * Tuple source = client, destination = server (sysdig's encoding for connect and accept alike). An IPv6
-     * socket talking IPv4 (both ends IPv4-mapped, as Java's dual-stack sockets do) becomes an ipv4 descriptor,
-     * as sysdig shows it.
+     * sysdig's parse_rw_exit: a successful read or write marks an inet socket connected; recvfrom/recvmsg (their
+     * tuple) and sendto/sendmsg (their enter's) fill a socket that has no name yet or is not TCP.
      */
-    private void applyTuple(FdInfo f, boolean isServer) {
-        int fam = sock.family();
-        if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
-            boolean v6 = fam == SocketAddressParam.AF_INET6;
-            sock.copySourceAddress(ipA);
-            sock.copyDestinationAddress(ipB);
-            if (v6 && SocketNames.isV4Mapped(ipA) && SocketNames.isV4Mapped(ipB)) {
-                toV4(ipA);
-                toV4(ipB);
-                v6 = false;
+    private void onReadWrite(ThreadInfo t, Event e, short[] s, boolean read) {
+        FdInfo f = currentFd;
+        if (f == null || longParam(e, s[P_RES], -1) < 0) {
+            return;
+        }
+        if (f.isInetTuple()) {
+            f.connected(true);
+        }
+        if (!f.name().isEmpty() && isTcp(f)) {
+            return;
+        }
+        Event src;
+        short idx;
+        if (read) {
+            src = e;
+            idx = s[P_TUPLE];
+        } else {
+            if (!paired) {
+                return;
             }
-            f.type(v6 ? FdType.IPV6 : FdType.IPV4);
-            if (f.l4proto() == 0) {
-                f.l4proto(6);
+            src = enter;
+            idx = SLOTS[enter.typeCode()][P_TUPLE];
+        }
+        if (idx < 0 || !updateFd(f, src, idx)) {
+            return;
+        }
+        if (f.isInetTuple()) {
+            if (f.role() == FdInfo.Role.NONE) {
+                guessRole(t, f, read);
             }
-            f.tuple(ipA, sock.sourcePort(), ipB, sock.destinationPort(), isServer);
-            f.name(SocketNames.inetName(f));
-        } else if (fam == SocketAddressParam.AF_UNIX) {
-            f.type(FdType.UNIX);
-            f.name(sock.unixPath());
+            if (read ? f.role() == FdInfo.Role.CLIENT : f.role() == FdInfo.Role.SERVER) {
+                f.swapTuple();
+            }
+            f.name(SocketNames.sockinfoText(f));
+        } else {
+            f.name(SocketNames.tupleText(sock));
         }
     }
 
-    private void onBind(ThreadInfo t, Event e, short[] s) {
-        if (currentFdNum < 0 || longParam(e, s[P_RES], -1) != 0) {
-            return;
-        }
-        short idx = s[P_ADDR];
-        if (idx < 0 || !e.paramAsSocket(idx, sock)) {
-            return;
-        }
-        FdInfo f = currentFd != null ? currentFd : t.fds.put(new FdInfo(currentFdNum));
-        int fam = sock.family();
-        if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
-            boolean v6 = fam == SocketAddressParam.AF_INET6;
-            sock.copySourceAddress(ipB);
-            if (v6 && SocketNames.isV4Mapped(ipB)) {
-                toV4(ipB);
-                v6 = false;
-            }
-            Arrays.fill(ipA, (byte) 0);
-            f.type(v6 ? FdType.IPV6 : FdType.IPV4);
-            f.tuple(ipA, 0, ipB, sock.sourcePort(), true);
-            f.name(SocketNames.inetName(f));
-        } else if (fam == SocketAddressParam.AF_UNIX) {
-            f.type(FdType.UNIX).name(sock.unixPath());
-        }
-        currentFd = f;
+    /** sysdig's is_tcp_socket / is_udp_socket: IPv4 connection sockets only. */
+    private static boolean isTcp(FdInfo f) {
+        return f.type() == FdType.IPV4 && !f.isServerSocket() && f.storedL4proto() == FdInfo.L4_TCP;
     }
+
+    private static boolean isUdp(FdInfo f) {
+        return f.type() == FdType.IPV4 && !f.isServerSocket() && f.storedL4proto() == FdInfo.L4_UDP;
+    }
+
+    /** sysdig's update_fd: a tuple parameter into the descriptor; false when there is none or it did not change. */
+    private boolean updateFd(FdInfo f, Event src, short idx) {
+        if (!readSocket(src, idx)) {
+            return false;
+        }
+        int fam = sock.family();
+        if (fam == SocketAddressParam.AF_INET) {
+            if (f.isServerSocket() && f.type() == FdType.IPV4) {
+                int l4 = f.storedL4proto();
+                f.serverSocket(false).tupleL4proto(l4);
+            }
+            f.type(FdType.IPV4).serverSocket(false);
+            if (!setTuple(f, false)) {
+                return false;
+            }
+        } else if (fam == SocketAddressParam.AF_INET6) {
+            if (mappedTuple()) {
+                f.type(FdType.IPV4).serverSocket(false);
+                if (!setTuple(f, true)) {
+                    return false;
+                }
+            } else if (!setTuple(f, false)) {
+                return false;
+            }
+        } else if (fam == SocketAddressParam.AF_UNIX) {
+            f.type(FdType.UNIX).serverSocket(false);
+            f.unixAddresses(sock.sourceSocket(), sock.destinationSocket());
+            f.name(sock.unixPath());
+            return true;
+        } else {
+            return false;
+        }
+        if (f.isInetTuple() && f.storedL4proto() == FdInfo.L4_UNKNOWN) {
+            f.tupleL4proto(FdInfo.L4_UDP);
+        }
+        threads.interfaces().completeTuple(f);
+        return true;
+    }
+
+    /** sysdig's set_net_role_by_guessing: server if the process owns the destination port. */
+    private void guessRole(ThreadInfo t, FdInfo f, boolean incoming) {
+        FdTable table = threads.fdTable(t);
+        if (table == null || f.type() != FdType.IPV4 && f.type() != FdType.IPV6) {
+            f.role(FdInfo.Role.CLIENT);
+            return;
+        }
+        if (table.isBoundToPort(f.tupleDestinationPort())) {
+            if (table.usesClientPort(f.tupleSourcePort())) {
+                f.role(incoming ? FdInfo.Role.SERVER : FdInfo.Role.CLIENT);
+            } else {
+                f.role(FdInfo.Role.SERVER);
+            }
+        } else {
+            f.role(FdInfo.Role.CLIENT);
+        }
+    }
+
+    // ---- other descriptors
 
     private void onPipe(ThreadInfo t, Event e, short[] s) {
+        if (longParam(e, s[P_RES], -1) < 0) {
+            return;
+        }
         long fd1 = longParam(e, s[P_FD1], -1);
         long fd2 = longParam(e, s[P_FD2], -1);
         long ino = longParam(e, s[P_INO], 0);
-        if (fd1 < 0 || fd2 < 0) {
-            return;
-        }
         // sysdig names a pipe it saw created "" (only pipes found in /proc get pipe:[inode]); the inode is kept.
-        t.fds.put(new FdInfo(fd1).set(FdType.PIPE, "", 0).ino(ino));
-        t.fds.put(new FdInfo(fd2).set(FdType.PIPE, "", 0).ino(ino));
+        addFd(t, new FdInfo(fd1).set(FdType.PIPE, "", 0).ino(ino));
+        addFd(t, new FdInfo(fd2).set(FdType.PIPE, "", 0).ino(ino));
     }
 
     private void onSocketPair(ThreadInfo t, Event e, short[] s) {
@@ -613,91 +976,42 @@ public final class StateTracker {
         }
         long fd1 = longParam(e, s[P_FD1], -1);
         long fd2 = longParam(e, s[P_FD2], -1);
-        if (fd1 >= 0) {
-            t.fds.put(new FdInfo(fd1).set(FdType.UNIX, "", 0));
-        }
-        if (fd2 >= 0) {
-            t.fds.put(new FdInfo(fd2).set(FdType.UNIX, "", 0));
-        }
+        long source = longParam(e, s[P_SOURCE], 0);
+        long peer = longParam(e, s[P_PEER], 0);
+        FdInfo first = addFd(t, new FdInfo(fd1).set(FdType.UNIX, "", 0).unixAddresses(source, peer));
+        addFd(t, first.copyAs(fd2));
+        currentFd = first;
     }
 
-    private void onDup(ThreadInfo t, Event e, short[] s, boolean paired) {
+    /** dup, dup2, dup3: the new fd is a copy of the old one (the enter's fd). */
+    private void onDup(ThreadInfo t, Event e, short[] s) {
         long newFd = longParam(e, s[P_RES], -1);
-        if (newFd < 0 || !paired) {
+        if (newFd < 0 || currentFd == null) {
             return;
         }
-        long oldFd = longParam(enter, SLOTS[enter.typeCode()][P_FD], -1);
-        duplicate(t, oldFd, newFd);
+        addFd(t, currentFd.copyAs(newFd));
     }
 
-    private void duplicate(ThreadInfo t, long oldFd, long newFd) {
-        FdInfo old = oldFd >= 0 ? t.fds.get(oldFd) : null;
-        currentFdNum = newFd;
-        currentFd = old != null ? t.fds.put(old.copyAs(newFd)) : null;
-        if (old == null) {
-            t.fds.remove(newFd);
+    /** fcntl F_DUPFD / F_DUPFD_CLOEXEC: as dup. */
+    private void onFcntl(ThreadInfo t, Event e, short[] s) {
+        if (!paired) {
+            return;
         }
-    }
-
-    private void onFcntl(ThreadInfo t, Event e, short[] s, boolean paired) {
+        long cmd = longParam(enter, SLOTS[enter.typeCode()][P_CMD], -1);
+        if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) {
+            return;
+        }
         long res = longParam(e, s[P_RES], -1);
-        if (res < 0 || !paired) {
-            return;
-        }
-        short[] es = SLOTS[enter.typeCode()];
-        long cmd = longParam(enter, es[P_CMD], -1);
-        if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) {
-            duplicate(t, longParam(enter, es[P_FD], -1), res);
+        if (res >= 0 && currentFd != null) {
+            addFd(t, currentFd.copyAs(res));
         }
     }
 
+    /** A successful close removes the descriptor when the next event starts. */
     private void onClose(ThreadInfo t, Event e, short[] s) {
-        if (currentFdNum >= 0 && longParam(e, s[P_RES], -1) == 0) {
-            t.fds.remove(currentFdNum);
-        }
-    }
-
-    private void onChdir(ThreadInfo t, Event e, short[] s) {
-        if (longParam(e, s[P_RES], -1) == 0) {
-            t.cwd = Paths.resolve(t.cwd, stringParam(e, s[P_PATH]));
-            shareCwd(t);
-        }
-    }
-
-    private void onFchdir(ThreadInfo t, Event e, short[] s) {
-        if (longParam(e, s[P_RES], -1) == 0 && currentFd != null) {
-            t.cwd = currentFd.name();
-            shareCwd(t);
-        }
-    }
-
-    /** cwd belongs to the process: its main thread sees the change too. */
-    private void shareCwd(ThreadInfo t) {
-        ThreadInfo main = threads.mainThread(t);
-        main.cwd = t.cwd;
-    }
-
-    private void onSetIds(ThreadInfo t, Event e, short[] s, Action a, boolean paired) {
-        if (longParam(e, s[P_RES], -1) != 0 || !paired) {
-            return;
-        }
-        short[] es = SLOTS[enter.typeCode()];
-        switch (a) {
-            case SETUID -> t.uid = (int) longParam(enter, es[P_UID], t.uid);
-            case SETGID -> t.gid = (int) longParam(enter, es[P_GID], t.gid);
-            case SETRESUID -> {
-                long euid = longParam(enter, es[P_EUID], -1);
-                if (euid != -1 && euid != 0xffffffffL) {
-                    t.uid = (int) euid;
-                }
-            }
-            case SETRESGID -> {
-                long egid = longParam(enter, es[P_EGID], -1);
-                if (egid != -1 && egid != 0xffffffffL) {
-                    t.gid = (int) egid;
-                }
-            }
-            default -> { }
+        if (longParam(e, s[P_RES], -1) >= 0 && currentFd != null) {
+            fdTableToClean = threads.fdTable(t);
+            fdToRemove = t.lastEventFd;
         }
     }
 
@@ -708,7 +1022,72 @@ public final class StateTracker {
             return;
         }
         String name = type == FdType.MEMFD ? "memfd:" + stringParam(e, s[P_NAME]) : "";
-        currentFdNum = fd;
-        currentFd = t.fds.put(new FdInfo(fd).set(type, name, 0));
+        addFd(t, new FdInfo(fd).set(type, name, 0));
+    }
+
+    // ---- credentials and limits
+
+    private void onSetIds(ThreadInfo t, Event e, short[] s, Action a) {
+        if (longParam(e, s[P_RES], -1) < 0 || !paired) {
+            return;
+        }
+        short[] es = SLOTS[enter.typeCode()];
+        switch (a) {
+            case SETUID -> t.uid = (int) longParam(enter, es[P_UID], t.uid);
+            case SETGID -> t.gid = (int) longParam(enter, es[P_GID], t.gid);
+            case SETRESUID -> {
+                long euid = longParam(enter, es[P_EUID], -1) & 0xffffffffL;
+                if (euid < 0xffffffffL) {
+                    t.uid = (int) euid;
+                }
+            }
+            case SETRESGID -> {
+                long egid = longParam(enter, es[P_EGID], -1) & 0xffffffffL;
+                if (egid < 0xffffffffL) {
+                    t.gid = (int) egid;
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void onGetSetRlimit(ThreadInfo t, Event e, short[] s) {
+        if (longParam(e, s[P_RES], -1) < 0 || !paired) {
+            return;
+        }
+        if (longParam(enter, SLOTS[enter.typeCode()][P_RESOURCE], -1) != RLIMIT_NOFILE) {
+            return;
+        }
+        long cur = longParam(e, s[P_CUR], -1);
+        ThreadInfo main = threads.mainThread(t);
+        if (cur != -1 && main != null) {
+            main.fdLimit = cur;
+        }
+    }
+
+    private void onPrlimit(Event e, short[] s) {
+        if (longParam(e, s[P_RES], -1) < 0 || !paired) {
+            return;
+        }
+        short[] es = SLOTS[enter.typeCode()];
+        if (longParam(enter, es[P_RESOURCE], -1) != RLIMIT_NOFILE) {
+            return;
+        }
+        long cur = longParam(e, s[P_NEWCUR], -1);
+        if (cur == -1) {
+            return;
+        }
+        ThreadInfo target = threads.getOrCreate(longParam(enter, es[P_PID], -1));
+        ThreadInfo main = target != null ? threads.mainThread(target) : null;
+        if (main != null) {
+            main.fdLimit = cur;
+        }
+    }
+
+    private static void onSetsid(ThreadInfo t, Event e, short[] s) {
+        long res = longParam(e, s[P_RES], -1);
+        if (res >= 0) {
+            t.sid = res;
+        }
     }
 }

@@ -12,12 +12,17 @@ import java.util.List;
  */
 public final class ThreadInfo {
     static final int ENTER_COPY_MAX = 4096;
+    // sysdig's thread flags (PPM_CL_*) the state tracker reads.
+    public static final int CLONE_FILES = 1;
+    public static final int CLONE_THREAD = 1 << 13;
+    public static final int CLONE_INVERTED = 1 << 16;
+    public static final int CLOSED = 1 << 18;
 
     long tid;
     long pid;
     long ptid;
-    long vtid;
-    long vpid;
+    long vtid = -1;
+    long vpid = -1;
     long sid = -1;
     long vpgid = -1;
     String comm = "";
@@ -30,7 +35,7 @@ public final class ThreadInfo {
     int gid = -1;
     int loginUid = -1;
     long startTs;
-    long fdLimit;
+    long fdLimit = -1;
     long vmSizeKb;
     long vmRssKb;
     long vmSwapKb;
@@ -38,8 +43,24 @@ public final class ThreadInfo {
     long pfMinor;
     int tty;
     List<String> cgroups = List.of();
-    String containerId = "host";
+    /** Container id, empty for a thread of the host (as sysdig keeps it; container.id shows "host"). */
+    String containerId = "";
+    /** sysdig's thread flags ({@code PPM_CL_*}: clone flags, inverted clone, closed...). */
+    int flags;
+    /** Threads of this process other than its main thread (sysdig's m_nchilds, kept on the main thread). */
+    int nchilds;
+    /** When the clone event that created the thread was seen, 0 for threads from /proc or a file. */
+    long cloneTs;
+    /** sysdig's per-thread latency: set by each exit (ns since the thread's last enter), 0 after an enter. */
+    long latency;
+    /**
+     * The fd of the thread's last fd-related event (sysdig's m_lastevent_fd): set by each enter event (-1 when
+     * it has none), and by every descriptor the thread adds. Field extraction reads it, as sysdig's fd.num does.
+     */
+    long lastEventFd;
     boolean dead;
+    /** A placeholder for a thread nothing is known about (sysdig's entry "to avoid a continuous lookup"). */
+    boolean placeholder;
     /** Filled lazily from /proc because the thread was first seen mid-stream. */
     boolean fromProcfs;
     FdTable fds;
@@ -56,14 +77,7 @@ public final class ThreadInfo {
         this.tid = tid;
     }
 
-    /** A copy without a descriptor table (a thread table gives it its process's when it is added). */
-    public ThreadInfo copyWithoutFds() {
-        ThreadInfo c = copy();
-        c.fds = null;
-        return c;
-    }
-
-    /** A copy with a copy of the descriptor table of its own. */
+    /** A copy with a copy of its descriptor table. */
     public ThreadInfo copyWithFds() {
         ThreadInfo c = copy();
         c.fds = fds == null ? null : fds.copy();
@@ -71,8 +85,8 @@ public final class ThreadInfo {
     }
 
     /**
-     * A copy of every field; the descriptor table is the same object (threads of one process share it: the
-     * caller decides what the copy's table is). {@code ThreadInfoCopyTest} checks that no field is forgotten.
+     * A copy of every field; the descriptor table is the same object (the caller decides what the copy's table
+     * is). {@code ThreadInfoCopyTest} checks that no field is forgotten.
      */
     public ThreadInfo copy() {
         ThreadInfo c = new ThreadInfo(tid);
@@ -101,7 +115,13 @@ public final class ThreadInfo {
         c.tty = tty;
         c.cgroups = cgroups;
         c.containerId = containerId;
+        c.flags = flags;
+        c.nchilds = nchilds;
+        c.cloneTs = cloneTs;
+        c.latency = latency;
+        c.lastEventFd = lastEventFd;
         c.dead = dead;
+        c.placeholder = placeholder;
         c.fromProcfs = fromProcfs;
         c.fds = fds;
         c.lastEnterType = lastEnterType;
@@ -139,9 +159,17 @@ public final class ThreadInfo {
     public String containerId() { return containerId; }
     public boolean isMainThread() { return tid == pid; }
     public boolean isDead() { return dead; }
+    public boolean isPlaceholder() { return placeholder; }
+    public int flags() { return flags; }
+    public int nchilds() { return nchilds; }
+    public long lastEventFd() { return lastEventFd; }
+
+    /** Sets the last-event fd: for the state tables' rows, on a thread of a snapshot (see EventContext). */
+    public void lastEventFd(long fd) { lastEventFd = fd; }
+    public long latency() { return latency; }
     public FdTable fds() { return fds; }
 
-    /** The fd of the thread's last enter event, or -1 (for exit events of syscalls that use an fd). */
+    /** The type of the thread's last enter event, or -1. */
     public int lastEnterType() { return lastEnterType; }
     public long lastEnterTs() { return lastEnterTs; }
 

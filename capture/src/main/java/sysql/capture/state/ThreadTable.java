@@ -1,26 +1,35 @@
 package sysql.capture.state;
 
-import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Every known thread by tid. Threads first seen mid-stream are filled by a {@link ThreadLoader} when one is
- * attached (/proc for a live capture, the recorder's copies for a replay), else created with what the event
- * itself tells.
+ * Every known thread by tid, kept as sysdig's thread manager keeps it. Threads first seen mid-stream are filled
+ * by a {@link ThreadLoader} when one is attached (/proc for a live capture, the recorder's copies for a replay
+ * of recorded events); without one (capture files) they become placeholder entries, as in sysdig: pid = tid, no
+ * parent, name and exe {@code <NA>}, no user.
+ *
+ * <p>Each thread has its own descriptor table; a thread cloned with CLONE_FILES uses its main thread's
+ * ({@link #fdTable}), and every thread its main thread's working directory ({@link #cwd}). The main thread
+ * counts the other threads of its process ({@code nchilds}); a main thread that exits while it still has
+ * threads stays in the table until they are gone.
  */
 public final class ThreadTable {
     /** Most threads kept; beyond it new threads are counted in {@link #overflow()} and not stored. */
     public static final int MAX_THREADS = 1 << 17;
+    /** What sysdig shows as the name and exe of a thread it knows nothing about. */
+    public static final String UNKNOWN = "<NA>";
 
     private final Long2ObjectOpenHashMap<ThreadInfo> threads = new Long2ObjectOpenHashMap<>();
-    /** Threads per process (pid), kept as threads come and go, for proc.nthreads. */
-    private final Long2IntOpenHashMap threadsPerPid = new Long2IntOpenHashMap();
     private final ThreadLoader procfs;
     private Consumer<ThreadInfo> loadListener;
+    private NetworkInterfaces interfaces = NetworkInterfaces.NONE;
+    private final java.util.Map<String, ContainerInfo> containers = new java.util.HashMap<>();
     private long overflow;
     private long lazyLoads;
 
@@ -30,16 +39,16 @@ public final class ThreadTable {
     }
 
     /**
-     * Tells {@code listener} of every thread the loader fills (before any event changes it), so that a recorder
-     * can hand the same thread to a later replay of the same events.
+     * Tells {@code listener} of every thread the loader fills, as the loader gave it (before the table counts
+     * it in), so that a recorder can hand the same thread to a later replay of the same events.
      */
     public void onLoad(Consumer<ThreadInfo> listener) {
         this.loadListener = listener;
     }
 
     /**
-     * A deep copy of the table (threads, their descriptor tables, shared as they are here), looking up unknown
-     * threads with {@code loader}.
+     * A deep copy of the table (threads, their descriptor tables, the interfaces and containers), looking up
+     * unknown threads with {@code loader}.
      */
     public ThreadTable copy(ThreadLoader loader) {
         ThreadTable c = new ThreadTable(loader);
@@ -49,94 +58,170 @@ public final class ThreadTable {
             ct.fds = t.fds == null ? null : fdCopies.computeIfAbsent(t.fds, FdTable::copy);
             c.threads.put(ct.tid, ct);
         }
-        c.threadsPerPid.putAll(threadsPerPid);
+        c.interfaces = interfaces;
+        c.containers.putAll(containers);
         c.overflow = overflow;
         c.lazyLoads = lazyLoads;
         return c;
+    }
+
+    /** The network interfaces of the machine the threads run on. */
+    public NetworkInterfaces interfaces() {
+        return interfaces;
+    }
+
+    public void interfaces(NetworkInterfaces interfaces) {
+        this.interfaces = interfaces;
+    }
+
+    /** A container the capture described (container metadata events), or null. */
+    public ContainerInfo container(String id) {
+        return containers.get(id);
+    }
+
+    void addContainer(ContainerInfo c) {
+        containers.put(c.id(), c);
+    }
+
+    /**
+     * sysdig's is_ipv4addr_in_local_machine / is_ipv6addr_in_local_machine for one end of a connection socket's
+     * tuple: an IPv4 address is the thread's container's or one of the machine's; an IPv6 one is in the /64 of
+     * one of the machine's, never for a thread in a container.
+     */
+    public boolean isLocal(FdInfo f, boolean source, ThreadInfo t) {
+        if (f.type() == FdType.IPV6) {
+            return t.containerId.isEmpty() && interfaces.isLocalIpv6(f.tupleIpv6Prefix(source));
+        }
+        int addr = f.tupleIpv4(source);
+        if (!t.containerId.isEmpty()) {
+            ContainerInfo c = containers.get(t.containerId);
+            if (c != null && c.ipv4() == addr) {
+                return true;
+            }
+        }
+        return interfaces.isLocalIpv4(addr);
     }
 
     public ThreadInfo get(long tid) {
         return threads.get(tid);
     }
 
-    /** The thread, filled from /proc (or created bare) if the table does not know it yet. */
-    public ThreadInfo getOrCreate(long tid) {
-        return getOrCreate(tid, true);
-    }
-
     /**
-     * The thread, created if unknown: from /proc when {@code useProcfs}, else bare. A thread being born (its own
-     * clone event) must not be read from /proc: /proc shows it as it is now, possibly after later events the
-     * tracker has yet to replay, so it is built from its parent instead.
+     * The thread, created if unknown (sysdig's lookup that may query the OS): from /proc when a reader is
+     * attached, else a placeholder. Null only when the table is full.
      */
-    public ThreadInfo getOrCreate(long tid, boolean useProcfs) {
+    public ThreadInfo getOrCreate(long tid) {
         ThreadInfo t = threads.get(tid);
         if (t != null) {
             return t;
         }
-        t = procfs != null && useProcfs ? procfs.load(tid, this) : null;
-        if (t == null) {
-            // Unknown: what the event tells (sysdig shows pid = tid, ppid -1, name <NA>).
-            t = new ThreadInfo(tid);
-            t.pid = tid;
-            t.ptid = -1;
-            t.fds = new FdTable();
-            return put(t);
+        t = procfs != null ? procfs.load(tid, this) : null;
+        if (t != null) {
+            lazyLoads++;
+            if (loadListener != null) {
+                loadListener.accept(t);
+            }
+        } else {
+            t = placeholder(tid);
         }
-        lazyLoads++;
-        put(t);
-        if (loadListener != null) {
-            loadListener.accept(t);
+        // A thread created out of thin air counts the threads the table already has for its pid.
+        for (ThreadInfo o : threads.values()) {
+            if (o.pid == tid) {
+                t.nchilds++;
+            }
         }
+        return add(t) ? t : null;
+    }
+
+    private static ThreadInfo placeholder(long tid) {
+        ThreadInfo t = new ThreadInfo(tid);
+        t.pid = tid;
+        t.ptid = -1;
+        t.comm = UNKNOWN;
+        t.exe = UNKNOWN;
+        t.uid = -1;
+        t.gid = -1;
+        t.placeholder = true;
         return t;
     }
 
-    /** Adds a thread; a thread of a known process shares that process's fd table. */
-    public ThreadInfo put(ThreadInfo t) {
-        if (threads.size() >= MAX_THREADS && !threads.containsKey(t.tid)) {
-            overflow++;
-            return t;
-        }
+    /** Adds a thread from the initial state (/proc or a capture file): thread counts are made afterwards. */
+    public void putInitial(ThreadInfo t) {
         if (t.fds == null) {
-            ThreadInfo main = t.pid != t.tid ? threads.get(t.pid) : null;
-            t.fds = main != null ? main.fds : new FdTable();
+            t.fds = new FdTable();
         }
-        ThreadInfo previous = threads.put(t.tid, t);
-        if (previous != null) {
-            threadsPerPid.addTo(previous.pid, -1);
-        }
-        threadsPerPid.addTo(t.pid, 1);
-        return t;
-    }
-
-    public ThreadInfo remove(long tid) {
-        ThreadInfo t = threads.remove(tid);
-        if (t != null && threadsPerPid.addTo(t.pid, -1) <= 1) {
-            threadsPerPid.remove(t.pid);
-        }
-        return t;
-    }
-
-    /** Threads the table knows in process {@code pid}. */
-    public int threadCount(long pid) {
-        return threadsPerPid.get(pid);
+        store(t);
     }
 
     /**
-     * Records that a known thread now belongs to another process id (a clone child whose own event told its
-     * pid after it was created bare).
+     * Adds a thread an event created; a thread of a process (CLONE_THREAD) counts in its main thread's
+     * {@code nchilds}. False when the table is full.
      */
-    void repid(ThreadInfo t, long newPid) {
-        if (t.pid == newPid) {
+    public boolean add(ThreadInfo t) {
+        if (t.fds == null) {
+            t.fds = new FdTable();
+        }
+        if (threads.size() >= MAX_THREADS && !threads.containsKey(t.tid)) {
+            overflow++;
+            return false;
+        }
+        // counted before it is in: a main thread created for it counts only the threads already there
+        countInMainThread(t);
+        return store(t);
+    }
+
+    private boolean store(ThreadInfo t) {
+        if (threads.size() >= MAX_THREADS && !threads.containsKey(t.tid)) {
+            overflow++;
+            return false;
+        }
+        threads.put(t.tid, t);
+        return true;
+    }
+
+    private void countInMainThread(ThreadInfo t) {
+        if ((t.flags & ThreadInfo.CLONE_THREAD) != 0) {
+            ThreadInfo main = getOrCreate(t.pid);
+            if (main != null) {
+                main.nchilds++;
+            }
+        }
+    }
+
+    /** After the initial state is in: every thread counts in its main thread (sysdig's child dependencies). */
+    public void createChildDependencies() {
+        List<ThreadInfo> all = new ArrayList<>(threads.values());
+        for (ThreadInfo t : all) {
+            countInMainThread(t);
+        }
+    }
+
+    /**
+     * Removes a thread, as sysdig does: a thread that still has threads stays unless {@code force}; a removed
+     * thread no longer counts in its main thread. A forced removal of a main thread recounts every process.
+     */
+    public void remove(long tid, boolean force) {
+        ThreadInfo t = threads.get(tid);
+        if (t == null) {
             return;
         }
-        if (threads.get(t.tid) == t) {
-            if (threadsPerPid.addTo(t.pid, -1) <= 1) {
-                threadsPerPid.remove(t.pid);
-            }
-            threadsPerPid.addTo(newPid, 1);
+        int nchilds = t.nchilds;
+        if (nchilds != 0 && !force) {
+            return;
         }
-        t.pid = newPid;
+        if ((t.flags & ThreadInfo.CLONE_THREAD) != 0) {
+            ThreadInfo main = threads.get(t.pid);
+            if (main != null && main.nchilds > 0) {
+                main.nchilds--;
+            }
+        }
+        threads.remove(tid);
+        if (nchilds != 0) {
+            for (ThreadInfo o : threads.values()) {
+                o.nchilds = 0;
+            }
+            createChildDependencies();
+        }
     }
 
     public int size() {
@@ -157,12 +242,35 @@ public final class ThreadTable {
         return lazyLoads;
     }
 
-    /** The process (main thread) a thread belongs to, or the thread itself when the main thread is unknown. */
+    /**
+     * The process (main thread) a thread belongs to. Like sysdig, a main thread the table does not know is
+     * looked up (and so created, see {@link #getOrCreate}); null only when the table is full.
+     */
     public ThreadInfo mainThread(ThreadInfo t) {
         if (t.pid == t.tid) {
             return t;
         }
-        ThreadInfo main = threads.get(t.pid);
-        return main != null ? main : t;
+        return getOrCreate(t.pid);
+    }
+
+    /** The descriptor table a thread uses: its main thread's when it shares it (CLONE_FILES), else its own. */
+    public FdTable fdTable(ThreadInfo t) {
+        if ((t.flags & ThreadInfo.CLONE_FILES) == 0) {
+            return t.fds;
+        }
+        ThreadInfo main = mainThread(t);
+        return main != null ? main.fds : null;
+    }
+
+    /** A descriptor of the thread's table, or null. */
+    public FdInfo fd(ThreadInfo t, long fd) {
+        FdTable table = fdTable(t);
+        return table != null ? table.get(fd) : null;
+    }
+
+    /** The thread's working directory: its main thread's, as sysdig keeps it. */
+    public String cwd(ThreadInfo t) {
+        ThreadInfo main = mainThread(t);
+        return main != null ? main.cwd : "./";
     }
 }

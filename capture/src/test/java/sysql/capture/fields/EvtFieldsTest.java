@@ -21,6 +21,10 @@ import sysql.capture.Event;
 import sysql.capture.EventType;
 import sysql.capture.EventTypes;
 import sysql.capture.ParamInfo;
+import sysql.capture.scap.InitialState;
+import sysql.capture.scap.ProcessInfo;
+import sysql.capture.scap.SectionHeader;
+import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
@@ -48,8 +52,14 @@ class EvtFieldsTest {
     void stream() {
         users = new Users();
         users.addUser(new Users.User(0, 0, "root", "/root", "/bin/sh"));
-        ctx = new EventContext(new StateTracker(new ThreadTable(null)), users);
-        // The thread 20072 runs "cat" in /home/u.
+        // The thread 20072 (bash in /home/u, as a capture file's process table records it) execs "cat".
+        ThreadTable threads = new ThreadTable(null);
+        ProcessInfo bash = new ProcessInfo(20072, 20072, 11310, -1, -1, "bash", "bash", "/usr/bin/bash", List.of(),
+                "/home/u", 1024, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 20072, 20072, List.of(), "/", 0, 0, -1, false, 0,
+                0, 0, false, 0, 0, 0, false);
+        CaptureFileState.seed(new InitialState(new SectionHeader(1, 2, -1, 0), null, List.of(bash), List.of(),
+                List.of(), List.of(), List.of()), threads, users);
+        ctx = new EventContext(new StateTracker(threads), users);
         feed(exit("execve").p("res", 0).s("exe", "cat").list("args", List.of("/etc/hostname")).p("tid", 20072)
                 .p("pid", 20072).p("ptid", 11310).s("cwd", "/home/u").s("comm", "cat"), 20072);
     }

@@ -24,7 +24,8 @@ import sysql.capture.state.Users;
 /**
  * Differential test of the proc, thread, user, group, container and fd classes: runs the installed sysdig
  * 0.29.3 on every test capture it can read and compares each field, event by event, with sysql's value;
- * prints the agreement per field and holds each field to the agreement measured when it was written.
+ * prints the agreement per field. Every field must agree on every event, but for the few where sysdig prints
+ * uninitialized memory (see {@link #FLOOR}).
  */
 class SysdigStateFieldsTest {
     private static final String SEP = "#|#";
@@ -33,64 +34,22 @@ class SysdigStateFieldsTest {
     static final Map<String, Double> FLOOR = new LinkedHashMap<>();
 
     static {
-        // Measured when each field was written (issue 3 raises them to 100%): proc/thread/user/group fields
-        // differ from sysdig 0.29.3 where it keeps threads sysql does not (or the reverse), on nchilds and
-        // fdopencount counting, on group.gid (sysdig 0.29.3 prints a 64-bit read of a 32-bit gid), cgroup names
-        // and container names from container metadata events; fd fields where sysdig names descriptors it
-        // has no table entry for, and on accept's server/local roles.
-        FLOOR.put("proc.exepath", 81.22);
-        FLOOR.put("proc.cmdline", 100.00);
-        FLOOR.put("proc.cwd", 82.33);
-        FLOOR.put("proc.args", 99.62);
-        FLOOR.put("proc.exeline", 100.00);
-        FLOOR.put("proc.pname", 96.68);
-        FLOOR.put("proc.pcmdline", 96.68);
-        FLOOR.put("proc.aname[2]", 100.00);
-        FLOOR.put("proc.apid[2]", 100.00);
-        FLOOR.put("proc.loginshellid", 100.00);
-        FLOOR.put("proc.nthreads", 99.62);
-        FLOOR.put("proc.nchilds", 66.38);
-        FLOOR.put("proc.fdlimit", 98.79);
-        FLOOR.put("proc.fdopencount", 84.67);
-        FLOOR.put("proc.vmsize", 99.38);
-        FLOOR.put("proc.vmrss", 98.58);
-        FLOOR.put("proc.vmswap", 99.62);
-        FLOOR.put("thread.pfmajor", 99.62);
-        FLOOR.put("thread.pfminor", 94.92);
-        FLOOR.put("thread.ismain", 99.62);
-        FLOOR.put("thread.vtid", 83.99);
-        FLOOR.put("proc.vpid", 83.99);
-        FLOOR.put("thread.vmsize", 99.38);
-        FLOOR.put("thread.vmrss", 98.58);
-        FLOOR.put("thread.cgroups", 69.64);
-        FLOOR.put("proc.sid", 99.62);
-        FLOOR.put("proc.vpgid", 99.62);
-        FLOOR.put("proc.tty", 85.82);
-        FLOOR.put("proc.duration", 100.00);
-        FLOOR.put("user.uid", 99.62);
-        FLOOR.put("user.homedir", 100.00);
-        FLOOR.put("user.shell", 100.00);
-        FLOOR.put("user.loginuid", 99.62);
-        FLOOR.put("user.loginname", 100.00);
-        FLOOR.put("group.gid", 64.62);
-        FLOOR.put("group.name", 100.00);
-        FLOOR.put("container.name", 90.95);
-        FLOOR.put("fd.typechar", 96.73);
-        FLOOR.put("fd.directory", 99.19);
-        FLOOR.put("fd.filename", 99.95);
-        FLOOR.put("fd.lip", 99.28);
-        FLOOR.put("fd.rip", 99.28);
-        FLOOR.put("fd.lport", 99.06);
-        FLOOR.put("fd.rport", 99.06);
-        FLOOR.put("fd.sockfamily", 100.00);
-        FLOOR.put("fd.is_server", 84.40);
-        FLOOR.put("fd.uid", 96.73);
-        FLOOR.put("fd.containername", 83.93);
-        FLOOR.put("fd.containerdirectory", 88.41);
-        FLOOR.put("fd.connected", 85.63);
-        FLOOR.put("fd.dev", 83.04);
-        FLOOR.put("fd.dev.major", 83.04);
-        FLOOR.put("fd.dev.minor", 83.04);
+        for (String f : new String[] {"proc.exepath", "proc.cmdline", "proc.cwd", "proc.args", "proc.exeline",
+            "proc.pname", "proc.pcmdline", "proc.env", "proc.aname[2]", "proc.apid[2]", "proc.loginshellid", "proc.nthreads",
+            "proc.nchilds", "proc.fdlimit", "proc.fdopencount", "proc.vmsize", "proc.vmrss", "proc.vmswap",
+            "thread.pfmajor", "thread.pfminor", "thread.ismain", "thread.vtid", "proc.vpid", "thread.vmsize",
+            "thread.vmrss", "thread.cgroups", "proc.sid", "proc.vpgid", "proc.tty", "proc.duration",
+            "user.uid", "user.homedir", "user.shell", "user.loginuid", "user.loginname", "group.gid",
+            "group.name", "container.name", "fd.typechar", "fd.directory", "fd.filename", "fd.lip", "fd.rip",
+            "fd.lport", "fd.rport", "fd.sockfamily", "fd.is_server", "fd.uid", "fd.containername",
+            "fd.containerdirectory", "fd.connected"}) {
+            FLOOR.put(f, 100.0);
+        }
+        // sysdig 0.29.3 never sets the device of a descriptor an event creates (socket, accept, pipe...): it prints
+        // whatever its stack held there, a different number on every run. sysql shows 0, as for any non-file.
+        FLOOR.put("fd.dev", 96.9);
+        FLOOR.put("fd.dev.major", 96.9);
+        FLOOR.put("fd.dev.minor", 96.9);
     }
 
     static Path sysdig() {
@@ -140,6 +99,18 @@ class SysdigStateFieldsTest {
         assertTrue(failed.isEmpty(), "fields below their floor: " + failed + "\n" + report);
     }
 
+    /**
+     * sysdig's value as it means it. One known defect of sysdig 0.29.3 is undone: it reads group.gid, a 32-bit
+     * field, as 64 bits, so the number it prints carries the next field of its thread record (the thread count)
+     * in the high half; the group id is the low 32 bits.
+     */
+    static String sysdigValue(String field, String value) {
+        if (field.equals("group.gid") && !value.equals("<NA>")) {
+            return Long.toString(Long.parseLong(value) & 0xffffffffL);
+        }
+        return value;
+    }
+
     private static void compareFile(Path sysdig, Path scap, List<String> fields, Map<String, long[]> agree,
             Map<String, List<String>> examples) throws Exception {
         StringBuilder fmt = new StringBuilder("*%evt.num");
@@ -187,7 +158,7 @@ class SysdigStateFieldsTest {
                         continue;
                     }
                     for (int i = 0; i < fs.length; i++) {
-                        String w = want[i + 1].strip();
+                        String w = sysdigValue(fields.get(i), want[i + 1].strip());
                         String got = fs[i].format(ctx).strip();
                         long[] c = agree.get(fields.get(i));
                         c[1]++;

@@ -29,7 +29,7 @@ class ProcfsReaderTest {
             assertEquals("sleep", child.comm());
             assertEquals("sleep", child.exe());
             assertEquals(List.of("30"), child.args());
-            assertEquals("/tmp", child.cwd());
+            assertEquals("/tmp/", table.cwd(child), "sysdig keeps a trailing slash");
             assertEquals(ProcessHandle.current().pid(), child.ptid());
             assertTrue(child.exepath().endsWith("/sleep"), child.exepath());
             assertTrue(child.startTs() > 1_600_000_000_000_000_000L, "start time in ns since the epoch");
@@ -42,15 +42,17 @@ class ProcfsReaderTest {
             assertNotNull(f, "the open temp file is among this process's descriptors");
             assertEquals(FdType.FILE, f.type());
             FdInfo listening = self.fds().all().stream()
-                    .filter(x -> x.type().isInet() && x.serverPort() == server.getLocalPort()).findFirst().orElse(null);
+                    .filter(x -> x.isServerSocket() && x.serverSocketPort() == server.getLocalPort()).findFirst()
+                    .orElse(null);
             assertNotNull(listening, "the listening socket on port " + server.getLocalPort());
-            assertTrue(listening.isServer());
-            assertEquals(6, listening.l4proto());
+            assertEquals(FdInfo.L4_TCP, listening.l4proto());
             assertTrue(listening.name().endsWith(":" + server.getLocalPort()), listening.name());
-            // Threads of this JVM share its table.
+            // Threads of this JVM share its table, and it counts them.
             long threadsOfSelf = table.all().stream().filter(t -> t.pid() == self.pid()).count();
             assertTrue(threadsOfSelf > 1, "JVM threads read: " + threadsOfSelf);
-            assertTrue(table.all().stream().filter(t -> t.pid() == self.pid()).allMatch(t -> t.fds() == self.fds()));
+            assertTrue(table.all().stream().filter(t -> t.pid() == self.pid())
+                    .allMatch(t -> table.fdTable(t) == self.fds()));
+            assertEquals(threadsOfSelf - 1, self.nchilds());
         } finally {
             sleep.destroy();
             Files.deleteIfExists(file);
@@ -67,6 +69,7 @@ class ProcfsReaderTest {
                 List.of("unified=/kubepods.slice/kubepods-burstable.slice/cri-containerd-" + id + ".scope")));
         assertEquals("3f1c2b0a9e8d", Containers.idFromCgroups(List.of("unified=/machine.slice/libpod-" + id + ".scope")));
         assertEquals("web1", Containers.idFromCgroups(List.of("unified=/machine.slice/machine-web1.scope")));
-        assertEquals("host", Containers.idFromCgroups(List.of("unified=/user.slice/user-0.slice/session-1.scope")));
+        assertEquals("", Containers.idFromCgroups(List.of("unified=/user.slice/user-0.slice/session-1.scope")),
+                "the host (container.id shows it as host)");
     }
 }

@@ -33,10 +33,10 @@ class StateTrackerTest {
         t.comm = "bash";
         t.exe = "bash";
         t.exepath = "/usr/bin/bash";
-        t.cwd = "/home/u";
+        t.cwd = "/home/u/";
         t.uid = 1000;
         t.gid = 1000;
-        threads.put(t);
+        threads.putInitial(t);
         tracker = new StateTracker(threads);
     }
 
@@ -60,7 +60,7 @@ class StateTrackerTest {
                         .p("flags", O_RDONLY), PID);
         assertEquals("/home/etc/passwd", fd(PID, 3).name());
         assertEquals(FdType.FILE, fd(PID, 3).type());
-        assertEquals(3, tracker.fdNum());
+        assertEquals(3, threads.get(PID).lastEventFd());
         syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/var/log").p("flags", O_DIRECTORY),
                 TestEvents.exit("openat").p("fd", 4).p("dirfd", -100).p("name", "/var/log").p("flags", O_DIRECTORY),
                 PID);
@@ -81,10 +81,12 @@ class StateTrackerTest {
         feed(TestEvents.enter("read").p("fd", 3).p("size", 4096), PID);
         assertEquals("/etc/hostname", tracker.fd().name());
         feed(TestEvents.exit("read").p("res", 5).raw("data", "host\n".getBytes()), PID);
-        assertEquals(3, tracker.fdNum());
+        assertEquals(3, threads.get(PID).lastEventFd());
         assertEquals("/etc/hostname", tracker.fd().name());
         syscall(TestEvents.enter("close").p("fd", 3), TestEvents.exit("close").p("res", 0), PID);
-        assertNull(fd(PID, 3));
+        assertNotNull(fd(PID, 3), "the close exit still shows its descriptor");
+        feed(TestEvents.enter("getuid"), PID);
+        assertNull(fd(PID, 3), "gone when the next event starts");
     }
 
     @Test
@@ -99,7 +101,7 @@ class StateTrackerTest {
         assertNotNull(child);
         assertEquals(200, child.pid());
         assertEquals(PID, child.ptid());
-        assertEquals("/home/u", child.cwd(), "cwd inherited");
+        assertEquals("/home/u/", threads.cwd(child), "cwd inherited");
         assertEquals("/tmp/a", child.fds().get(3).name());
         assertFalse(child.fds() == threads.get(PID).fds(), "a forked child has its own copy");
         // A thread: shares the table.
@@ -107,8 +109,10 @@ class StateTrackerTest {
                 .p("pid", PID).p("ptid", 1).p("comm", "bash").p("flags", CLONE_THREAD | CLONE_FILES), PID);
         ThreadInfo thread = threads.get(101);
         assertEquals(PID, thread.pid());
-        assertSame(threads.get(PID).fds(), thread.fds());
+        assertSame(threads.get(PID).fds(), threads.fdTable(thread), "a thread uses its process's table");
+        assertEquals(1, threads.get(PID).nchilds(), "the process counts its thread");
         syscall(TestEvents.enter("close").p("fd", 3), TestEvents.exit("close").p("res", 0), 101);
+        feed(TestEvents.enter("getuid"), 101);
         assertNull(fd(PID, 3), "a thread's close is seen by its process");
         assertNotNull(child.fds().get(3), "but not by the forked child");
     }
@@ -120,7 +124,7 @@ class StateTrackerTest {
         ThreadInfo child = threads.get(300);
         assertEquals(300, child.pid());
         assertEquals(PID, child.ptid());
-        assertEquals("/home/u", child.cwd());
+        assertEquals("/home/u/", threads.cwd(child));
         // The parent's exit afterwards does not replace it.
         syscall(TestEvents.enter("clone"), TestEvents.exit("clone").p("res", 300).p("exe", "bash").p("tid", PID)
                 .p("pid", PID).p("ptid", 1).p("comm", "bash"), PID);
@@ -128,7 +132,7 @@ class StateTrackerTest {
     }
 
     @Test
-    void execveReplacesTheImageAndClosesCloexecFds() {
+    void execveReplacesTheImageAndKeepsTheFdsAsSysdigDoes() {
         syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/keep"),
                 TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/tmp/keep"), PID);
         syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/drop").p("flags", O_CLOEXEC),
@@ -144,7 +148,7 @@ class StateTrackerTest {
         assertEquals(List.of("/etc/hostname"), t.args());
         assertEquals("cat /etc/hostname", t.cmdline());
         assertNotNull(fd(PID, 3));
-        assertNull(fd(PID, 4), "O_CLOEXEC descriptor closed by exec");
+        assertNotNull(fd(PID, 4), "sysdig 0.29 keeps even O_CLOEXEC descriptors across an exec");
         // A failed execve changes nothing.
         syscall(TestEvents.enter("execve").p("filename", "/nope"),
                 TestEvents.exit("execve").p("res", -2).p("exe", "x").p("comm", "x"), PID);
@@ -156,20 +160,23 @@ class StateTrackerTest {
         syscall(TestEvents.enter("socket").p("domain", 2).p("type", 1).p("proto", 0),
                 TestEvents.exit("socket").p("fd", 3), PID);
         assertEquals(FdType.IPV4, fd(PID, 3).type());
-        assertEquals(6, fd(PID, 3).l4proto());
+        assertEquals(FdInfo.L4_TCP, fd(PID, 3).storedL4proto());
+        assertEquals(FdInfo.L4_NA, fd(PID, 3).l4proto(), "no protocol shown before the socket has a role");
         syscall(TestEvents.enter("connect").p("fd", 3),
                 TestEvents.exit("connect").p("res", 0).raw("tuple",
                         TestEvents.tuple4(new int[] {127, 0, 0, 1}, 40000, new int[] {127, 0, 0, 1}, 8080)), PID);
         FdInfo c = fd(PID, 3);
         assertEquals("127.0.0.1:40000->127.0.0.1:8080", c.name());
-        assertFalse(c.isServer());
-        assertEquals(40000, c.clientPort());
-        assertEquals(8080, c.serverPort());
+        assertEquals(FdInfo.Role.CLIENT, c.role());
+        assertEquals(40000, c.tupleSourcePort());
+        assertEquals(8080, c.tupleDestinationPort());
+        assertEquals(FdInfo.L4_TCP, c.l4proto());
         syscall(TestEvents.enter("accept"), TestEvents.exit("accept").p("fd", 7).raw("tuple",
                 TestEvents.tuple4(new int[] {10, 0, 0, 2}, 50000, new int[] {10, 0, 0, 1}, 80)), PID);
         FdInfo a = fd(PID, 7);
         assertEquals(FdType.IPV4, a.type());
-        assertTrue(a.isServer());
+        assertEquals(FdInfo.Role.SERVER, a.role());
+        assertEquals("10.0.0.2", a.tupleSourceIp(), "the client");
         assertEquals("10.0.0.2:50000->10.0.0.1:80", a.name());
     }
 
@@ -190,7 +197,7 @@ class StateTrackerTest {
     @Test
     void chdirMovesCwdForTheProcess() {
         syscall(TestEvents.enter("chdir"), TestEvents.exit("chdir").p("res", 0).p("path", "../srv/./www"), PID);
-        assertEquals("/home/srv/www", threads.get(PID).cwd());
+        assertEquals("/home/srv/www/", threads.cwd(threads.get(PID)));
         syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "index.html"),
                 TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "index.html"), PID);
         assertEquals("/home/srv/www/index.html", fd(PID, 3).name());
@@ -213,14 +220,41 @@ class StateTrackerTest {
     }
 
     @Test
-    void unknownThreadsAreCreatedBareWithoutProcfs() {
+    void switchesAndInternalEventsNeverCreateAThread() {
+        feed(TestEvents.enter("procinfo").p("cpu_usr", 1).p("cpu_sys", 0), 777);
+        assertNull(tracker.thread(), "procinfo has a thread only when it is known");
+        feed(TestEvents.enter("switch").p("next", 0).p("pgft_maj", 0).p("pgft_min", 0).p("vm_size", 0)
+                .p("vm_rss", 0).p("vm_swap", 0), 777);
+        assertNull(tracker.thread());
+        assertNull(threads.get(777));
+        feed(TestEvents.enter("procinfo").p("cpu_usr", 1).p("cpu_sys", 0), PID);
+        assertSame(threads.get(PID), tracker.thread());
+    }
+
+    @Test
+    void anExitWithoutItsEnterKeepsTheThreadsLastEventFd() {
+        // a capture that starts between enter and exit: fd.num is the thread's last-event fd, 0 at first
+        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes()), PID);
+        assertNull(tracker.fd(), "no enter, no descriptor from the parsers");
+        assertEquals(0, threads.get(PID).lastEventFd());
+        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"), PID);
+        feed(TestEvents.enter("write").p("fd", 3).p("size", 1), PID);
+        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes()), PID);
+        assertNull(tracker.fd(), "a read exit does not pair with a write enter");
+        assertEquals(3, threads.get(PID).lastEventFd(), "but the write's fd stays the thread's last");
+    }
+
+    @Test
+    void unknownThreadsArePlaceholdersWithoutProcfs() {
         feed(TestEvents.enter("read").p("fd", 0).p("size", 1), 4242);
         ThreadInfo t = threads.get(4242);
         assertNotNull(t);
         assertEquals(4242, t.pid());
         assertEquals(-1, t.ptid(), "parent unknown");
-        assertEquals("", t.comm());
+        assertEquals("<NA>", t.comm(), "as sysdig names a thread it knows nothing about");
+        assertTrue(t.isPlaceholder());
         assertNull(tracker.fd(), "fd 0 of an unknown process is not known");
-        assertEquals(0, tracker.fdNum());
+        assertEquals(0, t.lastEventFd());
     }
 }
