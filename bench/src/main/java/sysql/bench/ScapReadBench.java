@@ -189,7 +189,7 @@ public final class ScapReadBench {
     private static long state(EventBatch batch, Event e, EventContext ctx, long checksum) {
         while (batch.next(e)) {
             ctx.advance(e);
-            checksum = checksum * 31 + ctx.fdNum();
+            checksum = checksum * 31 + (ctx.thread() == null ? -1 : ctx.thread().lastEventFd());
         }
         return checksum;
     }

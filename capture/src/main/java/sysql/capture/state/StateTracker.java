@@ -191,7 +191,18 @@ public final class StateTracker {
     public StateTracker copy(ThreadTable copiedThreads) {
         StateTracker c = new StateTracker(copiedThreads);
         c.events = events;
-        c.pendingRemoval = pendingRemoval == null ? null : copiedThreads.get(pendingRemoval.tid);
+        c.tidToRemove = tidToRemove;
+        c.fdToRemove = fdToRemove;
+        if (fdTableToClean != null) {
+            // The copy's table of the same thread: found by the thread that owns the table here.
+            for (ThreadInfo t : threads.all()) {
+                if (t.fds == fdTableToClean) {
+                    ThreadInfo copied = copiedThreads.get(t.tid);
+                    c.fdTableToClean = copied == null ? null : copied.fds;
+                    break;
+                }
+            }
+        }
         return c;
     }
 
