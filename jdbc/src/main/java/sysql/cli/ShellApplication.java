@@ -1,9 +1,16 @@
 package sysql.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import sqlline.Application;
+import sqlline.BuiltInProperty;
+import sqlline.SqlLine;
+import sqlline.SqlLineOpts;
 
-/** sqlline as sysql's shell: its banner and its connection examples. */
+/**
+ * sqlline as sysql's shell: its banner, its settings (sqlline applies an application's options after the
+ * command line's, so they are set here) and its connection examples.
+ */
 public final class ShellApplication extends Application {
     static final String BANNER = String.join("\n",
             "sysql 0.1.0: SQL over this host's system calls.",
@@ -16,6 +23,20 @@ public final class ShellApplication extends Application {
     @Override
     public String getInfoMessage() {
         return BANNER;
+    }
+
+    @Override
+    public SqlLineOpts getOpts(SqlLine sqlLine) {
+        SqlLineOpts opts = super.getOpts(sqlLine);
+        opts.set(BuiltInProperty.PROMPT, "sysql> ");
+        opts.set(BuiltInProperty.INCREMENTAL, true);       // a stream's rows print as they arrive
+        opts.set(BuiltInProperty.MAX_COLUMN_WIDTH, 60);
+        opts.set(BuiltInProperty.SHOW_WARNINGS, false);
+        opts.set(BuiltInProperty.ISOLATION, "TRANSACTION_NONE");
+        opts.set(BuiltInProperty.AUTO_PAIRING, false);
+        opts.set(BuiltInProperty.CONNECT_INTERACTION_MODE, "notAskCredentials");
+        opts.set(BuiltInProperty.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".sysql_history").toString());
+        return opts;
     }
 
     @Override

@@ -1,11 +1,8 @@
 package sysql.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,15 +46,8 @@ final class ShellCommand implements Callable<Integer> {
     }
 
     private String[] arguments() {
-        List<String> a = new ArrayList<>(List.of("-ac", ShellApplication.class.getName(), "-u", connect.url(),
-                "-n", "", "-p", "", "-d", SysqlDriver.class.getName()));
-        a.add("--prompt=sysql> ");
-        a.add("--incremental=true");
-        a.add("--maxColumnWidth=60");
-        a.add("--showWarnings=false");
-        a.add("--historyFile=" + Path.of(System.getProperty("user.home"), ".sysql_history"));
-        a.add("--connectInteractionMode=notAskCredentials");
-        return a.toArray(String[]::new);
+        return new String[] {"-ac", ShellApplication.class.getName(), "-u", connect.url(), "-n", "", "-p", "",
+            "-d", SysqlDriver.class.getName()};
     }
 
     /** Reports, once a second, events the capture dropped (and rows queries lost) since the last report. */

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/*
+ * sysql-workload: a scripted process for the SQL tests, making exactly the
+ * system calls it is told to (it is linked statically, so no loader opens
+ * libraries before it starts).
+ *
+ *   sysql-workload [-d DELAY_MS] [-o N PATH] [-w M] [-c K PORT] [-r RATE] [-H SECONDS]
+ *     -d  wait DELAY_MS before the first call (with nanosleep)
+ *     -o  N times: openat(AT_FDCWD, PATH, O_RDONLY) and close
+ *     -w  M times: write one byte to fd 1
+ *     -c  K times: socket, connect to 127.0.0.1:PORT (TCP), close
+ *     -r  do the calls at RATE rounds per second (one round: an openat, a write and a connect, as far as
+ *         each count goes), for a stream a test watches while it runs
+ *     -H  then keep PATH open and one connection to PORT open for SECONDS (for the state tables)
+ *
+ * Writes nothing else (a message would be a write): with -H it prints "holding" on stderr once the file and
+ * the connection are open.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: sysql-workload [-d DELAY_MS] [-o N PATH] [-w M] [-c K PORT] [-r RATE] [-H SECONDS]\n");
+	exit(2);
+}
+
+static void sleep_ns(long long ns)
+{
+	struct timespec ts = {ns / 1000000000LL, ns % 1000000000LL};
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static long number(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0)
+		usage();
+	return v;
+}
+
+static int connect_to(int port)
+{
+	struct sockaddr_in a;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0) {
+		perror("socket");
+		exit(1);
+	}
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(s, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		perror("connect");
+		exit(1);
+	}
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	long delay = 0, opens = 0, writes = 0, connects = 0, port = 0, hold = -1;
+	double rate = 0;
+	const char *path = NULL;
+	char b = 'x';
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			delay = number(argv[++i]);
+		} else if (!strcmp(argv[i], "-o") && i + 2 < argc) {
+			opens = number(argv[++i]);
+			path = argv[++i];
+		} else if (!strcmp(argv[i], "-w") && i + 1 < argc) {
+			writes = number(argv[++i]);
+		} else if (!strcmp(argv[i], "-c") && i + 2 < argc) {
+			connects = number(argv[++i]);
+			port = number(argv[++i]);
+		} else if (!strcmp(argv[i], "-r") && i + 1 < argc) {
+			rate = (double)number(argv[++i]);
+		} else if (!strcmp(argv[i], "-H") && i + 1 < argc) {
+			hold = number(argv[++i]);
+		} else {
+			usage();
+		}
+	}
+	if (delay)
+		sleep_ns(delay * 1000000LL);
+	long rounds = opens > writes ? opens : writes;
+	rounds = connects > rounds ? connects : rounds;
+	for (long r = 0; r < rounds; r++) {
+		if (r < opens) {
+			int fd = openat(AT_FDCWD, path, O_RDONLY);
+			if (fd < 0) {
+				perror(path);
+				return 1;
+			}
+			close(fd);
+		}
+		if (r < writes && write(1, &b, 1) != 1) {
+			perror("write");
+			return 1;
+		}
+		if (r < connects)
+			close(connect_to((int)port));
+		if (rate > 0)
+			sleep_ns((long long)(1e9 / rate));
+	}
+	if (hold >= 0) {
+		int fd = path ? openat(AT_FDCWD, path, O_RDONLY) : -1;
+		int s = port ? connect_to((int)port) : -1;
+
+		fprintf(stderr, "holding\n");
+		sleep_ns(hold * 1000000000LL);
+		if (fd >= 0)
+			close(fd);
+		if (s >= 0)
+			close(s);
+	}
+	return 0;
+}

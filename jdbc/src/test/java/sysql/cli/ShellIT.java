@@ -1,0 +1,145 @@
+package sysql.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shell through a pseudo-terminal (util-linux {@code script}), as a user types: a query, a streaming query
+ * interrupted with Ctrl-C and the prompt back, a syntax error shown with its position, an unknown field
+ * answered with "did you mean". Also: the README's first command, {@code ./sysql}, opens this shell. Needs root.
+ */
+class ShellIT {
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\r");
+    static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
+
+    @BeforeAll
+    static void needsRoot() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
+                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
+            }
+            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
+                    + "on a laptop");
+        }
+    }
+
+    /** A program on a pseudo-terminal: what it printed so far (escape sequences removed), and a keyboard. */
+    static final class Terminal implements AutoCloseable {
+        final Process process;
+        final OutputStream keys;
+        final StringBuffer screen = new StringBuffer();
+        int seen;
+
+        Terminal(String command, Path dir) throws IOException {
+            process = new ProcessBuilder("script", "-qfec", "stty cols 200 rows 50; exec " + command, "/dev/null")
+                    .directory(dir.toFile()).redirectErrorStream(true).start();
+            process.toHandle();
+            keys = process.getOutputStream();
+            Thread pump = new Thread(() -> {
+                byte[] b = new byte[8192];
+                try (InputStream in = process.getInputStream()) {
+                    int n;
+                    while ((n = in.read(b)) > 0) {
+                        screen.append(ANSI.matcher(new String(b, 0, n, StandardCharsets.UTF_8)).replaceAll(""));
+                    }
+                } catch (IOException e) {
+                    // the terminal closed
+                }
+            }, "pty-reader");
+            pump.setDaemon(true);
+            pump.start();
+        }
+
+        void type(String s) throws IOException {
+            keys.write(s.getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+        }
+
+        /** Waits for {@code text} to appear after what earlier waits consumed; returns the output up to it. */
+        String await(String text, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < deadline) {
+                int at = screen.indexOf(text, seen);
+                if (at >= 0) {
+                    String out = screen.substring(seen, at + text.length());
+                    seen = at + text.length();
+                    return out;
+                }
+                Thread.sleep(50);
+            }
+            fail("waited " + seconds + " s for [" + text + "]; the terminal shows:\n" + screen.substring(seen));
+            return null;
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    static String shellCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return java + " -cp 'target/sysql-jdbc.jar:target/lib/*' sysql.cli.Sysql shell";
+    }
+
+    @Test
+    void aSessionAtTheTerminal() throws Exception {
+        try (Terminal t = new Terminal(shellCommand(), Path.of("."))) {
+            t.await("sysql> ", 90);
+            t.type("SELECT COUNT(*) AS threads FROM processes WHERE proc.pid = 1;\n");
+            String out = t.await("sysql> ", 60);
+            assertTrue(out.contains("threads") && Pattern.compile("\\| [1-9][0-9]* +\\|").matcher(out).find(), out);
+
+            // A streaming query prints rows as they happen; Ctrl-C stops it and the prompt comes back.
+            t.type("SELECT STREAM evt.type, fd.name FROM events WHERE evt.type = 'openat' AND proc.name = "
+                    + "'sysql-workload' AND evt.dir = '<';\n");
+            Thread.sleep(3000);
+            Process child = new ProcessBuilder(WORKLOAD.toAbsolutePath().toString(), "-r", "10", "-o", "100",
+                    "/etc/hostname").start();
+            t.await("/etc/hostname", 30);
+            assertTrue(child.isAlive(), "the row came only after the workload ended");
+            t.type("\u0003");
+            long cancelled = System.nanoTime();
+            t.await("sysql> ", 10);
+            assertTrue(System.nanoTime() - cancelled < TimeUnit.SECONDS.toNanos(5), "the prompt came back late");
+            child.destroy();
+
+            // A syntax error shows where it is, in the user's text.
+            t.type("SELECT proc.name FORM events;\n");
+            out = t.await("sysql> ", 30);
+            assertTrue(out.contains("Syntax error") && out.contains("line 1, column 23"), out);
+
+            // An unknown field is answered with the nearest names.
+            t.type("SELECT proc.nme FROM events;\n");
+            out = t.await("sysql> ", 30);
+            assertTrue(out.contains("Unknown field 'proc.nme' at line 1, column 8") && out.contains("did you mean proc.name"),
+                    out);
+
+            t.type("!quit\n");
+            assertTrue(t.process.waitFor(30, TimeUnit.SECONDS), "the shell did not end on !quit");
+            assertEquals(0, t.process.exitValue());
+        }
+    }
+
+    @Test
+    void theReadmesFirstCommandOpensTheShell() throws Exception {
+        try (Terminal t = new Terminal("./sysql", Path.of("..").toAbsolutePath().normalize())) {
+            t.await("sysql 0.1.0: SQL over this host's system calls.", 300);
+            t.await("sysql> ", 60);
+            t.type("!quit\n");
+            assertTrue(t.process.waitFor(30, TimeUnit.SECONDS), "the shell did not end on !quit");
+            assertEquals(0, t.process.exitValue());
+        }
+    }
+}

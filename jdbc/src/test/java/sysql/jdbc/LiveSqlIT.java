@@ -1,0 +1,332 @@
+package sysql.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 4's acceptance on the live host, through {@code jdbc:sysql:}: a scripted child's exact counts from
+ * the history, its events streamed while it runs, the state tables and a join for a child holding a file
+ * and a socket, and the kernel-side filter keeping a storm of another syscall in the kernel. Needs root.
+ */
+class LiveSqlIT {
+    static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
+    static final Path STORM = Path.of("../driver-kmod/target/native/sysql-storm");
+    static final String COMM = "sysql-workload";
+
+    @BeforeAll
+    static void needsRoot() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
+                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
+            }
+            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
+                    + "on a laptop");
+        }
+        Class.forName(SysqlDriver.class.getName());
+        assertTrue(Files.isExecutable(WORKLOAD), WORKLOAD + " missing: build driver-kmod first");
+    }
+
+    /** A loopback TCP server that accepts and closes every connection. */
+    static final class Server implements AutoCloseable {
+        final ServerSocket socket;
+        final Thread thread;
+
+        Server() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            thread = new Thread(() -> {
+                List<Socket> open = new ArrayList<>();
+                while (!socket.isClosed()) {
+                    try {
+                        open.add(socket.accept());
+                    } catch (IOException e) {
+                        break;
+                    }
+                }
+                for (Socket s : open) {
+                    try {
+                        s.close();
+                    } catch (IOException e) {
+                        // closing anyway
+                    }
+                }
+            }, "test-server");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static Process workload(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(WORKLOAD.toAbsolutePath().toString());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    static long scalar(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no row for " + sql);
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Waits until the history holds the process's exit (all its events are in). */
+    static void awaitExitInHistory(Connection c, long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = ? AND evt.type = 'procexit'", pid) > 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        fail("the history never showed the exit of " + pid);
+    }
+
+    @Test
+    void historyCountsTheScriptedChildsCallsExactly() throws Exception {
+        int n = 37;
+        int m = 23;
+        int k = 5;
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:"); Server server = new Server()) {
+            Process child = workload("-d", "200", "-o", String.valueOf(n), "/etc/hostname", "-w", String.valueOf(m),
+                    "-c", String.valueOf(k), String.valueOf(server.port()));
+            assertEquals(0, child.waitFor(), "the workload failed");
+            awaitExitInHistory(c, child.pid());
+            Map<String, Long> counts = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT proc.name, evt.type, COUNT(*) FROM events "
+                    + "WHERE proc.pid = ? AND evt.dir = '<' GROUP BY 1, 2")) {
+                ps.setLong(1, child.pid());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (COMM.equals(rs.getString(1))) {
+                            counts.put(rs.getString(2), rs.getLong(3));
+                        }
+                    }
+                }
+            }
+            assertEquals(n, counts.getOrDefault("openat", 0L), "openat exits: " + counts);
+            assertEquals(m, counts.getOrDefault("write", 0L), "write exits: " + counts);
+            assertEquals(k, counts.getOrDefault("connect", 0L), "connect exits: " + counts);
+            // The same with the filter written literally (pushed into the kernel for a stream, into the scan here).
+            long literal = scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = " + child.pid()
+                    + " AND evt.type = 'openat' AND evt.dir = '<' AND fd.name = '/etc/hostname'");
+            assertEquals(n, literal);
+        }
+    }
+
+    @Test
+    void streamDeliversTheChildsEventsWhileItRuns() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off"); Server server = new Server();
+             Statement st = c.createStatement()) {
+            List<long[]> rows = new CopyOnWriteArrayList<>(); // {pid, arrival ms}
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            // executeQuery of a stream returns with its first row: it runs on the reader's thread.
+            Thread reader = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery("SELECT STREAM proc.pid, evt.type FROM events WHERE proc.name = '"
+                        + COMM + "' AND evt.dir = '<'")) {
+                    while (rs.next()) {
+                        rows.add(new long[] {rs.getLong(1), System.currentTimeMillis()});
+                    }
+                } catch (SQLException e) {
+                    if (!isCancellation(e)) {
+                        failure.set(e);
+                    }
+                }
+            });
+            reader.start();
+            awaitSubscriptions(c, 1);
+            Process child = workload("-r", "20", "-o", "40", "/etc/hostname", "-w", "40", "-c", "40",
+                    String.valueOf(server.port()));
+            long exitedAt;
+            // While the child runs (2 s at 20 rounds/s), rows must already be arriving.
+            assertFalse(child.waitFor(1500, TimeUnit.MILLISECONDS), "the workload ended too early");
+            long during = rows.stream().filter(r -> r[0] == child.pid()).count();
+            assertEquals(0, child.waitFor());
+            exitedAt = System.currentTimeMillis();
+            Thread.sleep(500);
+            st.cancel();
+            reader.join(5000);
+            assertFalse(reader.isAlive(), "the cancelled stream did not end");
+            if (failure.get() != null) {
+                throw new AssertionError("the stream failed", failure.get());
+            }
+            assertTrue(during > 20, "only " + during + " rows arrived while the child ran");
+            assertTrue(rows.stream().allMatch(r -> r[0] == child.pid()), "rows of other processes arrived");
+            assertTrue(rows.stream().anyMatch(r -> r[1] < exitedAt - 500));
+            // 40 rounds of openat, close, write, socket, connect, close exits at least.
+            assertTrue(rows.size() >= 200, "rows: " + rows.size());
+        }
+    }
+
+    @Test
+    void stateTablesShowAChildHoldingAFileAndASocket() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:"); Server server = new Server()) {
+            Process child = workload("-o", "1", "/etc/hostname", "-H", "30", "-c", "1", String.valueOf(server.port()));
+            try {
+                BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream()));
+                assertEquals("holding", err.readLine());
+                long pid = child.pid();
+                List<String> fds = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT fd.num, fd.type, fd.name, fd.sport, fd.l4proto FROM fds WHERE proc.pid = ? ORDER BY fd.num")) {
+                    ps.setLong(1, pid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            fds.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3) + " "
+                                    + rs.getObject(4) + " " + rs.getString(5));
+                        }
+                    }
+                }
+                assertTrue(fds.stream().anyMatch(f -> f.contains(" file /etc/hostname ")), "fds: " + fds);
+                assertTrue(fds.stream().anyMatch(f -> f.contains(" ipv4 ") && f.contains(" " + server.port() + " tcp")),
+                        "fds: " + fds);
+                long sockets = scalar(c, "SELECT COUNT(*) FROM connections WHERE proc.pid = ? AND fd.sport = ?", pid,
+                        server.port());
+                assertEquals(1, sockets);
+                assertEquals(1, scalar(c, "SELECT COUNT(*) FROM processes WHERE proc.pid = ? AND proc.name = '" + COMM
+                        + "' AND proc.exe LIKE '%sysql-workload'", pid));
+                // events JOIN processes on proc.pid: the child's history joined with its row of the thread table.
+                try (PreparedStatement ps = c.prepareStatement("SELECT e.evt.type, p.proc.exepath FROM events e "
+                        + "JOIN processes p ON e.proc.pid = p.proc.pid WHERE e.proc.pid = ? AND e.evt.type = 'openat' "
+                        + "AND e.evt.dir = '<' AND e.fd.name = '/etc/hostname'")) {
+                    ps.setLong(1, pid);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    int joined = 0;
+                    while (joined < 2 && System.nanoTime() < deadline) {
+                        joined = 0;
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                assertEquals(WORKLOAD.toAbsolutePath().normalize().toString(), rs.getString(2));
+                                joined++;
+                            }
+                        }
+                    }
+                    assertEquals(2, joined, "the two openat exits of the child, joined to its process row");
+                }
+            } finally {
+                child.destroy();
+                child.waitFor();
+            }
+        }
+    }
+
+    @Test
+    void anEventTypeFilterKeepsAStormInTheKernel() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off"); Statement st = c.createStatement()) {
+            String sql = "SELECT STREAM evt.type, proc.pid FROM events WHERE evt.type = 'openat'";
+            String plan = explain(c, sql);
+            assertTrue(plan.contains("kernel=[syscalls=[openat] threads=all]"), plan);
+            List<String> types = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        types.add(rs.getString(1));
+                    }
+                } catch (SQLException e) {
+                    if (!isCancellation(e)) {
+                        types.add("failed: " + e.getMessage());
+                    }
+                }
+            });
+            reader.start();
+            awaitSubscriptions(c, 1);
+            String filter = text(c, "SELECT kernel_filter FROM capture_stats WHERE cpu IS NULL");
+            assertTrue(filter.startsWith("syscalls=[openat] threads=all + "), filter);
+            long eventsBefore = scalar(c, "SELECT events FROM capture_stats WHERE cpu IS NULL");
+            long filteredBefore = scalar(c, "SELECT filtered FROM capture_stats WHERE cpu IS NULL");
+            int calls = 1_000_000;
+            Process storm = new ProcessBuilder(STORM.toAbsolutePath().toString(), "getppid", String.valueOf(calls))
+                    .redirectErrorStream(true).start();
+            storm.getInputStream().readAllBytes();
+            assertEquals(0, storm.waitFor());
+            Process child = workload("-o", "3", "/etc/hostname");
+            assertEquals(0, child.waitFor());
+            Thread.sleep(500);
+            long events = scalar(c, "SELECT events FROM capture_stats WHERE cpu IS NULL") - eventsBefore;
+            long filtered = scalar(c, "SELECT filtered FROM capture_stats WHERE cpu IS NULL") - filteredBefore;
+            st.cancel();
+            reader.join(5000);
+            assertTrue(filtered >= 2L * calls, "the kernel filtered only " + filtered + " syscalls");
+            assertTrue(events < calls / 10, events + " events left the kernel during a storm of " + calls + " getppid");
+            assertTrue(types.stream().filter("openat"::equals).count() >= 6, "openat enter+exit of the child: " + types);
+            assertTrue(types.stream().allMatch("openat"::equals), "other types reached the query: " + types);
+        }
+        // Every subscription closed: the capture is detached, nothing left running.
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off")) {
+            assertEquals(0, scalar(c, "SELECT subscriptions FROM capture_stats WHERE cpu IS NULL"));
+        }
+    }
+
+    /** The end a cancelled statement's result set reports (JDBC's way: an exception on next()). */
+    static boolean isCancellation(SQLException e) {
+        return String.valueOf(e.getMessage()).contains("Statement canceled");
+    }
+
+    /** Waits until the live capture serves {@code n} streaming queries. */
+    static void awaitSubscriptions(Connection c, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (scalar(c, "SELECT subscriptions FROM capture_stats WHERE cpu IS NULL") == n) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("the stream never subscribed");
+    }
+
+    static String explain(Connection c, String sql) throws SQLException {
+        StringBuilder sb = new StringBuilder();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + sql)) {
+            while (rs.next()) {
+                sb.append(rs.getString(1));
+            }
+        }
+        return sb.toString();
+    }
+
+    static String text(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next());
+            return rs.getString(1);
+        }
+    }
+}
