@@ -1,0 +1,99 @@
+package sysql.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The history is the stream replayed: for every event it holds, every field has the value the live stream
+ * gave for the same event (same evt.num), also after older events fell out of the retention and the replay
+ * starts from the state the recorder carried past them. Needs root.
+ */
+class HistoryIT {
+    static final String FIELDS = "evt.num, evt.type, evt.dir, evt.args, proc.pid, proc.name, proc.exe, proc.cmdline, "
+            + "proc.cwd, proc.ppid, thread.tid, fd.num, fd.type, fd.name, fd.sip, fd.sport, user.name, evt.res";
+
+    @BeforeAll
+    static void needsRoot() throws Exception {
+        LiveSqlIT.needsRoot();
+    }
+
+    static String row(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            sb.append(i > 1 ? " | " : "").append(rs.getString(i));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void historyGivesEveryEventTheValuesTheStreamGaveLive() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:historySeconds=2");
+             LiveSqlIT.Server server = new LiveSqlIT.Server(); Statement st = c.createStatement()) {
+            Map<Long, String> live = new ConcurrentHashMap<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery("SELECT STREAM " + FIELDS + " FROM events WHERE proc.name = '"
+                        + LiveSqlIT.COMM + "'")) {
+                    while (rs.next()) {
+                        live.put(rs.getLong(1), row(rs));
+                    }
+                } catch (SQLException e) {
+                    if (!LiveSqlIT.isCancellation(e)) {
+                        failure.set(e);
+                    }
+                }
+            });
+            reader.start();
+            LiveSqlIT.awaitSubscriptions(c, 1);
+            Process first = LiveSqlIT.workload("-o", "20", "/etc/hostname", "-w", "20", "-c", "5",
+                    String.valueOf(server.port()));
+            assertEquals(0, first.waitFor());
+            Thread.sleep(3500); // past the 2 s retention: the first child's events leave the history
+            Process second = LiveSqlIT.workload("-o", "30", "/etc/passwd", "-w", "10", "-c", "5",
+                    String.valueOf(server.port()));
+            assertEquals(0, second.waitFor());
+            LiveSqlIT.awaitExitInHistory(c, second.pid());
+            Thread.sleep(300);
+            st.cancel();
+            reader.join(5000);
+            assertFalse(reader.isAlive());
+            if (failure.get() != null) {
+                throw new AssertionError("the stream failed", failure.get());
+            }
+
+            Map<Long, String> history = new TreeMap<>();
+            try (Statement h = c.createStatement();
+                 ResultSet rs = h.executeQuery("SELECT " + FIELDS + " FROM events WHERE proc.name = '"
+                         + LiveSqlIT.COMM + "'")) {
+                while (rs.next()) {
+                    history.put(rs.getLong(1), row(rs));
+                }
+            }
+            long secondLive = live.values().stream().filter(r -> r.contains(" | " + second.pid() + " | ")).count();
+            long secondHistory = history.values().stream().filter(r -> r.contains(" | " + second.pid() + " | ")).count();
+            assertTrue(secondLive > 100, "the stream saw " + secondLive + " events of the second child");
+            assertEquals(secondLive, secondHistory, "the history lost events of the second child");
+            for (Map.Entry<Long, String> e : history.entrySet()) {
+                assertEquals(live.get(e.getKey()), e.getValue(), "event " + e.getKey() + ": history differs from live");
+            }
+            assertEquals(0, LiveSqlIT.scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = ?", first.pid()),
+                    "the first child's events should have left the 2 s history");
+            assertTrue(LiveSqlIT.scalar(c, "SELECT history_events FROM capture_stats WHERE cpu IS NULL") > 0);
+        }
+    }
+}
