@@ -28,7 +28,7 @@ final class ShellCommand implements Callable<Integer> {
     public Integer call() {
         try (Connection held = connect.connect()) {
             DropWarnings warnings = new DropWarnings();
-            SqlLine sqlline = new SqlLine();
+            ShellLine sqlline = new ShellLine();
             warnings.start(sqlline);
             try {
                 SqlLine.Status status = sqlline.begin(arguments(), null, true);
@@ -55,7 +55,7 @@ final class ShellCommand implements Callable<Integer> {
         private Thread thread;
         private volatile boolean running = true;
 
-        void start(SqlLine sqlline) {
+        void start(ShellLine sqlline) {
             thread = new Thread(() -> {
                 long drops = -1;
                 long lost = -1;
@@ -87,9 +87,8 @@ final class ShellCommand implements Callable<Integer> {
             thread.start();
         }
 
-        /** On the terminal, on a line of its own (sqlline keeps its line reader to itself). */
-        private static void say(SqlLine sqlline, String message) {
-            sqlline.output(message, true, System.err);
+        private static void say(ShellLine sqlline, String message) {
+            sqlline.printAbove(message);
         }
 
         void stop() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shell through a pseudo-terminal (util-linux {@code script}), as a user types: a query, a streaming query
  * interrupted with Ctrl-C and the prompt back, a syntax error shown with its position, an unknown field
- * answered with "did you mean". Also: the README's first command, {@code ./sysql}, opens this shell. Needs root.
+ * answered with "did you mean", completion of field and table names. Also: the README's first command, {@code ./sysql}, opens this shell. Needs root.
  */
 class ShellIT {
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\r");
@@ -125,6 +125,16 @@ class ShellIT {
             out = t.await("sysql> ", 30);
             assertTrue(out.contains("Unknown field 'proc.nme' at line 1, column 8") && out.contains("did you mean proc.name"),
                     out);
+
+            // Completion of field and table names: proc.na<TAB> and proces<TAB>.
+            t.type("SELECT proc.na\t");
+            Thread.sleep(500);
+            t.type(" FROM proces\t");
+            Thread.sleep(500);
+            t.type(" WHERE proc.pid = 1;\n");
+            out = t.await("sysql> ", 30);
+            assertTrue(out.contains("proc.name") && out.contains("row"), out);
+            assertTrue(!out.contains("Error"), out);
 
             t.type("!quit\n");
             assertTrue(t.process.waitFor(30, TimeUnit.SECONDS), "the shell did not end on !quit");
