@@ -3,6 +3,7 @@ package sysql.calcite.sql;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -31,7 +32,14 @@ import sysql.calcite.schema.FieldColumns;
  * rules. Every statement of a {@code jdbc:sysql:} connection goes through it.
  */
 public class SysqlPrepare extends CalcitePrepareImpl {
-    private static final FieldNameRewriter REWRITER = new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES);
+    /**
+     * Table names Calcite's parser reserves but never parses: SQL:2011 reserves GROUPS (a window frame unit
+     * Calcite does not implement), so an unquoted {@code groups} can only mean the table.
+     */
+    private static final Set<String> RESERVED_TABLE_NAMES = Set.of("groups");
+
+    private static final FieldNameRewriter REWRITER = new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES,
+            RESERVED_TABLE_NAMES);
 
     /** Rewrites field names in {@code sql} (exposed for the shell's and the server's own checks). */
     public static FieldNameRewriter.Result rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {
