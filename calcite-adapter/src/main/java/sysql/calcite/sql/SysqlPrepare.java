@@ -23,6 +23,8 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.schema.FieldColumns;
 
@@ -63,7 +65,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
     protected RelOptPlanner createPlanner(CalcitePrepare.Context prepareContext,
             org.apache.calcite.plan.Context externalContext, RelOptCostFactory costFactory) {
         RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
-        for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.STREAM)) {
+        for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.AGGREGATE, EventsRules.STREAM)) {
             planner.addRule(rule);
         }
         return planner;
@@ -78,7 +80,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                 createCluster(planner, new RexBuilder(context.getTypeFactory())), createConvertletTable());
     }
 
-    /** Calcite's preparing statement with sysql's validator. */
+    /** Calcite's preparing statement with sysql's validator and sysql's program before Calcite's. */
     private static final class PreparingStmt extends CalcitePreparingStmt {
         PreparingStmt(CalcitePrepareImpl prepare, CalcitePrepare.Context context, CalciteCatalogReader catalogReader,
                 EnumerableRel.Prefer prefer, RelOptCluster cluster, SqlRexConvertletTable convertlets) {
@@ -100,6 +102,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                     .withIdentifierExpansion(true));
             return new SysqlValidator(SqlOperatorTables.chain(tables), (CalciteCatalogReader) catalogReader,
                     context.getTypeFactory(), config);
+        }
+
+        @Override
+        protected Program getProgram() {
+            return Programs.sequence(EventsRules.PRE_TRIM, super.getProgram());
         }
     }
 }
