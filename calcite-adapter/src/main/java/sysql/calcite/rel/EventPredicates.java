@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUnknownAs;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
 import org.apache.calcite.util.TimestampString;
@@ -168,23 +170,62 @@ public final class EventPredicates {
         return parts;
     }
 
-    /** The field behind a ref, possibly under casts that keep its value (widening, char types); else null. */
+    /** The field behind a ref, possibly under casts that keep its value ({@link #keepsValue}); else null. */
     Field field(RexNode n) {
-        while (n.getKind() == SqlKind.CAST) {
-            n = ((RexCall) n).getOperands().get(0);
-        }
+        n = uncast(n);
         return n instanceof RexInputRef ref ? fields.get(ref.getIndex()) : null;
     }
 
     private static RexLiteral literal(RexNode n) {
-        while (n.getKind() == SqlKind.CAST) {
+        n = uncast(n);
+        return n instanceof RexLiteral l ? l : null;
+    }
+
+    /** The signed integer types, narrowest first. */
+    private static final List<SqlTypeName> INTEGERS = List.of(SqlTypeName.TINYINT, SqlTypeName.SMALLINT,
+            SqlTypeName.INTEGER, SqlTypeName.BIGINT);
+
+    /** The decimal digits of each of {@link #INTEGERS}. */
+    private static final int[] INTEGER_DIGITS = {3, 5, 10, 19};
+
+    /** {@code n} without the casts around it that keep every value as it is. */
+    private static RexNode uncast(RexNode n) {
+        while (n.getKind() == SqlKind.CAST && keepsValue(((RexCall) n).getOperands().get(0).getType(), n.getType())) {
             n = ((RexCall) n).getOperands().get(0);
         }
-        return n instanceof RexLiteral l ? l : null;
+        return n;
+    }
+
+    /**
+     * True if a cast from {@code from} to {@code to} changes no value: to a wider integer or a decimal with room
+     * for its digits, to a VARCHAR without a length, or to the same type (nullability aside). A cast that can
+     * cut ({@code VARCHAR(3)}), pad ({@code CHAR}), round or overflow stays, and the predicate over it is not
+     * compiled.
+     */
+    static boolean keepsValue(RelDataType from, RelDataType to) {
+        SqlTypeName f = from.getSqlTypeName();
+        SqlTypeName t = to.getSqlTypeName();
+        if (INTEGERS.contains(f) && INTEGERS.contains(t)) {
+            return INTEGERS.indexOf(t) >= INTEGERS.indexOf(f);
+        }
+        if (INTEGERS.contains(f) && t == SqlTypeName.DECIMAL) {
+            return to.getPrecision() - to.getScale() >= INTEGER_DIGITS[INTEGERS.indexOf(f)];
+        }
+        if (SqlTypeName.CHAR_TYPES.contains(f) && t == SqlTypeName.VARCHAR) {
+            int cut = to.getPrecision();
+            return cut == RelDataType.PRECISION_NOT_SPECIFIED
+                    || (from.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED && from.getPrecision() <= cut);
+        }
+        return f == t && from.getPrecision() == to.getPrecision() && from.getScale() == to.getScale();
     }
 
     private static boolean isText(Field f) {
         return f.type() == FieldType.VARCHAR;
+    }
+
+    /** True for the fields whose values are whole numbers ({@link Field#getLong}): not DOUBLE, not bytes. */
+    private static boolean isWhole(Field f) {
+        return f.type() != FieldType.DOUBLE && f.type() != FieldType.VARBINARY && !isText(f);
     }
 
     private Cond comparison(RexCall call) {
@@ -214,6 +255,10 @@ public final class EventPredicates {
                 return v == null ? UNKNOWN : holds(op, v.compareTo(want)) ? TRUE : FALSE;
             };
         }
+        if ((f.type() == FieldType.BIGINT || f.type() == FieldType.INTEGER) && lit.getValue() instanceof BigDecimal d
+                && d.stripTrailingZeros().scale() > 0) {
+            return fractional(field, op, d);
+        }
         Long want = number(field, lit);
         if (want == null) {
             return null;
@@ -227,6 +272,26 @@ public final class EventPredicates {
             long v = timestamp ? Math.floorDiv(field.getLong(c), 1_000_000L) : field.getLong(c);
             return holds(op, Long.compare(v, w)) ? TRUE : FALSE;
         };
+    }
+
+    /**
+     * A whole-number field against a fraction: never equal, and {@code v < 53.5} is {@code v <= 53}, {@code v >
+     * 53.5} is {@code v >= 54}.
+     */
+    private static Cond fractional(Field field, SqlKind op, BigDecimal d) {
+        if (op == SqlKind.EQUALS || op == SqlKind.NOT_EQUALS) {
+            int result = op == SqlKind.EQUALS ? FALSE : TRUE;
+            return c -> field.isNull(c) ? UNKNOWN : result;
+        }
+        boolean below = op == SqlKind.LESS_THAN || op == SqlKind.LESS_THAN_OR_EQUAL;
+        long w;
+        try {
+            w = d.setScale(0, below ? RoundingMode.FLOOR : RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            return null;
+        }
+        SqlKind inclusive = below ? SqlKind.LESS_THAN_OR_EQUAL : SqlKind.GREATER_THAN_OR_EQUAL;
+        return c -> field.isNull(c) ? UNKNOWN : holds(inclusive, Long.compare(field.getLong(c), w)) ? TRUE : FALSE;
     }
 
     private static boolean holds(SqlKind op, int cmp) {
@@ -251,9 +316,14 @@ public final class EventPredicates {
      * boolean; null when it is of another kind or not a whole number.
      */
     private static Long number(Field f, RexLiteral lit) {
+        if (!isWhole(f)) {
+            return null;
+        }
         Comparable<?> v = lit.getValue();
         if (f.type() == FieldType.TIMESTAMP) {
-            return v instanceof TimestampString t ? t.getMillisSinceEpoch() : null;
+            // getValue() gives a timestamp as a Calendar; its TimestampString has the milliseconds
+            return lit.getTypeName() == SqlTypeName.TIMESTAMP
+                    ? lit.getValueAs(TimestampString.class).getMillisSinceEpoch() : null;
         }
         if (v instanceof Boolean b) {
             return b ? 1L : 0L;
@@ -285,7 +355,7 @@ public final class EventPredicates {
                 return v == null ? onNull : set.contains(v) ? TRUE : FALSE;
             };
         }
-        NumberSet set = numberSet(sarg, f.type() == FieldType.TIMESTAMP);
+        NumberSet set = isWhole(f) ? numberSet(sarg, f.type() == FieldType.TIMESTAMP) : null;
         if (set == null) {
             return null;
         }

@@ -7,15 +7,27 @@ import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
+import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexPermuteInputsShuttle;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
 import org.apache.calcite.util.ImmutableBitSet;
+import org.apache.calcite.util.mapping.IntPair;
+import org.apache.calcite.util.mapping.Mapping;
+import org.apache.calcite.util.mapping.MappingType;
+import org.apache.calcite.util.mapping.Mappings;
 import sysql.calcite.schema.FieldColumns;
 
 /**
@@ -30,10 +42,38 @@ public final class EventsRules {
             b -> b.operand(Filter.class).oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
             FilterRule::new).toRule();
 
+    /**
+     * Filter(Project(EventsScan)) → Project(EventsScan with the conjuncts the capture layer evaluates), and a
+     * Filter of the rest. Run before Calcite trims the unused fields (see {@link #PRE_TRIM}): a filter evaluated
+     * by the scan then no longer makes the scan read the columns it tests.
+     */
+    public static final RelOptRule FILTER_PROJECT = RuleConfig.of("EventsFilterProjectRule",
+            b -> b.operand(Filter.class).oneInput(b1 -> b1.operand(Project.class)
+                    .oneInput(b2 -> b2.operand(EventsScan.class).noInputs())),
+            FilterRule::new).toRule();
+
+    /**
+     * The program that runs before Calcite's own (which trims unused fields, then plans): filters go into the
+     * event scans first (through joins and merged projections, a projection staying right over each scan), so
+     * that the trimmed projection over a scan keeps only the columns the rest of the query uses, and the
+     * planner folds it into the scan ({@link #PROJECT}).
+     */
+    public static final Program PRE_TRIM = Programs.hep(List.of(CoreRules.FILTER_INTO_JOIN,
+            CoreRules.JOIN_CONDITION_PUSH, CoreRules.PROJECT_MERGE, FILTER_PROJECT), true,
+            DefaultRelMetadataProvider.INSTANCE);
+
     /** Project(EventsScan) → EventsScan of the used columns only (and a Project of expressions over them). */
     public static final RelOptRule PROJECT = RuleConfig.of("EventsProjectRule",
             b -> b.operand(Project.class).oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
             ProjectRule::new).toRule();
+
+    /**
+     * Aggregate(EventsScan) → Aggregate(EventsScan of the columns the aggregate uses): after a pushed filter or
+     * for {@code COUNT(*)}, no projection is left between them to narrow the scan.
+     */
+    public static final RelOptRule AGGREGATE = RuleConfig.of("EventsAggregateRule",
+            b -> b.operand(Aggregate.class).oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
+            AggregateRule::new).toRule();
 
     /** Delta(EventsScan of the history) → EventsScan of the live stream: what SELECT STREAM reads. */
     public static final RelOptRule STREAM = RuleConfig.of("EventsStreamRule",
@@ -44,6 +84,7 @@ public final class EventsRules {
     static void register(RelOptPlanner planner) {
         planner.addRule(FILTER);
         planner.addRule(PROJECT);
+        planner.addRule(AGGREGATE);
         planner.addRule(STREAM);
     }
 
@@ -57,6 +98,37 @@ public final class EventsRules {
         });
     }
 
+    /**
+     * How the scan's output maps onto a scan of the {@code used} columns only (of its first column when none
+     * is: the rows are still needed), or null when every column is used.
+     */
+    private static Mapping narrowing(EventsScan scan, ImmutableBitSet used) {
+        int scanColumns = scan.getRowType().getFieldCount();
+        ImmutableBitSet read = used.isEmpty() ? ImmutableBitSet.of(0) : used;
+        if (read.cardinality() == scanColumns) {
+            return null;
+        }
+        Mapping mapping = Mappings.create(MappingType.INVERSE_SURJECTION, scanColumns, read.cardinality());
+        int k = 0;
+        for (int i : read) {
+            mapping.set(i, k++);
+        }
+        return mapping;
+    }
+
+    /** The scan of the columns a {@link #narrowing} keeps. */
+    private static EventsScan narrowed(EventsScan scan, Mapping mapping) {
+        int[] columns = new int[mapping.getTargetCount()];
+        for (IntPair p : mapping) {
+            columns[p.target] = scan.columnAt(p.source);
+        }
+        return scan.withColumns(columns);
+    }
+
+    /**
+     * Pushes the conjuncts of a filter that the capture layer evaluates into the scan under it, directly or
+     * through a projection (the projection the events table starts under, see EventsTable.toRel).
+     */
     private static final class FilterRule extends RelRule<RuleConfig> {
         FilterRule(RuleConfig config) {
             super(config);
@@ -65,12 +137,14 @@ public final class EventsRules {
         @Override
         public void onMatch(RelOptRuleCall call) {
             Filter filter = call.rel(0);
-            EventsScan scan = call.rel(1);
+            Project project = call.rels.length == 3 ? call.rel(1) : null;
+            EventsScan scan = call.rel(call.rels.length - 1);
             EventPredicates predicates = new EventPredicates(FieldColumns.eventFields());
             List<RexNode> pushed = new ArrayList<>();
             List<RexNode> kept = new ArrayList<>();
             for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
-                RexNode onTable = toTableColumns(conjunct, scan);
+                RexNode onScan = project == null ? conjunct : RelOptUtil.pushPastProject(conjunct, project);
+                RexNode onTable = toTableColumns(onScan, scan);
                 if (!RexUtil.containsCorrelation(conjunct) && predicates.supports(onTable)) {
                     pushed.add(onTable);
                 } else {
@@ -84,7 +158,10 @@ public final class EventsRules {
             if (scan.condition() != null) {
                 pushed.add(0, scan.condition());
             }
-            EventsScan narrowed = scan.withCondition(RexUtil.composeConjunction(rex, pushed));
+            RelNode narrowed = scan.withCondition(RexUtil.composeConjunction(rex, pushed));
+            if (project != null) {
+                narrowed = project.copy(project.getTraitSet(), List.of(narrowed));
+            }
             call.transformTo(kept.isEmpty() ? narrowed
                     : filter.copy(filter.getTraitSet(), narrowed, RexUtil.composeConjunction(rex, kept)));
         }
@@ -99,7 +176,6 @@ public final class EventsRules {
         public void onMatch(RelOptRuleCall call) {
             Project project = call.rel(0);
             EventsScan scan = call.rel(1);
-            int scanColumns = scan.getRowType().getFieldCount();
             boolean allRefs = project.getProjects().stream().allMatch(p -> p instanceof RexInputRef);
             if (allRefs) {
                 // The scan reads exactly the projected columns, in the projected order.
@@ -117,28 +193,43 @@ public final class EventsRules {
                 }
                 return;
             }
-            ImmutableBitSet used = RelOptUtil.InputFinder.bits(project.getProjects(), null);
-            if (used.cardinality() == scanColumns) {
+            Mapping mapping = narrowing(scan, RelOptUtil.InputFinder.bits(project.getProjects(), null));
+            if (mapping == null) {
                 return;
             }
-            int[] columns = new int[used.cardinality()];
-            int[] newIndex = new int[scanColumns];
-            int k = 0;
-            for (int i : used) {
-                newIndex[i] = k;
-                columns[k++] = scan.columnAt(i);
-            }
-            EventsScan narrowed = scan.withColumns(columns);
+            RexPermuteInputsShuttle toNarrowed = RexPermuteInputsShuttle.of(mapping);
             List<RexNode> exprs = new ArrayList<>();
             for (RexNode p : project.getProjects()) {
-                exprs.add(p.accept(new RexShuttle() {
-                    @Override
-                    public RexNode visitInputRef(RexInputRef ref) {
-                        return new RexInputRef(newIndex[ref.getIndex()], ref.getType());
-                    }
-                }));
+                exprs.add(p.accept(toNarrowed));
             }
-            call.transformTo(project.copy(project.getTraitSet(), narrowed, exprs, project.getRowType()));
+            call.transformTo(project.copy(project.getTraitSet(), narrowed(scan, mapping), exprs,
+                    project.getRowType()));
+        }
+    }
+
+    private static final class AggregateRule extends RelRule<RuleConfig> {
+        AggregateRule(RuleConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void onMatch(RelOptRuleCall call) {
+            Aggregate aggregate = call.rel(0);
+            EventsScan scan = call.rel(1);
+            Mapping mapping = narrowing(scan, ImmutableBitSet.of(RelOptUtil.getAllFields(aggregate)));
+            if (mapping == null) {
+                return;
+            }
+            List<ImmutableBitSet> groupSets = new ArrayList<>();
+            for (ImmutableBitSet g : aggregate.getGroupSets()) {
+                groupSets.add(Mappings.apply(mapping, g));
+            }
+            List<AggregateCall> calls = new ArrayList<>();
+            for (AggregateCall c : aggregate.getAggCallList()) {
+                calls.add(c.transform(mapping));
+            }
+            call.transformTo(aggregate.copy(aggregate.getTraitSet(), narrowed(scan, mapping),
+                    Mappings.apply(mapping, aggregate.getGroupSet()), groupSets, calls));
         }
     }
 

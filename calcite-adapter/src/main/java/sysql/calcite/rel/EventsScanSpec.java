@@ -60,6 +60,9 @@ public final class EventsScanSpec {
         private int row;
         private Object current;
         private boolean done;
+        private boolean delivered;
+        /** A read error held back by one row (see {@link #moveNext}); thrown by whatever is called next. */
+        private SysqlException failure;
 
         RowEnumerator(AtomicBoolean cancel) {
             this.cancel = cancel;
@@ -67,14 +70,27 @@ public final class EventsScanSpec {
 
         @Override
         public Object current() {
+            if (failure != null) {
+                throw failure;
+            }
             return current;
         }
 
+        /**
+         * The next row. When reading fails after rows were delivered, the error comes one call later: Calcite's
+         * result set asks for the row after the one it hands out, and an error thrown then would take the last
+         * row read before the damage with it. So this call says there is one more row, and the {@link #current}
+         * or {@code moveNext} that follows throws the error.
+         */
         @Override
         public boolean moveNext() {
+            if (failure != null) {
+                throw failure;
+            }
             for (;;) {
                 if (row < rows.rows()) {
                     current = build(row++);
+                    delivered = true;
                     return true;
                 }
                 if (done || (cancel != null && cancel.get())) {
@@ -96,7 +112,12 @@ public final class EventsScanSpec {
                     }
                 } catch (CaptureException e) {
                     close();
-                    throw new SysqlException(e.getMessage(), e);
+                    SysqlException error = new SysqlException(e.getMessage(), e);
+                    if (!delivered) {
+                        throw error;
+                    }
+                    failure = error;
+                    return true;
                 }
             }
         }

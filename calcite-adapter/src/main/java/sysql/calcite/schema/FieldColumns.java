@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -25,6 +26,14 @@ public final class FieldColumns {
     public static final Set<String> CLASSES = Set.of("evt", "proc", "thread", "fd", "fdlist", "user", "group",
             "container", "syscall");
 
+    /**
+     * What a field name written in SQL can be: dotted words, an index at the end. A parametric instance
+     * named otherwise ({@code evt.arg.plugin ID}: a parameter name with a space, which sysdig's filters cannot
+     * name either) is no column; its value is still {@code evt.arg[N]}.
+     */
+    private static final Pattern WRITABLE =
+            Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(\\[[0-9]+])?");
+
     private static final List<Field> EVENT_FIELDS;
     private static final Set<String> PARAMETRIC;
     private static final Map<String, Integer> INDEX = new HashMap<>();
@@ -33,8 +42,10 @@ public final class FieldColumns {
         List<Field> all = new ArrayList<>(FieldCatalog.all());
         Set<String> parametric = new LinkedHashSet<>();
         for (String name : FieldCatalog.parametricNames()) {
-            all.add(FieldCatalog.get(name));
-            parametric.add(name);
+            if (WRITABLE.matcher(name).matches()) {
+                all.add(FieldCatalog.get(name));
+                parametric.add(name);
+            }
         }
         EVENT_FIELDS = Collections.unmodifiableList(all);
         PARAMETRIC = Collections.unmodifiableSet(parametric);

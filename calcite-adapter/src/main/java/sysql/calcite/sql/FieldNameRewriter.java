@@ -14,7 +14,7 @@ import java.util.Set;
  * tail is a known column name and double-quotes that tail, so the parser sees one identifier named exactly as
  * the column: {@code SELECT e.proc.name} becomes {@code SELECT e."proc.name"}. A name is matched as written,
  * else in lower case (sysdig's), so {@code PROC.NAME} works too. String literals, quoted identifiers and
- * comments are left alone.
+ * comments are left alone. sysql's names that Calcite reserves ({@code groups}) are quoted the same way.
  *
  * <p>A chain that starts with a field class ({@code evt}, {@code proc}, {@code fd}...) but names no field is an
  * error that suggests the nearest names. The {@link PositionMap} maps positions in the rewritten text back to
@@ -23,14 +23,18 @@ import java.util.Set;
 public final class FieldNameRewriter {
     private final Set<String> columns;
     private final Set<String> classes;
+    private final Set<String> reservedNames;
 
     /**
      * @param columns every rewritable name (lower case)
      * @param classes the first segments that announce a field ({@code evt}, {@code proc}...)
+     * @param reservedNames sysql's own names (lower case) that Calcite's parser reserves without using them
+     *     ({@code groups}): written unquoted, in any case, they are quoted as they are named
      */
-    public FieldNameRewriter(Set<String> columns, Set<String> classes) {
+    public FieldNameRewriter(Set<String> columns, Set<String> classes, Set<String> reservedNames) {
         this.columns = Set.copyOf(columns);
         this.classes = Set.copyOf(classes);
+        this.reservedNames = Set.copyOf(reservedNames);
     }
 
     /** The rewritten SQL and how its positions map back. */
@@ -186,14 +190,35 @@ public final class FieldNameRewriter {
                             suggest(written.toLowerCase(Locale.ROOT)));
                 }
             }
-            out.append(sql, start, end);
+            int pos = writeQualifiers(sql, start, parts, parts.size(), out, map, lineAndStart);
+            out.append(sql, pos, end);
             return end;
         }
         int fieldStart = parts.get(from).start();
-        out.append(sql, start, fieldStart);
+        int pos = writeQualifiers(sql, start, parts, from, out, map, lineAndStart);
+        out.append(sql, pos, fieldStart);
         map.add(lineAndStart[0], fieldStart - lineAndStart[1] + 1, end - fieldStart);
         out.append('"').append(name).append('"');
         return end;
+    }
+
+    /**
+     * Writes the first {@code count} parts of a chain from {@code pos} (a table and its qualifiers), a reserved
+     * name among them quoted; returns where the written text ends.
+     */
+    private int writeQualifiers(String sql, int pos, List<Part> parts, int count, StringBuilder out,
+            PositionMap.Builder map, int[] lineAndStart) {
+        for (int k = 0; k < count; k++) {
+            Part p = parts.get(k);
+            String lower = sql.substring(p.start(), p.end()).toLowerCase(Locale.ROOT);
+            if (!p.quoted() && reservedNames.contains(lower)) {
+                out.append(sql, pos, p.start());
+                map.add(lineAndStart[0], p.start() - lineAndStart[1] + 1, p.end() - p.start());
+                out.append('"').append(lower).append('"');
+                pos = p.end();
+            }
+        }
+        return pos;
     }
 
     private static boolean allUnquoted(List<Part> parts, int from) {

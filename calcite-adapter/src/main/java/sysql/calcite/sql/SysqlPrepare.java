@@ -3,6 +3,7 @@ package sysql.calcite.sql;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -22,6 +23,8 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.schema.FieldColumns;
 
@@ -31,7 +34,14 @@ import sysql.calcite.schema.FieldColumns;
  * rules. Every statement of a {@code jdbc:sysql:} connection goes through it.
  */
 public class SysqlPrepare extends CalcitePrepareImpl {
-    private static final FieldNameRewriter REWRITER = new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES);
+    /**
+     * Table names Calcite's parser reserves but never parses: SQL:2011 reserves GROUPS (a window frame unit
+     * Calcite does not implement), so an unquoted {@code groups} can only mean the table.
+     */
+    private static final Set<String> RESERVED_TABLE_NAMES = Set.of("groups");
+
+    private static final FieldNameRewriter REWRITER = new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES,
+            RESERVED_TABLE_NAMES);
 
     /** Rewrites field names in {@code sql} (exposed for the shell's and the server's own checks). */
     public static FieldNameRewriter.Result rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {
@@ -55,7 +65,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
     protected RelOptPlanner createPlanner(CalcitePrepare.Context prepareContext,
             org.apache.calcite.plan.Context externalContext, RelOptCostFactory costFactory) {
         RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
-        for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.STREAM)) {
+        for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.AGGREGATE, EventsRules.STREAM)) {
             planner.addRule(rule);
         }
         return planner;
@@ -70,7 +80,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                 createCluster(planner, new RexBuilder(context.getTypeFactory())), createConvertletTable());
     }
 
-    /** Calcite's preparing statement with sysql's validator. */
+    /** Calcite's preparing statement with sysql's validator and sysql's program before Calcite's. */
     private static final class PreparingStmt extends CalcitePreparingStmt {
         PreparingStmt(CalcitePrepareImpl prepare, CalcitePrepare.Context context, CalciteCatalogReader catalogReader,
                 EnumerableRel.Prefer prefer, RelOptCluster cluster, SqlRexConvertletTable convertlets) {
@@ -92,6 +102,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                     .withIdentifierExpansion(true));
             return new SysqlValidator(SqlOperatorTables.chain(tables), (CalciteCatalogReader) catalogReader,
                     context.getTypeFactory(), config);
+        }
+
+        @Override
+        protected Program getProgram() {
+            return Programs.sequence(EventsRules.PRE_TRIM, super.getProgram());
         }
     }
 }

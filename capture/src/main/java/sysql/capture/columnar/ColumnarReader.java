@@ -22,6 +22,8 @@ public final class ColumnarReader implements AutoCloseable {
     private final EventColumns columns;
     private final Event event = new Event();
     private boolean ended;
+    /** A read error held back while the rows read before it go out; thrown by the next call. */
+    private CaptureException failure;
 
     public ColumnarReader(EventSource source, EventContext context, List<Field> fields, Predicate<EventContext> keep,
             BufferAllocator allocator, int rowsPerBatch) {
@@ -36,9 +38,13 @@ public final class ColumnarReader implements AutoCloseable {
      * Fills the next columnar batch (up to its capacity), reading events for up to {@code timeoutMillis}.
      *
      * @return false at the end of the source with nothing left to return
+     * @throws CaptureException when the source fails; the rows kept before the failure are returned first
      */
     public boolean next(long timeoutMillis) throws CaptureException {
         columns.clear();
+        if (failure != null) {
+            throw failure;
+        }
         long deadline = System.currentTimeMillis() + Math.max(0, timeoutMillis);
         while (!columns.isFull()) {
             // An event is taken from the batch only while there is room for its row.
@@ -51,7 +57,17 @@ public final class ColumnarReader implements AutoCloseable {
             if (columns.isFull() || ended) {
                 break;
             }
-            if (!source.fill(events, Math.max(0, deadline - System.currentTimeMillis()))) {
+            boolean filled;
+            try {
+                filled = source.fill(events, Math.max(0, deadline - System.currentTimeMillis()));
+            } catch (CaptureException e) {
+                if (columns.rowCount() == 0) {
+                    throw e;
+                }
+                failure = e;
+                return true;
+            }
+            if (!filled) {
                 ended = true;
                 break;
             }
