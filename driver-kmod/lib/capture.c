@@ -424,6 +424,11 @@ int sq_next_batch(sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms, uin
 	return sq_rings_read(c, buf, cap, timeout_ms, out_bytes);
 }
 
+uint64_t sq_watermark(sq_capture *c)
+{
+	return c && c->rings ? sq_rings_watermark(c) : 0;
+}
+
 int sq_ncpus(sq_capture *c)
 {
 	return c ? c->ncpus : -SQ_ERR_STATE;

@@ -20,9 +20,14 @@ struct sq_ring {
 	uint64_t prod;               /* last producer position seen */
 	uint64_t empty_seen_ns;      /* time (event clock) at which the ring was last seen without a ready head */
 	int has_head;                /* a whole event waits at the head (as of the last merge scan) */
+	uint64_t head_ts;            /* that event's timestamp */
 };
 
 struct sysql_bpf;
+struct sq_capture;
+
+/* The event time below which no event is still to come (see sq_watermark). */
+uint64_t sq_rings_watermark(struct sq_capture *c);
 
 struct sq_capture {
 	struct sysql_bpf *skel;

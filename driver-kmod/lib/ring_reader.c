@@ -163,6 +163,7 @@ static int merge_pass(struct sq_capture *c, uint8_t *buf, uint32_t cap, uint32_t
 				continue;
 			}
 			uint64_t ts = ((const struct sq_evt_hdr *)evt)->ts;
+			r->head_ts = ts;
 			if (ts < best_ts) {
 				best_ts = ts;
 				best = r;
@@ -191,6 +192,19 @@ static int merge_pass(struct sq_capture *c, uint8_t *buf, uint32_t cap, uint32_t
 		c->delivered_bytes += best_len;
 		n++;
 	}
+}
+
+uint64_t sq_rings_watermark(struct sq_capture *c)
+{
+	uint64_t w = UINT64_MAX;
+	for (int i = 0; i < c->ncpus; i++) {
+		struct sq_ring *r = &c->rings[i];
+		uint64_t rw = r->has_head ? r->head_ts
+				 : (r->empty_seen_ns > SQ_REORDER_WINDOW_NS ? r->empty_seen_ns - SQ_REORDER_WINDOW_NS : 0);
+		if (rw < w)
+			w = rw;
+	}
+	return w == UINT64_MAX ? 0 : w;
 }
 
 static uint64_t mono_ms(void)

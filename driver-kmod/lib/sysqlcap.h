@@ -92,6 +92,13 @@ int sq_next_batch(sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms, uin
 int sq_ncpus(sq_capture *c);
 /* Per-CPU driver counters: fills out[0..n-1], n <= sq_ncpus(). Returns n. */
 int sq_get_stats(sq_capture *c, struct sq_cpu_stats *out, int n);
+/*
+ * The stream's watermark: an event time (ns) such that every event still to come from sq_next_batch is at
+ * least that old, as of the last call to sq_next_batch (a ring's waiting head, or for an empty ring the time
+ * it was last seen empty less the reorder window). It advances while the host is idle, so windows close on
+ * time on a quiet host. 0 before the first batch.
+ */
+uint64_t sq_watermark(sq_capture *c);
 /* Events and bytes handed out by sq_next_batch, and events found invalid in a ring. */
 int sq_get_delivered(sq_capture *c, uint64_t *events, uint64_t *bytes, uint64_t *invalid);
 /* Per-CPU ring size in bytes. */

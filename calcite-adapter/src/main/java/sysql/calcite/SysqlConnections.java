@@ -32,8 +32,13 @@ public final class SysqlConnections {
 
     /** Installs schema {@code sysql} over {@code engine} and makes it the connection's default. */
     public static void install(Connection connection, SysqlEngine engine) throws SQLException {
+        install(connection, engine, QuerySettings.DEFAULT);
+    }
+
+    /** Installs schema {@code sysql} over {@code engine}, with the connection's limits, as its default. */
+    public static void install(Connection connection, SysqlEngine engine, QuerySettings settings) throws SQLException {
         CalciteConnection c = connection.unwrap(CalciteConnection.class);
-        c.getRootSchema().add(SysqlSchema.NAME, new SysqlSchema(engine));
+        c.getRootSchema().add(SysqlSchema.NAME, new SysqlSchema(engine, settings));
         c.setSchema(SysqlSchema.NAME);
     }
 }

@@ -48,6 +48,7 @@ final class CaptureLibrary {
     static native int sq_set_comm_filter(Pointer c, Pointer comms, int n);
     static native int sq_next_batch(Pointer c, Pointer buf, int cap, int timeoutMs, IntByReference outBytes);
     static native int sq_ncpus(Pointer c);
+    static native long sq_watermark(Pointer c);
     static native int sq_get_stats(Pointer c, long[] out, int n);
     static native int sq_get_delivered(Pointer c, LongByReference events, LongByReference bytes,
             LongByReference invalid);

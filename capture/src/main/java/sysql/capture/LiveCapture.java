@@ -179,6 +179,14 @@ public final class LiveCapture implements EventSource {
         check(CaptureLibrary.sq_set_sched_events(live(), on ? 1 : 0));
     }
 
+    /**
+     * The stream's watermark after the last {@link #fill}: every event still to come is at least this old (ns
+     * since the epoch). It advances on an idle host too (see sq_watermark in sysqlcap.h).
+     */
+    public synchronized long watermark() throws CaptureException {
+        return CaptureLibrary.sq_watermark(live());
+    }
+
     public int cpuCount() {
         return ncpus;
     }

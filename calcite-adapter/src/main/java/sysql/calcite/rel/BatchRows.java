@@ -16,12 +16,21 @@ import sysql.capture.fields.FieldType;
 
 /**
  * Reads the rows of one columnar batch as the values Calcite's generated code expects: Long for BIGINT and
- * TIMESTAMP (milliseconds), Integer, Boolean, String. A dictionary-encoded column decodes each distinct string
- * once per batch.
+ * TIMESTAMP (milliseconds), Integer, Boolean, String; or, for numeric columns, as primitive longs (what the
+ * window aggregates read, without boxing). A dictionary-encoded column decodes each distinct string once per
+ * batch.
  */
 final class BatchRows {
+    /** One column of the bound batch. */
     private interface Column {
         Object get(int row);
+
+        boolean isNull(int row);
+
+        /** The value as a long (TIMESTAMP in milliseconds, BOOLEAN 0/1); text columns do not have one. */
+        default long getLong(int row) {
+            throw new IllegalStateException("not a numeric column");
+        }
     }
 
     private final List<Field> fields;
@@ -51,47 +60,116 @@ final class BatchRows {
         return columns[column].get(row);
     }
 
+    boolean isNull(int column, int row) {
+        return columns[column].isNull(row);
+    }
+
+    long getLong(int column, int row) {
+        return columns[column].getLong(row);
+    }
+
     private static Column column(FieldType type, FieldVector v, EventColumns batch) {
         DictionaryEncoding encoding = v.getField().getDictionary();
         if (encoding != null) {
             IntVector indices = (IntVector) v;
             Dictionary d = batch.dictionaries().lookup(encoding.getId());
-            VarCharVector values = (VarCharVector) d.getVector();
-            String[] decoded = new String[values.getValueCount()];
-            return row -> {
-                if (indices.isNull(row)) {
-                    return null;
-                }
-                int k = indices.get(row);
-                String s = decoded[k];
-                if (s == null) {
-                    s = new String(values.get(k), StandardCharsets.UTF_8);
-                    decoded[k] = s;
-                }
-                return s;
-            };
+            return new DictionaryColumn(indices, (VarCharVector) d.getVector());
         }
-        switch (type) {
-            case TIMESTAMP: {
-                BigIntVector b = (BigIntVector) v;
-                return row -> b.isNull(row) ? null : Math.floorDiv(b.get(row), 1_000_000L);
+        return switch (type) {
+            case TIMESTAMP -> new LongColumn((BigIntVector) v, true);
+            case BIGINT -> new LongColumn((BigIntVector) v, false);
+            case INTEGER -> new IntColumn((IntVector) v);
+            case BOOLEAN -> new BooleanColumn((BitVector) v);
+            default -> new TextColumn((VarCharVector) v);
+        };
+    }
+
+    private record DictionaryColumn(IntVector indices, VarCharVector values, String[] decoded) implements Column {
+        DictionaryColumn(IntVector indices, VarCharVector values) {
+            this(indices, values, new String[values.getValueCount()]);
+        }
+
+        @Override
+        public Object get(int row) {
+            if (indices.isNull(row)) {
+                return null;
             }
-            case BIGINT: {
-                BigIntVector b = (BigIntVector) v;
-                return row -> b.isNull(row) ? null : b.get(row);
+            int k = indices.get(row);
+            String s = decoded[k];
+            if (s == null) {
+                s = new String(values.get(k), StandardCharsets.UTF_8);
+                decoded[k] = s;
             }
-            case INTEGER: {
-                IntVector b = (IntVector) v;
-                return row -> b.isNull(row) ? null : b.get(row);
-            }
-            case BOOLEAN: {
-                BitVector b = (BitVector) v;
-                return row -> b.isNull(row) ? null : b.get(row) != 0;
-            }
-            default: {
-                VarCharVector b = (VarCharVector) v;
-                return row -> b.isNull(row) ? null : new String(b.get(row), StandardCharsets.UTF_8);
-            }
+            return s;
+        }
+
+        @Override
+        public boolean isNull(int row) {
+            return indices.isNull(row);
+        }
+    }
+
+    /** BIGINT, or TIMESTAMP held in nanoseconds and read in milliseconds. */
+    private record LongColumn(BigIntVector v, boolean millis) implements Column {
+        @Override
+        public Object get(int row) {
+            return v.isNull(row) ? null : getLong(row);
+        }
+
+        @Override
+        public boolean isNull(int row) {
+            return v.isNull(row);
+        }
+
+        @Override
+        public long getLong(int row) {
+            return millis ? Math.floorDiv(v.get(row), 1_000_000L) : v.get(row);
+        }
+    }
+
+    private record IntColumn(IntVector v) implements Column {
+        @Override
+        public Object get(int row) {
+            return v.isNull(row) ? null : v.get(row);
+        }
+
+        @Override
+        public boolean isNull(int row) {
+            return v.isNull(row);
+        }
+
+        @Override
+        public long getLong(int row) {
+            return v.get(row);
+        }
+    }
+
+    private record BooleanColumn(BitVector v) implements Column {
+        @Override
+        public Object get(int row) {
+            return v.isNull(row) ? null : v.get(row) != 0;
+        }
+
+        @Override
+        public boolean isNull(int row) {
+            return v.isNull(row);
+        }
+
+        @Override
+        public long getLong(int row) {
+            return v.get(row);
+        }
+    }
+
+    private record TextColumn(VarCharVector v) implements Column {
+        @Override
+        public Object get(int row) {
+            return v.isNull(row) ? null : new String(v.get(row), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean isNull(int row) {
+            return v.isNull(row);
         }
     }
 }

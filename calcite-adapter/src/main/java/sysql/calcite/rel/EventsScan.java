@@ -21,6 +21,7 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexNode;
+import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.schema.FieldColumns;
 import sysql.capture.engine.KernelFilter;
@@ -45,15 +46,17 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
     }
 
     private final SysqlEngine engine;
+    private final QuerySettings settings;
     private final String tableName;
     private final Source source;
     private final int[] columns;
     private final RexNode condition;
 
-    EventsScan(RelOptCluster cluster, RelTraitSet traits, SysqlEngine engine, String tableName, Source source,
-            int[] columns, RexNode condition) {
+    EventsScan(RelOptCluster cluster, RelTraitSet traits, SysqlEngine engine, QuerySettings settings, String tableName,
+            Source source, int[] columns, RexNode condition) {
         super(cluster, traits);
         this.engine = engine;
+        this.settings = settings;
         this.tableName = tableName;
         this.source = source;
         this.columns = columns.clone();
@@ -61,25 +64,26 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
     }
 
     /** The scan of every column, no predicate. */
-    public static EventsScan of(RelOptCluster cluster, SysqlEngine engine, String tableName, Source source) {
+    public static EventsScan of(RelOptCluster cluster, SysqlEngine engine, QuerySettings settings, String tableName,
+            Source source) {
         int[] all = new int[FieldColumns.eventFields().size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        return new EventsScan(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), engine, tableName, source,
-                all, null);
+        return new EventsScan(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), engine, settings, tableName,
+                source, all, null);
     }
 
     EventsScan withColumns(int[] newColumns) {
-        return new EventsScan(getCluster(), getTraitSet(), engine, tableName, source, newColumns, condition);
+        return new EventsScan(getCluster(), getTraitSet(), engine, settings, tableName, source, newColumns, condition);
     }
 
     EventsScan withCondition(RexNode newCondition) {
-        return new EventsScan(getCluster(), getTraitSet(), engine, tableName, source, columns, newCondition);
+        return new EventsScan(getCluster(), getTraitSet(), engine, settings, tableName, source, columns, newCondition);
     }
 
     EventsScan withSource(Source newSource) {
-        return new EventsScan(getCluster(), getTraitSet(), engine, tableName, newSource, columns, condition);
+        return new EventsScan(getCluster(), getTraitSet(), engine, settings, tableName, newSource, columns, condition);
     }
 
     public Source source() {
@@ -121,7 +125,7 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new EventsScan(getCluster(), traitSet, engine, tableName, source, columns, condition);
+        return new EventsScan(getCluster(), traitSet, engine, settings, tableName, source, columns, condition);
     }
 
     @Override
@@ -133,7 +137,8 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
         boolean file = !engine.isLive();
         return super.explainTerms(pw)
                 .item("table", tableName)
-                .item("source", file ? engine.describe() : source == Source.LIVE ? "live stream" : "history")
+                .item("source", file ? engine.describe() + (source == Source.LIVE ? ", as a stream" : "")
+                        : source == Source.LIVE ? "live stream" : "history")
                 .item("fields", names)
                 .itemIf("filter", condition == null ? "" : RexText.of(condition, FieldColumns.eventFields()),
                         condition != null)
@@ -161,14 +166,30 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
         EventsRules.register(planner);
     }
 
+    /** What the scan reads, for the plan to run. */
+    EventsScanSpec spec() {
+        return new EventsScanSpec(engine, source, outputFields(), condition == null ? null
+                : java.util.Objects.requireNonNull(new EventPredicates(FieldColumns.eventFields()).compile(condition)),
+                kernelFilter());
+    }
+
+    SysqlEngine engine() {
+        return engine;
+    }
+
+    QuerySettings settings() {
+        return settings;
+    }
+
+    String tableName() {
+        return tableName;
+    }
+
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
                 columns.length == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
-        EventsScanSpec spec = new EventsScanSpec(engine, source, outputFields(), condition == null ? null
-                : java.util.Objects.requireNonNull(new EventPredicates(FieldColumns.eventFields()).compile(condition)),
-                kernelFilter());
-        Expression stashed = implementor.stash(spec, EventsScanSpec.class);
+        Expression stashed = implementor.stash(spec(), EventsScanSpec.class);
         return implementor.result(physType,
                 Blocks.toBlock(Expressions.call(stashed, "enumerable", implementor.getRootExpression())));
     }

@@ -12,11 +12,16 @@ final class RexText {
     private RexText() {}
 
     static String of(RexNode n, List<Field> fields) {
+        return text(n, fields.stream().map(Field::name).toList());
+    }
+
+    /** The expression with the refs named by {@code names}. */
+    static String text(RexNode n, List<String> names) {
         if (n instanceof RexInputRef ref) {
-            return fields.get(ref.getIndex()).name();
+            return names.get(ref.getIndex());
         }
         if (n instanceof RexCall call) {
-            List<String> ops = call.getOperands().stream().map(o -> of(o, fields)).collect(Collectors.toList());
+            List<String> ops = call.getOperands().stream().map(o -> text(o, names)).collect(Collectors.toList());
             if (call.getKind().belongsTo(org.apache.calcite.sql.SqlKind.BINARY_COMPARISON) && ops.size() == 2) {
                 return ops.get(0) + " " + call.getOperator().getName() + " " + ops.get(1);
             }

@@ -16,6 +16,7 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.tools.RelBuilder;
+import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.rel.EventsScan;
 
@@ -29,10 +30,12 @@ import sysql.calcite.rel.EventsScan;
  */
 public final class EventsTable extends AbstractTable implements TranslatableTable, StreamableTable {
     private final SysqlEngine engine;
+    private final QuerySettings settings;
     private final String name;
 
-    public EventsTable(SysqlEngine engine, String name) {
+    public EventsTable(SysqlEngine engine, QuerySettings settings, String name) {
         this.engine = engine;
+        this.settings = settings;
         this.name = name;
     }
 
@@ -62,7 +65,7 @@ public final class EventsTable extends AbstractTable implements TranslatableTabl
      */
     @Override
     public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-        EventsScan scan = EventsScan.of(context.getCluster(), engine, name, EventsScan.Source.HISTORY);
+        EventsScan scan = EventsScan.of(context.getCluster(), engine, settings, name, EventsScan.Source.HISTORY);
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(context.getCluster(), null).push(scan);
         return b.project(b.fields(), scan.getRowType().getFieldNames(), true).build();
     }

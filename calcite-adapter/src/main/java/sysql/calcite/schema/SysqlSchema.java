@@ -13,6 +13,7 @@ import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.TableMacroImpl;
 import sysql.calcite.FileEngine;
+import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.SysqlException;
 import sysql.capture.CaptureException;
@@ -27,20 +28,21 @@ public final class SysqlSchema extends AbstractSchema {
     public static final String NAME = "sysql";
 
     /** The tables, by name, and how each is made for an engine. */
-    private static final Map<String, java.util.function.Function<SysqlEngine, Table>> TABLES = new LinkedHashMap<>();
+    private static final Map<String, java.util.function.BiFunction<SysqlEngine, QuerySettings, Table>> TABLES =
+            new LinkedHashMap<>();
 
     static {
-        TABLES.put("events", e -> new EventsTable(e, "events"));
-        TABLES.put("processes", StateTables::processes);
-        TABLES.put("fds", StateTables::fds);
-        TABLES.put("connections", StateTables::connections);
-        TABLES.put("containers", StateTables::containers);
-        TABLES.put("users", StateTables::users);
-        TABLES.put("groups", StateTables::groups);
-        TABLES.put("fields", e -> CatalogTables.fields());
-        TABLES.put("event_types", e -> CatalogTables.eventTypes());
-        TABLES.put("capture_stats", CaptureTables::captureStats);
-        TABLES.put("capture_subscriptions", CaptureTables::captureSubscriptions);
+        TABLES.put("events", (e, s) -> new EventsTable(e, s, "events"));
+        TABLES.put("processes", (e, s) -> StateTables.processes(e));
+        TABLES.put("fds", (e, s) -> StateTables.fds(e));
+        TABLES.put("connections", (e, s) -> StateTables.connections(e));
+        TABLES.put("containers", (e, s) -> StateTables.containers(e));
+        TABLES.put("users", (e, s) -> StateTables.users(e));
+        TABLES.put("groups", (e, s) -> StateTables.groups(e));
+        TABLES.put("fields", (e, s) -> CatalogTables.fields());
+        TABLES.put("event_types", (e, s) -> CatalogTables.eventTypes());
+        TABLES.put("capture_stats", (e, s) -> CaptureTables.captureStats(e));
+        TABLES.put("capture_subscriptions", (e, s) -> CaptureTables.captureSubscriptions(e));
     }
 
     /** The names of the schema's tables. */
@@ -50,8 +52,12 @@ public final class SysqlSchema extends AbstractSchema {
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
     public SysqlSchema(SysqlEngine engine) {
+        this(engine, QuerySettings.DEFAULT);
+    }
+
+    public SysqlSchema(SysqlEngine engine, QuerySettings settings) {
         this.engine = engine;
-        TABLES.forEach((name, make) -> tables.put(name, make.apply(engine)));
+        TABLES.forEach((name, make) -> tables.put(name, make.apply(engine, settings)));
     }
 
     public SysqlEngine engine() {
@@ -85,7 +91,7 @@ public final class SysqlSchema extends AbstractSchema {
             throw new SysqlException("scap_file needs the path of a capture file, e.g. scap_file('/tmp/trace.scap')");
         }
         try {
-            return new EventsTable(new FileEngine(Path.of(path)), "scap_file('" + path + "')");
+            return new EventsTable(new FileEngine(Path.of(path)), QuerySettings.DEFAULT, "scap_file('" + path + "')");
         } catch (CaptureException e) {
             throw new SysqlException(e.getMessage(), e);
         }

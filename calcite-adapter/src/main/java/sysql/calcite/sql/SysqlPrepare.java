@@ -25,7 +25,13 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.stream.Delta;
 import sysql.calcite.rel.EventsRules;
+import sysql.calcite.rel.StreamChecks;
+import sysql.calcite.rel.WindowRules;
 import sysql.calcite.schema.FieldColumns;
 
 /**
@@ -68,6 +74,9 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.AGGREGATE, EventsRules.STREAM)) {
             planner.addRule(rule);
         }
+        for (var rule : WindowRules.ALL) {
+            planner.addRule(rule);
+        }
         return planner;
     }
 
@@ -107,6 +116,24 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         @Override
         protected Program getProgram() {
             return Programs.sequence(EventsRules.PRE_TRIM, super.getProgram());
+        }
+
+        /**
+         * A stream is in time order by itself, and a stream's ORDER BY orders each window's rows (see
+         * WindowRules): the plan is not asked to sort the whole stream, which it could never finish.
+         */
+        @Override
+        protected RelTraitSet getDesiredRootTraitSet(RelRoot root) {
+            if (root.rel instanceof Delta) {
+                return root.rel.getTraitSet().replace(EnumerableConvention.INSTANCE).replace(RelCollations.EMPTY).simplify();
+            }
+            return super.getDesiredRootTraitSet(root);
+        }
+
+        @Override
+        protected PreparedResult implement(RelRoot root) {
+            StreamChecks.check(root.rel);
+            return super.implement(root);
         }
     }
 }

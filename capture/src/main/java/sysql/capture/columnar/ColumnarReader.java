@@ -22,6 +22,7 @@ public final class ColumnarReader implements AutoCloseable {
     private final EventColumns columns;
     private final Event event = new Event();
     private boolean ended;
+    private long lastEventTs = Long.MIN_VALUE;
     /** A read error held back while the rows read before it go out; thrown by the next call. */
     private CaptureException failure;
 
@@ -49,6 +50,7 @@ public final class ColumnarReader implements AutoCloseable {
         while (!columns.isFull()) {
             // An event is taken from the batch only while there is room for its row.
             while (!columns.isFull() && events.next(event)) {
+                lastEventTs = event.ts();
                 context.advance(event);
                 if (keep.test(context)) {
                     columns.append(context);
@@ -76,6 +78,11 @@ public final class ColumnarReader implements AutoCloseable {
             }
         }
         return columns.rowCount() > 0 || !ended;
+    }
+
+    /** Time of the last event read (kept or not), Long.MIN_VALUE before the first. */
+    public long lastEventTs() {
+        return lastEventTs;
     }
 
     public EventColumns columns() {

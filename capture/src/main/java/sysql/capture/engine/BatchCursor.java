@@ -18,6 +18,12 @@ public interface BatchCursor extends AutoCloseable {
     /** True once every batch has been returned (never for a live stream). */
     boolean ended();
 
+    /**
+     * The event time (ns since the epoch) below which no row is still to come: what closes a window. For a
+     * finite source, the time of the last event read, and {@code Long.MAX_VALUE} once it has ended.
+     */
+    long watermark();
+
     /** Rows this consumer lost because it fell behind the stream (live streams only). */
     default long droppedRows() {
         return 0;

@@ -233,8 +233,10 @@ public final class CaptureHub implements AutoCloseable {
                     n++;
                 }
                 eventsSeen += n;
+                long watermark = capture.watermark();
                 for (Subscription s : subs) {
                     s.flush();
+                    s.watermark(watermark);
                 }
             }
         } catch (CaptureException ex) {

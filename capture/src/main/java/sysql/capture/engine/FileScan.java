@@ -66,6 +66,11 @@ public final class FileScan implements BatchCursor {
     }
 
     @Override
+    public long watermark() {
+        return ended ? Long.MAX_VALUE : reader.lastEventTs();
+    }
+
+    @Override
     public void close() {
         reader.close();
         source.close();

@@ -264,6 +264,7 @@ public final class Recorder {
         private int segment;
         private int at;
         private boolean closed;
+        private long lastTs = Long.MIN_VALUE;
 
         Replay(List<Segment> held, List<Integer> ends, ScanRequest request, BufferAllocator allocator) {
             this.held = held;
@@ -300,6 +301,7 @@ public final class Recorder {
                 while (at < end && !columns.isFull()) {
                     event.wrap(d, at + 2, d.getShort(at) & 0xffff);
                     at += 2 + event.length();
+                    lastTs = event.ts();
                     context.advance(event);
                     if (request.predicate().test(context)) {
                         columns.append(context);
@@ -318,6 +320,11 @@ public final class Recorder {
         @Override
         public boolean ended() {
             return closed || segment >= held.size();
+        }
+
+        @Override
+        public long watermark() {
+            return ended() ? Long.MAX_VALUE : lastTs;
         }
 
         @Override

@@ -34,6 +34,7 @@ public final class Subscription implements BatchCursor {
     private EventColumns withConsumer; // consumer thread only
     private volatile boolean closed;
     private volatile CaptureException failure;
+    private volatile long watermark = Long.MIN_VALUE;
 
     Subscription(CaptureHub hub, long id, ScanRequest request, BufferAllocator allocator) {
         this.hub = hub;
@@ -126,6 +127,22 @@ public final class Subscription implements BatchCursor {
     @Override
     public boolean ended() {
         return closed;
+    }
+
+    /** Capture thread, after {@link #flush}: every event still to come is at least {@code w} old. */
+    void watermark(long w) {
+        if (w > watermark) {
+            watermark = w;
+        }
+    }
+
+    /**
+     * The capture's watermark as of the last batch handed over: read it before draining the batches (a batch
+     * handed over before the watermark was set is then already visible).
+     */
+    @Override
+    public long watermark() {
+        return watermark;
     }
 
     @Override
