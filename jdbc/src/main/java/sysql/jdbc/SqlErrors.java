@@ -60,6 +60,9 @@ final class SqlErrors {
                 result = method.invoke(target, args);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
+                if (target instanceof ResultSet rs && method.getName().equals("next")) {
+                    closeIfCanceled(rs, cause);
+                }
                 if (cause instanceof SQLException || cause instanceof RuntimeException) {
                     throw translate(cause);
                 }
@@ -67,6 +70,20 @@ final class SqlErrors {
             }
             Class<?> type = method.getReturnType();
             return result != null && WRAPPED.contains(type) ? wrap(result, type) : result;
+        }
+    }
+
+    /**
+     * A result set of a cancelled statement says so on its next {@code next()} without looking at its rows; it
+     * is closed then, so a stream's capture subscription goes at once, not when the caller gets to close it.
+     */
+    private static void closeIfCanceled(ResultSet rs, Throwable e) {
+        if (e instanceof SQLException && String.valueOf(e.getMessage()).contains("Statement canceled")) {
+            try {
+                rs.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // it is being given up anyway
+            }
         }
     }
 
@@ -114,8 +131,13 @@ final class SqlErrors {
         return sb.toString();
     }
 
-    /** Adds "did you mean" to a not-found error, from the tables and the field names. */
+    /** Adds "did you mean" to a not-found error, from the tables and the field names, and the windowed form. */
     private static String withSuggestion(String message) {
+        if (message.contains("Streaming aggregation requires at least one monotonic expression")) {
+            return message + ": a stream is aggregated per window, e.g. SELECT STREAM TUMBLE_END(evt.time, INTERVAL "
+                    + "'1' SECOND) AS w, proc.name, COUNT(*) FROM events GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), "
+                    + "proc.name";
+        }
         Matcher m = NOT_FOUND.matcher(message);
         if (!m.find()) {
             return message;

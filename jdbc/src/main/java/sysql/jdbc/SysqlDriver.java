@@ -78,7 +78,7 @@ public final class SysqlDriver extends Driver {
         Connection connection;
         try {
             connection = super.connect(PREFIX, calcite);
-            SysqlConnections.install(connection, engine);
+            SysqlConnections.install(connection, engine, options.querySettings());
         } catch (SQLException | RuntimeException e) {
             release(engine);
             throw SqlErrors.translate(e);
@@ -107,8 +107,16 @@ public final class SysqlDriver extends Driver {
                 calcite.onConnectionInit(connection);
             }
 
+            /** Closes the connection's statements too (Avatica leaves them open): a streaming query stops with it. */
             @Override
             public void onConnectionClose(AvaticaConnection connection) {
+                for (AvaticaStatement s : java.util.List.copyOf(connection.statementMap.values())) {
+                    try {
+                        s.close();
+                    } catch (SQLException e) {
+                        // the connection closes anyway
+                    }
+                }
                 calcite.onConnectionClose(connection);
                 SysqlEngine engine = engines.remove(connection);
                 if (engine != null) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import sysql.calcite.QuerySettings;
 import sysql.capture.LiveCapture;
 import sysql.capture.engine.CaptureHub;
 import sysql.capture.engine.Recorder;
@@ -19,14 +20,15 @@ import sysql.capture.engine.Recorder;
  *   <li>{@code history} — {@code on} (default) keeps the recent events queryable without STREAM; {@code off}
  *       records nothing (the kernel then captures only what running queries ask for);
  *   <li>{@code historySeconds} — how long history is kept (default 60);
- *   <li>{@code historyMegabytes} — the most memory history takes (default 256).
+ *   <li>{@code historyMegabytes} — the most memory history takes (default 256);
+ *   <li>{@code windowGroups} — the most groups one window of a streaming aggregate holds (default 100000).
  * </ul>
  * Calcite's own connection properties pass through. A bad value is a one-line error naming the fix.
  */
 public record SysqlProperties(Path file, int snaplen, int ringMiB, boolean history, long historySeconds,
-        long historyMegabytes) {
+        long historyMegabytes, int windowGroups) {
     public static final Set<String> NAMES = Set.of("file", "snaplen", "ringSize", "history", "historySeconds",
-            "historyMegabytes");
+            "historyMegabytes", "windowGroups");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");
@@ -35,7 +37,13 @@ public record SysqlProperties(Path file, int snaplen, int ringMiB, boolean histo
                 powerOfTwo(p, "ringSize", 8),
                 onOff(p, "history", true),
                 intIn(p, "historySeconds", 60, 1, 24 * 3600, "seconds of history kept"),
-                intIn(p, "historyMegabytes", 256, 4, 1 << 20, "MiB of memory history takes (at least 4)"));
+                intIn(p, "historyMegabytes", 256, 4, 1 << 20, "MiB of memory history takes (at least 4)"),
+                intIn(p, "windowGroups", QuerySettings.DEFAULT.windowGroups(), 1, 100_000_000,
+                        "most groups one window of a streaming aggregate holds"));
+    }
+
+    QuerySettings querySettings() {
+        return new QuerySettings(windowGroups);
     }
 
     /** The live capture these properties describe. */

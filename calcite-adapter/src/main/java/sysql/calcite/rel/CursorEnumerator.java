@@ -58,9 +58,9 @@ abstract class CursorEnumerator implements Enumerator<Object> {
     }
 
     /**
-     * The next row. When reading fails after rows were delivered, the error comes one call later: Calcite's
-     * result set asks for the row after the one it hands out, and an error thrown then would take the last
-     * row read before the damage with it. So this call says there is one more row, and the {@link #current}
+     * The next row. When reading fails after rows were delivered, the error comes one call later: an iterator
+     * that reads one row ahead (Calcite's own does; sysql's statements use one that does not) would otherwise
+     * lose the last row read before the damage. So this call says there is one more row, and the {@link #current}
      * or {@code moveNext} that follows throws the error.
      */
     @Override

@@ -43,11 +43,6 @@ public final class EventsScanSpec {
         return source == EventsScan.Source.LIVE ? engine.stream(request) : engine.history(request);
     }
 
-    /** True for the live stream of a live host (its watermark closes windows only between batches). */
-    boolean live() {
-        return source == EventsScan.Source.LIVE && engine.isLive();
-    }
-
     List<Field> fields() {
         return fields;
     }

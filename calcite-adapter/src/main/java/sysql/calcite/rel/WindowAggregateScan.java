@@ -276,29 +276,20 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 return scalar ? row[0] : row;
             }
 
-            /**
-             * A live stream's watermark is read before its next batch is taken: once no batch is waiting, every
-             * row older than it has been added. A finite source's watermark covers the batch just read.
-             */
+            /** Adds the next batch's rows, then emits the windows the cursor's watermark has closed. */
             @Override
             boolean read(BatchCursor cursor) throws CaptureException {
-                long watermark = cursor.watermark();
                 EventColumns batch = cursor.next(POLL_MILLIS);
                 if (batch != null) {
                     int n = rows.bind(batch);
                     for (int r = 0; r < n; r++) {
                         aggregator.add(rows, r);
                     }
-                    if (!scan.live()) {
-                        aggregator.close(millis(cursor.watermark()), ready);
-                    }
-                    return true;
-                }
-                if (cursor.ended()) {
+                } else if (cursor.ended()) {
                     aggregator.close(Long.MAX_VALUE, ready);
                     return false;
                 }
-                aggregator.close(millis(watermark), ready);
+                aggregator.close(millis(cursor.watermark()), ready);
                 return true;
             }
 

@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.jdbc.CalcitePrepare;
+import org.apache.calcite.jdbc.CalcitePrepare.CalciteSignature;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCostFactory;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -52,6 +53,13 @@ public class SysqlPrepare extends CalcitePrepareImpl {
     /** Rewrites field names in {@code sql} (exposed for the shell's and the server's own checks). */
     public static FieldNameRewriter.Result rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {
         return REWRITER.rewrite(sql);
+    }
+
+    /** Every statement's rows go out as soon as each exists (see {@link RowAtATime}). */
+    @Override
+    public <T> CalciteSignature<T> prepareSql(CalcitePrepare.Context context, CalcitePrepare.Query<T> query,
+            Type elementType, long maxRowCount) {
+        return RowAtATime.of(super.prepareSql(context, query, elementType, maxRowCount));
     }
 
     @Override

@@ -19,8 +19,9 @@ public interface BatchCursor extends AutoCloseable {
     boolean ended();
 
     /**
-     * The event time (ns since the epoch) below which no row is still to come: what closes a window. For a
-     * finite source, the time of the last event read, and {@code Long.MAX_VALUE} once it has ended.
+     * The event time (ns since the epoch) below which no row is still to come after the batches {@link #next}
+     * returned so far: what closes a window. For a finite source, the time of the last event read, and
+     * {@code Long.MAX_VALUE} once it has ended.
      */
     long watermark();
 

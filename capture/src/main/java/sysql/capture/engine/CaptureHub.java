@@ -145,6 +145,10 @@ public final class CaptureHub implements AutoCloseable {
 
     /** Called by {@link Subscription#close()}; the capture thread lets it go and narrows the kernel filter. */
     void unsubscribe(Subscription s) {
+        if (!thread.isAlive()) {
+            s.release(); // the capture thread is gone: nothing else touches the batches
+            return;
+        }
         post(() -> {
             Subscription[] now = subscriptions;
             List<Subscription> next = new ArrayList<>(List.of(now));
@@ -235,8 +239,7 @@ public final class CaptureHub implements AutoCloseable {
                 eventsSeen += n;
                 long watermark = capture.watermark();
                 for (Subscription s : subs) {
-                    s.flush();
-                    s.watermark(watermark);
+                    s.endRound(watermark);
                 }
             }
         } catch (CaptureException ex) {
@@ -388,9 +391,8 @@ public final class CaptureHub implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Subscription s : subscriptions) {
-            s.release();
-        }
+        // A subscription's batches are freed by its consumer, which may still be reading one: the capture thread
+        // told each that the capture is closed, and its close frees them.
         subscriptions = new Subscription[0];
         capture.close();
         try {

@@ -24,7 +24,10 @@ public final class Subscription implements BatchCursor {
     private final CaptureHub hub;
     private final ScanRequest request;
     private final BufferAllocator allocator;
-    private final ArrayBlockingQueue<EventColumns> full = new ArrayBlockingQueue<>(BATCHES);
+    /** A batch handed to the consumer, with the watermark that holds once it has been read. */
+    private record Handoff(EventColumns batch, long watermark) {}
+
+    private final ArrayBlockingQueue<Handoff> full = new ArrayBlockingQueue<>(BATCHES);
     private final ArrayBlockingQueue<EventColumns> free = new ArrayBlockingQueue<>(BATCHES);
     private final EventColumns[] owned = new EventColumns[BATCHES];
     private final AtomicLong dropped = new AtomicLong();
@@ -34,7 +37,12 @@ public final class Subscription implements BatchCursor {
     private EventColumns withConsumer; // consumer thread only
     private volatile boolean closed;
     private volatile CaptureException failure;
+    /** The watermark published after the last round of the capture thread. */
     private volatile long watermark = Long.MIN_VALUE;
+    /** Capture thread: the watermark of the round before the current one (rows still to come are at least this old). */
+    private long roundStart = Long.MIN_VALUE;
+    /** Consumer thread: what holds after the batches returned so far. */
+    private long consumed = Long.MIN_VALUE;
 
     Subscription(CaptureHub hub, long id, ScanRequest request, BufferAllocator allocator) {
         this.hub = hub;
@@ -69,7 +77,7 @@ public final class Subscription implements BatchCursor {
         }
         filling.append(c);
         if (filling.isFull() || ((filling.rowCount() & 63) == 0 && filling.bufferBytes() >= BATCH_BYTES)) {
-            flush();
+            handOver(roundStart); // rows later in this round are as old as the last round's watermark, not newer
         }
     }
 
@@ -94,11 +102,22 @@ public final class Subscription implements BatchCursor {
         closed = true;
     }
 
-    /** Capture thread: hands the partly filled batch over (after each native batch, so rows flow promptly). */
-    void flush() {
+    /**
+     * Capture thread, at the end of a round (one native batch): hands the partly filled batch over, so rows flow
+     * promptly, and publishes the round's watermark {@code w}: every event still to come is at least {@code w}
+     * old.
+     */
+    void endRound(long w) {
+        long mark = Math.max(w, roundStart);
+        handOver(mark);
+        roundStart = mark;
+        watermark = mark;
+    }
+
+    private void handOver(long mark) {
         if (filling != null && filling.rowCount() > 0) {
             delivered.addAndGet(filling.rowCount());
-            full.add(filling); // never full: a subscription owns BATCHES batches in all
+            full.add(new Handoff(filling, mark)); // never full: a subscription owns BATCHES batches in all
             filling = null;
         }
     }
@@ -116,11 +135,19 @@ public final class Subscription implements BatchCursor {
         if (closed) {
             return null;
         }
+        long published = watermark; // read before the queue: a batch handed over before it is then visible
+        Handoff h = null;
         try {
-            withConsumer = full.poll(Math.max(0, timeoutMillis), TimeUnit.MILLISECONDS);
+            h = full.poll(Math.max(0, timeoutMillis), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (h == null) {
+            consumed = Math.max(consumed, published);
+            return null;
+        }
+        consumed = Math.max(consumed, h.watermark());
+        withConsumer = h.batch();
         return withConsumer;
     }
 
@@ -129,20 +156,10 @@ public final class Subscription implements BatchCursor {
         return closed;
     }
 
-    /** Capture thread, after {@link #flush}: every event still to come is at least {@code w} old. */
-    void watermark(long w) {
-        if (w > watermark) {
-            watermark = w;
-        }
-    }
-
-    /**
-     * The capture's watermark as of the last batch handed over: read it before draining the batches (a batch
-     * handed over before the watermark was set is then already visible).
-     */
+    /** What holds after the batches {@link #next} returned so far: every row still to come is at least this old. */
     @Override
     public long watermark() {
-        return watermark;
+        return consumed;
     }
 
     @Override
@@ -172,8 +189,14 @@ public final class Subscription implements BatchCursor {
         }
     }
 
-    /** Capture thread, once the hub has let go of it: frees the batches. */
-    void release() {
+    private boolean released;
+
+    /** Once the capture thread has let go of it (or is gone): frees the batches. */
+    synchronized void release() {
+        if (released) {
+            return;
+        }
+        released = true;
         for (EventColumns b : owned) {
             b.close();
         }
