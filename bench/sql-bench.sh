@@ -3,8 +3,9 @@
 # >= 5M recorded events, against sysdig doing the same work over the same events as a .scap file, in one run.
 #   1. A live jdbc:sysql: connection records a `sysql-storm mixed` storm in its history while `sysql capture -w`
 #      (a second probe) writes the same syscalls to a .scap file; then the query runs over the history, in that
-#      JVM, pinned to one core.
-#   2. The same SQL over the file (jdbc:sysql:file=), a fresh JVM per run, pinned to the same core.
+#      JVM, pinned to one core. 1b: the same recording in a second JVM (no file), its queries on both cores.
+#   2. The same SQL over the file (jdbc:sysql:file=), a fresh JVM per run, pinned to the same core; also three
+#      queries in one JVM, one run on both cores and one with an AppCDS class archive (not what sysql ships).
 #   3. sysdig over the file: its own GROUP BY, the table_generator chisel counting evt.count (always 1) by
 #      proc.name over fd.type=file (the same query, the same counts); `sysdig -r F -p '*%proc.name' fd.type=file
 #      | sort | uniq -c`; that filter alone to /dev/null; the topprocs_file chisel (bytes, not events). Pinned.
@@ -54,9 +55,7 @@ rec_line=$(sed -n 's/^recorded: //p' "$tmp/h.out")
 storm_line=$(sed -n 's/^storm: //p' "$tmp/h.out")
 mem_line=$(sed -n 's/^memory: //p' "$tmp/h.out")
 events=$(echo "$cap_line" | sed -n 's/.*: \([0-9]*\) events written.*/\1/p')
-cap_drops=$(echo "$cap_line" | sed -n 's/.* \([0-9]*\) dropped.*/\1/p')
 h_events=$(echo "$rec_line" | field history_events)
-h_drops=$(echo "$rec_line" | field drops)
 bytes=$(stat -c %s "$file")
 [ "$events" -ge "$MIN_EVENTS" ] || { echo "sql-bench: the file has only $events events (< $MIN_EVENTS): raise STORM_CALLS" >&2; exit 1; }
 grep '^rep=' "$tmp/h.out" >"$tmp/h.reps"
