@@ -11,10 +11,8 @@
 set -euo pipefail
 trap 'echo "scap-bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
-[ "$(id -u)" = 0 ] || { echo "scap-bench: run as root (the live capture loads the eBPF probe)" >&2; exit 1; }
-scripts/install-deps.sh
-scripts/build.sh
-[ -f bench/target/sysql-bench.jar ] || mvn -B -q -ntp -DskipTests install -pl bench -am >&2
+. bench/bench-lib.sh
+bench_start scap-bench
 
 STORM_CALLS=${STORM_CALLS:-1000000}
 LARGE_FACTOR=${LARGE_FACTOR:-4}
@@ -35,11 +33,6 @@ need_mib=$(( (STORM_CALLS * (1 + LARGE_FACTOR) * 8 * 70 >> 20) * 3 / 2 ))
 avail_mib=$(df -Pm "$tmp" | awk 'NR == 2 {print $4}')
 [ "$avail_mib" -gt "$need_mib" ] || { echo "scap-bench: $tmp has $avail_mib MiB free, needs ~$need_mib" >&2; exit 1; }
 
-field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p"; }
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-rate() { awk -v e="$1" -v s="$2" 'BEGIN { printf "%.0f", e / s }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-
 # capture FILE CALLS: `sysql capture -w FILE` during `sysql-storm mixed CALLS`; sets $cap_line (its summary).
 capture() {
   "${SYSQL[@]}" capture -w "$1" 2>"$tmp/capture.err" &
@@ -49,13 +42,6 @@ capture() {
   "$STORM" mixed "$2" >"$tmp/storm.out"
   kill -TERM "$pid"; wait "$pid" || true
   cap_line=$(grep 'events written' "$tmp/capture.err") || { echo "sysql capture printed no summary:"; cat "$tmp/capture.err"; exit 1; }
-}
-
-# timed OUT CMD...: runs CMD pinned to $CORE with stdout to OUT; sets $wall (s) and $rss (MiB, peak).
-timed() {
-  local out=$1; shift
-  /usr/bin/time -f '%e %M' -o "$tmp/time" taskset -c "$CORE" "$@" >"$out"
-  wall=$(awk '{print $1}' "$tmp/time"); rss=$(awk '{printf "%.1f", $2 / 1024}' "$tmp/time")
 }
 
 echo "== writing the capture files (sysql capture -w during sysql-storm mixed)"

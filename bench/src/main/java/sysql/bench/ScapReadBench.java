@@ -4,7 +4,6 @@ import com.sun.management.ThreadMXBean;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -162,20 +161,15 @@ public final class ScapReadBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long allocated = threadBean.getThreadAllocatedBytes(self) - allocStart;
-            long gcCount = 0;
-            long gcMillis = 0;
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                gcCount += Math.max(0, gc.getCollectionCount());
-                gcMillis += Math.max(0, gc.getCollectionTime());
-            }
+            JvmMemory.Gc gc = JvmMemory.Gc.sinceStart();
             // what the reader keeps (thread and fd tables, buffers), with the state still reachable
             System.gc();
             long live = memory.getHeapMemoryUsage().getUsed();
             if (ctx.tracker().threads().size() < 0) {
                 throw new AssertionError(); // keeps the tables reachable until here
             }
-            return new Result(events, seconds, checksum, heapUsedMax, live, heapCommittedMax, rssPeak(), gcCount,
-                    gcMillis, allocated);
+            return new Result(events, seconds, checksum, heapUsedMax, live, heapCommittedMax,
+                    JvmMemory.procStatus("VmHWM:"), gc.count(), gc.millis(), allocated);
         }
     }
 
@@ -243,20 +237,6 @@ public final class ScapReadBench {
             }
             return checksum;
         }
-    }
-
-    /** Peak resident set size of this process (VmHWM), in bytes; -1 if unknown. */
-    static long rssPeak() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmHWM:")) {
-                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // unknown
-        }
-        return -1;
     }
 
     /**
