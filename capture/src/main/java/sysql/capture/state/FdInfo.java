@@ -209,6 +209,13 @@ public final class FdInfo {
         return true;
     }
 
+    /** Sets only the tuple's destination (server) end, 4 or 16 bytes by the socket's type. */
+    void tupleDestination(byte[] dip, int dport) {
+        int n = v6() ? 16 : 4;
+        System.arraycopy(dip, 0, socketInfo, n, n);
+        putU16(2 * n + 2, dport);
+    }
+
     private boolean sameTuple(byte[] sip, int sport, byte[] dip, int dport, int n) {
         for (int i = 0; i < n; i++) {
             if (socketInfo[i] != sip[i] || socketInfo[n + i] != dip[i]) {

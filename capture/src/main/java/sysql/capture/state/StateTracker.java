@@ -102,6 +102,8 @@ public final class StateTracker {
             if (t.isEnter()) {
                 if (t.name().equals("procexit")) {
                     ACTIONS[c] = Action.PROCEXIT;
+                } else if (t.name().equals("connect")) {
+                    ACTIONS[c] = Action.CONNECT;
                 }
                 continue;
             }
@@ -297,6 +299,9 @@ public final class StateTracker {
             if (fdIdx >= 0 && fdIdx < e.nparams() && e.paramLength(fdIdx) == 8) {
                 t.lastEventFd = e.paramAsLong(fdIdx);
                 currentFd = threads.fd(t, t.lastEventFd);
+            }
+            if (action == Action.CONNECT) {
+                onConnectEnter(e, slot);
             }
             if (action == Action.PROCEXIT) {
                 t.flags |= ThreadInfo.CLOSED;
@@ -792,6 +797,28 @@ public final class StateTracker {
             }
         }
         f.name(SocketNames.addressText(sock));
+    }
+
+    /**
+     * sysdig's parse_connect_enter: the destination of an inet socket (its name waits for the exit), the name of a
+     * unix one, so that a connect that fails still leaves them.
+     */
+    private void onConnectEnter(Event e, short[] s) {
+        FdInfo f = currentFd;
+        if (f == null || !readSocket(e, s[P_ADDR])) {
+            return;
+        }
+        int fam = sock.family();
+        if (fam == SocketAddressParam.AF_INET || fam == SocketAddressParam.AF_INET6) {
+            sock.copySourceAddress(ipA);
+            boolean v4 = fam == SocketAddressParam.AF_INET || SocketNames.isV4Mapped(ipA);
+            if (fam == SocketAddressParam.AF_INET6 && v4) {
+                System.arraycopy(ipA, 12, ipA, 0, 4);
+            }
+            f.type(v4 ? FdType.IPV4 : FdType.IPV6).serverSocket(false).tupleDestination(ipA, sock.sourcePort());
+        } else if (fam == SocketAddressParam.AF_UNIX) {
+            f.name(SocketNames.addressText(sock));
+        }
     }
 
     /** sysdig's parse_connect_exit: the tuple and the name; a socket with no role becomes a client. */

@@ -109,7 +109,9 @@ class ScapFileWriterIT {
             acceptor.setDaemon(true);
             acceptor.start();
             String script = "echo hello > " + target + "; echo piped | cat > /dev/null; "
-                    + "exec 3<>/dev/tcp/127.0.0.1/" + port + "; echo hi >&3; exec 3>&-; exec /usr/bin/sleep 0.05";
+                    + "exec 3<>/dev/tcp/127.0.0.1/" + port + "; echo hi >&3; exec 3>&-; "
+                    // glibc asks nscd first: a unix connect that fails, named by its enter event alone
+                    + "getent passwd root > /dev/null; exec /usr/bin/sleep 0.05";
 
             try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(64 << 20));
                  EventBatch batch = new EventBatch()) {
@@ -254,6 +256,8 @@ class ScapFileWriterIT {
         expect(rows, r -> r[FD_TYPE].equals("pipe") && r[TYPE].equals("write"), "a write to a pipe");
         expect(rows, r -> r[TYPE].equals("connect") && r[4].equals("<")
                 && r[FD_NAME].matches("127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:\\d+"), "the loopback connect");
+        expect(rows, r -> r[TYPE].equals("close") && r[4].equals(">") && r[FD_NAME].equals("/var/run/nscd/socket"),
+                "the close of the unix socket whose connect failed");
         expect(rows, r -> r[TYPE].equals("execve") && r[4].equals("<") && r[6].equals("sleep")
                 && r[7].equals(Long.toString(root)), "the exec of sleep by the child");
     }

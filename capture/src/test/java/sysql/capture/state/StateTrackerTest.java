@@ -181,6 +181,33 @@ class StateTrackerTest {
     }
 
     @Test
+    void aFailedConnectKeepsWhatItsEnterEventNamed() {
+        syscall(TestEvents.enter("socket").p("domain", 1).p("type", 1).p("proto", 0),
+                TestEvents.exit("socket").p("fd", 3), PID);
+        byte[] path = "/var/run/nscd/socket".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] unix = new byte[path.length + 2];
+        unix[0] = (byte) sysql.driver.EventTables.AF_UNIX;
+        System.arraycopy(path, 0, unix, 1, path.length);
+        syscall(TestEvents.enter("connect").p("fd", 3).raw("addr", unix),
+                TestEvents.exit("connect").p("res", -2), PID);
+        assertEquals("/var/run/nscd/socket", fd(PID, 3).name(), "sysdig names a unix socket at connect enter");
+        assertEquals(FdInfo.Role.NONE, fd(PID, 3).role(), "a failed connect makes no client");
+
+        syscall(TestEvents.enter("socket").p("domain", 2).p("type", 2).p("proto", 0),
+                TestEvents.exit("socket").p("fd", 4), PID);
+        byte[] inet = java.nio.ByteBuffer.allocate(7).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .put((byte) sysql.driver.EventTables.AF_INET).put(new byte[] {10, 0, 0, 9}).putShort((short) 53)
+                .array();
+        syscall(TestEvents.enter("connect").p("fd", 4).raw("addr", inet),
+                TestEvents.exit("connect").p("res", -111), PID);
+        FdInfo f = fd(PID, 4);
+        assertEquals(FdType.IPV4, f.type());
+        assertEquals("10.0.0.9", f.tupleDestinationIp(), "the destination comes from the enter event");
+        assertEquals(53, f.tupleDestinationPort());
+        assertEquals("", f.name(), "an inet socket is named only by a connect that succeeded");
+    }
+
+    @Test
     void pipeDupAndFcntlDupfd() {
         feed(TestEvents.enter("pipe"), PID);
         feed(TestEvents.exit("pipe").p("res", 0).p("fd1", 3).p("fd2", 4).p("ino", 12345), PID);
