@@ -12,7 +12,8 @@ import sysql.capture.engine.BatchCursor;
  * statement's cancel flag looked at between waits (a live stream is waited on {@link #POLL_MILLIS} at a
  * time), a read error held back until the rows before it are out, and a close that is safe from any thread.
  * JDBC lets a result set be closed (or its statement cancelled) from another thread while one thread waits for
- * the next row: then the reading thread closes the cursor itself, within one wait.
+ * the next row: then the reading thread closes the cursor itself, within one wait, as its call returns (rows are
+ * Java objects by then: closing frees no memory a row still points into).
  */
 abstract class CursorEnumerator implements Enumerator<Object> {
     /** Longest wait for the next batch of a live stream before the cancel flag is looked at again. */
@@ -100,6 +101,11 @@ abstract class CursorEnumerator implements Enumerator<Object> {
             }
         } finally {
             reading.unlock();
+            if (closeRequested) {
+                // a close that came while this call read: the reader may never call again (a result set closed
+                // from another thread refuses its next next()), so the cursor closes now, not on a next call
+                close();
+            }
         }
     }
 
