@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import sqlline.SqlLine;
 import sysql.capture.engine.CaptureHub;
+import sysql.jdbc.RemoteDriver;
 import sysql.jdbc.SysqlDriver;
 
 /**
@@ -16,17 +17,20 @@ import sysql.jdbc.SysqlDriver;
  * The connection (and so the live capture and its history) opens before the prompt, so a missing privilege
  * is one line and an exit, and history fills while the user types. Rows of a streaming query print as they
  * arrive; Ctrl-C cancels the running query and brings the prompt back; drops of the capture are reported
- * as they happen.
+ * as they happen. With {@code --url}, the same shell against a remote {@code sysql serve}.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        description = "The interactive SQL shell over live events (or a capture file with -r).")
+        description = "The interactive SQL shell over live events (a capture file with -r, a sysql serve with --url).")
 final class ShellCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions connect = new ConnectOptions();
 
+    @Mixin
+    RemoteOptions remote = new RemoteOptions();
+
     @Override
     public Integer call() {
-        try (Connection held = connect.connect()) {
+        try (Connection held = remote.isSet() ? remote.connect() : connect.connect()) {
             DropWarnings warnings = new DropWarnings();
             ShellLine sqlline = new ShellLine();
             warnings.start(sqlline);
@@ -45,7 +49,11 @@ final class ShellCommand implements Callable<Integer> {
         }
     }
 
-    private String[] arguments() {
+    private String[] arguments() throws SQLException {
+        if (remote.isSet()) {
+            return new String[] {"-ac", ShellApplication.class.getName(), "-u", remote.jdbcUrl(), "-n", remote.user(),
+                "-p", remote.password(), "-d", RemoteDriver.class.getName()};
+        }
         return new String[] {"-ac", ShellApplication.class.getName(), "-u", connect.url(), "-n", "", "-p", "",
             "-d", SysqlDriver.class.getName()};
     }

@@ -14,17 +14,21 @@ import picocli.CommandLine.Mixin;
         description = {"SQL over the system calls of a live Linux host.",
             "Without a subcommand: the interactive SQL shell (same options as 'sysql shell')."},
         subcommands = {ShellCommand.class, QueryCommand.class, CatalogCommands.Fields.class,
-            CatalogCommands.EventTypes.class, CaptureCommand.class, PrintCommand.class, CountCommand.class,
+            CatalogCommands.EventTypes.class, CaptureCommand.class, ServeCommand.class, PrintCommand.class, CountCommand.class,
             CommandLine.HelpCommand.class})
 public final class Sysql implements Callable<Integer> {
 
     @Mixin
     ConnectOptions connect = new ConnectOptions();
 
+    @Mixin
+    RemoteOptions remote = new RemoteOptions();
+
     @Override
     public Integer call() {
         ShellCommand shell = new ShellCommand();
         shell.connect = connect;
+        shell.remote = remote;
         return shell.call();
     }
 

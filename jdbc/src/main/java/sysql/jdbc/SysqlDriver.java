@@ -56,6 +56,12 @@ public final class SysqlDriver extends Driver {
         return new DriverVersion("sysql JDBC driver", "0.1.0", "sysql", "0.1.0", true, 0, 1, 0, 1);
     }
 
+    /** {@code jdbc:sysql:} but not {@code jdbc:sysql:remote:} (that is {@link RemoteDriver}'s). */
+    @Override
+    public boolean acceptsURL(String url) {
+        return url != null && url.startsWith(PREFIX) && !url.startsWith(RemoteDriver.PREFIX);
+    }
+
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
         if (!acceptsURL(url)) {

@@ -1,0 +1,236 @@
+package sysql.server;
+
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.util.DateTimeUtils;
+
+/**
+ * The rows of one remote statement's result set, read on a thread of their own into a bounded buffer that the
+ * client's fetches drain. A fetch hands over what is there (waiting a little for the first row), so a
+ * stream's rows cross the wire frame by frame as they happen, and a bounded query's in full frames. When the
+ * buffer is full (the client fetches slower than rows come) the reader waits, and a stream's capture
+ * subscription drops and counts the rows it cannot hand over ({@code capture_subscriptions}); the server's
+ * memory stays bounded either way.
+ */
+final class RemoteRows implements AutoCloseable {
+    /** A fetch waits this long for the first row before it returns an empty frame (the client asks again). */
+    static final long FIRST_ROW_WAIT_MILLIS = 1000;
+    /** Once a fetch has a row, it waits this much longer for more to fill the frame. */
+    static final long FILL_WAIT_MILLIS = 50;
+
+    private final ResultSet rs;
+    private final int[] types;
+    private final int maxRows;
+    private final long maxBytes;
+    private final Calendar calendar = DateTimeUtils.calendar();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition rowsReady = lock.newCondition();
+    private final Condition roomReady = lock.newCondition();
+    private final ArrayDeque<Object[]> buffer = new ArrayDeque<>();
+    private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+    private long bufferedBytes;
+    private boolean done;
+    private boolean closed;
+    private Throwable failure;
+    private long delivered;
+
+    RemoteRows(ResultSet rs, int maxRows, long maxBytes) throws SQLException {
+        this.rs = rs;
+        this.maxRows = maxRows;
+        this.maxBytes = maxBytes;
+        ResultSetMetaData md = rs.getMetaData();
+        types = new int[md.getColumnCount()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = md.getColumnType(i + 1);
+        }
+    }
+
+    /** Starts reading rows on {@code executor}. */
+    void start(Executor executor) {
+        executor.execute(this::read);
+    }
+
+    private void read() {
+        try {
+            while (rs.next()) {
+                Object[] row = new Object[types.length];
+                long size = 16;
+                for (int j = 0; j < types.length; j++) {
+                    row[j] = value(j);
+                    size += row[j] instanceof String s ? 40 + 2L * s.length() : 16;
+                }
+                lock.lock();
+                try {
+                    while (!closed && !buffer.isEmpty() && (buffer.size() >= maxRows || bufferedBytes + size > maxBytes)) {
+                        roomReady.await();
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    buffer.add(row);
+                    sizes.add(size);
+                    bufferedBytes += size;
+                    rowsReady.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            lock.lock();
+            try {
+                if (!closed) {
+                    failure = e;
+                }
+            } finally {
+                lock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.lock();
+            try {
+                done = true;
+                rowsReady.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            closeResultSet();
+        }
+    }
+
+    /** Avatica's wire form of column {@code j} of the current row (as Avatica's own JDBC-backed server does). */
+    private Object value(int j) throws SQLException {
+        int c = j + 1;
+        switch (types[j]) {
+            case Types.BIGINT -> {
+                long v = rs.getLong(c);
+                return v == 0 && rs.wasNull() ? null : v;
+            }
+            case Types.INTEGER -> {
+                int v = rs.getInt(c);
+                return v == 0 && rs.wasNull() ? null : v;
+            }
+            case Types.SMALLINT -> {
+                short v = rs.getShort(c);
+                return v == 0 && rs.wasNull() ? null : v;
+            }
+            case Types.TINYINT -> {
+                byte v = rs.getByte(c);
+                return v == 0 && rs.wasNull() ? null : v;
+            }
+            case Types.DOUBLE, Types.FLOAT -> {
+                double v = rs.getDouble(c);
+                return v == 0 && rs.wasNull() ? null : v;
+            }
+            case Types.REAL -> {
+                float v = rs.getFloat(c);
+                return v == 0 && rs.wasNull() ? null : v;
+            }
+            case Types.DATE -> {
+                Date d = rs.getDate(c, calendar);
+                return d == null ? null : (int) (d.getTime() / DateTimeUtils.MILLIS_PER_DAY);
+            }
+            case Types.TIME -> {
+                Time t = rs.getTime(c, calendar);
+                return t == null ? null : (int) (t.getTime() % DateTimeUtils.MILLIS_PER_DAY);
+            }
+            case Types.TIMESTAMP -> {
+                Timestamp t = rs.getTimestamp(c, calendar);
+                return t == null ? null : t.getTime();
+            }
+            default -> {
+                return rs.getObject(c);
+            }
+        }
+    }
+
+    /**
+     * The next frame: up to {@code maxRows} rows (a negative count: the default frame size), waiting up to
+     * {@code firstRowMillis} for the first; done once the result set has ended and every row went out.
+     */
+    Meta.Frame fetch(int maxRows, long firstRowMillis) throws SQLException {
+        int limit = maxRows < 0 ? 100 : Math.max(1, maxRows);
+        List<Object> rows = new ArrayList<>();
+        lock.lock();
+        try {
+            long offset = delivered;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(firstRowMillis);
+            boolean filling = false;
+            while (rows.size() < limit) {
+                Object[] row = buffer.poll();
+                if (row != null) {
+                    bufferedBytes -= sizes.poll();
+                    rows.add(row);
+                    roomReady.signalAll();
+                    if (!filling) {
+                        filling = true;
+                        deadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILL_WAIT_MILLIS));
+                    }
+                    continue;
+                }
+                if (done || closed) {
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                rowsReady.awaitNanos(left);
+            }
+            delivered += rows.size();
+            if (rows.isEmpty() && failure != null) {
+                Throwable f = failure;
+                failure = null;
+                throw f instanceof SQLException s ? s : new SQLException(f.getMessage(), f);
+            }
+            if (closed && !done) {
+                throw new SQLException("the statement was closed on the server");
+            }
+            return new Meta.Frame(offset, buffer.isEmpty() && done && failure == null, rows);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("the server is stopping", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops reading and lets go of the rows (the result set closes within one of its waits). */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            buffer.clear();
+            sizes.clear();
+            bufferedBytes = 0;
+            roomReady.signalAll();
+            rowsReady.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        closeResultSet();
+    }
+
+    private void closeResultSet() {
+        try {
+            rs.close();
+        } catch (SQLException | RuntimeException e) {
+            // closing anyway
+        }
+    }
+}

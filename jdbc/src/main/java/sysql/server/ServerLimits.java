@@ -1,0 +1,28 @@
+package sysql.server;
+
+/**
+ * What one server and each of its clients may hold: open statements per connection and in all, rows and
+ * bytes buffered per result set, how long a statement may go without a fetch and a connection without any
+ * request before the server closes it.
+ */
+public record ServerLimits(int statementsPerConnection, int statements, int bufferedRows, long bufferedBytes,
+        int statementIdleSeconds, int connectionIdleSeconds) {
+    public static ServerLimits defaults() {
+        return new ServerLimits(16, 256, 10_000, 16L << 20, 30, 600);
+    }
+
+    public ServerLimits {
+        positive(statementsPerConnection, "statements per connection");
+        positive(statements, "statements");
+        positive(bufferedRows, "buffered rows");
+        positive(bufferedBytes, "buffered bytes");
+        positive(statementIdleSeconds, "statement idle timeout");
+        positive(connectionIdleSeconds, "connection idle timeout");
+    }
+
+    private static void positive(long v, String what) {
+        if (v <= 0) {
+            throw new IllegalArgumentException("the limit on " + what + " must be positive, not " + v);
+        }
+    }
+}

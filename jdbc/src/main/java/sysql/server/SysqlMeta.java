@@ -1,0 +1,346 @@
+package sysql.server;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.MissingResultsException;
+import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.jdbc.StatementInfo;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.avatica.util.DateTimeUtils;
+import sysql.calcite.sql.StatementKind;
+
+/**
+ * Avatica's JDBC-backed Meta over {@code jdbc:sysql:}, made fit to serve a host's events to many clients:
+ * read-only (only queries reach the engine), clients' connection properties limited to the per-query ones
+ * (the capture is the server's), result sets read on threads of their own so a stream's rows go out as they
+ * happen ({@link RemoteRows}), limits on open statements and buffered rows, and statements and connections
+ * that nobody uses closed by the server (a client that vanished, or stopped reading a stream, frees its
+ * capture subscription after the idle timeout).
+ */
+final class SysqlMeta extends JdbcMeta {
+    /** Connection properties a client may set: the rest (the capture's) are the server's. */
+    static final Set<String> CLIENT_PROPERTIES = Set.of("windowGroups");
+
+    private final Properties serverProperties;
+    private final ServerLimits limits;
+    private final ConcurrentMap<Integer, RemoteRows> rows = new ConcurrentHashMap<>();
+    /** The statements clients opened (not those of metadata calls): their connection and the JDBC statement. */
+    private record Opened(String connectionId, Statement statement) {}
+
+    private final ConcurrentMap<Integer, Opened> opened = new ConcurrentHashMap<>();
+    private final AtomicInteger readers = new AtomicInteger();
+    private final ExecutorService reading = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sysql-serve-rows-" + readers.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sysql-serve-expiry");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Calendar calendar = DateTimeUtils.calendar();
+
+    SysqlMeta(String url, Properties serverProperties, ServerLimits limits) throws SQLException {
+        super(url, cacheSettings(serverProperties, limits));
+        this.serverProperties = serverProperties;
+        this.limits = limits;
+        // Guava's caches expire entries only when touched: look at them every second.
+        housekeeping.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static Properties cacheSettings(Properties server, ServerLimits limits) {
+        Properties p = new Properties();
+        p.putAll(server);
+        p.setProperty(ConnectionCacheSettings.EXPIRY_DURATION.key(), String.valueOf(limits.connectionIdleSeconds()));
+        p.setProperty(ConnectionCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
+        p.setProperty(StatementCacheSettings.EXPIRY_DURATION.key(), String.valueOf(limits.statementIdleSeconds()));
+        p.setProperty(StatementCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
+        p.setProperty(StatementCacheSettings.MAX_CAPACITY.key(), String.valueOf(limits.statements() + 64));
+        return p;
+    }
+
+    private void expire() {
+        try {
+            getConnectionCache().cleanUp();
+            getStatementCache().cleanUp();
+            ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
+            for (Map.Entry<Integer, RemoteRows> r : rows.entrySet()) {
+                if (!open.containsKey(r.getKey()) && rows.remove(r.getKey(), r.getValue())) {
+                    r.getValue().close();
+                }
+            }
+            opened.keySet().removeIf(id -> !open.containsKey(id));
+        } catch (RuntimeException e) {
+            // keep expiring
+        }
+    }
+
+    /** Number of result sets being read (a test's and the stats' view). */
+    int openResultSets() {
+        return rows.size();
+    }
+
+    @Override
+    public void openConnection(ConnectionHandle ch, Map<String, String> info) {
+        Properties props = new Properties();
+        if (info != null) {
+            info.forEach((k, v) -> {
+                if (CLIENT_PROPERTIES.contains(k) && v != null) {
+                    props.setProperty(k, v);
+                }
+            });
+        }
+        props.putAll(serverProperties);
+        ConcurrentMap<String, Connection> connections = getConnectionCache().asMap();
+        if (connections.containsKey(ch.id)) {
+            throw error("connection " + ch.id + " is already open", "08002");
+        }
+        try {
+            Connection c = createConnection(SysqlServer.EMBEDDED_URL, props);
+            if (connections.putIfAbsent(ch.id, c) != null) {
+                c.close();
+                throw error("connection " + ch.id + " is already open", "08002");
+            }
+        } catch (SQLException e) {
+            throw error(e);
+        }
+    }
+
+    @Override
+    public StatementHandle createStatement(ConnectionHandle ch) {
+        checkStatementLimits(ch.id);
+        try {
+            Statement statement = getConnection(ch.id).createStatement();
+            return register(ch, statement, null);
+        } catch (SQLException e) {
+            throw error(e);
+        }
+    }
+
+    @Override
+    public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+        checkReadOnly(sql);
+        checkStatementLimits(ch.id);
+        try {
+            PreparedStatement statement = getConnection(ch.id).prepareStatement(sql);
+            if (maxRowCount > 0) {
+                statement.setLargeMaxRows(maxRowCount);
+            }
+            return register(ch, statement, signature(statement.getMetaData(), statement.getParameterMetaData(), sql,
+                    StatementType.SELECT));
+        } catch (SQLException e) {
+            throw error(e);
+        }
+    }
+
+    private StatementHandle register(ConnectionHandle ch, Statement statement, Signature signature) {
+        int id = getStatementIdGenerator().getAndIncrement();
+        opened.put(id, new Opened(ch.id, statement));
+        getStatementCache().put(id, new StatementInfo(statement));
+        return new StatementHandle(ch.id, id, signature);
+    }
+
+    private void checkStatementLimits(String connectionId) {
+        ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
+        opened.keySet().removeIf(id -> !open.containsKey(id));
+        if (open.size() >= limits.statements()) {
+            throw error("the server already has " + open.size() + " open statements, its limit: close statements you "
+                    + "no longer need, or start sysql serve with a larger --max-statements", "53000");
+        }
+        long mine = opened.values().stream().filter(o -> o.connectionId().equals(connectionId)).count();
+        if (mine >= limits.statementsPerConnection()) {
+            throw error("this connection already has " + mine + " open statements, the limit per connection: close "
+                    + "statements you no longer need, or start sysql serve with a larger "
+                    + "--max-statements-per-connection", "53000");
+        }
+    }
+
+    private static void checkReadOnly(String sql) {
+        if (StatementKind.of(sql) == StatementKind.NOT_A_QUERY) {
+            throw error("sysql serve is read-only: only queries (SELECT, WITH, VALUES, EXPLAIN) are run", "25006");
+        }
+    }
+
+    @Override
+    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
+            PrepareCallback callback) throws NoSuchStatementException {
+        checkReadOnly(sql);
+        StatementInfo info = getStatementCache().getIfPresent(h.id);
+        Opened o = opened.get(h.id);
+        if (info == null || o == null) {
+            throw new NoSuchStatementException(h);
+        }
+        try {
+            stopReading(h.id);
+            Statement statement = o.statement();
+            if (maxRowCount > 0) {
+                statement.setLargeMaxRows(maxRowCount);
+            } else if (maxRowCount < 0) {
+                statement.setMaxRows(0);
+            }
+            if (!statement.execute(sql)) {
+                info.setResultSet(null);
+                return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, statement.getLargeUpdateCount())));
+            }
+            ResultSet rs = statement.getResultSet();
+            info.setResultSet(rs);
+            return new ExecuteResult(List.of(startReading(h, rs, signature(rs.getMetaData()), maxRowsInFirstFrame)));
+        } catch (SQLException e) {
+            throw error(e);
+        }
+    }
+
+    @Override
+    public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
+            throws NoSuchStatementException {
+        StatementInfo info = getStatementCache().getIfPresent(h.id);
+        Opened o = opened.get(h.id);
+        if (info == null || o == null || !(o.statement() instanceof PreparedStatement ps)) {
+            throw new NoSuchStatementException(h);
+        }
+        try {
+            stopReading(h.id);
+            if (parameterValues != null) {
+                for (int i = 0; i < parameterValues.size(); i++) {
+                    TypedValue v = parameterValues.get(i);
+                    if (v == null) {
+                        throw new SQLException("parameter " + (i + 1) + " has no value: bind every parameter");
+                    }
+                    ps.setObject(i + 1, v.toJdbc(calendar));
+                }
+            }
+            if (!ps.execute()) {
+                info.setResultSet(null);
+                return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, ps.getLargeUpdateCount())));
+            }
+            ResultSet rs = ps.getResultSet();
+            info.setResultSet(rs);
+            return new ExecuteResult(List.of(startReading(h, rs, h.signature, maxRowsInFirstFrame)));
+        } catch (SQLException e) {
+            throw error(e);
+        }
+    }
+
+    private MetaResultSet startReading(StatementHandle h, ResultSet rs, Signature signature, int firstFrameRows)
+            throws SQLException {
+        RemoteRows r = new RemoteRows(rs, limits.bufferedRows(), limits.bufferedBytes());
+        rows.put(h.id, r);
+        r.start(reading);
+        Frame first = firstFrameRows == 0 ? Frame.MORE : r.fetch(firstFrameRows, RemoteRows.FIRST_ROW_WAIT_MILLIS);
+        if (first.done) {
+            rows.remove(h.id, r);
+        }
+        return MetaResultSet.create(h.connectionId, h.id, true, signature, first);
+    }
+
+    private void stopReading(int statementId) {
+        RemoteRows r = rows.remove(statementId);
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    @Override
+    public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
+            throws NoSuchStatementException, MissingResultsException {
+        RemoteRows r = rows.get(h.id);
+        if (r == null) {
+            return super.fetch(h, offset, fetchMaxRowCount);
+        }
+        // A fetch is use: of the statement (the cache's get) and of its connection.
+        if (getStatementCache().getIfPresent(h.id) == null) {
+            stopReading(h.id);
+            throw new NoSuchStatementException(h);
+        }
+        getConnectionCache().getIfPresent(h.connectionId);
+        try {
+            Frame f = r.fetch(fetchMaxRowCount, RemoteRows.FIRST_ROW_WAIT_MILLIS);
+            if (f.done) {
+                rows.remove(h.id, r);
+            }
+            return f;
+        } catch (SQLException e) {
+            stopReading(h.id);
+            throw error(e);
+        }
+    }
+
+    @Override
+    public void closeStatement(StatementHandle h) {
+        stopReading(h.id);
+        opened.remove(h.id);
+        super.closeStatement(h);
+    }
+
+    @Override
+    public void closeConnection(ConnectionHandle ch) {
+        List<Integer> mine = new ArrayList<>();
+        opened.forEach((id, o) -> {
+            if (o.connectionId().equals(ch.id)) {
+                mine.add(id);
+            }
+        });
+        for (Integer id : mine) {
+            stopReading(id);
+            opened.remove(id);
+        }
+        super.closeConnection(ch);
+    }
+
+    @Override
+    public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands) {
+        throw error("sysql serve is read-only: batches (of DML) are not run", "25006");
+    }
+
+    @Override
+    public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues) {
+        throw error("sysql serve is read-only: batches (of DML) are not run", "25006");
+    }
+
+    /** Stops reading every result set (the server is stopping). */
+    void shutdown() {
+        housekeeping.shutdownNow();
+        for (Integer id : List.copyOf(rows.keySet())) {
+            stopReading(id);
+        }
+        getConnectionCache().invalidateAll();
+        reading.shutdownNow();
+    }
+
+    static AvaticaRuntimeException error(String message, String sqlState) {
+        return new AvaticaRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR);
+    }
+
+    static AvaticaRuntimeException error(Throwable e) {
+        if (e instanceof AvaticaRuntimeException a) {
+            return a;
+        }
+        Throwable t = e;
+        while (!(t instanceof SQLException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String state = t instanceof SQLException s && s.getSQLState() != null ? s.getSQLState() : "HY000";
+        String message = t.getMessage() != null ? t.getMessage() : e.toString();
+        return new AvaticaRuntimeException(message.lines().findFirst().orElse(message), -1, state, AvaticaSeverity.ERROR);
+    }
+}

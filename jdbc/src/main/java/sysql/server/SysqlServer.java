@@ -1,0 +1,214 @@
+package sysql.server;
+
+import java.io.File;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.server.HttpServer;
+import org.apache.calcite.avatica.server.ServerCustomizer;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import sysql.jdbc.SysqlDriver;
+
+/**
+ * {@code sysql serve}: Avatica's HTTP server over {@code jdbc:sysql:}, so any JDBC program
+ * ({@code jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF}), sysql's own shell
+ * ({@code --url}) or plain HTTP with JSON can query this host's events. Loopback unless told otherwise, and a
+ * non-loopback address only with authentication (or an explicit {@code insecure}); HTTP basic or digest
+ * against a Jetty realm file with roles; TLS from a keystore. The capture opens when the server starts and
+ * is shared by every client's queries.
+ */
+public final class SysqlServer implements AutoCloseable {
+    static final String EMBEDDED_URL = SysqlDriver.PREFIX;
+
+    public enum Auth { NONE, BASIC, DIGEST }
+
+    /** How to serve: where, who may, and the engine's connection properties (capture settings, or a file). */
+    public record Options(String bind, int port, Auth auth, Path users, List<String> roles, Path tlsKeystore,
+            String tlsPassword, boolean insecure, ServerLimits limits, Properties engine) {}
+
+    private final HttpServer http;
+    private final SysqlMeta meta;
+    private final Connection held;
+    private final Options options;
+
+    private SysqlServer(HttpServer http, SysqlMeta meta, Connection held, Options options) {
+        this.http = http;
+        this.meta = meta;
+        this.held = held;
+        this.options = options;
+    }
+
+    /** Checks {@code o}, opens the engine and starts listening; every problem is one line naming the fix. */
+    public static SysqlServer start(Options o) throws ServeException {
+        check(o);
+        Connection held;
+        try {
+            // Opens the capture now: a missing privilege stops the server before it listens, and history fills.
+            held = DriverManager.getConnection(EMBEDDED_URL, o.engine());
+        } catch (SQLException e) {
+            throw new ServeException(e.getMessage());
+        }
+        SysqlMeta meta;
+        try {
+            meta = new SysqlMeta(EMBEDDED_URL, o.engine(), o.limits());
+        } catch (SQLException e) {
+            close(held);
+            throw new ServeException(e.getMessage());
+        }
+        HttpServer.Builder<Server> b = new HttpServer.Builder<Server>()
+                .withPort(o.port())
+                .withHandler(new BothSerializations(new LocalService(meta)))
+                .withServerCustomizers(List.of(bindTo(o.bind())), Server.class);
+        String[] roles = o.roles().toArray(String[]::new);
+        switch (o.auth()) {
+            case BASIC -> b.withBasicAuthentication(o.users().toString(), roles);
+            case DIGEST -> b.withDigestAuthentication(o.users().toString(), roles);
+            case NONE -> { }
+        }
+        if (o.tlsKeystore() != null) {
+            File ks = o.tlsKeystore().toFile();
+            b.withTLS(ks, o.tlsPassword(), ks, o.tlsPassword());
+        }
+        HttpServer http = b.build();
+        try {
+            http.start();
+        } catch (RuntimeException e) {
+            meta.shutdown();
+            close(held);
+            throw new ServeException(startFailure(o, e));
+        }
+        return new SysqlServer(http, meta, held, o);
+    }
+
+    private static ServerCustomizer<Server> bindTo(String host) {
+        return server -> {
+            for (Connector c : server.getConnectors()) {
+                if (c instanceof ServerConnector sc) {
+                    sc.setHost(host);
+                }
+            }
+        };
+    }
+
+    private static void check(Options o) throws ServeException {
+        if (o.port() < 0 || o.port() > 65535) {
+            throw new ServeException("--port " + o.port() + " is not a TCP port: give 1..65535 (or 0 for any free one)");
+        }
+        boolean loopback;
+        try {
+            InetAddress a = InetAddress.getByName(o.bind());
+            loopback = a.isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ServeException("--bind " + o.bind() + " is not an address of this host: give an IP address "
+                    + "such as 127.0.0.1 or 0.0.0.0");
+        }
+        if (o.auth() == Auth.NONE && !loopback && !o.insecure()) {
+            throw new ServeException("refusing to serve this host's system calls on " + o.bind() + " without "
+                    + "authentication: add --auth basic --users FILE (or --insecure if every host that can reach it "
+                    + "may read them)");
+        }
+        if (o.auth() != Auth.NONE) {
+            if (o.users() == null) {
+                throw new ServeException("--auth " + o.auth().name().toLowerCase() + " needs --users FILE (Jetty's "
+                        + "realm format, a line per user: 'name: password,role')");
+            }
+            if (!Files.isReadable(o.users())) {
+                throw new ServeException("cannot read the users file " + o.users() + ": it does not exist or is not "
+                        + "readable");
+            }
+            if (o.roles().isEmpty()) {
+                throw new ServeException("--roles is empty: name the roles (of the users file) allowed to query");
+            }
+        } else if (o.users() != null) {
+            throw new ServeException("--users is given but --auth is not: add --auth basic (or digest)");
+        }
+        if (o.tlsKeystore() != null) {
+            if (!Files.isReadable(o.tlsKeystore())) {
+                throw new ServeException("cannot read the keystore " + o.tlsKeystore() + ": it does not exist or is "
+                        + "not readable");
+            }
+            if (o.tlsPassword() == null) {
+                throw new ServeException("--tls-keystore needs its password: --tls-password-file FILE");
+            }
+        }
+    }
+
+    private static String startFailure(Options o, RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return "cannot listen on " + o.bind() + ":" + o.port() + ": " + t.getMessage()
+                        + " (choose another --port or --bind)";
+            }
+            if (t instanceof java.security.UnrecoverableKeyException
+                    || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("password"))) {
+                return "cannot open the keystore " + o.tlsKeystore() + ": " + t.getMessage()
+                        + " (check --tls-password-file)";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return "cannot start the server: " + root.getMessage();
+    }
+
+    /** The port it listens on (the one chosen, for port 0). */
+    public int port() {
+        return http.getPort();
+    }
+
+    /** The URL clients use. */
+    public String url() {
+        String host = o().bind().contains(":") ? "[" + o().bind() + "]" : o().bind();
+        return (o().tlsKeystore() != null ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    private Options o() {
+        return options;
+    }
+
+    /** Result sets being read for clients now. */
+    public int openResultSets() {
+        return meta.openResultSets();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        http.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } finally {
+            meta.shutdown();
+            close(held);
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // stopping anyway
+        }
+    }
+
+    /** A reason the server cannot start, in one line. */
+    public static final class ServeException extends Exception {
+        public ServeException(String message) {
+            super(message);
+        }
+    }
+}
