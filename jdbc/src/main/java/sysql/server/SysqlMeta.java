@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
@@ -43,8 +44,21 @@ final class SysqlMeta extends JdbcMeta {
     private final Properties serverProperties;
     private final ServerLimits limits;
     private final ConcurrentMap<Integer, RemoteRows> rows = new ConcurrentHashMap<>();
-    /** The statements clients opened (not those of metadata calls): their connection and the JDBC statement. */
-    private record Opened(String connectionId, Statement statement) {}
+    /**
+     * A statement a client opened (not those of metadata calls): its connection, the JDBC statement, and its use —
+     * calls on it now running, and when the last one began or ended. sysql expires idle statements itself: Guava's
+     * expiry (JdbcMeta's) would close a statement in the middle of a long execute or fetch, once the server is
+     * slow enough.
+     */
+    private record Opened(String connectionId, Statement statement, AtomicInteger busy, AtomicLong lastUse) {
+        Opened(String connectionId, Statement statement) {
+            this(connectionId, statement, new AtomicInteger(), new AtomicLong(System.nanoTime()));
+        }
+
+        boolean idleLongerThan(long nanos, long now) {
+            return busy.get() == 0 && now - lastUse.get() > nanos;
+        }
+    }
 
     private final ConcurrentMap<Integer, Opened> opened = new ConcurrentHashMap<>();
     private final AtomicInteger readers = new AtomicInteger();
@@ -73,7 +87,9 @@ final class SysqlMeta extends JdbcMeta {
         p.putAll(server);
         p.setProperty(ConnectionCacheSettings.EXPIRY_DURATION.key(), String.valueOf(limits.connectionIdleSeconds()));
         p.setProperty(ConnectionCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
-        p.setProperty(StatementCacheSettings.EXPIRY_DURATION.key(), String.valueOf(limits.statementIdleSeconds()));
+        // statements of clients expire by sysql's own clock (see Opened); Guava's only catches what that misses
+        p.setProperty(StatementCacheSettings.EXPIRY_DURATION.key(),
+                String.valueOf(Math.max(limits.connectionIdleSeconds(), 10 * limits.statementIdleSeconds())));
         p.setProperty(StatementCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
         p.setProperty(StatementCacheSettings.MAX_CAPACITY.key(), String.valueOf(limits.statements() + 64));
         return p;
@@ -81,6 +97,18 @@ final class SysqlMeta extends JdbcMeta {
 
     private void expire() {
         try {
+            long now = System.nanoTime();
+            long idle = TimeUnit.SECONDS.toNanos(limits.statementIdleSeconds());
+            for (Map.Entry<Integer, Opened> e : opened.entrySet()) {
+                Opened o = e.getValue();
+                if (o.busy().get() > 0) {
+                    getStatementCache().getIfPresent(e.getKey());
+                    getConnectionCache().getIfPresent(o.connectionId()); // a connection in use is not idle
+                } else if (o.idleLongerThan(idle, now) && opened.remove(e.getKey(), o)) {
+                    stopReading(e.getKey());
+                    getStatementCache().invalidate(e.getKey()); // JdbcMeta's listener closes the statement
+                }
+            }
             getConnectionCache().cleanUp();
             getStatementCache().cleanUp();
             ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
@@ -153,6 +181,23 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
+    /** Marks a call on statement {@code id} as running (so it does not expire); null if the client never opened it. */
+    private Opened enter(int id) {
+        Opened o = opened.get(id);
+        if (o != null) {
+            o.busy().incrementAndGet();
+            o.lastUse().set(System.nanoTime());
+        }
+        return o;
+    }
+
+    private static void leave(Opened o) {
+        if (o != null) {
+            o.lastUse().set(System.nanoTime());
+            o.busy().decrementAndGet();
+        }
+    }
+
     private StatementHandle register(ConnectionHandle ch, Statement statement, Signature signature) {
         int id = getStatementIdGenerator().getAndIncrement();
         opened.put(id, new Opened(ch.id, statement));
@@ -185,8 +230,17 @@ final class SysqlMeta extends JdbcMeta {
     public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
             PrepareCallback callback) throws NoSuchStatementException {
         checkReadOnly(sql);
+        Opened o = enter(h.id);
+        try {
+            return prepareAndExecute(h, o, sql, maxRowCount, maxRowsInFirstFrame);
+        } finally {
+            leave(o);
+        }
+    }
+
+    private ExecuteResult prepareAndExecute(StatementHandle h, Opened o, String sql, long maxRowCount,
+            int maxRowsInFirstFrame) throws NoSuchStatementException {
         StatementInfo info = getStatementCache().getIfPresent(h.id);
-        Opened o = opened.get(h.id);
         if (info == null || o == null) {
             throw new NoSuchStatementException(h);
         }
@@ -213,8 +267,17 @@ final class SysqlMeta extends JdbcMeta {
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
+        Opened o = enter(h.id);
+        try {
+            return execute(h, o, parameterValues, maxRowsInFirstFrame);
+        } finally {
+            leave(o);
+        }
+    }
+
+    private ExecuteResult execute(StatementHandle h, Opened o, List<TypedValue> parameterValues,
+            int maxRowsInFirstFrame) throws NoSuchStatementException {
         StatementInfo info = getStatementCache().getIfPresent(h.id);
-        Opened o = opened.get(h.id);
         if (info == null || o == null || !(o.statement() instanceof PreparedStatement ps)) {
             throw new NoSuchStatementException(h);
         }
@@ -263,7 +326,16 @@ final class SysqlMeta extends JdbcMeta {
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
             throws NoSuchStatementException, MissingResultsException {
-        RemoteRows r = rows.get(h.id);
+        Opened o = enter(h.id);
+        try {
+            return fetch(h, offset, fetchMaxRowCount, rows.get(h.id));
+        } finally {
+            leave(o);
+        }
+    }
+
+    private Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount, RemoteRows r)
+            throws NoSuchStatementException, MissingResultsException {
         if (r == null) {
             return super.fetch(h, offset, fetchMaxRowCount);
         }
