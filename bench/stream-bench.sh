@@ -80,8 +80,11 @@ foreign() {
   bpftool prog show 2>/dev/null | awk '$1 ~ /^[0-9]+:$/ && $2 ~ /^(tracepoint|raw_tracepoint|tracing|kprobe|perf_event)$/ {n++}
     END {print n + 0}'
 }
+# settle N: waits (up to 2 s) until at most N such programs are attached: a probe of ours that has just been closed
+# stays listed for a moment (its sys_enter and sys_exit programs, ~0.5 s here) before the kernel frees it.
+settle() { local i; for i in $(seq 1 20); do [ "$(foreign)" -le "$1" ] && return 0; sleep 0.1; done; }
 # untraced_run FILE: an unpaced storm with nothing of ours attached; appends "calls/s foreign_before foreign_after"
-untraced_run() { local a b r; a=$(foreign); r=$(unpaced "$UNPACED_CALLS"); b=$(foreign); echo "$r $a $b" >>"$1"; }
+untraced_run() { local a b r; settle 0; a=$(foreign); r=$(unpaced "$UNPACED_CALLS"); b=$(foreign); echo "$r $a $b" >>"$1"; }
 
 # bench_query NAME URL STORM_CMD [JVM options...]: StreamQueryBench over URL during STORM_CMD, after WARMUP s of the
 # paced storm; output in $tmp/NAME.out, windows in $tmp/NAME.tsv. Run in the background and waited for, so that
@@ -89,12 +92,14 @@ untraced_run() { local a b r; a=$(foreign); r=$(unpaced "$UNPACED_CALLS"); b=$(f
 bench_query() {
   local name=$1 url=$2 storm=$3 warm=(); shift 3
   [ "$WARMUP" -gt 0 ] && warm=(--warmup "$paced $((RATE / 2 * WARMUP))")
+  settle 0
   foreign >"$tmp/$name.foreign"
   java -Xmx"$XMX" -Duser.timezone=UTC "$@" -cp "bench/target/sysql-bench.jar:bench/target/lib/*" \
     sysql.bench.StreamQueryBench --url "$url" "${warm[@]}" --storm "$storm" --windows "$tmp/$name.tsv" \
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   local pid=$!
   wait "$pid" || { echo "stream-bench: the $name run failed:" >&2; cat "$tmp/$name.err" "$tmp/$name.out" >&2; exit 1; }
+  settle "$(cat "$tmp/$name.foreign")"
   echo "foreign: before=$(cat "$tmp/$name.foreign") after=$(foreign)" >>"$tmp/$name.out"
   grep -v '^first_row' "$tmp/$name.out" | sed "s/^/  $name: /"
 }
@@ -182,6 +187,7 @@ if [ "${BPFTRACE:-1}" = 1 ]; then
   cp "$STORM" "$tmp/bt-storm"
   for v in probe raw empty; do
     case $v in probe) prog=$BT_PROBE ;; raw) prog=$BT_RAW ;; *) prog=$BT_EMPTY ;; esac
+    settle 0
     f0=$(foreign)
     start_bpftrace "$prog"
     : >"$tmp/bt-$v.runs"
@@ -192,6 +198,7 @@ if [ "${BPFTRACE:-1}" = 1 ]; then
     stop_bpftrace
     counted=$(bt_counted)
     probes=$(grep -o 'Attaching [0-9]* probes' "$tmp/bt.out" | grep -o '[0-9]*' || echo '?')
+    settle "$f0"
     f1=$(foreign)
     awk -v a="$f0" -v b="$f1" 'NF {print $1, a, b}' "$tmp/bt-$v.runs" >"$tmp/bt-$v.rates"
     echo "  $v ($probes probes, attached in $attach s): unpaced $(cut -d' ' -f1 "$tmp/bt-$v.rates" | tr '\n' ' ')calls/s; paced $bt_paced calls/s, counted $counted of $((RATE / 2 * 10 * 2)) events; RSS $rss MiB"
