@@ -1,16 +1,28 @@
-# Shared by the benchmark scripts that read capture files (source it, after `cd` to the repository root):
-# the checks and build every run starts with, and the helpers their figures go through.
+# Shared by the benchmark scripts (source it, after `cd` to the repository root): the checks and build every
+# run starts with, and the helpers their figures go through.
 
 # bench_start NAME: root (the live capture loads the eBPF probe), packages, sysql and the bench module built.
 bench_start() {
   [ "$(id -u)" = 0 ] || { echo "$1: run as root (the live capture loads the eBPF probe)" >&2; exit 1; }
   scripts/install-deps.sh
-  scripts/build.sh
-  [ -f bench/target/sysql-bench.jar ] || mvn -B -q -ntp -DskipTests install -pl bench -am >&2
+  bench_build
 }
 
-# field KEY: the number after KEY= in the line on stdin
-field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p"; }
+# bench_build: packages the bench module and what it depends on in one reactor build (jdbc/target/sysql-jdbc.jar
+# and its lib/, driver-kmod/target/native/ included) when a source is newer than the bench jar. `package`, not
+# `install`: nothing goes into ~/.m2, where other checkouts' SNAPSHOTs live. Offline first.
+bench_build() {
+  local jar=bench/target/sysql-bench.jar
+  if [ -f "$jar" ] && [ -z "$(find pom.xml */pom.xml driver-kmod/include driver-kmod/bpf driver-kmod/lib \
+        driver-kmod/tools driver-kmod/Makefile */src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  echo "bench: building sysql and the bench module (mvn package -pl bench -am)..." >&2
+  mvn -o -B -q -ntp -DskipTests package -pl bench -am >&2 || mvn -B -q -ntp -DskipTests package -pl bench -am >&2
+}
+
+# field KEY: the number after KEY= in the line on stdin (a leading minus sign kept)
+field() { sed -n "s/.*\b$1=\(-\?[0-9.]*\).*/\1/p"; }
 # median: of the numbers on stdin, one a line
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 # rate EVENTS SECONDS: events/s, whole

@@ -3,10 +3,13 @@ package sysql.bench;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What the benchmarks report about this JVM's memory: the collections so far, the process's resident set. */
+/** What the benchmarks report about this JVM's memory: the collections so far, the heap's peaks, the resident set. */
 final class JvmMemory {
     /** Collections of every collector since the JVM started, and the time they took. */
     record Gc(long count, long millis) {
@@ -33,6 +36,38 @@ final class JvmMemory {
             }
         } catch (IOException | NumberFormatException e) {
             // unknown
+        }
+        return -1;
+    }
+
+    /** A collection, then the heap pools' peaks start again from what is used now. */
+    static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                p.resetPeakUsage();
+            }
+        }
+    }
+
+    /** Sum of the heap pools' peaks since {@link #resetPeaks} (an upper bound of the heap used at once). */
+    static long heapPeak() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** What the old generation held after its last collection (what survives), in bytes; -1 if unknown. */
+    static long oldGenAfterGc() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = p.getType() == MemoryType.HEAP ? p.getCollectionUsage() : null;
+            if (u != null && (p.getName().contains("Old") || p.getName().contains("Tenured"))) {
+                return u.getUsed();
+            }
         }
         return -1;
     }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +97,7 @@ public final class SqlQueryBench {
             Map<String, Long> first = null;
             for (int rep = 1; rep <= reps; rep++) {
                 long source = live ? stats(c)[0] : events;
-                resetPeaks();
+                JvmMemory.resetPeaks();
                 long start = System.nanoTime();
                 long[] prepared = new long[1];
                 Map<String, Long> rows = query(c, sql, prepared);
@@ -108,7 +106,7 @@ public final class SqlQueryBench {
                 long counted = rows.values().stream().mapToLong(Long::longValue).sum();
                 System.out.printf("rep=%d seconds=%.3f prepare_seconds=%.3f events=%d events_per_sec=%.0f groups=%d "
                         + "counted=%d heap_used_peak_mib=%.1f%n", rep, seconds, (prepared[0] - start) / 1e9, source,
-                        source / seconds, rows.size(), counted, heapPeak() / 1048576.0);
+                        source / seconds, rows.size(), counted, JvmMemory.heapPeak() / 1048576.0);
                 System.out.flush();
                 if (first == null) {
                     first = rows;
@@ -222,26 +220,6 @@ public final class SqlQueryBench {
             throw new IllegalStateException(String.join(" ", command) + " exited with " + rc + ": " + out);
         }
         return out;
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                p.resetPeakUsage();
-            }
-        }
-    }
-
-    /** Sum of the heap pools' peaks since {@link #resetPeaks} (an upper bound of the heap used at once). */
-    private static long heapPeak() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
-                sum += p.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     private static String memory() {
