@@ -38,6 +38,7 @@ final class LiveEngines {
             return;
         }
         if (--users == 0) {
+            sysql.calcite.sql.SysqlPrepare.forgetPlans(engine);
             engine.hub().close();
             engine = null;
             options = null;

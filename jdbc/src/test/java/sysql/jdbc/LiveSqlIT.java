@@ -329,4 +329,33 @@ class LiveSqlIT {
             return rs.getString(1);
         }
     }
+
+    /**
+     * A query planned once is run from its kept plan on any connection, and each run reads the host as it is then:
+     * the plan holds no data of the run it was made for.
+     */
+    @Test
+    void aKeptPlanServesEveryConnectionWithTheDataOfItsOwnRun() throws Exception {
+        String sql = "SELECT COUNT(*) FROM processes WHERE proc.name = '" + COMM + "' AND proc.pid <> -"
+                + System.nanoTime();
+        try (Connection a = DriverManager.getConnection("jdbc:sysql:history=off")) {
+            long before = sysql.calcite.sql.SysqlPrepare.planCacheHits();
+            assertEquals(0, scalar(a, sql), "no workload runs yet");
+            assertEquals(before, sysql.calcite.sql.SysqlPrepare.planCacheHits(), "a new text was planned");
+            Process child = workload("-r", "10", "-o", "100", "/etc/hostname");
+            try (Connection b = DriverManager.getConnection("jdbc:sysql:history=off")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                long n = 0;
+                while (n == 0 && System.nanoTime() < deadline) {
+                    n = scalar(b, sql);
+                    Thread.sleep(100);
+                }
+                assertTrue(n >= 1, "the kept plan did not see the workload");
+                assertTrue(sysql.calcite.sql.SysqlPrepare.planCacheHits() > before, "the plan was made again");
+            } finally {
+                child.destroy();
+                child.waitFor();
+            }
+        }
+    }
 }

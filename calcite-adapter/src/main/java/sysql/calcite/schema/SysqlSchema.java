@@ -49,6 +49,7 @@ public final class SysqlSchema extends AbstractSchema {
     public static final List<String> TABLE_NAMES = List.copyOf(TABLES.keySet());
 
     private final SysqlEngine engine;
+    private final QuerySettings settings;
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
     public SysqlSchema(SysqlEngine engine) {
@@ -57,11 +58,17 @@ public final class SysqlSchema extends AbstractSchema {
 
     public SysqlSchema(SysqlEngine engine, QuerySettings settings) {
         this.engine = engine;
+        this.settings = settings;
         TABLES.forEach((name, make) -> tables.put(name, make.apply(engine, settings)));
     }
 
     public SysqlEngine engine() {
         return engine;
+    }
+
+    /** The limits of the connection this schema is installed in. */
+    public QuerySettings settings() {
+        return settings;
     }
 
     @Override

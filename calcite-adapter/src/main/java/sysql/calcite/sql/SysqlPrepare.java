@@ -55,11 +55,33 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         return REWRITER.rewrite(sql);
     }
 
-    /** Every statement's rows go out as soon as each exists (see {@link RowAtATime}). */
+    /**
+     * Every statement's rows go out as soon as each exists (see {@link RowAtATime}); the live host's query plans
+     * are kept by their text (see {@link PlanCache}).
+     */
     @Override
     public <T> CalciteSignature<T> prepareSql(CalcitePrepare.Context context, CalcitePrepare.Query<T> query,
             Type elementType, long maxRowCount) {
-        return RowAtATime.of(super.prepareSql(context, query, elementType, maxRowCount));
+        Object key = PlanCache.key(context, query.sql, elementType, maxRowCount);
+        CalciteSignature<T> kept = key == null ? null : PlanCache.get(key);
+        if (kept != null) {
+            return kept;
+        }
+        CalciteSignature<T> s = RowAtATime.of(super.prepareSql(context, query, elementType, maxRowCount));
+        if (key != null) {
+            PlanCache.put(key, s);
+        }
+        return s;
+    }
+
+    /** Forgets the kept plans over {@code engine}, which is closing. */
+    public static void forgetPlans(sysql.calcite.SysqlEngine engine) {
+        PlanCache.forget(engine);
+    }
+
+    /** Plans served from the cache so far (a test's view). */
+    public static long planCacheHits() {
+        return PlanCache.hits();
     }
 
     @Override
