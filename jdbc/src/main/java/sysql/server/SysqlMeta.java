@@ -400,7 +400,22 @@ final class SysqlMeta extends JdbcMeta {
     }
 
     static AvaticaRuntimeException error(String message, String sqlState) {
-        return new AvaticaRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR);
+        return new ClientError(message, sqlState);
+    }
+
+    /**
+     * An error for the client: its one-line message, no stack trace (Avatica sends an exception's stack trace
+     * to the client, and a user of curl would see the server's insides).
+     */
+    static final class ClientError extends AvaticaRuntimeException {
+        ClientError(String message, String sqlState) {
+            super(message, -1, sqlState, AvaticaSeverity.ERROR);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     static AvaticaRuntimeException error(Throwable e) {
@@ -413,6 +428,6 @@ final class SysqlMeta extends JdbcMeta {
         }
         String state = t instanceof SQLException s && s.getSQLState() != null ? s.getSQLState() : "HY000";
         String message = t.getMessage() != null ? t.getMessage() : e.toString();
-        return new AvaticaRuntimeException(message.lines().findFirst().orElse(message), -1, state, AvaticaSeverity.ERROR);
+        return new ClientError(message.lines().findFirst().orElse(message), state);
     }
 }
