@@ -112,7 +112,10 @@ class ShellIT {
             t.type("\u0003");
             long cancelled = System.nanoTime();
             t.await("sysql> ", 10);
-            assertTrue(System.nanoTime() - cancelled < TimeUnit.SECONDS.toNanos(5), "the prompt came back late");
+            long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
+            System.out.println("Ctrl-C to the prompt: " + stopMillis + " ms");
+            // issue 5: a cancelled stream stops within a second (here measured up to the prompt being back)
+            assertTrue(stopMillis < 1000, "the prompt came back " + stopMillis + " ms after Ctrl-C");
             child.destroy();
 
             // A syntax error shows where it is, in the user's text.
