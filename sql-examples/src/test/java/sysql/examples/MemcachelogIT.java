@@ -62,7 +62,12 @@ class MemcachelogIT {
             fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
                     + "on a laptop");
         }
-        Process p = new ProcessBuilder("memcached", "-V").redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder("memcached", "-V").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("memcached is not installed: run scripts/install-deps.sh (" + e.getMessage() + ")");
+        }
         String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, p.waitFor(), "memcached -V: " + version + " (run scripts/install-deps.sh)");
         System.out.println("memcachelog: " + version);
