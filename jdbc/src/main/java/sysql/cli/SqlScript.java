@@ -4,14 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** SQL text as statements: split at semicolons outside literals, quoted names and comments. */
-final class SqlScript {
+/**
+ * SQL text as statements: split at semicolons outside literals, quoted names and comments. Public for the
+ * tests that run SQL files (sql-examples) the way {@code sysql query -f} does.
+ */
+public final class SqlScript {
     private static final Pattern STREAM = Pattern.compile("(?is)^\\s*(?:(?:--[^\\n]*\\n)|(?:/\\*.*?\\*/)|\\s)*"
             + "(?:explain\\s+plan\\s+for\\s+)?select\\s+stream\\b.*");
 
     private SqlScript() {}
 
-    static List<String> statements(String text) {
+    public static List<String> statements(String text) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         int n = text.length();
@@ -65,7 +68,7 @@ final class SqlScript {
     }
 
     /** True for a {@code SELECT STREAM} (a query that does not end by itself). */
-    static boolean isStream(String statement) {
+    public static boolean isStream(String statement) {
         return STREAM.matcher(statement).matches();
     }
 }
