@@ -511,9 +511,10 @@ class ServeIT {
             });
             opener.start();
             awaitSubscriptions(1, 30_000, "the stream subscribes");
-            // 20000 opens while the client reads nothing: the server buffers at most 1000 rows, the subscription
-            // drops the rest and counts them.
-            Process child = LiveSqlIT.workload("-o", "20000", "/etc/hostname");
+            // 150000 opens (600000 rows: openat and close, enter and exit) while the client reads nothing: the
+            // server buffers at most 1000 rows, the subscription its batches (at most 64 of 4096 rows), and drops
+            // the rest, counted.
+            Process child = LiveSqlIT.workload("-o", "150000", "/etc/hostname");
             assertEquals(0, child.waitFor());
             long deadline = System.currentTimeMillis() + 10_000;
             long dropped = 0;
