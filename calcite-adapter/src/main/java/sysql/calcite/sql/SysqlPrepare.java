@@ -28,7 +28,9 @@ import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.rel.stream.Delta;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.StreamChecks;
@@ -138,9 +140,19 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             return super.getDesiredRootTraitSet(root);
         }
 
+        /** The plan as the planner was given it, for {@link StreamChecks}' messages. */
+        private RelNode logical;
+
+        @Override
+        protected RelRoot optimize(RelRoot root, List<Prepare.Materialization> materializations,
+                List<CalciteSchema.LatticeEntry> lattices) {
+            logical = root.rel;
+            return super.optimize(root, materializations, lattices);
+        }
+
         @Override
         protected PreparedResult implement(RelRoot root) {
-            StreamChecks.check(root.rel);
+            StreamChecks.check(root.rel, logical);
             return super.implement(root);
         }
     }
