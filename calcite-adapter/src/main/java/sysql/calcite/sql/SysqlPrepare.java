@@ -39,8 +39,8 @@ import sysql.calcite.schema.FieldColumns;
 
 /**
  * Calcite's statement preparation with sysql's parts: sysdig's field names made identifiers before parsing
- * ({@link FieldNameRewriter}, errors mapped back to the user's text), sysql's validator, and sysql's planner
- * rules. Every statement of a {@code jdbc:sysql:} connection goes through it.
+ * ({@link FieldNameRewriter}, errors mapped back to the user's text), sysql's validator, sysql's planner
+ * rules, and Java names for the fields of the classes Calcite generates for rows ({@link SysqlTypeFactory}). Every statement of a {@code jdbc:sysql:} connection goes through it.
  */
 public class SysqlPrepare extends CalcitePrepareImpl {
     /**
@@ -95,15 +95,17 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             CalciteCatalogReader catalogReader, RelOptPlanner planner) {
         EnumerableRel.Prefer prefer = elementType == Object[].class ? EnumerableRel.Prefer.ARRAY
                 : EnumerableRel.Prefer.CUSTOM;
-        return new PreparingStmt(this, context, catalogReader, prefer,
-                createCluster(planner, new RexBuilder(context.getTypeFactory())), createConvertletTable());
+        SysqlTypeFactory types = new SysqlTypeFactory(context.getTypeFactory().getTypeSystem());
+        return new PreparingStmt(this, context, catalogReader, types, prefer,
+                createCluster(planner, new RexBuilder(types)), createConvertletTable());
     }
 
     /** Calcite's preparing statement with sysql's validator and sysql's program before Calcite's. */
     private static final class PreparingStmt extends CalcitePreparingStmt {
         PreparingStmt(CalcitePrepareImpl prepare, CalcitePrepare.Context context, CalciteCatalogReader catalogReader,
-                EnumerableRel.Prefer prefer, RelOptCluster cluster, SqlRexConvertletTable convertlets) {
-            super(prepare, context, catalogReader, context.getTypeFactory(), context.getRootSchema(), prefer, cluster,
+                SysqlTypeFactory types, EnumerableRel.Prefer prefer, RelOptCluster cluster,
+                SqlRexConvertletTable convertlets) {
+            super(prepare, context, catalogReader, types, context.getRootSchema(), prefer, cluster,
                     EnumerableConvention.INSTANCE, convertlets);
         }
 
