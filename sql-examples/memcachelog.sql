@@ -42,8 +42,7 @@
 -- 1. The log: one row per get/set request memcached read, oldest first.
 WITH io AS (
   -- memcached's reads and writes that moved data, each with the next one on the same connection: for the
-  -- read of a request, memcached's reply. (fd.name, the connection's addresses, stands for the connection;
-  -- PARTITION BY thread.tid, fd.num does not compile in sysql yet.)
+  -- read of a request, memcached's reply. (fd.name, the connection's addresses, stands for the connection.)
   SELECT evt.num AS num, evt.datetime AS at_time, evt.arg[1] AS data,
          LEAD(evt.arg[1]) OVER (PARTITION BY fd.name ORDER BY evt.num) AS reply
   FROM events

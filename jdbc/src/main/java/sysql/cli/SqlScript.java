@@ -2,16 +2,13 @@ package sysql.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import sysql.calcite.sql.StatementKind;
 
 /**
  * SQL text as statements: split at semicolons outside literals, quoted names and comments. Public for the
  * tests that run SQL files (sql-examples) the way {@code sysql query -f} does.
  */
 public final class SqlScript {
-    private static final Pattern STREAM = Pattern.compile("(?is)^\\s*(?:(?:--[^\\n]*\\n)|(?:/\\*.*?\\*/)|\\s)*"
-            + "(?:explain\\s+plan\\s+for\\s+)?select\\s+stream\\b.*");
-
     private SqlScript() {}
 
     public static List<String> statements(String text) {
@@ -67,8 +64,12 @@ public final class SqlScript {
         return s.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("--[^\\n]*", "").isBlank();
     }
 
-    /** True for a {@code SELECT STREAM} (a query that does not end by itself). */
+    /**
+     * True for a query whose result is a stream (it does not end by itself): a {@code SELECT STREAM} in any form,
+     * {@code WITH … SELECT STREAM …}, in parentheses, with ORDER BY/LIMIT, a UNION of streams (as the parser reads
+     * it: {@link StatementKind}). An EXPLAIN of one is not: its plan ends.
+     */
     public static boolean isStream(String statement) {
-        return STREAM.matcher(statement).matches();
+        return StatementKind.of(statement) == StatementKind.STREAM;
     }
 }

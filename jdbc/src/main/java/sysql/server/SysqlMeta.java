@@ -221,7 +221,7 @@ final class SysqlMeta extends JdbcMeta {
     }
 
     private static void checkReadOnly(String sql) {
-        if (StatementKind.of(sql) == StatementKind.NOT_A_QUERY) {
+        if (StatementKind.of(sql) == StatementKind.OTHER) {
             throw error("sysql serve is read-only: only queries (SELECT, WITH, VALUES, EXPLAIN) are run", "25006");
         }
     }

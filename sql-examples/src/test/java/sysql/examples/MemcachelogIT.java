@@ -34,7 +34,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import sysql.cli.SqlScript;
 
@@ -397,10 +396,6 @@ class MemcachelogIT {
      * must be what the history shows, and the totals what was sent.
      */
     @Test
-    @Disabled("sysql's streaming window aggregate groups only by plain columns and needs every WHERE pushed into "
-            + "the scan: this stream's keys and filter (the method and key read from evt.arg[1]) make it refuse the "
-            + "query as 'would wait forever: a GROUP BY without a window' (on a .scap file: 'Unable to implement "
-            + "EnumerableCalc'); enable once it evaluates computed keys and filters")
     void theStreamCountsRequestsPerMethodAndKeyEverySecond() throws Exception {
         String sql = statements().get(1);
         String k = tag();

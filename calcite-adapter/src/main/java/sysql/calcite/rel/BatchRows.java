@@ -20,7 +20,7 @@ import sysql.capture.fields.FieldType;
  * window aggregates read, without boxing). A dictionary-encoded column decodes each distinct string once per
  * batch.
  */
-final class BatchRows {
+final class BatchRows implements WindowAggregator.Input {
     /** One column of the bound batch. */
     private interface Column {
         Object get(int row);
@@ -56,15 +56,18 @@ final class BatchRows {
         return rows;
     }
 
-    Object get(int column, int row) {
+    @Override
+    public Object get(int column, int row) {
         return columns[column].get(row);
     }
 
-    boolean isNull(int column, int row) {
+    @Override
+    public boolean isNull(int column, int row) {
         return columns[column].isNull(row);
     }
 
-    long getLong(int column, int row) {
+    @Override
+    public long getLong(int column, int row) {
         return columns[column].getLong(row);
     }
 

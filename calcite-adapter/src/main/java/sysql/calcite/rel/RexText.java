@@ -7,7 +7,7 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import sysql.capture.fields.Field;
 
-/** A pushed predicate as EXPLAIN shows it: with field names instead of column numbers. */
+/** A pushed predicate or a computed expression as EXPLAIN shows it: with field names instead of column numbers. */
 final class RexText {
     private RexText() {}
 
@@ -15,13 +15,22 @@ final class RexText {
         return text(n, fields.stream().map(Field::name).toList());
     }
 
-    /** The expression with the refs named by {@code names}. */
+    /** The expression with the refs named by {@code names}, casts left out (a predicate's are value-keeping). */
     static String text(RexNode n, List<String> names) {
+        return text(n, names, false);
+    }
+
+    /** The expression with the refs named by {@code names}, casts shown: exact enough to tell two apart. */
+    static String expression(RexNode n, List<String> names) {
+        return text(n, names, true);
+    }
+
+    private static String text(RexNode n, List<String> names, boolean casts) {
         if (n instanceof RexInputRef ref) {
             return names.get(ref.getIndex());
         }
         if (n instanceof RexCall call) {
-            List<String> ops = call.getOperands().stream().map(o -> text(o, names)).collect(Collectors.toList());
+            List<String> ops = call.getOperands().stream().map(o -> text(o, names, casts)).collect(Collectors.toList());
             if (call.getKind().belongsTo(org.apache.calcite.sql.SqlKind.BINARY_COMPARISON) && ops.size() == 2) {
                 return ops.get(0) + " " + call.getOperator().getName() + " " + ops.get(1);
             }
@@ -32,7 +41,7 @@ final class RexText {
                 case SEARCH:
                     return ops.get(0) + " IN " + ops.get(1);
                 case CAST:
-                    return ops.get(0);
+                    return casts ? "CAST(" + ops.get(0) + " AS " + call.getType().getFullTypeString() + ")" : ops.get(0);
                 default:
                     return call.getOperator().getName() + "(" + String.join(", ", ops) + ")";
             }

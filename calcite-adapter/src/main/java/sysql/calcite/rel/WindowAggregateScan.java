@@ -9,18 +9,25 @@ import java.util.function.Predicate;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.RexToLixTranslator;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.function.Function1;
+import org.apache.calcite.linq4j.tree.BlockBuilder;
 import org.apache.calcite.linq4j.tree.Blocks;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.linq4j.tree.ParameterExpression;
+import org.apache.calcite.linq4j.tree.Primitive;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelCollation;
@@ -30,6 +37,8 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexProgram;
+import org.apache.calcite.sql.SqlExplainLevel;
 import sysql.capture.CaptureException;
 import sysql.capture.columnar.EventColumns;
 import sysql.capture.engine.BatchCursor;
@@ -38,17 +47,26 @@ import sysql.capture.fields.FieldType;
 
 /**
  * A windowed aggregate computed on the event scan's columnar batches as they arrive: the GROUP BY of a
- * {@code TUMBLE} or {@code HOP} window (either form: the group function or the table function) and columns
- * of the scan, COUNT / COUNT(DISTINCT) / SUM / MIN / MAX / AVG of columns, an optional HAVING, and, for a
- * stream, an optional top-N per window ({@code ORDER BY … LIMIT n}). Each window is emitted when the
- * source's watermark passes its end (see {@link WindowAggregator}); on a finite source (history, a file)
- * every window is emitted by the end.
+ * {@code TUMBLE} or {@code HOP} window (either form: the group function or the table function) and keys,
+ * COUNT / COUNT(DISTINCT) / SUM / MIN / MAX / AVG of arguments, an optional HAVING, and, for a stream, an
+ * optional top-N per window ({@code ORDER BY … LIMIT n}). Each window is emitted when the source's watermark
+ * passes its end (see {@link WindowAggregator}); on a finite source (history, a file) every window is emitted
+ * by the end.
+ *
+ * <p>Keys and arguments are columns of the scan, read in place from its batches, or expressions over the row
+ * (any scalar SQL over the scan's columns, from the query's own expressions and from the subqueries in FROM
+ * between the aggregate and the table), and the WHERE conditions the scan cannot evaluate are tested per row
+ * before the aggregate: that per-row part is {@link #program()}, a Calcite {@link RexProgram} over the scan's
+ * row whose outputs are the computed columns (numbered after the scan's) and whose condition is the rest of
+ * the WHERE. It is compiled into the plan's generated code as a {@link RowProgram} (see {@link #implement}).
  *
  * <p>Calcite has no incremental aggregation: its own aggregate over a stream would wait forever. This node
  * replaces it, with the scan inside (so it reads the batches and the watermark directly).
  */
 public final class WindowAggregateScan extends AbstractRelNode implements EnumerableRel {
     private final EventsScan scan;
+    /** The computed columns and the residual condition, over the scan's row; null when there are none. */
+    private final RexProgram program;
     private final WindowSpec window;
     private final int timeColumn;
     private final int[] keyColumns;
@@ -59,11 +77,16 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     private final RelCollation order;
     private final long limit;
 
-    WindowAggregateScan(RelOptCluster cluster, RelTraitSet traits, EventsScan scan, WindowSpec window, int timeColumn,
-            int[] keyColumns, List<WindowAggregator.Aggregate> aggregates, List<WindowAggregator.Output> outputs,
-            RelDataType rowType, RexNode having, RelCollation order, long limit) {
+    /**
+     * {@code timeColumn} is a column of the scan; key and argument columns number the scan's columns, then
+     * {@code program}'s outputs.
+     */
+    WindowAggregateScan(RelOptCluster cluster, RelTraitSet traits, EventsScan scan, RexProgram program, WindowSpec window,
+            int timeColumn, int[] keyColumns, List<WindowAggregator.Aggregate> aggregates,
+            List<WindowAggregator.Output> outputs, RelDataType rowType, RexNode having, RelCollation order, long limit) {
         super(cluster, traits);
         this.scan = scan;
+        this.program = program;
         this.window = window;
         this.timeColumn = timeColumn;
         this.keyColumns = keyColumns.clone();
@@ -77,6 +100,10 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
 
     EventsScan scan() {
         return scan;
+    }
+
+    RexProgram program() {
+        return program;
     }
 
     RexNode having() {
@@ -96,17 +123,17 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     }
 
     WindowAggregateScan withScan(EventsScan newScan) {
-        return new WindowAggregateScan(getCluster(), getTraitSet(), newScan, window, timeColumn, keyColumns, aggregates,
+        return new WindowAggregateScan(getCluster(), getTraitSet(), newScan, program, window, timeColumn, keyColumns, aggregates,
                 outputs, rowType, having, order, limit);
     }
 
     WindowAggregateScan withHaving(RexNode newHaving) {
-        return new WindowAggregateScan(getCluster(), getTraitSet(), scan, window, timeColumn, keyColumns, aggregates,
+        return new WindowAggregateScan(getCluster(), getTraitSet(), scan, program, window, timeColumn, keyColumns, aggregates,
                 outputs, rowType, newHaving, order, limit);
     }
 
     WindowAggregateScan withTopN(RelCollation newOrder, long newLimit) {
-        return new WindowAggregateScan(getCluster(), getTraitSet(), scan, window, timeColumn, keyColumns, aggregates,
+        return new WindowAggregateScan(getCluster(), getTraitSet(), scan, program, window, timeColumn, keyColumns, aggregates,
                 outputs, rowType, having, newOrder, newLimit);
     }
 
@@ -123,26 +150,46 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new WindowAggregateScan(getCluster(), traitSet, scan, window, timeColumn, keyColumns, aggregates, outputs,
+        return new WindowAggregateScan(getCluster(), traitSet, scan, program, window, timeColumn, keyColumns, aggregates, outputs,
                 rowType, having, order, limit);
+    }
+
+    /** The names of the input columns: the scan's fields, then the computed expressions as SQL-like text. */
+    private List<String> inputNames() {
+        List<String> names = new ArrayList<>();
+        for (Field f : scan.outputFields()) {
+            names.add(f.name());
+        }
+        List<String> scanNames = List.copyOf(names);
+        if (program != null) {
+            for (var p : program.getProjectList()) {
+                names.add(RexText.expression(program.expandLocalRef(p), scanNames));
+            }
+        }
+        return names;
     }
 
     @Override
     public RelWriter explainTerms(RelWriter pw) {
+        List<String> names = inputNames();
         List<String> keys = new ArrayList<>();
-        List<Field> fields = scan.outputFields();
         for (int k : keyColumns) {
-            keys.add(fields.get(k).name());
+            keys.add(names.get(k));
         }
         List<String> aggs = new ArrayList<>();
         for (WindowAggregator.Aggregate a : aggregates) {
             aggs.add(a.kind() + "(" + (a.distinct() ? "DISTINCT " : "") + (a.argColumn() < 0 ? "*"
-                    : fields.get(a.argColumn()).name()) + ")");
+                    : names.get(a.argColumn())) + ")" + (a.filterColumn() < 0 ? ""
+                    : " FILTER (WHERE " + names.get(a.filterColumn()) + ")"));
         }
+        boolean where = program != null && program.getCondition() != null;
         return scan.explainTerms(super.explainTerms(pw))
-                .item("window", window + " of " + fields.get(timeColumn).name())
+                .itemIf("where", where ? RexText.expression(program.expandLocalRef(program.getCondition()),
+                        names.subList(0, scan.getRowType().getFieldCount())) : "", where)
+                .item("window", window + " of " + names.get(timeColumn))
                 .item("keys", keys)
                 .item("aggregates", aggs)
+                .itemIf("program", program, program != null && pw.getDetailLevel() == SqlExplainLevel.DIGEST_ATTRIBUTES)
                 .itemIf("having", having == null ? "" : RexText.text(having, outputNames()), having != null)
                 .itemIf("perWindow", order + (limit >= 0 ? " limit " + limit : ""), hasTopN());
     }
@@ -159,7 +206,8 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     /** Much cheaper than any plan of Calcite's own aggregate over the same scan (which could not run on a stream). */
     @Override
     public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
-        double work = scan.computeSelfCost(planner, mq).getRows() / 1000 + (having == null ? 1 : 0) + (hasTopN() ? 0 : 1);
+        double work = scan.computeSelfCost(planner, mq).getRows() / 1000 + (having == null ? 1 : 0) + (hasTopN() ? 0 : 1)
+                + (program == null ? 0 : 1);
         return planner.getCostFactory().makeCost(work, work, 0);
     }
 
@@ -168,11 +216,58 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
                 rowType.getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
         Predicate<Object[]> havingTest = having == null ? null : java.util.Objects.requireNonNull(RowPredicates.compile(having));
-        Spec spec = new Spec(scan.spec(), window, timeColumn, keyColumns, aggregates, outputs, havingTest,
-                order == null ? null : comparator(order), limit, maxGroups());
+        int scanColumns = scan.getRowType().getFieldCount();
+        FieldType[] keyTypes = new FieldType[keyColumns.length];
+        List<Field> fields = scan.outputFields();
+        for (int i = 0; i < keyColumns.length; i++) {
+            keyTypes[i] = keyColumns[i] < scanColumns ? fields.get(keyColumns[i]).type() : null;
+        }
+        int[] programInputs = program == null ? new int[0]
+                : RelOptUtil.InputFinder.bits(program.getExprList(), null).toArray();
+        Spec spec = new Spec(scan.spec(), window, timeColumn, keyColumns, keyTypes, aggregates, outputs, havingTest,
+                order == null ? null : comparator(order), limit, maxGroups(), programInputs,
+                program == null ? 0 : program.getProjectList().size());
         Expression stashed = implementor.stash(spec, Spec.class);
-        return implementor.result(physType,
-                Blocks.toBlock(Expressions.call(stashed, "enumerable", implementor.getRootExpression())));
+        Expression enumerable = program == null
+                ? Expressions.call(stashed, "enumerable", implementor.getRootExpression())
+                : Expressions.call(stashed, "enumerable", implementor.getRootExpression(), rowProgram(implementor));
+        return implementor.result(physType, Blocks.toBlock(enumerable));
+    }
+
+    /**
+     * The program as generated code, translated by Calcite as EnumerableCalc translates its program:
+     * {@code new RowProgram() { public boolean apply(Object[] in, Object[] out) { if (!condition) return false;
+     * out[0] = …; return true; } }}, reading the scan's values from {@code in} as Calcite's runtime values (what
+     * {@link BatchRows#get} gives). Compiled once with the rest of the plan; Calcite's own functions (SUBSTRING,
+     * POSITION, LIKE, CASE, casts…) run as they do in any Calcite plan.
+     */
+    private Expression rowProgram(EnumerableRelImplementor implementor) {
+        JavaTypeFactory typeFactory = implementor.getTypeFactory();
+        ParameterExpression in = Expressions.parameter(0, Object[].class, "sysqlIn");
+        ParameterExpression out = Expressions.parameter(0, Object[].class, "sysqlOut");
+        RexToLixTranslator.InputGetter input = new RexToLixTranslator.InputGetterImpl(in,
+                PhysTypeImpl.of(typeFactory, scan.getRowType(), JavaRowFormat.ARRAY));
+        Function1<String, RexToLixTranslator.InputGetter> noCorrelation = name -> {
+            throw new IllegalStateException("a correlation variable (" + name + ") in a window aggregate's row");
+        };
+        BlockBuilder body = new BlockBuilder();
+        if (program.getCondition() != null) {
+            Expression condition = RexToLixTranslator.translateCondition(program, typeFactory, body, input,
+                    noCorrelation, implementor.getConformance());
+            body.add(Expressions.ifThen(Expressions.not(condition), Expressions.return_(null, Expressions.constant(false))));
+        }
+        List<Expression> values = RexToLixTranslator.translateProjects(program, typeFactory,
+                implementor.getConformance(), body, null,
+                PhysTypeImpl.of(typeFactory, program.getOutputRowType(), JavaRowFormat.ARRAY),
+                implementor.getRootExpression(), input, noCorrelation);
+        for (int i = 0; i < values.size(); i++) {
+            Expression v = values.get(i);
+            body.add(Expressions.statement(Expressions.assign(Expressions.arrayIndex(out, Expressions.constant(i)),
+                    Primitive.is(v.getType()) ? Expressions.box(v) : v)));
+        }
+        body.add(Expressions.return_(null, Expressions.constant(true)));
+        return Expressions.new_(RowProgram.class, List.of(), List.of(Expressions.methodDecl(java.lang.reflect.Modifier.PUBLIC,
+                boolean.class, "apply", List.of(in, out), body.toBlock())));
     }
 
     private int maxGroups() {
@@ -215,18 +310,20 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         private final Comparator<Object[]> order;
         private final long limit;
         private final int maxGroups;
+        private final int[] programInputs;
+        private final int computedColumns;
 
-        Spec(EventsScanSpec scan, WindowSpec window, int timeColumn, int[] keyColumns,
+        Spec(EventsScanSpec scan, WindowSpec window, int timeColumn, int[] keyColumns, FieldType[] keyTypes,
                 List<WindowAggregator.Aggregate> aggregates, List<WindowAggregator.Output> outputs,
-                Predicate<Object[]> having, Comparator<Object[]> order, long limit, int maxGroups) {
+                Predicate<Object[]> having, Comparator<Object[]> order, long limit, int maxGroups, int[] programInputs,
+                int computedColumns) {
             this.scan = scan;
             this.window = window;
             this.timeColumn = timeColumn;
             this.keyColumns = keyColumns.clone();
-            this.keyTypes = new FieldType[keyColumns.length];
-            for (int i = 0; i < keyColumns.length; i++) {
-                keyTypes[i] = scan.fields().get(keyColumns[i]).type();
-            }
+            this.keyTypes = keyTypes.clone();
+            this.programInputs = programInputs.clone();
+            this.computedColumns = computedColumns;
             this.aggregates = aggregates;
             this.outputs = outputs;
             this.having = having;
@@ -235,8 +332,13 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
             this.maxGroups = maxGroups;
         }
 
-        /** Called by the generated code. */
+        /** Called by the generated code of an aggregate of scan columns only. */
         public Enumerable<Object> enumerable(DataContext root) {
+            return enumerable(root, null);
+        }
+
+        /** Called by the generated code, with the row program (null when there is none). */
+        public Enumerable<Object> enumerable(DataContext root, RowProgram program) {
             AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
             boolean scalar = outputs.size() == 1;
             return new AbstractEnumerable<>() {
@@ -244,7 +346,7 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 public Enumerator<Object> enumerator() {
                     WindowAggregator aggregator = new WindowAggregator(window, timeColumn, keyColumns, keyTypes,
                             aggregates, outputs, having, order, limit, maxGroups);
-                    return new WindowEnumerator(cancel, aggregator, scalar);
+                    return new WindowEnumerator(cancel, aggregator, scalar, program);
                 }
             };
         }
@@ -254,12 +356,16 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
             private final WindowAggregator aggregator;
             private final boolean scalar;
             private final BatchRows rows = new BatchRows(scan.fields());
+            /** The rows with the computed columns, or null when every column is the scan's. */
+            private final ComputedRows computed;
             private final ArrayDeque<Object[]> ready = new ArrayDeque<>();
 
-            WindowEnumerator(AtomicBoolean cancel, WindowAggregator aggregator, boolean scalar) {
+            WindowEnumerator(AtomicBoolean cancel, WindowAggregator aggregator, boolean scalar, RowProgram program) {
                 super(cancel);
                 this.aggregator = aggregator;
                 this.scalar = scalar;
+                this.computed = program == null ? null
+                        : new ComputedRows(rows, scan.fields().size(), program, programInputs, computedColumns);
             }
 
             @Override
@@ -282,8 +388,16 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 EventColumns batch = cursor.next(POLL_MILLIS);
                 if (batch != null) {
                     int n = rows.bind(batch);
-                    for (int r = 0; r < n; r++) {
-                        aggregator.add(rows, r);
+                    if (computed == null) {
+                        for (int r = 0; r < n; r++) {
+                            aggregator.add(rows, r);
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            if (computed.evaluate(r)) {
+                                aggregator.add(computed, r);
+                            }
+                        }
                     }
                 } else if (cursor.ended()) {
                     aggregator.close(Long.MAX_VALUE, ready);

@@ -23,9 +23,10 @@ import sysql.capture.fields.FieldType;
  * watermark (HAVING applied, then, for top-N, the rows sorted and cut) and forgets it. Only the open windows
  * are held, each at most {@code maxGroups} groups: one more is a clear error, not an OutOfMemoryError.
  *
- * <p>Input rows are read from a {@link BatchRows} by column: the time column (milliseconds), the key
- * columns, the aggregates' argument columns. A group lookup reuses one probe key, so a row of a known group
- * allocates nothing.
+ * <p>Input rows are read from an {@link Input} by column: the time column (milliseconds), the key columns, the
+ * aggregates' argument columns. The columns are the scan's ({@link BatchRows}, read in place from the batch),
+ * then the values computed per row from them ({@link ComputedRows}: keys and arguments that are expressions).
+ * A group lookup reuses one probe key, so a row of a known group allocates nothing.
  */
 final class WindowAggregator {
     /** What an output column of the aggregate is. */
@@ -34,15 +35,44 @@ final class WindowAggregator {
     /** One output column: its role, the key or aggregate it shows (by index), and its SQL type. */
     record Output(Role role, int index, SqlTypeName type) {}
 
-    /** One aggregate: its kind, its argument column (-1: none, COUNT(*)), DISTINCT, and the result type. */
-    record Aggregate(Kind kind, int argColumn, FieldType argType, boolean distinct, SqlTypeName resultType) {
+    /**
+     * One aggregate: its kind, its argument column (-1: none, COUNT(*)), the argument's type, DISTINCT, and the
+     * result type. The argument's type is a catalog type (numbers, booleans and times read as longs, VARCHAR as
+     * text), or null for a computed value of another SQL type (DECIMAL, DOUBLE, DATE…), held as the object it is
+     * and compared as a {@link Comparable} (COUNT, MIN and MAX only). {@code filterColumn}: the BOOLEAN column
+     * of {@code FILTER (WHERE …)} (a row counts when it is TRUE), or -1.
+     */
+    record Aggregate(Kind kind, int argColumn, FieldType argType, boolean distinct, SqlTypeName resultType,
+            int filterColumn) {
         enum Kind { COUNT, SUM, SUM0, MIN, MAX, AVG }
+
+        /** Without a FILTER. */
+        Aggregate(Kind kind, int argColumn, FieldType argType, boolean distinct, SqlTypeName resultType) {
+            this(kind, argColumn, argType, distinct, resultType, -1);
+        }
+
+        /** True when the argument is read as an object (text, or a computed value of another type). */
+        boolean objectArg() {
+            return argType == null || argType == FieldType.VARCHAR;
+        }
+    }
+
+    /**
+     * The rows the aggregate reads, by column and row of the current batch. {@code getLong} is for the columns
+     * of a type read as a long (numbers, BOOLEAN as 0/1, TIMESTAMP in milliseconds).
+     */
+    interface Input {
+        boolean isNull(int column, int row);
+
+        long getLong(int column, int row);
+
+        Object get(int column, int row);
     }
 
     private final WindowSpec window;
     private final int timeColumn;
     private final int[] keyColumns;
-    private final boolean[] keyIsText;
+    private final boolean[] keyIsObject;
     private final FieldType[] keyTypes;
     private final Aggregate[] aggregates;
     private final Output[] outputs;
@@ -55,17 +85,19 @@ final class WindowAggregator {
     private long closedUpTo = Long.MIN_VALUE; // windows ending at or before this are emitted
     private long lateRows;
 
+    /**
+     * {@code keyTypes}: per key column its catalog type, or null for a computed key (its value is kept as the
+     * object the expression gave, which is already Calcite's runtime value of the key's type).
+     */
     WindowAggregator(WindowSpec window, int timeColumn, int[] keyColumns, FieldType[] keyTypes, List<Aggregate> aggregates,
             List<Output> outputs, Predicate<Object[]> having, Comparator<Object[]> order, long limit, int maxGroups) {
         this.window = window;
         this.timeColumn = timeColumn;
         this.keyColumns = keyColumns.clone();
         this.keyTypes = keyTypes.clone();
-        this.keyIsText = new boolean[keyColumns.length];
-        int texts = 0;
+        this.keyIsObject = new boolean[keyColumns.length];
         for (int i = 0; i < keyColumns.length; i++) {
-            keyIsText[i] = keyTypes[i] == FieldType.VARCHAR;
-            texts += keyIsText[i] ? 1 : 0;
+            keyIsObject[i] = keyTypes[i] == null || keyTypes[i] == FieldType.VARCHAR;
         }
         this.aggregates = aggregates.toArray(Aggregate[]::new);
         this.outputs = outputs.toArray(Output[]::new);
@@ -85,7 +117,7 @@ final class WindowAggregator {
     }
 
     /** Adds row {@code r} of {@code rows} to every window that holds its time. */
-    void add(BatchRows rows, int r) {
+    void add(Input rows, int r) {
         if (rows.isNull(timeColumn, r)) {
             return;
         }
@@ -95,7 +127,7 @@ final class WindowAggregator {
             lateRows++;
             return;
         }
-        probe.fill(rows, r, keyColumns, keyIsText);
+        probe.fill(rows, r, keyColumns, keyIsObject);
         for (long s = start; s + window.sizeMillis() > t; s -= window.slideMillis()) {
             if (s + window.sizeMillis() <= closedUpTo) {
                 lateRows++;
@@ -158,7 +190,7 @@ final class WindowAggregator {
         }
     }
 
-    /** The key of a group: numeric key columns as longs, text ones as strings (null for NULL). */
+    /** The key of a group: numeric key columns as longs, text and computed ones as objects (null for NULL). */
     static final class GroupKey {
         final long[] longs;
         final Object[] texts;
@@ -169,14 +201,14 @@ final class WindowAggregator {
             this.texts = texts;
         }
 
-        void fill(BatchRows rows, int r, int[] columns, boolean[] isText) {
+        void fill(Input rows, int r, int[] columns, boolean[] isObject) {
             int h = 1;
             for (int i = 0; i < columns.length; i++) {
                 if (rows.isNull(columns[i], r)) {
                     texts[i] = null;
                     longs[i] = 0;
                     h = h * 31 + 7;
-                } else if (isText[i]) {
+                } else if (isObject[i]) {
                     Object s = rows.get(columns[i], r);
                     texts[i] = s;
                     longs[i] = 0;
@@ -201,6 +233,9 @@ final class WindowAggregator {
         Object value(int i, FieldType type) {
             if (texts[i] == null) {
                 return null;
+            }
+            if (type == null) {
+                return texts[i];
             }
             return switch (type) {
                 case VARCHAR -> texts[i];
@@ -240,9 +275,13 @@ final class WindowAggregator {
         }
 
         @SuppressWarnings("unchecked")
-        void add(BatchRows rows, int r, Aggregate[] aggregates) {
+        void add(Input rows, int r, Aggregate[] aggregates) {
             for (int i = 0; i < aggregates.length; i++) {
                 Aggregate a = aggregates[i];
+                int f = a.filterColumn();
+                if (f >= 0 && (rows.isNull(f, r) || rows.getLong(f, r) == 0)) {
+                    continue; // FILTER (WHERE …) not TRUE
+                }
                 int c = a.argColumn();
                 if (c < 0) {
                     longs[2 * i]++; // COUNT(*)
@@ -255,7 +294,7 @@ final class WindowAggregator {
                     ((Set<Object>) objects[i]).add(rows.get(c, r));
                     continue;
                 }
-                boolean text = a.argType() == FieldType.VARCHAR;
+                boolean object = a.objectArg();
                 switch (a.kind()) {
                     case COUNT -> longs[2 * i]++;
                     case SUM, SUM0, AVG -> {
@@ -263,9 +302,9 @@ final class WindowAggregator {
                         longs[2 * i + 1]++;
                     }
                     case MIN, MAX -> {
-                        if (text) {
-                            String v = (String) rows.get(c, r);
-                            String cur = (String) objects[i];
+                        if (object) {
+                            Comparable<Object> v = (Comparable<Object>) rows.get(c, r);
+                            Object cur = objects[i];
                             if (cur == null || (a.kind() == Aggregate.Kind.MIN ? v.compareTo(cur) < 0 : v.compareTo(cur) > 0)) {
                                 objects[i] = v;
                             }
@@ -294,9 +333,9 @@ final class WindowAggregator {
                 if (set.isEmpty()) {
                     return a.kind() == Aggregate.Kind.SUM0 ? typed(0, a.resultType()) : null;
                 }
-                if (a.argType() == FieldType.VARCHAR) {
-                    return a.kind() == Aggregate.Kind.MIN ? set.stream().map(String.class::cast).min(String::compareTo).get()
-                            : set.stream().map(String.class::cast).max(String::compareTo).get();
+                if (a.objectArg()) {
+                    Comparator<Object> natural = (x, y) -> ((Comparable<Object>) x).compareTo(y);
+                    return a.kind() == Aggregate.Kind.MIN ? set.stream().min(natural).get() : set.stream().max(natural).get();
                 }
                 long sum = 0;
                 long min = Long.MAX_VALUE;
@@ -317,7 +356,7 @@ final class WindowAggregator {
                 if (a.kind() == Aggregate.Kind.COUNT) {
                     return typed(longs[2 * i], a.resultType());
                 }
-                if ((a.kind() == Aggregate.Kind.MIN || a.kind() == Aggregate.Kind.MAX) && a.argType() == FieldType.VARCHAR) {
+                if ((a.kind() == Aggregate.Kind.MIN || a.kind() == Aggregate.Kind.MAX) && a.objectArg()) {
                     return objects[i];
                 }
                 value = longs[2 * i];

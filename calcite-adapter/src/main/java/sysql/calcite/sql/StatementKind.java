@@ -2,6 +2,7 @@ package sysql.calcite.sql;
 
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -9,51 +10,62 @@ import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.SqlWith;
-import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
- * What a statement is, from its text alone: a bounded query, a stream ({@code SELECT STREAM}, rows until it
- * is cancelled), something that is not a query at all (DDL, DML, SET...), or text that does not parse (the
- * statement's own preparation then says what is wrong). The server uses it to stay read-only and to serve a
- * stream's rows as they come.
+ * What a statement's SQL text is, read by sysql's parser (sysdig's field names rewritten as for running it, the
+ * connection's quoting and casing): a {@link #STREAM} is a query whose result is a stream, so it does not end by
+ * itself; the text's shape does not matter ({@code WITH … SELECT STREAM …}, parentheses, comments, ORDER BY and
+ * LIMIT, a UNION of streams), the parsed query does. For {@code sysql query}, which prints a stream's rows as
+ * they arrive.
  */
 public enum StatementKind {
-    QUERY, STREAM, NOT_A_QUERY, UNPARSED;
+    /** A query that ends by itself (a relation: history, files, state tables, catalogs). */
+    QUERY,
+    /** {@code SELECT STREAM}, in any form: rows until the statement is cancelled. */
+    STREAM,
+    /** {@code EXPLAIN PLAN FOR …} (of a query or a stream: the plan, which ends). */
+    EXPLAIN,
+    /** Anything else that parses (INSERT, SET, DDL…). */
+    OTHER,
+    /** Text that does not parse (running it gives the error). */
+    UNPARSED;
 
     private static final SqlParser.Config PARSER = SqlParser.config()
             .withQuoting(Quoting.DOUBLE_QUOTE)
-            .withUnquotedCasing(Casing.TO_LOWER)
             .withQuotedCasing(Casing.UNCHANGED)
+            .withUnquotedCasing(Casing.TO_LOWER)
             .withCaseSensitive(true)
             .withConformance(SqlConformanceEnum.LENIENT);
 
-    /** The kind of {@code sql}, a single statement. */
+    /** The kind of one statement's text. */
     public static StatementKind of(String sql) {
         SqlNode node;
         try {
             node = SqlParser.create(SysqlPrepare.rewrite(sql).sql(), PARSER).parseStmt();
-        } catch (SqlParseException | FieldNameRewriter.UnknownFieldException | RuntimeException e) {
+        } catch (Exception e) {
             return UNPARSED;
         }
-        if (node instanceof SqlExplain || node.getKind() == SqlKind.DESCRIBE_SCHEMA
-                || node.getKind() == SqlKind.DESCRIBE_TABLE) {
-            return QUERY;
-        }
-        if (!node.isA(SqlKind.QUERY)) {
-            return NOT_A_QUERY;
-        }
-        return isStream(node) ? STREAM : QUERY;
+        return of(node);
     }
 
-    private static boolean isStream(SqlNode node) {
-        if (node instanceof SqlOrderBy o) {
-            return isStream(o.query);
+    private static StatementKind of(SqlNode n) {
+        if (n instanceof SqlExplain) {
+            return EXPLAIN;
         }
-        if (node instanceof SqlWith w) {
-            return isStream(w.body);
+        if (n instanceof SqlOrderBy o) {
+            return of(o.query);
         }
-        return node instanceof SqlSelect s && s.isKeywordPresent(SqlSelectKeyword.STREAM);
+        if (n instanceof SqlWith w) {
+            return of(w.body);
+        }
+        if (n instanceof SqlSelect s) {
+            return s.isKeywordPresent(SqlSelectKeyword.STREAM) ? STREAM : QUERY;
+        }
+        if (n.getKind().belongsTo(SqlKind.SET_QUERY) && n instanceof SqlCall c && !c.getOperandList().isEmpty()) {
+            return of(c.operand(0)); // a set operation of streams is a stream (Calcite wants all its inputs to be)
+        }
+        return n.getKind().belongsTo(SqlKind.QUERY) ? QUERY : OTHER;
     }
 }

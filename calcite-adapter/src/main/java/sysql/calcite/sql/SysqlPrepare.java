@@ -28,7 +28,9 @@ import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.rel.stream.Delta;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.StreamChecks;
@@ -37,8 +39,8 @@ import sysql.calcite.schema.FieldColumns;
 
 /**
  * Calcite's statement preparation with sysql's parts: sysdig's field names made identifiers before parsing
- * ({@link FieldNameRewriter}, errors mapped back to the user's text), sysql's validator, and sysql's planner
- * rules. Every statement of a {@code jdbc:sysql:} connection goes through it.
+ * ({@link FieldNameRewriter}, errors mapped back to the user's text), sysql's validator, sysql's planner
+ * rules, and Java names for the fields of the classes Calcite generates for rows ({@link SysqlTypeFactory}). Every statement of a {@code jdbc:sysql:} connection goes through it.
  */
 public class SysqlPrepare extends CalcitePrepareImpl {
     /**
@@ -115,15 +117,17 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             CalciteCatalogReader catalogReader, RelOptPlanner planner) {
         EnumerableRel.Prefer prefer = elementType == Object[].class ? EnumerableRel.Prefer.ARRAY
                 : EnumerableRel.Prefer.CUSTOM;
-        return new PreparingStmt(this, context, catalogReader, prefer,
-                createCluster(planner, new RexBuilder(context.getTypeFactory())), createConvertletTable());
+        SysqlTypeFactory types = new SysqlTypeFactory(context.getTypeFactory().getTypeSystem());
+        return new PreparingStmt(this, context, catalogReader, types, prefer,
+                createCluster(planner, new RexBuilder(types)), createConvertletTable());
     }
 
     /** Calcite's preparing statement with sysql's validator and sysql's program before Calcite's. */
     private static final class PreparingStmt extends CalcitePreparingStmt {
         PreparingStmt(CalcitePrepareImpl prepare, CalcitePrepare.Context context, CalciteCatalogReader catalogReader,
-                EnumerableRel.Prefer prefer, RelOptCluster cluster, SqlRexConvertletTable convertlets) {
-            super(prepare, context, catalogReader, context.getTypeFactory(), context.getRootSchema(), prefer, cluster,
+                SysqlTypeFactory types, EnumerableRel.Prefer prefer, RelOptCluster cluster,
+                SqlRexConvertletTable convertlets) {
+            super(prepare, context, catalogReader, types, context.getRootSchema(), prefer, cluster,
                     EnumerableConvention.INSTANCE, convertlets);
         }
 
@@ -160,9 +164,19 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             return super.getDesiredRootTraitSet(root);
         }
 
+        /** The plan as the planner was given it, for {@link StreamChecks}' messages. */
+        private RelNode logical;
+
+        @Override
+        protected RelRoot optimize(RelRoot root, List<Prepare.Materialization> materializations,
+                List<CalciteSchema.LatticeEntry> lattices) {
+            logical = root.rel;
+            return super.optimize(root, materializations, lattices);
+        }
+
         @Override
         protected PreparedResult implement(RelRoot root) {
-            StreamChecks.check(root.rel);
+            StreamChecks.check(root.rel, logical);
             return super.implement(root);
         }
     }
