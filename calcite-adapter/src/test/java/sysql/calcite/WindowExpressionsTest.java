@@ -69,6 +69,11 @@ class WindowExpressionsTest extends CaptureFileTests {
         bothWays("SELECT window_start, SUBSTRING(evt.type FROM 1 FOR 4), COUNT(*) FROM TABLE(TUMBLE(TABLE events, "
                 + "DESCRIPTOR(evt.time), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, "
                 + "SUBSTRING(evt.type FROM 1 FOR 4)", expected, 1);
+        // The same over the scap_file table function (no STREAM: scap_file is a relation).
+        String file = TestConnections.scap("bencer_example4_example4-1.scap").toAbsolutePath().toString();
+        String overScapFile = groupFunction.replace("FROM events", "FROM TABLE(scap_file('" + file + "'))");
+        assertTrue(plan(overScapFile).contains("keys=[[SUBSTRING(evt.type, 1, 4)]]"), plan(overScapFile));
+        assertEquals(expected, sorted(rows(c, overScapFile, 1)));
         // Exactly, for one process: TUMBLE_END, the key, the count.
         assertEquals(List.of("1512426389|cloc|24", "1512426389|ioct|1", "1512426389|read|6", "1512426389|rt_s|24",
                         "1512426389|sele|12", "1512426389|writ|6", "1512426390|cloc|8", "1512426390|read|2",

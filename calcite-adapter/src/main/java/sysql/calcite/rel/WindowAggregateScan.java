@@ -239,7 +239,11 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
      * {@code new RowProgram() { public boolean apply(Object[] in, Object[] out) { if (!condition) return false;
      * out[0] = …; return true; } }}, reading the scan's values from {@code in} as Calcite's runtime values (what
      * {@link BatchRows#get} gives). Compiled once with the rest of the plan; Calcite's own functions (SUBSTRING,
-     * POSITION, LIKE, CASE, casts…) run as they do in any Calcite plan.
+     * POSITION, LIKE, CASE, casts…) run as they do in any Calcite plan. Chosen over Calcite's RexExecutor (one
+     * new result array per row) and over an interpreter of our own (a second implementation of SQL's functions
+     * to keep equal to Calcite's). The condition is translated before the outputs, so a row that fails it
+     * computes no key; a subexpression shared by the condition and an output is computed twice for the rows
+     * that pass (each translation has its own common-subexpression cache).
      */
     private Expression rowProgram(EnumerableRelImplementor implementor) {
         JavaTypeFactory typeFactory = implementor.getTypeFactory();
