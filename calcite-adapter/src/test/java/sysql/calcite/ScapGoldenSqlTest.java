@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * SQL over every test capture against what sysdig 0.29.3 printed for it (shared/testdata/scap-golden): a filter
+ * SQL over every test capture against what sysdig 0.29.3 printed for it (testdata/scap-golden): a filter
  * and a GROUP BY computed by sysql, through {@code TABLE(scap_file('...'))} and through a connection whose
  * {@code events} is the file, must equal the same counts computed here from sysdig's lines.
  */

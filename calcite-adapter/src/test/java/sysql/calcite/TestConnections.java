@@ -11,22 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.jdbc.Driver;
 import sysql.calcite.sql.SysqlPrepare;
+import sysql.testing.TestData;
 
 /** Connections for the adapter's tests: Calcite's driver with sysql's prepare and schema. */
 final class TestConnections {
     private TestConnections() {}
 
     static Path shared() {
-        for (Path p : List.of(Path.of("../../shared/testdata"), Path.of("../shared/testdata"))) {
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("shared/testdata not found from " + Path.of("").toAbsolutePath());
+        return TestData.dir();
     }
 
     static Path scap(String name) {
-        return shared().resolve("scap").resolve(name);
+        return TestData.scap(name);
     }
 
     static Connection connect(SysqlEngine engine) throws SQLException {

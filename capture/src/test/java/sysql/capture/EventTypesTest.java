@@ -14,15 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import sysql.driver.EventTables;
+import sysql.testing.TestData;
 
 /** The generated Java mirror of the ABI agrees with sysdig 0.29.3's own event list ({@code sysdig -L}). */
 class EventTypesTest {
-    private static final Path SYSDIG_EVENTS = Path.of("../../shared/testdata/sysdig-events.txt");
     private static final Pattern LINE = Pattern.compile("([<>]) (\\w+)\\((.*)\\)");
 
     @Test
     void everyEventSysdigListsHasTheSameParametersInOurTable() throws IOException {
-        List<String> lines = Files.readAllLines(resolveShared());
+        List<String> lines = Files.readAllLines(TestData.file("sysdig-events.txt"));
         assertTrue(lines.size() > 200, "sysdig -L lists " + lines.size() + " events");
         List<String> missing = new ArrayList<>();
         for (String line : lines) {
@@ -49,15 +49,6 @@ class EventTypesTest {
             fail(missing.size() + " events of sysdig -L have no identical row in sysql_event_table.h, e.g. "
                     + missing.subList(0, Math.min(5, missing.size())));
         }
-    }
-
-    private static Path resolveShared() {
-        for (Path p : List.of(SYSDIG_EVENTS, Path.of("../shared/testdata/sysdig-events.txt"))) {
-            if (Files.exists(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("../shared/testdata/sysdig-events.txt not found from " + Path.of("").toAbsolutePath());
     }
 
     private static List<String> describe(EventType t) {

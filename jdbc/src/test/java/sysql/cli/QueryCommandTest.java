@@ -14,19 +14,11 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
+import sysql.testing.TestData;
 
 /** {@code sysql query}, {@code fields} and {@code event-types} on a capture file: formats, scripts, errors. */
 class QueryCommandTest {
-    static final Path FILE = shared().resolve("scap/falco_cat_write.scap");
-
-    static Path shared() {
-        for (Path p : List.of(Path.of("../../shared/testdata"), Path.of("../shared/testdata"))) {
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("shared/testdata not found");
-    }
+    static final Path FILE = TestData.scap("falco_cat_write.scap");
 
     record Run(int code, String out, String err) {}
 

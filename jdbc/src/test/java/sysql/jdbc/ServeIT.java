@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sysql.cli.Sysql;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.testing.TestData;
 
 /**
  * Issue 6's acceptance: {@code sysql serve} answers remote JDBC (Avatica's own driver, protobuf and JSON, and
@@ -93,12 +94,7 @@ class ServeIT {
     }
 
     static Path file(String name) {
-        for (Path p : List.of(Path.of("../../shared/testdata"), Path.of("../shared/testdata"))) {
-            if (Files.isDirectory(p)) {
-                return p.resolve("scap").resolve(name).toAbsolutePath().normalize();
-            }
-        }
-        throw new IllegalStateException("shared/testdata not found");
+        return TestData.scap(name).toAbsolutePath().normalize();
     }
 
     /** A result as text: labels, then each row, timestamps as UTC milliseconds. */

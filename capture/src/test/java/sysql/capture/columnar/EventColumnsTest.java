@@ -27,6 +27,7 @@ import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
+import sysql.testing.TestData;
 
 /** Arrow batches carry exactly the requested fields, with the same values as the row-wise extractors. */
 class EventColumnsTest {
@@ -34,12 +35,7 @@ class EventColumnsTest {
             "proc.name", "proc.pid", "fd.name", "fd.sport");
 
     static Path capture(String name) {
-        for (Path p : List.of(Path.of("../../shared/testdata/scap", name), Path.of("../shared/testdata/scap", name))) {
-            if (p.toFile().exists()) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("shared/testdata/scap/" + name + " not found");
+        return TestData.scap(name);
     }
 
     static EventContext context(ScapFileSource src) {

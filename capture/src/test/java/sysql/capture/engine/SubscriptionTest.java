@@ -27,6 +27,7 @@ import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
+import sysql.testing.TestData;
 
 /**
  * A subscription driven as the capture thread drives it (offer per event, endRound per round), without a hub: a
@@ -42,14 +43,7 @@ class SubscriptionTest {
 
     @BeforeEach
     void open() throws Exception {
-        Path file = null;
-        for (Path p : List.of(Path.of("../../shared/testdata/scap/libs_curl_google.scap"),
-                Path.of("../shared/testdata/scap/libs_curl_google.scap"))) {
-            if (p.toFile().exists()) {
-                file = p;
-            }
-        }
-        assertNotNull(file, "shared/testdata/scap/libs_curl_google.scap not found");
+        Path file = TestData.scap("libs_curl_google.scap");
         root = new RootAllocator();
         src = ScapFileSource.open(file);
         batch = new EventBatch();

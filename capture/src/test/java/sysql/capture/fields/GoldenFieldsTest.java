@@ -18,10 +18,11 @@ import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
+import sysql.testing.TestData;
 
 /**
  * Differential test against sysdig 0.29.3: for every event of every test capture, the golden fields sysdig
- * printed (shared/testdata/scap-golden) against sysql's values, field by field, with the agreement rate. Every
+ * printed (testdata/scap-golden) against sysql's values, field by field, with the agreement rate. Every
  * golden field must agree on every event: any difference fails.
  */
 class GoldenFieldsTest {
@@ -29,12 +30,7 @@ class GoldenFieldsTest {
         "proc.ppid", "proc.exe", "user.name", "container.id", "evt.dir", "evt.type", "evt.res", "fd.num", "fd.type",
         "fd.name", "fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.l4proto", "evt.args"};
     static Path shared() {
-        for (Path p : List.of(Path.of("../../shared/testdata"), Path.of("../shared/testdata"))) {
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("shared/testdata not found from " + Path.of("").toAbsolutePath());
+        return TestData.dir();
     }
 
     /** Per golden field: {agreeing events, compared events}. */

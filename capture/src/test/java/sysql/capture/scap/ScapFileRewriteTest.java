@@ -23,7 +23,7 @@ import sysql.capture.EventBatch;
  * events in sysql.
  */
 class ScapFileRewriteTest {
-    /** The golden field list of shared/testdata/scap-golden. */
+    /** The golden field list of testdata/scap-golden. */
     static final String FORMAT = "*%evt.num|%evt.rawtime|%evt.cpu|%proc.name|%proc.pid|%thread.tid|%proc.ppid"
             + "|%proc.exe|%user.name|%container.id|%evt.dir|%evt.type|%evt.res|%fd.num|%fd.type|%fd.name|%fd.sip"
             + "|%fd.sport|%fd.cip|%fd.cport|%fd.l4proto|%evt.args|%proc.cmdline|%proc.cwd|%user.loginuid"

@@ -15,35 +15,22 @@ import java.util.zip.GZIPInputStream;
 import sysql.capture.CaptureException;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
+import sysql.testing.TestData;
 
-/** Finds the shared test data (/work/shared/testdata) and reads whole files for the scap tests. */
+/** Reads whole files of the repository's testdata/ for the scap tests. */
 final class ScapTestFiles {
     private ScapTestFiles() {}
 
-    /** The testdata folder: -Dsysql.testdata, else the first {@code shared/testdata} found walking up from here. */
     static Path testdata() {
-        String prop = System.getProperty("sysql.testdata");
-        if (prop != null) {
-            return Paths.get(prop);
-        }
-        Path dir = Paths.get("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("testdata");
-            if (Files.isDirectory(candidate.resolve("scap"))) {
-                return candidate;
-            }
-        }
-        return fail("shared/testdata/scap not found above " + dir + "; pass -Dsysql.testdata=DIR");
+        return TestData.dir();
     }
 
     static Path scap(String name) {
-        return testdata().resolve("scap").resolve(name);
+        return TestData.scap(name);
     }
 
-    static List<Path> allScapFiles() throws IOException {
-        try (Stream<Path> s = Files.list(testdata().resolve("scap"))) {
-            return s.filter(Files::isRegularFile).sorted().toList();
-        }
+    static List<Path> allScapFiles() {
+        return TestData.allScapFiles();
     }
 
     /** The file's bytes, decompressed when it is gzip. */
