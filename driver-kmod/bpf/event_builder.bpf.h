@@ -26,8 +26,8 @@ struct sq_evt {
 	__u8 *buf;
 	__u64 ts;
 	__u64 tid;
-	__u32 off;     /* next payload byte */
-	__u32 idx;     /* next parameter */
+	__u32 off; /* next payload byte */
+	__u32 idx; /* next parameter */
 	__u32 nparams;
 	__u16 type;
 };

@@ -51,18 +51,24 @@ static long sq_iov_copy_cb(__u32 i, void *data)
 	n &= SQ_PARAM_MAX;
 	if (n == 0)
 		return 0;
-	if (bpf_probe_read_user(c->buf + ((c->off + c->copied) & SQ_HALF_MASK), n, (const void *)v.base))
+	if (bpf_probe_read_user(c->buf + ((c->off + c->copied) & SQ_HALF_MASK), n,
+				(const void *)v.base))
 		return 1;
 	c->copied += n;
 	return 0;
 }
 
 /* Data param gathered from an iovec array: at most min(limit, snaplen) bytes. */
-static __always_inline void sq_push_iov_data(struct sq_evt *e, const struct sq_iovec *uiov, __u64 cnt, __s64 limit)
+static __always_inline void sq_push_iov_data(struct sq_evt *e, const struct sq_iovec *uiov,
+					     __u64 cnt, __s64 limit)
 {
 	struct sq_iov_ctx c = {
-		.buf = e->buf, .uiov = uiov, .cnt = cnt, .off = e->off,
-		.snap = sq_snaplen(), .copied = 0,
+		.buf = e->buf,
+		.uiov = uiov,
+		.cnt = cnt,
+		.off = e->off,
+		.snap = sq_snaplen(),
+		.copied = 0,
 	};
 
 	if (limit <= 0 || !uiov || cnt == 0) {

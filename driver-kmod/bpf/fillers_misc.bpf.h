@@ -79,7 +79,8 @@ struct sq_pollfd {
 
 /* FDLIST: u16 count, then per fd s64 fd + u16 flags. Enter: requested
  * events of every fd; exit: returned events of the fds that have some. */
-static __always_inline void sq_push_pollfds(struct sq_evt *e, const struct sq_pollfd *ufds, __u64 nfds, bool enter)
+static __always_inline void sq_push_pollfds(struct sq_evt *e, const struct sq_pollfd *ufds,
+					    __u64 nfds, bool enter)
 {
 	__u32 pos = 2;
 	__u16 count = 0;

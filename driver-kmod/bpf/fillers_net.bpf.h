@@ -73,7 +73,8 @@ SQ_ENTER(connect)
 }
 
 /* Tuple with a user-given remote address; empty if none. */
-static __always_inline void sq_push_user_tuple(struct sq_evt *e, __s64 fd, const void *uaddr, __s64 ulen, bool inbound)
+static __always_inline void sq_push_user_tuple(struct sq_evt *e, __s64 fd, const void *uaddr,
+					       __s64 ulen, bool inbound)
 {
 	if (fd < 0 || !uaddr || ulen <= 0 || ulen > 128) {
 		sq_param_done(e, 0);
@@ -261,7 +262,8 @@ SQ_EXIT(recvmsg)
 }
 
 /* The "val" DYN parameter of setsockopt / getsockopt (sysdig parse_sockopt). */
-static __always_inline void sq_push_sockopt_val(struct sq_evt *e, __u64 level, __u64 name, const void *uval, __s64 optlen)
+static __always_inline void sq_push_sockopt_val(struct sq_evt *e, __u64 level, __u64 name,
+						const void *uval, __s64 optlen)
 {
 	__u64 v64 = 0;
 	__u32 v32 = 0;
@@ -275,10 +277,14 @@ static __always_inline void sq_push_sockopt_val(struct sq_evt *e, __u64 level, _
 			return;
 		case 20: /* SO_RCVTIMEO */
 		case 21: { /* SO_SNDTIMEO */
-			struct { __s64 sec; __s64 usec; } tv = {};
+			struct {
+				__s64 sec;
+				__s64 usec;
+			} tv = {};
 
 			bpf_probe_read_user(&tv, sizeof(tv), uval);
-			sq_push_dyn_u64(e, SQ_SOCKOPT_IDX_TIMEVAL, tv.sec * 1000000000ULL + tv.usec * 1000);
+			sq_push_dyn_u64(e, SQ_SOCKOPT_IDX_TIMEVAL,
+					tv.sec * 1000000000ULL + tv.usec * 1000);
 			return;
 		}
 		case 57: /* SO_COOKIE */

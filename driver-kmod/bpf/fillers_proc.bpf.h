@@ -67,11 +67,14 @@ SQ_EXIT(execve)
 	if (ret >= 0) {
 		mm = BPF_CORE_READ(t, mm);
 		if (mm)
-			sq_push_user_area(&e, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
+			sq_push_user_area(&e, BPF_CORE_READ(mm, env_start),
+					  BPF_CORE_READ(mm, env_end));
 		else
 			sq_param_done(&e, 0);
 	} else {
-		sq_param_done(&e, sq_write_argv(&e, (const char *const *)sq_arg(regs, at ? 3 : 2), 0) & SQ_PARAM_MAX);
+		sq_param_done(&e,
+			      sq_write_argv(&e, (const char *const *)sq_arg(regs, at ? 3 : 2), 0) &
+				      SQ_PARAM_MAX);
 	}
 	sq_push_s32(&e, sq_task_tty(t));
 	sq_push_s64(&e, sq_task_pgid(t));
@@ -245,7 +248,7 @@ SQ_EXIT(rlimit)
 {
 	struct sq_evt e;
 	long id = sq_regs_id(regs);
-	struct sq_rlimit rl = { -1, -1 };
+	struct sq_rlimit rl = {-1, -1};
 
 	if (!sq_evt_begin(&e, sq_enter_type(id) + 1, 3))
 		return 0;
@@ -276,7 +279,7 @@ SQ_ENTER(prlimit)
 SQ_EXIT(prlimit)
 {
 	struct sq_evt e;
-	struct sq_rlimit nl = { -1, -1 }, ol = { -1, -1 };
+	struct sq_rlimit nl = {-1, -1}, ol = {-1, -1};
 
 	if (!sq_evt_begin(&e, SQE_SYSCALL_PRLIMIT_X, 5))
 		return 0;

@@ -28,22 +28,40 @@ static __always_inline __u32 sq_open_flags(__u64 f)
 	__u32 r;
 
 	switch (f & (K_O_WRONLY | K_O_RDWR)) {
-	case K_O_WRONLY: r = SQ_O_WRONLY; break;
-	case K_O_RDWR: r = SQ_O_RDWR; break;
-	default: r = SQ_O_RDONLY; break;
+	case K_O_WRONLY:
+		r = SQ_O_WRONLY;
+		break;
+	case K_O_RDWR:
+		r = SQ_O_RDWR;
+		break;
+	default:
+		r = SQ_O_RDONLY;
+		break;
 	}
-	if (f & K_O_CREAT) r |= SQ_O_CREAT;
-	if (f & K_O_TMPFILE) r |= SQ_O_TMPFILE;
-	if (f & K_O_APPEND) r |= SQ_O_APPEND;
-	if (f & K_O_DSYNC) r |= SQ_O_DSYNC;
-	if (f & K_O_EXCL) r |= SQ_O_EXCL;
-	if (f & K_O_NONBLOCK) r |= SQ_O_NONBLOCK;
-	if (f & K_O_SYNC) r |= SQ_O_SYNC;
-	if (f & K_O_TRUNC) r |= SQ_O_TRUNC;
-	if (f & K_O_DIRECT) r |= SQ_O_DIRECT;
-	if (f & K_O_DIRECTORY) r |= SQ_O_DIRECTORY;
-	if (f & K_O_LARGEFILE) r |= SQ_O_LARGEFILE;
-	if (f & K_O_CLOEXEC) r |= SQ_O_CLOEXEC;
+	if (f & K_O_CREAT)
+		r |= SQ_O_CREAT;
+	if (f & K_O_TMPFILE)
+		r |= SQ_O_TMPFILE;
+	if (f & K_O_APPEND)
+		r |= SQ_O_APPEND;
+	if (f & K_O_DSYNC)
+		r |= SQ_O_DSYNC;
+	if (f & K_O_EXCL)
+		r |= SQ_O_EXCL;
+	if (f & K_O_NONBLOCK)
+		r |= SQ_O_NONBLOCK;
+	if (f & K_O_SYNC)
+		r |= SQ_O_SYNC;
+	if (f & K_O_TRUNC)
+		r |= SQ_O_TRUNC;
+	if (f & K_O_DIRECT)
+		r |= SQ_O_DIRECT;
+	if (f & K_O_DIRECTORY)
+		r |= SQ_O_DIRECTORY;
+	if (f & K_O_LARGEFILE)
+		r |= SQ_O_LARGEFILE;
+	if (f & K_O_CLOEXEC)
+		r |= SQ_O_CLOEXEC;
 	return r;
 }
 
@@ -65,12 +83,18 @@ static __always_inline __u32 sq_openat2_resolve(__u64 f)
 {
 	__u32 r = 0;
 
-	if (f & 0x01) r |= SQ_RESOLVE_NO_XDEV;
-	if (f & 0x02) r |= SQ_RESOLVE_NO_MAGICLINKS;
-	if (f & 0x04) r |= SQ_RESOLVE_NO_SYMLINKS;
-	if (f & 0x08) r |= SQ_RESOLVE_BENEATH;
-	if (f & 0x10) r |= SQ_RESOLVE_IN_ROOT;
-	if (f & 0x20) r |= SQ_RESOLVE_CACHED;
+	if (f & 0x01)
+		r |= SQ_RESOLVE_NO_XDEV;
+	if (f & 0x02)
+		r |= SQ_RESOLVE_NO_MAGICLINKS;
+	if (f & 0x04)
+		r |= SQ_RESOLVE_NO_SYMLINKS;
+	if (f & 0x08)
+		r |= SQ_RESOLVE_BENEATH;
+	if (f & 0x10)
+		r |= SQ_RESOLVE_IN_ROOT;
+	if (f & 0x20)
+		r |= SQ_RESOLVE_CACHED;
 	return r;
 }
 
@@ -79,28 +103,50 @@ static __always_inline __u32 sq_clone_flags(__u64 f)
 {
 	__u32 r = 0;
 
-	if (f & 0x00000400) r |= SQ_CL_CLONE_FILES;
-	if (f & 0x00000200) r |= SQ_CL_CLONE_FS;
-	if (f & 0x80000000) r |= SQ_CL_CLONE_IO;
-	if (f & 0x08000000) r |= SQ_CL_CLONE_NEWIPC;
-	if (f & 0x40000000) r |= SQ_CL_CLONE_NEWNET;
-	if (f & 0x00020000) r |= SQ_CL_CLONE_NEWNS;
-	if (f & 0x20000000) r |= SQ_CL_CLONE_NEWPID;
-	if (f & 0x04000000) r |= SQ_CL_CLONE_NEWUTS;
-	if (f & 0x00100000) r |= SQ_CL_CLONE_PARENT_SETTID;
-	if (f & 0x00008000) r |= SQ_CL_CLONE_PARENT;
-	if (f & 0x00002000) r |= SQ_CL_CLONE_PTRACE;
-	if (f & 0x00000800) r |= SQ_CL_CLONE_SIGHAND;
-	if (f & 0x00040000) r |= SQ_CL_CLONE_SYSVSEM;
-	if (f & 0x00010000) r |= SQ_CL_CLONE_THREAD;
-	if (f & 0x00800000) r |= SQ_CL_CLONE_UNTRACED;
-	if (f & 0x00000100) r |= SQ_CL_CLONE_VM;
-	if (f & 0x10000000) r |= SQ_CL_CLONE_NEWUSER;
-	if (f & 0x00200000) r |= SQ_CL_CLONE_CHILD_CLEARTID;
-	if (f & 0x01000000) r |= SQ_CL_CLONE_CHILD_SETTID;
-	if (f & 0x00080000) r |= SQ_CL_CLONE_SETTLS;
-	if (f & 0x00004000) r |= SQ_CL_CLONE_VFORK;
-	if (f & 0x02000000) r |= SQ_CL_CLONE_NEWCGROUP;
+	if (f & 0x00000400)
+		r |= SQ_CL_CLONE_FILES;
+	if (f & 0x00000200)
+		r |= SQ_CL_CLONE_FS;
+	if (f & 0x80000000)
+		r |= SQ_CL_CLONE_IO;
+	if (f & 0x08000000)
+		r |= SQ_CL_CLONE_NEWIPC;
+	if (f & 0x40000000)
+		r |= SQ_CL_CLONE_NEWNET;
+	if (f & 0x00020000)
+		r |= SQ_CL_CLONE_NEWNS;
+	if (f & 0x20000000)
+		r |= SQ_CL_CLONE_NEWPID;
+	if (f & 0x04000000)
+		r |= SQ_CL_CLONE_NEWUTS;
+	if (f & 0x00100000)
+		r |= SQ_CL_CLONE_PARENT_SETTID;
+	if (f & 0x00008000)
+		r |= SQ_CL_CLONE_PARENT;
+	if (f & 0x00002000)
+		r |= SQ_CL_CLONE_PTRACE;
+	if (f & 0x00000800)
+		r |= SQ_CL_CLONE_SIGHAND;
+	if (f & 0x00040000)
+		r |= SQ_CL_CLONE_SYSVSEM;
+	if (f & 0x00010000)
+		r |= SQ_CL_CLONE_THREAD;
+	if (f & 0x00800000)
+		r |= SQ_CL_CLONE_UNTRACED;
+	if (f & 0x00000100)
+		r |= SQ_CL_CLONE_VM;
+	if (f & 0x10000000)
+		r |= SQ_CL_CLONE_NEWUSER;
+	if (f & 0x00200000)
+		r |= SQ_CL_CLONE_CHILD_CLEARTID;
+	if (f & 0x01000000)
+		r |= SQ_CL_CLONE_CHILD_SETTID;
+	if (f & 0x00080000)
+		r |= SQ_CL_CLONE_SETTLS;
+	if (f & 0x00004000)
+		r |= SQ_CL_CLONE_VFORK;
+	if (f & 0x02000000)
+		r |= SQ_CL_CLONE_NEWCGROUP;
 	return r;
 }
 
@@ -117,12 +163,18 @@ static __always_inline __u32 sq_prot_flags(__u64 p)
 {
 	__u32 r = 0;
 
-	if (p & 0x1) r |= SQ_PROT_READ;
-	if (p & 0x2) r |= SQ_PROT_WRITE;
-	if (p & 0x4) r |= SQ_PROT_EXEC;
-	if (p & 0x8) r |= SQ_PROT_SEM;
-	if (p & 0x01000000) r |= SQ_PROT_GROWSDOWN;
-	if (p & 0x02000000) r |= SQ_PROT_GROWSUP;
+	if (p & 0x1)
+		r |= SQ_PROT_READ;
+	if (p & 0x2)
+		r |= SQ_PROT_WRITE;
+	if (p & 0x4)
+		r |= SQ_PROT_EXEC;
+	if (p & 0x8)
+		r |= SQ_PROT_SEM;
+	if (p & 0x01000000)
+		r |= SQ_PROT_GROWSDOWN;
+	if (p & 0x02000000)
+		r |= SQ_PROT_GROWSUP;
 	return r;
 }
 
@@ -130,48 +182,84 @@ static __always_inline __u32 sq_mmap_flags(__u64 f)
 {
 	__u32 r = 0;
 
-	if (f & 0x01) r |= SQ_MAP_SHARED;
-	if (f & 0x02) r |= SQ_MAP_PRIVATE;
-	if (f & 0x10) r |= SQ_MAP_FIXED;
-	if (f & 0x20) r |= SQ_MAP_ANONYMOUS;
-	if (f & 0x40) r |= SQ_MAP_32BIT;
-	if (f & 0x4000) r |= SQ_MAP_NORESERVE;
-	if (f & 0x8000) r |= SQ_MAP_POPULATE;
-	if (f & 0x10000) r |= SQ_MAP_NONBLOCK;
-	if (f & 0x0100) r |= SQ_MAP_GROWSDOWN;
-	if (f & 0x0800) r |= SQ_MAP_DENYWRITE;
-	if (f & 0x1000) r |= SQ_MAP_EXECUTABLE;
-	if (f & 0x2000) r |= SQ_MAP_LOCKED;
+	if (f & 0x01)
+		r |= SQ_MAP_SHARED;
+	if (f & 0x02)
+		r |= SQ_MAP_PRIVATE;
+	if (f & 0x10)
+		r |= SQ_MAP_FIXED;
+	if (f & 0x20)
+		r |= SQ_MAP_ANONYMOUS;
+	if (f & 0x40)
+		r |= SQ_MAP_32BIT;
+	if (f & 0x4000)
+		r |= SQ_MAP_NORESERVE;
+	if (f & 0x8000)
+		r |= SQ_MAP_POPULATE;
+	if (f & 0x10000)
+		r |= SQ_MAP_NONBLOCK;
+	if (f & 0x0100)
+		r |= SQ_MAP_GROWSDOWN;
+	if (f & 0x0800)
+		r |= SQ_MAP_DENYWRITE;
+	if (f & 0x1000)
+		r |= SQ_MAP_EXECUTABLE;
+	if (f & 0x2000)
+		r |= SQ_MAP_LOCKED;
 	return r;
 }
 
 static __always_inline __u8 sq_fcntl_cmd(__u64 cmd)
 {
 	switch (cmd) {
-	case 0: return SQ_FCNTL_F_DUPFD;
-	case 1: return SQ_FCNTL_F_GETFD;
-	case 2: return SQ_FCNTL_F_SETFD;
-	case 3: return SQ_FCNTL_F_GETFL;
-	case 4: return SQ_FCNTL_F_SETFL;
-	case 5: return SQ_FCNTL_F_GETLK;
-	case 6: return SQ_FCNTL_F_SETLK;
-	case 7: return SQ_FCNTL_F_SETLKW;
-	case 8: return SQ_FCNTL_F_SETOWN;
-	case 9: return SQ_FCNTL_F_GETOWN;
-	case 10: return SQ_FCNTL_F_SETSIG;
-	case 11: return SQ_FCNTL_F_GETSIG;
-	case 15: return SQ_FCNTL_F_SETOWN_EX;
-	case 16: return SQ_FCNTL_F_GETOWN_EX;
-	case 1024: return SQ_FCNTL_F_SETLEASE;
-	case 1025: return SQ_FCNTL_F_GETLEASE;
-	case 1029: return SQ_FCNTL_F_CANCELLK;
-	case 1030: return SQ_FCNTL_F_DUPFD_CLOEXEC;
-	case 1026: return SQ_FCNTL_F_NOTIFY;
-	case 1031: return SQ_FCNTL_F_SETPIPE_SZ;
-	case 1032: return SQ_FCNTL_F_GETPIPE_SZ;
-	case 36: return SQ_FCNTL_F_OFD_GETLK;
-	case 37: return SQ_FCNTL_F_OFD_SETLK;
-	case 38: return SQ_FCNTL_F_OFD_SETLKW;
+	case 0:
+		return SQ_FCNTL_F_DUPFD;
+	case 1:
+		return SQ_FCNTL_F_GETFD;
+	case 2:
+		return SQ_FCNTL_F_SETFD;
+	case 3:
+		return SQ_FCNTL_F_GETFL;
+	case 4:
+		return SQ_FCNTL_F_SETFL;
+	case 5:
+		return SQ_FCNTL_F_GETLK;
+	case 6:
+		return SQ_FCNTL_F_SETLK;
+	case 7:
+		return SQ_FCNTL_F_SETLKW;
+	case 8:
+		return SQ_FCNTL_F_SETOWN;
+	case 9:
+		return SQ_FCNTL_F_GETOWN;
+	case 10:
+		return SQ_FCNTL_F_SETSIG;
+	case 11:
+		return SQ_FCNTL_F_GETSIG;
+	case 15:
+		return SQ_FCNTL_F_SETOWN_EX;
+	case 16:
+		return SQ_FCNTL_F_GETOWN_EX;
+	case 1024:
+		return SQ_FCNTL_F_SETLEASE;
+	case 1025:
+		return SQ_FCNTL_F_GETLEASE;
+	case 1029:
+		return SQ_FCNTL_F_CANCELLK;
+	case 1030:
+		return SQ_FCNTL_F_DUPFD_CLOEXEC;
+	case 1026:
+		return SQ_FCNTL_F_NOTIFY;
+	case 1031:
+		return SQ_FCNTL_F_SETPIPE_SZ;
+	case 1032:
+		return SQ_FCNTL_F_GETPIPE_SZ;
+	case 36:
+		return SQ_FCNTL_F_OFD_GETLK;
+	case 37:
+		return SQ_FCNTL_F_OFD_SETLK;
+	case 38:
+		return SQ_FCNTL_F_OFD_SETLKW;
 	}
 	return SQ_FCNTL_UNKNOWN;
 }
@@ -196,9 +284,12 @@ static __always_inline __u8 sq_sockopt_optname(__u64 level, __u64 name)
 		return SQ_SOCKOPT_LEVEL_UNKNOWN;
 	if (name >= 1 && name <= 50)
 		return (__u8)name;
-	if (name == 59) return SQ_SOCKOPT_SO_PEERGROUPS;
-	if (name == 55) return SQ_SOCKOPT_SO_MEMINFO;
-	if (name == 57) return SQ_SOCKOPT_SO_COOKIE;
+	if (name == 59)
+		return SQ_SOCKOPT_SO_PEERGROUPS;
+	if (name == 55)
+		return SQ_SOCKOPT_SO_MEMINFO;
+	if (name == 57)
+		return SQ_SOCKOPT_SO_COOKIE;
 	return SQ_SOCKOPT_UNKNOWN;
 }
 
@@ -206,17 +297,28 @@ static __always_inline __u16 sq_poll_events(__u16 ev)
 {
 	__u16 r = 0;
 
-	if (ev & 0x001) r |= SQ_POLLIN;
-	if (ev & 0x002) r |= SQ_POLLPRI;
-	if (ev & 0x004) r |= SQ_POLLOUT;
-	if (ev & 0x2000) r |= SQ_POLLRDHUP;
-	if (ev & 0x008) r |= SQ_POLLERR;
-	if (ev & 0x010) r |= SQ_POLLHUP;
-	if (ev & 0x020) r |= SQ_POLLNVAL;
-	if (ev & 0x040) r |= SQ_POLLRDNORM;
-	if (ev & 0x080) r |= SQ_POLLRDBAND;
-	if (ev & 0x100) r |= SQ_POLLWRNORM;
-	if (ev & 0x200) r |= SQ_POLLWRBAND;
+	if (ev & 0x001)
+		r |= SQ_POLLIN;
+	if (ev & 0x002)
+		r |= SQ_POLLPRI;
+	if (ev & 0x004)
+		r |= SQ_POLLOUT;
+	if (ev & 0x2000)
+		r |= SQ_POLLRDHUP;
+	if (ev & 0x008)
+		r |= SQ_POLLERR;
+	if (ev & 0x010)
+		r |= SQ_POLLHUP;
+	if (ev & 0x020)
+		r |= SQ_POLLNVAL;
+	if (ev & 0x040)
+		r |= SQ_POLLRDNORM;
+	if (ev & 0x080)
+		r |= SQ_POLLRDBAND;
+	if (ev & 0x100)
+		r |= SQ_POLLWRNORM;
+	if (ev & 0x200)
+		r |= SQ_POLLWRBAND;
 	return r;
 }
 
@@ -228,8 +330,10 @@ static __always_inline __u16 sq_futex_op(__u64 op)
 
 	if (cmd <= 12)
 		r = (__u16)cmd;
-	if (op & 128) r |= SQ_FU_FUTEX_PRIVATE_FLAG;
-	if (op & 256) r |= SQ_FU_FUTEX_CLOCK_REALTIME;
+	if (op & 128)
+		r |= SQ_FU_FUTEX_PRIVATE_FLAG;
+	if (op & 256)
+		r |= SQ_FU_FUTEX_CLOCK_REALTIME;
 	return r;
 }
 
@@ -239,9 +343,12 @@ static __always_inline __u32 sq_access_flags(__u64 f)
 
 	if (f == 0)
 		return SQ_F_OK;
-	if (f & 1) r |= SQ_X_OK;
-	if (f & 4) r |= SQ_R_OK;
-	if (f & 2) r |= SQ_W_OK;
+	if (f & 1)
+		r |= SQ_X_OK;
+	if (f & 4)
+		r |= SQ_R_OK;
+	if (f & 2)
+		r |= SQ_W_OK;
 	return r;
 }
 
@@ -282,8 +389,10 @@ static __always_inline __u32 sq_linkat_flags(__u64 f)
 {
 	__u32 r = 0;
 
-	if (f & 0x400) r |= SQ_AT_SYMLINK_FOLLOW;
-	if (f & 0x1000) r |= SQ_AT_EMPTY_PATH;
+	if (f & 0x400)
+		r |= SQ_AT_SYMLINK_FOLLOW;
+	if (f & 0x1000)
+		r |= SQ_AT_EMPTY_PATH;
 	return r;
 }
 
@@ -296,8 +405,10 @@ static __always_inline __u32 sq_execveat_flags(__u64 f)
 {
 	__u32 r = 0;
 
-	if (f & 0x1000) r |= SQ_EXVAT_AT_EMPTY_PATH;
-	if (f & 0x100) r |= SQ_EXVAT_AT_SYMLINK_NOFOLLOW;
+	if (f & 0x1000)
+		r |= SQ_EXVAT_AT_EMPTY_PATH;
+	if (f & 0x100)
+		r |= SQ_EXVAT_AT_SYMLINK_NOFOLLOW;
 	return r;
 }
 
@@ -312,44 +423,82 @@ static __always_inline __u32 sq_mount_flags(__u64 f)
 static __always_inline __u16 sq_ptrace_request(__u64 req)
 {
 	switch (req) {
-	case 0: return SQ_PTRACE_TRACEME;
-	case 1: return SQ_PTRACE_PEEKTEXT;
-	case 2: return SQ_PTRACE_PEEKDATA;
-	case 3: return SQ_PTRACE_PEEKUSR;
-	case 4: return SQ_PTRACE_POKETEXT;
-	case 5: return SQ_PTRACE_POKEDATA;
-	case 6: return SQ_PTRACE_POKEUSR;
-	case 7: return SQ_PTRACE_CONT;
-	case 8: return SQ_PTRACE_KILL;
-	case 9: return SQ_PTRACE_SINGLESTEP;
-	case 12: return SQ_PTRACE_GETREGS;
-	case 13: return SQ_PTRACE_SETREGS;
-	case 14: return SQ_PTRACE_GETFPREGS;
-	case 15: return SQ_PTRACE_SETFPREGS;
-	case 16: return SQ_PTRACE_ATTACH;
-	case 17: return SQ_PTRACE_DETACH;
-	case 18: return SQ_PTRACE_GETFPXREGS;
-	case 19: return SQ_PTRACE_SETFPXREGS;
-	case 21: return SQ_PTRACE_OLDSETOPTIONS;
-	case 24: return SQ_PTRACE_SYSCALL;
-	case 25: return SQ_PTRACE_GET_THREAD_AREA;
-	case 26: return SQ_PTRACE_SET_THREAD_AREA;
-	case 30: return SQ_PTRACE_ARCH_PRCTL;
-	case 31: return SQ_PTRACE_SYSEMU;
-	case 32: return SQ_PTRACE_SYSEMU_SINGLESTEP;
-	case 33: return SQ_PTRACE_SINGLEBLOCK;
-	case 0x4200: return SQ_PTRACE_SETOPTIONS;
-	case 0x4201: return SQ_PTRACE_GETEVENTMSG;
-	case 0x4202: return SQ_PTRACE_GETSIGINFO;
-	case 0x4203: return SQ_PTRACE_SETSIGINFO;
-	case 0x4204: return SQ_PTRACE_GETREGSET;
-	case 0x4205: return SQ_PTRACE_SETREGSET;
-	case 0x4206: return SQ_PTRACE_SEIZE;
-	case 0x4207: return SQ_PTRACE_INTERRUPT;
-	case 0x4208: return SQ_PTRACE_LISTEN;
-	case 0x4209: return SQ_PTRACE_PEEKSIGINFO;
-	case 0x420a: return SQ_PTRACE_GETSIGMASK;
-	case 0x420b: return SQ_PTRACE_SETSIGMASK;
+	case 0:
+		return SQ_PTRACE_TRACEME;
+	case 1:
+		return SQ_PTRACE_PEEKTEXT;
+	case 2:
+		return SQ_PTRACE_PEEKDATA;
+	case 3:
+		return SQ_PTRACE_PEEKUSR;
+	case 4:
+		return SQ_PTRACE_POKETEXT;
+	case 5:
+		return SQ_PTRACE_POKEDATA;
+	case 6:
+		return SQ_PTRACE_POKEUSR;
+	case 7:
+		return SQ_PTRACE_CONT;
+	case 8:
+		return SQ_PTRACE_KILL;
+	case 9:
+		return SQ_PTRACE_SINGLESTEP;
+	case 12:
+		return SQ_PTRACE_GETREGS;
+	case 13:
+		return SQ_PTRACE_SETREGS;
+	case 14:
+		return SQ_PTRACE_GETFPREGS;
+	case 15:
+		return SQ_PTRACE_SETFPREGS;
+	case 16:
+		return SQ_PTRACE_ATTACH;
+	case 17:
+		return SQ_PTRACE_DETACH;
+	case 18:
+		return SQ_PTRACE_GETFPXREGS;
+	case 19:
+		return SQ_PTRACE_SETFPXREGS;
+	case 21:
+		return SQ_PTRACE_OLDSETOPTIONS;
+	case 24:
+		return SQ_PTRACE_SYSCALL;
+	case 25:
+		return SQ_PTRACE_GET_THREAD_AREA;
+	case 26:
+		return SQ_PTRACE_SET_THREAD_AREA;
+	case 30:
+		return SQ_PTRACE_ARCH_PRCTL;
+	case 31:
+		return SQ_PTRACE_SYSEMU;
+	case 32:
+		return SQ_PTRACE_SYSEMU_SINGLESTEP;
+	case 33:
+		return SQ_PTRACE_SINGLEBLOCK;
+	case 0x4200:
+		return SQ_PTRACE_SETOPTIONS;
+	case 0x4201:
+		return SQ_PTRACE_GETEVENTMSG;
+	case 0x4202:
+		return SQ_PTRACE_GETSIGINFO;
+	case 0x4203:
+		return SQ_PTRACE_SETSIGINFO;
+	case 0x4204:
+		return SQ_PTRACE_GETREGSET;
+	case 0x4205:
+		return SQ_PTRACE_SETREGSET;
+	case 0x4206:
+		return SQ_PTRACE_SEIZE;
+	case 0x4207:
+		return SQ_PTRACE_INTERRUPT;
+	case 0x4208:
+		return SQ_PTRACE_LISTEN;
+	case 0x4209:
+		return SQ_PTRACE_PEEKSIGINFO;
+	case 0x420a:
+		return SQ_PTRACE_GETSIGMASK;
+	case 0x420b:
+		return SQ_PTRACE_SETSIGMASK;
 	}
 	return SQ_PTRACE_UNKNOWN;
 }

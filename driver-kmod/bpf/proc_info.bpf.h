@@ -6,8 +6,8 @@
 #ifndef SQ_PROC_INFO_BPF_H
 #define SQ_PROC_INFO_BPF_H
 
-#define SQ_ARGS_MAX 4096   /* sysdig copies at most one page of argv/env */
-#define SQ_ARGV_MAX 64     /* argv/envp entries walked for a failed execve */
+#define SQ_ARGS_MAX 4096 /* sysdig copies at most one page of argv/env */
+#define SQ_ARGV_MAX 64 /* argv/envp entries walked for a failed execve */
 #define SQ_CGROUP_DEPTH 12
 #define SQ_CGROUP_SUBSYS 12
 #define SQ_TASK_COMM_LEN 16
@@ -71,7 +71,8 @@ static long sq_cgroup_cb(__u32 i, void *data)
 		if (j >= depth)
 			continue;
 		c->buf[(c->off + len++) & SQ_HALF_MASK] = '/';
-		n = bpf_probe_read_kernel_str(c->buf + ((c->off + len) & SQ_HALF_MASK), 256, names[j]);
+		n = bpf_probe_read_kernel_str(c->buf + ((c->off + len) & SQ_HALF_MASK), 256,
+					      names[j]);
 		if (n > 0)
 			len += n - 1;
 	}
@@ -84,7 +85,8 @@ static long sq_cgroup_cb(__u32 i, void *data)
  * (cgroup path from the kernfs node names, root-relative). */
 static __always_inline void sq_push_cgroups(struct sq_evt *e, struct task_struct *t)
 {
-	struct sq_cg_ctx c = { .buf = e->buf, .cs = BPF_CORE_READ(t, cgroups), .off = e->off, .len = 0 };
+	struct sq_cg_ctx c = {
+		.buf = e->buf, .cs = BPF_CORE_READ(t, cgroups), .off = e->off, .len = 0};
 
 	if (c.cs)
 		bpf_loop(SQ_CGROUP_SUBSYS, sq_cgroup_cb, &c, 0);
@@ -93,13 +95,15 @@ static __always_inline void sq_push_cgroups(struct sq_evt *e, struct task_struct
 
 /* A user memory area of NUL-separated strings (mm arg or env area):
  * at most SQ_ARGS_MAX bytes, the last byte forced to NUL. */
-static __always_inline void sq_push_user_area(struct sq_evt *e, unsigned long start, unsigned long end)
+static __always_inline void sq_push_user_area(struct sq_evt *e, unsigned long start,
+					      unsigned long end)
 {
 	__u64 len = end > start ? end - start : 0;
 
 	if (len > SQ_ARGS_MAX)
 		len = SQ_ARGS_MAX;
-	if (len == 0 || bpf_probe_read_user(sq_cur(e), len & (2 * SQ_ARGS_MAX - 1), (const void *)start)) {
+	if (len == 0 ||
+	    bpf_probe_read_user(sq_cur(e), len & (2 * SQ_ARGS_MAX - 1), (const void *)start)) {
 		sq_param_done(e, 0);
 		return;
 	}
@@ -168,7 +172,8 @@ static long sq_argv_cb(__u32 i, void *data)
  * (failed execve), written at the current offset; returns its length. */
 static __always_inline __u32 sq_write_argv(struct sq_evt *e, const char *const *argv, int first)
 {
-	struct sq_argv_ctx c = { .buf = e->buf, .argv = argv, .off = e->off, .len = 0, .first = first };
+	struct sq_argv_ctx c = {
+		.buf = e->buf, .argv = argv, .off = e->off, .len = 0, .first = first};
 
 	if (argv)
 		bpf_loop(SQ_ARGV_MAX, sq_argv_cb, &c, 0);
@@ -221,7 +226,8 @@ static __always_inline void sq_push_proc_common(struct sq_evt *e, struct task_st
  * clone/fork/vfork/clone3 exit (20 params) describing task t, res the
  * syscall result as seen by t, flags the clone flags (kernel values).
  */
-static __always_inline void sq_fill_clone_x(struct sq_evt *e, struct task_struct *t, long res, __u64 kflags)
+static __always_inline void sq_fill_clone_x(struct sq_evt *e, struct task_struct *t, long res,
+					    __u64 kflags)
 {
 	const struct cred *cred;
 	__u32 flags;
@@ -266,9 +272,12 @@ static __always_inline __u64 sq_clone_kflags(struct pt_regs *regs, long id)
 static __always_inline __u16 sq_clone_exit_type(long id)
 {
 	switch (id) {
-	case SQ_NR_FORK: return SQE_SYSCALL_FORK_20_X;
-	case SQ_NR_VFORK: return SQE_SYSCALL_VFORK_20_X;
-	case SQ_NR_CLONE3: return SQE_SYSCALL_CLONE3_X;
+	case SQ_NR_FORK:
+		return SQE_SYSCALL_FORK_20_X;
+	case SQ_NR_VFORK:
+		return SQE_SYSCALL_VFORK_20_X;
+	case SQ_NR_CLONE3:
+		return SQE_SYSCALL_CLONE3_X;
 	}
 	return SQE_SYSCALL_CLONE_20_X;
 }

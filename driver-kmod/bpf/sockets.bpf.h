@@ -218,8 +218,8 @@ static __always_inline __u32 sq_pack_socktuple(__u8 *p, __s64 fd, const void *ua
 	return 0;
 }
 
-static __always_inline void sq_push_socktuple(struct sq_evt *e, __s64 fd, const void *uaddr, __s64 ulen,
-					      bool use_user, bool inbound)
+static __always_inline void sq_push_socktuple(struct sq_evt *e, __s64 fd, const void *uaddr,
+					      __s64 ulen, bool use_user, bool inbound)
 {
 	sq_param_done(e, sq_pack_socktuple(sq_cur(e), fd, uaddr, ulen, use_user, inbound));
 }

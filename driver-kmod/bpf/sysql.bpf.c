@@ -92,7 +92,7 @@ struct sq_prog_table {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, SQ_SYSCALL_TABLE_SIZE);
 	__uint(key_size, sizeof(__u32));
-	__array(values, int (void *));
+	__array(values, int(void *));
 };
 
 extern struct sq_prog_table sq_enter_progs;
@@ -192,6 +192,8 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 #define E(nr, prog) [nr] = (void *)&sq_e_##prog
 #define X(nr, prog) [nr] = (void *)&sq_x_##prog
 
+/* One row per syscall: */
+/* clang-format off */
 struct sq_prog_table sq_enter_progs SEC(".maps") = {
 	.values = {
 		E(0, read),
@@ -455,3 +457,4 @@ struct sq_prog_table sq_exit_progs SEC(".maps") = {
 		X(437, openat2),
 	},
 };
+/* clang-format on */

@@ -14,12 +14,18 @@
 static __always_inline unsigned long sq_arg(struct pt_regs *regs, int i)
 {
 	switch (i) {
-	case 0: return BPF_CORE_READ(regs, di);
-	case 1: return BPF_CORE_READ(regs, si);
-	case 2: return BPF_CORE_READ(regs, dx);
-	case 3: return BPF_CORE_READ(regs, r10);
-	case 4: return BPF_CORE_READ(regs, r8);
-	case 5: return BPF_CORE_READ(regs, r9);
+	case 0:
+		return BPF_CORE_READ(regs, di);
+	case 1:
+		return BPF_CORE_READ(regs, si);
+	case 2:
+		return BPF_CORE_READ(regs, dx);
+	case 3:
+		return BPF_CORE_READ(regs, r10);
+	case 4:
+		return BPF_CORE_READ(regs, r8);
+	case 5:
+		return BPF_CORE_READ(regs, r9);
 	}
 	return 0;
 }
@@ -108,7 +114,8 @@ static __always_inline void sq_task_vm(struct task_struct *t, __u32 *size, __u32
 		return;
 	*size = BPF_CORE_READ(mm, total_vm) << (K_PAGE_SHIFT - 10);
 	/* MM_FILEPAGES 0, MM_ANONPAGES 1, MM_SWAPENTS 2, MM_SHMEMPAGES 3 */
-	*rss = (sq_mm_counter(mm, 0) + sq_mm_counter(mm, 1) + sq_mm_counter(mm, 3)) << (K_PAGE_SHIFT - 10);
+	*rss = (sq_mm_counter(mm, 0) + sq_mm_counter(mm, 1) + sq_mm_counter(mm, 3))
+	       << (K_PAGE_SHIFT - 10);
 	*swap = sq_mm_counter(mm, 2) << (K_PAGE_SHIFT - 10);
 }
 

@@ -52,16 +52,17 @@ struct sq_evt_hdr {
 
 /* Bytes of a data buffer (read/write/send/recv...) copied into an event. */
 #define SQ_SNAPLEN_DEFAULT 80
-#define SQ_SNAPLEN_MAX 65536 /* one parameter holds at most 65535 bytes (u16 length): 65536 copies 65535 */
+#define SQ_SNAPLEN_MAX \
+	65536 /* one parameter holds at most 65535 bytes (u16 length): 65536 copies 65535 */
 /* Longest path or string argument copied by a driver. */
 #define SQ_PATH_MAX 4096
 /* Upper bound of one event's size on the syscall path. */
 #define SQ_EVENT_MAX_SIZE (SQ_SNAPLEN_MAX + 4 * SQ_PATH_MAX + 1024)
 
 /* Size of the socket tuple parameters, per family (sysdig layout). */
-#define SQ_SOCKTUPLE_IPV4_LEN 13   /* family, sip, sport, dip, dport */
+#define SQ_SOCKTUPLE_IPV4_LEN 13 /* family, sip, sport, dip, dport */
 #define SQ_SOCKTUPLE_IPV6_LEN 37
-#define SQ_SOCKADDR_IPV4_LEN 7     /* family, ip, port */
+#define SQ_SOCKADDR_IPV4_LEN 7 /* family, ip, port */
 #define SQ_SOCKADDR_IPV6_LEN 19
 
 /* Parameter types. */
@@ -75,41 +76,41 @@ enum sq_param_type {
 	SQ_PT_UINT16 = 6,
 	SQ_PT_UINT32 = 7,
 	SQ_PT_UINT64 = 8,
-	SQ_PT_CHARBUF = 9,        /* NUL-terminated printable string */
-	SQ_PT_BYTEBUF = 10,       /* raw bytes */
-	SQ_PT_ERRNO = 11,         /* int64 return value, negative = -errno */
-	SQ_PT_SOCKADDR = 12,      /* u8 family + address */
-	SQ_PT_SOCKTUPLE = 13,     /* u8 family + source + destination */
-	SQ_PT_FD = 14,            /* int64 */
-	SQ_PT_PID = 15,           /* int64 */
-	SQ_PT_FDLIST = 16,        /* u16 count + count * (u64 fd, u16 flags) */
-	SQ_PT_FSPATH = 17,        /* NUL-terminated path */
-	SQ_PT_SYSCALLID = 18,     /* u16 sysdig syscall code */
-	SQ_PT_SIGTYPE = 19,       /* u8 signal number */
-	SQ_PT_RELTIME = 20,       /* u64 nanoseconds */
-	SQ_PT_ABSTIME = 21,       /* u64 nanoseconds since the epoch */
-	SQ_PT_PORT = 22,          /* u16 */
-	SQ_PT_L4PROTO = 23,       /* u8 */
-	SQ_PT_SOCKFAMILY = 24,    /* u8 */
-	SQ_PT_BOOL = 25,          /* u32 */
-	SQ_PT_IPV4ADDR = 26,      /* 4 bytes */
-	SQ_PT_DYN = 27,           /* u8 index into a dynamic type table + value */
+	SQ_PT_CHARBUF = 9, /* NUL-terminated printable string */
+	SQ_PT_BYTEBUF = 10, /* raw bytes */
+	SQ_PT_ERRNO = 11, /* int64 return value, negative = -errno */
+	SQ_PT_SOCKADDR = 12, /* u8 family + address */
+	SQ_PT_SOCKTUPLE = 13, /* u8 family + source + destination */
+	SQ_PT_FD = 14, /* int64 */
+	SQ_PT_PID = 15, /* int64 */
+	SQ_PT_FDLIST = 16, /* u16 count + count * (u64 fd, u16 flags) */
+	SQ_PT_FSPATH = 17, /* NUL-terminated path */
+	SQ_PT_SYSCALLID = 18, /* u16 sysdig syscall code */
+	SQ_PT_SIGTYPE = 19, /* u8 signal number */
+	SQ_PT_RELTIME = 20, /* u64 nanoseconds */
+	SQ_PT_ABSTIME = 21, /* u64 nanoseconds since the epoch */
+	SQ_PT_PORT = 22, /* u16 */
+	SQ_PT_L4PROTO = 23, /* u8 */
+	SQ_PT_SOCKFAMILY = 24, /* u8 */
+	SQ_PT_BOOL = 25, /* u32 */
+	SQ_PT_IPV4ADDR = 26, /* 4 bytes */
+	SQ_PT_DYN = 27, /* u8 index into a dynamic type table + value */
 	SQ_PT_FLAGS8 = 28,
 	SQ_PT_FLAGS16 = 29,
 	SQ_PT_FLAGS32 = 30,
-	SQ_PT_UID = 31,           /* u32 */
-	SQ_PT_GID = 32,           /* u32 */
+	SQ_PT_UID = 31, /* u32 */
+	SQ_PT_GID = 32, /* u32 */
 	SQ_PT_DOUBLE = 33,
-	SQ_PT_SIGSET = 34,        /* u32, the low word of sigset_t */
+	SQ_PT_SIGSET = 34, /* u32, the low word of sigset_t */
 	SQ_PT_CHARBUFARRAY = 35,
 	SQ_PT_CHARBUF_PAIR_ARRAY = 36,
 	SQ_PT_IPV4NET = 37,
-	SQ_PT_IPV6ADDR = 38,      /* 16 bytes */
+	SQ_PT_IPV6ADDR = 38, /* 16 bytes */
 	SQ_PT_IPV6NET = 39,
 	SQ_PT_IPADDR = 40,
 	SQ_PT_IPNET = 41,
-	SQ_PT_MODE = 42,          /* u32 file mode bits */
-	SQ_PT_FSRELPATH = 43,     /* path relative to a dirfd parameter */
+	SQ_PT_MODE = 42, /* u32 file mode bits */
+	SQ_PT_FSRELPATH = 43, /* path relative to a dirfd parameter */
 	SQ_PT_MAX = 44
 };
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/* A table, one row per line: */
+/* clang-format off */
 /*
  * sysql event table: one row per event type, as an X-macro.
  *
@@ -1305,3 +1307,4 @@ SQ_EVENT(1001, GENERIC_ARGS_X, "syscall", SQ_EC_OTHER, SQ_EF_NONE, 3, (
 	SQ_P("ID", SQ_PT_SYSCALLID, SQ_PF_DEC, SQ_INFO_NONE),
 	SQ_P("nativeID", SQ_PT_UINT16, SQ_PF_DEC, SQ_INFO_NONE),
 	SQ_P("res", SQ_PT_ERRNO, SQ_PF_DEC, SQ_INFO_NONE)))
+/* clang-format on */

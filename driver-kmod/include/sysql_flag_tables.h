@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/* A table, one row per line: */
+/* clang-format off */
 /*
  * Name tables for flag-typed parameters, as X-macros:
  *   SQ_FLAG_TABLE(table, (SQ_NV("NAME", value), ...))
@@ -412,3 +414,4 @@ SQ_DYN_TABLE(sockopt_dynamic_param, (SQ_DYN(SQ_SOCKOPT_IDX_UNKNOWN, SQ_PT_BYTEBU
 SQ_DYN_TABLE(ptrace_dynamic_param, (SQ_DYN(SQ_PTRACE_IDX_UINT64, SQ_PT_UINT64, SQ_PF_HEX), SQ_DYN(SQ_PTRACE_IDX_SIGTYPE, SQ_PT_SIGTYPE, SQ_PF_DEC)))
 SQ_DYN_TABLE(bpf_dynamic_param, (SQ_DYN(SQ_BPF_IDX_FD, SQ_PT_FD, SQ_PF_DEC), SQ_DYN(SQ_BPF_IDX_RES, SQ_PT_ERRNO, SQ_PF_DEC)))
 #endif
+/* clang-format on */

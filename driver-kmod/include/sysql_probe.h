@@ -12,7 +12,7 @@
 
 /* Pid filter modes (sq_probe_config.pid_filter_mode). */
 enum sq_pid_filter_mode {
-	SQ_PID_FILTER_OFF = 0,     /* every thread is captured */
+	SQ_PID_FILTER_OFF = 0, /* every thread is captured */
 	SQ_PID_FILTER_INCLUDE = 1, /* only threads whose tid or tgid is in the pid map */
 	SQ_PID_FILTER_EXCLUDE = 2, /* all threads but those whose tid or tgid is in the pid map */
 };
@@ -34,13 +34,13 @@ enum sq_pid_filter_mode {
  * driver on every event, so every field must be meaningful on its own.
  */
 struct sq_probe_config {
-	sq_u32 capture_on;       /* 0: the dispatchers return at once */
-	sq_u32 snaplen;          /* data bytes copied per I/O buffer, 1..SQ_SNAPLEN_MAX */
-	sq_u32 self_tgid;        /* the capturing process: never captured */
-	sq_u32 pid_filter_mode;  /* enum sq_pid_filter_mode */
-	sq_u64 boot_time_ns;     /* CLOCK_REALTIME - CLOCK_BOOTTIME, added to event timestamps */
-	sq_u32 sched_events_on;  /* 1: emit process lifecycle events (fork child, procexit) */
-	sq_u32 comm_filter_on;   /* 1: the comm map also selects threads (see below) */
+	sq_u32 capture_on; /* 0: the dispatchers return at once */
+	sq_u32 snaplen; /* data bytes copied per I/O buffer, 1..SQ_SNAPLEN_MAX */
+	sq_u32 self_tgid; /* the capturing process: never captured */
+	sq_u32 pid_filter_mode; /* enum sq_pid_filter_mode */
+	sq_u64 boot_time_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, added to event timestamps */
+	sq_u32 sched_events_on; /* 1: emit process lifecycle events (fork child, procexit) */
+	sq_u32 comm_filter_on; /* 1: the comm map also selects threads (see below) */
 };
 
 /*
@@ -55,11 +55,11 @@ struct sq_probe_config {
 
 /* Per-CPU counters (one map value per CPU). */
 struct sq_cpu_stats {
-	sq_u64 events;           /* events written to the ring */
-	sq_u64 bytes;            /* bytes written to the ring */
-	sq_u64 drops_full;       /* events lost because the ring was full */
-	sq_u64 drops_invalid;    /* events lost because they could not be built (too large, bad state) */
-	sq_u64 filtered;         /* syscalls skipped by the syscall set or the pid filter */
+	sq_u64 events; /* events written to the ring */
+	sq_u64 bytes; /* bytes written to the ring */
+	sq_u64 drops_full; /* events lost because the ring was full */
+	sq_u64 drops_invalid; /* events lost because they could not be built (too large, bad state) */
+	sq_u64 filtered; /* syscalls skipped by the syscall set or the pid filter */
 };
 
 #endif /* SYSQL_PROBE_H */

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/* A table, one row per line: */
+/* clang-format off */
 /*
  * x86_64 syscalls as sysql sees them, as X-macros.
  *
@@ -705,3 +707,4 @@ SQ_SC(326, COPY_FILE_RANGE, "copy_file_range")
 SQ_SC(327, CLONE, "clone")
 SQ_SC(328, CLONE3, "clone3")
 #endif
+/* clang-format on */

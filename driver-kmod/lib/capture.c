@@ -63,7 +63,9 @@ static const char *libbpf_last_line(void)
 			size_t n = eol ? (size_t)(eol - prog) : strlen(prog);
 			if (n > sizeof(last) - 60)
 				n = sizeof(last) - 60;
-			snprintf(last, sizeof(last), "%.*s (set SYSQL_LIBBPF_DEBUG=1 for the verifier log)", (int)n, prog);
+			snprintf(last, sizeof(last),
+				 "%.*s (set SYSQL_LIBBPF_DEBUG=1 for the verifier log)", (int)n,
+				 prog);
 			return last;
 		}
 		prog = strstr(prog + 1, "prog '");
@@ -74,7 +76,8 @@ static const char *libbpf_last_line(void)
 	char *start = end;
 	while (start > libbpf_log && start[-1] != '\n')
 		start--;
-	size_t n = (size_t)(end - start) < sizeof(last) - 1 ? (size_t)(end - start) : sizeof(last) - 1;
+	size_t n =
+		(size_t)(end - start) < sizeof(last) - 1 ? (size_t)(end - start) : sizeof(last) - 1;
 	memcpy(last, start, n);
 	last[n] = '\0';
 	return last;
@@ -106,7 +109,7 @@ static int has_capture_privilege(void)
 {
 	if (geteuid() == 0)
 		return 1;
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2];
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capget, &hdr, data) != 0)
@@ -136,8 +139,8 @@ static void copy_err(const struct sq_capture *c, int code, int *err_code, char *
 		snprintf(err, errlen, "%s", c->err);
 }
 
-sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path,
-		    int *err_code, char *err, size_t errlen)
+sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path, int *err_code,
+		    char *err, size_t errlen)
 {
 	struct sq_capture *c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -153,36 +156,42 @@ sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path,
 		ring_bytes = SQ_RING_BYTES_DEFAULT;
 	if (snaplen == 0)
 		snaplen = SQ_SNAPLEN_DEFAULT;
-	if (!is_power_of_two(ring_bytes) || ring_bytes < SQ_RING_BYTES_MIN || ring_bytes > SQ_RING_BYTES_MAX ||
-	    ring_bytes % (uint32_t)getpagesize() != 0) {
+	if (!is_power_of_two(ring_bytes) || ring_bytes < SQ_RING_BYTES_MIN ||
+	    ring_bytes > SQ_RING_BYTES_MAX || ring_bytes % (uint32_t)getpagesize() != 0) {
 		rc = sq_fail(c, SQ_ERR_INVALID_ARG,
-			     "ring size %u bytes is invalid: it must be a power of two from %u KiB to %u MiB",
+			     "ring size %u bytes is invalid: it must be a power of two from %u KiB "
+			     "to %u MiB",
 			     ring_bytes, SQ_RING_BYTES_MIN >> 10, SQ_RING_BYTES_MAX >> 20);
 		goto fail;
 	}
 	if (snaplen > SQ_SNAPLEN_MAX) {
-		rc = sq_fail(c, SQ_ERR_INVALID_ARG, "snaplen %u is out of range: it must be 1 to %u bytes",
-			     snaplen, SQ_SNAPLEN_MAX);
+		rc = sq_fail(c, SQ_ERR_INVALID_ARG,
+			     "snaplen %u is out of range: it must be 1 to %u bytes", snaplen,
+			     SQ_SNAPLEN_MAX);
 		goto fail;
 	}
 	if (!has_capture_privilege()) {
 		rc = sq_fail(c, SQ_ERR_PRIVILEGE,
-			     "capturing needs root or CAP_BPF+CAP_PERFMON: run as root (sudo) or grant the capabilities "
+			     "capturing needs root or CAP_BPF+CAP_PERFMON: run as root (sudo) or "
+			     "grant the capabilities "
 			     "(setcap cap_bpf,cap_perfmon+ep on the java binary)");
 		goto fail;
 	}
 	const char *btf = btf_path ? btf_path : DEFAULT_BTF;
 	if (access(btf, R_OK) != 0) {
 		rc = sq_fail(c, SQ_ERR_NO_BTF,
-			     "kernel has no BTF at %s: the eBPF probe needs a kernel built with CONFIG_DEBUG_INFO_BTF=y "
-			     "(Debian, Ubuntu, Fedora and RHEL kernels >= 5.8 have it)", btf);
+			     "kernel has no BTF at %s: the eBPF probe needs a kernel built with "
+			     "CONFIG_DEBUG_INFO_BTF=y "
+			     "(Debian, Ubuntu, Fedora and RHEL kernels >= 5.8 have it)",
+			     btf);
 		goto fail;
 	}
 	libbpf_set_print(libbpf_print);
 	libbpf_log[0] = '\0';
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1) {
 		rc = sq_fail(c, SQ_ERR_NO_RINGBUF,
-			     "BPF ring buffer unsupported: kernel < 5.8; run sysql on Linux 5.8 or newer");
+			     "BPF ring buffer unsupported: kernel < 5.8; run sysql on Linux 5.8 or "
+			     "newer");
 		goto fail;
 	}
 	c->ncpus = libbpf_num_possible_cpus();
@@ -201,7 +210,8 @@ sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path,
 	/* One ring per CPU: the inner map template and the outer array's size. */
 	int tmpl = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sq_ring_tmpl", 0, 0, ring_bytes, NULL);
 	if (tmpl < 0) {
-		rc = sq_fail(c, SQ_ERR_NOMEM, "cannot create a %u-byte BPF ring buffer: %s", ring_bytes, strerror(errno));
+		rc = sq_fail(c, SQ_ERR_NOMEM, "cannot create a %u-byte BPF ring buffer: %s",
+			     ring_bytes, strerror(errno));
 		goto fail;
 	}
 	bpf_map__set_inner_map_fd(c->skel->maps.sq_rings, tmpl);
@@ -213,25 +223,32 @@ sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path,
 		int e = -err_load;
 		if (e == EPERM || e == EACCES)
 			rc = sq_fail(c, SQ_ERR_PRIVILEGE,
-				     "the kernel refused to load the eBPF probe (%s): run as root, or with CAP_BPF+CAP_PERFMON, "
-				     "and check kernel.unprivileged_bpf_disabled / lockdown", strerror(e));
+				     "the kernel refused to load the eBPF probe (%s): run as root, "
+				     "or with CAP_BPF+CAP_PERFMON, "
+				     "and check kernel.unprivileged_bpf_disabled / lockdown",
+				     strerror(e));
 		else
-			rc = sq_fail(c, SQ_ERR_LOAD, "the eBPF probe did not load (%s): %s", strerror(e), libbpf_last_line());
+			rc = sq_fail(c, SQ_ERR_LOAD, "the eBPF probe did not load (%s): %s",
+				     strerror(e), libbpf_last_line());
 		goto fail;
 	}
 	int fds[SQ_MAX_CPUS];
 	for (int cpu = 0; cpu < c->ncpus; cpu++) {
 		fds[cpu] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sq_ring", 0, 0, ring_bytes, NULL);
 		if (fds[cpu] < 0) {
-			rc = sq_fail(c, SQ_ERR_NOMEM, "cannot create the ring buffer of CPU %d (%u bytes): %s; use a smaller ring size",
+			rc = sq_fail(c, SQ_ERR_NOMEM,
+				     "cannot create the ring buffer of CPU %d (%u bytes): %s; use "
+				     "a smaller ring size",
 				     cpu, ring_bytes, strerror(errno));
 			for (int i = 0; i < cpu; i++)
 				close(fds[i]);
 			goto fail;
 		}
 		uint32_t key = (uint32_t)cpu;
-		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.sq_rings), &key, &fds[cpu], BPF_ANY) != 0) {
-			rc = sq_fail(c, SQ_ERR_IO, "cannot install the ring buffer of CPU %d: %s", cpu, strerror(errno));
+		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.sq_rings), &key, &fds[cpu],
+					BPF_ANY) != 0) {
+			rc = sq_fail(c, SQ_ERR_IO, "cannot install the ring buffer of CPU %d: %s",
+				     cpu, strerror(errno));
 			for (int i = 0; i <= cpu; i++)
 				close(fds[i]);
 			goto fail;
@@ -266,7 +283,7 @@ fail:
 			c->skel->links.prog = NULL;                                           \
 			sq_stop(c);                                                           \
 			return sq_fail(c, SQ_ERR_ATTACH, "cannot attach the probe to %s: %s", \
-				       #prog, strerror(e));                                  \
+				       #prog, strerror(e));                                   \
 		}                                                                             \
 	} while (0)
 
@@ -285,12 +302,12 @@ int sq_start(sq_capture *c)
 	return 0;
 }
 
-#define DETACH(prog)                                         \
-	do {                                                 \
-		if (c->skel->links.prog) {                   \
+#define DETACH(prog)                                            \
+	do {                                                    \
+		if (c->skel->links.prog) {                      \
 			bpf_link__destroy(c->skel->links.prog); \
-			c->skel->links.prog = NULL;          \
-		}                                            \
+			c->skel->links.prog = NULL;             \
+		}                                               \
 	} while (0)
 
 int sq_stop(sq_capture *c)
@@ -311,7 +328,8 @@ int sq_set_snaplen(sq_capture *c, uint32_t snaplen)
 	if (!c || !c->skel)
 		return -SQ_ERR_STATE;
 	if (snaplen == 0 || snaplen > SQ_SNAPLEN_MAX)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "snaplen %u is out of range: it must be 1 to %u bytes", snaplen,
+		return sq_fail(c, SQ_ERR_INVALID_ARG,
+			       "snaplen %u is out of range: it must be 1 to %u bytes", snaplen,
 			       SQ_SNAPLEN_MAX);
 	c->skel->bss->sq_cfg.snaplen = snaplen;
 	return 0;
@@ -322,7 +340,8 @@ int sq_set_syscall(sq_capture *c, int nr, int on)
 	if (!c || !c->skel)
 		return -SQ_ERR_STATE;
 	if (nr < 0 || nr >= SQ_SYSCALL_TABLE_SIZE)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "syscall number %d is out of range: x86_64 syscalls are 0 to %d", nr,
+		return sq_fail(c, SQ_ERR_INVALID_ARG,
+			       "syscall number %d is out of range: x86_64 syscalls are 0 to %d", nr,
 			       SQ_SYSCALL_TABLE_SIZE - 1);
 	c->skel->bss->sq_interest[nr] = on ? 1 : 0;
 	return 0;
@@ -355,17 +374,24 @@ int sq_set_pid_filter(sq_capture *c, int mode, const uint32_t *pids, int n)
 {
 	if (!c || !c->skel)
 		return -SQ_ERR_STATE;
-	if (mode != SQ_PID_FILTER_OFF && mode != SQ_PID_FILTER_INCLUDE && mode != SQ_PID_FILTER_EXCLUDE)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "pid filter mode %d is invalid: use 0 (off), 1 (include) or 2 (exclude)",
-			       mode);
+	if (mode != SQ_PID_FILTER_OFF && mode != SQ_PID_FILTER_INCLUDE &&
+	    mode != SQ_PID_FILTER_EXCLUDE)
+		return sq_fail(
+			c, SQ_ERR_INVALID_ARG,
+			"pid filter mode %d is invalid: use 0 (off), 1 (include) or 2 (exclude)",
+			mode);
 	if (n < 0 || n > SQ_PID_FILTER_MAX)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "pid filter holds %d pids: at most %d are allowed", n,
+		return sq_fail(c, SQ_ERR_INVALID_ARG,
+			       "pid filter holds %d pids: at most %d are allowed", n,
 			       SQ_PID_FILTER_MAX);
 	if (n > 0 && !pids)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "pid filter: %d pids announced but none given", n);
+		return sq_fail(c, SQ_ERR_INVALID_ARG,
+			       "pid filter: %d pids announced but none given", n);
 	for (int i = 0; i < n; i++)
 		if (pids[i] == 0 || pids[i] > (1u << 22))
-			return sq_fail(c, SQ_ERR_INVALID_ARG, "pid filter: %u is not a valid pid (1 to %u)", pids[i], 1u << 22);
+			return sq_fail(c, SQ_ERR_INVALID_ARG,
+				       "pid filter: %u is not a valid pid (1 to %u)", pids[i],
+				       1u << 22);
 	int fd = bpf_map__fd(c->skel->maps.sq_pids);
 	/* Switch the filter off while the set changes, so no event sees half a set. */
 	c->skel->bss->sq_cfg.pid_filter_mode = SQ_PID_FILTER_OFF;
@@ -373,7 +399,8 @@ int sq_set_pid_filter(sq_capture *c, int mode, const uint32_t *pids, int n)
 	uint8_t one = 1;
 	for (int i = 0; i < n; i++) {
 		if (bpf_map_update_elem(fd, &pids[i], &one, BPF_ANY) != 0)
-			return sq_fail(c, SQ_ERR_IO, "cannot store pid %u in the kernel filter: %s", pids[i], strerror(errno));
+			return sq_fail(c, SQ_ERR_IO, "cannot store pid %u in the kernel filter: %s",
+				       pids[i], strerror(errno));
 	}
 	c->skel->bss->sq_cfg.pid_filter_mode = (uint32_t)mode;
 	return 0;
@@ -384,13 +411,16 @@ int sq_set_comm_filter(sq_capture *c, const char *const *comms, int n)
 	if (!c || !c->skel)
 		return -SQ_ERR_STATE;
 	if (n < 0 || n > SQ_COMM_FILTER_MAX)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "comm filter holds %d names: at most %d are allowed", n,
+		return sq_fail(c, SQ_ERR_INVALID_ARG,
+			       "comm filter holds %d names: at most %d are allowed", n,
 			       SQ_COMM_FILTER_MAX);
 	if (n > 0 && !comms)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "comm filter: %d names announced but none given", n);
+		return sq_fail(c, SQ_ERR_INVALID_ARG,
+			       "comm filter: %d names announced but none given", n);
 	for (int i = 0; i < n; i++)
 		if (!comms[i] || !comms[i][0])
-			return sq_fail(c, SQ_ERR_INVALID_ARG, "comm filter: name %d is empty; give a process name", i);
+			return sq_fail(c, SQ_ERR_INVALID_ARG,
+				       "comm filter: name %d is empty; give a process name", i);
 	int fd = bpf_map__fd(c->skel->maps.sq_comms);
 	/* Off while the set changes: no event sees half a set (the filter only ever widens meanwhile). */
 	c->skel->bss->sq_cfg.comm_filter_on = 0;
@@ -400,7 +430,9 @@ int sq_set_comm_filter(sq_capture *c, const char *const *comms, int n)
 		char key[SQ_COMM_LEN] = {0};
 		strncpy(key, comms[i], SQ_COMM_LEN - 1);
 		if (bpf_map_update_elem(fd, key, &one, BPF_ANY) != 0)
-			return sq_fail(c, SQ_ERR_IO, "cannot store name '%s' in the kernel filter: %s", key, strerror(errno));
+			return sq_fail(c, SQ_ERR_IO,
+				       "cannot store name '%s' in the kernel filter: %s", key,
+				       strerror(errno));
 	}
 	c->skel->bss->sq_cfg.comm_filter_on = n > 0;
 	return 0;
@@ -419,8 +451,10 @@ int sq_next_batch(sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms, uin
 	if (!c || !c->skel)
 		return -SQ_ERR_STATE;
 	if (!buf || cap < SQ_BATCH_RECORD_HDR + SQ_EVENT_MAX_SIZE)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "batch buffer of %u bytes is too small: it must hold at least %u bytes",
-			       cap, (unsigned)(SQ_BATCH_RECORD_HDR + SQ_EVENT_MAX_SIZE));
+		return sq_fail(
+			c, SQ_ERR_INVALID_ARG,
+			"batch buffer of %u bytes is too small: it must hold at least %u bytes",
+			cap, (unsigned)(SQ_BATCH_RECORD_HDR + SQ_EVENT_MAX_SIZE));
 	return sq_rings_read(c, buf, cap, timeout_ms, out_bytes);
 }
 
@@ -444,14 +478,16 @@ int sq_get_stats(sq_capture *c, struct sq_cpu_stats *out, int n)
 	if (!c || !c->skel)
 		return -SQ_ERR_STATE;
 	if (n < 0 || n > c->ncpus)
-		return sq_fail(c, SQ_ERR_INVALID_ARG, "stats for %d CPUs asked, this machine has %d", n, c->ncpus);
+		return sq_fail(c, SQ_ERR_INVALID_ARG,
+			       "stats for %d CPUs asked, this machine has %d", n, c->ncpus);
 	struct sq_cpu_stats *all = calloc((size_t)c->ncpus, sizeof(*all));
 	if (!all)
 		return sq_fail(c, SQ_ERR_NOMEM, "out of memory reading the counters");
 	uint32_t key = 0;
 	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.sq_stats), &key, all) != 0) {
 		free(all);
-		return sq_fail(c, SQ_ERR_IO, "cannot read the probe's counters: %s", strerror(errno));
+		return sq_fail(c, SQ_ERR_IO, "cannot read the probe's counters: %s",
+			       strerror(errno));
 	}
 	memcpy(out, all, (size_t)n * sizeof(*all));
 	free(all);

@@ -12,15 +12,16 @@
 struct sq_ring {
 	int fd;
 	uint32_t cpu;
-	uint64_t mask;               /* data size - 1 */
+	uint64_t mask; /* data size - 1 */
 	volatile uint64_t *consumer; /* consumer page: our read position */
 	volatile uint64_t *producer; /* producer page: the kernel's write position */
-	uint8_t *data;               /* data area, mapped twice back to back */
-	uint64_t cons;               /* local copy of the consumer position */
-	uint64_t prod;               /* last producer position seen */
-	uint64_t empty_seen_ns;      /* time (event clock) at which the ring was last seen without a ready head */
-	int has_head;                /* a whole event waits at the head (as of the last merge scan) */
-	uint64_t head_ts;            /* that event's timestamp */
+	uint8_t *data; /* data area, mapped twice back to back */
+	uint64_t cons; /* local copy of the consumer position */
+	uint64_t prod; /* last producer position seen */
+	uint64_t
+		empty_seen_ns; /* time (event clock) at which the ring was last seen without a ready head */
+	int has_head; /* a whole event waits at the head (as of the last merge scan) */
+	uint64_t head_ts; /* that event's timestamp */
 };
 
 struct sysql_bpf;
@@ -36,7 +37,7 @@ struct sq_capture {
 	struct sq_ring *rings;
 	int epoll_fd;
 	int attached;
-	int64_t boot_time_ns;        /* CLOCK_REALTIME - CLOCK_BOOTTIME */
+	int64_t boot_time_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	uint64_t delivered_events;
 	uint64_t delivered_bytes;
 	uint64_t invalid_events;
@@ -44,12 +45,14 @@ struct sq_capture {
 };
 
 /* Stores a formatted one-line message in c->err and returns -code. */
-int sq_fail(struct sq_capture *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int sq_fail(struct sq_capture *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ring_reader.c */
 int sq_rings_map(struct sq_capture *c, const int *fds);
 void sq_rings_unmap(struct sq_capture *c);
-int sq_rings_read(struct sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms, uint32_t *out_bytes);
+int sq_rings_read(struct sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms,
+		  uint32_t *out_bytes);
 
 /* Current time on the events' clock (ns since the epoch, via CLOCK_BOOTTIME). */
 uint64_t sq_event_clock_now(const struct sq_capture *c);

@@ -60,18 +60,22 @@ int sq_rings_map(struct sq_capture *c, const int *fds)
 		r->mask = c->ring_bytes - 1;
 		void *cons = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
 		if (cons == MAP_FAILED)
-			return sq_fail(c, SQ_ERR_IO, "cannot map the consumer page of ring %d: %s", i, strerror(errno));
+			return sq_fail(c, SQ_ERR_IO, "cannot map the consumer page of ring %d: %s",
+				       i, strerror(errno));
 		r->consumer = cons;
-		void *prod = mmap(NULL, (size_t)page + 2 * (size_t)c->ring_bytes, PROT_READ, MAP_SHARED, r->fd, page);
+		void *prod = mmap(NULL, (size_t)page + 2 * (size_t)c->ring_bytes, PROT_READ,
+				  MAP_SHARED, r->fd, page);
 		if (prod == MAP_FAILED)
-			return sq_fail(c, SQ_ERR_IO, "cannot map ring %d (%u bytes): %s", i, c->ring_bytes, strerror(errno));
+			return sq_fail(c, SQ_ERR_IO, "cannot map ring %d (%u bytes): %s", i,
+				       c->ring_bytes, strerror(errno));
 		r->producer = prod;
 		r->data = (uint8_t *)prod + page;
 		r->cons = load_acquire(r->consumer);
 		r->prod = r->cons;
-		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
 		if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, r->fd, &ev) != 0)
-			return sq_fail(c, SQ_ERR_IO, "cannot watch ring %d: %s", i, strerror(errno));
+			return sq_fail(c, SQ_ERR_IO, "cannot watch ring %d: %s", i,
+				       strerror(errno));
 	}
 	return 0;
 }
@@ -85,7 +89,8 @@ void sq_rings_unmap(struct sq_capture *c)
 			if (r->consumer)
 				munmap((void *)r->consumer, (size_t)page);
 			if (r->producer)
-				munmap((void *)r->producer, (size_t)page + 2 * (size_t)c->ring_bytes);
+				munmap((void *)r->producer,
+				       (size_t)page + 2 * (size_t)c->ring_bytes);
 			if (r->fd >= 0)
 				close(r->fd);
 		}
@@ -120,8 +125,9 @@ static const uint8_t *ring_head(struct sq_capture *c, struct sq_ring *r, uint32_
 		const uint8_t *evt = rec + RB_HDR_SZ;
 		if (!(hdr & RB_DISCARD_BIT)) {
 			const struct sq_evt_hdr *eh = (const struct sq_evt_hdr *)evt;
-			if (rlen >= SQ_EVT_HDR_LEN && eh->len == rlen && rlen <= SQ_EVENT_MAX_SIZE &&
-			    eh->nparams <= 32 && SQ_EVT_HDR_LEN + 2 * eh->nparams <= rlen) {
+			if (rlen >= SQ_EVT_HDR_LEN && eh->len == rlen &&
+			    rlen <= SQ_EVENT_MAX_SIZE && eh->nparams <= 32 &&
+			    SQ_EVT_HDR_LEN + 2 * eh->nparams <= rlen) {
 				*len = rlen;
 				return evt;
 			}
@@ -200,7 +206,9 @@ uint64_t sq_rings_watermark(struct sq_capture *c)
 	for (int i = 0; i < c->ncpus; i++) {
 		struct sq_ring *r = &c->rings[i];
 		uint64_t rw = r->has_head ? r->head_ts
-				 : (r->empty_seen_ns > SQ_REORDER_WINDOW_NS ? r->empty_seen_ns - SQ_REORDER_WINDOW_NS : 0);
+					  : (r->empty_seen_ns > SQ_REORDER_WINDOW_NS
+						     ? r->empty_seen_ns - SQ_REORDER_WINDOW_NS
+						     : 0);
 		if (rw < w)
 			w = rw;
 	}
@@ -214,7 +222,8 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-int sq_rings_read(struct sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms, uint32_t *out_bytes)
+int sq_rings_read(struct sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_ms,
+		  uint32_t *out_bytes)
 {
 	uint32_t used = 0;
 	uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : mono_ms() + (uint64_t)timeout_ms;
@@ -235,15 +244,17 @@ int sq_rings_read(struct sq_capture *c, uint8_t *buf, uint32_t cap, int timeout_
 		int wait_ms = deadline == UINT64_MAX ? 100 : (int)(deadline - now);
 		if (held) {
 			/* Events are waiting for the reorder window: come back shortly. */
-			struct timespec ts = { 0, 1000 * 1000 };
+			struct timespec ts = {0, 1000 * 1000};
 			nanosleep(&ts, NULL);
 			continue;
 		}
 		if (wait_ms > 100)
-			wait_ms = 100; /* the kernel may skip a wakeup; re-check the rings regularly */
+			wait_ms =
+				100; /* the kernel may skip a wakeup; re-check the rings regularly */
 		struct epoll_event evs[16];
 		int rc = epoll_wait(c->epoll_fd, evs, 16, wait_ms);
 		if (rc < 0 && errno != EINTR)
-			return sq_fail(c, SQ_ERR_IO, "waiting for events failed: %s", strerror(errno));
+			return sq_fail(c, SQ_ERR_IO, "waiting for events failed: %s",
+				       strerror(errno));
 	}
 }

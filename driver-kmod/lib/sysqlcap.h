@@ -27,15 +27,15 @@ extern "C" {
 
 enum sq_error {
 	SQ_OK = 0,
-	SQ_ERR_PRIVILEGE = 1,     /* not root, no CAP_BPF+CAP_PERFMON */
-	SQ_ERR_NO_BTF = 2,        /* kernel BTF missing */
-	SQ_ERR_NO_RINGBUF = 3,    /* kernel without BPF ring buffers */
-	SQ_ERR_INVALID_ARG = 4,   /* an argument out of range */
-	SQ_ERR_LOAD = 5,          /* the probe did not load (verifier, kernel) */
-	SQ_ERR_ATTACH = 6,        /* a tracepoint could not be attached */
-	SQ_ERR_NOMEM = 7,         /* memory or map allocation failed */
-	SQ_ERR_STATE = 8,         /* call not valid now (e.g. after close) */
-	SQ_ERR_IO = 9,            /* a system call of the library failed */
+	SQ_ERR_PRIVILEGE = 1, /* not root, no CAP_BPF+CAP_PERFMON */
+	SQ_ERR_NO_BTF = 2, /* kernel BTF missing */
+	SQ_ERR_NO_RINGBUF = 3, /* kernel without BPF ring buffers */
+	SQ_ERR_INVALID_ARG = 4, /* an argument out of range */
+	SQ_ERR_LOAD = 5, /* the probe did not load (verifier, kernel) */
+	SQ_ERR_ATTACH = 6, /* a tracepoint could not be attached */
+	SQ_ERR_NOMEM = 7, /* memory or map allocation failed */
+	SQ_ERR_STATE = 8, /* call not valid now (e.g. after close) */
+	SQ_ERR_IO = 9, /* a system call of the library failed */
 };
 
 /* Ring buffer size per CPU when 0 is passed to sq_open. */
@@ -57,8 +57,8 @@ typedef struct sq_capture sq_capture;
  * All syscalls are of interest and no pid filter is set after open; the
  * calling process is always excluded.
  */
-sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path,
-		    int *err_code, char *err, size_t errlen);
+sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path, int *err_code,
+		    char *err, size_t errlen);
 
 /* Attaches the probe and turns capture on. */
 int sq_start(sq_capture *c);

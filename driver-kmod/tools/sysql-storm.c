@@ -32,7 +32,8 @@ static long long now_ns(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sysql-storm [-r CALLS_PER_SEC [-s]] [-d START_DELAY_MS] [-t THREADS] getppid|openat|write|read|mixed COUNT\n");
+	fprintf(stderr, "usage: sysql-storm [-r CALLS_PER_SEC [-s]] [-d START_DELAY_MS] [-t "
+			"THREADS] getppid|openat|write|read|mixed COUNT\n");
 	exit(2);
 }
 
@@ -62,7 +63,8 @@ static void *run_job(void *arg)
 					if (!j->sleep)
 						continue;
 					if (next - now > 1000000) {
-						struct timespec ts = { (next - now) / 1000000000LL, (next - now) % 1000000000LL };
+						struct timespec ts = {(next - now) / 1000000000LL,
+								      (next - now) % 1000000000LL};
 						nanosleep(&ts, NULL);
 					}
 					break; /* less than 1 ms ahead: go on */
@@ -113,11 +115,20 @@ int main(int argc, char **argv)
 	int opt;
 	while ((opt = getopt(argc, argv, "r:sd:t:")) != -1) {
 		switch (opt) {
-		case 'r': rate = atof(optarg); break;
-		case 's': sleep = 1; break;
-		case 'd': delay_ms = atol(optarg); break;
-		case 't': threads = atoi(optarg); break;
-		default: usage();
+		case 'r':
+			rate = atof(optarg);
+			break;
+		case 's':
+			sleep = 1;
+			break;
+		case 'd':
+			delay_ms = atol(optarg);
+			break;
+		case 't':
+			threads = atoi(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (argc - optind != 2 || threads < 1 || threads > 64)
@@ -127,12 +138,18 @@ int main(int argc, char **argv)
 	if (count < 0)
 		usage();
 	int kind;
-	if (!strcmp(op, "getppid")) kind = 0;
-	else if (!strcmp(op, "openat")) kind = 1;
-	else if (!strcmp(op, "write")) kind = 2;
-	else if (!strcmp(op, "read")) kind = 3;
-	else if (!strcmp(op, "mixed")) kind = 4;
-	else usage();
+	if (!strcmp(op, "getppid"))
+		kind = 0;
+	else if (!strcmp(op, "openat"))
+		kind = 1;
+	else if (!strcmp(op, "write"))
+		kind = 2;
+	else if (!strcmp(op, "read"))
+		kind = 3;
+	else if (!strcmp(op, "mixed"))
+		kind = 4;
+	else
+		usage();
 
 	int null_fd = open("/dev/null", O_WRONLY);
 	int zero_fd = open("/dev/zero", O_RDONLY);
@@ -147,7 +164,13 @@ int main(int argc, char **argv)
 	pthread_t tids[64];
 	long long start = now_ns();
 	for (int t = 0; t < threads; t++) {
-		jobs[t] = (struct job){ kind, count / threads + (t < count % threads ? 1 : 0), rate / threads, null_fd, zero_fd, sleep, 0 };
+		jobs[t] = (struct job){kind,
+				       count / threads + (t < count % threads ? 1 : 0),
+				       rate / threads,
+				       null_fd,
+				       zero_fd,
+				       sleep,
+				       0};
 		if (t > 0 && pthread_create(&tids[t], NULL, run_job, &jobs[t]) != 0) {
 			perror("sysql-storm: pthread_create");
 			return 1;
@@ -164,6 +187,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sysql-storm: a %s call failed\n", op);
 		return 1;
 	}
-	printf("%s %lld calls in %lld ns = %.1f ns/call\n", op, count, took, count ? (double)took / (double)count : 0.0);
+	printf("%s %lld calls in %lld ns = %.1f ns/call\n", op, count, took,
+	       count ? (double)took / (double)count : 0.0);
 	return 0;
 }

@@ -30,7 +30,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sysql-workload [-d DELAY_MS] [-o N PATH] [-w M] [-c K PORT] [-r RATE] [-H SECONDS]\n");
+	fprintf(stderr, "usage: sysql-workload [-d DELAY_MS] [-o N PATH] [-w M] [-c K PORT] [-r "
+			"RATE] [-H SECONDS]\n");
 	exit(2);
 }
 
