@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# Builds sysql (native parts and Java) unless the build is already newer than every source.
+# Builds what the sysql launcher runs (the jdbc module and the modules it depends on, native parts included)
+# unless the last successful build is newer than every source. Nothing is installed into ~/.m2.
+# The stamp is written only after a build succeeded and removed before one starts, so a failed or
+# interrupted build never looks fresh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar=jdbc/target/sysql-jdbc.jar
-if [ -f "$jar" ] && [ -z "$(find pom.xml */pom.xml driver-kmod/include driver-kmod/bpf driver-kmod/lib \
-      driver-kmod/tools driver-kmod/Makefile */src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
+stamp=jdbc/target/sysql-build.ok
+if [ -f "$stamp" ] && [ -f jdbc/target/sysql-jdbc.jar ] && [ -z "$(find pom.xml */pom.xml scripts/build.sh \
+      driver-kmod/include driver-kmod/bpf driver-kmod/lib driver-kmod/tools driver-kmod/Makefile \
+      */src/main -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   exit 0
 fi
+rm -f "$stamp"
 echo "sysql: building (first run or sources changed)..." >&2
-mvn -B -q -ntp -DskipTests install >&2
+log="$(mktemp -t sysql-build.XXXXXX.log)"
+if ! mvn -B -q -ntp -pl jdbc -am -Dmaven.test.skip=true package >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "sysql: the build failed (output above, also in $log)" >&2
+  exit 1
+fi
+rm -f "$log"
+touch "$stamp"

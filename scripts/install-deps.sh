@@ -8,6 +8,7 @@ set -euo pipefail
 
 packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-config
           openjdk-17-jdk-headless maven util-linux
+          clang-format   # the C sources' format, checked by the build
           sysdig    # sysdig 0.29.3: the differential tests' oracle (reads .scap files; never captures here)
           memcached)  # sql-examples/memcachelog.sql's test starts its own on a free loopback port
 missing=()

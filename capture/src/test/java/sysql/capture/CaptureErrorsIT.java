@@ -142,6 +142,7 @@ class CaptureErrorsIT {
 
     /** Child main: opens a capture and prints the reason and message of the failure. */
     public static final class OpenCapture {
+        @SuppressWarnings("try") // the capture is opened only to see whether it fails
         public static void main(String[] args) {
             try (LiveCapture c = LiveCapture.open(LiveCapture.Options.defaults())) {
                 System.out.println("opened");

@@ -1,30 +1,36 @@
 package sysql.cli;
 
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
+import org.jline.utils.Signals;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM during a query: instead of ending the JVM, they run {@code onSignal} (which
  * cancels the running statement) so the command prints what it has and exits normally. A second signal ends
- * the process at once.
+ * the process at once. The handlers are installed through jline's {@link Signals} (the shell's terminal library),
+ * which reaches the JDK's signal API without sysql compiling against an internal class.
  */
 final class Interrupts implements AutoCloseable {
-    private final SignalHandler previousInt;
-    private final SignalHandler previousTerm;
+    private static final int SIGINT = 2;
+    private static final int SIGTERM = 15;
+
+    private final Runnable onSignal;
+    private final Object previousInt;
+    private final Object previousTerm;
     private volatile boolean raised;
     private volatile boolean terminated;
 
     private Interrupts(Runnable onSignal) {
-        SignalHandler h = sig -> {
-            if (raised) {
-                Runtime.getRuntime().halt(sig.getNumber() + 128);
-            }
-            raised = true;
-            terminated |= sig.getName().equals("TERM");
-            onSignal.run();
-        };
-        previousInt = Signal.handle(new Signal("INT"), h);
-        previousTerm = Signal.handle(new Signal("TERM"), h);
+        this.onSignal = onSignal;
+        previousInt = Signals.register("INT", () -> handle(SIGINT));
+        previousTerm = Signals.register("TERM", () -> handle(SIGTERM));
+    }
+
+    private void handle(int signal) {
+        if (raised) {
+            Runtime.getRuntime().halt(signal + 128);
+        }
+        raised = true;
+        terminated |= signal == SIGTERM;
+        onSignal.run();
     }
 
     static Interrupts install(Runnable onSignal) {
@@ -41,7 +47,7 @@ final class Interrupts implements AutoCloseable {
 
     @Override
     public void close() {
-        Signal.handle(new Signal("INT"), previousInt);
-        Signal.handle(new Signal("TERM"), previousTerm);
+        Signals.unregister("INT", previousInt);
+        Signals.unregister("TERM", previousTerm);
     }
 }

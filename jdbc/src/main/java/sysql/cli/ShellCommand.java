@@ -29,6 +29,7 @@ final class ShellCommand implements Callable<Integer> {
     RemoteOptions remote = new RemoteOptions();
 
     @Override
+    @SuppressWarnings("try") // held open so the capture (and its history) runs from before the prompt
     public Integer call() {
         try (Connection held = remote.isSet() ? remote.connect() : connect.connect()) {
             DropWarnings warnings = new DropWarnings();

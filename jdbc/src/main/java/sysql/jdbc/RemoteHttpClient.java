@@ -23,6 +23,8 @@ import org.apache.hc.core5.io.CloseMode;
 public final class RemoteHttpClient extends AvaticaCommonsHttpClientImpl {
     static final int RETRIES = 2;
 
+    // Avatica's client factory makes HTTP clients through this (deprecated) URL constructor and no other.
+    @SuppressWarnings("deprecation")
     public RemoteHttpClient(URL url) {
         super(url);
     }
@@ -35,6 +37,8 @@ public final class RemoteHttpClient extends AvaticaCommonsHttpClientImpl {
 
     /** The server closed the connection without an answer, more times than a stale connection explains. */
     static final class Unanswered extends IOException {
+        private static final long serialVersionUID = 1L;
+
         Unanswered(String message, Throwable cause) {
             super(message, cause);
         }

@@ -408,6 +408,8 @@ final class SysqlMeta extends JdbcMeta {
      * to the client, and a user of curl would see the server's insides).
      */
     static final class ClientError extends AvaticaRuntimeException {
+        private static final long serialVersionUID = 1L;
+
         ClientError(String message, String sqlState) {
             super(message, -1, sqlState, AvaticaSeverity.ERROR);
         }

@@ -207,6 +207,8 @@ public final class SysqlServer implements AutoCloseable {
 
     /** A reason the server cannot start, in one line. */
     public static final class ServeException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         public ServeException(String message) {
             super(message);
         }

@@ -76,6 +76,7 @@ final class WindowPlanner {
 
     /** Why a node's rows cannot be composed (internal: caught per alternative). */
     private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
         final boolean windowed;
 
         Refusal(String message, boolean windowed) {

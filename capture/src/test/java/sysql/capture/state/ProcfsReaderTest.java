@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class ProcfsReaderTest {
 
     @Test
+    @SuppressWarnings("try") // the file and the socket are held open for the reader to find, not used
     void readsAChildAndThisProcessesDescriptors() throws Exception {
         Path file = Files.createTempFile("sysql-procfs", ".txt");
         Process sleep = new ProcessBuilder("sleep", "30").directory(Path.of("/tmp").toFile()).start();
