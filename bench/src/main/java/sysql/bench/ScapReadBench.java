@@ -307,6 +307,7 @@ public final class ScapReadBench {
             pos += len;
         }
 
+        @SuppressWarnings("ReferenceEquality") // identity first: the same String again skips equals and encoding
         void value(int index, String s) throws IOException {
             room(1);
             separator(index);

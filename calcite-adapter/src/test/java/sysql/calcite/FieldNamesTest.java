@@ -163,7 +163,7 @@ class FieldNamesTest extends CaptureFileTests {
     void everyTableIsNamedUnquoted() throws SQLException {
         for (String table : SysqlSchema.TABLE_NAMES) {
             rows(c, "SELECT * FROM " + table + " LIMIT 1");
-            rows(c, "SELECT * FROM sysql." + table.toUpperCase() + " LIMIT 1");
+            rows(c, "SELECT * FROM sysql." + table.toUpperCase(java.util.Locale.ROOT) + " LIMIT 1");
         }
         assertEquals(List.of("group.gid", "group.name"), labels(c, "SELECT groups.group.gid, g.group.name"
                 + " FROM groups JOIN GROUPS g ON groups.group.gid = g.group.gid LIMIT 1"));

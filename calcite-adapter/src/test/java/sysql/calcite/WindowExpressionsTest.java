@@ -198,7 +198,7 @@ class WindowExpressionsTest extends CaptureFileTests {
             String stream = error(live, "SELECT STREAM " + c.get(0));
             assertTrue(stream.contains("this streaming query cannot run: sysql's window aggregate (GROUP BY TUMBLE/HOP) "
                     + "does not support " + c.get(1)) && !stream.contains("without a window"), stream);
-            if (c.get(0) != tvf) {
+            if (!c.get(0).equals(tvf)) {
                 // Over history or a file: Calcite cannot run a group window function itself either.
                 String history = error(this.c, "SELECT " + c.get(0));
                 assertTrue(history.contains("sysql's window aggregate (GROUP BY TUMBLE/HOP) does not support " + c.get(1))

@@ -1,6 +1,7 @@
 package sysql.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +22,7 @@ final class PrintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new LivePrinter(this).run(new PrintWriter(System.out, false), new PrintWriter(System.err, true));
+        return new LivePrinter(this).run(new PrintWriter(System.out, false, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8));
     }
 }

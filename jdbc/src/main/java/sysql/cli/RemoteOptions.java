@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 import sysql.jdbc.RemoteDriver;
 
@@ -51,7 +52,7 @@ final class RemoteOptions {
         StringBuilder sb = new StringBuilder(RemoteDriver.PREFIX).append("url=").append(url)
                 .append(";serialization=PROTOBUF");
         if (user != null) {
-            sb.append(";authentication=").append(auth.toUpperCase());
+            sb.append(";authentication=").append(auth.toUpperCase(Locale.ROOT));
         }
         if (truststore != null) {
             sb.append(";truststore=").append(truststore);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -86,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sysql-serve-stop"));
         System.out.println("sysql serve: listening on " + server.url() + " (Avatica protobuf and JSON; auth "
-                + auth.name().toLowerCase() + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
+                + auth.name().toLowerCase(Locale.ROOT) + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
                 + ")");
         System.out.println("  JDBC: jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF");
         System.out.flush();

@@ -79,7 +79,7 @@ final class SysqlMeta extends JdbcMeta {
         this.serverProperties = serverProperties;
         this.limits = limits;
         // Guava's caches expire entries only when touched: look at them every second.
-        housekeeping.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+        var unused = housekeeping.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS); // runs until close()
     }
 
     private static Properties cacheSettings(Properties server, ServerLimits limits) {

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import java.util.Locale;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
 import org.apache.calcite.avatica.server.ServerCustomizer;
@@ -119,7 +120,7 @@ public final class SysqlServer implements AutoCloseable {
         }
         if (o.auth() != Auth.NONE) {
             if (o.users() == null) {
-                throw new ServeException("--auth " + o.auth().name().toLowerCase() + " needs --users FILE (Jetty's "
+                throw new ServeException("--auth " + o.auth().name().toLowerCase(Locale.ROOT) + " needs --users FILE (Jetty's "
                         + "realm format, a line per user: 'name: password,role')");
             }
             if (!Files.isReadable(o.users())) {

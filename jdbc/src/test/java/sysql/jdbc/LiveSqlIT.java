@@ -202,7 +202,7 @@ class LiveSqlIT {
         try (Connection c = DriverManager.getConnection("jdbc:sysql:"); Server server = new Server()) {
             Process child = workload("-o", "1", "/etc/hostname", "-H", "30", "-c", "1", String.valueOf(server.port()));
             try {
-                BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream()));
+                BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8));
                 assertEquals("holding", err.readLine());
                 long pid = child.pid();
                 List<String> fds = new ArrayList<>();

@@ -277,7 +277,7 @@ class ServeIT {
             System.setErr(err);
         }
         assertEquals(1, code);
-        assertTrue(captured.toString(StandardCharsets.UTF_8).startsWith("sysql serve: refusing"), captured.toString());
+        assertTrue(captured.toString(StandardCharsets.UTF_8).startsWith("sysql serve: refusing"), captured.toString(StandardCharsets.UTF_8));
         try (SysqlServer s = SysqlServer.start(new SysqlServer.Options("0.0.0.0", 0, SysqlServer.Auth.NONE, null,
                 List.of(), null, null, true, ServerLimits.defaults(), new Properties()))) {
             assertEquals(200, post(s, OPEN.formatted("insecure"), null).statusCode());

@@ -281,7 +281,7 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     /** An order over output rows (values Calcite's runtime types: Comparable or null). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Comparator<Object[]> comparator(RelCollation collation) {
-        Comparator<Object[]> c = (a, b) -> 0;
+        Comparator<Object[]> c = (unusedA, unusedB) -> 0; // every row equal, until a key orders them
         for (RelFieldCollation f : collation.getFieldCollations()) {
             int i = f.getFieldIndex();
             boolean desc = f.getDirection() == RelFieldCollation.Direction.DESCENDING;

@@ -216,7 +216,7 @@ final class WindowAggregator {
                 } else {
                     long v = rows.getLong(columns[i], r);
                     longs[i] = v;
-                    texts[i] = Boolean.TRUE; // not null
+                    texts[i] = true; // not null
                     h = h * 31 + Long.hashCode(v);
                 }
             }

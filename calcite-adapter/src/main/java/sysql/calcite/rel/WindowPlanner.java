@@ -380,9 +380,6 @@ final class WindowPlanner {
 
     // ---- the aggregate
 
-    /** One input column of the aggregate: a window's start or end, or a value (a scan column or an expression). */
-    private record Column(boolean isWindow, boolean end, RexNode value) {}
-
     /** The window aggregate over {@code rows}, or null when no group key is a window. */
     private static WindowAggregateScan plan(Aggregate aggregate, Rows rows, boolean live) throws Refusal {
         if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
@@ -501,7 +498,7 @@ final class WindowPlanner {
                     + "whole numbers only)", true);
         }
         int column = b.column(arg, names, "an aggregate's argument");
-        FieldType argType = b.typeOf(column, arg);
+        FieldType argType = b.typeOf(arg);
         return new WindowAggregator.Aggregate(kind, column, argType, call.isDistinct(), call.getType().getSqlTypeName(),
                 filter);
     }
@@ -509,8 +506,6 @@ final class WindowPlanner {
     /** The window aggregate's input being built: the scan columns it reads, the computed ones, the conditions. */
     private static final class Builder {
         private final Rows rows;
-        /** The aggregate's input columns: scan refs (over the walked scan's row) and computed expressions. */
-        private final Map<RexNode, Integer> computed = new LinkedHashMap<>();
         private final List<Object> columns = new ArrayList<>(); // Integer scan column, or RexNode
 
         Builder(Rows rows) {
@@ -538,7 +533,7 @@ final class WindowPlanner {
         }
 
         /** The catalog type an argument is read as, null for a computed value that is not a long. */
-        FieldType typeOf(int column, RexNode e) {
+        FieldType typeOf(RexNode e) {
             if (e instanceof RexInputRef ref) {
                 return rows.scan().outputFields().get(ref.getIndex()).type();
             }

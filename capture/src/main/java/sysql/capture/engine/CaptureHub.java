@@ -210,6 +210,7 @@ public final class CaptureHub implements AutoCloseable {
 
     // ---- the capture thread
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer (this thread); stats() only reads
     private void run() {
         Event e = new Event();
         try (EventBatch batch = new EventBatch()) {

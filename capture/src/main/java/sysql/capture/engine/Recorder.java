@@ -119,6 +119,7 @@ public final class Recorder {
     }
 
     /** Capture thread: keeps {@code e} (read from {@code batch} with its cpu). */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer (the capture thread); readers only read
     public void append(Event e) {
         int len = e.length() + 2;
         long ts = e.ts();
@@ -253,7 +254,7 @@ public final class Recorder {
     }
 
     /** Replays held segments into columnar batches on the consumer's thread. */
-    private final class Replay implements BatchCursor {
+    private static final class Replay implements BatchCursor {
         private final List<Segment> held;
         private final List<Integer> ends;
         private final ScanRequest request;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import sysql.capture.Event;
 import sysql.capture.EventType;
 import sysql.capture.EventTypes;
@@ -276,7 +277,7 @@ final class ArgFormatter {
     static void number(long v, int len, boolean signed, int fmt, StringBuilder out) {
         long mask = len >= 8 ? -1L : (1L << (8 * Math.max(len, 4))) - 1; // C promotes to int
         switch (fmt) {
-            case 2 -> out.append(Long.toHexString(v & mask).toUpperCase()); // PF_HEX: %X
+            case 2 -> out.append(Long.toHexString(v & mask).toUpperCase(Locale.ROOT)); // PF_HEX: %X
             case 6 -> { // PF_OCT: %#o
                 long u = v & mask;
                 out.append(u == 0 ? "0" : "0" + Long.toOctalString(u));

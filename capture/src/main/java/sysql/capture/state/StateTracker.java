@@ -325,7 +325,7 @@ public final class StateTracker {
             case EXECVE -> onExecve(t, e, slot);
             case OPEN -> onOpen(t, e, slot);
             case SOCKET -> onSocket(t, e, slot);
-            case CONNECT -> onConnect(t, e, slot);
+            case CONNECT -> onConnect(e, slot);
             case ACCEPT -> onAccept(t, e, slot);
             case BIND -> onBind(e, slot);
             case PIPE -> onPipe(t, e, slot);
@@ -822,7 +822,7 @@ public final class StateTracker {
     }
 
     /** sysdig's parse_connect_exit: the tuple and the name; a socket with no role becomes a client. */
-    private void onConnect(ThreadInfo t, Event e, short[] s) {
+    private void onConnect(Event e, short[] s) {
         FdInfo f = currentFd;
         if (f == null) {
             return;

@@ -159,6 +159,7 @@ class SysdigEvtFieldsTest {
     }
 
     /** sysdig's values by evt.num, or null when sysdig cannot open the file. */
+    @SuppressWarnings("OrphanedFormatString") // a sysdig -p format (%field), not a printf one
     private Map<Long, String[]> runSysdig(String sysdig, Path file, List<String> names) throws Exception {
         StringBuilder fmt = new StringBuilder("*%evt.num");
         for (String n : names) {

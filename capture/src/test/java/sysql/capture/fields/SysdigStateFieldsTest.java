@@ -111,6 +111,7 @@ class SysdigStateFieldsTest {
         return value;
     }
 
+    @SuppressWarnings("OrphanedFormatString") // a sysdig -p format (%field), not a printf one
     private static void compareFile(Path sysdig, Path scap, List<String> fields, Map<String, long[]> agree,
             Map<String, List<String>> examples) throws Exception {
         StringBuilder fmt = new StringBuilder("*%evt.num");

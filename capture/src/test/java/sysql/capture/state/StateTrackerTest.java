@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class StateTrackerTest {
                 TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"), PID);
         feed(TestEvents.enter("read").p("fd", 3).p("size", 4096), PID);
         assertEquals("/etc/hostname", tracker.fd().name());
-        feed(TestEvents.exit("read").p("res", 5).raw("data", "host\n".getBytes()), PID);
+        feed(TestEvents.exit("read").p("res", 5).raw("data", "host\n".getBytes(StandardCharsets.US_ASCII)), PID);
         assertEquals(3, threads.get(PID).lastEventFd());
         assertEquals("/etc/hostname", tracker.fd().name());
         syscall(TestEvents.enter("close").p("fd", 3), TestEvents.exit("close").p("res", 0), PID);
@@ -261,13 +262,13 @@ class StateTrackerTest {
     @Test
     void anExitWithoutItsEnterKeepsTheThreadsLastEventFd() {
         // a capture that starts between enter and exit: fd.num is the thread's last-event fd, 0 at first
-        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes()), PID);
+        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes(StandardCharsets.US_ASCII)), PID);
         assertNull(tracker.fd(), "no enter, no descriptor from the parsers");
         assertEquals(0, threads.get(PID).lastEventFd());
         syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
                 TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"), PID);
         feed(TestEvents.enter("write").p("fd", 3).p("size", 1), PID);
-        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes()), PID);
+        feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes(StandardCharsets.US_ASCII)), PID);
         assertNull(tracker.fd(), "a read exit does not pair with a write enter");
         assertEquals(3, threads.get(PID).lastEventFd(), "but the write's fd stays the thread's last");
     }
