@@ -9,6 +9,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,22 +18,25 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Prints a result set as rows arrive, flushing after each row (a streaming query's rows show as they happen):
- * {@code table} (aligned columns; widths from the first 100 rows of a finite query, from the labels for a
- * stream; wider values are not cut), {@code csv} and {@code tsv} (Apache Commons CSV) or {@code json} (one JSON
- * object per line, Jackson).
+ * {@code table} (aligned columns as psql aligns them: a finite result is read whole and its columns are as wide
+ * as their widest value; a stream's are sized from the labels and display sizes, and wider values are not cut;
+ * NULL is an empty cell), {@code csv} and {@code tsv} (Apache Commons CSV) or {@code json} (one JSON object per
+ * line, Jackson). A timestamp always has its milliseconds ({@link #TIMESTAMP_PATTERN}).
  */
 final class ResultPrinter {
     enum Format { TABLE, CSV, TSV, JSON }
 
-    /** Rows buffered to size the table's columns before the first is printed. */
-    static final int TABLE_SIZING_ROWS = 100;
+    /** A TIMESTAMP's text: {@code evt.time} is TIMESTAMP(3), so always three fraction digits (the shell's too). */
+    static final String TIMESTAMP_PATTERN = "yyyy-MM-dd HH:mm:ss.SSS";
+
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern(TIMESTAMP_PATTERN);
 
     private ResultPrinter() {}
 
     /** Prints every row; returns the row count. */
     static long print(ResultSet rs, Format format, boolean stream, PrintWriter out) throws SQLException, IOException {
         return switch (format) {
-            case TABLE -> table(rs, out, stream ? 0 : TABLE_SIZING_ROWS);
+            case TABLE -> table(rs, out, stream ? 0 : Integer.MAX_VALUE);
             case CSV -> separated(rs, out, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
             case TSV -> separated(rs, out, CSVFormat.TDF.builder().setRecordSeparator('\n').get());
             case JSON -> json(rs, out);
@@ -41,13 +45,18 @@ final class ResultPrinter {
 
     private static String text(ResultSet rs, int column, int type) throws SQLException {
         if (type == Types.TIMESTAMP) {
-            Timestamp t = rs.getTimestamp(column);
-            return t == null ? null : t.toString();
+            return timestamp(rs.getTimestamp(column));
         }
         Object v = rs.getObject(column);
         return v == null ? null : v.toString();
     }
 
+    /** The timestamp's wall-clock fields (those {@code Timestamp.toString()} shows), to the millisecond. */
+    static String timestamp(Timestamp t) {
+        return t == null ? null : TIMESTAMP.format(t.toLocalDateTime());
+    }
+
+    /** Prints a table: every row of a finite result is read ({@code sizingRows} unbounded) before the first. */
     private static long table(ResultSet rs, PrintWriter out, int sizingRows) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
@@ -68,7 +77,7 @@ final class ResultPrinter {
         while (first.size() < sizingRows && (more = rs.next())) {
             String[] row = row(rs, types);
             for (int i = 0; i < n; i++) {
-                widths[i] = Math.max(widths[i], row[i] == null ? 4 : row[i].length());
+                widths[i] = Math.max(widths[i], row[i] == null ? 0 : row[i].length());
             }
             first.add(row);
         }
@@ -113,7 +122,7 @@ final class ResultPrinter {
     private static void line(PrintWriter out, String[] values, int[] widths) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
-            String v = values[i] == null ? "NULL" : values[i];
+            String v = values[i] == null ? "" : values[i];
             sb.append(i == 0 ? "" : " | ").append(v);
             if (i < values.length - 1) {
                 sb.append(" ".repeat(Math.max(0, widths[i] - v.length())));
@@ -156,7 +165,7 @@ final class ResultPrinter {
                 if (v == null) {
                     g.writeNull();
                 } else if (types[i - 1] == Types.TIMESTAMP) {
-                    g.writeString(rs.getTimestamp(i).toString());
+                    g.writeString(timestamp(rs.getTimestamp(i)));
                 } else if (v instanceof Boolean b) {
                     g.writeBoolean(b);
                 } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {

@@ -9,7 +9,8 @@ import sqlline.SqlLineOpts;
 
 /**
  * sqlline as sysql's shell: its banner, its settings (sqlline applies an application's options after the
- * command line's, so they are set here) and its connection examples.
+ * command line's, so they are set here) and its connection examples. Results print as psql prints them: a finite
+ * one aligned on all its rows, NULL as an empty cell, a timestamp always with its milliseconds.
  */
 public final class ShellApplication extends Application {
     static final String BANNER = String.join("\n",
@@ -29,7 +30,14 @@ public final class ShellApplication extends Application {
     public SqlLineOpts getOpts(SqlLine sqlLine) {
         SqlLineOpts opts = super.getOpts(sqlLine);
         opts.set(BuiltInProperty.PROMPT, "sysql> ");
-        opts.set(BuiltInProperty.INCREMENTAL, true);       // a stream's rows print as they arrive
+        // A finite result is read whole and aligned like psql's (widths from every row); ShellLine switches to
+        // the incremental layout for a stream, whose rows print as they arrive.
+        opts.set(BuiltInProperty.INCREMENTAL, false);
+        opts.set(BuiltInProperty.INCREMENTAL_BUFFER_ROWS, -1);
+        opts.set(BuiltInProperty.TIMESTAMP_FORMAT, ResultPrinter.TIMESTAMP_PATTERN);   // 04:49:53.530, not .53
+        opts.set(BuiltInProperty.DATE_FORMAT, "yyyy-MM-dd");
+        opts.set(BuiltInProperty.TIME_FORMAT, "HH:mm:ss");
+        opts.set(BuiltInProperty.NULL_VALUE, "");           // psql's empty cell, not "null"
         opts.set(BuiltInProperty.MAX_COLUMN_WIDTH, 60);
         opts.set(BuiltInProperty.SHOW_WARNINGS, false);
         opts.set(BuiltInProperty.ISOLATION, "TRANSACTION_NONE");

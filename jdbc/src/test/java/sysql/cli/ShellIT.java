@@ -15,12 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shell through a pseudo-terminal (util-linux {@code script}), as a user types: a query, a streaming query
+ * The shell through a pseudo-terminal (util-linux {@code script}), as a user types: a query, finite results
+ * aligned, a streaming query
  * interrupted with Ctrl-C and the prompt back, a syntax error shown with its position, an unknown field
  * answered with "did you mean", completion of field and table names. Also: the README's first command, {@code ./sysql}, opens this shell. Needs root.
  */
 class ShellIT {
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\r");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
     static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
 
     @BeforeAll
@@ -93,6 +94,11 @@ class ShellIT {
         return java + " -cp 'target/sysql-jdbc.jar:target/lib/*' sysql.cli.Sysql shell";
     }
 
+    /** The lines of the tables sqlline drew in {@code out}. */
+    static java.util.List<String> tableLines(String out) {
+        return out.lines().filter(l -> l.startsWith("+") || l.startsWith("|")).toList();
+    }
+
     @Test
     void aSessionAtTheTerminal() throws Exception {
         try (Terminal t = new Terminal(shellCommand(), Path.of("."))) {
@@ -100,6 +106,16 @@ class ShellIT {
             t.type("SELECT COUNT(*) AS threads FROM processes WHERE proc.pid = 1;\n");
             String out = t.await("sysql> ", 60);
             assertTrue(out.contains("threads") && Pattern.compile("\\| [1-9][0-9]* +\\|").matcher(out).find(), out);
+
+            // A finite result is aligned on all its rows, as psql aligns it: NULL an empty cell, timestamps to
+            // the millisecond; capture_stats' total row has an empty cpu.
+            t.type(ShellLineTest.VALUES + ";\n");
+            out = t.await("sysql> ", 60);
+            assertEquals(ShellLineTest.VALUES_TABLE, tableLines(out), out);
+            t.type("SELECT cpu, 'total' AS what FROM capture_stats WHERE cpu IS NULL;\n");
+            out = t.await("sysql> ", 60);
+            assertEquals(java.util.List.of("+-----+-------+", "| cpu | what  |", "+-----+-------+", "|     | total |",
+                    "+-----+-------+"), tableLines(out), out);
 
             // A streaming query prints rows as they happen; Ctrl-C stops it and the prompt comes back.
             t.type("SELECT STREAM evt.type, fd.name FROM events WHERE evt.type = 'openat' AND proc.name = "

@@ -14,7 +14,9 @@ import java.util.Set;
  * tail is a known column name and double-quotes that tail, so the parser sees one identifier named exactly as
  * the column: {@code SELECT e.proc.name} becomes {@code SELECT e."proc.name"}. A name is matched as written,
  * else in lower case (sysdig's), so {@code PROC.NAME} works too. String literals, quoted identifiers and
- * comments are left alone. sysql's names that Calcite reserves ({@code groups}) are quoted the same way.
+ * comments are left alone. sysql's names that Calcite reserves ({@code groups}) are quoted the same way, and so
+ * are the aggregate functions' names that label columns ({@code count}, see SysqlValidator) where they are not
+ * called: {@code ORDER BY count} is the column, {@code COUNT(*)} the function.
  *
  * <p>A chain that starts with a field class ({@code evt}, {@code proc}, {@code fd}...) but names no field is an
  * error that suggests the nearest names. The {@link PositionMap} maps positions in the rewritten text back to
@@ -24,6 +26,7 @@ public final class FieldNameRewriter {
     private final Set<String> columns;
     private final Set<String> classes;
     private final Set<String> reservedNames;
+    private final Set<String> functionNames;
 
     /**
      * @param columns every rewritable name (lower case)
@@ -32,9 +35,19 @@ public final class FieldNameRewriter {
      *     ({@code groups}): written unquoted, in any case, they are quoted as they are named
      */
     public FieldNameRewriter(Set<String> columns, Set<String> classes, Set<String> reservedNames) {
+        this(columns, classes, reservedNames, Set.of());
+    }
+
+    /**
+     * @param functionNames function names (lower case) that Calcite's parser reserves and that are also column
+     *     labels ({@code count}): written unquoted and not followed by '(', they are quoted in lower case
+     */
+    public FieldNameRewriter(Set<String> columns, Set<String> classes, Set<String> reservedNames,
+            Set<String> functionNames) {
         this.columns = Set.copyOf(columns);
         this.classes = Set.copyOf(classes);
         this.reservedNames = Set.copyOf(reservedNames);
+        this.functionNames = Set.copyOf(functionNames);
     }
 
     /** The rewritten SQL and how its positions map back. */
@@ -204,14 +217,16 @@ public final class FieldNameRewriter {
 
     /**
      * Writes the first {@code count} parts of a chain from {@code pos} (a table and its qualifiers), a reserved
-     * name among them quoted; returns where the written text ends.
+     * name among them quoted (a function's name only where it is not called); returns where the written text
+     * ends.
      */
     private int writeQualifiers(String sql, int pos, List<Part> parts, int count, StringBuilder out,
             PositionMap.Builder map, int[] lineAndStart) {
         for (int k = 0; k < count; k++) {
             Part p = parts.get(k);
             String lower = sql.substring(p.start(), p.end()).toLowerCase(Locale.ROOT);
-            if (!p.quoted() && reservedNames.contains(lower)) {
+            if (!p.quoted() && (reservedNames.contains(lower)
+                    || functionNames.contains(lower) && !isCalled(sql, p.end()))) {
                 out.append(sql, pos, p.start());
                 map.add(lineAndStart[0], p.start() - lineAndStart[1] + 1, p.end() - p.start());
                 out.append('"').append(lower).append('"');
@@ -273,6 +288,15 @@ public final class FieldNameRewriter {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /** True if the name ending at {@code end} is followed by '(' (after blanks): a function call. */
+    private static boolean isCalled(String sql, int end) {
+        int i = end;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        return i < sql.length() && sql.charAt(i) == '(';
     }
 
     /** True if a quoted identifier ending at {@code end} is followed by {@code .name}: part of a chain. */

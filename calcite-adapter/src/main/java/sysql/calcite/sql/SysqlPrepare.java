@@ -49,8 +49,15 @@ public class SysqlPrepare extends CalcitePrepareImpl {
      */
     private static final Set<String> RESERVED_TABLE_NAMES = Set.of("groups");
 
+    /**
+     * Aggregate functions Calcite's parser reserves, whose names label columns (SysqlValidator names
+     * {@code COUNT(*)} {@code count}): not followed by '(', such a name is the column ({@code ORDER BY count}).
+     */
+    private static final Set<String> AGGREGATE_NAMES = Set.of("count", "sum", "min", "max", "avg", "stddev_pop",
+            "stddev_samp", "var_pop", "var_samp");
+
     private static final FieldNameRewriter REWRITER = new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES,
-            RESERVED_TABLE_NAMES);
+            RESERVED_TABLE_NAMES, AGGREGATE_NAMES);
 
     /** Rewrites field names in {@code sql} (exposed for the shell's and the server's own checks). */
     public static FieldNameRewriter.Result rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {

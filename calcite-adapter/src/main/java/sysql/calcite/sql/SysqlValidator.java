@@ -1,6 +1,8 @@
 package sysql.calcite.sql;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
@@ -11,10 +13,14 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.validate.SelectScope;
 import org.apache.calcite.sql.validate.SqlModality;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.util.Util;
 import sysql.calcite.rel.WindowRules;
 import sysql.calcite.schema.FieldColumns;
@@ -22,13 +28,68 @@ import sysql.calcite.schema.FieldColumns;
 /**
  * Calcite's validator with sysql's rules: {@code SELECT *} leaves out the parametric columns (the hundreds of
  * {@code evt.arg.NAME} and {@code proc.aname[N]} instances, which are selected by name), {@code events} is both
- * a stream and a relation (plain SELECT reads its history), and a window table function's bounds are
- * monotonic.
+ * a stream and a relation (plain SELECT reads its history), a window table function's bounds are
+ * monotonic, and an aggregate in the select list without AS is named as PostgreSQL names it.
  */
 final class SysqlValidator extends CalciteSqlValidator {
     SysqlValidator(SqlOperatorTable opTab, CalciteCatalogReader catalogReader, JavaTypeFactory typeFactory,
             Config config) {
         super(opTab, catalogReader, typeFactory, config);
+    }
+
+    /**
+     * Names each aggregate call of a select list that has no AS (Calcite would label it {@code EXPR$n}), as
+     * PostgreSQL does, so the label can be referred to ({@code ORDER BY count DESC}): see {@link #aggregateAlias}.
+     * The name becomes an explicit AS before validation, so ORDER BY, HAVING and an enclosing query see it; a name
+     * the select list already has gets a number as Calcite's would ({@code count}, {@code count0}). Other
+     * expressions keep Calcite's {@code EXPR$n}.
+     */
+    @Override
+    protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom) {
+        SqlNode rewritten = super.performUnconditionalRewrites(node, underFrom);
+        if (rewritten instanceof SqlSelect select) {
+            SqlNodeList items = select.getSelectList();
+            Set<String> taken = new HashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                if (aggregateAlias(items.get(i)) == null) {
+                    taken.add(SqlValidatorUtil.alias(items.get(i), i));
+                }
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String alias = aggregateAlias(items.get(i));
+                if (alias != null) {
+                    alias = SqlValidatorUtil.uniquify(alias, taken, SqlValidatorUtil.EXPR_SUGGESTER);
+                    SqlNode item = items.get(i);
+                    items.set(i, SqlStdOperatorTable.AS.createCall(item.getParserPosition(), item,
+                            new SqlIdentifier(alias, SqlParserPos.ZERO)));
+                }
+            }
+        }
+        return rewritten;
+    }
+
+    /**
+     * PostgreSQL's name of an aggregate call ({@code f(…)}, also with FILTER, WITHIN GROUP or OVER): with one argument that is
+     * a column, the function's name, '_' and the column's name with every character other than a letter, digit
+     * or '_' made '_' ({@code SUM(evt.buflen)} is {@code sum_evt_buflen}, {@code COUNT(DISTINCT proc.name)}
+     * {@code count_proc_name}); otherwise the function's name ({@code COUNT(*)} is {@code count}). Null for
+     * anything else.
+     */
+    static String aggregateAlias(SqlNode item) {
+        SqlNode call = item;
+        while (call.getKind() == SqlKind.OVER || call.getKind() == SqlKind.FILTER
+                || call.getKind() == SqlKind.WITHIN_GROUP) {
+            call = ((SqlCall) call).operand(0);
+        }
+        if (!(call instanceof SqlCall c) || !c.getOperator().isAggregator()) {
+            return null;
+        }
+        String name = c.getOperator().getName().toLowerCase(Locale.ROOT);
+        List<SqlNode> args = c.getOperandList();
+        if (args.size() == 1 && args.get(0) instanceof SqlIdentifier id && !id.isStar()) {
+            return name + "_" + Util.last(id.names).replaceAll("[^\\p{L}\\p{N}_]", "_");
+        }
+        return name;
     }
 
     /** Called only while a star is expanded. */

@@ -174,4 +174,12 @@ class FieldNameRewriterTest {
         assertEquals(31, m.originalColumn(2, 31), "another line is not shifted");
         assertTrue(new PositionMap.Builder().build().isIdentity());
     }
+
+    @Test
+    void anAggregatesNameIsQuotedWhereItIsNotCalled() throws Exception {
+        FieldNameRewriter r = new FieldNameRewriter(Set.of("proc.name"), Set.of("proc"), Set.of("groups"),
+                Set.of("count", "max"));
+        assertEquals("SELECT COUNT(*), Max (t.x), count_x FROM t ORDER BY \"count\" DESC, t.\"max\", \"count\"",
+                r.rewrite("SELECT COUNT(*), Max (t.x), count_x FROM t ORDER BY count DESC, t.MAX, \"count\"").sql());
+    }
 }
