@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what sysql needs on Debian 12 and is missing: the C toolchain for the eBPF probe and
-# libsysqlcap, the JDK and Maven, sysdig for the differential tests and memcached for the sql-examples
-# tests. Quiet when everything is there.
+# libsysqlcap, the JDK and Maven, sysdig for the differential tests, memcached for the sql-examples
+# tests and curl for the README's curl session (integration-tests). Quiet when everything is there.
 # Needs root only when it installs. --no-install-recommends keeps apt from pulling sysdig's DKMS kernel
 # module package (which would try to build a module for this kernel).
 set -euo pipefail
@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-config
           openjdk-17-jdk-headless maven util-linux
           clang-format   # the C sources' format, checked by the build
+          curl      # integration-tests' ReadmeIT runs the README's curl session against sysql serve
           sysdig    # sysdig 0.29.3: the differential tests' oracle (reads .scap files; never captures here)
           memcached)  # sql-examples/memcachelog.sql's test starts its own on a free loopback port
 missing=()

@@ -200,8 +200,10 @@ final class SysqlMeta extends JdbcMeta {
 
     private StatementHandle register(ConnectionHandle ch, Statement statement, Signature signature) {
         int id = getStatementIdGenerator().getAndIncrement();
-        opened.put(id, new Opened(ch.id, statement));
+        // the cache first: expire() drops every opened statement the cache does not hold, so the other order lets
+        // a sweep between the two puts lose the statement (the client's next call: "missingStatement")
         getStatementCache().put(id, new StatementInfo(statement));
+        opened.put(id, new Opened(ch.id, statement));
         return new StatementHandle(ch.id, id, signature);
     }
 
