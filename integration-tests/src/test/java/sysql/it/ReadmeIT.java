@@ -100,6 +100,7 @@ class ReadmeIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the accepted peer is held open for the fds example to find, not used
     void theShellsExampleQueriesAsTypedAtTheTerminal() throws Exception {
         List<String> examples = shellExamples();
         String top = example(examples, "GROUP BY");
