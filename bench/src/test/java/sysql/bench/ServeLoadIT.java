@@ -2,7 +2,6 @@ package sysql.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.testing.RequiresBpf;
 
 /**
  * The serve load in the suite, shorter than the benchmark (bench/serve-bench.sh runs 60 s against a server of
@@ -23,17 +23,11 @@ import sysql.server.SysqlServer;
  * for 15 s, against a server in this JVM. Not one error; every stream gets rows; every stream's subscription is
  * gone once they are cancelled; the heap after a collection stays small.
  */
+@RequiresBpf
 class ServeLoadIT {
     @Test
     @Timeout(180)
     void aHundredClientsAndTenStreamsWithoutAnError() throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
-                    + "on a laptop");
-        }
         ServerLimits limits = new ServerLimits(16, 256, 10_000, 16L << 20, 3, 600);
         try (SysqlServer server = SysqlServer.start(new SysqlServer.Options("127.0.0.1", 0, SysqlServer.Auth.NONE,
                 null, List.of(), null, null, false, limits, new Properties()))) {

@@ -27,11 +27,13 @@ import sysql.capture.fields.Field;
 import sysql.capture.fields.FieldCatalog;
 import sysql.capture.scap.ScapFileSource;
 import sysql.capture.state.ThreadInfo;
+import sysql.testing.RequiresBpf;
 
 /**
  * {@code sysql capture -w FILE} as a user runs it (its own JVM, stopped by SIGTERM or by {@code -n}): the file holds
  * a scripted child's events, and sysql's reader and sysdig 0.29.3 read the same events from it.
  */
+@RequiresBpf
 class CaptureCommandIT {
     static final String[] FIELDS = {"evt.num", "thread.tid", "evt.type", "evt.dir", "proc.name"};
     static final Pattern SUMMARY = Pattern.compile("sysql capture: (\\d+) events written to .*; driver: \\d+ events, "
@@ -39,16 +41,6 @@ class CaptureCommandIT {
 
     @TempDir
     Path dir;
-
-    static void requireRoot() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass "
-                    + "-Dsysql.allowSkipPrivileged=true on a laptop");
-        }
-    }
 
     static Path sysdig() {
         for (String p : List.of("/usr/bin/sysdig", "/usr/local/bin/sysdig")) {
@@ -119,8 +111,7 @@ class CaptureCommandIT {
     }
 
     @BeforeEach
-    void rootAndSysdig() {
-        requireRoot();
+    void sysdigPresent() {
         sysdig(); // fail now, not after the capture, when the oracle is missing
     }
 

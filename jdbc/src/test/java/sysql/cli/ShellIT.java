@@ -11,28 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sysql.testing.RequiresBpf;
 
 /**
  * The shell through a pseudo-terminal (util-linux {@code script}), as a user types: a query, a streaming query
  * interrupted with Ctrl-C and the prompt back, a syntax error shown with its position, an unknown field
  * answered with "did you mean", completion of field and table names. Also: the README's first command, {@code ./sysql}, opens this shell. Needs root.
  */
+@RequiresBpf
 class ShellIT {
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\r");
     static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
-
-    @BeforeAll
-    static void needsRoot() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
-                    + "on a laptop");
-        }
-    }
 
     /** A program on a pseudo-terminal: what it printed so far (escape sequences removed), and a keyboard. */
     static final class Terminal implements AutoCloseable {

@@ -16,19 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sysql.testing.RequiresBpf;
 
 /**
  * The history is the stream replayed: for every event it holds, every field has the value the live stream
  * gave for the same event (same evt.num), also after older events fell out of the retention and the replay
  * starts from the state the recorder carried past them. Needs root.
  */
+@RequiresBpf
 class HistoryIT {
     static final String FIELDS = "evt.num, evt.type, evt.dir, evt.args, proc.pid, proc.name, proc.exe, proc.cmdline, "
             + "proc.cwd, proc.ppid, thread.tid, fd.num, fd.type, fd.name, fd.sip, fd.sport, user.name, evt.res";
 
     @BeforeAll
-    static void needsRoot() throws Exception {
-        LiveSqlIT.needsRoot();
+    static void driverAndWorkload() throws Exception {
+        LiveSqlIT.driverAndWorkload();
     }
 
     static String row(ResultSet rs) throws SQLException {

@@ -28,26 +28,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sysql.testing.RequiresBpf;
 
 /**
  * Issue 4's acceptance on the live host, through {@code jdbc:sysql:}: a scripted child's exact counts from
  * the history, its events streamed while it runs, the state tables and a join for a child holding a file
  * and a socket, and the kernel-side filter keeping a storm of another syscall in the kernel. Needs root.
  */
+@RequiresBpf
 class LiveSqlIT {
     static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
     static final Path STORM = Path.of("../driver-kmod/target/native/sysql-storm");
     static final String COMM = "sysql-workload";
 
     @BeforeAll
-    static void needsRoot() throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
-                    + "on a laptop");
-        }
+    static void driverAndWorkload() throws Exception {
         Class.forName(SysqlDriver.class.getName());
         assertTrue(Files.isExecutable(WORKLOAD), WORKLOAD + " missing: build driver-kmod first");
     }

@@ -43,6 +43,8 @@ import sysql.cli.Sysql;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
 import sysql.testing.TestData;
+import sysql.testing.RequiresBpf;
+import sysql.testing.RequiresBpf;
 
 /**
  * Issue 6's acceptance: {@code sysql serve} answers remote JDBC (Avatica's own driver, protobuf and JSON, and
@@ -51,6 +53,7 @@ import sysql.testing.TestData;
  * cancelling it, or killing its client, frees the capture subscription on the server; limits and read-only
  * refusals are one-line errors; metadata answers as a BI tool expects. Needs root (the live capture).
  */
+@RequiresBpf
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hung request fails the test, it does not hang the suite
 class ServeIT {
     static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
@@ -63,7 +66,7 @@ class ServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        LiveSqlIT.needsRoot();
+        LiveSqlIT.driverAndWorkload();
         Class.forName(RemoteDriver.class.getName());
         Class.forName("org.apache.calcite.avatica.remote.Driver");
         ServerLimits limits = new ServerLimits(4, 64, 1000, 1 << 20, IDLE_SECONDS, 600);

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sysql.testing.RequiresBpf;
 
 /**
  * Issue 5's acceptance on the live host: a 1-second TUMBLE count of a child's calls emits one row per window
@@ -33,12 +34,13 @@ import org.junit.jupiter.api.Test;
  * are gone; every way of stopping a streaming query stops it within a second and frees its subscription; a
  * non-windowed streaming aggregate is refused with the windowed form to write. Needs root.
  */
+@RequiresBpf
 class StreamingAggregateIT {
     static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
 
     @BeforeAll
-    static void needsRoot() throws Exception {
-        LiveSqlIT.needsRoot();
+    static void driverAndWorkload() throws Exception {
+        LiveSqlIT.driverAndWorkload();
     }
 
     record Row(long windowEndMillis, long count, long arrivedMillis) {}

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sysql.cli.SqlScript;
+import sysql.testing.RequiresBpf;
 
 /**
  * {@code memcachelog.sql} over a real memcached: the test starts its own (Debian's {@code memcached}, on a free
@@ -47,20 +48,14 @@ import sysql.cli.SqlScript;
  * the requests themselves and from memcached's raw reads in the history (found by pid, not by the SQL under
  * test). Needs root (BPF) and memcached ({@code scripts/install-deps.sh}).
  */
+@RequiresBpf
 class MemcachelogIT {
     static final Path SQL = Path.of("memcachelog.sql");
     static final String URL = "jdbc:sysql:snaplen=4096";
     static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
 
     @BeforeAll
-    static void needsRootAndMemcached() throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
-                    + "on a laptop");
-        }
+    static void needsMemcached() throws Exception {
         Process p;
         try {
             p = new ProcessBuilder("memcached", "-V").redirectErrorStream(true).start();

@@ -23,6 +23,7 @@ import sysql.capture.state.ProcfsReader;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
+import sysql.testing.RequiresBpf;
 
 /**
  * Issue 3's live acceptance: a child that opens a file, writes to a pipe, connects to a loopback TCP server and
@@ -30,6 +31,7 @@ import sysql.capture.state.Users;
  * its reads and writes, and the right fd.sip/sport/cip/cport on both ends of the connection — as field values
  * from the catalog, over live events.
  */
+@RequiresBpf
 class LiveFieldsIT {
     static final List<String> FIELDS = List.of("evt.type", "evt.dir", "proc.pid", "proc.name", "proc.exe",
             "proc.cmdline", "proc.cwd", "fd.name", "fd.type", "fd.sip", "fd.sport", "fd.cip", "fd.cport",
@@ -37,13 +39,6 @@ class LiveFieldsIT {
 
     @Test
     void childShowsItsImageDescriptorsAndBothSocketEnds() throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            org.junit.jupiter.api.Assertions.fail("this test needs root to load the eBPF probe: run as root, or "
-                    + "pass -Dsysql.allowSkipPrivileged=true on a laptop");
-        }
         List<Field> fields = FIELDS.stream().map(FieldCatalog::get).toList();
         List<Map<String, String>> rows = new ArrayList<>();
         ThreadTable table = new ThreadTable(new ProcfsReader());

@@ -37,6 +37,7 @@ import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadInfo;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
+import sysql.testing.RequiresBpf;
 
 /**
  * A live capture written to a {@code .scap} file: sysdig 0.29.3 reads it, and for every event of a scripted child
@@ -55,16 +56,6 @@ class ScapFileWriterIT {
     @TempDir
     Path dir;
 
-    static void requireRoot() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass "
-                    + "-Dsysql.allowSkipPrivileged=true on a laptop");
-        }
-    }
-
     /** One event as some reader saw it: the field values as sysdig prints them, and whether it was downgraded. */
     record Row(String[] values, boolean downgraded) {
         String get(int i) { return values[i]; }
@@ -82,8 +73,8 @@ class ScapFileWriterIT {
     }
 
     @Test
+    @RequiresBpf
     void sysdigReadsALiveCaptureAsSysqlSawIt() throws Exception {
-        requireRoot();
         Sysdig.binary(); // fail now, not after the capture, when the oracle is missing
         Field[] fields = new Field[FIELDS.length];
         for (int i = 0; i < FIELDS.length; i++) {

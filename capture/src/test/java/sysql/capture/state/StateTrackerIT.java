@@ -15,27 +15,18 @@ import org.junit.jupiter.api.Test;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.LiveCapture;
+import sysql.testing.RequiresBpf;
 
 /** The state tracker over live events: names, images, cwd and socket ends as the processes really had them. */
+@RequiresBpf
 class StateTrackerIT {
 
     /** What the tracker knew right after one event. */
     record Seen(long tid, long pid, long ptid, String type, boolean enter, String comm, String exe, String exepath,
             String cwd, long fdNum, String fdName, FdType fdType, boolean server, long ino) {}
 
-    static void requireRoot() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            org.junit.jupiter.api.Assertions.fail("this test needs root to load the eBPF probe: run as root, or pass "
-                    + "-Dsysql.allowSkipPrivileged=true on a laptop");
-        }
-    }
-
     /** Runs {@code cmd} under live capture with a tracker seeded from /proc; returns what it saw for the tree. */
     static List<Seen> trace(String... cmd) throws Exception {
-        requireRoot();
         List<Seen> seen = new ArrayList<>();
         ThreadTable table = new ThreadTable(new ProcfsReader());
         try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults());
