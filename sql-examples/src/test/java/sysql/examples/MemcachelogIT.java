@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sysql.cli.SqlScript;
+import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 
 /**
@@ -238,7 +239,7 @@ class MemcachelogIT {
      */
     static List<String[]> awaitReads(Connection c, long pid, List<Request> sent) throws Exception {
         List<Request> logged = sent.stream().filter(Request::logged).toList();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         List<String[]> matched = new ArrayList<>();
         List<String[]> reads = List.of();
         while (System.nanoTime() < deadline) {
@@ -427,7 +428,7 @@ class MemcachelogIT {
                         b.send("set " + k + "b 0 0 2\r\nbb", "set", 2, k + "b", "\r\n");
                         a.send("gets " + k + "b", "gets", 2, k + "b", "END\r\n");
                         b.send("delete " + k + "b", null, 0, null, "\r\n");
-                        Thread.sleep(700);
+                        Thread.sleep(700); // pacing: the rounds spread over windows (not a wait for anything)
                     }
                 }
                 // What the history says, per window: memcached's read of each request, by its time.
@@ -445,11 +446,9 @@ class MemcachelogIT {
                 assertEquals(Map.of("set " + k + "a", 3L, "get " + k + "a", 9L, "get " + k + "missing", 3L,
                         "set " + k + "b", 6L, "gets " + k + "b", 3L), totals);
                 // The last window closes once the watermark passes its end, also on a quiet host.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (System.nanoTime() < deadline && failure.get() == null
-                        && rows.stream().noneMatch(row -> (long) row[0] >= lastWindowEnd)) {
-                    Thread.sleep(50);
-                }
+                Await.until(() -> failure.get() != null
+                        || rows.stream().anyMatch(row -> (long) row[0] >= lastWindowEnd),
+                        java.time.Duration.ofSeconds(30), "the window ending " + lastWindowEnd + " never closed");
                 st.cancel();
                 reader.join(5000);
                 if (failure.get() != null) {
@@ -471,19 +470,14 @@ class MemcachelogIT {
 
     /** Waits until the live capture serves the stream (or the stream failed). */
     static void awaitSubscription(Connection c, AtomicReference<Throwable> failure) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && failure.get() == null) {
+        Await.until(() -> {
+            if (failure.get() != null) {
+                throw new AssertionError("the stream failed", failure.get());
+            }
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT subscriptions FROM capture_stats WHERE cpu IS NULL")) {
-                if (rs.next() && rs.getLong(1) == 1) {
-                    return;
-                }
+                return rs.next() && rs.getLong(1) == 1;
             }
-            Thread.sleep(50);
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("the stream failed", failure.get());
-        }
-        fail("the stream never subscribed");
+        }, java.time.Duration.ofSeconds(30), "the stream never subscribed");
     }
 }

@@ -58,17 +58,11 @@ class LiveFieldsIT {
             List<Long> pids = new ArrayList<>(List.of(child.pid(), server.pid()));
             Event e = new Event();
             long doneAt = -1;
-            long lastTs = 0;
-            long lastEventMillis = System.currentTimeMillis();
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
                 capture.fill(batch, 50);
-                if (batch.count() > 0) {
-                    lastEventMillis = System.currentTimeMillis();
-                }
                 while (batch.next(e)) {
                     ctx.advance(e);
-                    lastTs = e.ts();
                     var t = ctx.thread();
                     if (t != null && (pids.contains(t.pid()) || pids.contains(t.ptid()))) {
                         if (!pids.contains(t.pid())) {
@@ -84,10 +78,14 @@ class LiveFieldsIT {
                 if (doneAt < 0 && !child.isAlive() && !server.isAlive()) {
                     doneAt = System.currentTimeMillis() * 1_000_000L;
                 }
-                if (doneAt > 0 && (lastTs > doneAt + 300_000_000L || System.currentTimeMillis() - lastEventMillis > 500)) {
+                // Done once the capture's watermark has passed the moment both were seen ended: every event still
+                // to come is newer.
+                if (doneAt > 0 && capture.watermark() > doneAt) {
                     break;
                 }
             }
+            assertTrue(doneAt > 0 && capture.watermark() > doneAt, "the watermark never passed the end of the "
+                    + "child and the server in 60 s: " + capture.watermark());
             assertTrue(child.waitFor(10, TimeUnit.SECONDS));
             assertEquals(0, child.exitValue(), new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             assertTrue(server.waitFor(10, TimeUnit.SECONDS));

@@ -117,18 +117,12 @@ class ScapFileWriterIT {
                     Set<Long> tree = new HashSet<>(List.of(root));
                     Event e = new Event();
                     long doneAt = -1;
-                    long lastTs = 0;
-                    long lastEventMillis = System.currentTimeMillis();
-                    long deadline = System.currentTimeMillis() + 30_000;
+                    long deadline = System.currentTimeMillis() + 60_000;
                     while (System.currentTimeMillis() < deadline) {
                         capture.fill(batch, 50);
                         writer.write(batch);
-                        if (batch.count() > 0) {
-                            lastEventMillis = System.currentTimeMillis();
-                        }
                         while (batch.next(e)) {
                             ctx.advance(e);
-                            lastTs = e.ts();
                             ThreadInfo t = ctx.thread();
                             if (t != null && (tree.contains(t.pid()) || tree.contains(t.ptid()))) {
                                 tree.add(t.pid());
@@ -140,11 +134,14 @@ class ScapFileWriterIT {
                         if (doneAt < 0 && !p.isAlive()) {
                             doneAt = System.currentTimeMillis() * 1_000_000L;
                         }
-                        if (doneAt > 0 && (lastTs > doneAt + 300_000_000L
-                                || System.currentTimeMillis() - lastEventMillis > 500)) {
+                        // Done once the capture's watermark has passed the moment the workload was seen ended:
+                        // every event still to come is newer.
+                        if (doneAt > 0 && capture.watermark() > doneAt) {
                             break;
                         }
                     }
+                    assertTrue(doneAt > 0 && capture.watermark() > doneAt, "the watermark never passed the "
+                            + "workload's end in 60 s: " + capture.watermark());
                     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
                     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     assertEquals(0, p.exitValue(), "the workload failed: " + out);
