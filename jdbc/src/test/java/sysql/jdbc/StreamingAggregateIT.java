@@ -76,18 +76,8 @@ class StreamingAggregateIT {
             assertEquals(0, child.waitFor());
             long childEnded = System.currentTimeMillis();
             LiveSqlIT.awaitExitInHistory(c, child.pid());
-            // The window of the child's last call ends within a second; on a now quiet host the watermark still
-            // passes it, and it must close.
-            Await.until(() -> failure.get() != null
-                    || (!rows.isEmpty() && rows.get(rows.size() - 1).windowEndMillis() >= childEnded),
-                    Duration.ofSeconds(30), () -> "the window of the child's last call never closed: " + rows);
-            st.cancel();
-            reader.join(5000);
-            if (failure.get() != null) {
-                throw new AssertionError("the stream failed", failure.get());
-            }
             // What the history says the child did, per second.
-            Map<Long, Long> expected = new TreeMap<>();
+            TreeMap<Long, Long> expected = new TreeMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT evt.rawtime FROM events WHERE proc.pid = ? AND "
                     + "evt.type = 'openat' AND evt.dir = '<' AND proc.name = '" + LiveSqlIT.COMM + "'")) {
                 ps.setLong(1, child.pid());
@@ -98,6 +88,18 @@ class StreamingAggregateIT {
                 }
             }
             assertEquals(200, expected.values().stream().mapToLong(Long::longValue).sum());
+            // The window of the child's last call ends within a second; on a now quiet host the watermark still
+            // passes it, and it must close.
+            long lastWindowEnd = expected.lastKey();
+            Await.until(() -> failure.get() != null
+                    || (!rows.isEmpty() && rows.get(rows.size() - 1).windowEndMillis() >= lastWindowEnd),
+                    Duration.ofSeconds(30), () -> "the window of the child's last call, ending " + lastWindowEnd
+                    + ", never closed: " + rows);
+            st.cancel();
+            reader.join(5000);
+            if (failure.get() != null) {
+                throw new AssertionError("the stream failed", failure.get());
+            }
             Map<Long, Long> emitted = new TreeMap<>();
             for (Row r : rows) {
                 assertEquals(null, emitted.put(r.windowEndMillis(), r.count()), "window " + r.windowEndMillis() + " twice");
