@@ -13,16 +13,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sysql.testing.RequiresBpf;
 
 /** Bad input and missing privileges end in one clear line naming the problem and the fix. */
+@RequiresBpf
 class CaptureErrorsIT {
-
-    @BeforeEach
-    void root() {
-        Privileged.require();
-    }
 
     static CaptureException expect(CaptureException.Reason reason, ThrowingAction action) {
         CaptureException ex = assertThrows(CaptureException.class, action::run);

@@ -12,17 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sysql.testing.RequiresBpf;
 
 /** Live capture through the eBPF probe, end to end, against real child processes. Needs root. */
+@RequiresBpf
 class LiveCaptureIT {
     static final Path STORM = Path.of("../driver-kmod/target/native/sysql-storm");
-
-    @BeforeEach
-    void root() {
-        Privileged.require();
-    }
 
     static Process start(String... cmd) throws Exception {
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();

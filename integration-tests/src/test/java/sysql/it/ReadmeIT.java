@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import sysql.testing.RequiresBpf;
 
 /**
  * The README's own examples, run as a user runs them, so the README cannot rot: the shell's example queries
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * knows what it must print. Needs root (every example runs the live capture).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS) // a hung child fails the test, it does not hang the suite
+@RequiresBpf
 class ReadmeIT {
     static Readme readme;
     @TempDir
@@ -48,18 +50,7 @@ class ReadmeIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        needsRoot();
         readme = Readme.ofThisClone();
-    }
-
-    static void needsRoot() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
-                    + "on a laptop");
-        }
     }
 
     /** The Quick start's shell examples: one statement per line, each ending with ';'. */

@@ -10,18 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sysql.testing.RequiresBpf;
 
 /**
  * {@code sysql query} with a streaming query, as a script uses it: rows arrive as they happen, flushed per row,
  * until SIGINT stops the query; then the command exits 0. Needs root.
  */
+@RequiresBpf
 class QueryCommandIT {
-    @BeforeAll
-    static void needsRoot() {
-        ShellIT.needsRoot();
-    }
 
     @Test
     void aStreamingQueryPrintsRowsAsTheyHappenUntilSigint() throws Exception {

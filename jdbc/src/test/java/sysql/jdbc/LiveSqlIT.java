@@ -3,7 +3,6 @@ package sysql.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,26 +28,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sysql.testing.Await;
+import sysql.testing.RequiresBpf;
 
 /**
  * Issue 4's acceptance on the live host, through {@code jdbc:sysql:}: a scripted child's exact counts from
  * the history, its events streamed while it runs, the state tables and a join for a child holding a file
  * and a socket, and the kernel-side filter keeping a storm of another syscall in the kernel. Needs root.
  */
+@RequiresBpf
 class LiveSqlIT {
     static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
     static final Path STORM = Path.of("../driver-kmod/target/native/sysql-storm");
     static final String COMM = "sysql-workload";
 
     @BeforeAll
-    static void needsRoot() throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("sysql.allowSkipPrivileged")) {
-                org.junit.jupiter.api.Assumptions.abort("needs root to load the eBPF probe");
-            }
-            fail("this test needs root to load the eBPF probe: run as root, or pass -Dsysql.allowSkipPrivileged=true "
-                    + "on a laptop");
-        }
+    static void driverAndWorkload() throws Exception {
         Class.forName(SysqlDriver.class.getName());
         assertTrue(Files.isExecutable(WORKLOAD), WORKLOAD + " missing: build driver-kmod first");
     }
@@ -111,14 +107,8 @@ class LiveSqlIT {
 
     /** Waits until the history holds the process's exit (all its events are in). */
     static void awaitExitInHistory(Connection c, long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = ? AND evt.type = 'procexit'", pid) > 0) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        fail("the history never showed the exit of " + pid);
+        Await.until(() -> scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = ? AND evt.type = 'procexit'",
+                pid) > 0, Duration.ofSeconds(30), "the history never showed the exit of " + pid);
     }
 
     @Test
@@ -182,7 +172,9 @@ class LiveSqlIT {
             long during = rows.stream().filter(r -> r[0] == child.pid()).count();
             assertEquals(0, child.waitFor());
             exitedAt = System.currentTimeMillis();
-            Thread.sleep(500);
+            // 40 rounds of openat, close, write, socket, connect, close exits at least.
+            Await.until(() -> failure.get() != null || rows.size() >= 200, Duration.ofSeconds(30),
+                    () -> "rows: " + rows.size());
             st.cancel();
             reader.join(5000);
             assertFalse(reader.isAlive(), "the cancelled stream did not end");
@@ -192,7 +184,6 @@ class LiveSqlIT {
             assertTrue(during > 20, "only " + during + " rows arrived while the child ran");
             assertTrue(rows.stream().allMatch(r -> r[0] == child.pid()), "rows of other processes arrived");
             assertTrue(rows.stream().anyMatch(r -> r[1] < exitedAt - 500));
-            // 40 rounds of openat, close, write, socket, connect, close exits at least.
             assertTrue(rows.size() >= 200, "rows: " + rows.size());
         }
     }
@@ -229,18 +220,19 @@ class LiveSqlIT {
                         + "JOIN processes p ON e.proc.pid = p.proc.pid WHERE e.proc.pid = ? AND e.evt.type = 'openat' "
                         + "AND e.evt.dir = '<' AND e.fd.name = '/etc/hostname'")) {
                     ps.setLong(1, pid);
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    int joined = 0;
-                    while (joined < 2 && System.nanoTime() < deadline) {
-                        joined = 0;
+                    int[] joined = new int[1];
+                    Await.until(() -> {
+                        joined[0] = 0;
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 assertEquals(WORKLOAD.toAbsolutePath().normalize().toString(), rs.getString(2));
-                                joined++;
+                                joined[0]++;
                             }
                         }
-                    }
-                    assertEquals(2, joined, "the two openat exits of the child, joined to its process row");
+                        return joined[0] >= 2;
+                    }, Duration.ofSeconds(30), () -> "the two openat exits of the child, joined to its process row: "
+                            + joined[0]);
+                    assertEquals(2, joined[0], "the two openat exits of the child, joined to its process row");
                 }
             } finally {
                 child.destroy();
@@ -280,7 +272,9 @@ class LiveSqlIT {
             assertEquals(0, storm.waitFor());
             Process child = workload("-o", "3", "/etc/hostname");
             assertEquals(0, child.waitFor());
-            Thread.sleep(500);
+            // The child's openat (enter and exit, 3 each) reach the query; the counters then include the storm.
+            Await.until(() -> types.stream().filter("openat"::equals).count() >= 6, Duration.ofSeconds(30),
+                    () -> "openat enter+exit of the child: " + types);
             long events = scalar(c, "SELECT events FROM capture_stats WHERE cpu IS NULL") - eventsBefore;
             long filtered = scalar(c, "SELECT filtered FROM capture_stats WHERE cpu IS NULL") - filteredBefore;
             st.cancel();
@@ -303,14 +297,8 @@ class LiveSqlIT {
 
     /** Waits until the live capture serves {@code n} streaming queries. */
     static void awaitSubscriptions(Connection c, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (scalar(c, "SELECT subscriptions FROM capture_stats WHERE cpu IS NULL") == n) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("the stream never subscribed");
+        Await.until(() -> scalar(c, "SELECT subscriptions FROM capture_stats WHERE cpu IS NULL") == n,
+                Duration.ofSeconds(30), () -> "the live capture never served " + n + " streaming queries");
     }
 
     static String explain(Connection c, String sql) throws SQLException {
@@ -344,13 +332,8 @@ class LiveSqlIT {
             assertEquals(before, sysql.calcite.sql.SysqlPrepare.planCacheHits(), "a new text was planned");
             Process child = workload("-r", "10", "-o", "100", "/etc/hostname");
             try (Connection b = DriverManager.getConnection("jdbc:sysql:history=off")) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                long n = 0;
-                while (n == 0 && System.nanoTime() < deadline) {
-                    n = scalar(b, sql);
-                    Thread.sleep(100);
-                }
-                assertTrue(n >= 1, "the kept plan did not see the workload");
+                Await.until(() -> scalar(b, sql) >= 1, Duration.ofSeconds(30),
+                        "the kept plan did not see the workload");
                 assertTrue(sysql.calcite.sql.SysqlPrepare.planCacheHits() > before, "the plan was made again");
             } finally {
                 child.destroy();

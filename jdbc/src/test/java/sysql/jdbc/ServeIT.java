@@ -43,6 +43,8 @@ import sysql.cli.Sysql;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
 import sysql.testing.TestData;
+import sysql.testing.Await;
+import sysql.testing.RequiresBpf;
 
 /**
  * Issue 6's acceptance: {@code sysql serve} answers remote JDBC (Avatica's own driver, protobuf and JSON, and
@@ -51,6 +53,7 @@ import sysql.testing.TestData;
  * cancelling it, or killing its client, frees the capture subscription on the server; limits and read-only
  * refusals are one-line errors; metadata answers as a BI tool expects. Needs root (the live capture).
  */
+@RequiresBpf
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hung request fails the test, it does not hang the suite
 class ServeIT {
     static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
@@ -63,7 +66,7 @@ class ServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        LiveSqlIT.needsRoot();
+        LiveSqlIT.driverAndWorkload();
         Class.forName(RemoteDriver.class.getName());
         Class.forName("org.apache.calcite.avatica.remote.Driver");
         ServerLimits limits = new ServerLimits(4, 64, 1000, 1 << 20, IDLE_SECONDS, 600);
@@ -324,12 +327,9 @@ class ServeIT {
     }
 
     static void awaitSubscriptions(long n, long withinMillis, String what) throws Exception {
-        long deadline = System.currentTimeMillis() + withinMillis;
-        while (subscriptions() != n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        long now = subscriptions();
-        if (now != n) {
+        try {
+            Await.until(() -> subscriptions() == n, java.time.Duration.ofMillis(withinMillis), what);
+        } catch (AssertionError e) {
             System.out.println(rows(embedded, "SELECT * FROM capture_subscriptions"));
             System.out.println("result sets read by the open server: " + open.openResultSets());
             // what the server's threads are doing, for whoever reads the failure
@@ -341,8 +341,8 @@ class ServeIT {
                     }
                 }
             });
+            throw e;
         }
-        assertEquals(n, now, what);
     }
 
     static final String STREAM = "SELECT STREAM evt.type, proc.name, fd.name FROM events WHERE evt.type = 'openat' "
@@ -374,7 +374,7 @@ class ServeIT {
 
     @Test
     void aRemoteStreamGetsRowsAsTheyHappenAndCancellingFreesTheServer() throws Exception {
-        awaitSubscriptions(0, 5000, "no stream before the test");
+        awaitSubscriptions(0, 30_000, "no stream before the test");
         for (String url : List.of(avatica(open, "PROTOBUF"), RemoteDriver.PREFIX + "url=" + open.url())) {
             try (Connection c = DriverManager.getConnection(url)) {
                 List<Long> arrivals = new CopyOnWriteArrayList<>();
@@ -387,16 +387,21 @@ class ServeIT {
                 Process child = LiveSqlIT.workload("-r", "10", "-o", "30", "/etc/hostname");
                 assertEquals(0, child.waitFor());
                 long ended = System.currentTimeMillis();
-                long deadline = ended + 5000;
-                while (arrivals.size() < 29 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(50);
-                }
+                Await.until(() -> arrivals.size() >= 29 || failure.get() != null, java.time.Duration.ofSeconds(30),
+                        () -> url + ": " + arrivals.size() + " rows of 30");
                 assertTrue(arrivals.size() >= 29, url + ": " + arrivals.size() + " rows of 30 (" + failure.get() + ")");
                 long duringRun = arrivals.stream().filter(a -> a < ended).count();
                 assertTrue(duringRun >= 10, url + ": only " + duringRun + " rows arrived while the child ran ("
                         + (ended - started) + " ms)");
+                int reading = open.openResultSets();
+                assertTrue(reading >= 1, url + ": the server reads no result set");
                 long cancelled = System.currentTimeMillis();
                 st[0].cancel();
+                if (url.startsWith(RemoteDriver.PREFIX)) {
+                    // sysql's cancel closes the statement on the server before it returns: not at the idle timeout
+                    assertEquals(reading - 1, open.openResultSets(), "sysql's driver: the server still reads the "
+                            + "cancelled stream after cancel() returned");
+                }
                 Process more = null;
                 if (!url.startsWith(RemoteDriver.PREFIX)) {
                     // Avatica's own driver has no remote cancel: it sets a flag its result set looks at when the
@@ -404,7 +409,8 @@ class ServeIT {
                     // unfetched for its idle timeout. So rows must come. sysql's driver closes it there at once.
                     more = LiveSqlIT.workload("-r", "10", "-o", "100", "/etc/hostname");
                 }
-                awaitSubscriptions(0, (IDLE_SECONDS + 5) * 1000L, url + ": the server still serves the cancelled stream");
+                awaitSubscriptions(0, (IDLE_SECONDS + 30) * 1000L,
+                        url + ": the server still serves the cancelled stream");
                 long freedMs = System.currentTimeMillis() - cancelled;
                 if (more != null) {
                     more.destroy();
@@ -415,9 +421,7 @@ class ServeIT {
                 if (failure.get() != null) {
                     throw new AssertionError(url, failure.get());
                 }
-                if (url.startsWith(RemoteDriver.PREFIX)) {
-                    assertTrue(freedMs < 2000, "sysql's driver: freed after " + freedMs + " ms");
-                }
+                System.out.println(url + ": the subscription was freed " + freedMs + " ms after the cancel");
             }
         }
     }
@@ -436,7 +440,7 @@ class ServeIT {
 
     @Test
     void aKilledClientsStreamIsFreedWithinTheIdleTimeout() throws Exception {
-        awaitSubscriptions(0, 5000, "no stream before the test");
+        awaitSubscriptions(0, 30_000, "no stream before the test");
         Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), ServeIT.class.getName(), avatica(open, "PROTOBUF"))
                 .redirectErrorStream(true).start();
@@ -451,7 +455,7 @@ class ServeIT {
             assertEquals("openat", line, "the client got no row");
             client.destroyForcibly(); // SIGKILL: no close reaches the server
             assertTrue(client.waitFor(10, TimeUnit.SECONDS));
-            awaitSubscriptions(0, (IDLE_SECONDS + 5) * 1000L, "the killed client's stream is still served");
+            awaitSubscriptions(0, (IDLE_SECONDS + 30) * 1000L, "the killed client's stream is still served");
         } finally {
             client.destroyForcibly();
         }
@@ -490,7 +494,7 @@ class ServeIT {
 
     @Test
     void aClientThatDoesNotReadCostsTheServerBoundedMemoryAndDropsAreCounted() throws Exception {
-        awaitSubscriptions(0, 5000, "no stream before the test");
+        awaitSubscriptions(0, 30_000, "no stream before the test");
         try (Connection c = DriverManager.getConnection(avatica(open, "PROTOBUF"))) {
             Statement st = c.createStatement();
             st.setFetchSize(1);
@@ -513,17 +517,12 @@ class ServeIT {
             // the rest, counted.
             Process child = LiveSqlIT.workload("-o", "150000", "/etc/hostname");
             assertEquals(0, child.waitFor());
-            long deadline = System.currentTimeMillis() + 10_000;
-            long dropped = 0;
-            while (System.currentTimeMillis() < deadline && (dropped = LiveSqlIT.scalar(embedded,
-                    "SELECT SUM(dropped_rows) FROM capture_subscriptions")) == 0) {
-                Thread.sleep(100);
-            }
-            assertTrue(dropped > 0, "no rows counted as dropped for a client that reads nothing");
+            Await.until(() -> LiveSqlIT.scalar(embedded, "SELECT SUM(dropped_rows) FROM capture_subscriptions") > 0,
+                    java.time.Duration.ofSeconds(30), "no rows counted as dropped for a client that reads nothing");
             opener.join(10_000);
             assertEquals(null, failure.get());
             st.close();
         }
-        awaitSubscriptions(0, (IDLE_SECONDS + 5) * 1000L, "the stream is freed once closed");
+        awaitSubscriptions(0, (IDLE_SECONDS + 30) * 1000L, "the stream is freed once closed");
     }
 }

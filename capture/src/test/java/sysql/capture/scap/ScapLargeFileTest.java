@@ -3,19 +3,26 @@ package sysql.capture.scap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.EventTypes;
 
-/** The 56 MB storm capture (written by sysdig 0.29.3's live capture) reads completely, quickly, in bounded memory. */
+/**
+ * The 56 MB storm capture (written by sysdig 0.29.3's live capture) reads completely, quickly (in CPU time of the
+ * reading thread, which another build on the machine does not stretch), in bounded memory.
+ */
 class ScapLargeFileTest {
     /** {@code sysdig -r sysdig_live_storm.scap.gz -p '%evt.num' | tail -1}, run by hand with sysdig 0.29.3. */
     private static final long STORM_EVENTS = 1_172_355;
 
     @Test
     void stormCaptureReadsCompletely() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long count = 0;
         long getppid = 0;
         long lastTs = Long.MIN_VALUE;
@@ -45,9 +52,9 @@ class ScapLargeFileTest {
                     + "table: " + (workload != null) + ", " + backwards + " timestamps going back, "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
+        long cpuMillis = (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000;
         assertEquals(STORM_EVENTS, count);
         assertTrue(getppid > 1_000_000, "most events are getppid's: " + getppid);
-        assertTrue(millis < 60_000, "reading took " + millis + " ms");
+        assertTrue(cpuMillis < 60_000, "reading took " + cpuMillis + " ms of CPU");
     }
 }
