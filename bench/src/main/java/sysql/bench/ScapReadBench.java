@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.bench;
 
 import com.sun.management.ThreadMXBean;
@@ -41,6 +42,7 @@ public final class ScapReadBench {
             "evt.num,evt.rawtime,evt.type,evt.dir,proc.name,proc.pid,thread.tid,fd.num,fd.name,evt.res";
     /** {@code -Dsysql.bench.progress=true}: the rate of every million events on stderr (to see the JIT warm up). */
     private static final boolean PROGRESS = Boolean.getBoolean("sysql.bench.progress");
+
     private static final byte[] NA = "<NA>".getBytes(StandardCharsets.US_ASCII);
 
     private ScapReadBench() {}
@@ -100,18 +102,42 @@ public final class ScapReadBench {
      * batches, {@code decode} also each event's flyweight view, {@code state} also the state tracker, {@code fields}
      * (the benchmark) also every field.
      */
-    enum Stage { READ, DECODE, STATE, FIELDS }
+    enum Stage {
+        READ,
+        DECODE,
+        STATE,
+        FIELDS
+    }
 
     /** What a run measured. */
-    record Result(long events, double seconds, long checksum, long heapUsedMax, long heapLiveEnd,
-            long heapCommittedMax, long rssPeak, long gcCount, long gcMillis, long allocatedBytes) {
+    record Result(
+            long events,
+            double seconds,
+            long checksum,
+            long heapUsedMax,
+            long heapLiveEnd,
+            long heapCommittedMax,
+            long rssPeak,
+            long gcCount,
+            long gcMillis,
+            long allocatedBytes) {
         @Override
         public String toString() {
             double mib = 1 << 20;
-            return String.format("events=%d seconds=%.3f events_per_sec=%.0f checksum=%016x heap_used_max_mib=%.1f "
-                    + "heap_live_end_mib=%.1f heap_committed_max_mib=%.1f rss_peak_mib=%.1f gc_count=%d gc_ms=%d "
-                    + "alloc_bytes_per_event=%.2f", events, seconds, events / seconds, checksum, heapUsedMax / mib,
-                    heapLiveEnd / mib, heapCommittedMax / mib, rssPeak / mib, gcCount, gcMillis,
+            return String.format(
+                    "events=%d seconds=%.3f events_per_sec=%.0f checksum=%016x heap_used_max_mib=%.1f "
+                            + "heap_live_end_mib=%.1f heap_committed_max_mib=%.1f rss_peak_mib=%.1f gc_count=%d gc_ms=%d "
+                            + "alloc_bytes_per_event=%.2f",
+                    events,
+                    seconds,
+                    events / seconds,
+                    checksum,
+                    heapUsedMax / mib,
+                    heapLiveEnd / mib,
+                    heapCommittedMax / mib,
+                    rssPeak / mib,
+                    gcCount,
+                    gcMillis,
                     events > 0 ? (double) allocatedBytes / events : 0.0);
         }
     }
@@ -131,7 +157,8 @@ public final class ScapReadBench {
         long nextReport = 1_000_000;
         long reportedEvents = 0;
         long reportedAt = start;
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             EventContext ctx = EventContext.forCaptureFile(src.initialState());
             Event e = new Event();
             Sink sink = new Sink(fields, line);
@@ -145,8 +172,12 @@ public final class ScapReadBench {
                 events += batch.count();
                 if (PROGRESS && events >= nextReport) {
                     long now = System.nanoTime();
-                    System.err.printf("%.2f s: %d events, %.0f events/s over the last %d%n", (now - start) / 1e9,
-                            events, (events - reportedEvents) / ((now - reportedAt) / 1e9), events - reportedEvents);
+                    System.err.printf(
+                            "%.2f s: %d events, %.0f events/s over the last %d%n",
+                            (now - start) / 1e9,
+                            events,
+                            (events - reportedEvents) / ((now - reportedAt) / 1e9),
+                            events - reportedEvents);
                     reportedEvents = events;
                     reportedAt = now;
                     nextReport = events + 1_000_000;
@@ -168,8 +199,17 @@ public final class ScapReadBench {
             if (ctx.tracker().threads().size() < 0) {
                 throw new AssertionError(); // keeps the tables reachable until here
             }
-            return new Result(events, seconds, checksum, heapUsedMax, live, heapCommittedMax,
-                    JvmMemory.procStatus("VmHWM:"), gc.count(), gc.millis(), allocated);
+            return new Result(
+                    events,
+                    seconds,
+                    checksum,
+                    heapUsedMax,
+                    live,
+                    heapCommittedMax,
+                    JvmMemory.procStatus("VmHWM:"),
+                    gc.count(),
+                    gc.millis(),
+                    allocated);
         }
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.bench;
 
 import it.unimi.dsi.fastutil.longs.LongArrayList;
@@ -36,8 +37,15 @@ final class ServeLoad {
     record Options(String url, int clients, int streams, long millis, List<String> queries, String streamQuery) {}
 
     /** The run's outcome; latencies in nanoseconds, sorted, of all queries and of each short query. */
-    record Report(long queries, long errors, List<String> firstErrors, long[] latencies, long[][] perQuery,
-            long streamRows, int streamsWithRows, double seconds) {
+    record Report(
+            long queries,
+            long errors,
+            List<String> firstErrors,
+            long[] latencies,
+            long[][] perQuery,
+            long streamRows,
+            int streamsWithRows,
+            double seconds) {
         double queriesPerSecond() {
             return queries / seconds;
         }
@@ -68,62 +76,68 @@ final class ServeLoad {
         List<Statement> streamStatements = Collections.synchronizedList(new ArrayList<>());
         for (int c = 0; c < o.clients(); c++) {
             int first = c;
-            threads.add(new Thread(() -> {
-                LongArrayList[] mine = new LongArrayList[kinds];
-                for (int k = 0; k < kinds; k++) {
-                    mine[k] = new LongArrayList(1024);
-                }
-                latencies.add(mine);
-                try (Connection conn = DriverManager.getConnection(o.url())) {
-                    ready.countDown();
-                    go.await();
-                    for (int q = first; System.nanoTime() < deadline[0]; q++) {
-                        int kind = q % kinds;
-                        String sql = o.queries().get(kind);
-                        long t0 = System.nanoTime();
-                        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-                            while (rs.next()) {
-                                rs.getObject(1);
-                            }
-                            mine[kind].add(System.nanoTime() - t0);
-                        } catch (SQLException | RuntimeException e) {
-                            error(errors, firstErrors, sql, e);
+            threads.add(new Thread(
+                    () -> {
+                        LongArrayList[] mine = new LongArrayList[kinds];
+                        for (int k = 0; k < kinds; k++) {
+                            mine[k] = new LongArrayList(1024);
                         }
-                    }
-                } catch (SQLException | RuntimeException e) {
-                    ready.countDown();
-                    error(errors, firstErrors, "connect", e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "client-" + c));
+                        latencies.add(mine);
+                        try (Connection conn = DriverManager.getConnection(o.url())) {
+                            ready.countDown();
+                            go.await();
+                            for (int q = first; System.nanoTime() < deadline[0]; q++) {
+                                int kind = q % kinds;
+                                String sql = o.queries().get(kind);
+                                long t0 = System.nanoTime();
+                                try (Statement st = conn.createStatement();
+                                        ResultSet rs = st.executeQuery(sql)) {
+                                    while (rs.next()) {
+                                        rs.getObject(1);
+                                    }
+                                    mine[kind].add(System.nanoTime() - t0);
+                                } catch (SQLException | RuntimeException e) {
+                                    error(errors, firstErrors, sql, e);
+                                }
+                            }
+                        } catch (SQLException | RuntimeException e) {
+                            ready.countDown();
+                            error(errors, firstErrors, "connect", e);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "client-" + c));
         }
         for (int s = 0; s < o.streams(); s++) {
-            threads.add(new Thread(() -> {
-                long rows = 0;
-                try (Connection conn = DriverManager.getConnection(o.url()); Statement st = conn.createStatement()) {
-                    streamStatements.add(st);
-                    ready.countDown();
-                    go.await();
-                    try (ResultSet rs = st.executeQuery(o.streamQuery())) {
-                        while (System.nanoTime() < deadline[0] && rs.next()) {
-                            rs.getObject(1);
-                            rows++;
+            threads.add(new Thread(
+                    () -> {
+                        long rows = 0;
+                        try (Connection conn = DriverManager.getConnection(o.url());
+                                Statement st = conn.createStatement()) {
+                            streamStatements.add(st);
+                            ready.countDown();
+                            go.await();
+                            try (ResultSet rs = st.executeQuery(o.streamQuery())) {
+                                while (System.nanoTime() < deadline[0] && rs.next()) {
+                                    rs.getObject(1);
+                                    rows++;
+                                }
+                            }
+                        } catch (SQLException | RuntimeException e) {
+                            if (System.nanoTime() < deadline[0] || !isCancellation(e)) {
+                                error(errors, firstErrors, "stream", e);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            streamRows.addAndGet(rows);
+                            if (rows > 0) {
+                                streamsWithRows.incrementAndGet();
+                            }
                         }
-                    }
-                } catch (SQLException | RuntimeException e) {
-                    if (System.nanoTime() < deadline[0] || !isCancellation(e)) {
-                        error(errors, firstErrors, "stream", e);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    streamRows.addAndGet(rows);
-                    if (rows > 0) {
-                        streamsWithRows.incrementAndGet();
-                    }
-                }
-            }, "stream-" + s));
+                    },
+                    "stream-" + s));
         }
         threads.forEach(Thread::start);
         ready.await();
@@ -161,8 +175,15 @@ final class ServeLoad {
         }
         long[] sorted = all.toLongArray();
         java.util.Arrays.sort(sorted);
-        return new Report(sorted.length, errors.get(), List.copyOf(firstErrors), sorted, perQuery, streamRows.get(),
-                (int) streamsWithRows.get(), seconds);
+        return new Report(
+                sorted.length,
+                errors.get(),
+                List.copyOf(firstErrors),
+                sorted,
+                perQuery,
+                streamRows.get(),
+                (int) streamsWithRows.get(),
+                seconds);
     }
 
     private static void error(AtomicLong errors, List<String> firstErrors, String what, Throwable e) {

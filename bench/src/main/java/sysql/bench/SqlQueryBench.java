@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.bench;
 
 import java.io.IOException;
@@ -40,8 +41,9 @@ public final class SqlQueryBench {
     /** Issue 4's query. */
     public static final String DEFAULT_SQL =
             "SELECT proc.name, COUNT(*) FROM events WHERE fd.type = 'file' GROUP BY proc.name";
-    private static final String STATS_SQL = "SELECT history_events, events, drops, delivered_events "
-            + "FROM capture_stats WHERE cpu IS NULL";
+
+    private static final String STATS_SQL =
+            "SELECT history_events, events, drops, delivered_events " + "FROM capture_stats WHERE cpu IS NULL";
 
     private SqlQueryBench() {}
 
@@ -92,7 +94,13 @@ public final class SqlQueryBench {
                 }
             }
             if (pin != null) {
-                run("taskset", "-a", "-p", "-c", pin, String.valueOf(ProcessHandle.current().pid()));
+                run(
+                        "taskset",
+                        "-a",
+                        "-p",
+                        "-c",
+                        pin,
+                        String.valueOf(ProcessHandle.current().pid()));
             }
             Map<String, Long> first = null;
             for (int rep = 1; rep <= reps; rep++) {
@@ -104,9 +112,17 @@ public final class SqlQueryBench {
                 long end = System.nanoTime();
                 double seconds = (end - start) / 1e9;
                 long counted = rows.values().stream().mapToLong(Long::longValue).sum();
-                System.out.printf("rep=%d seconds=%.3f prepare_seconds=%.3f events=%d events_per_sec=%.0f groups=%d "
-                        + "counted=%d heap_used_peak_mib=%.1f%n", rep, seconds, (prepared[0] - start) / 1e9, source,
-                        source / seconds, rows.size(), counted, JvmMemory.heapPeak() / 1048576.0);
+                System.out.printf(
+                        "rep=%d seconds=%.3f prepare_seconds=%.3f events=%d events_per_sec=%.0f groups=%d "
+                                + "counted=%d heap_used_peak_mib=%.1f%n",
+                        rep,
+                        seconds,
+                        (prepared[0] - start) / 1e9,
+                        source,
+                        source / seconds,
+                        rows.size(),
+                        counted,
+                        JvmMemory.heapPeak() / 1048576.0);
                 System.out.flush();
                 if (first == null) {
                     first = rows;
@@ -135,8 +151,10 @@ public final class SqlQueryBench {
         Path capErr = null;
         if (capture != null) {
             capErr = Files.createTempFile("sql-bench-capture", ".err");
-            cap = new ProcessBuilder(capture.trim().split("\\s+")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(capErr.toFile()).start();
+            cap = new ProcessBuilder(capture.trim().split("\\s+"))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(capErr.toFile())
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(capErr).contains("writing")) {
                 if (!cap.isAlive() || System.nanoTime() > deadline) {
@@ -157,9 +175,11 @@ public final class SqlQueryBench {
             int rc = cap.exitValue();
             List<String> lines = Files.readAllLines(capErr);
             Files.delete(capErr);
-            String summary = lines.stream().filter(l -> l.contains("events written")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the capture (exit " + rc + ") printed no "
-                            + "summary: " + lines));
+            String summary = lines.stream()
+                    .filter(l -> l.contains("events written"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "the capture (exit " + rc + ") printed no " + "summary: " + lines));
             System.out.println("capture: " + summary);
         }
         // The capture thread empties the rings into the recorder: wait until the history stops growing fast.
@@ -173,13 +193,16 @@ public final class SqlQueryBench {
             held = now;
         }
         long[] s = stats(c);
-        System.out.printf("recorded: history_events=%d history_events_before_storm=%d driver_events=%d drops=%d "
-                + "delivered_events=%d%n", s[0], before, s[1], s[2], s[3]);
+        System.out.printf(
+                "recorded: history_events=%d history_events_before_storm=%d driver_events=%d drops=%d "
+                        + "delivered_events=%d%n",
+                s[0], before, s[1], s[2], s[3]);
     }
 
     /** history_events, driver events, drops, delivered events (the total row of capture_stats). */
     private static long[] stats(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(STATS_SQL)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(STATS_SQL)) {
             if (!rs.next()) {
                 throw new SQLException("capture_stats has no total row");
             }
@@ -213,7 +236,9 @@ public final class SqlQueryBench {
 
     /** Runs a command to its end; its stdout. */
     private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         if (rc != 0) {
@@ -233,8 +258,14 @@ public final class SqlQueryBench {
         System.gc();
         long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         double mib = 1 << 20;
-        return String.format("memory: heap_live_end_mib=%.1f direct_mib=%.1f rss_mib=%.1f rss_peak_mib=%.1f "
-                + "gc_count=%d gc_ms=%d", live / mib, direct / mib, JvmMemory.procStatus("VmRSS:") / mib,
-                JvmMemory.procStatus("VmHWM:") / mib, gc.count(), gc.millis());
+        return String.format(
+                "memory: heap_live_end_mib=%.1f direct_mib=%.1f rss_mib=%.1f rss_peak_mib=%.1f "
+                        + "gc_count=%d gc_ms=%d",
+                live / mib,
+                direct / mib,
+                JvmMemory.procStatus("VmRSS:") / mib,
+                JvmMemory.procStatus("VmHWM:") / mib,
+                gc.count(),
+                gc.millis());
     }
 }

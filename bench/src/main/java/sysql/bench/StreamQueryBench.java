@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.bench;
 
 import java.io.PrintWriter;
@@ -50,6 +51,7 @@ public final class StreamQueryBench {
     /** Issue 5's query. */
     public static final String DEFAULT_SQL = "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND) AS w, proc.name, "
             + "evt.type, COUNT(*) AS n FROM events GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name, evt.type";
+
     private static final String STATS_SQL = "SELECT events, drops, drops_ring_full, rows_dropped, delivered_events "
             + "FROM capture_stats WHERE cpu IS NULL";
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
@@ -92,7 +94,8 @@ public final class StreamQueryBench {
             usage("give the workload: --storm CMD");
         }
         JvmMemory.resetPeaks();
-        try (Connection c = DriverManager.getConnection(url); Connection statsConnection = DriverManager.getConnection(url);
+        try (Connection c = DriverManager.getConnection(url);
+                Connection statsConnection = DriverManager.getConnection(url);
                 Statement st = c.createStatement()) {
             HeapSampler heap = new HeapSampler();
             heap.start();
@@ -124,8 +127,10 @@ public final class StreamQueryBench {
                         break; // every window the storm touched is complete
                     }
                     if (System.nanoTime() > deadline || control.failure != null) {
-                        throw new IllegalStateException(control.failure != null ? "stream-bench: " + control.failure
-                                : "the storm and its windows took more than " + timeoutSeconds + " s");
+                        throw new IllegalStateException(
+                                control.failure != null
+                                        ? "stream-bench: " + control.failure
+                                        : "the storm and its windows took more than " + timeoutSeconds + " s");
                     }
                     end = w;
                     rows = 0;
@@ -154,22 +159,46 @@ public final class StreamQueryBench {
             tap.close();
             if (warmup != null) {
                 long[] w = control.start;
-                System.out.printf("warmup: %s drops=%d rows_dropped=%d driver_events=%d%n", control.warmupOutput,
-                        before[1] - w[1], before[3] - w[3], before[0] - w[0]);
+                System.out.printf(
+                        "warmup: %s drops=%d rows_dropped=%d driver_events=%d%n",
+                        control.warmupOutput, before[1] - w[1], before[3] - w[3], before[0] - w[0]);
             }
-            report(run, windows, tap, before, after, control.eventsEnd, queryDropped, cpuBefore, cpuAfter, heap, windowsFile,
+            report(
+                    run,
+                    windows,
+                    tap,
+                    before,
+                    after,
+                    control.eventsEnd,
+                    queryDropped,
+                    cpuBefore,
+                    cpuAfter,
+                    heap,
+                    windowsFile,
                     control.samples);
         }
     }
 
     private static void usage(String problem) {
-        System.err.println("stream-bench: " + problem + "; usage: StreamQueryBench --storm CMD [--url jdbc:sysql:...] "
-                + "[--sql SQL] [--warmup CMD] [--storm-name NAME] [--storm-type TYPE] [--lead-ms MS] [--timeout S] [--windows FILE]");
+        System.err.println(
+                "stream-bench: " + problem + "; usage: StreamQueryBench --storm CMD [--url jdbc:sysql:...] "
+                        + "[--sql SQL] [--warmup CMD] [--storm-name NAME] [--storm-type TYPE] [--lead-ms MS] [--timeout S] [--windows FILE]");
         System.exit(2);
     }
 
-    private static void report(StormRun run, List<Window> windows, WatermarkTap tap, long[] before, long[] after,
-            long eventsEnd, long queryDropped, Cpu cpuBefore, Cpu cpuAfter, HeapSampler heap, Path windowsFile, List<long[]> samples)
+    private static void report(
+            StormRun run,
+            List<Window> windows,
+            WatermarkTap tap,
+            long[] before,
+            long[] after,
+            long eventsEnd,
+            long queryDropped,
+            Cpu cpuBefore,
+            Cpu cpuAfter,
+            HeapSampler heap,
+            Path windowsFile,
+            List<long[]> samples)
             throws Exception {
         long calls = run.calls();
         long stormStart = run.startedWallNanos();
@@ -184,11 +213,13 @@ public final class StreamQueryBench {
         List<Double> rates = new ArrayList<>();
         long stormCounted = 0;
         int full = 0;
-        try (PrintWriter out = windowsFile == null ? null
+        try (PrintWriter out = windowsFile == null
+                ? null
                 : new PrintWriter(Files.newBufferedWriter(windowsFile, StandardCharsets.UTF_8))) {
             if (out != null) {
-                out.println("window_end\tunder_storm\trows\tevents\tstorm_events\twatermark_passed_ms\tfirst_row_ms"
-                        + "\tlast_row_ms\tfirst_after_watermark_ms\tlast_after_watermark_ms\tring_drops\tquery_rows_dropped");
+                out.println(
+                        "window_end\tunder_storm\trows\tevents\tstorm_events\twatermark_passed_ms\tfirst_row_ms"
+                                + "\tlast_row_ms\tfirst_after_watermark_ms\tlast_after_watermark_ms\tring_drops\tquery_rows_dropped");
             }
             for (Window w : windows) {
                 long endNanos = w.endMillis() * 1_000_000L;
@@ -215,9 +246,20 @@ public final class StreamQueryBench {
                 }
                 if (out != null) {
                     long[] d = dropsWithin(samples, endNanos - 1_000_000_000L, endNanos);
-                    out.printf("%s\t%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%d%n",
-                            Instant.ofEpochMilli(w.endMillis()), under ? "yes" : "no", w.rows(), w.events(), w.stormEvents(),
-                            wm, fd, ld, fa, la, d[0], d[1]);
+                    out.printf(
+                            "%s\t%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%d%n",
+                            Instant.ofEpochMilli(w.endMillis()),
+                            under ? "yes" : "no",
+                            w.rows(),
+                            w.events(),
+                            w.stormEvents(),
+                            wm,
+                            fd,
+                            ld,
+                            fa,
+                            la,
+                            d[0],
+                            d[1]);
                 }
             }
         }
@@ -233,21 +275,42 @@ public final class StreamQueryBench {
         System.out.println("last_row_after_watermark_ms: " + Stats.of(lastAfterWm));
         System.out.println("window_events: " + Stats.of(rates));
         long driverEvents = eventsEnd - before[0]; // from just before the storm to its end
-        System.out.printf("counted: storm_calls=%d storm_seconds=%.3f storm_calls_per_sec=%.0f storm_events_expected=%d "
-                + "storm_events_counted=%d driver_events=%d driver_events_per_sec=%.0f drops=%d drops_ring_full=%d "
-                + "rows_dropped=%d query_rows_dropped=%d delivered_events=%d%n", calls, stormSeconds, calls / stormSeconds,
-                2 * calls, stormCounted, driverEvents, driverEvents / stormSeconds, after[1] - before[1],
-                after[2] - before[2], after[3] - before[3], queryDropped, after[4] - before[4]);
+        System.out.printf(
+                "counted: storm_calls=%d storm_seconds=%.3f storm_calls_per_sec=%.0f storm_events_expected=%d "
+                        + "storm_events_counted=%d driver_events=%d driver_events_per_sec=%.0f drops=%d drops_ring_full=%d "
+                        + "rows_dropped=%d query_rows_dropped=%d delivered_events=%d%n",
+                calls,
+                stormSeconds,
+                calls / stormSeconds,
+                2 * calls,
+                stormCounted,
+                driverEvents,
+                driverEvents / stormSeconds,
+                after[1] - before[1],
+                after[2] - before[2],
+                after[3] - before[3],
+                queryDropped,
+                after[4] - before[4]);
         double wall = (cpuAfter.wallNanos - cpuBefore.wallNanos) / 1e9;
-        System.out.printf("cpu: seconds=%.3f process_cores=%.2f capture_thread_cores=%.2f query_thread_cores=%.2f "
-                + "gc_count=%d gc_ms=%d%n", wall, (cpuAfter.process - cpuBefore.process) / 1e9 / wall,
-                (cpuAfter.capture - cpuBefore.capture) / 1e9 / wall, (cpuAfter.query - cpuBefore.query) / 1e9 / wall,
-                cpuAfter.gc.count() - cpuBefore.gc.count(), cpuAfter.gc.millis() - cpuBefore.gc.millis());
+        System.out.printf(
+                "cpu: seconds=%.3f process_cores=%.2f capture_thread_cores=%.2f query_thread_cores=%.2f "
+                        + "gc_count=%d gc_ms=%d%n",
+                wall,
+                (cpuAfter.process - cpuBefore.process) / 1e9 / wall,
+                (cpuAfter.capture - cpuBefore.capture) / 1e9 / wall,
+                (cpuAfter.query - cpuBefore.query) / 1e9 / wall,
+                cpuAfter.gc.count() - cpuBefore.gc.count(),
+                cpuAfter.gc.millis() - cpuBefore.gc.millis());
         double mib = 1 << 20;
-        System.out.printf("memory: heap_used_max_mib=%.1f heap_pools_peak_mib=%.1f heap_committed_max_mib=%.1f "
-                + "old_gen_after_gc_mib=%.1f heap_max_mib=%.1f rss_mib=%.1f rss_peak_mib=%.1f%n", heap.maxUsed / mib,
-                JvmMemory.heapPeak() / mib, heap.maxCommitted / mib, JvmMemory.oldGenAfterGc() / mib,
-                Runtime.getRuntime().maxMemory() / mib, JvmMemory.procStatus("VmRSS:") / mib,
+        System.out.printf(
+                "memory: heap_used_max_mib=%.1f heap_pools_peak_mib=%.1f heap_committed_max_mib=%.1f "
+                        + "old_gen_after_gc_mib=%.1f heap_max_mib=%.1f rss_mib=%.1f rss_peak_mib=%.1f%n",
+                heap.maxUsed / mib,
+                JvmMemory.heapPeak() / mib,
+                heap.maxCommitted / mib,
+                JvmMemory.oldGenAfterGc() / mib,
+                Runtime.getRuntime().maxMemory() / mib,
+                JvmMemory.procStatus("VmRSS:") / mib,
                 JvmMemory.procStatus("VmHWM:") / mib);
     }
 
@@ -274,7 +337,8 @@ public final class StreamQueryBench {
 
     /** events, drops, drops_ring_full, rows_dropped, delivered_events of capture_stats' total row. */
     private static long[] stats(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(STATS_SQL)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(STATS_SQL)) {
             if (!rs.next()) {
                 throw new SQLException("capture_stats has no total row");
             }
@@ -285,7 +349,8 @@ public final class StreamQueryBench {
     /** The id of the query's subscription: the one in capture_subscriptions that is not the tap. */
     private static long querySubscription(Connection c, long tapId) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM capture_subscriptions")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id FROM capture_subscriptions")) {
             while (rs.next()) {
                 if (rs.getLong(1) != tapId) {
                     ids.add(rs.getLong(1));
@@ -315,14 +380,17 @@ public final class StreamQueryBench {
         private final String storm;
         /** The counters when the first row came, and before the storm (after the warm-up). */
         volatile long[] start;
+
         volatile long[] before;
         volatile String warmupOutput = "";
         volatile long queryId;
         /** The query's dropped rows (since it started) before the storm. */
         volatile long queryBefore;
+
         volatile Cpu cpuBefore;
         /** Within 10 ms after the storm ended: the CPU so far, the driver's events so far. */
         volatile Cpu cpuEnd;
+
         volatile long eventsEnd;
         volatile StormRun run;
         volatile Exception failure;
@@ -372,8 +440,10 @@ public final class StreamQueryBench {
                     }
                     nextSample += 250_000_000L;
                     CaptureHub.Stats now = tap.hub().stats();
-                    long queryDropped = now.subscriptions().stream().filter(x -> x.id() == queryId)
-                            .mapToLong(CaptureHub.SubscriptionStats::droppedRows).sum();
+                    long queryDropped = now.subscriptions().stream()
+                            .filter(x -> x.id() == queryId)
+                            .mapToLong(CaptureHub.SubscriptionStats::droppedRows)
+                            .sum();
                     samples.add(new long[] {wallNanos(), now.driver().drops() - before[1], queryDropped - queryBefore});
                 }
             } catch (Exception e) {
@@ -391,18 +461,22 @@ public final class StreamQueryBench {
 
         StormRun(String command) throws Exception {
             started = wallNanos();
-            process = new ProcessBuilder(command.trim().split("\\s+")).redirectError(ProcessBuilder.Redirect.INHERIT)
+            process = new ProcessBuilder(command.trim().split("\\s+"))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
-            Thread t = new Thread(() -> {
-                try {
-                    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                    int rc = process.waitFor();
-                    output = rc == 0 ? out : "exit " + rc + ": " + out;
-                } catch (Exception e) {
-                    output = "failed: " + e;
-                }
-                ended = wallNanos();
-            }, "storm-waiter");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            String out =
+                                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                            int rc = process.waitFor();
+                            output = rc == 0 ? out : "exit " + rc + ": " + out;
+                        } catch (Exception e) {
+                            output = "failed: " + e;
+                        }
+                        ended = wallNanos();
+                    },
+                    "storm-waiter");
             t.setDaemon(true);
             t.start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
@@ -454,8 +528,9 @@ public final class StreamQueryBench {
             java.lang.reflect.Field f = Class.forName("sysql.jdbc.LiveEngines").getDeclaredField("engine");
             f.setAccessible(true);
             CaptureHub hub = ((LiveEngine) f.get(null)).hub();
-            return new WatermarkTap(hub, hub.subscribe(new ScanRequest(List.of(), ctx -> false,
-                    KernelFilter.syscalls(new BitSet()), 1)));
+            return new WatermarkTap(
+                    hub,
+                    hub.subscribe(new ScanRequest(List.of(), ctx -> false, KernelFilter.syscalls(new BitSet()), 1)));
         }
 
         long id() {
@@ -520,7 +595,12 @@ public final class StreamQueryBench {
             }
             long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
-            return new Cpu(System.nanoTime(), process, capture, threads.getThreadCpuTime(queryThread), JvmMemory.Gc.sinceStart());
+            return new Cpu(
+                    System.nanoTime(),
+                    process,
+                    capture,
+                    threads.getThreadCpuTime(queryThread),
+                    JvmMemory.Gc.sinceStart());
         }
     }
 
@@ -538,7 +618,8 @@ public final class StreamQueryBench {
         @Override
         public void run() {
             while (running) {
-                java.lang.management.MemoryUsage u = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                java.lang.management.MemoryUsage u =
+                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
                 maxUsed = Math.max(maxUsed, u.getUsed());
                 maxCommitted = Math.max(maxCommitted, u.getCommitted());
                 try {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,16 +33,22 @@ class ServeLoadIT {
     @Timeout(180)
     void aHundredClientsAndTenStreamsWithoutAnError() throws Exception {
         ServerLimits limits = new ServerLimits(16, 256, 10_000, 16L << 20, 3, 600);
-        try (SysqlServer server = SysqlServer.start(new SysqlServer.Options("127.0.0.1", 0, SysqlServer.Auth.NONE,
-                null, List.of(), null, null, false, limits, new Properties()))) {
+        try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false, limits, new Properties()))) {
             String url = "jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF";
             System.gc();
-            long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            ServeLoad.Report r = ServeLoad.run(new ServeLoad.Options(url, 100, 10, 15_000, ServeLoad.SHORT_QUERIES,
-                    ServeLoad.STREAM_QUERY));
-            System.out.printf("serve load: %d queries in %.1f s (%.0f/s), p50 %.1f ms, p99 %.1f ms, %d stream rows%n",
-                    r.queries(), r.seconds(), r.queriesPerSecond(), ServeLoad.Report.percentileMillis(r.latencies(), 50),
-                    ServeLoad.Report.percentileMillis(r.latencies(), 99), r.streamRows());
+            long heapBefore =
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            ServeLoad.Report r = ServeLoad.run(
+                    new ServeLoad.Options(url, 100, 10, 15_000, ServeLoad.SHORT_QUERIES, ServeLoad.STREAM_QUERY));
+            System.out.printf(
+                    "serve load: %d queries in %.1f s (%.0f/s), p50 %.1f ms, p99 %.1f ms, %d stream rows%n",
+                    r.queries(),
+                    r.seconds(),
+                    r.queriesPerSecond(),
+                    ServeLoad.Report.percentileMillis(r.latencies(), 50),
+                    ServeLoad.Report.percentileMillis(r.latencies(), 99),
+                    r.streamRows());
             assertEquals(0, r.errors(), "errors, e.g. " + r.firstErrors());
             assertEquals(10, r.streamsWithRows(), "streams that got rows");
             for (long[] kind : r.perQuery()) {
@@ -49,23 +56,30 @@ class ServeLoadIT {
             }
             // the cancelled streams' statements expire (idle 3 s) and free their subscriptions and result sets
             try (Connection c = DriverManager.getConnection(sysql.jdbc.SysqlDriver.PREFIX)) {
-                Await.until(() -> subscriptions(c) == 0, Duration.ofSeconds(60),
+                Await.until(
+                        () -> subscriptions(c) == 0,
+                        Duration.ofSeconds(60),
                         "subscriptions left after the streams were cancelled");
             }
-            Await.until(() -> server.openResultSets() == 0, Duration.ofSeconds(60),
+            Await.until(
+                    () -> server.openResultSets() == 0,
+                    Duration.ofSeconds(60),
                     () -> "result sets the server still reads: " + server.openResultSets());
             System.gc();
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-            System.out.printf("heap after a collection: %d MiB before the load, %d MiB after it%n", heapBefore >> 20,
-                    heap.getUsed() >> 20);
-            assertTrue(heap.getUsed() - heapBefore < 256L << 20, "the heap grew by "
-                    + ((heap.getUsed() - heapBefore) >> 20) + " MiB over the load: something holds what it served");
+            System.out.printf(
+                    "heap after a collection: %d MiB before the load, %d MiB after it%n",
+                    heapBefore >> 20, heap.getUsed() >> 20);
+            assertTrue(
+                    heap.getUsed() - heapBefore < 256L << 20,
+                    "the heap grew by " + ((heap.getUsed() - heapBefore) >> 20)
+                            + " MiB over the load: something holds what it served");
         }
     }
 
     private static long subscriptions(Connection c) throws Exception {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT subscriptions FROM capture_stats WHERE cpu IS NULL")) {
+                ResultSet rs = st.executeQuery("SELECT subscriptions FROM capture_stats WHERE cpu IS NULL")) {
             rs.next();
             return rs.getLong(1);
         }

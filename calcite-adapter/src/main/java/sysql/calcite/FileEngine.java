@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import java.nio.file.Files;
@@ -25,11 +26,13 @@ public final class FileEngine implements SysqlEngine {
     /** @throws CaptureException if the file cannot be read as a capture file */
     public FileEngine(Path file) throws CaptureException {
         if (Files.isDirectory(file)) {
-            throw new CaptureException(CaptureException.Reason.IO,
+            throw new CaptureException(
+                    CaptureException.Reason.IO,
                     "cannot read capture file " + file + ": it is a directory; name a .scap file");
         }
         if (!Files.isReadable(file)) {
-            throw new CaptureException(CaptureException.Reason.IO,
+            throw new CaptureException(
+                    CaptureException.Reason.IO,
                     "cannot read capture file " + file + ": it does not exist or is not readable");
         }
         this.file = file;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +44,8 @@ class BadInputTest extends CaptureFileTests {
 
     private Outcome run(String sql) {
         List<Long> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 rows.add(rs.getLong(1));
             }
@@ -58,7 +60,8 @@ class BadInputTest extends CaptureFileTests {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SysqlException || t instanceof CaptureException) {
                 String m = t.getMessage();
-                assertFalse(m.contains("\n") || m.contains("Exception") || m.contains("\tat "),
+                assertFalse(
+                        m.contains("\n") || m.contains("Exception") || m.contains("\tat "),
                         "one line, no exception names or stack: " + m);
                 return m;
             }
@@ -81,7 +84,8 @@ class BadInputTest extends CaptureFileTests {
     /** The events a file delivers before its error (the capture layer's count). */
     private static long eventsBeforeTheDamage(Path file) {
         long n = 0;
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             Event e = new Event();
             while (src.fill(batch, 0)) {
                 while (batch.next(e)) {
@@ -121,22 +125,28 @@ class BadInputTest extends CaptureFileTests {
     @Test
     void aTruncatedFileGivesTheEventsBeforeTheCutThenTheError() throws Exception {
         byte[] whole = uncompressed(TestConnections.scap(CAPTURE));
-        List<Long> all = run("SELECT evt.num FROM TABLE(scap_file('" + TestConnections.scap(CAPTURE).toAbsolutePath()
-                + "'))").rows();
+        List<Long> all = run("SELECT evt.num FROM TABLE(scap_file('"
+                        + TestConnections.scap(CAPTURE).toAbsolutePath() + "'))")
+                .rows();
         for (double at : new double[] {0.7, 0.9, 0.99}) {
-            Path cut = Files.write(dir.resolve("cut" + (int) (at * 100) + ".scap"),
-                    Arrays.copyOf(whole, (int) (whole.length * at)));
+            Path cut = Files.write(
+                    dir.resolve("cut" + (int) (at * 100) + ".scap"), Arrays.copyOf(whole, (int) (whole.length * at)));
             long before = eventsBeforeTheDamage(cut);
             Outcome o = run("SELECT evt.num FROM " + scapFile(cut));
             assertTrue(before > 0 && before < all.size(), "events before the cut: " + before);
             assertEquals(all.subList(0, (int) before), o.rows(), cut + ": the whole events before the cut");
-            assertTrue(o.message() != null && o.message().startsWith(cut.getFileName() + ": truncated")
-                    && o.message().contains("offset"), o.message());
+            assertTrue(
+                    o.message() != null
+                            && o.message().startsWith(cut.getFileName() + ": truncated")
+                            && o.message().contains("offset"),
+                    o.message());
 
             // filtered, the rows the filter keeps among them
             Outcome opens = run("SELECT evt.num FROM " + scapFile(cut) + " WHERE evt.type = 'open'");
             assertFalse(opens.rows().isEmpty());
-            assertTrue(opens.rows().stream().allMatch(n -> n <= all.get((int) before - 1)), opens.rows().toString());
+            assertTrue(
+                    opens.rows().stream().allMatch(n -> n <= all.get((int) before - 1)),
+                    opens.rows().toString());
             assertTrue(opens.message() != null);
 
             // an aggregate over a damaged file is an error, never a count of part of it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,7 +54,8 @@ class ErrorPositionsTest extends CaptureFileTests {
         assertTrue(p.getMessage().contains("\"= =\" at line 1, column " + column(sql, "= =", 0) + "."), p.getMessage());
 
         String keyword = "SELECT evt.time, user.name FROM events WHERE WHERE";
-        assertEquals(column(keyword, "WHERE", 1),
+        assertEquals(
+                column(keyword, "WHERE", 1),
                 cause(failure(keyword), SqlParseException.class).getPos().getColumnNum());
     }
 
@@ -62,7 +64,9 @@ class ErrorPositionsTest extends CaptureFileTests {
         String sql = "SELECT proc.name,\n  evt.type, fd.name\nFROM events\nWHERE proc.pid = 1 AND AND fd.name = 'x'";
         SqlParseException p = cause(failure(sql), SqlParseException.class);
         assertEquals(4, p.getPos().getLineNum(), p.getMessage());
-        assertEquals(column("WHERE proc.pid = 1 AND AND fd.name = 'x'", "AND", 0), p.getPos().getColumnNum(),
+        assertEquals(
+                column("WHERE proc.pid = 1 AND AND fd.name = 'x'", "AND", 0),
+                p.getPos().getColumnNum(),
                 p.getMessage());
     }
 
@@ -92,7 +96,10 @@ class ErrorPositionsTest extends CaptureFileTests {
         assertEquals(column(sql, "proc.nme", 0), p.getPos().getColumnNum());
 
         // in WHERE, qualified, in upper case
-        assertTrue(cause(failure("SELECT 1 FROM events e WHERE e.FD.NAMEE = 'x'"),
-                FieldNameRewriter.UnknownFieldException.class).getMessage().contains("did you mean fd.name"));
+        assertTrue(cause(
+                        failure("SELECT 1 FROM events e WHERE e.FD.NAMEE = 'x'"),
+                        FieldNameRewriter.UnknownFieldException.class)
+                .getMessage()
+                .contains("did you mean fd.name"));
     }
 }

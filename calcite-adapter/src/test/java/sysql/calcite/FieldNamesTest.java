@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,9 +30,20 @@ class FieldNamesTest extends CaptureFileTests {
     private static final int NAMES_PER_QUERY = 40;
 
     /** Names the issue calls out, that Calcite's own parser rejects or mislabels; each has values in the file. */
-    private static final List<String> HARD_NAMES = List.of("proc.name", "evt.time", "evt.type", "user.name",
-            "group.name", "evt.arg.fd", "evt.arg[1]", "evt.rawarg.res", "evt.type.is.open", "fd.name", "thread.tid",
-            "container.id", "proc.aname[1]");
+    private static final List<String> HARD_NAMES = List.of(
+            "proc.name",
+            "evt.time",
+            "evt.type",
+            "user.name",
+            "group.name",
+            "evt.arg.fd",
+            "evt.arg[1]",
+            "evt.rawarg.res",
+            "evt.type.is.open",
+            "fd.name",
+            "thread.tid",
+            "container.id",
+            "proc.aname[1]");
 
     FieldNamesTest() throws Exception {
         super("libs_curl_google.scap");
@@ -44,7 +56,8 @@ class FieldNamesTest extends CaptureFileTests {
         List<String> failures = new ArrayList<>();
         for (int from = 0; from < fields.size(); from += NAMES_PER_QUERY) {
             List<String> names = fields.subList(from, Math.min(fields.size(), from + NAMES_PER_QUERY)).stream()
-                    .map(Field::name).toList();
+                    .map(Field::name)
+                    .toList();
             try {
                 assertEquals(names, labels(c, selectWhere(names)));
             } catch (SQLException | AssertionError e) {
@@ -67,8 +80,12 @@ class FieldNamesTest extends CaptureFileTests {
     private static String selectWhere(List<String> names) {
         StringBuilder where = new StringBuilder();
         for (String n : names) {
-            where.append(where.length() == 0 ? "" : " AND ").append('(').append(n).append(" IS NOT NULL OR ")
-                    .append(n).append(" IS NULL)");
+            where.append(where.length() == 0 ? "" : " AND ")
+                    .append('(')
+                    .append(n)
+                    .append(" IS NOT NULL OR ")
+                    .append(n)
+                    .append(" IS NULL)");
         }
         return "SELECT " + String.join(", ", names) + " FROM events WHERE " + where + " LIMIT 1";
     }
@@ -84,9 +101,11 @@ class FieldNamesTest extends CaptureFileTests {
 
     @Test
     void namesInGroupByOrderByAndHaving() throws SQLException {
-        List<List<Object>> grouped = rows(c, "SELECT proc.name, evt.type, COUNT(*) AS n FROM events"
-                + " WHERE evt.dir = '<' GROUP BY proc.name, evt.type HAVING COUNT(*) > 1 AND evt.type <> 'switch'"
-                + " ORDER BY proc.name, evt.type DESC");
+        List<List<Object>> grouped = rows(
+                c,
+                "SELECT proc.name, evt.type, COUNT(*) AS n FROM events"
+                        + " WHERE evt.dir = '<' GROUP BY proc.name, evt.type HAVING COUNT(*) > 1 AND evt.type <> 'switch'"
+                        + " ORDER BY proc.name, evt.type DESC");
         List<List<Object>> byHand = new ArrayList<>();
         Map<List<Object>, Long> counts = new TreeMap<>((a, b) -> {
             int cmp = String.valueOf(a.get(0)).compareTo(String.valueOf(b.get(0)));
@@ -104,14 +123,21 @@ class FieldNamesTest extends CaptureFileTests {
         assertTrue(grouped.size() > 10, "groups: " + grouped);
 
         // by ordinal and by alias, the hard names as keys
-        assertEquals(List.of("user.name", "group.name", "evt.arg[1]", "n"), labels(c,
-                "SELECT user.name, group.name, evt.arg[1], COUNT(*) n FROM events GROUP BY 1, 2, 3 ORDER BY n DESC"));
-        List<List<Object>> byTime = rows(c, "SELECT evt.time, evt.num FROM events ORDER BY evt.time DESC, evt.num DESC"
-                + " LIMIT 3");
+        assertEquals(
+                List.of("user.name", "group.name", "evt.arg[1]", "n"),
+                labels(
+                        c,
+                        "SELECT user.name, group.name, evt.arg[1], COUNT(*) n FROM events GROUP BY 1, 2, 3 ORDER BY n DESC"));
+        List<List<Object>> byTime =
+                rows(c, "SELECT evt.time, evt.num FROM events ORDER BY evt.time DESC, evt.num DESC" + " LIMIT 3");
         assertEquals(3, byTime.size());
         assertTrue((Long) byTime.get(0).get(1) > (Long) byTime.get(2).get(1), "descending: " + byTime);
-        assertEquals(List.of(List.of(1L)), rows(c, "SELECT COUNT(DISTINCT evt.type.is.open) FROM events"
-                + " WHERE evt.type = 'open' HAVING MIN(evt.rawarg.res) IS NOT NULL OR MIN(evt.rawarg.res) IS NULL"));
+        assertEquals(
+                List.of(List.of(1L)),
+                rows(
+                        c,
+                        "SELECT COUNT(DISTINCT evt.type.is.open) FROM events"
+                                + " WHERE evt.type = 'open' HAVING MIN(evt.rawarg.res) IS NOT NULL OR MIN(evt.rawarg.res) IS NULL"));
     }
 
     /** Over a file whose events come from the processes it started with (docker, mysqld, apache2, bash). */
@@ -133,28 +159,36 @@ class FieldNamesTest extends CaptureFileTests {
                 assertEquals(r.get(0), r.get(1), "an event's process is the process list's: " + r);
             }
             // the same join written with the schema as qualifier, in upper case
-            assertEquals(rows, rows(docker, "SELECT E.PROC.NAME, P.PROC.NAME AS PNAME, E.EVT.TYPE, P.PROC.EXE"
-                    + " FROM SYSQL.EVENTS E JOIN SYSQL.PROCESSES P ON E.PROC.PID = P.PROC.PID"
-                    + " AND E.THREAD.TID = P.THREAD.TID WHERE E.EVT.TYPE = 'read' AND E.EVT.DIR = '<'"
-                    + " ORDER BY E.EVT.NUM"));
+            assertEquals(
+                    rows,
+                    rows(
+                            docker,
+                            "SELECT E.PROC.NAME, P.PROC.NAME AS PNAME, E.EVT.TYPE, P.PROC.EXE"
+                                    + " FROM SYSQL.EVENTS E JOIN SYSQL.PROCESSES P ON E.PROC.PID = P.PROC.PID"
+                                    + " AND E.THREAD.TID = P.THREAD.TID WHERE E.EVT.TYPE = 'read' AND E.EVT.DIR = '<'"
+                                    + " ORDER BY E.EVT.NUM"));
         }
     }
 
     @Test
     void upperCaseSpellingIsTheSameField() throws SQLException {
-        assertEquals(List.of("proc.name", "evt.type", "evt.arg[1]", "user.name"),
+        assertEquals(
+                List.of("proc.name", "evt.type", "evt.arg[1]", "user.name"),
                 labels(c, "SELECT PROC.NAME, Evt.Type, EVT.ARG[1], USER.NAME FROM EVENTS LIMIT 1"));
-        assertEquals(rows(c, "SELECT proc.name, evt.type FROM events WHERE fd.type = 'ipv6' ORDER BY evt.num"),
+        assertEquals(
+                rows(c, "SELECT proc.name, evt.type FROM events WHERE fd.type = 'ipv6' ORDER BY evt.num"),
                 rows(c, "SELECT PROC.NAME, EVT.TYPE FROM EVENTS WHERE FD.TYPE = 'ipv6' ORDER BY EVT.NUM"));
         // evt.arg.ID and evt.arg.id differ by case only: as written first, then in lower case
-        assertEquals(List.of("evt.arg.ID", "evt.arg.id"),
-                labels(c, "SELECT evt.arg.ID, EVT.ARG.Id FROM events LIMIT 1"));
+        assertEquals(
+                List.of("evt.arg.ID", "evt.arg.id"), labels(c, "SELECT evt.arg.ID, EVT.ARG.Id FROM events LIMIT 1"));
     }
 
     @Test
     void namesInsideLiteralsAndCommentsAreLeftAlone() throws SQLException {
-        List<List<Object>> rows = rows(c, "SELECT 'proc.name' AS literal, proc.name, 'it''s evt.type' AS quoted"
-                + " /* proc.nme, evt.bogus */ FROM events -- fd.nope\n WHERE proc.name = 'curl' LIMIT 1");
+        List<List<Object>> rows = rows(
+                c,
+                "SELECT 'proc.name' AS literal, proc.name, 'it''s evt.type' AS quoted"
+                        + " /* proc.nme, evt.bogus */ FROM events -- fd.nope\n WHERE proc.name = 'curl' LIMIT 1");
         assertEquals(List.of(List.of("proc.name", "curl", "it's evt.type")), rows);
         assertEquals(List.of("proc.name"), labels(c, "SELECT \"proc.name\" FROM events LIMIT 1"));
     }
@@ -165,14 +199,20 @@ class FieldNamesTest extends CaptureFileTests {
             rows(c, "SELECT * FROM " + table + " LIMIT 1");
             rows(c, "SELECT * FROM sysql." + table.toUpperCase(java.util.Locale.ROOT) + " LIMIT 1");
         }
-        assertEquals(List.of("group.gid", "group.name"), labels(c, "SELECT groups.group.gid, g.group.name"
-                + " FROM groups JOIN GROUPS g ON groups.group.gid = g.group.gid LIMIT 1"));
+        assertEquals(
+                List.of("group.gid", "group.name"),
+                labels(
+                        c,
+                        "SELECT groups.group.gid, g.group.name"
+                                + " FROM groups JOIN GROUPS g ON groups.group.gid = g.group.gid LIMIT 1"));
     }
 
     @Test
     void selectStarGivesTheFixedFieldsLabelledAsThemselves() throws SQLException {
-        List<String> fixed = FieldColumns.eventFields().stream().map(Field::name)
-                .filter(n -> !FieldColumns.isParametric(n)).toList();
+        List<String> fixed = FieldColumns.eventFields().stream()
+                .map(Field::name)
+                .filter(n -> !FieldColumns.isParametric(n))
+                .toList();
         assertEquals(fixed, labels(c, "SELECT * FROM events LIMIT 1"));
         assertEquals(fixed, labels(c, "SELECT e.* FROM events e LIMIT 1"));
         assertTrue(fixed.contains("evt.time") && fixed.contains("user.name") && !fixed.contains("evt.arg.fd"));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,10 +111,11 @@ class KernelFiltersTest {
     void evtTypeBecomesASyscallSetByX8664Number() throws SQLException {
         assertEquals(KernelFilter.syscalls(syscalls(OPENAT)), kernel("evt.type = 'openat'"));
         assertEquals(KernelFilter.syscalls(syscalls(READ)), kernel("evt.type = 'read'"));
-        assertEquals(KernelFilter.syscalls(syscalls(READ, OPEN, OPENAT)),
-                kernel("evt.type IN ('open', 'openat', 'read')"));
+        assertEquals(
+                KernelFilter.syscalls(syscalls(READ, OPEN, OPENAT)), kernel("evt.type IN ('open', 'openat', 'read')"));
         assertEquals(KernelFilter.syscalls(syscalls(OPENAT, READ)), kernel("evt.type = 'openat' OR evt.type = 'read'"));
-        assertEquals(KernelFilter.syscalls(syscalls(OPENAT)),
+        assertEquals(
+                KernelFilter.syscalls(syscalls(OPENAT)),
                 kernel("evt.type IN ('open', 'openat') AND evt.type = 'openat'"));
         assertEquals(KernelFilter.syscalls(new BitSet()), kernel("evt.type = 'no_such_syscall'"));
         assertEquals("open", EventTypes.syscallEventName(OPEN), "the numbers are x86_64's");
@@ -140,7 +142,9 @@ class KernelFiltersTest {
         assertEquals(KernelFilter.pids(Set.of(7, 8)), kernel("thread.tid IN (7, 8)"));
         assertEquals(KernelFilter.comms(Set.of("curl")), kernel("proc.name = 'curl'"));
         assertEquals(KernelFilter.comms(Set.of("curl", "bash")), kernel("proc.name IN ('curl', 'bash')"));
-        assertEquals(KernelFilter.comms(Set.of("a-very-long-pro")), kernel("proc.name = 'a-very-long-process-name'"),
+        assertEquals(
+                KernelFilter.comms(Set.of("a-very-long-pro")),
+                kernel("proc.name = 'a-very-long-process-name'"),
                 "the kernel keeps 15 characters of a thread's name");
         assertEquals(KernelFilter.pids(Set.of()), kernel("proc.pid = -1"), "no thread has it: nothing passes");
     }
@@ -160,9 +164,16 @@ class KernelFiltersTest {
 
     @Test
     void whatTheKernelCannotSayAsksNothing() throws SQLException {
-        for (String where : List.of("evt.type = 'openat' OR proc.pid = 42", "proc.name = 'curl' OR fd.num = 3",
-                "proc.pid <> 42", "proc.pid > 42", "proc.pid NOT IN (1, 2)", "proc.name <> 'curl'",
-                "evt.type LIKE 'open%'", "fd.name = '/etc/hosts'", "NOT (evt.type = 'read')  OR evt.failed",
+        for (String where : List.of(
+                "evt.type = 'openat' OR proc.pid = 42",
+                "proc.name = 'curl' OR fd.num = 3",
+                "proc.pid <> 42",
+                "proc.pid > 42",
+                "proc.pid NOT IN (1, 2)",
+                "proc.name <> 'curl'",
+                "evt.type LIKE 'open%'",
+                "fd.name = '/etc/hosts'",
+                "NOT (evt.type = 'read')  OR evt.failed",
                 "TRIM(proc.name) = 'curl'")) {
             assertEquals(KernelFilter.ALL, kernel(where), where);
         }
@@ -170,8 +181,8 @@ class KernelFiltersTest {
 
     @Test
     void explainShowsTheKernelFilterOfALiveStreamOnly() throws SQLException {
-        String plan = TestConnections.explain(c,
-                "SELECT STREAM proc.name FROM events WHERE evt.type IN ('openat', 'read') AND proc.pid = 42");
+        String plan = TestConnections.explain(
+                c, "SELECT STREAM proc.name FROM events WHERE evt.type IN ('openat', 'read') AND proc.pid = 42");
         assertTrue(plan.contains("source=[live stream]"), plan);
         assertTrue(plan.contains("kernel=[syscalls=[openat, read] threads=pid in [42]]"), plan);
         String history = TestConnections.explain(c, "SELECT proc.name FROM events WHERE evt.type = 'openat'");
@@ -185,8 +196,8 @@ class KernelFiltersTest {
     void theWholePredicateStillRunsAboveTheKernel() throws SQLException {
         // the kernel's comm set is a superset (a name cut to 15 characters); the capture layer keeps the rest
         String where = "proc.name IN ('curl', 'curl-with-a-long-name') AND evt.type = 'open' AND fd.name LIKE '/etc/%'";
-        List<List<Object>> stream = TestConnections.rows(c,
-                "SELECT STREAM evt.num, fd.name FROM events WHERE " + where);
+        List<List<Object>> stream =
+                TestConnections.rows(c, "SELECT STREAM evt.num, fd.name FROM events WHERE " + where);
         assertEquals(TestConnections.rows(c, "SELECT evt.num, fd.name FROM events WHERE " + where), stream);
         assertFalse(stream.isEmpty());
         for (List<Object> r : stream) {

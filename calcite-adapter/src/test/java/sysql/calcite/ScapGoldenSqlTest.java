@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,9 +24,29 @@ import org.junit.jupiter.api.Test;
  */
 class ScapGoldenSqlTest extends CaptureFileTests {
     /** The columns of the golden files, in order (the testdata README's {@code sysdig -p} format). */
-    private static final List<String> GOLDEN = List.of("evt.num", "evt.rawtime", "evt.cpu", "proc.name", "proc.pid",
-            "thread.tid", "proc.ppid", "proc.exe", "user.name", "container.id", "evt.dir", "evt.type", "evt.res",
-            "fd.num", "fd.type", "fd.name", "fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.l4proto", "evt.args");
+    private static final List<String> GOLDEN = List.of(
+            "evt.num",
+            "evt.rawtime",
+            "evt.cpu",
+            "proc.name",
+            "proc.pid",
+            "thread.tid",
+            "proc.ppid",
+            "proc.exe",
+            "user.name",
+            "container.id",
+            "evt.dir",
+            "evt.type",
+            "evt.res",
+            "fd.num",
+            "fd.type",
+            "fd.name",
+            "fd.sip",
+            "fd.sport",
+            "fd.cip",
+            "fd.cport",
+            "fd.l4proto",
+            "evt.args");
 
     /**
      * sysdig prints no internal events (procinfo, container...); sysql's events table has them. Their names
@@ -37,30 +58,46 @@ class ScapGoldenSqlTest extends CaptureFileTests {
     private record Count(String name, List<String> keys, String where, Predicate<Map<String, String>> keep) {
         String sql(String from, String notInternal) {
             String k = String.join(", ", keys);
-            return "SELECT " + k + ", COUNT(*) FROM " + from + " WHERE " + where + " AND " + notInternal
-                    + " GROUP BY " + k;
+            return "SELECT " + k + ", COUNT(*) FROM " + from + " WHERE " + where + " AND " + notInternal + " GROUP BY "
+                    + k;
         }
     }
 
     private static final List<Count> COUNTS = List.of(
-            new Count("exits per process and type", List.of("proc.name", "evt.type"), "evt.dir = '<'",
+            new Count(
+                    "exits per process and type",
+                    List.of("proc.name", "evt.type"),
+                    "evt.dir = '<'",
                     e -> "<".equals(e.get("evt.dir"))),
-            new Count("file events per name", List.of("fd.name"), "fd.type = 'file'",
+            new Count(
+                    "file events per name",
+                    List.of("fd.name"),
+                    "fd.type = 'file'",
                     e -> "file".equals(e.get("fd.type"))),
-            new Count("failures per type and result", List.of("evt.type", "evt.res"),
+            new Count(
+                    "failures per type and result",
+                    List.of("evt.type", "evt.res"),
                     "evt.dir = '<' AND evt.res <> 'SUCCESS'",
-                    e -> "<".equals(e.get("evt.dir")) && e.get("evt.res") != null
+                    e -> "<".equals(e.get("evt.dir"))
+                            && e.get("evt.res") != null
                             && !"SUCCESS".equals(e.get("evt.res"))),
-            new Count("socket events per server end", List.of("fd.l4proto", "fd.sip", "fd.sport"),
-                    "fd.sport IS NOT NULL", e -> e.get("fd.sport") != null),
-            new Count("events per thread", List.of("proc.pid", "thread.tid", "user.name", "container.id"),
-                    "proc.pid > 1", e -> e.get("proc.pid") != null && Long.parseLong(e.get("proc.pid")) > 1));
+            new Count(
+                    "socket events per server end",
+                    List.of("fd.l4proto", "fd.sip", "fd.sport"),
+                    "fd.sport IS NOT NULL",
+                    e -> e.get("fd.sport") != null),
+            new Count(
+                    "events per thread",
+                    List.of("proc.pid", "thread.tid", "user.name", "container.id"),
+                    "proc.pid > 1",
+                    e -> e.get("proc.pid") != null && Long.parseLong(e.get("proc.pid")) > 1));
 
     ScapGoldenSqlTest() throws Exception {
         super("falco_syscall.scap");
-        List<String> internal = TestConnections.rows(c,
-                "SELECT DISTINCT name FROM event_types WHERE category = 'internal'").stream()
-                .map(r -> "'" + r.get(0) + "'").toList();
+        List<String> internal =
+                TestConnections.rows(c, "SELECT DISTINCT name FROM event_types WHERE category = 'internal'").stream()
+                        .map(r -> "'" + r.get(0) + "'")
+                        .toList();
         assertTrue(internal.contains("'procinfo'"), internal.toString());
         notInternal = "evt.type NOT IN (" + String.join(", ", internal) + ")";
     }
@@ -129,18 +166,25 @@ class ScapGoldenSqlTest extends CaptureFileTests {
         for (Path golden : goldenFiles()) {
             String capture = captureOf(golden);
             List<Map<String, String>> events = goldenEvents(capture);
-            String path = TestConnections.scap(capture).toAbsolutePath().toString().replace("'", "''");
+            String path =
+                    TestConnections.scap(capture).toAbsolutePath().toString().replace("'", "''");
             try (Connection fileConnection = TestConnections.file(capture)) {
                 for (Count count : COUNTS) {
                     Map<List<String>, Long> want = expected(events, count);
                     String label = capture + ", " + count.name();
-                    assertEquals(want, actual(c, count.sql("TABLE(scap_file('" + path + "'))", notInternal)),
+                    assertEquals(
+                            want,
+                            actual(c, count.sql("TABLE(scap_file('" + path + "'))", notInternal)),
                             label + " through scap_file");
-                    assertEquals(want, actual(fileConnection, count.sql("events", notInternal)), label + " through events");
-                    compared += want.values().stream().mapToLong(Long::longValue).sum();
+                    assertEquals(
+                            want, actual(fileConnection, count.sql("events", notInternal)), label + " through events");
+                    compared +=
+                            want.values().stream().mapToLong(Long::longValue).sum();
                 }
-                assertEquals(List.of(List.of((long) events.size())), TestConnections.rows(fileConnection,
-                        "SELECT COUNT(*) FROM events WHERE " + notInternal), capture + ": events sysdig prints");
+                assertEquals(
+                        List.of(List.of((long) events.size())),
+                        TestConnections.rows(fileConnection, "SELECT COUNT(*) FROM events WHERE " + notInternal),
+                        capture + ": events sysdig prints");
             }
         }
         assertTrue(compared > 10_000, "events counted: " + compared);
@@ -148,9 +192,12 @@ class ScapGoldenSqlTest extends CaptureFileTests {
 
     @Test
     void theGoldenFilesCoverEveryTestCaptureButTheLargeOne() throws IOException {
-        List<String> captures = goldenFiles().stream().map(ScapGoldenSqlTest::captureOf).toList();
+        List<String> captures =
+                goldenFiles().stream().map(ScapGoldenSqlTest::captureOf).toList();
         try (Stream<Path> s = Files.list(TestConnections.shared().resolve("scap"))) {
-            List<String> all = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".scap")).sorted()
+            List<String> all = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".scap"))
+                    .sorted()
                     .toList();
             assertEquals(all, captures);
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,8 +33,11 @@ import sysql.capture.scap.UserInfo;
  */
 class StateTablesTest {
     /** Files with many threads, fds of every kind (files, IPv4/IPv6/unix sockets), containers. */
-    private static final List<String> FILES = List.of("libs_single_ipv6_conn.scap", "bencer_example4_example4-1.scap",
-            "falco_empty.scap", "falco_connect_localhost.scap");
+    private static final List<String> FILES = List.of(
+            "libs_single_ipv6_conn.scap",
+            "bencer_example4_example4-1.scap",
+            "falco_empty.scap",
+            "falco_connect_localhost.scap");
 
     private static InitialState initialState(String file) throws Exception {
         try (ScapFileSource source = ScapFileSource.open(TestConnections.scap(file))) {
@@ -56,13 +60,20 @@ class StateTablesTest {
                 for (ProcessInfo p : state.processes()) {
                     expected.add(List.of(p.tid(), p.pid(), p.comm(), p.tid() == p.pid()));
                 }
-                List<List<Object>> rows = rows(c,
-                        "SELECT thread.tid, proc.pid, proc.name, thread.ismain FROM processes");
+                List<List<Object>> rows =
+                        rows(c, "SELECT thread.tid, proc.pid, proc.name, thread.ismain FROM processes");
                 assertEquals(expected, set(rows), file);
-                assertEquals(List.of(List.of((long) state.processes().size(),
-                        state.processes().stream().filter(ProcessInfo::isMainThread).count())),
-                        rows(c, "SELECT COUNT(*), COUNT(DISTINCT proc.pid) FROM processes"), file);
-                assertTrue(state.processes().size() > 10, file + ": threads " + state.processes().size());
+                assertEquals(
+                        List.of(List.of(
+                                (long) state.processes().size(),
+                                state.processes().stream()
+                                        .filter(ProcessInfo::isMainThread)
+                                        .count())),
+                        rows(c, "SELECT COUNT(*), COUNT(DISTINCT proc.pid) FROM processes"),
+                        file);
+                assertTrue(
+                        state.processes().size() > 10,
+                        file + ": threads " + state.processes().size());
             }
         }
     }
@@ -116,8 +127,10 @@ class StateTablesTest {
     @Test
     void aFileWithSocketsHasInetConnectionsWithTheirTuples() throws Exception {
         try (Connection c = TestConnections.file("libs_single_ipv6_conn.scap")) {
-            List<List<Object>> inet = rows(c, "SELECT fd.type, fd.l4proto, fd.sport, fd.name FROM connections"
-                    + " WHERE fd.type IN ('ipv4', 'ipv6')");
+            List<List<Object>> inet = rows(
+                    c,
+                    "SELECT fd.type, fd.l4proto, fd.sport, fd.name FROM connections"
+                            + " WHERE fd.type IN ('ipv4', 'ipv6')");
             assertFalse(inet.isEmpty());
             for (List<Object> r : inet) {
                 assertTrue(r.get(1) != null && r.get(3) != null, "protocol and tuple: " + r);
@@ -131,7 +144,11 @@ class StateTablesTest {
             InitialState state = initialState(file);
             Set<List<Object>> users = new HashSet<>();
             for (UserInfo u : state.users()) {
-                users.add(List.of(Integer.toUnsignedLong(u.uid()), u.name(), u.homedir(), u.shell(),
+                users.add(List.of(
+                        Integer.toUnsignedLong(u.uid()),
+                        u.name(),
+                        u.homedir(),
+                        u.shell(),
                         Integer.toUnsignedLong(u.gid())));
             }
             Set<List<Object>> groups = new HashSet<>();
@@ -139,13 +156,17 @@ class StateTablesTest {
                 groups.add(List.of(Integer.toUnsignedLong(g.gid()), g.name()));
             }
             try (Connection c = TestConnections.file(file)) {
-                assertEquals(users, set(rows(c, "SELECT user.uid, user.name, user.homedir, user.shell, group.gid"
-                        + " FROM users")), file);
+                assertEquals(
+                        users,
+                        set(rows(c, "SELECT user.uid, user.name, user.homedir, user.shell, group.gid" + " FROM users")),
+                        file);
                 assertEquals(groups, set(rows(c, "SELECT group.gid, group.name FROM groups")), file);
                 if (!users.isEmpty()) {
                     // the users of the processes: a join on the names of both tables
-                    List<List<Object>> named = rows(c, "SELECT p.user.name, u.user.name FROM processes p"
-                            + " JOIN users u ON p.user.uid = u.user.uid");
+                    List<List<Object>> named = rows(
+                            c,
+                            "SELECT p.user.name, u.user.name FROM processes p"
+                                    + " JOIN users u ON p.user.uid = u.user.uid");
                     assertFalse(named.isEmpty(), file);
                     named.forEach(r -> assertEquals(r.get(1), r.get(0), file));
                 }
@@ -157,9 +178,11 @@ class StateTablesTest {
     void containersCountTheirProcessesAndThreads() throws Exception {
         for (String file : FILES) {
             try (Connection c = TestConnections.file(file)) {
-                Set<List<Object>> expected = set(rows(c, "SELECT container.id,"
-                        + " SUM(CASE WHEN thread.ismain THEN 1 ELSE 0 END), COUNT(*) FROM processes"
-                        + " GROUP BY container.id"));
+                Set<List<Object>> expected = set(rows(
+                        c,
+                        "SELECT container.id,"
+                                + " SUM(CASE WHEN thread.ismain THEN 1 ELSE 0 END), COUNT(*) FROM processes"
+                                + " GROUP BY container.id"));
                 Set<List<Object>> got = set(rows(c, "SELECT container.id, processes, threads FROM containers"));
                 // SUM gives INTEGER, the table BIGINT: compare as numbers
                 assertEquals(normalized(expected), normalized(got), file);
@@ -167,7 +190,10 @@ class StateTablesTest {
             }
         }
         try (Connection c = TestConnections.file("bencer_example4_example4-1.scap")) {
-            assertTrue(rows(c, "SELECT container.id FROM containers WHERE container.id <> 'host'").size() > 0,
+            assertTrue(
+                    rows(c, "SELECT container.id FROM containers WHERE container.id <> 'host'")
+                                    .size()
+                            > 0,
                     "docker-compose's containers");
         }
     }
@@ -202,11 +228,13 @@ class StateTablesTest {
                 assertEquals(fields.get(i).fieldClass(), r.get(1));
                 assertEquals(FieldColumns.isParametric(fields.get(i).name()), r.get(3));
                 String columnType = columnTypes.get(fields.get(i).name());
-                assertTrue(columnType != null && columnType.startsWith((String) r.get(2)),
+                assertTrue(
+                        columnType != null && columnType.startsWith((String) r.get(2)),
                         r + " is a column of type " + columnType);
             }
-            assertEquals(List.of(List.of(0L)), rows(c, "SELECT COUNT(*) FROM fields WHERE description IS NULL"
-                    + " OR description = ''"));
+            assertEquals(
+                    List.of(List.of(0L)),
+                    rows(c, "SELECT COUNT(*) FROM fields WHERE description IS NULL" + " OR description = ''"));
             assertEquals(CatalogTables.fieldRows().size(), rows.size());
         }
     }
@@ -223,10 +251,30 @@ class StateTablesTest {
         try (Connection c = TestConnections.file("falco_empty.scap")) {
             Set<String> ours = new HashSet<>();
             rows(c, "SELECT name FROM fields WHERE NOT parametric").forEach(r -> ours.add((String) r.get(0)));
-            for (String name : List.of("evt.num", "evt.time", "evt.type", "evt.dir", "evt.args", "evt.res",
-                    "evt.failed", "evt.latency", "proc.name", "proc.pid", "proc.exe", "proc.cmdline", "thread.tid",
-                    "fd.name", "fd.type", "fd.sip", "fd.sport", "fd.l4proto", "user.name", "user.uid", "group.name",
-                    "container.id", "container.name")) {
+            for (String name : List.of(
+                    "evt.num",
+                    "evt.time",
+                    "evt.type",
+                    "evt.dir",
+                    "evt.args",
+                    "evt.res",
+                    "evt.failed",
+                    "evt.latency",
+                    "proc.name",
+                    "proc.pid",
+                    "proc.exe",
+                    "proc.cmdline",
+                    "thread.tid",
+                    "fd.name",
+                    "fd.type",
+                    "fd.sip",
+                    "fd.sport",
+                    "fd.l4proto",
+                    "user.name",
+                    "user.uid",
+                    "group.name",
+                    "container.id",
+                    "container.name")) {
                 assertTrue(sysdig.contains(name), name + " is sysdig's");
                 assertTrue(ours.contains(name), name + " is in fields");
             }

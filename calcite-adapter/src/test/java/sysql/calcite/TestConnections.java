@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,8 +26,9 @@ final class TestConnections {
     }
 
     static Connection connect(SysqlEngine engine) throws SQLException {
-        Connection c = new Driver().withPrepareFactory(SysqlPrepare::new).connect("jdbc:calcite:",
-                SysqlConnections.calciteProperties());
+        Connection c = new Driver()
+                .withPrepareFactory(SysqlPrepare::new)
+                .connect("jdbc:calcite:", SysqlConnections.calciteProperties());
         SysqlConnections.install(c, engine);
         return c;
     }
@@ -38,7 +39,8 @@ final class TestConnections {
 
     /** Every row of a query, each as a list of its values. */
     static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             List<List<Object>> rows = new ArrayList<>();
             while (rs.next()) {
@@ -53,7 +55,8 @@ final class TestConnections {
     }
 
     static List<String> labels(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             List<String> labels = new ArrayList<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +39,8 @@ class WindowAggregateTest extends CaptureFileTests {
     /** Rows as "v1|v2|…", windows as epoch seconds. */
     static List<String> rows(Connection c, String sql, int... timestampColumns) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder sb = new StringBuilder();
@@ -62,8 +64,11 @@ class WindowAggregateTest extends CaptureFileTests {
 
     /** Calcite's own aggregate, per whole second of evt.rawtime. */
     List<String> bySecond(String selectAfterSecond, String groupAfterSecond, String where) throws SQLException {
-        return rows(c, "SELECT evt.rawtime / 1000000000 AS sec" + selectAfterSecond + " FROM events"
-                + (where.isEmpty() ? "" : " WHERE " + where) + " GROUP BY evt.rawtime / 1000000000" + groupAfterSecond);
+        return rows(
+                c,
+                "SELECT evt.rawtime / 1000000000 AS sec" + selectAfterSecond + " FROM events"
+                        + (where.isEmpty() ? "" : " WHERE " + where) + " GROUP BY evt.rawtime / 1000000000"
+                        + groupAfterSecond);
     }
 
     @Test
@@ -74,14 +79,20 @@ class WindowAggregateTest extends CaptureFileTests {
                 + "FROM events GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name";
         String tableFunction = "SELECT window_start, proc.name, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, "
                 + "DESCRIPTOR(evt.time), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, proc.name";
-        for (String sql : List.of(groupFunction, groupFunction.replace("SELECT ", "SELECT STREAM "), tableFunction,
+        for (String sql : List.of(
+                groupFunction,
+                groupFunction.replace("SELECT ", "SELECT STREAM "),
+                tableFunction,
                 tableFunction.replace("SELECT ", "SELECT STREAM "))) {
             assertTrue(TestConnections.explain(c, sql).contains("WindowAggregateScan"), sql);
             assertEquals(expected, sorted(rows(c, sql, 1)), sql);
         }
         // TUMBLE_END is the start plus the size.
-        List<String> ends = rows(c, "SELECT TUMBLE_END(evt.time, INTERVAL '1' SECOND), COUNT(*) FROM events "
-                + "GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND)", 1);
+        List<String> ends = rows(
+                c,
+                "SELECT TUMBLE_END(evt.time, INTERVAL '1' SECOND), COUNT(*) FROM events "
+                        + "GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND)",
+                1);
         List<String> secs = bySecond(", COUNT(*)", "", "");
         TreeSet<String> shifted = new TreeSet<>();
         for (String r : secs) {
@@ -132,8 +143,11 @@ class WindowAggregateTest extends CaptureFileTests {
 
     @Test
     void havingKeepsTheGroupsItSays() throws Exception {
-        List<String> expected = sorted(rows(c, "SELECT evt.rawtime / 1000000000, proc.name, COUNT(*) FROM events "
-                + "GROUP BY evt.rawtime / 1000000000, proc.name HAVING COUNT(*) > 20 AND proc.name <> 'mysqld'"));
+        List<String> expected = sorted(
+                rows(
+                        c,
+                        "SELECT evt.rawtime / 1000000000, proc.name, COUNT(*) FROM events "
+                                + "GROUP BY evt.rawtime / 1000000000, proc.name HAVING COUNT(*) > 20 AND proc.name <> 'mysqld'"));
         assertFalse(expected.isEmpty());
         String sql = "SELECT STREAM TUMBLE_START(evt.time, INTERVAL '1' SECOND), proc.name, COUNT(*) FROM events "
                 + "GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name HAVING COUNT(*) > 20 AND proc.name <> 'mysqld'";
@@ -147,18 +161,22 @@ class WindowAggregateTest extends CaptureFileTests {
         Map<Long, List<String[]>> perSecond = new TreeMap<>();
         for (String r : bySecond(", proc.name, COUNT(*)", ", proc.name", "proc.name IS NOT NULL")) {
             String[] f = r.split("\\|");
-            perSecond.computeIfAbsent(Long.parseLong(f[0]), k -> new ArrayList<>()).add(f);
+            perSecond
+                    .computeIfAbsent(Long.parseLong(f[0]), k -> new ArrayList<>())
+                    .add(f);
         }
         List<String> want = new ArrayList<>();
         perSecond.forEach((sec, groups) -> {
-            groups.sort(Comparator.<String[]>comparingLong(g -> -Long.parseLong(g[2])).thenComparing(g -> g[1]));
+            groups.sort(Comparator.<String[]>comparingLong(g -> -Long.parseLong(g[2]))
+                    .thenComparing(g -> g[1]));
             for (String[] g : groups.subList(0, Math.min(2, groups.size()))) {
                 want.add((sec + 1) + "|" + g[1] + "|" + g[2]);
             }
         });
-        String sql = "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND) AS w, proc.name, COUNT(*) AS n FROM events "
-                + "WHERE proc.name IS NOT NULL GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name "
-                + "ORDER BY TUMBLE_END(evt.time, INTERVAL '1' SECOND), n DESC, proc.name LIMIT 2";
+        String sql =
+                "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND) AS w, proc.name, COUNT(*) AS n FROM events "
+                        + "WHERE proc.name IS NOT NULL GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name "
+                        + "ORDER BY TUMBLE_END(evt.time, INTERVAL '1' SECOND), n DESC, proc.name LIMIT 2";
         String plan = TestConnections.explain(c, sql);
         assertTrue(plan.contains("perWindow=") && !plan.contains("Sort") && !plan.contains("Limit"), plan);
         assertEquals(want, rows(c, sql, 1), "in window order, each window's top 2 in order");
@@ -168,36 +186,48 @@ class WindowAggregateTest extends CaptureFileTests {
 
     @Test
     void aWindowHoldsAtMostTheConnectionsGroupCap() throws Exception {
-        try (Connection capped = new Driver().withPrepareFactory(SysqlPrepare::new).connect("jdbc:calcite:",
-                SysqlConnections.calciteProperties())) {
-            SysqlConnections.install(capped, new FileEngine(TestConnections.scap("bencer_example4_example4-1.scap")),
+        try (Connection capped = new Driver()
+                .withPrepareFactory(SysqlPrepare::new)
+                .connect("jdbc:calcite:", SysqlConnections.calciteProperties())) {
+            SysqlConnections.install(
+                    capped,
+                    new FileEngine(TestConnections.scap("bencer_example4_example4-1.scap")),
                     new QuerySettings(3));
             // A bare Calcite connection lets the operator's error out of next() as it is; jdbc:sysql: makes it an
             // SQLException (see SqlErrors).
-            Exception e = assertThrows(Exception.class, () -> rows(capped, "SELECT TUMBLE_START(evt.time, INTERVAL "
-                    + "'1' MINUTE), evt.num, COUNT(*) FROM events GROUP BY TUMBLE(evt.time, INTERVAL '1' MINUTE), evt.num"));
+            Exception e = assertThrows(
+                    Exception.class,
+                    () -> rows(
+                            capped,
+                            "SELECT TUMBLE_START(evt.time, INTERVAL "
+                                    + "'1' MINUTE), evt.num, COUNT(*) FROM events GROUP BY TUMBLE(evt.time, INTERVAL '1' MINUTE), evt.num"));
             Throwable root = e;
             while (root.getCause() != null && !(root instanceof SysqlException)) {
                 root = root.getCause();
             }
-            assertTrue(Objects.toString(root.getMessage()).contains("more than 3 groups")
-                    && root.getMessage().contains("windowGroups"), root.toString());
+            assertTrue(
+                    Objects.toString(root.getMessage()).contains("more than 3 groups")
+                            && root.getMessage().contains("windowGroups"),
+                    root.toString());
         }
     }
 
     @Test
     void aNonWindowedStreamAggregateIsRefusedByTheValidator() {
-        SQLException e = assertThrows(SQLException.class,
-                () -> rows(c, "SELECT STREAM proc.name, COUNT(*) FROM events GROUP BY proc.name"));
-        assertTrue(e.getMessage().contains("Streaming aggregation requires at least one monotonic expression"),
+        SQLException e = assertThrows(
+                SQLException.class, () -> rows(c, "SELECT STREAM proc.name, COUNT(*) FROM events GROUP BY proc.name"));
+        assertTrue(
+                e.getMessage().contains("Streaming aggregation requires at least one monotonic expression"),
                 e.getMessage());
     }
 
     @Test
     void explainShowsTheWindowAndWhatIsRead() throws Exception {
-        String plan = TestConnections.explain(c, "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '5' SECOND), proc.name, "
-                + "COUNT(DISTINCT fd.name) FROM events WHERE evt.type = 'read' GROUP BY TUMBLE(evt.time, INTERVAL '5' "
-                + "SECOND), proc.name");
+        String plan = TestConnections.explain(
+                c,
+                "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '5' SECOND), proc.name, "
+                        + "COUNT(DISTINCT fd.name) FROM events WHERE evt.type = 'read' GROUP BY TUMBLE(evt.time, INTERVAL '5' "
+                        + "SECOND), proc.name");
         assertTrue(plan.contains("window=[TUMBLE(5000 ms) of evt.time]"), plan);
         assertTrue(plan.contains("keys=[[proc.name]]") && plan.contains("COUNT(DISTINCT fd.name)"), plan);
         assertTrue(plan.contains("filter=[evt.type = 'read'"), plan);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 /** A capture problem with a one-line message that names the cause and what to do. */
@@ -6,9 +7,19 @@ public final class CaptureException extends Exception {
 
     /** What went wrong; mirrors libsysqlcap's SQ_ERR_* codes, plus the Java-side ones. */
     public enum Reason {
-        PRIVILEGE(1), NO_BTF(2), NO_RINGBUF(3), INVALID_ARGUMENT(4), LOAD(5), ATTACH(6), NO_MEMORY(7), STATE(8),
-        IO(9), NATIVE_LIBRARY(100), /** A capture file that is damaged, truncated or not in a format sysql reads. */
-        FILE_FORMAT(101), UNKNOWN(-1);
+        PRIVILEGE(1),
+        NO_BTF(2),
+        NO_RINGBUF(3),
+        INVALID_ARGUMENT(4),
+        LOAD(5),
+        ATTACH(6),
+        NO_MEMORY(7),
+        STATE(8),
+        IO(9),
+        NATIVE_LIBRARY(100),
+        /** A capture file that is damaged, truncated or not in a format sysql reads. */
+        FILE_FORMAT(101),
+        UNKNOWN(-1);
 
         private final int code;
 
@@ -16,7 +27,9 @@ public final class CaptureException extends Exception {
             this.code = code;
         }
 
-        public int code() { return code; }
+        public int code() {
+            return code;
+        }
 
         static Reason ofCode(int code) {
             for (Reason r : values()) {
@@ -40,5 +53,7 @@ public final class CaptureException extends Exception {
         this.reason = reason;
     }
 
-    public Reason reason() { return reason; }
+    public Reason reason() {
+        return reason;
+    }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import java.nio.ByteBuffer;
@@ -38,7 +39,8 @@ public final class Event {
         }
         int limit = buffer.limit();
         if (offset < 0 || offset + HEADER_LEN > limit) {
-            throw new MalformedEventException("event header at offset " + offset + " runs past the buffer end " + limit);
+            throw new MalformedEventException(
+                    "event header at offset " + offset + " runs past the buffer end " + limit);
         }
         this.buf = buffer;
         this.base = offset;
@@ -70,20 +72,45 @@ public final class Event {
         return this;
     }
 
-    public ByteBuffer buffer() { return buf; }
+    public ByteBuffer buffer() {
+        return buf;
+    }
     /** Offset of the event's first byte in {@link #buffer()}. */
-    public int offset() { return base; }
+    public int offset() {
+        return base;
+    }
     /** Nanoseconds since the epoch. */
-    public long ts() { return buf.getLong(base); }
-    public long tid() { return buf.getLong(base + 8); }
+    public long ts() {
+        return buf.getLong(base);
+    }
+
+    public long tid() {
+        return buf.getLong(base + 8);
+    }
     /** Whole event length in bytes, header included. */
-    public int length() { return length; }
-    public int typeCode() { return typeCode; }
+    public int length() {
+        return length;
+    }
+
+    public int typeCode() {
+        return typeCode;
+    }
     /** The event type, or null when the code is not in the table. */
-    public EventType type() { return type; }
-    public boolean isEnter() { return (typeCode & 1) == 0; }
-    public int nparams() { return nparams; }
-    public int cpu() { return cpu; }
+    public EventType type() {
+        return type;
+    }
+
+    public boolean isEnter() {
+        return (typeCode & 1) == 0;
+    }
+
+    public int nparams() {
+        return nparams;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
 
     /** The event type's name, or {@code "unknown(N)"}. */
     public String typeName() {
@@ -97,8 +124,8 @@ public final class Event {
      */
     public String syscallName() {
         boolean sysdigGeneric = typeCode == EventTables.EVENT_GENERIC_E || typeCode == EventTables.EVENT_GENERIC_E + 1;
-        boolean sysqlGeneric = typeCode == EventTables.EVENT_GENERIC_ARGS_E
-                || typeCode == EventTables.EVENT_GENERIC_ARGS_E + 1;
+        boolean sysqlGeneric =
+                typeCode == EventTables.EVENT_GENERIC_ARGS_E || typeCode == EventTables.EVENT_GENERIC_ARGS_E + 1;
         if (!sysdigGeneric && !sysqlGeneric) {
             return typeName();
         }
@@ -148,8 +175,9 @@ public final class Event {
             case 2 -> signed ? buf.getShort(off) : buf.getShort(off) & 0xffffL;
             case 4 -> signed ? buf.getInt(off) : buf.getInt(off) & 0xffffffffL;
             case 8 -> buf.getLong(off);
-            default -> throw new IllegalStateException("parameter " + i + " of " + typeName() + " is "
-                    + paramLength[i] + " bytes long, not an integer");
+            default ->
+                throw new IllegalStateException("parameter " + i + " of " + typeName() + " is " + paramLength[i]
+                        + " bytes long, not an integer");
         };
     }
 
@@ -224,11 +252,19 @@ public final class Event {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(ts()).append(' ').append(cpu).append(' ').append(tid()).append(' ')
-                .append(isEnter() ? '>' : '<').append(' ').append(syscallName());
+        sb.append(ts())
+                .append(' ')
+                .append(cpu)
+                .append(' ')
+                .append(tid())
+                .append(' ')
+                .append(isEnter() ? '>' : '<')
+                .append(' ')
+                .append(syscallName());
         SocketAddressParam sock = new SocketAddressParam();
         for (int i = 0; i < nparams; i++) {
-            String pname = type != null && i < type.nparams() ? type.params().get(i).name() : "arg" + i;
+            String pname =
+                    type != null && i < type.nparams() ? type.params().get(i).name() : "arg" + i;
             sb.append(' ').append(pname).append('=');
             int pt = paramType(i);
             int len = paramLength[i];

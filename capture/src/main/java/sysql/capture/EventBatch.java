@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import com.sun.jna.Memory;
@@ -35,18 +36,28 @@ public final class EventBatch implements AutoCloseable {
     }
 
     /** Native address of the buffer, for sources that fill it from C. */
-    Pointer pointer() { return memory; }
+    Pointer pointer() {
+        return memory;
+    }
 
     /** The whole buffer (limit = capacity); events occupy [0, {@link #bytes()}). */
-    public ByteBuffer buffer() { return buffer; }
+    public ByteBuffer buffer() {
+        return buffer;
+    }
 
-    public int capacity() { return buffer.capacity(); }
+    public int capacity() {
+        return buffer.capacity();
+    }
 
     /** Number of events in the batch. */
-    public int count() { return count; }
+    public int count() {
+        return count;
+    }
 
     /** Bytes the batch's records occupy. */
-    public int bytes() { return bytes; }
+    public int bytes() {
+        return bytes;
+    }
 
     /** Called by sources after filling the buffer; rewinds the cursor. */
     public void filled(int events, int usedBytes) {
@@ -79,7 +90,8 @@ public final class EventBatch implements AutoCloseable {
             return false;
         }
         if (cursor + 2 > bytes) {
-            throw new MalformedEventException("record header at offset " + cursor + " runs past the batch end " + bytes);
+            throw new MalformedEventException(
+                    "record header at offset " + cursor + " runs past the batch end " + bytes);
         }
         int cpu = buffer.getShort(cursor) & 0xffff;
         event.wrap(buffer, cursor + 2, cpu);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import java.util.List;
@@ -15,6 +16,7 @@ public final class EventType {
     private final List<ParamInfo> params;
     /** {@code PT_*} of each parameter, and which of them are signed integers: read per event without the list. */
     private final int[] paramTypes;
+
     private final long signedParams;
 
     EventType(int code, String id, String name, int category, int flags, List<ParamInfo> params) {
@@ -35,14 +37,37 @@ public final class EventType {
         this.signedParams = signed;
     }
 
-    public int code() { return code; }
-    public String id() { return id; }
-    public String name() { return name; }
-    public int category() { return category; }
-    public int flags() { return flags; }
-    public boolean isEnter() { return (code & 1) == 0; }
-    public List<ParamInfo> params() { return params; }
-    public int nparams() { return params.size(); }
+    public int code() {
+        return code;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int category() {
+        return category;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public boolean isEnter() {
+        return (code & 1) == 0;
+    }
+
+    public List<ParamInfo> params() {
+        return params;
+    }
+
+    public int nparams() {
+        return params.size();
+    }
 
     /** Declared type ({@code EventTables.PT_*}) of parameter {@code i}, or PT_NONE past the declared ones. */
     public int paramType(int i) {

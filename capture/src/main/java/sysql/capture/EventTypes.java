@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ public final class EventTypes {
             List<ParamInfo> list = new ArrayList<>(nparams);
             for (int i = 0; i < nparams; i++) {
                 Object[] p = params[i];
-                list.add(new ParamInfo((String) p[0], (Integer) p[1], (Integer) p[2], (String) p[3], (String) p[4],
-                        (Integer) p[5]));
+                list.add(new ParamInfo(
+                        (String) p[0], (Integer) p[1], (Integer) p[2], (String) p[3], (String) p[4], (Integer) p[5]));
             }
             BY_CODE[code] = new EventType(code, id, name, category, flags, list);
         });
@@ -42,7 +43,8 @@ public final class EventTypes {
             SYSCALL_NRS.put(name, nr);
         });
         EventTables.syscallCodes((code, name) -> SYSCALL_CODE_NAMES.put(code, name));
-        EventTables.flagTables((name, names, values) -> FLAG_TABLES.put(name, new FlagTable(name, List.of(names), values)));
+        EventTables.flagTables(
+                (name, names, values) -> FLAG_TABLES.put(name, new FlagTable(name, List.of(names), values)));
     }
 
     private EventTypes() {}

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import com.sun.jna.Pointer;
@@ -27,10 +28,15 @@ import java.util.List;
 public final class LiveCapture implements EventSource {
     /** Longest single wait inside the native library, so other threads can configure or close in between. */
     private static final int NATIVE_WAIT_SLICE_MS = 100;
+
     private static final int STATS_FIELDS = 5;
 
     /** Pid filter modes, as in sysql_probe.h. */
-    public enum PidFilter { OFF, INCLUDE, EXCLUDE }
+    public enum PidFilter {
+        OFF,
+        INCLUDE,
+        EXCLUDE
+    }
 
     /**
      * @param ringBytesPerCpu per-CPU ring size, a power of two from 64 KiB to 1 GiB; 0 for 8 MiB
@@ -42,9 +48,17 @@ public final class LiveCapture implements EventSource {
             return new Options(0, 0, null);
         }
 
-        public Options withRingBytes(int bytes) { return new Options(bytes, snaplen, btfPath); }
-        public Options withSnaplen(int n) { return new Options(ringBytesPerCpu, n, btfPath); }
-        public Options withBtfPath(String path) { return new Options(ringBytesPerCpu, snaplen, path); }
+        public Options withRingBytes(int bytes) {
+            return new Options(bytes, snaplen, btfPath);
+        }
+
+        public Options withSnaplen(int n) {
+            return new Options(ringBytesPerCpu, n, btfPath);
+        }
+
+        public Options withBtfPath(String path) {
+            return new Options(ringBytesPerCpu, snaplen, path);
+        }
     }
 
     private Pointer handle;
@@ -61,8 +75,8 @@ public final class LiveCapture implements EventSource {
         CaptureLibrary.ensureLoaded();
         IntByReference code = new IntByReference();
         byte[] err = new byte[512];
-        Pointer h = CaptureLibrary.sq_open(options.ringBytesPerCpu(), options.snaplen(), options.btfPath(), code, err,
-                err.length);
+        Pointer h = CaptureLibrary.sq_open(
+                options.ringBytesPerCpu(), options.snaplen(), options.btfPath(), code, err, err.length);
         if (h == null) {
             throw new CaptureException(CaptureException.Reason.ofCode(code.getValue()), cString(err));
         }
@@ -122,7 +136,8 @@ public final class LiveCapture implements EventSource {
         for (String name : names) {
             int nr = EventTypes.syscallNumber(name);
             if (nr < 0) {
-                throw new CaptureException(CaptureException.Reason.INVALID_ARGUMENT,
+                throw new CaptureException(
+                        CaptureException.Reason.INVALID_ARGUMENT,
                         "unknown syscall '" + name + "': use an x86_64 syscall name such as openat, read or connect");
             }
             nrs[i++] = nr;
@@ -137,11 +152,13 @@ public final class LiveCapture implements EventSource {
     public synchronized void captureOnlySyscallNumbers(java.util.BitSet numbers) throws CaptureException {
         Pointer h = live();
         // The new ones on first, then the others off: the set only ever widens in between.
-        for (int nr = numbers.nextSetBit(0); nr >= 0 && nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
+        for (int nr = numbers.nextSetBit(0);
+                nr >= 0 && nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
                 nr = numbers.nextSetBit(nr + 1)) {
             check(CaptureLibrary.sq_set_syscall(h, nr, 1));
         }
-        for (int nr = numbers.nextClearBit(0); nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
+        for (int nr = numbers.nextClearBit(0);
+                nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
                 nr = numbers.nextClearBit(nr + 1)) {
             check(CaptureLibrary.sq_set_syscall(h, nr, 0));
         }
@@ -194,8 +211,9 @@ public final class LiveCapture implements EventSource {
     @Override
     public boolean fill(EventBatch batch, long timeoutMillis) throws CaptureException {
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
-        for (;;) {
-            long left = deadline == Long.MAX_VALUE ? NATIVE_WAIT_SLICE_MS
+        for (; ; ) {
+            long left = deadline == Long.MAX_VALUE
+                    ? NATIVE_WAIT_SLICE_MS
                     : Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
             int slice = (int) Math.min(left, NATIVE_WAIT_SLICE_MS);
             synchronized (this) {
@@ -226,8 +244,8 @@ public final class LiveCapture implements EventSource {
         LongByReference by = new LongByReference();
         LongByReference inv = new LongByReference();
         check(CaptureLibrary.sq_get_delivered(h, ev, by, inv));
-        return new CaptureStats(List.copyOf(cpus), ev.getValue(), by.getValue(), inv.getValue(),
-                CaptureLibrary.sq_ring_bytes(h));
+        return new CaptureStats(
+                List.copyOf(cpus), ev.getValue(), by.getValue(), inv.getValue(), CaptureLibrary.sq_ring_bytes(h));
     }
 
     @Override

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 /** An event whose lengths do not add up, or that runs past its buffer. */

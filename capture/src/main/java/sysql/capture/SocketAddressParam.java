@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import java.nio.ByteBuffer;
@@ -41,8 +42,8 @@ public final class SocketAddressParam {
         if (ipLen > 0) {
             int need = 1 + (isTuple ? 2 : 1) * (ipLen + 2);
             if (len < need) {
-                throw new MalformedEventException("socket parameter of family " + family + " is " + len
-                        + " bytes, expected " + need);
+                throw new MalformedEventException(
+                        "socket parameter of family " + family + " is " + len + " bytes, expected " + need);
             }
             buf.get(p, srcAddr, 0, ipLen);
             p += ipLen;
@@ -70,13 +71,33 @@ public final class SocketAddressParam {
         return true;
     }
 
-    public int family() { return family; }
-    public boolean isTuple() { return tuple; }
-    public int sourcePort() { return srcPort; }
-    public int destinationPort() { return dstPort; }
-    public long sourceSocket() { return srcSocket; }
-    public long destinationSocket() { return dstSocket; }
-    public String unixPath() { return path; }
+    public int family() {
+        return family;
+    }
+
+    public boolean isTuple() {
+        return tuple;
+    }
+
+    public int sourcePort() {
+        return srcPort;
+    }
+
+    public int destinationPort() {
+        return dstPort;
+    }
+
+    public long sourceSocket() {
+        return srcSocket;
+    }
+
+    public long destinationSocket() {
+        return dstSocket;
+    }
+
+    public String unixPath() {
+        return path;
+    }
 
     /** Copies the source (or the only) address into {@code dst16}: IPv4 in the low 4 bytes, else 16 bytes. */
     public void copySourceAddress(byte[] dst16) {
@@ -94,9 +115,13 @@ public final class SocketAddressParam {
     }
 
     /** Source (or the only) address as text: dotted IPv4 or IPv6. */
-    public String sourceAddress() { return ip(srcAddr); }
+    public String sourceAddress() {
+        return ip(srcAddr);
+    }
 
-    public String destinationAddress() { return ip(dstAddr); }
+    public String destinationAddress() {
+        return ip(dstAddr);
+    }
 
     private String ip(byte[] a) {
         if (family == AF_INET) {
@@ -104,7 +129,8 @@ public final class SocketAddressParam {
         }
         if (family == AF_INET6) {
             try {
-                return java.net.InetAddress.getByAddress(java.util.Arrays.copyOf(a, 16)).getHostAddress();
+                return java.net.InetAddress.getByAddress(java.util.Arrays.copyOf(a, 16))
+                        .getHostAddress();
             } catch (java.net.UnknownHostException e) {
                 throw new IllegalStateException(e);
             }

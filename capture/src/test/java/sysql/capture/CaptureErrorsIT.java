@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,16 +34,20 @@ class CaptureErrorsIT {
 
     @Test
     void kernelWithoutBtf() {
-        CaptureException ex = expect(CaptureException.Reason.NO_BTF,
-                () -> LiveCapture.open(LiveCapture.Options.defaults().withBtfPath("/nonexistent/vmlinux")).close());
+        CaptureException ex = expect(
+                CaptureException.Reason.NO_BTF,
+                () -> LiveCapture.open(LiveCapture.Options.defaults().withBtfPath("/nonexistent/vmlinux"))
+                        .close());
         assertTrue(ex.getMessage().startsWith("kernel has no BTF at /nonexistent/vmlinux"), ex.getMessage());
         assertTrue(ex.getMessage().contains("CONFIG_DEBUG_INFO_BTF"), ex.getMessage());
     }
 
     @Test
     void snaplenOutOfRange() throws Exception {
-        CaptureException ex = expect(CaptureException.Reason.INVALID_ARGUMENT,
-                () -> LiveCapture.open(LiveCapture.Options.defaults().withSnaplen(70000)).close());
+        CaptureException ex = expect(
+                CaptureException.Reason.INVALID_ARGUMENT,
+                () -> LiveCapture.open(LiveCapture.Options.defaults().withSnaplen(70000))
+                        .close());
         assertTrue(ex.getMessage().contains("snaplen 70000 is out of range"), ex.getMessage());
         try (LiveCapture c = LiveCapture.open(LiveCapture.Options.defaults())) {
             ex = expect(CaptureException.Reason.INVALID_ARGUMENT, () -> c.setSnaplen(0));
@@ -53,26 +58,30 @@ class CaptureErrorsIT {
 
     @Test
     void ringSizeNotAPowerOfTwo() {
-        CaptureException ex = expect(CaptureException.Reason.INVALID_ARGUMENT,
-                () -> LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(3 << 20)).close());
+        CaptureException ex = expect(
+                CaptureException.Reason.INVALID_ARGUMENT,
+                () -> LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(3 << 20))
+                        .close());
         assertTrue(ex.getMessage().contains("power of two"), ex.getMessage());
     }
 
     @Test
     void invalidFilters() throws Exception {
         try (LiveCapture c = LiveCapture.open(LiveCapture.Options.defaults())) {
-            CaptureException ex = expect(CaptureException.Reason.INVALID_ARGUMENT,
+            CaptureException ex = expect(
+                    CaptureException.Reason.INVALID_ARGUMENT,
                     () -> c.captureOnlySyscalls(List.of("openat", "no_such_call")));
             assertTrue(ex.getMessage().contains("unknown syscall 'no_such_call'"), ex.getMessage());
             ex = expect(CaptureException.Reason.INVALID_ARGUMENT, () -> c.setSyscall(9999, true));
             assertTrue(ex.getMessage().contains("syscall number 9999 is out of range"), ex.getMessage());
             int[] tooMany = new int[5000];
             java.util.Arrays.fill(tooMany, 1);
-            ex = expect(CaptureException.Reason.INVALID_ARGUMENT,
+            ex = expect(
+                    CaptureException.Reason.INVALID_ARGUMENT,
                     () -> c.setPidFilter(LiveCapture.PidFilter.INCLUDE, tooMany));
             assertTrue(ex.getMessage().contains("at most 4096"), ex.getMessage());
-            ex = expect(CaptureException.Reason.INVALID_ARGUMENT,
-                    () -> c.setPidFilter(LiveCapture.PidFilter.EXCLUDE, 0));
+            ex = expect(
+                    CaptureException.Reason.INVALID_ARGUMENT, () -> c.setPidFilter(LiveCapture.PidFilter.EXCLUDE, 0));
             assertTrue(ex.getMessage().contains("0 is not a valid pid"), ex.getMessage());
         }
     }
@@ -94,16 +103,28 @@ class CaptureErrorsIT {
                 cp.add(dst.toString());
             }
             makeReadable(dir);
-            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djava.io.tmpdir=" + dir, "-Djna.tmpdir=" + dir,
-                    "-cp", String.join(File.pathSeparator, cp), OpenCapture.class.getName())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "setpriv",
+                            "--reuid=65534",
+                            "--regid=65534",
+                            "--clear-groups",
+                            "--inh-caps=-all",
+                            "--bounding-set=-all",
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Djava.io.tmpdir=" + dir,
+                            "-Djna.tmpdir=" + dir,
+                            "-cp",
+                            String.join(File.pathSeparator, cp),
+                            OpenCapture.class.getName())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             assertEquals(3, p.waitFor(), out);
-            assertEquals("PRIVILEGE: capturing needs root or CAP_BPF+CAP_PERFMON: run as root (sudo) or grant the "
-                    + "capabilities (setcap cap_bpf,cap_perfmon+ep on the java binary)", out);
+            assertEquals(
+                    "PRIVILEGE: capturing needs root or CAP_BPF+CAP_PERFMON: run as root (sudo) or grant the "
+                            + "capabilities (setcap cap_bpf,cap_perfmon+ep on the java binary)",
+                    out);
         } finally {
             deleteTree(dir);
         }
@@ -125,14 +146,16 @@ class CaptureErrorsIT {
     private static void makeReadable(Path dir) throws Exception {
         try (var walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-r--r--"));
             }
         }
     }
 
     private static void deleteTree(Path dir) throws Exception {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 

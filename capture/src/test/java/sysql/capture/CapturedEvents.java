@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import java.nio.ByteBuffer;
@@ -26,8 +27,13 @@ final class CapturedEvents {
      * stamped {@code settleMillis} after it arrived, or none arrived for that long), or until {@code maxMillis}.
      * Events come out in timestamp order, so once a later event is seen every earlier one has been read.
      */
-    void drain(LiveCapture capture, long settleMillis, long maxMillis, java.util.function.BooleanSupplier done,
-            Predicate<Event> keep) throws CaptureException {
+    void drain(
+            LiveCapture capture,
+            long settleMillis,
+            long maxMillis,
+            java.util.function.BooleanSupplier done,
+            Predicate<Event> keep)
+            throws CaptureException {
         long end = System.currentTimeMillis() + maxMillis;
         long lastEvent = System.currentTimeMillis();
         long doneAtNanos = -1;
@@ -51,14 +57,15 @@ final class CapturedEvents {
                 if (doneAtNanos < 0 && done.getAsBoolean()) {
                     doneAtNanos = System.currentTimeMillis() * 1_000_000L;
                 }
-                if (doneAtNanos >= 0 && (lastTs > doneAtNanos + settleMillis * 1_000_000L
-                        || System.currentTimeMillis() - lastEvent > settleMillis)) {
+                if (doneAtNanos >= 0
+                        && (lastTs > doneAtNanos + settleMillis * 1_000_000L
+                                || System.currentTimeMillis() - lastEvent > settleMillis)) {
                     return;
                 }
             }
         }
-        throw new AssertionError("the capture did not catch up within " + maxMillis + " ms (done: "
-                + (doneAtNanos >= 0) + ", last event ts " + lastTs + ")");
+        throw new AssertionError("the capture did not catch up within " + maxMillis + " ms (done: " + (doneAtNanos >= 0)
+                + ", last event ts " + lastTs + ")");
     }
 
     /** Every event must be of a known type, with the table's parameter count and fixed sizes. */

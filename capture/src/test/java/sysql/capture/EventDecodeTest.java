@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,8 +63,16 @@ class EventDecodeTest {
 
     @Test
     void readsHeaderAndTypedParameters() {
-        byte[] e = event(1_700_000_000_123_456_789L, 4242, OPENAT_X, i64(3), i64(-100), cstr("/etc/hostname"),
-                u32(1 << 12 | 1), u32(0), u32(0x801));
+        byte[] e = event(
+                1_700_000_000_123_456_789L,
+                4242,
+                OPENAT_X,
+                i64(3),
+                i64(-100),
+                cstr("/etc/hostname"),
+                u32(1 << 12 | 1),
+                u32(0),
+                u32(0x801));
         Event ev = new Event().wrap(batchOf(e), 2, 0);
         assertEquals(1_700_000_000_123_456_789L, ev.ts());
         assertEquals(4242, ev.tid());
@@ -81,8 +90,11 @@ class EventDecodeTest {
     @Test
     void decodesIpv4SocketTuple() {
         ByteBuffer t = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN);
-        t.put((byte) SocketAddressParam.AF_INET).put(new byte[] {127, 0, 0, 1}).putShort((short) 40000)
-                .put(new byte[] {127, 0, 0, 1}).putShort((short) 8080);
+        t.put((byte) SocketAddressParam.AF_INET)
+                .put(new byte[] {127, 0, 0, 1})
+                .putShort((short) 40000)
+                .put(new byte[] {127, 0, 0, 1})
+                .putShort((short) 8080);
         byte[] e = event(1, 2, CONNECT_X, i64(0), t.array());
         Event ev = new Event().wrap(batchOf(e), 2, 0);
         SocketAddressParam s = new SocketAddressParam();
@@ -114,8 +126,8 @@ class EventDecodeTest {
             assertFalse(batch.next(ev));
         }
         byte[] torn = java.util.Arrays.copyOf(a, a.length - 3);
-        MalformedEventException ex = assertThrows(MalformedEventException.class,
-                () -> new Event().wrap(batchOf(torn), 2, 0));
+        MalformedEventException ex =
+                assertThrows(MalformedEventException.class, () -> new Event().wrap(batchOf(torn), 2, 0));
         assertTrue(ex.getMessage().contains("outside the buffer"), ex.getMessage());
         byte[] lying = a.clone();
         lying[Event.HEADER_LEN] = 9; // first param claims 9 bytes instead of 8

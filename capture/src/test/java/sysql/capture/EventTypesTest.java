@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -84,7 +84,8 @@ class EventTypesTest {
         assertEquals("openat", enter.name());
         assertTrue(enter.isEnter());
         EventType exit = EventTypes.byCode(enter.code() + 1);
-        assertEquals(List.of("fd", "dirfd", "name", "flags", "mode", "dev"),
+        assertEquals(
+                List.of("fd", "dirfd", "name", "flags", "mode", "dev"),
                 exit.params().stream().map(ParamInfo::name).toList());
         assertEquals("getppid", EventTypes.syscallName(110));
         assertEquals(EventTables.EVENT_GENERIC_E, EventTypes.syscallEnterEvent(110));
@@ -107,7 +108,9 @@ class EventTypesTest {
             if (t.isEnter()) {
                 EventType exit = EventTypes.byCode(t.code() + 1);
                 assertNotNull(exit, "exit event of " + t);
-                if (!t.name().equals("procexit") && !t.name().startsWith("NA") && !exit.name().startsWith("NA")) {
+                if (!t.name().equals("procexit")
+                        && !t.name().startsWith("NA")
+                        && !exit.name().startsWith("NA")) {
                     assertEquals(t.name(), exit.name(), "enter/exit pair " + t.code());
                 }
             }

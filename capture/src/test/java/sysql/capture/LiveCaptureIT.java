@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,14 +46,18 @@ class LiveCaptureIT {
             for (int i = 1; i < evs.size(); i++) {
                 assertTrue(evs.get(i - 1).ts() <= evs.get(i).ts(), "timestamps out of order at " + i);
             }
-            Event execExit = last(evs, "execve", false, e -> e.paramAsLong("res") == 0
-                    && e.paramAsString("comm").equals("cat"));
+            Event execExit = last(
+                    evs,
+                    "execve",
+                    false,
+                    e -> e.paramAsLong("res") == 0 && e.paramAsString("comm").equals("cat"));
             assertNotNull(execExit, "no successful execve exit with comm=cat: " + names(evs));
             String args = new String(execExit.paramBytes("args"), StandardCharsets.UTF_8);
             assertTrue(args.contains("/etc/hostname"), "execve args: " + args);
             assertEquals(pid, execExit.paramAsLong("pid"));
             assertEquals(pid, execExit.paramAsLong("tid"));
-            Event execEnter = last(evs, "execve", true, e -> e.paramAsString("filename").equals("/usr/bin/cat"));
+            Event execEnter =
+                    last(evs, "execve", true, e -> e.paramAsString("filename").equals("/usr/bin/cat"));
             assertNotNull(execEnter, "no execve enter with filename=/usr/bin/cat");
 
             Event open = last(evs, "openat", false, e -> e.paramAsString("name").equals("/etc/hostname"));
@@ -66,8 +71,8 @@ class LiveCaptureIT {
             Event readEnter = first(afterOpen, "read", true, e -> e.paramAsLong("fd") == fd);
             assertNotNull(readEnter, "no read enter on fd " + fd + " after the open");
             assertTrue(readEnter.paramAsLong("size") > 0);
-            Event firstRead = first(afterOpen.subList(afterOpen.indexOf(readEnter), afterOpen.size()), "read", false,
-                    e -> true);
+            Event firstRead =
+                    first(afterOpen.subList(afterOpen.indexOf(readEnter), afterOpen.size()), "read", false, e -> true);
             assertNotNull(firstRead, "no read exit after the read enter on fd " + fd);
             assertEquals(hostname.length(), firstRead.paramAsLong("res"));
             String data = new String(firstRead.paramBytes("data"), StandardCharsets.UTF_8);
@@ -83,8 +88,10 @@ class LiveCaptureIT {
         CapturedEvents got = new CapturedEvents();
         try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults())) {
             capture.start();
-            Process peer = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                    TcpPeer.class.getName()).redirectErrorStream(true).start();
+            Process peer = new ProcessBuilder(
+                            javaBin(), "-cp", System.getProperty("java.class.path"), TcpPeer.class.getName())
+                    .redirectErrorStream(true)
+                    .start();
             long pid = peer.pid();
             got.drain(capture, 300, 30_000, () -> !peer.isAlive(), e -> true);
             String out = new String(peer.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -100,7 +107,9 @@ class LiveCaptureIT {
                 if (e.isEnter()) {
                     continue;
                 }
-                if (e.typeName().equals("connect") && e.paramAsSocket("tuple", t) && t.destinationPort() == serverPort) {
+                if (e.typeName().equals("connect")
+                        && e.paramAsSocket("tuple", t)
+                        && t.destinationPort() == serverPort) {
                     connect = e;
                 }
                 if (e.typeName().equals("accept") && e.paramAsSocket("tuple", t) && t.destinationPort() == serverPort) {
@@ -175,7 +184,11 @@ class LiveCaptureIT {
             Process other = start(storm(), "-d", "1000", "mixed", "5000");
             capture.setPidFilter(LiveCapture.PidFilter.EXCLUDE, (int) excluded.pid());
             capture.start();
-            got.drain(capture, 300, 60_000, () -> !excluded.isAlive() && !other.isAlive(),
+            got.drain(
+                    capture,
+                    300,
+                    60_000,
+                    () -> !excluded.isAlive() && !other.isAlive(),
                     e -> e.tid() == excluded.pid() || e.tid() == other.pid());
             assertEquals(0, excluded.waitFor());
             assertEquals(0, other.waitFor());
@@ -191,7 +204,8 @@ class LiveCaptureIT {
     @Test
     void undersizedRingUnderAStormCountsDropsAndNeverTearsAnEvent() throws Exception {
         CapturedEvents got = new CapturedEvents();
-        try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(64 << 10))) {
+        try (LiveCapture capture =
+                LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(64 << 10))) {
             capture.start();
             // Nobody reads while the storm runs: the 64 KiB rings must overflow.
             Process storm = start(storm(), "getppid", "300000");
@@ -222,8 +236,8 @@ class LiveCaptureIT {
             String out = new String(storm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             assertEquals(0, storm.waitFor());
             CaptureStats stats = capture.stats();
-            System.out.println("storm: " + out + "; captured " + fromStorm[0] + " of its events; " + stats.drops()
-                    + " dropped");
+            System.out.println(
+                    "storm: " + out + "; captured " + fromStorm[0] + " of its events; " + stats.drops() + " dropped");
             assertEquals(0, stats.drops(), "drops at the paced storm: " + stats);
             assertTrue(fromStorm[0] >= 2_000_000, "events of the storm delivered: " + fromStorm[0]);
         }

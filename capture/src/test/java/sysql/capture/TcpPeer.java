@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import java.io.InputStream;
@@ -14,7 +15,7 @@ public final class TcpPeer {
     public static void main(String[] args) throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         try (ServerSocket server = new ServerSocket(0, 1, lo);
-             Socket client = new Socket()) {
+                Socket client = new Socket()) {
             client.connect(new InetSocketAddress(lo, server.getLocalPort()));
             try (Socket accepted = server.accept()) {
                 OutputStream out = client.getOutputStream();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture;
 
 import java.io.BufferedReader;
@@ -16,8 +17,8 @@ public final class TcpServerPeer {
             System.out.println(server.getLocalPort());
             System.out.flush();
             try (Socket client = server.accept();
-                 BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                         StandardCharsets.UTF_8))) {
+                    BufferedReader in = new BufferedReader(
+                            new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
                 System.out.println("got " + in.readLine() + " from " + client.getPort());
             }
         }

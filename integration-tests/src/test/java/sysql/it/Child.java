@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -29,25 +30,28 @@ final class Child implements AutoCloseable {
     private Child(ProcessBuilder pb) throws IOException {
         process = pb.redirectErrorStream(true).start();
         keys = process.getOutputStream();
-        Thread pump = new Thread(() -> {
-            byte[] b = new byte[8192];
-            try (InputStream in = process.getInputStream()) {
-                int n;
-                while ((n = in.read(b)) > 0) {
-                    screen.append(ANSI.matcher(new String(b, 0, n, StandardCharsets.UTF_8)).replaceAll(""));
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "child-output");
+        Thread pump = new Thread(
+                () -> {
+                    byte[] b = new byte[8192];
+                    try (InputStream in = process.getInputStream()) {
+                        int n;
+                        while ((n = in.read(b)) > 0) {
+                            screen.append(ANSI.matcher(new String(b, 0, n, StandardCharsets.UTF_8))
+                                    .replaceAll(""));
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                },
+                "child-output");
         pump.setDaemon(true);
         pump.start();
     }
 
     /** {@code java -cp <this test's classpath> sysql.cli.Sysql args...}, in {@code dir}. */
     static Child sysql(Path dir, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                "sysql.cli.Sysql"));
+        List<String> command =
+                new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), "sysql.cli.Sysql"));
         command.addAll(List.of(args));
         return new Child(new ProcessBuilder(command).directory(dir.toFile()));
     }

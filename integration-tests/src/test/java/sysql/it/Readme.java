@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -25,8 +26,10 @@ final class Readme {
     static Readme ofThisClone() throws IOException {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path pom = dir.resolve("pom.xml");
-            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isRegularFile(pom)
-                    && Files.readString(pom).replaceAll("(?s)<parent>.*?</parent>", "")
+            if (Files.isRegularFile(dir.resolve("README.md"))
+                    && Files.isRegularFile(pom)
+                    && Files.readString(pom)
+                            .replaceAll("(?s)<parent>.*?</parent>", "")
                             .contains("<artifactId>sysql-parent</artifactId>")) {
                 return new Readme(dir, Files.readAllLines(dir.resolve("README.md")));
             }
@@ -58,7 +61,9 @@ final class Readme {
             String line = lines.get(i);
             if (line.startsWith("    ")) {
                 block.add(line.substring(4));
-            } else if (line.isBlank() && i + 1 < lines.size() && lines.get(i + 1).startsWith("    ")) {
+            } else if (line.isBlank()
+                    && i + 1 < lines.size()
+                    && lines.get(i + 1).startsWith("    ")) {
                 block.add("");
             } else {
                 break;

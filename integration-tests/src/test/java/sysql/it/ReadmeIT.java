@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,6 +46,7 @@ import sysql.testing.RequiresBpf;
 @RequiresBpf
 class ReadmeIT {
     static Readme readme;
+
     @TempDir
     Path tmp;
 
@@ -56,15 +58,17 @@ class ReadmeIT {
     /** The Quick start's shell examples: one statement per line, each ending with ';'. */
     static List<String> shellExamples() {
         List<String> block = readme.blockAfter("In the shell (");
-        assertTrue(block.stream().allMatch(s -> s.startsWith("SELECT ") && s.endsWith(";")),
+        assertTrue(
+                block.stream().allMatch(s -> s.startsWith("SELECT ") && s.endsWith(";")),
                 "README's shell examples are no longer one SELECT per line: " + block);
-        assertEquals(4, block.size(),
-                "README's shell examples changed; teach ReadmeIT what the new ones print: " + block);
+        assertEquals(
+                4, block.size(), "README's shell examples changed; teach ReadmeIT what the new ones print: " + block);
         return block;
     }
 
     static String example(List<String> examples, String containing) {
-        List<String> found = examples.stream().filter(s -> s.contains(containing)).toList();
+        List<String> found =
+                examples.stream().filter(s -> s.contains(containing)).toList();
         assertEquals(1, found.size(), "README's shell examples should have one with [" + containing + "]: " + examples);
         return found.get(0);
     }
@@ -126,8 +130,10 @@ class ReadmeIT {
                 rows = table(shell.await("sysql> ", 60));
                 assertEquals(List.of("proc.pid", "proc.name", "fd.num", "fd.name"), rows.get(0), ipv4 + " → " + rows);
                 List<List<String>> mine = rows.stream()
-                        .filter(r -> r.size() == 4 && r.get(0).equals(String.valueOf(me))).toList();
-                assertTrue(mine.stream().anyMatch(r -> r.get(3).contains("127.0.0.1:" + port)),
+                        .filter(r -> r.size() == 4 && r.get(0).equals(String.valueOf(me)))
+                        .toList();
+                assertTrue(
+                        mine.stream().anyMatch(r -> r.get(3).contains("127.0.0.1:" + port)),
                         "no row of this JVM (pid " + me + ") for its connection to 127.0.0.1:" + port + ": " + rows);
             }
 
@@ -135,7 +141,8 @@ class ReadmeIT {
             shell.type(stats + "\n");
             List<List<String>> rows = table(shell.await("sysql> ", 60));
             assertEquals(List.of("cpu", "events", "bytes", "drops"), rows.get(0).subList(0, 4), stats + " → " + rows);
-            List<List<String>> total = rows.stream().filter(r -> r.get(0).isEmpty()).toList();
+            List<List<String>> total =
+                    rows.stream().filter(r -> r.get(0).isEmpty()).toList();
             assertEquals(1, total.size(), "one total row (cpu NULL): " + rows);
             assertTrue(Long.parseLong(total.get(0).get(1)) > 0, "the total counts no events: " + rows);
             assertTrue(rows.stream().skip(1).anyMatch(r -> r.get(0).matches("\\d+")), "no per-CPU row: " + rows);
@@ -149,7 +156,11 @@ class ReadmeIT {
                 while (row == null && System.nanoTime() < deadline) {
                     Files.readString(file);
                     Thread.sleep(200);
-                    row = shell.unseen().lines().filter(l -> l.contains(" | " + file + " |")).findFirst().orElse(null);
+                    row = shell.unseen()
+                            .lines()
+                            .filter(l -> l.contains(" | " + file + " |"))
+                            .findFirst()
+                            .orElse(null);
                 }
                 assertTrue(row != null, "no row for " + file + " in 60 s; the stream printed:\n" + shell.unseen());
                 String comm = threadComm();
@@ -158,9 +169,14 @@ class ReadmeIT {
                 rows = table(out);
                 assertEquals(List.of("evt.time", "proc.name", "fd.name"), rows.get(0), stream + " → " + out);
                 List<List<String>> opens = rows.stream()
-                        .filter(r -> r.size() == 3 && r.get(2).equals(file.toString())).toList();
-                assertTrue(!opens.isEmpty() && opens.stream().allMatch(r -> r.get(1).equals(comm)
-                        && r.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}")),
+                        .filter(r -> r.size() == 3 && r.get(2).equals(file.toString()))
+                        .toList();
+                assertTrue(
+                        !opens.isEmpty()
+                                && opens.stream()
+                                        .allMatch(r -> r.get(1).equals(comm)
+                                                && r.get(0)
+                                                        .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}")),
                         "rows of " + file + " should be this thread's (" + comm + ") with a time: " + opens);
             } finally {
                 Files.deleteIfExists(file);
@@ -188,7 +204,11 @@ class ReadmeIT {
             while (row == null && System.nanoTime() < deadline && query.process.isAlive()) {
                 Files.readString(file);
                 Thread.sleep(200);
-                row = query.unseen().lines().filter(l -> l.endsWith("," + file)).findFirst().orElse(null);
+                row = query.unseen()
+                        .lines()
+                        .filter(l -> l.endsWith("," + file))
+                        .findFirst()
+                        .orElse(null);
             }
             String out = query.unseen();
             assertTrue(out.startsWith("evt.time,proc.name,fd.name\n"), "the header first: " + out);
@@ -221,40 +241,62 @@ class ReadmeIT {
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         try (StandardJavaFileManager files =
                 javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-            boolean ok = javac.getTask(null, files, diagnostics, List.of("-Xlint:all", "-Werror", "-proc:none", "-cp",
-                    System.getProperty("java.class.path"), "-d", classes.toString()), null,
-                    files.getJavaFileObjects(source)).call();
-            assertTrue(ok, "README's JDBC program does not compile:\n" + diagnostics.getDiagnostics().stream()
-                    .map(Object::toString).collect(Collectors.joining("\n")));
+            boolean ok = javac.getTask(
+                            null,
+                            files,
+                            diagnostics,
+                            List.of(
+                                    "-Xlint:all",
+                                    "-Werror",
+                                    "-proc:none",
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    "-d",
+                                    classes.toString()),
+                            null,
+                            files.getJavaFileObjects(source))
+                    .call();
+            assertTrue(
+                    ok,
+                    "README's JDBC program does not compile:\n"
+                            + diagnostics.getDiagnostics().stream()
+                                    .map(Object::toString)
+                                    .collect(Collectors.joining("\n")));
         }
 
         // The README's command, with its paths in this clone: Java's source launcher, from the program's folder.
         Path jar = readme.root.resolve("jdbc/target/sysql-jdbc.jar");
         assertTrue(Files.isRegularFile(jar), jar + " missing: build it first (mvn -pl integration-tests -am verify)");
-        String command = run.group(1).replace("'jdbc/target/", "'" + readme.root + "/jdbc/target/")
+        String command = run.group(1)
+                .replace("'jdbc/target/", "'" + readme.root + "/jdbc/target/")
                 .replace(":jdbc/target/", ":" + readme.root + "/jdbc/target/");
         assertTrue(command.contains(jar.toString()), command);
         Result r = bash(command, source.getParent(), 120);
         assertEquals(0, r.exit, command + " printed:\n" + r.out);
         List<String> lines = r.out.lines().toList();
-        assertTrue(!lines.isEmpty() && lines.stream().allMatch(l -> l.matches("[^\\t]+\\t[1-9]\\d*")),
+        assertTrue(
+                !lines.isEmpty() && lines.stream().allMatch(l -> l.matches("[^\\t]+\\t[1-9]\\d*")),
                 "one 'user<TAB>threads' line per user: " + r.out);
         // root runs at least this JVM and the program's own (a JVM has more than ten threads)
-        assertTrue(lines.stream().anyMatch(l -> l.matches("root\\t\\d+") && Long.parseLong(l.split("\t")[1]) > 10),
+        assertTrue(
+                lines.stream().anyMatch(l -> l.matches("root\\t\\d+") && Long.parseLong(l.split("\t")[1]) > 10),
                 "no root line with the threads of the program's own JVM: " + r.out);
-        List<Long> counts = lines.stream().map(l -> Long.parseLong(l.split("\t")[1])).toList();
+        List<Long> counts =
+                lines.stream().map(l -> Long.parseLong(l.split("\t")[1])).toList();
         assertEquals(counts.stream().sorted((a, b) -> Long.compare(b, a)).toList(), counts, "ORDER BY threads DESC");
     }
 
-    record Result(int exit, String out) {
-    }
+    record Result(int exit, String out) {}
 
     /** A shell command line as a user types it, with this JVM's java first on the PATH. */
     static Result bash(String command, Path dir, int seconds) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
-                + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put(
+                "PATH",
+                Path.of(System.getProperty("java.home"), "bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         Process p = pb.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread pump = new Thread(() -> {
@@ -293,12 +335,16 @@ class ReadmeIT {
                 fail("README's curl session should start with curl: " + block);
             }
         }
-        List<String> requests = commands.stream().map(c -> {
-            Matcher m = Pattern.compile("\"request\":\"(\\w+)\"").matcher(c);
-            assertTrue(m.find(), "a curl line without a request: " + c);
-            return m.group(1);
-        }).toList();
-        assertEquals(List.of("openConnection", "createStatement", "prepareAndExecute", "closeConnection"), requests,
+        List<String> requests = commands.stream()
+                .map(c -> {
+                    Matcher m = Pattern.compile("\"request\":\"(\\w+)\"").matcher(c);
+                    assertTrue(m.find(), "a curl line without a request: " + c);
+                    return m.group(1);
+                })
+                .toList();
+        assertEquals(
+                List.of("openConnection", "createStatement", "prepareAndExecute", "closeConnection"),
+                requests,
                 "README's curl session changed; teach ReadmeIT what the new one answers: " + block);
         String readmeUrl = "http://127.0.0.1:8765";
         assertTrue(commands.stream().allMatch(c -> c.contains(readmeUrl)), "every curl line talks to " + readmeUrl);
@@ -316,16 +362,19 @@ class ReadmeIT {
 
             Result created = bash(commands.get(1).replace(readmeUrl, url), tmp, 30);
             Matcher id = Pattern.compile("\"statementId\":(\\d+)").matcher(created.out);
-            assertTrue(created.exit == 0 && created.out.startsWith("{\"response\":\"createStatement\"") && id.find(),
+            assertTrue(
+                    created.exit == 0 && created.out.startsWith("{\"response\":\"createStatement\"") && id.find(),
                     created.out);
 
-            String execute = commands.get(2).replace(readmeUrl, url).replaceFirst("\"statementId\":\\d+",
-                    "\"statementId\":" + id.group(1));
+            String execute = commands.get(2)
+                    .replace(readmeUrl, url)
+                    .replaceFirst("\"statementId\":\\d+", "\"statementId\":" + id.group(1));
             Result executed = bash(execute, tmp, 60);
             assertEquals(0, executed.exit, executed.out);
             assertTrue(executed.out.contains(frame), "no first frame with every row: " + executed.out);
-            assertTrue(executed.out.contains("\"columnName\":\"proc.name\"")
-                    && executed.out.contains("\"columnName\":\"n\""),
+            assertTrue(
+                    executed.out.contains("\"columnName\":\"proc.name\"")
+                            && executed.out.contains("\"columnName\":\"n\""),
                     "the columns should be labelled proc.name and n: " + executed.out);
             String rows = executed.out.substring(executed.out.indexOf(frame) + frame.length() - 1);
             rows = rows.substring(0, rows.indexOf("]]") + 2);
@@ -335,8 +384,8 @@ class ReadmeIT {
                 counts.add(Long.parseLong(row.group(1)));
             }
             assertEquals(3, counts.size(), "LIMIT 3 of the processes' names and counts: " + rows);
-            assertEquals(counts.stream().sorted((a, b) -> Long.compare(b, a)).toList(), counts,
-                    "ORDER BY n DESC: " + rows);
+            assertEquals(
+                    counts.stream().sorted((a, b) -> Long.compare(b, a)).toList(), counts, "ORDER BY n DESC: " + rows);
 
             Result closed = bash(commands.get(3).replace(readmeUrl, url), tmp, 30);
             assertEquals(0, closed.exit, closed.out);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.PrintStream;
@@ -23,20 +24,31 @@ import sysql.capture.state.ThreadTable;
  * users and interfaces at the start, then every event) until Ctrl-C/SIGTERM, {@code --duration} or
  * {@code --count}; ends with one summary line on stderr: events written, and the driver's drops.
  */
-@Command(name = "capture", mixinStandardHelpOptions = true,
+@Command(
+        name = "capture",
+        mixinStandardHelpOptions = true,
         description = "Write a live capture to a .scap file (sysdig -r and sysql read it) until Ctrl-C, "
                 + "--duration or --count; print the events written and the drops.")
 final class CaptureCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions capture = new CaptureOptions();
 
-    @Option(names = {"-w", "--write"}, paramLabel = "FILE", description = "The .scap file to write (replaced if it exists).")
+    @Option(
+            names = {"-w", "--write"},
+            paramLabel = "FILE",
+            description = "The .scap file to write (replaced if it exists).")
     Path file;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(
+            names = {"-d", "--duration"},
+            paramLabel = "SECONDS",
+            description = "Stop after this many seconds.")
     Double durationSeconds;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "EVENTS", description = "Stop after writing this many events.")
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "EVENTS",
+            description = "Stop after writing this many events.")
     Long count;
 
     @Option(names = "--gzip", description = "Compress the file with gzip (sysdig and sysql read both forms).")
@@ -51,7 +63,9 @@ final class CaptureCommand implements Callable<Integer> {
             return 1;
         }
         long limit = count != null ? count : Long.MAX_VALUE;
-        try (StopSignal stop = new StopSignal(); LiveCapture live = capture.open(); EventBatch batch = new EventBatch()) {
+        try (StopSignal stop = new StopSignal();
+                LiveCapture live = capture.open();
+                EventBatch batch = new EventBatch()) {
             // Start first, then read /proc: a process that changes in between shows up in the events.
             live.start();
             ThreadTable threads = new ThreadTable(new ProcfsReader());
@@ -59,12 +73,12 @@ final class CaptureCommand implements Callable<Integer> {
             InitialState initial = InitialStateSnapshot.live(threads);
             long written;
             long bytes;
-            try (ScapFileWriter writer = ScapFileWriter.create(file, initial,
-                    ScapFileWriter.Options.defaults().withGzip(gzip))) {
+            try (ScapFileWriter writer = ScapFileWriter.create(
+                    file, initial, ScapFileWriter.Options.defaults().withGzip(gzip))) {
                 err.println("sysql capture: writing " + file + (gzip ? " (gzip)" : "") + "; Ctrl-C stops");
                 err.flush();
-                long deadline = durationSeconds != null ? System.nanoTime() + (long) (durationSeconds * 1e9)
-                        : Long.MAX_VALUE;
+                long deadline =
+                        durationSeconds != null ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
                 Event e = new Event();
                 while (!stop.raised() && System.nanoTime() < deadline && writer.eventsWritten() < limit) {
                     live.fill(batch, 100);
@@ -83,9 +97,17 @@ final class CaptureCommand implements Callable<Integer> {
                 bytes = writer.bytesWritten();
             }
             CaptureStats s = live.stats();
-            err.printf("sysql capture: %d events written to %s (%d bytes%s); driver: %d events, %d dropped "
-                    + "(ring full %d), %d filtered%s%n", written, file, bytes, gzip ? " before gzip" : "", s.events(),
-                    s.drops(), s.dropsFull(), s.filtered(),
+            err.printf(
+                    "sysql capture: %d events written to %s (%d bytes%s); driver: %d events, %d dropped "
+                            + "(ring full %d), %d filtered%s%n",
+                    written,
+                    file,
+                    bytes,
+                    gzip ? " before gzip" : "",
+                    s.events(),
+                    s.drops(),
+                    s.dropsFull(),
+                    s.filtered(),
                     s.drops() > 0 ? " - the file misses events: use a larger --ring-size or narrow with -s/-x/-p" : "");
             err.flush();
             return 0;

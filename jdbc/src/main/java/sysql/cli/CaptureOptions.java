@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.util.ArrayList;
@@ -9,35 +10,54 @@ import sysql.capture.LiveCapture;
 
 /** Capture options shared by the commands that capture live: ring size, snaplen, kernel-side filters. */
 final class CaptureOptions {
-    @Option(names = "--snaplen", paramLabel = "BYTES", description = "Data bytes kept per I/O buffer, 1..65536 (default 80).")
+    @Option(
+            names = "--snaplen",
+            paramLabel = "BYTES",
+            description = "Data bytes kept per I/O buffer, 1..65536 (default 80).")
     int snaplen = 80;
 
-    @Option(names = "--ring-size", paramLabel = "MiB", description = "Ring buffer per CPU in MiB, a power of two (default 8).")
+    @Option(
+            names = "--ring-size",
+            paramLabel = "MiB",
+            description = "Ring buffer per CPU in MiB, a power of two (default 8).")
     int ringMiB = 8;
 
-    @Option(names = {"-s", "--syscalls"}, split = ",", paramLabel = "NAME",
-            description = "Capture only these syscalls (x86_64 names, comma separated); the others are filtered in the kernel.")
+    @Option(
+            names = {"-s", "--syscalls"},
+            split = ",",
+            paramLabel = "NAME",
+            description =
+                    "Capture only these syscalls (x86_64 names, comma separated); the others are filtered in the kernel.")
     List<String> syscalls = List.of();
 
-    @Option(names = {"-x", "--exclude-syscalls"}, split = ",", paramLabel = "NAME",
+    @Option(
+            names = {"-x", "--exclude-syscalls"},
+            split = ",",
+            paramLabel = "NAME",
             description = "Capture every syscall but these (filtered in the kernel).")
     List<String> excludeSyscalls = List.of();
 
-    @Option(names = {"-p", "--pid"}, split = ",", paramLabel = "PID", description = "Capture only these pids/tids.")
+    @Option(
+            names = {"-p", "--pid"},
+            split = ",",
+            paramLabel = "PID",
+            description = "Capture only these pids/tids.")
     List<Integer> pids = List.of();
 
     /** Opens a capture configured by these options (not started). */
     LiveCapture open() throws CaptureException {
         if (ringMiB <= 0 || Integer.bitCount(ringMiB) != 1 || ringMiB > 1024) {
-            throw new CaptureException(CaptureException.Reason.INVALID_ARGUMENT,
+            throw new CaptureException(
+                    CaptureException.Reason.INVALID_ARGUMENT,
                     "--ring-size " + ringMiB + " is invalid: use a power of two from 1 to 1024 (MiB)");
         }
         if (!syscalls.isEmpty() && !excludeSyscalls.isEmpty()) {
-            throw new CaptureException(CaptureException.Reason.INVALID_ARGUMENT,
+            throw new CaptureException(
+                    CaptureException.Reason.INVALID_ARGUMENT,
                     "--syscalls and --exclude-syscalls exclude each other: give one of them");
         }
-        LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults()
-                .withRingBytes(ringMiB << 20).withSnaplen(snaplen));
+        LiveCapture capture = LiveCapture.open(
+                LiveCapture.Options.defaults().withRingBytes(ringMiB << 20).withSnaplen(snaplen));
         try {
             if (!syscalls.isEmpty()) {
                 capture.captureOnlySyscalls(syscalls);
@@ -46,8 +66,10 @@ final class CaptureOptions {
             for (String name : excludeSyscalls) {
                 int nr = EventTypes.syscallNumber(name);
                 if (nr < 0) {
-                    throw new CaptureException(CaptureException.Reason.INVALID_ARGUMENT,
-                            "unknown syscall '" + name + "': use an x86_64 syscall name such as openat, read or connect");
+                    throw new CaptureException(
+                            CaptureException.Reason.INVALID_ARGUMENT,
+                            "unknown syscall '" + name
+                                    + "': use an x86_64 syscall name such as openat, read or connect");
                 }
                 off.add(nr);
             }
@@ -55,7 +77,9 @@ final class CaptureOptions {
                 capture.setSyscall(nr, false);
             }
             if (!pids.isEmpty()) {
-                capture.setPidFilter(LiveCapture.PidFilter.INCLUDE, pids.stream().mapToInt(Integer::intValue).toArray());
+                capture.setPidFilter(
+                        LiveCapture.PidFilter.INCLUDE,
+                        pids.stream().mapToInt(Integer::intValue).toArray());
             }
             return capture;
         } catch (CaptureException e) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.util.concurrent.Callable;
@@ -9,13 +10,17 @@ import sysql.calcite.schema.CatalogTables;
 final class CatalogCommands {
     private CatalogCommands() {}
 
-    @Command(name = "fields", mixinStandardHelpOptions = true,
+    @Command(
+            name = "fields",
+            mixinStandardHelpOptions = true,
             description = "List the field catalog (sysdig -l): every column of events, with its SQL type.")
     static final class Fields implements Callable<Integer> {
         @Option(names = "--all", description = "Also list every instance of the parametric fields (evt.arg.NAME...).")
         boolean all;
 
-        @Option(names = {"-r", "--read"}, paramLabel = "FILE.scap",
+        @Option(
+                names = {"-r", "--read"},
+                paramLabel = "FILE.scap",
                 description = "Accepted for symmetry: a file has the same catalog.")
         java.nio.file.Path file;
 
@@ -27,8 +32,8 @@ final class CatalogCommands {
                     continue;
                 }
                 if (!f[1].equals(lastClass)) {
-                    System.out.println((lastClass == null ? "" : "\n") + "----------------\nField Class: " + f[1]
-                            + "\n");
+                    System.out.println(
+                            (lastClass == null ? "" : "\n") + "----------------\nField Class: " + f[1] + "\n");
                     lastClass = (String) f[1];
                 }
                 System.out.printf("%-30s %-10s %s%n", f[0], f[2], f[4]);
@@ -39,10 +44,14 @@ final class CatalogCommands {
         }
     }
 
-    @Command(name = "event-types", mixinStandardHelpOptions = true,
+    @Command(
+            name = "event-types",
+            mixinStandardHelpOptions = true,
             description = "List the event types (sysdig -L): direction, name and parameters.")
     static final class EventTypes implements Callable<Integer> {
-        @Option(names = {"-r", "--read"}, paramLabel = "FILE.scap",
+        @Option(
+                names = {"-r", "--read"},
+                paramLabel = "FILE.scap",
                 description = "Accepted for symmetry: a file has the same event types.")
         java.nio.file.Path file;
 

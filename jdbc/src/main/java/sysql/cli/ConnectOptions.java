@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.nio.file.Files;
@@ -11,18 +12,28 @@ import sysql.jdbc.SysqlDriver;
 
 /** How the SQL commands connect: to the live host (with its capture settings) or, with -r, to a capture file. */
 final class ConnectOptions {
-    @Option(names = {"-r", "--read"}, paramLabel = "FILE.scap",
+    @Option(
+            names = {"-r", "--read"},
+            paramLabel = "FILE.scap",
             description = "Query this sysdig capture file instead of the live host.")
     Path file;
 
-    @Option(names = "--snaplen", paramLabel = "BYTES", description = "Data bytes kept per I/O buffer, 1..65536 (default 80).")
+    @Option(
+            names = "--snaplen",
+            paramLabel = "BYTES",
+            description = "Data bytes kept per I/O buffer, 1..65536 (default 80).")
     Integer snaplen;
 
-    @Option(names = "--ring-size", paramLabel = "MiB", description = "Ring buffer per CPU in MiB, a power of two (default 8).")
+    @Option(
+            names = "--ring-size",
+            paramLabel = "MiB",
+            description = "Ring buffer per CPU in MiB, a power of two (default 8).")
     Integer ringMiB;
 
-    @Option(names = "--no-history", description = "Keep no history: only SELECT STREAM reads events, and the kernel "
-            + "captures just what running queries need.")
+    @Option(
+            names = "--no-history",
+            description = "Keep no history: only SELECT STREAM reads events, and the kernel "
+                    + "captures just what running queries need.")
     boolean noHistory;
 
     @Option(names = "--history-seconds", paramLabel = "S", description = "Seconds of history kept (default 60).")
@@ -58,8 +69,11 @@ final class ConnectOptions {
     /** The URL with every property in it (for tools that take a URL only, like the shell). */
     String url() {
         StringBuilder sb = new StringBuilder(SysqlDriver.PREFIX);
-        properties().forEach((k, v) -> sb.append(sb.length() > SysqlDriver.PREFIX.length() ? ";" : "")
-                .append(k).append('=').append(quote(v.toString())));
+        properties()
+                .forEach((k, v) -> sb.append(sb.length() > SysqlDriver.PREFIX.length() ? ";" : "")
+                        .append(k)
+                        .append('=')
+                        .append(quote(v.toString())));
         return sb.toString();
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.PrintStream;
@@ -17,13 +18,18 @@ import sysql.capture.LiveCapture;
  * {@code sysql count}: captures for a while and counts the events that reach Java, per event type, without
  * printing them; ends with one summary line (events/s into Java, drops). Also the benchmarks' consumer.
  */
-@Command(name = "count", mixinStandardHelpOptions = true,
+@Command(
+        name = "count",
+        mixinStandardHelpOptions = true,
         description = "Count live events by type until Ctrl-C or --duration; print rates and drops.")
 final class CountCommand implements Callable<Integer> {
     @Mixin
     CaptureOptions capture = new CaptureOptions();
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(
+            names = {"-d", "--duration"},
+            paramLabel = "SECONDS",
+            description = "Stop after this many seconds.")
     double durationSeconds = -1;
 
     @Option(names = "--top", paramLabel = "N", description = "Event types to list (default 10).")
@@ -32,7 +38,9 @@ final class CountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
-        try (StopSignal stop = new StopSignal(); LiveCapture live = capture.open(); EventBatch batch = new EventBatch()) {
+        try (StopSignal stop = new StopSignal();
+                LiveCapture live = capture.open();
+                EventBatch batch = new EventBatch()) {
             long[] perType = new long[4096];
             live.start();
             out.println("sysql count: capturing");
@@ -66,9 +74,10 @@ final class CountCommand implements Callable<Integer> {
                 var t = EventTypes.byCode(order[i]);
                 out.printf("%12d  %s%n", perType[order[i]], t != null ? t.toString() : "code " + order[i]);
             }
-            out.printf("events=%d seconds=%.3f events_per_sec=%.0f driver_events=%d drops=%d drops_full=%d "
-                    + "filtered=%d invalid=%d%n", total, secs, total / secs, s.events(), s.drops(), s.dropsFull(),
-                    s.filtered(), s.invalidEvents());
+            out.printf(
+                    "events=%d seconds=%.3f events_per_sec=%.0f driver_events=%d drops=%d drops_full=%d "
+                            + "filtered=%d invalid=%d%n",
+                    total, secs, total / secs, s.events(), s.drops(), s.dropsFull(), s.filtered(), s.invalidEvents());
             out.flush();
             return 0;
         } catch (CaptureException ex) {

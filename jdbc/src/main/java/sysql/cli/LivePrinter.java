@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.PrintWriter;
@@ -16,11 +17,13 @@ final class LivePrinter {
     }
 
     int run(PrintWriter out, PrintWriter err) {
-        try (StopSignal stop = new StopSignal(); LiveCapture capture = options.capture.open();
-             EventBatch batch = new EventBatch()) {
+        try (StopSignal stop = new StopSignal();
+                LiveCapture capture = options.capture.open();
+                EventBatch batch = new EventBatch()) {
             capture.start();
             long deadline = options.durationSeconds > 0
-                    ? System.nanoTime() + (long) (options.durationSeconds * 1e9) : Long.MAX_VALUE;
+                    ? System.nanoTime() + (long) (options.durationSeconds * 1e9)
+                    : Long.MAX_VALUE;
             Event e = new Event();
             long printed = 0;
             while (!stop.raised() && System.nanoTime() < deadline && (options.count < 0 || printed < options.count)) {
@@ -33,7 +36,8 @@ final class LivePrinter {
             }
             capture.stop();
             CaptureStats s = capture.stats();
-            err.printf("sysql: %d events printed; driver: %d events, %d dropped (ring full %d), %d filtered%n",
+            err.printf(
+                    "sysql: %d events printed; driver: %d events, %d dropped (ring full %d), %d filtered%n",
                     printed, s.events(), s.drops(), s.dropsFull(), s.filtered());
             return 0;
         } catch (CaptureException ex) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.IOException;
@@ -22,9 +23,13 @@ import picocli.CommandLine.Parameters;
  * A streaming query prints its rows as they arrive (flushed per row) until it ends or Ctrl-C / SIGTERM stops
  * it; then the command exits 0 (143 after SIGTERM).
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
-        description = {"Run SQL and print the rows (table, csv, tsv or json lines).",
-            "A SELECT STREAM prints rows as they arrive until Ctrl-C, then exits 0."})
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run SQL and print the rows (table, csv, tsv or json lines).",
+            "A SELECT STREAM prints rows as they arrive until Ctrl-C, then exits 0."
+        })
 final class QueryCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions connect = new ConnectOptions();
@@ -32,10 +37,16 @@ final class QueryCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SQL", description = "The statement(s) to run (or use -f).")
     String sql;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE.sql", description = "Read the statements from this file.")
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE.sql",
+            description = "Read the statements from this file.")
     Path sqlFile;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table, csv, tsv or json (one object per line); default ${DEFAULT-VALUE}.")
     ResultPrinter.Format format;
 

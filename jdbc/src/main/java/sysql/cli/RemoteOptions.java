@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.Console;
@@ -8,31 +9,45 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 import java.util.Locale;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 import sysql.jdbc.RemoteDriver;
 
 /** Where a remote {@code sysql serve} is and who the user is there (the shell's {@code --url}). */
 final class RemoteOptions {
-    @Option(names = "--url", paramLabel = "URL", description = "A sysql serve to query instead of this host: http(s)://HOST:PORT.")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "A sysql serve to query instead of this host: http(s)://HOST:PORT.")
     String url;
 
     @Option(names = "--user", paramLabel = "NAME", description = "User on the server (its --users file).")
     String user;
 
-    @Option(names = "--password-file", paramLabel = "FILE",
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
             description = "File whose first line is the password (else $SYSQL_PASSWORD, else a prompt).")
     Path passwordFile;
 
-    @Option(names = "--auth", paramLabel = "basic|digest", defaultValue = "basic",
+    @Option(
+            names = "--auth",
+            paramLabel = "basic|digest",
+            defaultValue = "basic",
             description = "HTTP authentication the server uses (default ${DEFAULT-VALUE}).")
     String auth;
 
-    @Option(names = "--truststore", paramLabel = "FILE", description = "Trust the certificates in this keystore (for https).")
+    @Option(
+            names = "--truststore",
+            paramLabel = "FILE",
+            description = "Trust the certificates in this keystore (for https).")
     Path truststore;
 
-    @Option(names = "--truststore-password-file", paramLabel = "FILE", description = "File whose first line is its password.")
+    @Option(
+            names = "--truststore-password-file",
+            paramLabel = "FILE",
+            description = "File whose first line is its password.")
     Path truststorePasswordFile;
 
     private String password;
@@ -49,7 +64,9 @@ final class RemoteOptions {
         if (!auth.equalsIgnoreCase("basic") && !auth.equalsIgnoreCase("digest")) {
             throw new SQLException("--auth " + auth + " is not basic or digest");
         }
-        StringBuilder sb = new StringBuilder(RemoteDriver.PREFIX).append("url=").append(url)
+        StringBuilder sb = new StringBuilder(RemoteDriver.PREFIX)
+                .append("url=")
+                .append(url)
                 .append(";serialization=PROTOBUF");
         if (user != null) {
             sb.append(";authentication=").append(auth.toUpperCase(Locale.ROOT));
@@ -80,7 +97,8 @@ final class RemoteOptions {
             } else {
                 Console console = System.console();
                 if (console == null) {
-                    throw new SQLException("no password for " + user + ": give --password-file FILE or set SYSQL_PASSWORD");
+                    throw new SQLException(
+                            "no password for " + user + ": give --password-file FILE or set SYSQL_PASSWORD");
                 }
                 char[] typed = console.readPassword("password for %s at %s: ", user, url);
                 password = typed == null ? "" : new String(typed);
@@ -103,7 +121,10 @@ final class RemoteOptions {
 
     private static String firstLine(Path f) throws SQLException {
         try {
-            return Files.readAllLines(f, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            return Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .orElse("")
+                    .strip();
         } catch (IOException e) {
             throw new SQLException("cannot read " + f + ": " + e.getMessage());
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -24,7 +25,12 @@ import org.apache.commons.csv.CSVPrinter;
  * line, Jackson). A timestamp always has its milliseconds ({@link #TIMESTAMP_PATTERN}).
  */
 final class ResultPrinter {
-    enum Format { TABLE, CSV, TSV, JSON }
+    enum Format {
+        TABLE,
+        CSV,
+        TSV,
+        JSON
+    }
 
     /** A TIMESTAMP's text: {@code evt.time} is TIMESTAMP(3), so always three fraction digits (the shell's too). */
     static final String TIMESTAMP_PATTERN = "yyyy-MM-dd HH:mm:ss.SSS";
@@ -37,8 +43,16 @@ final class ResultPrinter {
     static long print(ResultSet rs, Format format, boolean stream, PrintWriter out) throws SQLException, IOException {
         return switch (format) {
             case TABLE -> table(rs, out, stream ? 0 : Integer.MAX_VALUE);
-            case CSV -> separated(rs, out, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
-            case TSV -> separated(rs, out, CSVFormat.TDF.builder().setRecordSeparator('\n').get());
+            case CSV ->
+                separated(
+                        rs,
+                        out,
+                        CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
+            case TSV ->
+                separated(
+                        rs,
+                        out,
+                        CSVFormat.TDF.builder().setRecordSeparator('\n').get());
             case JSON -> json(rs, out);
         };
     }

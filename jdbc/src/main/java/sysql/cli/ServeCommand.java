@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.IOException;
@@ -5,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,61 +15,110 @@ import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
 
 /** {@code sysql serve}: this host's events over Avatica's HTTP protocol, for remote JDBC, BI tools and curl. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve SQL over this host's events to remote clients (Avatica over HTTP: protobuf and JSON).",
-            "JDBC: jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF   shell: sysql shell --url URL"})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve SQL over this host's events to remote clients (Avatica over HTTP: protobuf and JSON).",
+            "JDBC: jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF   shell: sysql shell --url URL"
+        })
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions connect = new ConnectOptions();
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address to listen on (default ${DEFAULT-VALUE}); any other than loopback needs --auth or --insecure.")
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address to listen on (default ${DEFAULT-VALUE}); any other than loopback needs --auth or --insecure.")
     String bind;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8765", description = "TCP port (default ${DEFAULT-VALUE}; 0: any free one).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "8765",
+            description = "TCP port (default ${DEFAULT-VALUE}; 0: any free one).")
     int port;
 
-    @Option(names = "--auth", paramLabel = "basic|digest", defaultValue = "none",
+    @Option(
+            names = "--auth",
+            paramLabel = "basic|digest",
+            defaultValue = "none",
             description = "HTTP authentication against --users (default none).")
     SysqlServer.Auth auth;
 
-    @Option(names = "--users", paramLabel = "FILE",
-            description = "Users in Jetty's realm format, a line each: 'name: password,role' (passwords plain, MD5: or CRYPT:).")
+    @Option(
+            names = "--users",
+            paramLabel = "FILE",
+            description =
+                    "Users in Jetty's realm format, a line each: 'name: password,role' (passwords plain, MD5: or CRYPT:).")
     Path users;
 
-    @Option(names = "--roles", paramLabel = "ROLE", split = ",", defaultValue = "sysql",
+    @Option(
+            names = "--roles",
+            paramLabel = "ROLE",
+            split = ",",
+            defaultValue = "sysql",
             description = "Roles allowed to query (default ${DEFAULT-VALUE}); other users get 403.")
     List<String> roles;
 
-    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS only, with this keystore (PKCS12 or JKS).")
+    @Option(
+            names = "--tls-keystore",
+            paramLabel = "FILE",
+            description = "Serve HTTPS only, with this keystore (PKCS12 or JKS).")
     Path tlsKeystore;
 
-    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "File whose first line is the keystore's password.")
+    @Option(
+            names = "--tls-password-file",
+            paramLabel = "FILE",
+            description = "File whose first line is the keystore's password.")
     Path tlsPasswordFile;
 
     @Option(names = "--insecure", description = "Allow a non-loopback --bind without authentication.")
     boolean insecure;
 
-    @Option(names = "--max-statements", paramLabel = "N", defaultValue = "256", description = "Open statements in all (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-statements",
+            paramLabel = "N",
+            defaultValue = "256",
+            description = "Open statements in all (default ${DEFAULT-VALUE}).")
     int maxStatements;
 
-    @Option(names = "--max-statements-per-connection", paramLabel = "N", defaultValue = "16",
+    @Option(
+            names = "--max-statements-per-connection",
+            paramLabel = "N",
+            defaultValue = "16",
             description = "Open statements per connection (default ${DEFAULT-VALUE}).")
     int maxStatementsPerConnection;
 
-    @Option(names = "--max-buffered-rows", paramLabel = "N", defaultValue = "10000",
-            description = "Rows buffered per result set for a client (default ${DEFAULT-VALUE}); a stream then drops and counts.")
+    @Option(
+            names = "--max-buffered-rows",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description =
+                    "Rows buffered per result set for a client (default ${DEFAULT-VALUE}); a stream then drops and counts.")
     int maxBufferedRows;
 
-    @Option(names = "--max-buffered-mb", paramLabel = "MiB", defaultValue = "16",
+    @Option(
+            names = "--max-buffered-mb",
+            paramLabel = "MiB",
+            defaultValue = "16",
             description = "Memory buffered per result set for a client (default ${DEFAULT-VALUE}).")
     int maxBufferedMiB;
 
-    @Option(names = "--idle-timeout", paramLabel = "S", defaultValue = "30",
-            description = "A statement not used (fetched) for this long is closed, freeing its capture (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "S",
+            defaultValue = "30",
+            description =
+                    "A statement not used (fetched) for this long is closed, freeing its capture (default ${DEFAULT-VALUE}).")
     int idleTimeout;
 
-    @Option(names = "--connection-idle-timeout", paramLabel = "S", defaultValue = "600",
+    @Option(
+            names = "--connection-idle-timeout",
+            paramLabel = "S",
+            defaultValue = "600",
             description = "A connection without any request for this long is closed (default ${DEFAULT-VALUE}).")
     int connectionIdleTimeout;
 
@@ -77,17 +127,23 @@ final class ServeCommand implements Callable<Integer> {
         SysqlServer server;
         try {
             String password = tlsPasswordFile == null ? null : firstLine(tlsPasswordFile);
-            ServerLimits limits = new ServerLimits(maxStatementsPerConnection, maxStatements, maxBufferedRows,
-                    (long) maxBufferedMiB << 20, idleTimeout, connectionIdleTimeout);
-            server = SysqlServer.start(new SysqlServer.Options(bind, port, auth, users, roles, tlsKeystore, password,
-                    insecure, limits, connect.properties()));
+            ServerLimits limits = new ServerLimits(
+                    maxStatementsPerConnection,
+                    maxStatements,
+                    maxBufferedRows,
+                    (long) maxBufferedMiB << 20,
+                    idleTimeout,
+                    connectionIdleTimeout);
+            server = SysqlServer.start(new SysqlServer.Options(
+                    bind, port, auth, users, roles, tlsKeystore, password, insecure, limits, connect.properties()));
         } catch (SysqlServer.ServeException | IllegalArgumentException e) {
             System.err.println("sysql serve: " + e.getMessage());
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sysql-serve-stop"));
         System.out.println("sysql serve: listening on " + server.url() + " (Avatica protobuf and JSON; auth "
-                + auth.name().toLowerCase(Locale.ROOT) + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
+                + auth.name().toLowerCase(Locale.ROOT)
+                + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
                 + ")");
         System.out.println("  JDBC: jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF");
         System.out.flush();
@@ -101,7 +157,10 @@ final class ServeCommand implements Callable<Integer> {
 
     private static String firstLine(Path f) {
         try {
-            return Files.readAllLines(f, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            return Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .orElse("")
+                    .strip();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the password file " + f + ": " + e.getMessage());
         }

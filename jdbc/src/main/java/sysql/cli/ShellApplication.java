@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import sqlline.SqlLineOpts;
  * one aligned on all its rows, NULL as an empty cell, a timestamp always with its milliseconds.
  */
 public final class ShellApplication extends Application {
-    static final String BANNER = String.join("\n",
+    static final String BANNER = String.join(
+            "\n",
             "sysql 0.1.0: SQL over this host's system calls.",
             "  SELECT STREAM ... FROM events     the live stream (Ctrl-C stops a query)",
             "  SELECT ... FROM events            the recent history",
@@ -34,16 +36,18 @@ public final class ShellApplication extends Application {
         // the incremental layout for a stream, whose rows print as they arrive.
         opts.set(BuiltInProperty.INCREMENTAL, false);
         opts.set(BuiltInProperty.INCREMENTAL_BUFFER_ROWS, -1);
-        opts.set(BuiltInProperty.TIMESTAMP_FORMAT, ResultPrinter.TIMESTAMP_PATTERN);   // 04:49:53.530, not .53
+        opts.set(BuiltInProperty.TIMESTAMP_FORMAT, ResultPrinter.TIMESTAMP_PATTERN); // 04:49:53.530, not .53
         opts.set(BuiltInProperty.DATE_FORMAT, "yyyy-MM-dd");
         opts.set(BuiltInProperty.TIME_FORMAT, "HH:mm:ss");
-        opts.set(BuiltInProperty.NULL_VALUE, "");           // psql's empty cell, not "null"
+        opts.set(BuiltInProperty.NULL_VALUE, ""); // psql's empty cell, not "null"
         opts.set(BuiltInProperty.MAX_COLUMN_WIDTH, 60);
         opts.set(BuiltInProperty.SHOW_WARNINGS, false);
         opts.set(BuiltInProperty.ISOLATION, "TRANSACTION_NONE");
         opts.set(BuiltInProperty.AUTO_PAIRING, false);
         opts.set(BuiltInProperty.CONNECT_INTERACTION_MODE, "notAskCredentials");
-        opts.set(BuiltInProperty.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".sysql_history").toString());
+        opts.set(
+                BuiltInProperty.HISTORY_FILE,
+                Path.of(System.getProperty("user.home"), ".sysql_history").toString());
         return opts;
     }
 

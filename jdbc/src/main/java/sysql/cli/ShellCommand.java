@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.IOException;
@@ -19,7 +20,9 @@ import sysql.jdbc.SysqlDriver;
  * arrive; Ctrl-C cancels the running query and brings the prompt back; drops of the capture are reported
  * as they happen. With {@code --url}, the same shell against a remote {@code sysql serve}.
  */
-@Command(name = "shell", mixinStandardHelpOptions = true,
+@Command(
+        name = "shell",
+        mixinStandardHelpOptions = true,
         description = "The interactive SQL shell over live events (a capture file with -r, a sysql serve with --url).")
 final class ShellCommand implements Callable<Integer> {
     @Mixin
@@ -52,11 +55,31 @@ final class ShellCommand implements Callable<Integer> {
 
     private String[] arguments() throws SQLException {
         if (remote.isSet()) {
-            return new String[] {"-ac", ShellApplication.class.getName(), "-u", remote.jdbcUrl(), "-n", remote.user(),
-                "-p", remote.password(), "-d", RemoteDriver.class.getName()};
+            return new String[] {
+                "-ac",
+                ShellApplication.class.getName(),
+                "-u",
+                remote.jdbcUrl(),
+                "-n",
+                remote.user(),
+                "-p",
+                remote.password(),
+                "-d",
+                RemoteDriver.class.getName()
+            };
         }
-        return new String[] {"-ac", ShellApplication.class.getName(), "-u", connect.url(), "-n", "", "-p", "",
-            "-d", SysqlDriver.class.getName()};
+        return new String[] {
+            "-ac",
+            ShellApplication.class.getName(),
+            "-u",
+            connect.url(),
+            "-n",
+            "",
+            "-p",
+            "",
+            "-d",
+            SysqlDriver.class.getName()
+        };
     }
 
     /** Reports, once a second, events the capture dropped (and rows queries lost) since the last report. */
@@ -65,33 +88,41 @@ final class ShellCommand implements Callable<Integer> {
         private volatile boolean running = true;
 
         void start(ShellLine sqlline) {
-            thread = new Thread(() -> {
-                long drops = -1;
-                long lost = -1;
-                while (running) {
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    Optional<CaptureHub.Stats> stats = SysqlDriver.liveStats();
-                    if (stats.isEmpty()) {
-                        continue;
-                    }
-                    long d = stats.get().driver().drops();
-                    long l = stats.get().subscriptions().stream().mapToLong(CaptureHub.SubscriptionStats::droppedRows).sum();
-                    if (drops >= 0 && d > drops) {
-                        say(sqlline, "warning: the capture dropped " + (d - drops) + " events in the last second "
-                                + "(ring buffers full): restart with a larger --ring-size, or narrow the query");
-                    }
-                    if (lost >= 0 && l > lost) {
-                        say(sqlline, "warning: a query fell behind the stream and lost " + (l - lost)
-                                + " rows: select fewer columns or filter more");
-                    }
-                    drops = d;
-                    lost = l;
-                }
-            }, "sysql-drop-warnings");
+            thread = new Thread(
+                    () -> {
+                        long drops = -1;
+                        long lost = -1;
+                        while (running) {
+                            try {
+                                Thread.sleep(1000);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            Optional<CaptureHub.Stats> stats = SysqlDriver.liveStats();
+                            if (stats.isEmpty()) {
+                                continue;
+                            }
+                            long d = stats.get().driver().drops();
+                            long l = stats.get().subscriptions().stream()
+                                    .mapToLong(CaptureHub.SubscriptionStats::droppedRows)
+                                    .sum();
+                            if (drops >= 0 && d > drops) {
+                                say(
+                                        sqlline,
+                                        "warning: the capture dropped " + (d - drops) + " events in the last second "
+                                                + "(ring buffers full): restart with a larger --ring-size, or narrow the query");
+                            }
+                            if (lost >= 0 && l > lost) {
+                                say(
+                                        sqlline,
+                                        "warning: a query fell behind the stream and lost " + (l - lost)
+                                                + " rows: select fewer columns or filter more");
+                            }
+                            drops = d;
+                            lost = l;
+                        }
+                    },
+                    "sysql-drop-warnings");
             thread.setDaemon(true);
             thread.start();
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.io.IOException;
@@ -48,8 +49,10 @@ final class ShellLine extends SqlLine {
                 impl.setCompleter(sqlline == null ? names() : new AggregateCompleter(sqlline, names()));
             }
             reader = r;
-            statements = (LineReader) Proxy.newProxyInstance(LineReader.class.getClassLoader(),
-                    new Class<?>[] {LineReader.class}, (proxy, method, args) -> read(method, args));
+            statements = (LineReader) Proxy.newProxyInstance(
+                    LineReader.class.getClassLoader(),
+                    new Class<?>[] {LineReader.class},
+                    (proxy, method, args) -> read(method, args));
         }
         return r == reader ? statements : r;
     }
@@ -85,7 +88,9 @@ final class ShellLine extends SqlLine {
             return List.of(line);
         }
         List<String> parts = SqlScript.statements(line);
-        return parts.size() <= 1 ? List.of(line) : parts.stream().map(p -> p + ";").toList();
+        return parts.size() <= 1
+                ? List.of(line)
+                : parts.stream().map(p -> p + ";").toList();
     }
 
     /** True if {@code line}'s result is to print as rows arrive: a stream, or a {@code !run} script. */
@@ -106,8 +111,14 @@ final class ShellLine extends SqlLine {
         List<Candidate> candidates = new ArrayList<>();
         for (var f : FieldColumns.eventFields()) {
             boolean parametric = FieldColumns.isParametric(f.name());
-            candidates.add(new Candidate(f.name(), f.name(), parametric ? "parametric fields" : "fields",
-                    FieldColumns.sqlType(f.type()).getName(), null, null, true));
+            candidates.add(new Candidate(
+                    f.name(),
+                    f.name(),
+                    parametric ? "parametric fields" : "fields",
+                    FieldColumns.sqlType(f.type()).getName(),
+                    null,
+                    null,
+                    true));
         }
         for (String t : SysqlSchema.TABLE_NAMES) {
             candidates.add(new Candidate(t, t, "tables", null, null, null, true));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.util.concurrent.CountDownLatch;
@@ -12,14 +13,17 @@ final class StopSignal implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
 
     StopSignal() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            raised = true;
-            try {
-                finished.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sysql-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            raised = true;
+                            try {
+                                finished.await(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "sysql-stop"));
     }
 
     boolean raised() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import java.util.concurrent.Callable;
@@ -10,12 +11,25 @@ import picocli.CommandLine.Mixin;
  * {@code query} runs SQL for scripts, {@code fields}/{@code event-types} list the catalogs, {@code capture}
  * writes a capture file, {@code print} and {@code count} watch the raw stream.
  */
-@Command(name = "sysql", mixinStandardHelpOptions = true, version = "sysql 0.1.0",
-        description = {"SQL over the system calls of a live Linux host.",
-            "Without a subcommand: the interactive SQL shell (same options as 'sysql shell')."},
-        subcommands = {ShellCommand.class, QueryCommand.class, CatalogCommands.Fields.class,
-            CatalogCommands.EventTypes.class, CaptureCommand.class, ServeCommand.class, PrintCommand.class, CountCommand.class,
-            CommandLine.HelpCommand.class})
+@Command(
+        name = "sysql",
+        mixinStandardHelpOptions = true,
+        version = "sysql 0.1.0",
+        description = {
+            "SQL over the system calls of a live Linux host.",
+            "Without a subcommand: the interactive SQL shell (same options as 'sysql shell')."
+        },
+        subcommands = {
+            ShellCommand.class,
+            QueryCommand.class,
+            CatalogCommands.Fields.class,
+            CatalogCommands.EventTypes.class,
+            CaptureCommand.class,
+            ServeCommand.class,
+            PrintCommand.class,
+            CountCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Sysql implements Callable<Integer> {
 
     @Mixin
@@ -42,8 +56,12 @@ public final class Sysql implements Callable<Integer> {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler((ex, argv) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println(c.getCommandName().equals("sysql") ? "sysql: " + ex.getMessage()
-                    : "sysql " + c.getCommandName() + ": " + ex.getMessage() + " (see sysql " + c.getCommandName() + " -h)");
+            c.getErr()
+                    .println(
+                            c.getCommandName().equals("sysql")
+                                    ? "sysql: " + ex.getMessage()
+                                    : "sysql " + c.getCommandName() + ": " + ex.getMessage() + " (see sysql "
+                                            + c.getCommandName() + " -h)");
             return 2;
         });
         cmd.setExecutionExceptionHandler((ex, line, parsed) -> {

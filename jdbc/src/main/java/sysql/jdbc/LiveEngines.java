@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import java.sql.SQLException;
@@ -26,8 +27,10 @@ final class LiveEngines {
             }
             options = wanted;
         } else if (!options.equals(wanted)) {
-            throw new SQLException("this process already captures with other settings (" + describe(options)
-                    + "): connect with the same settings, or close its other connections first", "08001");
+            throw new SQLException(
+                    "this process already captures with other settings (" + describe(options)
+                            + "): connect with the same settings, or close its other connections first",
+                    "08001");
         }
         users++;
         return engine;
@@ -62,7 +65,9 @@ final class LiveEngines {
 
     private static String describe(CaptureHub.Options o) {
         return "snaplen " + o.capture().snaplen() + ", ring " + (o.capture().ringBytesPerCpu() >> 20) + " MiB, history "
-                + (o.history() == null ? "off" : o.history().nanos() / 1_000_000_000L + " s / "
-                + (o.history().bytes() >> 20) + " MiB");
+                + (o.history() == null
+                        ? "off"
+                        : o.history().nanos() / 1_000_000_000L + " s / "
+                                + (o.history().bytes() >> 20) + " MiB");
     }
 }

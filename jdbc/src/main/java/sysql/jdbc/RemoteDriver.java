@@ -1,8 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ConnectStringParser;
@@ -66,8 +65,10 @@ public final class RemoteDriver extends Driver {
             c.getMetaData(); // a first request: a wrong address or password is said here, not at the first query
             return (Connection) wrap(c, Connection.class);
         } catch (SQLException | RuntimeException e) {
-            throw new SQLException(RemoteErrors.message(e, p.getProperty("url")), e instanceof SQLException s
-                    ? s.getSQLState() : "08001", e);
+            throw new SQLException(
+                    RemoteErrors.message(e, p.getProperty("url")),
+                    e instanceof SQLException s ? s.getSQLState() : "08001",
+                    e);
         }
     }
 
@@ -79,8 +80,8 @@ public final class RemoteDriver extends Driver {
     @Override
     public Meta createMeta(AvaticaConnection connection) {
         Meta remote = super.createMeta(connection);
-        return (Meta) Proxy.newProxyInstance(RemoteDriver.class.getClassLoader(), new Class<?>[] {Meta.class},
-                (proxy, method, args) -> {
+        return (Meta) Proxy.newProxyInstance(
+                RemoteDriver.class.getClassLoader(), new Class<?>[] {Meta.class}, (proxy, method, args) -> {
                     if (method.getName().equals("createIterable") && args.length == 5) {
                         return rows(connection, remote, (Meta.StatementHandle) args[0], (Meta.Frame) args[4]);
                     }
@@ -93,8 +94,8 @@ public final class RemoteDriver extends Driver {
     }
 
     /** The rows of a statement, fetched only when the caller asks for the next one. */
-    private static Iterable<Object> rows(AvaticaConnection connection, Meta meta, Meta.StatementHandle h,
-            Meta.Frame firstFrame) {
+    private static Iterable<Object> rows(
+            AvaticaConnection connection, Meta meta, Meta.StatementHandle h, Meta.Frame firstFrame) {
         return () -> new Iterator<>() {
             private Meta.Frame frame = firstFrame != null ? firstFrame : Meta.Frame.MORE;
             private Iterator<Object> rows = frame.rows.iterator();
@@ -112,8 +113,10 @@ public final class RemoteDriver extends Driver {
                         if (cancelled()) {
                             return false;
                         }
-                        throw new IllegalStateException("the server no longer has this query: it was closed there, or "
-                                + "not fetched from for longer than the server's --idle-timeout", e);
+                        throw new IllegalStateException(
+                                "the server no longer has this query: it was closed there, or "
+                                        + "not fetched from for longer than the server's --idle-timeout",
+                                e);
                     } catch (RuntimeException e) {
                         if (cancelled()) {
                             return false;
@@ -138,7 +141,9 @@ public final class RemoteDriver extends Driver {
             private boolean cancelled() {
                 AvaticaStatement s = connection.statementMap.get(h.id);
                 try {
-                    return s == null || s.isClosed() || connection.getCancelFlag(h).get();
+                    return s == null
+                            || s.isClosed()
+                            || connection.getCancelFlag(h).get();
                 } catch (SQLException | NoSuchStatementException e) {
                     return true;
                 }
@@ -155,8 +160,8 @@ public final class RemoteDriver extends Driver {
         };
     }
 
-    private static final Set<Class<?>> WRAPPED = Set.of(Connection.class, Statement.class, PreparedStatement.class,
-            CallableStatement.class);
+    private static final Set<Class<?>> WRAPPED =
+            Set.of(Connection.class, Statement.class, PreparedStatement.class, CallableStatement.class);
 
     private static Object wrap(Object target, Class<?> type) {
         InvocationHandler h = (proxy, method, args) -> {
@@ -174,8 +179,10 @@ public final class RemoteDriver extends Driver {
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof SQLException || cause instanceof RuntimeException) {
-                    throw new SQLException(RemoteErrors.message(cause, null),
-                            cause instanceof SQLException s ? s.getSQLState() : null, cause);
+                    throw new SQLException(
+                            RemoteErrors.message(cause, null),
+                            cause instanceof SQLException s ? s.getSQLState() : null,
+                            cause);
                 }
                 throw cause;
             }

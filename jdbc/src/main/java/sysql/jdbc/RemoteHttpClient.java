@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import java.io.IOException;
@@ -67,8 +68,10 @@ public final class RemoteHttpClient extends AvaticaCommonsHttpClientImpl {
                     throw e; // Avatica retries it
                 }
                 unanswered.set(0);
-                throw new Unanswered("the server at " + url + " closed the connection without answering"
-                        + (url.startsWith("http://") ? " (is it a TLS server? then write https://)" : ""), e);
+                throw new Unanswered(
+                        "the server at " + url + " closed the connection without answering"
+                                + (url.startsWith("http://") ? " (is it a TLS server? then write https://)" : ""),
+                        e);
             }
         }
 

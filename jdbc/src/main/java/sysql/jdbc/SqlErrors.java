@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import java.lang.reflect.InvocationHandler;
@@ -33,8 +34,13 @@ import sysql.capture.CaptureException;
  * runtime exception of a running query) reaches the caller that way, the original kept as the cause.
  */
 final class SqlErrors {
-    private static final Set<Class<?>> WRAPPED = Set.of(Connection.class, Statement.class, PreparedStatement.class,
-            CallableStatement.class, ResultSet.class, DatabaseMetaData.class);
+    private static final Set<Class<?>> WRAPPED = Set.of(
+            Connection.class,
+            Statement.class,
+            PreparedStatement.class,
+            CallableStatement.class,
+            ResultSet.class,
+            DatabaseMetaData.class);
     private static final Pattern NOT_FOUND = Pattern.compile("(Column|Object|Table) '([^']+)' not found");
 
     private SqlErrors() {}
@@ -45,8 +51,7 @@ final class SqlErrors {
     }
 
     private static Object wrap(Object target, Class<?> type) {
-        return Proxy.newProxyInstance(SqlErrors.class.getClassLoader(), new Class<?>[] {type},
-                new Handler(target));
+        return Proxy.newProxyInstance(SqlErrors.class.getClassLoader(), new Class<?>[] {type}, new Handler(target));
     }
 
     private record Handler(Object target) implements InvocationHandler {
@@ -96,7 +101,8 @@ final class SqlErrors {
     /** The one-line message of an error from sysql, Calcite or the capture. */
     static String message(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SysqlException || t instanceof CaptureException
+            if (t instanceof SysqlException
+                    || t instanceof CaptureException
                     || t instanceof FieldNameRewriter.UnknownFieldException) {
                 return firstLine(t.getMessage());
             }
@@ -143,8 +149,8 @@ final class SqlErrors {
             return message;
         }
         String name = m.group(2);
-        List<String> candidates = new ArrayList<>(m.group(1).equals("Column") ? FieldColumns.names()
-                : SysqlSchema.TABLE_NAMES);
+        List<String> candidates =
+                new ArrayList<>(m.group(1).equals("Column") ? FieldColumns.names() : SysqlSchema.TABLE_NAMES);
         List<String> near = FieldNameRewriter.nearest(name, candidates);
         return near.isEmpty() ? message : message + "; did you mean " + String.join(", ", near) + "?";
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import java.sql.Connection;
@@ -77,7 +78,8 @@ public final class SysqlDriver extends Driver {
         });
         SysqlEngine engine;
         try {
-            engine = options.file() != null ? new FileEngine(options.file()) : LiveEngines.acquire(options.hubOptions());
+            engine =
+                    options.file() != null ? new FileEngine(options.file()) : LiveEngines.acquire(options.hubOptions());
         } catch (CaptureException e) {
             throw new SQLException(e.getMessage(), "08001", e);
         }

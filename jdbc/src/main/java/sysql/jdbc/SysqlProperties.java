@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import java.nio.file.Path;
@@ -25,20 +26,32 @@ import sysql.capture.engine.Recorder;
  * </ul>
  * Calcite's own connection properties pass through. A bad value is a one-line error naming the fix.
  */
-public record SysqlProperties(Path file, int snaplen, int ringMiB, boolean history, long historySeconds,
-        long historyMegabytes, int windowGroups) {
-    public static final Set<String> NAMES = Set.of("file", "snaplen", "ringSize", "history", "historySeconds",
-            "historyMegabytes", "windowGroups");
+public record SysqlProperties(
+        Path file,
+        int snaplen,
+        int ringMiB,
+        boolean history,
+        long historySeconds,
+        long historyMegabytes,
+        int windowGroups) {
+    public static final Set<String> NAMES =
+            Set.of("file", "snaplen", "ringSize", "history", "historySeconds", "historyMegabytes", "windowGroups");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");
-        return new SysqlProperties(file == null || file.isBlank() ? null : Path.of(file),
+        return new SysqlProperties(
+                file == null || file.isBlank() ? null : Path.of(file),
                 intIn(p, "snaplen", 80, 1, 65536, "data bytes kept per I/O buffer"),
                 powerOfTwo(p, "ringSize", 8),
                 onOff(p, "history", true),
                 intIn(p, "historySeconds", 60, 1, 24 * 3600, "seconds of history kept"),
                 intIn(p, "historyMegabytes", 256, 4, 1 << 20, "MiB of memory history takes (at least 4)"),
-                intIn(p, "windowGroups", QuerySettings.DEFAULT.windowGroups(), 1, 100_000_000,
+                intIn(
+                        p,
+                        "windowGroups",
+                        QuerySettings.DEFAULT.windowGroups(),
+                        1,
+                        100_000_000,
                         "most groups one window of a streaming aggregate holds"));
     }
 
@@ -48,7 +61,8 @@ public record SysqlProperties(Path file, int snaplen, int ringMiB, boolean histo
 
     /** The live capture these properties describe. */
     CaptureHub.Options hubOptions() {
-        return new CaptureHub.Options(LiveCapture.Options.defaults().withSnaplen(snaplen).withRingBytes(ringMiB << 20),
+        return new CaptureHub.Options(
+                LiveCapture.Options.defaults().withSnaplen(snaplen).withRingBytes(ringMiB << 20),
                 history ? new Recorder.Retention(historySeconds * 1_000_000_000L, historyMegabytes << 20) : null);
     }
 
@@ -65,15 +79,19 @@ public record SysqlProperties(Path file, int snaplen, int ringMiB, boolean histo
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new SQLException("connection property " + name + "=" + v + " is invalid: give the " + what
-                + " as a whole number from " + min + " to " + max, "HY024");
+        throw new SQLException(
+                "connection property " + name + "=" + v + " is invalid: give the " + what + " as a whole number from "
+                        + min + " to " + max,
+                "HY024");
     }
 
     private static int powerOfTwo(Properties p, String name, int dflt) throws SQLException {
         int n = intIn(p, name, dflt, 1, 1024, "ring buffer size per CPU in MiB");
         if (Integer.bitCount(n) != 1) {
-            throw new SQLException("connection property " + name + "=" + n
-                    + " is invalid: the ring buffer size must be a power of two (1, 2, 4 ... 1024 MiB)", "HY024");
+            throw new SQLException(
+                    "connection property " + name + "=" + n
+                            + " is invalid: the ring buffer size must be a power of two (1, 2, 4 ... 1024 MiB)",
+                    "HY024");
         }
         return n;
     }

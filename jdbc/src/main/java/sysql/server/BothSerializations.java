@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
-import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,8 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
         }
         byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
         if (body.length > MAX_REQUEST_BYTES) {
-            response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+            response.sendError(
+                    HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                     "requests are limited to " + MAX_REQUEST_BYTES + " bytes");
             baseRequest.setHandled(true);
             return;
@@ -134,8 +136,8 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
         @Override
         public BufferedReader getReader() {
             String enc = getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(getInputStream(),
-                    enc == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(enc)));
+            return new BufferedReader(new InputStreamReader(
+                    getInputStream(), enc == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(enc)));
         }
 
         @Override

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
 import java.sql.Date;
@@ -75,7 +76,9 @@ final class RemoteRows implements AutoCloseable {
                 }
                 lock.lock();
                 try {
-                    while (!closed && !buffer.isEmpty() && (buffer.size() >= maxRows || bufferedBytes + size > maxBytes)) {
+                    while (!closed
+                            && !buffer.isEmpty()
+                            && (buffer.size() >= maxRows || bufferedBytes + size > maxBytes)) {
                         roomReady.await();
                     }
                     if (closed) {
@@ -178,7 +181,8 @@ final class RemoteRows implements AutoCloseable {
                     roomReady.signalAll();
                     if (!filling) {
                         filling = true;
-                        deadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILL_WAIT_MILLIS));
+                        deadline =
+                                Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILL_WAIT_MILLIS));
                     }
                     continue;
                 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
 /**
@@ -5,8 +6,13 @@ package sysql.server;
  * bytes buffered per result set, how long a statement may go without a fetch and a connection without any
  * request before the server closes it.
  */
-public record ServerLimits(int statementsPerConnection, int statements, int bufferedRows, long bufferedBytes,
-        int statementIdleSeconds, int connectionIdleSeconds) {
+public record ServerLimits(
+        int statementsPerConnection,
+        int statements,
+        int bufferedRows,
+        long bufferedBytes,
+        int statementIdleSeconds,
+        int connectionIdleSeconds) {
     public static ServerLimits defaults() {
         return new ServerLimits(16, 256, 10_000, 16L << 20, 30, 600);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
 import java.sql.Connection;
@@ -88,7 +89,8 @@ final class SysqlMeta extends JdbcMeta {
         p.setProperty(ConnectionCacheSettings.EXPIRY_DURATION.key(), String.valueOf(limits.connectionIdleSeconds()));
         p.setProperty(ConnectionCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
         // statements of clients expire by sysql's own clock (see Opened); Guava's only catches what that misses
-        p.setProperty(StatementCacheSettings.EXPIRY_DURATION.key(),
+        p.setProperty(
+                StatementCacheSettings.EXPIRY_DURATION.key(),
                 String.valueOf(Math.max(limits.connectionIdleSeconds(), 10 * limits.statementIdleSeconds())));
         p.setProperty(StatementCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
         p.setProperty(StatementCacheSettings.MAX_CAPACITY.key(), String.valueOf(limits.statements() + 64));
@@ -174,8 +176,10 @@ final class SysqlMeta extends JdbcMeta {
             if (maxRowCount > 0) {
                 statement.setLargeMaxRows(maxRowCount);
             }
-            return register(ch, statement, signature(statement.getMetaData(), statement.getParameterMetaData(), sql,
-                    StatementType.SELECT));
+            return register(
+                    ch,
+                    statement,
+                    signature(statement.getMetaData(), statement.getParameterMetaData(), sql, StatementType.SELECT));
         } catch (SQLException e) {
             throw error(e);
         }
@@ -211,14 +215,20 @@ final class SysqlMeta extends JdbcMeta {
         ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
         opened.keySet().removeIf(id -> !open.containsKey(id));
         if (open.size() >= limits.statements()) {
-            throw error("the server already has " + open.size() + " open statements, its limit: close statements you "
-                    + "no longer need, or start sysql serve with a larger --max-statements", "53000");
+            throw error(
+                    "the server already has " + open.size() + " open statements, its limit: close statements you "
+                            + "no longer need, or start sysql serve with a larger --max-statements",
+                    "53000");
         }
-        long mine = opened.values().stream().filter(o -> o.connectionId().equals(connectionId)).count();
+        long mine = opened.values().stream()
+                .filter(o -> o.connectionId().equals(connectionId))
+                .count();
         if (mine >= limits.statementsPerConnection()) {
-            throw error("this connection already has " + mine + " open statements, the limit per connection: close "
-                    + "statements you no longer need, or start sysql serve with a larger "
-                    + "--max-statements-per-connection", "53000");
+            throw error(
+                    "this connection already has " + mine + " open statements, the limit per connection: close "
+                            + "statements you no longer need, or start sysql serve with a larger "
+                            + "--max-statements-per-connection",
+                    "53000");
         }
     }
 
@@ -229,8 +239,9 @@ final class SysqlMeta extends JdbcMeta {
     }
 
     @Override
-    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
-            PrepareCallback callback) throws NoSuchStatementException {
+    public ExecuteResult prepareAndExecute(
+            StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame, PrepareCallback callback)
+            throws NoSuchStatementException {
         checkReadOnly(sql);
         Opened o = enter(h.id);
         try {
@@ -240,8 +251,9 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
-    private ExecuteResult prepareAndExecute(StatementHandle h, Opened o, String sql, long maxRowCount,
-            int maxRowsInFirstFrame) throws NoSuchStatementException {
+    private ExecuteResult prepareAndExecute(
+            StatementHandle h, Opened o, String sql, long maxRowCount, int maxRowsInFirstFrame)
+            throws NoSuchStatementException {
         StatementInfo info = getStatementCache().getIfPresent(h.id);
         if (info == null || o == null) {
             throw new NoSuchStatementException(h);
@@ -256,7 +268,8 @@ final class SysqlMeta extends JdbcMeta {
             }
             if (!statement.execute(sql)) {
                 info.setResultSet(null);
-                return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, statement.getLargeUpdateCount())));
+                return new ExecuteResult(
+                        List.of(MetaResultSet.count(h.connectionId, h.id, statement.getLargeUpdateCount())));
             }
             ResultSet rs = statement.getResultSet();
             info.setResultSet(rs);
@@ -277,8 +290,9 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
-    private ExecuteResult execute(StatementHandle h, Opened o, List<TypedValue> parameterValues,
-            int maxRowsInFirstFrame) throws NoSuchStatementException {
+    private ExecuteResult execute(
+            StatementHandle h, Opened o, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
+            throws NoSuchStatementException {
         StatementInfo info = getStatementCache().getIfPresent(h.id);
         if (info == null || o == null || !(o.statement() instanceof PreparedStatement ps)) {
             throw new NoSuchStatementException(h);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
 import java.io.File;
@@ -10,8 +11,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Properties;
 import java.util.Locale;
+import java.util.Properties;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
 import org.apache.calcite.avatica.server.ServerCustomizer;
@@ -31,11 +32,24 @@ import sysql.jdbc.SysqlDriver;
 public final class SysqlServer implements AutoCloseable {
     static final String EMBEDDED_URL = SysqlDriver.PREFIX;
 
-    public enum Auth { NONE, BASIC, DIGEST }
+    public enum Auth {
+        NONE,
+        BASIC,
+        DIGEST
+    }
 
     /** How to serve: where, who may, and the engine's connection properties (capture settings, or a file). */
-    public record Options(String bind, int port, Auth auth, Path users, List<String> roles, Path tlsKeystore,
-            String tlsPassword, boolean insecure, ServerLimits limits, Properties engine) {}
+    public record Options(
+            String bind,
+            int port,
+            Auth auth,
+            Path users,
+            List<String> roles,
+            Path tlsKeystore,
+            String tlsPassword,
+            boolean insecure,
+            ServerLimits limits,
+            Properties engine) {}
 
     private final HttpServer http;
     private final SysqlMeta meta;
@@ -74,7 +88,7 @@ public final class SysqlServer implements AutoCloseable {
         switch (o.auth()) {
             case BASIC -> b.withBasicAuthentication(o.users().toString(), roles);
             case DIGEST -> b.withDigestAuthentication(o.users().toString(), roles);
-            case NONE -> { }
+            case NONE -> {}
         }
         if (o.tlsKeystore() != null) {
             File ks = o.tlsKeystore().toFile();
@@ -103,7 +117,8 @@ public final class SysqlServer implements AutoCloseable {
 
     private static void check(Options o) throws ServeException {
         if (o.port() < 0 || o.port() > 65535) {
-            throw new ServeException("--port " + o.port() + " is not a TCP port: give 1..65535 (or 0 for any free one)");
+            throw new ServeException(
+                    "--port " + o.port() + " is not a TCP port: give 1..65535 (or 0 for any free one)");
         }
         boolean loopback;
         try {
@@ -120,12 +135,12 @@ public final class SysqlServer implements AutoCloseable {
         }
         if (o.auth() != Auth.NONE) {
             if (o.users() == null) {
-                throw new ServeException("--auth " + o.auth().name().toLowerCase(Locale.ROOT) + " needs --users FILE (Jetty's "
-                        + "realm format, a line per user: 'name: password,role')");
+                throw new ServeException("--auth " + o.auth().name().toLowerCase(Locale.ROOT)
+                        + " needs --users FILE (Jetty's " + "realm format, a line per user: 'name: password,role')");
             }
             if (!Files.isReadable(o.users())) {
-                throw new ServeException("cannot read the users file " + o.users() + ": it does not exist or is not "
-                        + "readable");
+                throw new ServeException(
+                        "cannot read the users file " + o.users() + ": it does not exist or is not " + "readable");
             }
             if (o.roles().isEmpty()) {
                 throw new ServeException("--roles is empty: name the roles (of the users file) allowed to query");
@@ -135,8 +150,8 @@ public final class SysqlServer implements AutoCloseable {
         }
         if (o.tlsKeystore() != null) {
             if (!Files.isReadable(o.tlsKeystore())) {
-                throw new ServeException("cannot read the keystore " + o.tlsKeystore() + ": it does not exist or is "
-                        + "not readable");
+                throw new ServeException(
+                        "cannot read the keystore " + o.tlsKeystore() + ": it does not exist or is " + "not readable");
             }
             if (o.tlsPassword() == null) {
                 throw new ServeException("--tls-keystore needs its password: --tls-password-file FILE");
@@ -151,7 +166,8 @@ public final class SysqlServer implements AutoCloseable {
                         + " (choose another --port or --bind)";
             }
             if (t instanceof java.security.UnrecoverableKeyException
-                    || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("password"))) {
+                    || (t instanceof java.io.IOException
+                            && String.valueOf(t.getMessage()).contains("password"))) {
                 return "cannot open the keystore " + o.tlsKeystore() + ": " + t.getMessage()
                         + " (check --tls-password-file)";
             }

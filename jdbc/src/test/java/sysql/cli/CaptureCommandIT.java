@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,8 +39,8 @@ import sysql.testing.RequiresBpf;
 @RequiresBpf
 class CaptureCommandIT {
     static final String[] FIELDS = {"evt.num", "thread.tid", "evt.type", "evt.dir", "proc.name"};
-    static final Pattern SUMMARY = Pattern.compile("sysql capture: (\\d+) events written to .*; driver: \\d+ events, "
-            + "(\\d+) dropped");
+    static final Pattern SUMMARY =
+            Pattern.compile("sysql capture: (\\d+) events written to .*; driver: \\d+ events, " + "(\\d+) dropped");
 
     @TempDir
     Path dir;
@@ -57,22 +58,30 @@ class CaptureCommandIT {
     /** {@code sysql capture ARGS} in a JVM of its own (the jar and libraries the package phase built). */
     ProcessBuilder sysql(Path stderr, String... args) {
         Path target = Path.of(System.getProperty("basedir", ".")).resolve("target");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", target.resolve("sysql-jdbc.jar") + ":" + target.resolve("lib") + "/*", "sysql.cli.Sysql",
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                target.resolve("sysql-jdbc.jar") + ":" + target.resolve("lib") + "/*",
+                "sysql.cli.Sysql",
                 "capture"));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(false).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(false)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile());
     }
 
     static void awaitLine(Process p, Path stderr, String marker) throws Exception {
         try {
-            Await.until(() -> {
-                if (!p.isAlive() && !Files.readString(stderr).contains(marker)) {
-                    fail("sysql capture ended (exit " + p.exitValue() + ") before capturing: " + read(stderr));
-                }
-                return Files.readString(stderr).contains(marker);
-            }, Duration.ofSeconds(60), () -> "sysql capture did not start in 60 s: " + read(stderr));
+            Await.until(
+                    () -> {
+                        if (!p.isAlive() && !Files.readString(stderr).contains(marker)) {
+                            fail("sysql capture ended (exit " + p.exitValue() + ") before capturing: " + read(stderr));
+                        }
+                        return Files.readString(stderr).contains(marker);
+                    },
+                    Duration.ofSeconds(60),
+                    () -> "sysql capture did not start in 60 s: " + read(stderr));
         } catch (AssertionError e) {
             p.destroyForcibly();
             throw e;
@@ -106,7 +115,10 @@ class CaptureCommandIT {
         }
         Path out = dir(file).resolve("sysdig.out");
         Path err = dir(file).resolve("sysdig.err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "sysdig -r " + file + " did not finish in 120 s");
         String errText = Files.readString(err).strip();
         assertEquals(0, p.exitValue(), "sysdig -r " + file + " failed: " + errText);
@@ -132,8 +144,12 @@ class CaptureCommandIT {
         long child;
         try {
             awaitLine(capture, err, "sysql capture: writing " + file);
-            Process p = new ProcessBuilder("/bin/bash", "-c", "echo hello > " + target + "; cat " + target
-                    + " > /dev/null; exec /usr/bin/sleep 0.05").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "/bin/bash",
+                            "-c",
+                            "echo hello > " + target + "; cat " + target + " > /dev/null; exec /usr/bin/sleep 0.05")
+                    .redirectErrorStream(true)
+                    .start();
             child = p.pid();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -155,7 +171,8 @@ class CaptureCommandIT {
         Set<Long> tids = new TreeSet<>();
         boolean wroteTarget = false;
         boolean execSleep = false;
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             EventContext ctx = EventContext.forCaptureFile(src.initialState());
             Event e = new Event();
             while (src.fill(batch, 0)) {
@@ -171,9 +188,12 @@ class CaptureCommandIT {
                         v.add(f.format(ctx));
                     }
                     sysqlRows.put(ctx.num(), String.join("|", v));
-                    wroteTarget |= e.typeName().equals("write") && target.toString().equals(fdName.format(ctx))
+                    wroteTarget |= e.typeName().equals("write")
+                            && target.toString().equals(fdName.format(ctx))
                             && t.comm().equals("bash");
-                    execSleep |= e.typeName().equals("execve") && !e.isEnter() && t.comm().equals("sleep");
+                    execSleep |= e.typeName().equals("execve")
+                            && !e.isEnter()
+                            && t.comm().equals("sleep");
                 }
             }
             assertEquals(summary[0], src.eventsRead(), "events in the file against the summary");
@@ -183,8 +203,7 @@ class CaptureCommandIT {
         assertTrue(execSleep, "sysql's reader saw no execve of sleep: " + sysqlRows.values());
 
         // sysdig on the same file: the same events of the child, the same values
-        String format = "*" + List.of(FIELDS).stream().map(f -> "%" + f).collect(Collectors.joining("|"))
-                + "|%fd.name";
+        String format = "*" + List.of(FIELDS).stream().map(f -> "%" + f).collect(Collectors.joining("|")) + "|%fd.name";
         String filter = "thread.tid in (" + tids.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
         Map<Long, String> sysdigRows = new LinkedHashMap<>();
         boolean sysdigWrite = false;
@@ -192,7 +211,8 @@ class CaptureCommandIT {
             int cut = line.lastIndexOf('|');
             String row = line.substring(0, cut);
             sysdigRows.put(Long.parseLong(row.substring(0, row.indexOf('|'))), row);
-            sysdigWrite |= row.contains("|write|<|bash") && line.substring(cut + 1).equals(target.toString());
+            sysdigWrite |=
+                    row.contains("|write|<|bash") && line.substring(cut + 1).equals(target.toString());
         }
         assertEquals(sysqlRows, sysdigRows, "the child's events as sysql and sysdig read them from " + file);
         assertTrue(sysdigWrite, "sysdig saw no write of bash to " + target);
@@ -204,16 +224,19 @@ class CaptureCommandIT {
         Path err = dir.resolve("count.err");
         // something to capture, whatever else the host does
         Process load = new ProcessBuilder("dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=2000000")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
-            Process capture = sysql(err, "-w", file.toString(), "-n", "2000", "--gzip").start();
+            Process capture =
+                    sysql(err, "-w", file.toString(), "-n", "2000", "--gzip").start();
             long[] summary = summary(capture, err);
             assertEquals(0, capture.exitValue(), Files.readString(err));
             assertEquals(2000, summary[0], Files.readString(err));
         } finally {
             load.destroy();
         }
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             assertTrue(src.compressed(), "--gzip writes a gzip file");
             while (src.fill(batch, 0)) {
                 // count only
@@ -221,7 +244,8 @@ class CaptureCommandIT {
             assertEquals(2000, src.eventsRead());
         }
         List<String> lines = sysdigLines(file, "*%evt.num", null);
-        assertTrue(!lines.isEmpty() && Long.parseLong(lines.get(lines.size() - 1).strip()) <= 2000,
+        assertTrue(
+                !lines.isEmpty() && Long.parseLong(lines.get(lines.size() - 1).strip()) <= 2000,
                 "sysdig read " + lines.size() + " events");
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +66,8 @@ class CaptureCommandTest {
 
     @Test
     void aBadRingSizeIsRefusedBeforeTheProbeLoads() {
-        assertOneLineError(run("capture", "-w", dir.resolve("x.scap").toString(), "--ring-size", "3"),
+        assertOneLineError(
+                run("capture", "-w", dir.resolve("x.scap").toString(), "--ring-size", "3"),
                 "--ring-size 3 is invalid: use a power of two");
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,13 +24,24 @@ class QueryCommandIT {
     @Test
     void aStreamingQueryPrintsRowsAsTheyHappenUntilSigint() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process query = new ProcessBuilder(java, "-cp", "target/sysql-jdbc.jar:target/lib/*", "sysql.cli.Sysql", "query",
-                "--format", "csv", "--no-history", "SELECT STREAM evt.type, fd.name FROM events WHERE proc.name = "
-                + "'sysql-workload' AND evt.type = 'openat' AND evt.dir = '<'").start();
-        Process child = new ProcessBuilder(ShellIT.WORKLOAD.toAbsolutePath().toString(), "-r", "10", "-o", "300",
-                "/etc/hostname").start();
+        Process query = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        "target/sysql-jdbc.jar:target/lib/*",
+                        "sysql.cli.Sysql",
+                        "query",
+                        "--format",
+                        "csv",
+                        "--no-history",
+                        "SELECT STREAM evt.type, fd.name FROM events WHERE proc.name = "
+                                + "'sysql-workload' AND evt.type = 'openat' AND evt.dir = '<'")
+                .start();
+        Process child = new ProcessBuilder(
+                        ShellIT.WORKLOAD.toAbsolutePath().toString(), "-r", "10", "-o", "300", "/etc/hostname")
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(query.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(query.getInputStream(), StandardCharsets.UTF_8));
             List<String> lines = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (lines.size() < 6 && System.nanoTime() < deadline) {
@@ -43,9 +55,12 @@ class QueryCommandIT {
             assertEquals(6, lines.size(), "rows should arrive one by one while the child runs: " + lines);
             assertTrue(child.isAlive(), "the rows came only after the child ended");
             assertTrue(lines.subList(1, 6).stream().allMatch("openat,/etc/hostname"::equals), lines.toString());
-            new ProcessBuilder("kill", "-INT", String.valueOf(query.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-INT", String.valueOf(query.pid()))
+                    .start()
+                    .waitFor();
             assertTrue(query.waitFor(5, TimeUnit.SECONDS), "SIGINT did not stop the streaming query");
-            assertEquals(0, query.exitValue(), new String(query.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(
+                    0, query.exitValue(), new String(query.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         } finally {
             query.destroyForcibly();
             child.destroyForcibly();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,8 @@ class QueryCommandTest {
     void csvTsvJsonAndTableAgree() throws Exception {
         Run csv = run("query", "-r", FILE.toString(), "--format", "csv", SQL);
         assertEquals(0, csv.code(), csv.err());
-        List<CSVRecord> records = CSVFormat.DEFAULT.parse(new java.io.StringReader(csv.out())).getRecords();
+        List<CSVRecord> records =
+                CSVFormat.DEFAULT.parse(new java.io.StringReader(csv.out())).getRecords();
         assertEquals(List.of("evt.type", "n"), records.get(0).toList());
         assertEquals(4, records.size(), csv.out());
 
@@ -70,7 +72,8 @@ class QueryCommandTest {
     @Test
     void aScriptFileRunsEveryStatement() throws Exception {
         Path script = Files.createTempFile("sysql", ".sql");
-        Files.writeString(script, "-- two statements\nSELECT COUNT(*) AS a FROM processes;\n/* ; */ SELECT 'x;y' AS b;\n");
+        Files.writeString(
+                script, "-- two statements\nSELECT COUNT(*) AS a FROM processes;\n/* ; */ SELECT 'x;y' AS b;\n");
         Run r = run("query", "-r", FILE.toString(), "--format", "csv", "-f", script.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("a\n") && r.out().contains("b\nx;y\n"), r.out());
@@ -80,7 +83,8 @@ class QueryCommandTest {
     void errorsAreOneLine() {
         Run missing = run("query", "-r", "/nonexistent.scap", "SELECT 1");
         assertEquals(1, missing.code());
-        assertEquals("sysql: cannot read capture file /nonexistent.scap: it does not exist or is not readable",
+        assertEquals(
+                "sysql: cannot read capture file /nonexistent.scap: it does not exist or is not readable",
                 missing.err().strip());
 
         Run syntax = run("query", "-r", FILE.toString(), "SELECT proc.name FORM events");
@@ -92,7 +96,9 @@ class QueryCommandTest {
         assertTrue(field.err().contains("did you mean proc.name"), field.err());
 
         Run table = run("query", "-r", FILE.toString(), "SELECT * FROM proceses");
-        assertTrue(table.err().contains("Object 'proceses' not found") && table.err().contains("did you mean processes"),
+        assertTrue(
+                table.err().contains("Object 'proceses' not found")
+                        && table.err().contains("did you mean processes"),
                 table.err());
 
         Run noSql = run("query", "-r", FILE.toString());
@@ -108,8 +114,11 @@ class QueryCommandTest {
     void catalogsListFieldsAndEventTypes() {
         Run fields = run("fields");
         assertEquals(0, fields.code());
-        assertTrue(fields.out().contains("proc.name") && fields.out().contains("evt.time ") && fields.out()
-                .contains("TIMESTAMP"), fields.out());
+        assertTrue(
+                fields.out().contains("proc.name")
+                        && fields.out().contains("evt.time ")
+                        && fields.out().contains("TIMESTAMP"),
+                fields.out());
         assertTrue(!fields.out().contains("evt.arg.fd "), "parametric instances only with --all");
         assertTrue(run("fields", "--all").out().contains("evt.arg.fd "));
         Run types = run("event-types");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +31,8 @@ class ResultPrinterTest {
 
     static String print(String sql, ResultPrinter.Format format, boolean stream) throws Exception {
         StringWriter text = new StringWriter();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             ResultPrinter.print(rs, format, stream, new PrintWriter(text));
         }
         return text.toString();
@@ -38,23 +40,34 @@ class ResultPrinterTest {
 
     @Test
     void aTableHasNullsEmptyAndTimestampsWithTheirMilliseconds() throws Exception {
-        assertEquals(String.join("\n",
-                "n    | name            | ts                      | cpu",
-                "-----+-----------------+-------------------------+----",
-                "1735 | memfd:sealed-91 | 2024-05-06 04:49:53.530 | ",
-                "3    | fstat           | 2024-05-06 04:49:53.000 | 7",
-                "(2 rows)", ""), print(ShellLineTest.VALUES, ResultPrinter.Format.TABLE, false));
+        assertEquals(
+                String.join(
+                        "\n",
+                        "n    | name            | ts                      | cpu",
+                        "-----+-----------------+-------------------------+----",
+                        "1735 | memfd:sealed-91 | 2024-05-06 04:49:53.530 | ",
+                        "3    | fstat           | 2024-05-06 04:49:53.000 | 7",
+                        "(2 rows)",
+                        ""),
+                print(ShellLineTest.VALUES, ResultPrinter.Format.TABLE, false));
     }
 
     @Test
     void csvAndJsonHaveTheSameTimestampsAndNulls() throws Exception {
-        assertEquals(String.join("\n",
-                "n,name,ts,cpu",
-                "1735,memfd:sealed-91,2024-05-06 04:49:53.530,",
-                "3,fstat,2024-05-06 04:49:53.000,7", ""), print(ShellLineTest.VALUES, ResultPrinter.Format.CSV, false));
-        assertEquals(String.join("\n",
-                "{\"n\":1735,\"name\":\"memfd:sealed-91\",\"ts\":\"2024-05-06 04:49:53.530\",\"cpu\":null}",
-                "{\"n\":3,\"name\":\"fstat\",\"ts\":\"2024-05-06 04:49:53.000\",\"cpu\":7}", ""),
+        assertEquals(
+                String.join(
+                        "\n",
+                        "n,name,ts,cpu",
+                        "1735,memfd:sealed-91,2024-05-06 04:49:53.530,",
+                        "3,fstat,2024-05-06 04:49:53.000,7",
+                        ""),
+                print(ShellLineTest.VALUES, ResultPrinter.Format.CSV, false));
+        assertEquals(
+                String.join(
+                        "\n",
+                        "{\"n\":1735,\"name\":\"memfd:sealed-91\",\"ts\":\"2024-05-06 04:49:53.530\",\"cpu\":null}",
+                        "{\"n\":3,\"name\":\"fstat\",\"ts\":\"2024-05-06 04:49:53.000\",\"cpu\":7}",
+                        ""),
                 print(ShellLineTest.VALUES, ResultPrinter.Format.JSON, false));
     }
 
@@ -66,7 +79,8 @@ class ResultPrinterTest {
         List<String> expected = new ArrayList<>();
         expected.add(String.format("%-28s | evt.num", "v"));
         expected.add("-".repeat(28) + "-+-" + "-".repeat(7));
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 String v = rs.getString(1);
                 expected.add(String.format("%-28s | %d", v == null ? "" : v, rs.getLong(2)));

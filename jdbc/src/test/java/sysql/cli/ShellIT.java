@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +23,8 @@ import sysql.testing.RequiresBpf;
  */
 @RequiresBpf
 class ShellIT {
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
+    private static final Pattern ANSI =
+            Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
     static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
 
     /** A program on a pseudo-terminal: what it printed so far (escape sequences removed), and a keyboard. */
@@ -34,20 +36,25 @@ class ShellIT {
 
         Terminal(String command, Path dir) throws IOException {
             process = new ProcessBuilder("script", "-qfec", "stty cols 200 rows 50; exec " + command, "/dev/null")
-                    .directory(dir.toFile()).redirectErrorStream(true).start();
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             process.toHandle();
             keys = process.getOutputStream();
-            Thread pump = new Thread(() -> {
-                byte[] b = new byte[8192];
-                try (InputStream in = process.getInputStream()) {
-                    int n;
-                    while ((n = in.read(b)) > 0) {
-                        screen.append(ANSI.matcher(new String(b, 0, n, StandardCharsets.UTF_8)).replaceAll(""));
-                    }
-                } catch (IOException e) {
-                    // the terminal closed
-                }
-            }, "pty-reader");
+            Thread pump = new Thread(
+                    () -> {
+                        byte[] b = new byte[8192];
+                        try (InputStream in = process.getInputStream()) {
+                            int n;
+                            while ((n = in.read(b)) > 0) {
+                                screen.append(ANSI.matcher(new String(b, 0, n, StandardCharsets.UTF_8))
+                                        .replaceAll(""));
+                            }
+                        } catch (IOException e) {
+                            // the terminal closed
+                        }
+                    },
+                    "pty-reader");
             pump.setDaemon(true);
             pump.start();
         }
@@ -95,7 +102,12 @@ class ShellIT {
             t.await("sysql> ", 90);
             t.type("SELECT COUNT(*) AS threads FROM processes WHERE proc.pid = 1;\n");
             String out = t.await("sysql> ", 60);
-            assertTrue(out.contains("threads") && Pattern.compile("\\| [1-9][0-9]* +\\|").matcher(out).find(), out);
+            assertTrue(
+                    out.contains("threads")
+                            && Pattern.compile("\\| [1-9][0-9]* +\\|")
+                                    .matcher(out)
+                                    .find(),
+                    out);
 
             // A finite result is aligned on all its rows, as psql aligns it: NULL an empty cell, timestamps to
             // the millisecond; capture_stats' total row has an empty cpu.
@@ -104,13 +116,21 @@ class ShellIT {
             assertEquals(ShellLineTest.VALUES_TABLE, tableLines(out), out);
             t.type("SELECT cpu, 'total' AS what FROM capture_stats WHERE cpu IS NULL;\n");
             out = t.await("sysql> ", 60);
-            assertEquals(java.util.List.of("+-----+-------+", "| cpu | what  |", "+-----+-------+", "|     | total |",
-                    "+-----+-------+"), tableLines(out), out);
+            assertEquals(
+                    java.util.List.of(
+                            "+-----+-------+",
+                            "| cpu | what  |",
+                            "+-----+-------+",
+                            "|     | total |",
+                            "+-----+-------+"),
+                    tableLines(out),
+                    out);
 
             // A streaming query prints rows as they happen; Ctrl-C stops it and the prompt comes back. The child
             // runs (60 s) from before the query starts, however long the shell takes to start it.
-            Process child = new ProcessBuilder(WORKLOAD.toAbsolutePath().toString(), "-r", "10", "-o", "600",
-                    "/etc/hostname").start();
+            Process child = new ProcessBuilder(
+                            WORKLOAD.toAbsolutePath().toString(), "-r", "10", "-o", "600", "/etc/hostname")
+                    .start();
             try {
                 t.type("SELECT STREAM evt.type, fd.name FROM events WHERE evt.type = 'openat' AND proc.name = "
                         + "'sysql-workload' AND evt.dir = '<';\n");
@@ -137,7 +157,9 @@ class ShellIT {
             // An unknown field is answered with the nearest names.
             t.type("SELECT proc.nme FROM events;\n");
             out = t.await("sysql> ", 30);
-            assertTrue(out.contains("Unknown field 'proc.nme' at line 1, column 8") && out.contains("did you mean proc.name"),
+            assertTrue(
+                    out.contains("Unknown field 'proc.nme' at line 1, column 8")
+                            && out.contains("did you mean proc.name"),
                     out);
 
             // Completion of field and table names: proc.na<TAB> and proces<TAB>.

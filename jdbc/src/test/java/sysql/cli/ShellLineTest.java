@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +18,8 @@ import sysql.jdbc.SysqlDriver;
  */
 class ShellLineTest {
     /** The terminal's escape sequences (jline's keypad mode too) and carriage returns. */
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
+    private static final Pattern ANSI =
+            Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
 
     /** The table lines (those sqlline draws: '+' rules and '|' rows) the shell printed for {@code input}. */
     static List<String> tables(String input) throws Exception {
@@ -26,9 +28,20 @@ class ShellLineTest {
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
         sqlline.setOutputStream(print);
         sqlline.setErrorStream(print);
-        sqlline.begin(new String[] {"-ac", ShellApplication.class.getName(), "-u",
-            "jdbc:sysql:file=" + QueryCommandTest.FILE.toAbsolutePath(), "-n", "", "-p", "", "-d",
-            SysqlDriver.class.getName()}, new ByteArrayInputStream((input + "!quit\n").getBytes(StandardCharsets.UTF_8)),
+        sqlline.begin(
+                new String[] {
+                    "-ac",
+                    ShellApplication.class.getName(),
+                    "-u",
+                    "jdbc:sysql:file=" + QueryCommandTest.FILE.toAbsolutePath(),
+                    "-n",
+                    "",
+                    "-p",
+                    "",
+                    "-d",
+                    SysqlDriver.class.getName()
+                },
+                new ByteArrayInputStream((input + "!quit\n").getBytes(StandardCharsets.UTF_8)),
                 false);
         String text = ANSI.matcher(out.toString(StandardCharsets.UTF_8)).replaceAll("");
         return text.lines().filter(l -> l.startsWith("+") || l.startsWith("|")).toList();
@@ -54,15 +67,17 @@ class ShellLineTest {
 
     @Test
     void unnamedAggregatesAreNamedAndReferredTo() throws Exception {
-        assertEquals(List.of(
-                "+-----------+----------+-------+",
-                "| proc.name | evt.type | count |",
-                "+-----------+----------+-------+",
-                "| cat       | mmap     | 10    |",
-                "| cat       | close    | 6     |",
-                "| cat       | fstat    | 5     |",
-                "+-----------+----------+-------+"), tables("SELECT proc.name, evt.type, COUNT(*) FROM events WHERE evt.dir = '<' "
-                + "GROUP BY 1, 2 ORDER BY count DESC, 1, 2 LIMIT 3;\n"));
+        assertEquals(
+                List.of(
+                        "+-----------+----------+-------+",
+                        "| proc.name | evt.type | count |",
+                        "+-----------+----------+-------+",
+                        "| cat       | mmap     | 10    |",
+                        "| cat       | close    | 6     |",
+                        "| cat       | fstat    | 5     |",
+                        "+-----------+----------+-------+"),
+                tables("SELECT proc.name, evt.type, COUNT(*) FROM events WHERE evt.dir = '<' "
+                        + "GROUP BY 1, 2 ORDER BY count DESC, 1, 2 LIMIT 3;\n"));
     }
 
     /**
@@ -80,7 +95,7 @@ class ShellLineTest {
                 "| 3                   |           |",
                 "+---------------------+-----------+"));
         expected.addAll(VALUES_TABLE);
-        assertEquals(expected, tables("SELECT STREAM evt.num, proc.name FROM events WHERE evt.num <= 3; " + VALUES
-                + ";\n"));
+        assertEquals(
+                expected, tables("SELECT STREAM evt.num, proc.name FROM events WHERE evt.num <= 3; " + VALUES + ";\n"));
     }
 }

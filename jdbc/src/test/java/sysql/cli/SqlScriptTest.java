@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class SqlScriptTest {
     @Test
     void streamsAreSelectStreamInAnyForm() {
-        for (String s : List.of("SELECT STREAM evt.type FROM events",
+        for (String s : List.of(
+                "SELECT STREAM evt.type FROM events",
                 "-- the stream\nselect stream evt.type from events",
                 "WITH r AS (SELECT evt.time, proc.name FROM events WHERE evt.dir = '<') SELECT STREAM * FROM r",
                 "(SELECT STREAM evt.type FROM events)",
@@ -19,9 +21,12 @@ class SqlScriptTest {
                         + "TUMBLE(evt.time, INTERVAL '1' SECOND) ORDER BY TUMBLE_END(evt.time, INTERVAL '1' SECOND), n LIMIT 1")) {
             assertTrue(SqlScript.isStream(s), s);
         }
-        for (String s : List.of("SELECT evt.type FROM events", "SELECT 'SELECT STREAM x' FROM events",
+        for (String s : List.of(
+                "SELECT evt.type FROM events",
+                "SELECT 'SELECT STREAM x' FROM events",
                 "WITH s AS (SELECT evt.type FROM events) SELECT * FROM s",
-                "EXPLAIN PLAN FOR SELECT STREAM evt.type FROM events", "SELECT STREAM FROM")) {
+                "EXPLAIN PLAN FOR SELECT STREAM evt.type FROM events",
+                "SELECT STREAM FROM")) {
             assertFalse(SqlScript.isStream(s), s);
         }
     }
@@ -31,7 +36,10 @@ class SqlScriptTest {
         // A comment stays with the statement after it; the stream is still one.
         List<String> statements = SqlScript.statements("SELECT ';' FROM events; -- one; two\n"
                 + "WITH a AS (SELECT 1 AS \"x;y\") SELECT STREAM * FROM a; /* ; */");
-        assertEquals(List.of("SELECT ';' FROM events", "-- one; two\nWITH a AS (SELECT 1 AS \"x;y\") SELECT STREAM * FROM a"),
+        assertEquals(
+                List.of(
+                        "SELECT ';' FROM events",
+                        "-- one; two\nWITH a AS (SELECT 1 AS \"x;y\") SELECT STREAM * FROM a"),
                 statements);
         assertFalse(SqlScript.isStream(statements.get(0)));
         assertTrue(SqlScript.isStream(statements.get(1)));

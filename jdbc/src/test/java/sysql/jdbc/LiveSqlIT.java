@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,23 +56,25 @@ class LiveSqlIT {
 
         Server() throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            thread = new Thread(() -> {
-                List<Socket> open = new ArrayList<>();
-                while (!socket.isClosed()) {
-                    try {
-                        open.add(socket.accept());
-                    } catch (IOException e) {
-                        break;
-                    }
-                }
-                for (Socket s : open) {
-                    try {
-                        s.close();
-                    } catch (IOException e) {
-                        // closing anyway
-                    }
-                }
-            }, "test-server");
+            thread = new Thread(
+                    () -> {
+                        List<Socket> open = new ArrayList<>();
+                        while (!socket.isClosed()) {
+                            try {
+                                open.add(socket.accept());
+                            } catch (IOException e) {
+                                break;
+                            }
+                        }
+                        for (Socket s : open) {
+                            try {
+                                s.close();
+                            } catch (IOException e) {
+                                // closing anyway
+                            }
+                        }
+                    },
+                    "test-server");
             thread.setDaemon(true);
             thread.start();
         }
@@ -90,7 +93,9 @@ class LiveSqlIT {
         List<String> cmd = new ArrayList<>();
         cmd.add(WORKLOAD.toAbsolutePath().toString());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 
     static long scalar(Connection c, String sql, Object... params) throws SQLException {
@@ -107,8 +112,10 @@ class LiveSqlIT {
 
     /** Waits until the history holds the process's exit (all its events are in). */
     static void awaitExitInHistory(Connection c, long pid) throws Exception {
-        Await.until(() -> scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = ? AND evt.type = 'procexit'",
-                pid) > 0, Duration.ofSeconds(30), "the history never showed the exit of " + pid);
+        Await.until(
+                () -> scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = ? AND evt.type = 'procexit'", pid) > 0,
+                Duration.ofSeconds(30),
+                "the history never showed the exit of " + pid);
     }
 
     @Test
@@ -116,9 +123,19 @@ class LiveSqlIT {
         int n = 37;
         int m = 23;
         int k = 5;
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:"); Server server = new Server()) {
-            Process child = workload("-d", "200", "-o", String.valueOf(n), "/etc/hostname", "-w", String.valueOf(m),
-                    "-c", String.valueOf(k), String.valueOf(server.port()));
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:");
+                Server server = new Server()) {
+            Process child = workload(
+                    "-d",
+                    "200",
+                    "-o",
+                    String.valueOf(n),
+                    "/etc/hostname",
+                    "-w",
+                    String.valueOf(m),
+                    "-c",
+                    String.valueOf(k),
+                    String.valueOf(server.port()));
             assertEquals(0, child.waitFor(), "the workload failed");
             awaitExitInHistory(c, child.pid());
             Map<String, Long> counts = new HashMap<>();
@@ -137,16 +154,19 @@ class LiveSqlIT {
             assertEquals(m, counts.getOrDefault("write", 0L), "write exits: " + counts);
             assertEquals(k, counts.getOrDefault("connect", 0L), "connect exits: " + counts);
             // The same with the filter written literally (pushed into the kernel for a stream, into the scan here).
-            long literal = scalar(c, "SELECT COUNT(*) FROM events WHERE proc.pid = " + child.pid()
-                    + " AND evt.type = 'openat' AND evt.dir = '<' AND fd.name = '/etc/hostname'");
+            long literal = scalar(
+                    c,
+                    "SELECT COUNT(*) FROM events WHERE proc.pid = " + child.pid()
+                            + " AND evt.type = 'openat' AND evt.dir = '<' AND fd.name = '/etc/hostname'");
             assertEquals(n, literal);
         }
     }
 
     @Test
     void streamDeliversTheChildsEventsWhileItRuns() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off"); Server server = new Server();
-             Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Server server = new Server();
+                Statement st = c.createStatement()) {
             List<long[]> rows = new CopyOnWriteArrayList<>(); // {pid, arrival ms}
             AtomicReference<Throwable> failure = new AtomicReference<>();
             // executeQuery of a stream returns with its first row: it runs on the reader's thread.
@@ -164,8 +184,8 @@ class LiveSqlIT {
             });
             reader.start();
             awaitSubscriptions(c, 1);
-            Process child = workload("-r", "20", "-o", "40", "/etc/hostname", "-w", "40", "-c", "40",
-                    String.valueOf(server.port()));
+            Process child = workload(
+                    "-r", "20", "-o", "40", "/etc/hostname", "-w", "40", "-c", "40", String.valueOf(server.port()));
             long exitedAt;
             // While the child runs (2 s at 20 rounds/s), rows must already be arriving.
             assertFalse(child.waitFor(1500, TimeUnit.MILLISECONDS), "the workload ended too early");
@@ -173,7 +193,9 @@ class LiveSqlIT {
             assertEquals(0, child.waitFor());
             exitedAt = System.currentTimeMillis();
             // 40 rounds of openat, close, write, socket, connect, close exits at least.
-            Await.until(() -> failure.get() != null || rows.size() >= 200, Duration.ofSeconds(30),
+            Await.until(
+                    () -> failure.get() != null || rows.size() >= 200,
+                    Duration.ofSeconds(30),
                     () -> "rows: " + rows.size());
             st.cancel();
             reader.join(5000);
@@ -190,10 +212,12 @@ class LiveSqlIT {
 
     @Test
     void stateTablesShowAChildHoldingAFileAndASocket() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:"); Server server = new Server()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:");
+                Server server = new Server()) {
             Process child = workload("-o", "1", "/etc/hostname", "-H", "30", "-c", "1", String.valueOf(server.port()));
             try {
-                BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8));
+                BufferedReader err = new BufferedReader(
+                        new InputStreamReader(child.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8));
                 assertEquals("holding", err.readLine());
                 long pid = child.pid();
                 List<String> fds = new ArrayList<>();
@@ -208,30 +232,42 @@ class LiveSqlIT {
                     }
                 }
                 assertTrue(fds.stream().anyMatch(f -> f.contains(" file /etc/hostname ")), "fds: " + fds);
-                assertTrue(fds.stream().anyMatch(f -> f.contains(" ipv4 ") && f.contains(" " + server.port() + " tcp")),
+                assertTrue(
+                        fds.stream().anyMatch(f -> f.contains(" ipv4 ") && f.contains(" " + server.port() + " tcp")),
                         "fds: " + fds);
-                long sockets = scalar(c, "SELECT COUNT(*) FROM connections WHERE proc.pid = ? AND fd.sport = ?", pid,
-                        server.port());
+                long sockets = scalar(
+                        c, "SELECT COUNT(*) FROM connections WHERE proc.pid = ? AND fd.sport = ?", pid, server.port());
                 assertEquals(1, sockets);
-                assertEquals(1, scalar(c, "SELECT COUNT(*) FROM processes WHERE proc.pid = ? AND proc.name = '" + COMM
-                        + "' AND proc.exe LIKE '%sysql-workload'", pid));
+                assertEquals(
+                        1,
+                        scalar(
+                                c,
+                                "SELECT COUNT(*) FROM processes WHERE proc.pid = ? AND proc.name = '" + COMM
+                                        + "' AND proc.exe LIKE '%sysql-workload'",
+                                pid));
                 // events JOIN processes on proc.pid: the child's history joined with its row of the thread table.
                 try (PreparedStatement ps = c.prepareStatement("SELECT e.evt.type, p.proc.exepath FROM events e "
                         + "JOIN processes p ON e.proc.pid = p.proc.pid WHERE e.proc.pid = ? AND e.evt.type = 'openat' "
                         + "AND e.evt.dir = '<' AND e.fd.name = '/etc/hostname'")) {
                     ps.setLong(1, pid);
                     int[] joined = new int[1];
-                    Await.until(() -> {
-                        joined[0] = 0;
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                assertEquals(WORKLOAD.toAbsolutePath().normalize().toString(), rs.getString(2));
-                                joined[0]++;
-                            }
-                        }
-                        return joined[0] >= 2;
-                    }, Duration.ofSeconds(30), () -> "the two openat exits of the child, joined to its process row: "
-                            + joined[0]);
+                    Await.until(
+                            () -> {
+                                joined[0] = 0;
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    while (rs.next()) {
+                                        assertEquals(
+                                                WORKLOAD.toAbsolutePath()
+                                                        .normalize()
+                                                        .toString(),
+                                                rs.getString(2));
+                                        joined[0]++;
+                                    }
+                                }
+                                return joined[0] >= 2;
+                            },
+                            Duration.ofSeconds(30),
+                            () -> "the two openat exits of the child, joined to its process row: " + joined[0]);
                     assertEquals(2, joined[0], "the two openat exits of the child, joined to its process row");
                 }
             } finally {
@@ -243,7 +279,8 @@ class LiveSqlIT {
 
     @Test
     void anEventTypeFilterKeepsAStormInTheKernel() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Statement st = c.createStatement()) {
             String sql = "SELECT STREAM evt.type, proc.pid FROM events WHERE evt.type = 'openat'";
             String plan = explain(c, sql);
             assertTrue(plan.contains("kernel=[syscalls=[openat] threads=all]"), plan);
@@ -267,13 +304,16 @@ class LiveSqlIT {
             long filteredBefore = scalar(c, "SELECT filtered FROM capture_stats WHERE cpu IS NULL");
             int calls = 1_000_000;
             Process storm = new ProcessBuilder(STORM.toAbsolutePath().toString(), "getppid", String.valueOf(calls))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             storm.getInputStream().readAllBytes();
             assertEquals(0, storm.waitFor());
             Process child = workload("-o", "3", "/etc/hostname");
             assertEquals(0, child.waitFor());
             // The child's openat (enter and exit, 3 each) reach the query; the counters then include the storm.
-            Await.until(() -> types.stream().filter("openat"::equals).count() >= 6, Duration.ofSeconds(30),
+            Await.until(
+                    () -> types.stream().filter("openat"::equals).count() >= 6,
+                    Duration.ofSeconds(30),
                     () -> "openat enter+exit of the child: " + types);
             long events = scalar(c, "SELECT events FROM capture_stats WHERE cpu IS NULL") - eventsBefore;
             long filtered = scalar(c, "SELECT filtered FROM capture_stats WHERE cpu IS NULL") - filteredBefore;
@@ -281,7 +321,8 @@ class LiveSqlIT {
             reader.join(5000);
             assertTrue(filtered >= 2L * calls, "the kernel filtered only " + filtered + " syscalls");
             assertTrue(events < calls / 10, events + " events left the kernel during a storm of " + calls + " getppid");
-            assertTrue(types.stream().filter("openat"::equals).count() >= 6, "openat enter+exit of the child: " + types);
+            assertTrue(
+                    types.stream().filter("openat"::equals).count() >= 6, "openat enter+exit of the child: " + types);
             assertTrue(types.stream().allMatch("openat"::equals), "other types reached the query: " + types);
         }
         // Every subscription closed: the capture is detached, nothing left running.
@@ -297,13 +338,16 @@ class LiveSqlIT {
 
     /** Waits until the live capture serves {@code n} streaming queries. */
     static void awaitSubscriptions(Connection c, int n) throws Exception {
-        Await.until(() -> scalar(c, "SELECT subscriptions FROM capture_stats WHERE cpu IS NULL") == n,
-                Duration.ofSeconds(30), () -> "the live capture never served " + n + " streaming queries");
+        Await.until(
+                () -> scalar(c, "SELECT subscriptions FROM capture_stats WHERE cpu IS NULL") == n,
+                Duration.ofSeconds(30),
+                () -> "the live capture never served " + n + " streaming queries");
     }
 
     static String explain(Connection c, String sql) throws SQLException {
         StringBuilder sb = new StringBuilder();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + sql)) {
             while (rs.next()) {
                 sb.append(rs.getString(1));
             }
@@ -312,7 +356,8 @@ class LiveSqlIT {
     }
 
     static String text(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             assertTrue(rs.next());
             return rs.getString(1);
         }
@@ -324,16 +369,16 @@ class LiveSqlIT {
      */
     @Test
     void aKeptPlanServesEveryConnectionWithTheDataOfItsOwnRun() throws Exception {
-        String sql = "SELECT COUNT(*) FROM processes WHERE proc.name = '" + COMM + "' AND proc.pid <> -"
-                + System.nanoTime();
+        String sql =
+                "SELECT COUNT(*) FROM processes WHERE proc.name = '" + COMM + "' AND proc.pid <> -" + System.nanoTime();
         try (Connection a = DriverManager.getConnection("jdbc:sysql:history=off")) {
             long before = sysql.calcite.sql.SysqlPrepare.planCacheHits();
             assertEquals(0, scalar(a, sql), "no workload runs yet");
             assertEquals(before, sysql.calcite.sql.SysqlPrepare.planCacheHits(), "a new text was planned");
             Process child = workload("-r", "10", "-o", "100", "/etc/hostname");
             try (Connection b = DriverManager.getConnection("jdbc:sysql:history=off")) {
-                Await.until(() -> scalar(b, sql) >= 1, Duration.ofSeconds(30),
-                        "the kept plan did not see the workload");
+                Await.until(
+                        () -> scalar(b, sql) >= 1, Duration.ofSeconds(30), "the kept plan did not see the workload");
                 assertTrue(sysql.calcite.sql.SysqlPrepare.planCacheHits() > before, "the plan was made again");
             } finally {
                 child.destroy();

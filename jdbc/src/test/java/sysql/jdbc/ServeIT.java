@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 import sysql.cli.Sysql;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
-import sysql.testing.TestData;
 import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
+import sysql.testing.TestData;
 
 /**
  * Issue 6's acceptance: {@code sysql serve} answers remote JDBC (Avatica's own driver, protobuf and JSON, and
@@ -61,6 +62,7 @@ class ServeIT {
     static SysqlServer open;
     static SysqlServer secured;
     static Connection embedded;
+
     @TempDir
     static Path dir;
 
@@ -70,13 +72,23 @@ class ServeIT {
         Class.forName(RemoteDriver.class.getName());
         Class.forName("org.apache.calcite.avatica.remote.Driver");
         ServerLimits limits = new ServerLimits(4, 64, 1000, 1 << 20, IDLE_SECONDS, 600);
-        open = SysqlServer.start(new SysqlServer.Options("127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null,
-                null, false, limits, new Properties()));
+        open = SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false, limits, new Properties()));
         Path users = dir.resolve("users.properties");
-        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest("carolpw".getBytes(StandardCharsets.UTF_8)));
+        String md5 = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("MD5").digest("carolpw".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(users, "alice: secret,sysql\nbob: bobpw,guest\ncarol: MD5:" + md5 + ",sysql\n");
-        secured = SysqlServer.start(new SysqlServer.Options("127.0.0.1", 0, SysqlServer.Auth.BASIC, users,
-                List.of("sysql"), null, null, false, limits, new Properties()));
+        secured = SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1",
+                0,
+                SysqlServer.Auth.BASIC,
+                users,
+                List.of("sysql"),
+                null,
+                null,
+                false,
+                limits,
+                new Properties()));
         embedded = DriverManager.getConnection("jdbc:sysql:");
     }
 
@@ -103,18 +115,25 @@ class ServeIT {
     /** A result as text: labels, then each row, timestamps as UTC milliseconds. */
     static List<String> rows(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             StringBuilder labels = new StringBuilder();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                labels.append(md.getColumnLabel(i)).append(':').append(md.getColumnType(i)).append(' ');
+                labels.append(md.getColumnLabel(i))
+                        .append(':')
+                        .append(md.getColumnType(i))
+                        .append(' ');
             }
             out.add(labels.toString());
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     Object v = md.getColumnType(i) == Types.TIMESTAMP
-                            ? (rs.getTimestamp(i, UTC) == null ? null : rs.getTimestamp(i, UTC).getTime()) : rs.getObject(i);
+                            ? (rs.getTimestamp(i, UTC) == null
+                                    ? null
+                                    : rs.getTimestamp(i, UTC).getTime())
+                            : rs.getObject(i);
                     row.append(v).append('|');
                 }
                 out.add(row.toString());
@@ -131,9 +150,11 @@ class ServeIT {
                 "SELECT evt.num, evt.time, evt.type, evt.dir, proc.name, fd.name, evt.res FROM scap_file('" + f + "') "
                         + "WHERE evt.type IN ('openat', 'write', 'close') ORDER BY evt.num",
                 "SELECT proc.name, evt.type, COUNT(*) AS n, SUM(evt.buflen) AS bytes, AVG(CAST(evt.cpu AS DOUBLE)) AS cpu "
-                        + "FROM scap_file('" + g + "') GROUP BY proc.name, evt.type ORDER BY n DESC, proc.name, evt.type",
+                        + "FROM scap_file('" + g
+                        + "') GROUP BY proc.name, evt.type ORDER BY n DESC, proc.name, evt.type",
                 "SELECT a.proc.name, a.fd.name, COUNT(*) AS n FROM scap_file('" + g + "') a JOIN (SELECT DISTINCT "
-                        + "proc.pid FROM scap_file('" + g + "') WHERE evt.type = 'execve') b ON a.proc.pid = b.proc.pid "
+                        + "proc.pid FROM scap_file('" + g
+                        + "') WHERE evt.type = 'execve') b ON a.proc.pid = b.proc.pid "
                         + "WHERE a.fd.name IS NOT NULL GROUP BY a.proc.name, a.fd.name ORDER BY n DESC, 1, 2 LIMIT 40",
                 "SELECT name, class, type FROM fields ORDER BY name",
                 "SELECT name, direction, category, params FROM event_types ORDER BY name, direction",
@@ -169,8 +190,10 @@ class ServeIT {
                     tables.add(rs.getString("TABLE_NAME"));
                 }
             }
-            assertTrue(tables.containsAll(List.of("events", "processes", "fds", "connections", "fields", "event_types",
-                    "capture_stats")), tables.toString());
+            assertTrue(
+                    tables.containsAll(List.of(
+                            "events", "processes", "fds", "connections", "fields", "event_types", "capture_stats")),
+                    tables.toString());
             List<String> columns = new ArrayList<>();
             try (ResultSet rs = md.getColumns(null, "sysql", "events", "evt.%")) {
                 while (rs.next()) {
@@ -190,10 +213,13 @@ class ServeIT {
     }
 
     static HttpResponse<String> post(SysqlServer s, String json, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url())).POST(HttpRequest.BodyPublishers.ofString(json))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url()))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
                 .header("Content-Type", "application/json");
         if (authorization != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(authorization.getBytes(StandardCharsets.UTF_8)));
+            b.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(authorization.getBytes(StandardCharsets.UTF_8)));
         }
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -207,15 +233,20 @@ class ServeIT {
     @Test
     void aJsonClientsErrorIsOneLineWithoutAStackTrace() throws Exception {
         assertEquals(200, post(open, OPEN.formatted("json"), null).statusCode());
-        String created = post(open, "{\"request\":\"createStatement\",\"connectionId\":\"c-json\"}", null).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"statementId\":(\\d+)").matcher(created);
+        String created = post(open, "{\"request\":\"createStatement\",\"connectionId\":\"c-json\"}", null)
+                .body();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"statementId\":(\\d+)").matcher(created);
         assertTrue(m.find(), created);
         String execute = "{\"request\":\"prepareAndExecute\",\"connectionId\":\"c-json\",\"statementId\":" + m.group(1)
                 + ",\"maxRowCount\":-1,\"maxRowsInFirstFrame\":100,\"sql\":\"%s\"}";
         HttpResponse<String> refused = post(open, execute.formatted("DELETE FROM users"), null);
         assertTrue(refused.body().contains("\"errorMessage\":\"sysql serve is read-only"), refused.body());
         assertFalse(refused.body().contains("\\tat "), "a stack trace went to the client: " + refused.body());
-        assertEquals(200, post(open, "{\"request\":\"closeConnection\",\"connectionId\":\"c-json\"}", null).statusCode());
+        assertEquals(
+                200,
+                post(open, "{\"request\":\"closeConnection\",\"connectionId\":\"c-json\"}", null)
+                        .statusCode());
     }
 
     @Test
@@ -224,17 +255,19 @@ class ServeIT {
         assertEquals(401, post(secured, OPEN.formatted("wrong"), "alice:nope").statusCode(), "wrong password");
         assertEquals(403, post(secured, OPEN.formatted("bob"), "bob:bobpw").statusCode(), "a role not allowed");
         assertEquals(200, post(secured, OPEN.formatted("alice"), "alice:secret").statusCode(), "alice");
-        assertEquals(200, post(secured, OPEN.formatted("carol"), "carol:carolpw").statusCode(), "MD5: password");
+        assertEquals(
+                200, post(secured, OPEN.formatted("carol"), "carol:carolpw").statusCode(), "MD5: password");
         // Through JDBC: the one-line errors, and the query with the right password.
         Properties p = new Properties();
         p.setProperty("user", "alice");
         p.setProperty("password", "nope");
-        SQLException e = assertThrows(SQLException.class,
-                () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + secured.url(), p));
+        SQLException e = assertThrows(
+                SQLException.class, () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + secured.url(), p));
         assertTrue(e.getMessage().contains("401"), e.getMessage());
         p.setProperty("user", "bob");
         p.setProperty("password", "bobpw");
-        e = assertThrows(SQLException.class, () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + secured.url(), p));
+        e = assertThrows(
+                SQLException.class, () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + secured.url(), p));
         assertTrue(e.getMessage().contains("403"), e.getMessage());
         p.setProperty("user", "alice");
         p.setProperty("password", "secret");
@@ -247,8 +280,17 @@ class ServeIT {
     void digestAuthenticationWorksWithTheSameUsers() throws Exception {
         Path users = dir.resolve("digest-users.properties");
         Files.writeString(users, "dave: davepw,sysql\n");
-        try (SysqlServer digest = SysqlServer.start(new SysqlServer.Options("127.0.0.1", 0, SysqlServer.Auth.DIGEST, users,
-                List.of("sysql"), null, null, false, ServerLimits.defaults(), new Properties()))) {
+        try (SysqlServer digest = SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1",
+                0,
+                SysqlServer.Auth.DIGEST,
+                users,
+                List.of("sysql"),
+                null,
+                null,
+                false,
+                ServerLimits.defaults(),
+                new Properties()))) {
             Properties p = new Properties();
             p.setProperty("user", "dave");
             p.setProperty("password", "davepw");
@@ -257,17 +299,31 @@ class ServeIT {
                 assertEquals(List.of("EXPR$0:4 ", "2|"), rows(c, "VALUES 2"));
             }
             p.setProperty("password", "wrong");
-            assertThrows(SQLException.class, () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + digest.url(), p));
+            assertThrows(
+                    SQLException.class,
+                    () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + digest.url(), p));
             assertEquals(401, post(digest, OPEN.formatted("x"), null).statusCode());
         }
     }
 
     @Test
     void aNonLoopbackAddressNeedsAuthenticationOrInsecure() throws Exception {
-        SysqlServer.ServeException e = assertThrows(SysqlServer.ServeException.class, () -> SysqlServer.start(
-                new SysqlServer.Options("0.0.0.0", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false,
-                        ServerLimits.defaults(), new Properties())));
-        assertTrue(e.getMessage().contains("without authentication") && e.getMessage().contains("--auth basic"),
+        SysqlServer.ServeException e = assertThrows(
+                SysqlServer.ServeException.class,
+                () -> SysqlServer.start(new SysqlServer.Options(
+                        "0.0.0.0",
+                        0,
+                        SysqlServer.Auth.NONE,
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        false,
+                        ServerLimits.defaults(),
+                        new Properties())));
+        assertTrue(
+                e.getMessage().contains("without authentication")
+                        && e.getMessage().contains("--auth basic"),
                 e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
         // The command says so and exits 1 before opening anything.
@@ -281,9 +337,20 @@ class ServeIT {
             System.setErr(err);
         }
         assertEquals(1, code);
-        assertTrue(captured.toString(StandardCharsets.UTF_8).startsWith("sysql serve: refusing"), captured.toString(StandardCharsets.UTF_8));
-        try (SysqlServer s = SysqlServer.start(new SysqlServer.Options("0.0.0.0", 0, SysqlServer.Auth.NONE, null,
-                List.of(), null, null, true, ServerLimits.defaults(), new Properties()))) {
+        assertTrue(
+                captured.toString(StandardCharsets.UTF_8).startsWith("sysql serve: refusing"),
+                captured.toString(StandardCharsets.UTF_8));
+        try (SysqlServer s = SysqlServer.start(new SysqlServer.Options(
+                "0.0.0.0",
+                0,
+                SysqlServer.Auth.NONE,
+                null,
+                List.of(),
+                null,
+                null,
+                true,
+                ServerLimits.defaults(),
+                new Properties()))) {
             assertEquals(200, post(s, OPEN.formatted("insecure"), null).statusCode());
         }
     }
@@ -291,34 +358,72 @@ class ServeIT {
     @Test
     void tlsWorksAndPlainHttpToItFails() throws Exception {
         Path ks = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "sysql", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit").inheritIO().start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "sysql",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        ks.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .inheritIO()
+                .start();
         assertEquals(0, keytool.waitFor());
-        try (SysqlServer tls = SysqlServer.start(new SysqlServer.Options("127.0.0.1", 0, SysqlServer.Auth.NONE, null,
-                List.of(), ks, "changeit", false, ServerLimits.defaults(), new Properties()))) {
+        try (SysqlServer tls = SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1",
+                0,
+                SysqlServer.Auth.NONE,
+                null,
+                List.of(),
+                ks,
+                "changeit",
+                false,
+                ServerLimits.defaults(),
+                new Properties()))) {
             assertTrue(tls.url().startsWith("https://"), tls.url());
-            try (Connection c = DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + tls.url() + ";truststore="
-                    + ks + ";truststore_password=changeit")) {
+            try (Connection c = DriverManager.getConnection(
+                    RemoteDriver.PREFIX + "url=" + tls.url() + ";truststore=" + ks + ";truststore_password=changeit")) {
                 assertEquals(List.of("EXPR$0:4 ", "3|"), rows(c, "VALUES 3"));
             }
             String plain = tls.url().replace("https://", "http://");
             boolean refused;
             try {
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(plain))
-                        .timeout(java.time.Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(OPEN.formatted("p")))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(plain))
+                                        .timeout(java.time.Duration.ofSeconds(10))
+                                        .POST(HttpRequest.BodyPublishers.ofString(OPEN.formatted("p")))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 refused = r.statusCode() != 200;
             } catch (IOException ex) {
                 refused = true;
             }
             assertTrue(refused, "plain HTTP to the TLS port was answered");
             // Avatica's own client retries that forever; sysql's says what is wrong
-            SQLException e = assertThrows(SQLException.class,
-                    () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + plain));
-            assertTrue(e.getMessage().contains("closed the connection without answering (is it a TLS server? then "
-                    + "write https://)"), e.getMessage());
+            SQLException e = assertThrows(
+                    SQLException.class, () -> DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + plain));
+            assertTrue(
+                    e.getMessage()
+                            .contains("closed the connection without answering (is it a TLS server? then "
+                                    + "write https://)"),
+                    e.getMessage());
         }
     }
 
@@ -387,20 +492,26 @@ class ServeIT {
                 Process child = LiveSqlIT.workload("-r", "10", "-o", "30", "/etc/hostname");
                 assertEquals(0, child.waitFor());
                 long ended = System.currentTimeMillis();
-                Await.until(() -> arrivals.size() >= 29 || failure.get() != null, java.time.Duration.ofSeconds(30),
+                Await.until(
+                        () -> arrivals.size() >= 29 || failure.get() != null,
+                        java.time.Duration.ofSeconds(30),
                         () -> url + ": " + arrivals.size() + " rows of 30");
                 assertTrue(arrivals.size() >= 29, url + ": " + arrivals.size() + " rows of 30 (" + failure.get() + ")");
                 long duringRun = arrivals.stream().filter(a -> a < ended).count();
-                assertTrue(duringRun >= 10, url + ": only " + duringRun + " rows arrived while the child ran ("
-                        + (ended - started) + " ms)");
+                assertTrue(
+                        duringRun >= 10,
+                        url + ": only " + duringRun + " rows arrived while the child ran (" + (ended - started)
+                                + " ms)");
                 int reading = open.openResultSets();
                 assertTrue(reading >= 1, url + ": the server reads no result set");
                 long cancelled = System.currentTimeMillis();
                 st[0].cancel();
                 if (url.startsWith(RemoteDriver.PREFIX)) {
                     // sysql's cancel closes the statement on the server before it returns: not at the idle timeout
-                    assertEquals(reading - 1, open.openResultSets(), "sysql's driver: the server still reads the "
-                            + "cancelled stream after cancel() returned");
+                    assertEquals(
+                            reading - 1,
+                            open.openResultSets(),
+                            "sysql's driver: the server still reads the " + "cancelled stream after cancel() returned");
                 }
                 Process more = null;
                 if (!url.startsWith(RemoteDriver.PREFIX)) {
@@ -409,8 +520,8 @@ class ServeIT {
                     // unfetched for its idle timeout. So rows must come. sysql's driver closes it there at once.
                     more = LiveSqlIT.workload("-r", "10", "-o", "100", "/etc/hostname");
                 }
-                awaitSubscriptions(0, (IDLE_SECONDS + 30) * 1000L,
-                        url + ": the server still serves the cancelled stream");
+                awaitSubscriptions(
+                        0, (IDLE_SECONDS + 30) * 1000L, url + ": the server still serves the cancelled stream");
                 long freedMs = System.currentTimeMillis() - cancelled;
                 if (more != null) {
                     more.destroy();
@@ -429,7 +540,8 @@ class ServeIT {
     /** A remote client in a process of its own: reads the stream, printing a line per row. */
     public static void main(String[] args) throws Exception {
         Class.forName("org.apache.calcite.avatica.remote.Driver");
-        try (Connection c = DriverManager.getConnection(args[0]); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(args[0]);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(STREAM)) {
             System.out.println("started");
             while (rs.next()) {
@@ -441,10 +553,16 @@ class ServeIT {
     @Test
     void aKilledClientsStreamIsFreedWithinTheIdleTimeout() throws Exception {
         awaitSubscriptions(0, 30_000, "no stream before the test");
-        Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), ServeIT.class.getName(), avatica(open, "PROTOBUF"))
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+        Process client = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ServeIT.class.getName(),
+                        avatica(open, "PROTOBUF"))
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
             awaitSubscriptions(1, 60_000, "the client's stream subscribes");
             Process child = LiveSqlIT.workload("-o", "5", "/etc/hostname");
             assertEquals(0, child.waitFor());
@@ -486,7 +604,8 @@ class ServeIT {
             assertEquals(List.of("EXPR$0:4 ", "4|"), rows(c, "VALUES 4"));
         }
         try (Connection c = DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + open.url())) {
-            SQLException e = assertThrows(SQLException.class, () -> c.createStatement().executeQuery("SELEC 1"));
+            SQLException e =
+                    assertThrows(SQLException.class, () -> c.createStatement().executeQuery("SELEC 1"));
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
             assertTrue(e.getMessage().startsWith("Syntax error"), e.getMessage());
         }
@@ -517,8 +636,10 @@ class ServeIT {
             // the rest, counted.
             Process child = LiveSqlIT.workload("-o", "150000", "/etc/hostname");
             assertEquals(0, child.waitFor());
-            Await.until(() -> LiveSqlIT.scalar(embedded, "SELECT SUM(dropped_rows) FROM capture_subscriptions") > 0,
-                    java.time.Duration.ofSeconds(30), "no rows counted as dropped for a client that reads nothing");
+            Await.until(
+                    () -> LiveSqlIT.scalar(embedded, "SELECT SUM(dropped_rows) FROM capture_subscriptions") > 0,
+                    java.time.Duration.ofSeconds(30),
+                    "no rows counted as dropped for a client that reads nothing");
             opener.join(10_000);
             assertEquals(null, failure.get());
             st.close();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,13 +54,15 @@ class StreamingAggregateIT {
 
     @Test
     void aOneSecondTumbleEmitsEachWindowWithItsCountSoonAfterItEnds() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:");
+                Statement st = c.createStatement()) {
             List<Row> rows = new CopyOnWriteArrayList<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread reader = new Thread(() -> {
                 try (ResultSet rs = st.executeQuery("SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND) AS w, "
                         + "proc.name, COUNT(*) AS n FROM events WHERE evt.type = 'openat' AND evt.dir = '<' AND "
-                        + "proc.name = '" + LiveSqlIT.COMM + "' GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name")) {
+                        + "proc.name = '" + LiveSqlIT.COMM
+                        + "' GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name")) {
                     while (rs.next()) {
                         rows.add(new Row(rs.getTimestamp(1, UTC).getTime(), rs.getLong(3), System.currentTimeMillis()));
                     }
@@ -87,14 +90,16 @@ class StreamingAggregateIT {
                     }
                 }
             }
-            assertEquals(200, expected.values().stream().mapToLong(Long::longValue).sum());
+            assertEquals(
+                    200, expected.values().stream().mapToLong(Long::longValue).sum());
             // The window of the child's last call ends within a second; on a now quiet host the watermark still
             // passes it, and it must close.
             long lastWindowEnd = expected.lastKey();
-            Await.until(() -> failure.get() != null
-                    || (!rows.isEmpty() && rows.get(rows.size() - 1).windowEndMillis() >= lastWindowEnd),
-                    Duration.ofSeconds(30), () -> "the window of the child's last call, ending " + lastWindowEnd
-                    + ", never closed: " + rows);
+            Await.until(
+                    () -> failure.get() != null
+                            || (!rows.isEmpty() && rows.get(rows.size() - 1).windowEndMillis() >= lastWindowEnd),
+                    Duration.ofSeconds(30),
+                    () -> "the window of the child's last call, ending " + lastWindowEnd + ", never closed: " + rows);
             st.cancel();
             reader.join(5000);
             if (failure.get() != null) {
@@ -102,30 +107,55 @@ class StreamingAggregateIT {
             }
             Map<Long, Long> emitted = new TreeMap<>();
             for (Row r : rows) {
-                assertEquals(null, emitted.put(r.windowEndMillis(), r.count()), "window " + r.windowEndMillis() + " twice");
+                assertEquals(
+                        null, emitted.put(r.windowEndMillis(), r.count()), "window " + r.windowEndMillis() + " twice");
             }
             assertEquals(expected, emitted, "one row per window, with the window's count");
             assertTrue(expected.size() >= 5, "5 s of calls span at least 5 windows: " + expected);
             // Each window comes when the watermark passes its end, not at the stream's end: a ceiling a loaded
             // machine keeps (the child's 5 s would hold the first windows back that long); the delay itself (p99
             // 100 ms after the watermark) is stream-bench's.
-            List<Long> delays = rows.stream().map(r -> r.arrivedMillis() - r.windowEndMillis()).toList();
+            List<Long> delays = rows.stream()
+                    .map(r -> r.arrivedMillis() - r.windowEndMillis())
+                    .toList();
             System.out.println("window delays after their ends (ms): " + delays);
             for (Row r : rows) {
                 long delay = r.arrivedMillis() - r.windowEndMillis();
-                assertTrue(delay < 5000, "window ending at " + new Timestamp(r.windowEndMillis()) + " arrived " + delay
-                        + " ms after its end; delays of all windows: " + delays);
+                assertTrue(
+                        delay < 5000,
+                        "window ending at " + new Timestamp(r.windowEndMillis()) + " arrived " + delay
+                                + " ms after its end; delays of all windows: " + delays);
             }
-            assertTrue(rows.get(0).arrivedMillis() < childEnded, "the first window came only after the child's "
-                    + "5 s: the windows were held back");
+            assertTrue(
+                    rows.get(0).arrivedMillis() < childEnded,
+                    "the first window came only after the child's " + "5 s: the windows were held back");
         }
     }
 
     @Test
     void twentyStreamingQueriesShareOneCaptureWithTheUnionOfTheirFilters() throws Exception {
-        String[] others = {"getppid", "getuid", "getgid", "geteuid", "getegid", "getpgrp", "getpid", "gettid",
-            "sched_yield", "uname", "umask", "sync", "getcwd", "getrusage", "times", "sysinfo", "getpriority",
-            "setsid", "getsid", "alarm"};
+        String[] others = {
+            "getppid",
+            "getuid",
+            "getgid",
+            "geteuid",
+            "getegid",
+            "getpgrp",
+            "getpid",
+            "gettid",
+            "sched_yield",
+            "uname",
+            "umask",
+            "sync",
+            "getcwd",
+            "getrusage",
+            "times",
+            "sysinfo",
+            "getpriority",
+            "setsid",
+            "getsid",
+            "alarm"
+        };
         try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off")) {
             List<Statement> statements = new ArrayList<>();
             List<Thread> readers = new ArrayList<>();
@@ -137,10 +167,11 @@ class StreamingAggregateIT {
                 int q = i;
                 String sql = i % 2 == 0
                         ? "SELECT STREAM evt.type FROM events WHERE evt.type IN ('openat', '" + others[i] + "') AND "
-                        + "proc.name = '" + LiveSqlIT.COMM + "'"
+                                + "proc.name = '" + LiveSqlIT.COMM + "'"
                         : "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND), COUNT(*) FROM events WHERE evt.type "
-                        + "IN ('openat', '" + others[i] + "') AND proc.name = '" + LiveSqlIT.COMM + "' GROUP BY "
-                        + "TUMBLE(evt.time, INTERVAL '1' SECOND)";
+                                + "IN ('openat', '" + others[i] + "') AND proc.name = '" + LiveSqlIT.COMM
+                                + "' GROUP BY "
+                                + "TUMBLE(evt.time, INTERVAL '1' SECOND)";
                 Thread t = new Thread(() -> {
                     try (ResultSet rs = st.executeQuery(sql)) {
                         while (rs.next()) {
@@ -164,7 +195,9 @@ class StreamingAggregateIT {
             }
             assertTrue(filter.contains("openat") && filter.contains("comm in [" + LiveSqlIT.COMM + "]"), filter);
             Process child = LiveSqlIT.workload("-r", "20", "-o", "60", "/etc/hostname");
-            assertTrue(allGotRows.await(30, TimeUnit.SECONDS), "some queries got no rows: " + java.util.Arrays.toString(received));
+            assertTrue(
+                    allGotRows.await(30, TimeUnit.SECONDS),
+                    "some queries got no rows: " + java.util.Arrays.toString(received));
             child.waitFor();
             for (Statement st : statements) {
                 st.cancel();
@@ -174,7 +207,9 @@ class StreamingAggregateIT {
                 assertFalse(t.isAlive());
             }
             LiveSqlIT.awaitSubscriptions(c, 0);
-            assertEquals("false", LiveSqlIT.text(c, "SELECT attached FROM capture_stats WHERE cpu IS NULL"),
+            assertEquals(
+                    "false",
+                    LiveSqlIT.text(c, "SELECT attached FROM capture_stats WHERE cpu IS NULL"),
                     "with no query left the probe is detached");
         }
     }
@@ -196,7 +231,8 @@ class StreamingAggregateIT {
                 "ResultSet.close() from another thread", (c, st, rs) -> rs[0].close(),
                 "Statement.close()", (c, st, rs) -> st.close(),
                 "Connection.close()", (c, st, rs) -> c.close());
-        for (String query : List.of("SELECT STREAM evt.type, proc.name FROM events WHERE evt.type = 'openat'",
+        for (String query : List.of(
+                "SELECT STREAM evt.type, proc.name FROM events WHERE evt.type = 'openat'",
                 "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND), COUNT(*) FROM events "
                         + "GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND)")) {
             for (Map.Entry<String, Stop> way : ways.entrySet()) {
@@ -235,11 +271,14 @@ class StreamingAggregateIT {
                     assertFalse(reader.isAlive(), way.getKey() + " did not stop " + query + " within 5 s");
                     assertTrue(end.get() != null, way.getKey() + ": the reader ended without an outcome");
                     long left = 5000 - stoppedMs;
-                    Await.until(() -> LiveSqlIT.scalar(watcher, "SELECT subscriptions FROM capture_stats WHERE cpu IS "
-                            + "NULL") == 0, Duration.ofMillis(Math.max(left, 0)), () -> way.getKey() + " left the "
-                            + "subscription of " + query + " for 5 s after the stop");
-                    System.out.println(way.getKey() + " stopped " + query + " in " + stoppedMs + " ms (" + end.get()
-                            + ")");
+                    Await.until(
+                            () -> LiveSqlIT.scalar(
+                                            watcher, "SELECT subscriptions FROM capture_stats WHERE cpu IS " + "NULL")
+                                    == 0,
+                            Duration.ofMillis(Math.max(left, 0)),
+                            () -> way.getKey() + " left the " + "subscription of " + query + " for 5 s after the stop");
+                    System.out.println(
+                            way.getKey() + " stopped " + query + " in " + stoppedMs + " ms (" + end.get() + ")");
                     c.close();
                 }
             }
@@ -248,14 +287,19 @@ class StreamingAggregateIT {
 
     @Test
     void aNonWindowedStreamingAggregateIsRefusedWithTheWindowedForm() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off"); Statement st = c.createStatement()) {
-            SQLException e = assertThrows(SQLException.class,
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Statement st = c.createStatement()) {
+            SQLException e = assertThrows(
+                    SQLException.class,
                     () -> st.executeQuery("SELECT STREAM proc.name, COUNT(*) FROM events GROUP BY proc.name"));
             assertTrue(e.getMessage().contains("GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND)"), e.getMessage());
             assertEquals(1, e.getMessage().lines().count());
-            SQLException sort = assertThrows(SQLException.class,
+            SQLException sort = assertThrows(
+                    SQLException.class,
                     () -> st.executeQuery("SELECT STREAM evt.type FROM events ORDER BY evt.time DESC"));
-            assertTrue(sort.getMessage().contains("ORDER BY") || sort.getMessage().contains("monotonic"), sort.getMessage());
+            assertTrue(
+                    sort.getMessage().contains("ORDER BY") || sort.getMessage().contains("monotonic"),
+                    sort.getMessage());
         } catch (AssertionError e) {
             fail(e);
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +62,8 @@ class MemcachelogIT {
         try {
             p = new ProcessBuilder("memcached", "-V").redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new AssertionError("memcached is not installed: run scripts/install-deps.sh (" + e.getMessage() + ")");
+            throw new AssertionError(
+                    "memcached is not installed: run scripts/install-deps.sh (" + e.getMessage() + ")");
         }
         String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, p.waitFor(), "memcached -V: " + version + " (run scripts/install-deps.sh)");
@@ -73,7 +75,8 @@ class MemcachelogIT {
         List<String> s = SqlScript.statements(Files.readString(SQL));
         assertEquals(2, s.size(), "memcachelog.sql holds the log and the stream");
         assertFalse(SqlScript.isStream(s.get(0)), "the first statement reads the history");
-        assertTrue(SqlScript.isStream(s.get(1)), "the second statement is a SELECT STREAM (sysql query prints it live)");
+        assertTrue(
+                SqlScript.isStream(s.get(1)), "the second statement is a SELECT STREAM (sysql query prints it live)");
         return s;
     }
 
@@ -93,9 +96,23 @@ class MemcachelogIT {
                 try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                     p = s.getLocalPort();
                 }
-                Process proc = new ProcessBuilder("memcached", "-u", "nobody", "-l", "127.0.0.1", "-p",
-                        String.valueOf(p), "-U", "0", "-t", "2", "-c", "64")
-                        .redirectErrorStream(true).redirectOutput(new File("target/memcached-" + p + ".log")).start();
+                Process proc = new ProcessBuilder(
+                                "memcached",
+                                "-u",
+                                "nobody",
+                                "-l",
+                                "127.0.0.1",
+                                "-p",
+                                String.valueOf(p),
+                                "-U",
+                                "0",
+                                "-t",
+                                "2",
+                                "-c",
+                                "64")
+                        .redirectErrorStream(true)
+                        .redirectOutput(new File("target/memcached-" + p + ".log"))
+                        .start();
                 if (listening(proc, p)) {
                     started = proc;
                     chosen = p;
@@ -268,7 +285,7 @@ class MemcachelogIT {
 
     static String drops(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT drops FROM capture_stats WHERE cpu IS NULL")) {
+                ResultSet rs = s.executeQuery("SELECT drops FROM capture_stats WHERE cpu IS NULL")) {
             return rs.next() ? rs.getString(1) : "?";
         }
     }
@@ -312,10 +329,13 @@ class MemcachelogIT {
         String k = tag();
         String big = "x".repeat(200);
         List<Request> sent = new ArrayList<>();
-        try (Memcached mc = new Memcached(); Connection c = DriverManager.getConnection(URL)) {
-            try (Client a = new Client(mc.port, sent); Client b = new Client(mc.port, sent)) {
+        try (Memcached mc = new Memcached();
+                Connection c = DriverManager.getConnection(URL)) {
+            try (Client a = new Client(mc.port, sent);
+                    Client b = new Client(mc.port, sent)) {
                 assertEquals("STORED\r\n", a.send("set " + k + "alpha 0 0 5\r\nhello", "set", 5, k + "alpha", "\r\n"));
-                assertEquals("VALUE " + k + "alpha 0 5\r\nhello\r\nEND\r\n",
+                assertEquals(
+                        "VALUE " + k + "alpha 0 5\r\nhello\r\nEND\r\n",
                         a.send("get " + k + "alpha", "get", 5, k + "alpha", "END\r\n"));
                 assertEquals("END\r\n", a.send("get " + k + "missing", "get", 0, k + "missing", "END\r\n"));
                 // 220 bytes: the buffer text is cut at 80 characters, the size is the set's bytes word
@@ -332,7 +352,8 @@ class MemcachelogIT {
                 assertTrue(b.send("get " + k + "missing " + k + "alpha", "get", 0, k + "missing", "END\r\n")
                         .startsWith("VALUE " + k + "alpha 0 5\r\n"));
                 // gat (get and touch) does not start with get or set: not in the log, as in the chisel
-                assertTrue(a.send("gat 0 " + k + "big", null, 0, null, "END\r\n").startsWith("VALUE " + k + "big 7 200"));
+                assertTrue(
+                        a.send("gat 0 " + k + "big", null, 0, null, "END\r\n").startsWith("VALUE " + k + "big 7 200"));
                 // noreply: the next request (mn, memcached's no-op) may come in the same read
                 assertEquals(null, a.send("set " + k + "quiet 0 0 3 noreply\r\nabc", "set", 3, k + "quiet", null));
                 assertEquals("MN\r\n", a.send("mn", null, 0, null, "\r\n"));
@@ -340,8 +361,11 @@ class MemcachelogIT {
                 assertEquals("END\r\n", b.send("get " + k + "alpha", "get", 0, k + "alpha", "END\r\n"));
                 assertTrue(a.send("version", null, 0, null, "\r\n").startsWith("VERSION "));
                 // flags and exptime are not the size; a value with a space in it
-                assertEquals("STORED\r\n", a.send("set " + k + "ttl 42 3600 11\r\nhello world", "set", 11, k + "ttl", "\r\n"));
-                assertEquals("VALUE " + k + "ttl 42 11\r\nhello world\r\nEND\r\n",
+                assertEquals(
+                        "STORED\r\n",
+                        a.send("set " + k + "ttl 42 3600 11\r\nhello world", "set", 11, k + "ttl", "\r\n"));
+                assertEquals(
+                        "VALUE " + k + "ttl 42 11\r\nhello world\r\nEND\r\n",
                         b.send("get " + k + "ttl", "get", 11, k + "ttl", "END\r\n"));
             }
             List<String[]> reads = awaitReads(c, mc.pid(), sent);
@@ -355,15 +379,17 @@ class MemcachelogIT {
 
             List<String> ours = new ArrayList<>();
             List<String> others = new ArrayList<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(sql)) {
                 assertEquals(List.of("evt.datetime", "method", "size", "key"), labels(rs));
                 while (rs.next()) {
-                    String row = rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getLong(3) + " | "
-                            + rs.getString(4);
+                    String row =
+                            rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getLong(3) + " | " + rs.getString(4);
                     (rs.getString(4) != null && rs.getString(4).startsWith(k) ? ours : others).add(row);
                 }
             }
-            System.out.println("memcachelog: memcached's readers were named " + readerNames(c, mc.pid()) + "; the log:");
+            System.out.println(
+                    "memcachelog: memcached's readers were named " + readerNames(c, mc.pid()) + "; the log:");
             ours.forEach(r -> System.out.println("  " + r));
             assertEquals(expected, ours, "the log of the test's requests (evt.datetime | method | size | key)");
             if (!anotherMemcached(c, mc.pid())) {
@@ -400,29 +426,34 @@ class MemcachelogIT {
     void theStreamCountsRequestsPerMethodAndKeyEverySecond() throws Exception {
         String sql = statements().get(1);
         String k = tag();
-        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(URL);
+                Statement st = c.createStatement()) {
             List<Object[]> rows = new CopyOnWriteArrayList<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try (ResultSet rs = st.executeQuery(sql)) {
-                    assertEquals(List.of("window_end", "method", "key", "requests"), labels(rs));
-                    while (rs.next()) {
-                        rows.add(new Object[] {rs.getTimestamp(1, UTC).getTime(), rs.getString(2), rs.getString(3),
-                            rs.getLong(4)});
-                    }
-                } catch (SQLException e) {
-                    if (!String.valueOf(e.getMessage()).contains("Statement canceled")) {
-                        failure.set(e);
-                    }
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            }, "memcachelog-stream");
+            Thread reader = new Thread(
+                    () -> {
+                        try (ResultSet rs = st.executeQuery(sql)) {
+                            assertEquals(List.of("window_end", "method", "key", "requests"), labels(rs));
+                            while (rs.next()) {
+                                rows.add(new Object[] {
+                                    rs.getTimestamp(1, UTC).getTime(), rs.getString(2), rs.getString(3), rs.getLong(4)
+                                });
+                            }
+                        } catch (SQLException e) {
+                            if (!String.valueOf(e.getMessage()).contains("Statement canceled")) {
+                                failure.set(e);
+                            }
+                        } catch (Throwable t) {
+                            failure.set(t);
+                        }
+                    },
+                    "memcachelog-stream");
             reader.start();
             awaitSubscription(c, failure);
             List<Request> sent = new ArrayList<>();
             try (Memcached mc = new Memcached()) {
-                try (Client a = new Client(mc.port, sent); Client b = new Client(mc.port, sent)) {
+                try (Client a = new Client(mc.port, sent);
+                        Client b = new Client(mc.port, sent)) {
                     for (int round = 0; round < 3; round++) {
                         a.send("set " + k + "a 0 0 1\r\n" + round, "set", 1, k + "a", "\r\n");
                         for (int i = 0; i < 3; i++) {
@@ -447,13 +478,28 @@ class MemcachelogIT {
                     expected.merge(new Count(end, r.method(), r.key()), 1L, Long::sum);
                     totals.merge(r.method() + " " + r.key(), 1L, Long::sum);
                 }
-                long lastWindowEnd = expected.keySet().stream().mapToLong(Count::windowEnd).max().orElseThrow();
-                assertEquals(Map.of("set " + k + "a", 3L, "get " + k + "a", 9L, "get " + k + "missing", 3L,
-                        "set " + k + "b", 6L, "gets " + k + "b", 3L), totals);
+                long lastWindowEnd = expected.keySet().stream()
+                        .mapToLong(Count::windowEnd)
+                        .max()
+                        .orElseThrow();
+                assertEquals(
+                        Map.of(
+                                "set " + k + "a",
+                                3L,
+                                "get " + k + "a",
+                                9L,
+                                "get " + k + "missing",
+                                3L,
+                                "set " + k + "b",
+                                6L,
+                                "gets " + k + "b",
+                                3L),
+                        totals);
                 // The last window closes once the watermark passes its end, also on a quiet host.
-                Await.until(() -> failure.get() != null
-                        || rows.stream().anyMatch(row -> (long) row[0] >= lastWindowEnd),
-                        java.time.Duration.ofSeconds(30), "the window ending " + lastWindowEnd + " never closed");
+                Await.until(
+                        () -> failure.get() != null || rows.stream().anyMatch(row -> (long) row[0] >= lastWindowEnd),
+                        java.time.Duration.ofSeconds(30),
+                        "the window ending " + lastWindowEnd + " never closed");
                 st.cancel();
                 reader.join(5000);
                 if (failure.get() != null) {
@@ -463,7 +509,9 @@ class MemcachelogIT {
                 for (Object[] row : rows) {
                     String key = (String) row[2];
                     if (key != null && key.startsWith(k)) {
-                        assertEquals(null, emitted.put(new Count((long) row[0], (String) row[1], key), (Long) row[3]),
+                        assertEquals(
+                                null,
+                                emitted.put(new Count((long) row[0], (String) row[1], key), (Long) row[3]),
                                 "a window's count for " + row[1] + " " + key + " twice");
                     }
                 }
@@ -475,14 +523,18 @@ class MemcachelogIT {
 
     /** Waits until the live capture serves the stream (or the stream failed). */
     static void awaitSubscription(Connection c, AtomicReference<Throwable> failure) throws Exception {
-        Await.until(() -> {
-            if (failure.get() != null) {
-                throw new AssertionError("the stream failed", failure.get());
-            }
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT subscriptions FROM capture_stats WHERE cpu IS NULL")) {
-                return rs.next() && rs.getLong(1) == 1;
-            }
-        }, java.time.Duration.ofSeconds(30), "the stream never subscribed");
+        Await.until(
+                () -> {
+                    if (failure.get() != null) {
+                        throw new AssertionError("the stream failed", failure.get());
+                    }
+                    try (Statement s = c.createStatement();
+                            ResultSet rs =
+                                    s.executeQuery("SELECT subscriptions FROM capture_stats WHERE cpu IS NULL")) {
+                        return rs.next() && rs.getLong(1) == 1;
+                    }
+                },
+                java.time.Duration.ofSeconds(30),
+                "the stream never subscribed");
     }
 }

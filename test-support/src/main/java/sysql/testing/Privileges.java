@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.testing;
 
 import java.io.IOException;
@@ -16,12 +17,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Privileges {
     /** The system property that turns a missing privilege from a failure into a skip. */
     public static final String ALLOW_SKIP = "sysql.allowSkipPrivileged";
+
     static final int CAP_PERFMON = 38;
     static final int CAP_BPF = 39;
 
     private Privileges() {}
 
-    public enum Outcome { RUN, SKIP, FAIL }
+    public enum Outcome {
+        RUN,
+        SKIP,
+        FAIL
+    }
 
     /** What to do with a test that needs BPF, and the one line that says why. */
     public record Decision(Outcome outcome, String message) {}
@@ -40,8 +46,8 @@ public final class Privileges {
         if (allowSkip) {
             return new Decision(Outcome.SKIP, why + " (skipped: -D" + ALLOW_SKIP + "=true)");
         }
-        return new Decision(Outcome.FAIL, why + ": run as root (CI does), or pass -D" + ALLOW_SKIP
-                + "=true on a laptop");
+        return new Decision(
+                Outcome.FAIL, why + ": run as root (CI does), or pass -D" + ALLOW_SKIP + "=true on a laptop");
     }
 
     /** The CapEff mask of a /proc/PID/status text, or -1 when it has none. */
@@ -49,7 +55,8 @@ public final class Privileges {
         for (String line : status.split("\n")) {
             if (line.startsWith("CapEff:")) {
                 try {
-                    return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+                    return Long.parseUnsignedLong(
+                            line.substring("CapEff:".length()).trim(), 16);
                 } catch (NumberFormatException e) {
                     return -1;
                 }
@@ -73,7 +80,7 @@ public final class Privileges {
     public static void require() {
         Decision d = current();
         switch (d.outcome()) {
-            case RUN -> { }
+            case RUN -> {}
             case SKIP -> Assumptions.abort(d.message());
             case FAIL -> Assertions.fail(d.message());
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +20,8 @@ class AwaitTest {
     @Test
     void failsWithTheMessageWhenTheConditionNeverHolds() {
         AtomicInteger polls = new AtomicInteger();
-        AssertionError e = assertThrows(AssertionError.class,
+        AssertionError e = assertThrows(
+                AssertionError.class,
                 () -> Await.until(() -> polls.incrementAndGet() < 0, Duration.ofMillis(50), () -> "polled " + polls));
         assertTrue(e.getMessage().startsWith("polled ") && e.getMessage().endsWith("(waited 50 ms)"), e.getMessage());
         assertTrue(polls.get() >= 2, "polled once only");
@@ -27,8 +29,13 @@ class AwaitTest {
 
     @Test
     void whatTheConditionThrowsPropagates() {
-        assertThrows(IllegalStateException.class, () -> Await.until(() -> {
-            throw new IllegalStateException("query failed");
-        }, Duration.ofSeconds(1), "never"));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Await.until(
+                        () -> {
+                            throw new IllegalStateException("query failed");
+                        },
+                        Duration.ofSeconds(1),
+                        "never"));
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +19,11 @@ class PrivilegesTest {
 
     @Test
     void aUserWithBpfAndPerfmonRuns() {
-        assertEquals(Outcome.RUN, Privileges.decide("dev", BPF_AND_PERFMON, false).outcome());
-        assertEquals(Outcome.RUN, Privileges.decide("dev", 0x000001ffffffffffL, false).outcome());
+        assertEquals(
+                Outcome.RUN, Privileges.decide("dev", BPF_AND_PERFMON, false).outcome());
+        assertEquals(
+                Outcome.RUN,
+                Privileges.decide("dev", 0x000001ffffffffffL, false).outcome());
     }
 
     @Test
@@ -28,8 +32,11 @@ class PrivilegesTest {
             Decision d = Privileges.decide("dev", caps, false);
             assertEquals(Outcome.FAIL, d.outcome(), Long.toHexString(caps));
             assertTrue(d.message().contains("running as dev"), d.message());
-            assertTrue(d.message().endsWith("run as root (CI does), or pass -Dsysql.allowSkipPrivileged=true on a "
-                    + "laptop"), d.message());
+            assertTrue(
+                    d.message()
+                            .endsWith(
+                                    "run as root (CI does), or pass -Dsysql.allowSkipPrivileged=true on a " + "laptop"),
+                    d.message());
             assertEquals(1, d.message().lines().count());
         }
     }
@@ -38,7 +45,9 @@ class PrivilegesTest {
     void onlyTheAllowSkipPropertySkips() {
         Decision d = Privileges.decide("dev", 1L << 39, true);
         assertEquals(Outcome.SKIP, d.outcome());
-        assertTrue(d.message().contains("needs root (or CAP_BPF+CAP_PERFMON)") && d.message().contains("skipped"),
+        assertTrue(
+                d.message().contains("needs root (or CAP_BPF+CAP_PERFMON)")
+                        && d.message().contains("skipped"),
                 d.message());
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,7 +72,7 @@ abstract class CursorEnumerator implements Enumerator<Object> {
             if (failure != null) {
                 throw failure;
             }
-            for (;;) {
+            for (; ; ) {
                 Object row = poll();
                 if (row != NO_ROW) {
                     current = row;

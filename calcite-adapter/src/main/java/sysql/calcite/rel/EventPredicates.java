@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import com.google.common.collect.BoundType;
@@ -86,42 +87,48 @@ public final class EventPredicates {
         switch (call.getKind()) {
             case AND: {
                 Cond[] parts = conds(ops);
-                return parts == null ? null : c -> {
-                    int result = TRUE;
-                    for (Cond p : parts) {
-                        int v = p.eval(c);
-                        if (v == FALSE) {
-                            return FALSE;
-                        }
-                        if (v == UNKNOWN) {
-                            result = UNKNOWN;
-                        }
-                    }
-                    return result;
-                };
+                return parts == null
+                        ? null
+                        : c -> {
+                            int result = TRUE;
+                            for (Cond p : parts) {
+                                int v = p.eval(c);
+                                if (v == FALSE) {
+                                    return FALSE;
+                                }
+                                if (v == UNKNOWN) {
+                                    result = UNKNOWN;
+                                }
+                            }
+                            return result;
+                        };
             }
             case OR: {
                 Cond[] parts = conds(ops);
-                return parts == null ? null : c -> {
-                    int result = FALSE;
-                    for (Cond p : parts) {
-                        int v = p.eval(c);
-                        if (v == TRUE) {
-                            return TRUE;
-                        }
-                        if (v == UNKNOWN) {
-                            result = UNKNOWN;
-                        }
-                    }
-                    return result;
-                };
+                return parts == null
+                        ? null
+                        : c -> {
+                            int result = FALSE;
+                            for (Cond p : parts) {
+                                int v = p.eval(c);
+                                if (v == TRUE) {
+                                    return TRUE;
+                                }
+                                if (v == UNKNOWN) {
+                                    result = UNKNOWN;
+                                }
+                            }
+                            return result;
+                        };
             }
             case NOT: {
                 Cond inner = cond(ops.get(0));
-                return inner == null ? null : c -> {
-                    int v = inner.eval(c);
-                    return v == UNKNOWN ? UNKNOWN : 1 - v;
-                };
+                return inner == null
+                        ? null
+                        : c -> {
+                            int v = inner.eval(c);
+                            return v == UNKNOWN ? UNKNOWN : 1 - v;
+                        };
             }
             case IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE: {
                 Cond inner = cond(ops.get(0));
@@ -182,15 +189,16 @@ public final class EventPredicates {
     }
 
     /** The signed integer types, narrowest first. */
-    private static final List<SqlTypeName> INTEGERS = List.of(SqlTypeName.TINYINT, SqlTypeName.SMALLINT,
-            SqlTypeName.INTEGER, SqlTypeName.BIGINT);
+    private static final List<SqlTypeName> INTEGERS =
+            List.of(SqlTypeName.TINYINT, SqlTypeName.SMALLINT, SqlTypeName.INTEGER, SqlTypeName.BIGINT);
 
     /** The decimal digits of each of {@link #INTEGERS}. */
     private static final int[] INTEGER_DIGITS = {3, 5, 10, 19};
 
     /** {@code n} without the casts around it that keep every value as it is. */
     private static RexNode uncast(RexNode n) {
-        while (n.getKind() == SqlKind.CAST && keepsValue(((RexCall) n).getOperands().get(0).getType(), n.getType())) {
+        while (n.getKind() == SqlKind.CAST
+                && keepsValue(((RexCall) n).getOperands().get(0).getType(), n.getType())) {
             n = ((RexCall) n).getOperands().get(0);
         }
         return n;
@@ -255,7 +263,8 @@ public final class EventPredicates {
                 return v == null ? UNKNOWN : holds(op, v.compareTo(want)) ? TRUE : FALSE;
             };
         }
-        if ((f.type() == FieldType.BIGINT || f.type() == FieldType.INTEGER) && lit.getValue() instanceof BigDecimal d
+        if ((f.type() == FieldType.BIGINT || f.type() == FieldType.INTEGER)
+                && lit.getValue() instanceof BigDecimal d
                 && d.stripTrailingZeros().scale() > 0) {
             return fractional(field, op, d);
         }
@@ -323,7 +332,8 @@ public final class EventPredicates {
         if (f.type() == FieldType.TIMESTAMP) {
             // getValue() gives a timestamp as a Calendar; its TimestampString has the milliseconds
             return lit.getTypeName() == SqlTypeName.TIMESTAMP
-                    ? lit.getValueAs(TimestampString.class).getMillisSinceEpoch() : null;
+                    ? lit.getValueAs(TimestampString.class).getMillisSinceEpoch()
+                    : null;
         }
         if (v instanceof Boolean b) {
             return b ? 1L : 0L;
@@ -420,15 +430,19 @@ public final class EventPredicates {
                 if (!(r.lowerEndpoint() instanceof NlsString s)) {
                     return null;
                 }
-                t = t.intersection(r.lowerBoundType() == BoundType.CLOSED ? Range.atLeast(s.getValue())
-                        : Range.greaterThan(s.getValue()));
+                t = t.intersection(
+                        r.lowerBoundType() == BoundType.CLOSED
+                                ? Range.atLeast(s.getValue())
+                                : Range.greaterThan(s.getValue()));
             }
             if (r.hasUpperBound()) {
                 if (!(r.upperEndpoint() instanceof NlsString s)) {
                     return null;
                 }
-                t = t.intersection(r.upperBoundType() == BoundType.CLOSED ? Range.atMost(s.getValue())
-                        : Range.lessThan(s.getValue()));
+                t = t.intersection(
+                        r.upperBoundType() == BoundType.CLOSED
+                                ? Range.atMost(s.getValue())
+                                : Range.lessThan(s.getValue()));
             }
             ranges.add(t);
         }

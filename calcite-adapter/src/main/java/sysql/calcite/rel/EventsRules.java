@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.ArrayList;
@@ -38,19 +39,25 @@ public final class EventsRules {
     private EventsRules() {}
 
     /** Filter(EventsScan) → EventsScan with the conjuncts the capture layer evaluates, and a Filter of the rest. */
-    public static final RelOptRule FILTER = RuleConfig.of("EventsFilterRule",
-            b -> b.operand(Filter.class).oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
-            FilterRule::new).toRule();
+    public static final RelOptRule FILTER = RuleConfig.of(
+                    "EventsFilterRule",
+                    b -> b.operand(Filter.class)
+                            .oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
+                    FilterRule::new)
+            .toRule();
 
     /**
      * Filter(Project(EventsScan)) → Project(EventsScan with the conjuncts the capture layer evaluates), and a
      * Filter of the rest. Run before Calcite trims the unused fields (see {@link #PRE_TRIM}): a filter evaluated
      * by the scan then no longer makes the scan read the columns it tests.
      */
-    public static final RelOptRule FILTER_PROJECT = RuleConfig.of("EventsFilterProjectRule",
-            b -> b.operand(Filter.class).oneInput(b1 -> b1.operand(Project.class)
-                    .oneInput(b2 -> b2.operand(EventsScan.class).noInputs())),
-            FilterRule::new).toRule();
+    public static final RelOptRule FILTER_PROJECT = RuleConfig.of(
+                    "EventsFilterProjectRule",
+                    b -> b.operand(Filter.class)
+                            .oneInput(b1 -> b1.operand(Project.class)
+                                    .oneInput(b2 -> b2.operand(EventsScan.class).noInputs())),
+                    FilterRule::new)
+            .toRule();
 
     /**
      * The program that runs before Calcite's own (which trims unused fields, then plans): filters go into the
@@ -58,28 +65,39 @@ public final class EventsRules {
      * that the trimmed projection over a scan keeps only the columns the rest of the query uses, and the
      * planner folds it into the scan ({@link #PROJECT}).
      */
-    public static final Program PRE_TRIM = Programs.hep(List.of(CoreRules.FILTER_INTO_JOIN,
-            CoreRules.JOIN_CONDITION_PUSH, CoreRules.PROJECT_MERGE, FILTER_PROJECT), true,
+    public static final Program PRE_TRIM = Programs.hep(
+            List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.PROJECT_MERGE, FILTER_PROJECT),
+            true,
             DefaultRelMetadataProvider.INSTANCE);
 
     /** Project(EventsScan) → EventsScan of the used columns only (and a Project of expressions over them). */
-    public static final RelOptRule PROJECT = RuleConfig.of("EventsProjectRule",
-            b -> b.operand(Project.class).oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
-            ProjectRule::new).toRule();
+    public static final RelOptRule PROJECT = RuleConfig.of(
+                    "EventsProjectRule",
+                    b -> b.operand(Project.class)
+                            .oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
+                    ProjectRule::new)
+            .toRule();
 
     /**
      * Aggregate(EventsScan) → Aggregate(EventsScan of the columns the aggregate uses): after a pushed filter or
      * for {@code COUNT(*)}, no projection is left between them to narrow the scan.
      */
-    public static final RelOptRule AGGREGATE = RuleConfig.of("EventsAggregateRule",
-            b -> b.operand(Aggregate.class).oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
-            AggregateRule::new).toRule();
+    public static final RelOptRule AGGREGATE = RuleConfig.of(
+                    "EventsAggregateRule",
+                    b -> b.operand(Aggregate.class)
+                            .oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
+                    AggregateRule::new)
+            .toRule();
 
     /** Delta(EventsScan of the history) → EventsScan of the live stream: what SELECT STREAM reads. */
-    public static final RelOptRule STREAM = RuleConfig.of("EventsStreamRule",
-            b -> b.operand(Delta.class).oneInput(b1 -> b1.operand(EventsScan.class)
-                    .predicate(s -> s.source() == EventsScan.Source.HISTORY).noInputs()),
-            StreamRule::new).toRule();
+    public static final RelOptRule STREAM = RuleConfig.of(
+                    "EventsStreamRule",
+                    b -> b.operand(Delta.class)
+                            .oneInput(b1 -> b1.operand(EventsScan.class)
+                                    .predicate(s -> s.source() == EventsScan.Source.HISTORY)
+                                    .noInputs()),
+                    StreamRule::new)
+            .toRule();
 
     static void register(RelOptPlanner planner) {
         planner.addRule(FILTER);
@@ -162,8 +180,10 @@ public final class EventsRules {
             if (project != null) {
                 narrowed = project.copy(project.getTraitSet(), List.of(narrowed));
             }
-            call.transformTo(kept.isEmpty() ? narrowed
-                    : filter.copy(filter.getTraitSet(), narrowed, RexUtil.composeConjunction(rex, kept)));
+            call.transformTo(
+                    kept.isEmpty()
+                            ? narrowed
+                            : filter.copy(filter.getTraitSet(), narrowed, RexUtil.composeConjunction(rex, kept)));
         }
     }
 
@@ -180,9 +200,12 @@ public final class EventsRules {
             if (allRefs) {
                 // The scan reads exactly the projected columns, in the projected order.
                 int[] columns = project.getProjects().stream()
-                        .mapToInt(p -> scan.columnAt(((RexInputRef) p).getIndex())).toArray();
+                        .mapToInt(p -> scan.columnAt(((RexInputRef) p).getIndex()))
+                        .toArray();
                 EventsScan narrowed = scan.withColumns(columns);
-                if (narrowed.getRowType().getFieldNames().equals(project.getRowType().getFieldNames())) {
+                if (narrowed.getRowType()
+                        .getFieldNames()
+                        .equals(project.getRowType().getFieldNames())) {
                     call.transformTo(narrowed);
                 } else {
                     List<RexNode> refs = new ArrayList<>();
@@ -202,8 +225,7 @@ public final class EventsRules {
             for (RexNode p : project.getProjects()) {
                 exprs.add(p.accept(toNarrowed));
             }
-            call.transformTo(project.copy(project.getTraitSet(), narrowed(scan, mapping), exprs,
-                    project.getRowType()));
+            call.transformTo(project.copy(project.getTraitSet(), narrowed(scan, mapping), exprs, project.getRowType()));
         }
     }
 
@@ -228,8 +250,12 @@ public final class EventsRules {
             for (AggregateCall c : aggregate.getAggCallList()) {
                 calls.add(c.transform(mapping));
             }
-            call.transformTo(aggregate.copy(aggregate.getTraitSet(), narrowed(scan, mapping),
-                    Mappings.apply(mapping, aggregate.getGroupSet()), groupSets, calls));
+            call.transformTo(aggregate.copy(
+                    aggregate.getTraitSet(),
+                    narrowed(scan, mapping),
+                    Mappings.apply(mapping, aggregate.getGroupSet()),
+                    groupSets,
+                    calls));
         }
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.ArrayList;
@@ -52,8 +53,15 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
     private final int[] columns;
     private final RexNode condition;
 
-    EventsScan(RelOptCluster cluster, RelTraitSet traits, SysqlEngine engine, QuerySettings settings, String tableName,
-            Source source, int[] columns, RexNode condition) {
+    EventsScan(
+            RelOptCluster cluster,
+            RelTraitSet traits,
+            SysqlEngine engine,
+            QuerySettings settings,
+            String tableName,
+            Source source,
+            int[] columns,
+            RexNode condition) {
         super(cluster, traits);
         this.engine = engine;
         this.settings = settings;
@@ -64,14 +72,21 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
     }
 
     /** The scan of every column, no predicate. */
-    public static EventsScan of(RelOptCluster cluster, SysqlEngine engine, QuerySettings settings, String tableName,
-            Source source) {
+    public static EventsScan of(
+            RelOptCluster cluster, SysqlEngine engine, QuerySettings settings, String tableName, Source source) {
         int[] all = new int[FieldColumns.eventFields().size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        return new EventsScan(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), engine, settings, tableName,
-                source, all, null);
+        return new EventsScan(
+                cluster,
+                cluster.traitSetOf(EnumerableConvention.INSTANCE),
+                engine,
+                settings,
+                tableName,
+                source,
+                all,
+                null);
     }
 
     EventsScan withColumns(int[] newColumns) {
@@ -115,7 +130,8 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
 
     KernelFilter kernelFilter() {
         return source == Source.LIVE && engine.isLive()
-                ? KernelFilters.of(condition, FieldColumns.eventFields()) : KernelFilter.ALL;
+                ? KernelFilters.of(condition, FieldColumns.eventFields())
+                : KernelFilter.ALL;
     }
 
     @Override
@@ -137,10 +153,15 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
         boolean file = !engine.isLive();
         return super.explainTerms(pw)
                 .item("table", tableName)
-                .item("source", file ? engine.describe() + (source == Source.LIVE ? ", as a stream" : "")
-                        : source == Source.LIVE ? "live stream" : "history")
+                .item(
+                        "source",
+                        file
+                                ? engine.describe() + (source == Source.LIVE ? ", as a stream" : "")
+                                : source == Source.LIVE ? "live stream" : "history")
                 .item("fields", names)
-                .itemIf("filter", condition == null ? "" : RexText.of(condition, FieldColumns.eventFields()),
+                .itemIf(
+                        "filter",
+                        condition == null ? "" : RexText.of(condition, FieldColumns.eventFields()),
                         condition != null)
                 .itemIf("kernel", kernelFilter(), source == Source.LIVE && !file);
     }
@@ -168,8 +189,14 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
 
     /** What the scan reads, for the plan to run. */
     EventsScanSpec spec() {
-        return new EventsScanSpec(engine, source, outputFields(), condition == null ? null
-                : java.util.Objects.requireNonNull(new EventPredicates(FieldColumns.eventFields()).compile(condition)),
+        return new EventsScanSpec(
+                engine,
+                source,
+                outputFields(),
+                condition == null
+                        ? null
+                        : java.util.Objects.requireNonNull(
+                                new EventPredicates(FieldColumns.eventFields()).compile(condition)),
                 kernelFilter());
     }
 
@@ -187,10 +214,12 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-        PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
+        PhysType physType = PhysTypeImpl.of(
+                implementor.getTypeFactory(),
+                getRowType(),
                 columns.length == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
         Expression stashed = implementor.stash(spec(), EventsScanSpec.class);
-        return implementor.result(physType,
-                Blocks.toBlock(Expressions.call(stashed, "enumerable", implementor.getRootExpression())));
+        return implementor.result(
+                physType, Blocks.toBlock(Expressions.call(stashed, "enumerable", implementor.getRootExpression())));
     }
 }

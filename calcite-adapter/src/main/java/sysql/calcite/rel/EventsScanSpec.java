@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.List;
@@ -28,7 +29,11 @@ public final class EventsScanSpec {
     private final Predicate<EventContext> predicate;
     private final KernelFilter kernelFilter;
 
-    EventsScanSpec(SysqlEngine engine, EventsScan.Source source, List<Field> fields, Predicate<EventContext> predicate,
+    EventsScanSpec(
+            SysqlEngine engine,
+            EventsScan.Source source,
+            List<Field> fields,
+            Predicate<EventContext> predicate,
             KernelFilter kernelFilter) {
         this.engine = engine;
         this.source = source;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.List;
@@ -30,18 +31,22 @@ final class RexText {
             return names.get(ref.getIndex());
         }
         if (n instanceof RexCall call) {
-            List<String> ops = call.getOperands().stream().map(o -> text(o, names, casts)).collect(Collectors.toList());
+            List<String> ops =
+                    call.getOperands().stream().map(o -> text(o, names, casts)).collect(Collectors.toList());
             if (call.getKind().belongsTo(org.apache.calcite.sql.SqlKind.BINARY_COMPARISON) && ops.size() == 2) {
                 return ops.get(0) + " " + call.getOperator().getName() + " " + ops.get(1);
             }
             switch (call.getKind()) {
                 case AND, OR:
-                    return ops.stream().map(o -> "(" + o + ")")
+                    return ops.stream()
+                            .map(o -> "(" + o + ")")
                             .collect(Collectors.joining(" " + call.getKind().sql + " "));
                 case SEARCH:
                     return ops.get(0) + " IN " + ops.get(1);
                 case CAST:
-                    return casts ? "CAST(" + ops.get(0) + " AS " + call.getType().getFullTypeString() + ")" : ops.get(0);
+                    return casts
+                            ? "CAST(" + ops.get(0) + " AS " + call.getType().getFullTypeString() + ")"
+                            : ops.get(0);
                 default:
                     return call.getOperator().getName() + "(" + String.join(", ", ops) + ")";
             }

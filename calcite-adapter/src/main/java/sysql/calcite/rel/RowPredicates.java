@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import com.google.common.collect.Range;
@@ -68,10 +69,12 @@ final class RowPredicates {
             }
             case NOT: {
                 Cond inner = cond(ops.get(0));
-                return inner == null ? null : row -> {
-                    Boolean v = inner.apply(row);
-                    return v == null ? null : !v;
-                };
+                return inner == null
+                        ? null
+                        : row -> {
+                            Boolean v = inner.apply(row);
+                            return v == null ? null : !v;
+                        };
             }
             case IS_NULL, IS_NOT_NULL: {
                 if (!(ops.get(0) instanceof RexInputRef ref)) {
@@ -117,12 +120,14 @@ final class RowPredicates {
                 };
             }
             case SEARCH: {
-                if (!(strip(ops.get(0)) instanceof RexInputRef ref) || !(ops.get(1) instanceof RexLiteral lit)
+                if (!(strip(ops.get(0)) instanceof RexInputRef ref)
+                        || !(ops.get(1) instanceof RexLiteral lit)
                         || !(lit.getValue() instanceof Sarg<?> sarg)) {
                     return null;
                 }
                 int i = ref.getIndex();
-                Boolean onNull = sarg.nullAs == RexUnknownAs.TRUE ? Boolean.TRUE
+                Boolean onNull = sarg.nullAs == RexUnknownAs.TRUE
+                        ? Boolean.TRUE
                         : sarg.nullAs == RexUnknownAs.FALSE ? Boolean.FALSE : null;
                 return row -> {
                     Comparable<?> v = comparable(row[i]);

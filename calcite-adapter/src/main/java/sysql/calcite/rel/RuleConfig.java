@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.function.Function;
@@ -7,10 +8,15 @@ import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.tools.RelBuilderFactory;
 
 /** The configuration of one of sysql's planner rules: its operands, description and how to build it. */
-record RuleConfig(RelBuilderFactory relBuilderFactory, String description, RelRule.OperandTransform operandSupplier,
-        Function<RuleConfig, RelOptRule> factory) implements RelRule.Config {
+record RuleConfig(
+        RelBuilderFactory relBuilderFactory,
+        String description,
+        RelRule.OperandTransform operandSupplier,
+        Function<RuleConfig, RelOptRule> factory)
+        implements RelRule.Config {
 
-    static RuleConfig of(String description, RelRule.OperandTransform operands, Function<RuleConfig, RelOptRule> factory) {
+    static RuleConfig of(
+            String description, RelRule.OperandTransform operands, Function<RuleConfig, RelOptRule> factory) {
         return new RuleConfig(RelFactories.LOGICAL_BUILDER, description, operands, factory);
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.ArrayDeque;
@@ -51,7 +52,9 @@ public final class StreamChecks {
         if (n instanceof Aggregate a && hasGroupWindow(a)) {
             throw unsupported(a, readsTheLiveStream(a));
         }
-        if (n instanceof EventsScan scan && scan.source() == EventsScan.Source.LIVE && scan.engine().isLive()
+        if (n instanceof EventsScan scan
+                && scan.source() == EventsScan.Source.LIVE
+                && scan.engine().isLive()
                 && !blocking.isEmpty()) {
             for (RelNode b : blocking) {
                 if (b instanceof Aggregate a && WindowRules.unsupported(a) != null) {
@@ -64,8 +67,12 @@ public final class StreamChecks {
                     + "SECOND), proc.name), or drop STREAM to query the history");
         }
         for (int i = 0; i < n.getInputs().size(); i++) {
-            boolean blocks = n instanceof Aggregate || n instanceof Window || n instanceof Minus || n instanceof Intersect
-                    || (n instanceof Sort s && !s.getCollation().getFieldCollations().isEmpty())
+            boolean blocks = n instanceof Aggregate
+                    || n instanceof Window
+                    || n instanceof Minus
+                    || n instanceof Intersect
+                    || (n instanceof Sort s
+                            && !s.getCollation().getFieldCollations().isEmpty())
                     || (n instanceof Join && i == 1);
             if (blocks) {
                 blocking.push(n);
@@ -115,10 +122,14 @@ public final class StreamChecks {
     /** True when a group key of {@code a} is a group window function ($TUMBLE…), which Calcite cannot run. */
     private static boolean hasGroupWindow(Aggregate a) {
         RelNode in = a.getInput();
-        List<RexNode> exprs = in instanceof Project p ? p.getProjects()
-                : in instanceof Calc c ? c.getProgram().expandList(c.getProgram().getProjectList()) : List.of();
+        List<RexNode> exprs = in instanceof Project p
+                ? p.getProjects()
+                : in instanceof Calc c
+                        ? c.getProgram().expandList(c.getProgram().getProjectList())
+                        : List.of();
         for (int g : a.getGroupSet()) {
-            if (g < exprs.size() && exprs.get(g) instanceof RexCall call
+            if (g < exprs.size()
+                    && exprs.get(g) instanceof RexCall call
                     && call.getOperator().getName().matches("\\$(TUMBLE|HOP|SESSION)")) {
                 return true;
             }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.ArrayDeque;
@@ -9,11 +10,11 @@ import java.util.function.Predicate;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
-import org.apache.calcite.adapter.enumerable.RexToLixTranslator;
-import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.adapter.enumerable.RexToLixTranslator;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
@@ -67,6 +68,7 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     private final EventsScan scan;
     /** The computed columns and the residual condition, over the scan's row; null when there are none. */
     private final RexProgram program;
+
     private final WindowSpec window;
     private final int timeColumn;
     private final int[] keyColumns;
@@ -81,9 +83,20 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
      * {@code timeColumn} is a column of the scan; key and argument columns number the scan's columns, then
      * {@code program}'s outputs.
      */
-    WindowAggregateScan(RelOptCluster cluster, RelTraitSet traits, EventsScan scan, RexProgram program, WindowSpec window,
-            int timeColumn, int[] keyColumns, List<WindowAggregator.Aggregate> aggregates,
-            List<WindowAggregator.Output> outputs, RelDataType rowType, RexNode having, RelCollation order, long limit) {
+    WindowAggregateScan(
+            RelOptCluster cluster,
+            RelTraitSet traits,
+            EventsScan scan,
+            RexProgram program,
+            WindowSpec window,
+            int timeColumn,
+            int[] keyColumns,
+            List<WindowAggregator.Aggregate> aggregates,
+            List<WindowAggregator.Output> outputs,
+            RelDataType rowType,
+            RexNode having,
+            RelCollation order,
+            long limit) {
         super(cluster, traits);
         this.scan = scan;
         this.program = program;
@@ -123,18 +136,54 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     }
 
     WindowAggregateScan withScan(EventsScan newScan) {
-        return new WindowAggregateScan(getCluster(), getTraitSet(), newScan, program, window, timeColumn, keyColumns, aggregates,
-                outputs, rowType, having, order, limit);
+        return new WindowAggregateScan(
+                getCluster(),
+                getTraitSet(),
+                newScan,
+                program,
+                window,
+                timeColumn,
+                keyColumns,
+                aggregates,
+                outputs,
+                rowType,
+                having,
+                order,
+                limit);
     }
 
     WindowAggregateScan withHaving(RexNode newHaving) {
-        return new WindowAggregateScan(getCluster(), getTraitSet(), scan, program, window, timeColumn, keyColumns, aggregates,
-                outputs, rowType, newHaving, order, limit);
+        return new WindowAggregateScan(
+                getCluster(),
+                getTraitSet(),
+                scan,
+                program,
+                window,
+                timeColumn,
+                keyColumns,
+                aggregates,
+                outputs,
+                rowType,
+                newHaving,
+                order,
+                limit);
     }
 
     WindowAggregateScan withTopN(RelCollation newOrder, long newLimit) {
-        return new WindowAggregateScan(getCluster(), getTraitSet(), scan, program, window, timeColumn, keyColumns, aggregates,
-                outputs, rowType, having, newOrder, newLimit);
+        return new WindowAggregateScan(
+                getCluster(),
+                getTraitSet(),
+                scan,
+                program,
+                window,
+                timeColumn,
+                keyColumns,
+                aggregates,
+                outputs,
+                rowType,
+                having,
+                newOrder,
+                newLimit);
     }
 
     /** True when output column {@code i} is the window's start or end. */
@@ -150,8 +199,20 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new WindowAggregateScan(getCluster(), traitSet, scan, program, window, timeColumn, keyColumns, aggregates, outputs,
-                rowType, having, order, limit);
+        return new WindowAggregateScan(
+                getCluster(),
+                traitSet,
+                scan,
+                program,
+                window,
+                timeColumn,
+                keyColumns,
+                aggregates,
+                outputs,
+                rowType,
+                having,
+                order,
+                limit);
     }
 
     /** The names of the input columns: the scan's fields, then the computed expressions as SQL-like text. */
@@ -178,14 +239,20 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         }
         List<String> aggs = new ArrayList<>();
         for (WindowAggregator.Aggregate a : aggregates) {
-            aggs.add(a.kind() + "(" + (a.distinct() ? "DISTINCT " : "") + (a.argColumn() < 0 ? "*"
-                    : names.get(a.argColumn())) + ")" + (a.filterColumn() < 0 ? ""
-                    : " FILTER (WHERE " + names.get(a.filterColumn()) + ")"));
+            aggs.add(a.kind() + "(" + (a.distinct() ? "DISTINCT " : "")
+                    + (a.argColumn() < 0 ? "*" : names.get(a.argColumn())) + ")"
+                    + (a.filterColumn() < 0 ? "" : " FILTER (WHERE " + names.get(a.filterColumn()) + ")"));
         }
         boolean where = program != null && program.getCondition() != null;
         return scan.explainTerms(super.explainTerms(pw))
-                .itemIf("where", where ? RexText.expression(program.expandLocalRef(program.getCondition()),
-                        names.subList(0, scan.getRowType().getFieldCount())) : "", where)
+                .itemIf(
+                        "where",
+                        where
+                                ? RexText.expression(
+                                        program.expandLocalRef(program.getCondition()),
+                                        names.subList(0, scan.getRowType().getFieldCount()))
+                                : "",
+                        where)
                 .item("window", window + " of " + names.get(timeColumn))
                 .item("keys", keys)
                 .item("aggregates", aggs)
@@ -206,26 +273,44 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     /** Much cheaper than any plan of Calcite's own aggregate over the same scan (which could not run on a stream). */
     @Override
     public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
-        double work = scan.computeSelfCost(planner, mq).getRows() / 1000 + (having == null ? 1 : 0) + (hasTopN() ? 0 : 1)
+        double work = scan.computeSelfCost(planner, mq).getRows() / 1000
+                + (having == null ? 1 : 0)
+                + (hasTopN() ? 0 : 1)
                 + (program == null ? 0 : 1);
         return planner.getCostFactory().makeCost(work, work, 0);
     }
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-        PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
+        PhysType physType = PhysTypeImpl.of(
+                implementor.getTypeFactory(),
+                getRowType(),
                 rowType.getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
-        Predicate<Object[]> havingTest = having == null ? null : java.util.Objects.requireNonNull(RowPredicates.compile(having));
+        Predicate<Object[]> havingTest =
+                having == null ? null : java.util.Objects.requireNonNull(RowPredicates.compile(having));
         int scanColumns = scan.getRowType().getFieldCount();
         FieldType[] keyTypes = new FieldType[keyColumns.length];
         List<Field> fields = scan.outputFields();
         for (int i = 0; i < keyColumns.length; i++) {
-            keyTypes[i] = keyColumns[i] < scanColumns ? fields.get(keyColumns[i]).type() : null;
+            keyTypes[i] =
+                    keyColumns[i] < scanColumns ? fields.get(keyColumns[i]).type() : null;
         }
-        int[] programInputs = program == null ? new int[0]
+        int[] programInputs = program == null
+                ? new int[0]
                 : RelOptUtil.InputFinder.bits(program.getExprList(), null).toArray();
-        Spec spec = new Spec(scan.spec(), window, timeColumn, keyColumns, keyTypes, aggregates, outputs, havingTest,
-                order == null ? null : comparator(order), limit, maxGroups(), programInputs,
+        Spec spec = new Spec(
+                scan.spec(),
+                window,
+                timeColumn,
+                keyColumns,
+                keyTypes,
+                aggregates,
+                outputs,
+                havingTest,
+                order == null ? null : comparator(order),
+                limit,
+                maxGroups(),
+                programInputs,
                 program == null ? 0 : program.getProjectList().size());
         Expression stashed = implementor.stash(spec, Spec.class);
         Expression enumerable = program == null
@@ -249,29 +334,40 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         JavaTypeFactory typeFactory = implementor.getTypeFactory();
         ParameterExpression in = Expressions.parameter(0, Object[].class, "sysqlIn");
         ParameterExpression out = Expressions.parameter(0, Object[].class, "sysqlOut");
-        RexToLixTranslator.InputGetter input = new RexToLixTranslator.InputGetterImpl(in,
-                PhysTypeImpl.of(typeFactory, scan.getRowType(), JavaRowFormat.ARRAY));
+        RexToLixTranslator.InputGetter input = new RexToLixTranslator.InputGetterImpl(
+                in, PhysTypeImpl.of(typeFactory, scan.getRowType(), JavaRowFormat.ARRAY));
         Function1<String, RexToLixTranslator.InputGetter> noCorrelation = name -> {
             throw new IllegalStateException("a correlation variable (" + name + ") in a window aggregate's row");
         };
         BlockBuilder body = new BlockBuilder();
         if (program.getCondition() != null) {
-            Expression condition = RexToLixTranslator.translateCondition(program, typeFactory, body, input,
-                    noCorrelation, implementor.getConformance());
-            body.add(Expressions.ifThen(Expressions.not(condition), Expressions.return_(null, Expressions.constant(false))));
+            Expression condition = RexToLixTranslator.translateCondition(
+                    program, typeFactory, body, input, noCorrelation, implementor.getConformance());
+            body.add(Expressions.ifThen(
+                    Expressions.not(condition), Expressions.return_(null, Expressions.constant(false))));
         }
-        List<Expression> values = RexToLixTranslator.translateProjects(program, typeFactory,
-                implementor.getConformance(), body, null,
+        List<Expression> values = RexToLixTranslator.translateProjects(
+                program,
+                typeFactory,
+                implementor.getConformance(),
+                body,
+                null,
                 PhysTypeImpl.of(typeFactory, program.getOutputRowType(), JavaRowFormat.ARRAY),
-                implementor.getRootExpression(), input, noCorrelation);
+                implementor.getRootExpression(),
+                input,
+                noCorrelation);
         for (int i = 0; i < values.size(); i++) {
             Expression v = values.get(i);
-            body.add(Expressions.statement(Expressions.assign(Expressions.arrayIndex(out, Expressions.constant(i)),
+            body.add(Expressions.statement(Expressions.assign(
+                    Expressions.arrayIndex(out, Expressions.constant(i)),
                     Primitive.is(v.getType()) ? Expressions.box(v) : v)));
         }
         body.add(Expressions.return_(null, Expressions.constant(true)));
-        return Expressions.new_(RowProgram.class, List.of(), List.of(Expressions.methodDecl(java.lang.reflect.Modifier.PUBLIC,
-                boolean.class, "apply", List.of(in, out), body.toBlock())));
+        return Expressions.new_(
+                RowProgram.class,
+                List.of(),
+                List.of(Expressions.methodDecl(
+                        java.lang.reflect.Modifier.PUBLIC, boolean.class, "apply", List.of(in, out), body.toBlock())));
     }
 
     private int maxGroups() {
@@ -317,9 +413,19 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         private final int[] programInputs;
         private final int computedColumns;
 
-        Spec(EventsScanSpec scan, WindowSpec window, int timeColumn, int[] keyColumns, FieldType[] keyTypes,
-                List<WindowAggregator.Aggregate> aggregates, List<WindowAggregator.Output> outputs,
-                Predicate<Object[]> having, Comparator<Object[]> order, long limit, int maxGroups, int[] programInputs,
+        Spec(
+                EventsScanSpec scan,
+                WindowSpec window,
+                int timeColumn,
+                int[] keyColumns,
+                FieldType[] keyTypes,
+                List<WindowAggregator.Aggregate> aggregates,
+                List<WindowAggregator.Output> outputs,
+                Predicate<Object[]> having,
+                Comparator<Object[]> order,
+                long limit,
+                int maxGroups,
+                int[] programInputs,
                 int computedColumns) {
             this.scan = scan;
             this.window = window;
@@ -348,8 +454,17 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
             return new AbstractEnumerable<>() {
                 @Override
                 public Enumerator<Object> enumerator() {
-                    WindowAggregator aggregator = new WindowAggregator(window, timeColumn, keyColumns, keyTypes,
-                            aggregates, outputs, having, order, limit, maxGroups);
+                    WindowAggregator aggregator = new WindowAggregator(
+                            window,
+                            timeColumn,
+                            keyColumns,
+                            keyTypes,
+                            aggregates,
+                            outputs,
+                            having,
+                            order,
+                            limit,
+                            maxGroups);
                     return new WindowEnumerator(cancel, aggregator, scalar, program);
                 }
             };
@@ -362,13 +477,15 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
             private final BatchRows rows = new BatchRows(scan.fields());
             /** The rows with the computed columns, or null when every column is the scan's. */
             private final ComputedRows computed;
+
             private final ArrayDeque<Object[]> ready = new ArrayDeque<>();
 
             WindowEnumerator(AtomicBoolean cancel, WindowAggregator aggregator, boolean scalar, RowProgram program) {
                 super(cancel);
                 this.aggregator = aggregator;
                 this.scalar = scalar;
-                this.computed = program == null ? null
+                this.computed = program == null
+                        ? null
                         : new ComputedRows(rows, scan.fields().size(), program, programInputs, computedColumns);
             }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.math.BigDecimal;
@@ -30,7 +31,12 @@ import sysql.capture.fields.FieldType;
  */
 final class WindowAggregator {
     /** What an output column of the aggregate is. */
-    enum Role { WINDOW_START, WINDOW_END, KEY, AGGREGATE }
+    enum Role {
+        WINDOW_START,
+        WINDOW_END,
+        KEY,
+        AGGREGATE
+    }
 
     /** One output column: its role, the key or aggregate it shows (by index), and its SQL type. */
     record Output(Role role, int index, SqlTypeName type) {}
@@ -42,9 +48,16 @@ final class WindowAggregator {
      * and compared as a {@link Comparable} (COUNT, MIN and MAX only). {@code filterColumn}: the BOOLEAN column
      * of {@code FILTER (WHERE …)} (a row counts when it is TRUE), or -1.
      */
-    record Aggregate(Kind kind, int argColumn, FieldType argType, boolean distinct, SqlTypeName resultType,
-            int filterColumn) {
-        enum Kind { COUNT, SUM, SUM0, MIN, MAX, AVG }
+    record Aggregate(
+            Kind kind, int argColumn, FieldType argType, boolean distinct, SqlTypeName resultType, int filterColumn) {
+        enum Kind {
+            COUNT,
+            SUM,
+            SUM0,
+            MIN,
+            MAX,
+            AVG
+        }
 
         /** Without a FILTER. */
         Aggregate(Kind kind, int argColumn, FieldType argType, boolean distinct, SqlTypeName resultType) {
@@ -89,8 +102,17 @@ final class WindowAggregator {
      * {@code keyTypes}: per key column its catalog type, or null for a computed key (its value is kept as the
      * object the expression gave, which is already Calcite's runtime value of the key's type).
      */
-    WindowAggregator(WindowSpec window, int timeColumn, int[] keyColumns, FieldType[] keyTypes, List<Aggregate> aggregates,
-            List<Output> outputs, Predicate<Object[]> having, Comparator<Object[]> order, long limit, int maxGroups) {
+    WindowAggregator(
+            WindowSpec window,
+            int timeColumn,
+            int[] keyColumns,
+            FieldType[] keyTypes,
+            List<Aggregate> aggregates,
+            List<Output> outputs,
+            Predicate<Object[]> having,
+            Comparator<Object[]> order,
+            long limit,
+            int maxGroups) {
         this.window = window;
         this.timeColumn = timeColumn;
         this.keyColumns = keyColumns.clone();
@@ -150,7 +172,9 @@ final class WindowAggregator {
 
     /** Emits into {@code out} every window that ends at or before {@code watermarkMillis}, oldest first. */
     void close(long watermarkMillis, ArrayDeque<Object[]> out) {
-        for (Iterator<Map.Entry<Long, Map<GroupKey, Group>>> it = windows.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<Long, Map<GroupKey, Group>>> it =
+                        windows.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<Long, Map<GroupKey, Group>> w = it.next();
             long start = w.getKey();
             long end = start + window.sizeMillis();
@@ -252,7 +276,9 @@ final class WindowAggregator {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof GroupKey k && k.hash == hash && Arrays.equals(longs, k.longs)
+            return o instanceof GroupKey k
+                    && k.hash == hash
+                    && Arrays.equals(longs, k.longs)
                     && Arrays.equals(texts, k.texts);
         }
     }
@@ -305,7 +331,8 @@ final class WindowAggregator {
                         if (object) {
                             Comparable<Object> v = (Comparable<Object>) rows.get(c, r);
                             Object cur = objects[i];
-                            if (cur == null || (a.kind() == Aggregate.Kind.MIN ? v.compareTo(cur) < 0 : v.compareTo(cur) > 0)) {
+                            if (cur == null
+                                    || (a.kind() == Aggregate.Kind.MIN ? v.compareTo(cur) < 0 : v.compareTo(cur) > 0)) {
                                 objects[i] = v;
                             }
                         } else {
@@ -335,7 +362,9 @@ final class WindowAggregator {
                 }
                 if (a.objectArg()) {
                     Comparator<Object> natural = (x, y) -> ((Comparable<Object>) x).compareTo(y);
-                    return a.kind() == Aggregate.Kind.MIN ? set.stream().min(natural).get() : set.stream().max(natural).get();
+                    return a.kind() == Aggregate.Kind.MIN
+                            ? set.stream().min(natural).get()
+                            : set.stream().max(natural).get();
                 }
                 long sum = 0;
                 long min = Long.MAX_VALUE;
@@ -368,8 +397,9 @@ final class WindowAggregator {
             if (a.kind() == Aggregate.Kind.AVG) {
                 return switch (a.resultType()) {
                     case DOUBLE, FLOAT, REAL -> (double) value / count;
-                    case DECIMAL -> BigDecimal.valueOf(value).divide(BigDecimal.valueOf(count), 10,
-                            java.math.RoundingMode.HALF_EVEN);
+                    case DECIMAL ->
+                        BigDecimal.valueOf(value)
+                                .divide(BigDecimal.valueOf(count), 10, java.math.RoundingMode.HALF_EVEN);
                     default -> typed(value / count, a.resultType());
                 };
             }

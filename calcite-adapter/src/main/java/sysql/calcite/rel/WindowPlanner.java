@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.math.BigDecimal;
@@ -93,8 +94,8 @@ final class WindowPlanner {
      * passed. A table function's window_start and window_end are refs {@code n} and {@code n + 1} of a scan of
      * {@code n} columns ({@link TableWindow}).
      */
-    private record Rows(EventsScan scan, boolean live, List<RexNode> columns, List<RexNode> conditions,
-            TableWindow window) {
+    private record Rows(
+            EventsScan scan, boolean live, List<RexNode> columns, List<RexNode> conditions, TableWindow window) {
         int scanColumns() {
             return scan.getRowType().getFieldCount();
         }
@@ -119,14 +120,18 @@ final class WindowPlanner {
     /** True when a group key of {@code aggregate} is a $TUMBLE/$HOP/$SESSION call right below it. */
     private static boolean hasWindowKey(Aggregate aggregate) {
         RelNode input = aggregate.getInput() instanceof RelSubset s ? s.getBestOrOriginal() : aggregate.getInput();
-        List<RexNode> exprs = input instanceof Project p ? p.getProjects()
-                : input instanceof Calc c ? c.getProgram().expandList(c.getProgram().getProjectList()) : List.of();
+        List<RexNode> exprs = input instanceof Project p
+                ? p.getProjects()
+                : input instanceof Calc c
+                        ? c.getProgram().expandList(c.getProgram().getProjectList())
+                        : List.of();
         for (int g : aggregate.getGroupSet()) {
             if (g < exprs.size() && groupWindowKind(exprs.get(g)) != null) {
                 return true;
             }
         }
-        return input instanceof TableFunctionScan t && t.getCall() instanceof RexCall c
+        return input instanceof TableFunctionScan t
+                && t.getCall() instanceof RexCall c
                 && c.getOperator().getName().matches("TUMBLE|HOP|SESSION");
     }
 
@@ -234,8 +239,11 @@ final class WindowPlanner {
             SqlKind kind = WindowRules.windowKind(call.getOperator());
             if (kind == null) {
                 boolean session = call.getOperator().getName().equals("SESSION");
-                throw new Refusal(session ? "SESSION windows (it has TUMBLE and HOP)"
-                        : "the table function " + call.getOperator().getName(), session);
+                throw new Refusal(
+                        session
+                                ? "SESSION windows (it has TUMBLE and HOP)"
+                                : "the table function " + call.getOperator().getName(),
+                        session);
             }
             Rows in;
             try {
@@ -252,7 +260,8 @@ final class WindowPlanner {
                 throw new Refusal("a window table function without a DESCRIPTOR of its time column", true);
             }
             int time = timeColumn(in.columns().get(timeRef.getIndex()), in);
-            WindowSpec spec = spec(kind, call.getOperands().subList(1, call.getOperands().size()));
+            WindowSpec spec =
+                    spec(kind, call.getOperands().subList(1, call.getOperands().size()));
             List<RexNode> columns = new ArrayList<>(in.columns());
             int n = in.scanColumns();
             RelDataType type = t.getRowType().getFieldList().get(columns.size()).getType();
@@ -332,10 +341,13 @@ final class WindowPlanner {
 
     /** The scan column a window's time is: it must be a TIMESTAMP column of the events as it is. */
     private static int timeColumn(RexNode time, Rows in) throws Refusal {
-        if (!(time instanceof RexInputRef ref) || ref.getIndex() >= in.scanColumns()
+        if (!(time instanceof RexInputRef ref)
+                || ref.getIndex() >= in.scanColumns()
                 || in.scan().outputFields().get(ref.getIndex()).type() != FieldType.TIMESTAMP) {
-            throw new Refusal("a window over " + RexText.expression(time, names(in)) + " (the window's time must be "
-                    + "a time column of the events as it is: evt.time)", true);
+            throw new Refusal(
+                    "a window over " + RexText.expression(time, names(in)) + " (the window's time must be "
+                            + "a time column of the events as it is: evt.time)",
+                    true);
         }
         return ref.getIndex();
     }
@@ -356,12 +368,15 @@ final class WindowPlanner {
         List<Long> ms = new ArrayList<>();
         for (RexNode n : intervals) {
             if (!(n instanceof RexLiteral lit) || !SqlTypeName.INTERVAL_TYPES.contains(lit.getTypeName())) {
-                throw new Refusal("a " + kind + " window whose size, slide or offset is not an INTERVAL literal "
-                        + "(a " + n.getType().getSqlTypeName() + ")", true);
+                throw new Refusal(
+                        "a " + kind + " window whose size, slide or offset is not an INTERVAL literal " + "(a "
+                                + n.getType().getSqlTypeName() + ")",
+                        true);
             }
             BigDecimal v = lit.getValueAs(BigDecimal.class);
             if (v == null || v.signum() < 0 || SqlTypeName.YEAR_INTERVAL_TYPES.contains(lit.getTypeName())) {
-                throw new Refusal("a " + kind + " window of " + lit + " (windows are positive day-time intervals)", true);
+                throw new Refusal(
+                        "a " + kind + " window of " + lit + " (windows are positive day-time intervals)", true);
             }
             ms.add(v.longValue());
         }
@@ -397,7 +412,12 @@ final class WindowPlanner {
         List<Integer> keys = new ArrayList<>();
         for (int g : aggregate.getGroupSet()) {
             RexNode e = rows.columns().get(g);
-            SqlTypeName type = aggregate.getRowType().getFieldList().get(outputs.size()).getType().getSqlTypeName();
+            SqlTypeName type = aggregate
+                    .getRowType()
+                    .getFieldList()
+                    .get(outputs.size())
+                    .getType()
+                    .getSqlTypeName();
             WindowSpec keySpec = null;
             int keyTime = -1;
             boolean end = false;
@@ -408,7 +428,9 @@ final class WindowPlanner {
                 }
                 RexCall call = (RexCall) e;
                 keyTime = timeColumn(call.getOperands().get(0), rows);
-                keySpec = spec(SqlKind.valueOf(kind), call.getOperands().subList(1, call.getOperands().size()));
+                keySpec = spec(
+                        SqlKind.valueOf(kind),
+                        call.getOperands().subList(1, call.getOperands().size()));
             } else if (e instanceof RexInputRef ref && rows.window() != null && ref.getIndex() >= n) {
                 keySpec = rows.window().spec();
                 keyTime = rows.window().timeColumn();
@@ -420,8 +442,8 @@ final class WindowPlanner {
                 }
                 spec = keySpec;
                 time = keyTime;
-                outputs.add(new WindowAggregator.Output(end ? WindowAggregator.Role.WINDOW_END
-                        : WindowAggregator.Role.WINDOW_START, -1, type));
+                outputs.add(new WindowAggregator.Output(
+                        end ? WindowAggregator.Role.WINDOW_END : WindowAggregator.Role.WINDOW_START, -1, type));
             } else {
                 keys.add(b.column(e, names, "a GROUP BY key"));
                 outputs.add(new WindowAggregator.Output(WindowAggregator.Role.KEY, keys.size() - 1, type));
@@ -429,14 +451,17 @@ final class WindowPlanner {
         }
         if (spec == null) {
             if (rows.window() != null) {
-                throw new Refusal("a window table function whose window_start or window_end is not a GROUP BY key", true);
+                throw new Refusal(
+                        "a window table function whose window_start or window_end is not a GROUP BY key", true);
             }
             return null;
         }
         List<WindowAggregator.Aggregate> aggregates = new ArrayList<>();
         for (AggregateCall call : aggregate.getAggCallList()) {
             aggregates.add(aggregate(call, rows, b, names));
-            outputs.add(new WindowAggregator.Output(WindowAggregator.Role.AGGREGATE, aggregates.size() - 1,
+            outputs.add(new WindowAggregator.Output(
+                    WindowAggregator.Role.AGGREGATE,
+                    aggregates.size() - 1,
                     call.getType().getSqlTypeName()));
         }
         return b.build(aggregate, live, spec, time, keys, aggregates, outputs);
@@ -446,15 +471,17 @@ final class WindowPlanner {
         for (int g : aggregate.getGroupSet()) {
             RexNode e = rows.columns().get(g);
             if (groupWindowKind(e) != null
-                    || (rows.window() != null && e instanceof RexInputRef ref && ref.getIndex() >= rows.scanColumns())) {
+                    || (rows.window() != null
+                            && e instanceof RexInputRef ref
+                            && ref.getIndex() >= rows.scanColumns())) {
                 return true;
             }
         }
         return false;
     }
 
-    private static final Set<SqlTypeName> WHOLE = Set.of(SqlTypeName.TINYINT, SqlTypeName.SMALLINT, SqlTypeName.INTEGER,
-            SqlTypeName.BIGINT);
+    private static final Set<SqlTypeName> WHOLE =
+            Set.of(SqlTypeName.TINYINT, SqlTypeName.SMALLINT, SqlTypeName.INTEGER, SqlTypeName.BIGINT);
 
     private static WindowAggregator.Aggregate aggregate(AggregateCall call, Rows rows, Builder b, List<String> names)
             throws Refusal {
@@ -469,38 +496,48 @@ final class WindowPlanner {
             default -> null;
         };
         if (kind == null) {
-            throw new Refusal("the aggregate function " + call.getAggregation().getName() + " (it has COUNT, "
-                    + "COUNT(DISTINCT …), SUM, MIN, MAX and AVG)", true);
+            throw new Refusal(
+                    "the aggregate function " + call.getAggregation().getName() + " (it has COUNT, "
+                            + "COUNT(DISTINCT …), SUM, MIN, MAX and AVG)",
+                    true);
         }
         if (!call.getCollation().getFieldCollations().isEmpty()) {
             throw new Refusal(shown + " WITHIN GROUP (ORDER BY …)", true);
         }
-        if (call.getArgList().size() > 1 || (call.getArgList().isEmpty() && kind != WindowAggregator.Aggregate.Kind.COUNT)) {
+        if (call.getArgList().size() > 1
+                || (call.getArgList().isEmpty() && kind != WindowAggregator.Aggregate.Kind.COUNT)) {
             throw new Refusal(shown + " of " + call.getArgList().size() + " arguments", true);
         }
-        int filter = call.filterArg < 0 ? -1 : b.column(rows.columns().get(call.filterArg), names, "a FILTER condition");
+        int filter =
+                call.filterArg < 0 ? -1 : b.column(rows.columns().get(call.filterArg), names, "a FILTER condition");
         if (call.getArgList().isEmpty()) {
-            return new WindowAggregator.Aggregate(kind, -1, null, call.isDistinct(), call.getType().getSqlTypeName(),
-                    filter);
+            return new WindowAggregator.Aggregate(
+                    kind, -1, null, call.isDistinct(), call.getType().getSqlTypeName(), filter);
         }
         RexNode arg = rows.columns().get(call.getArgList().get(0));
         SqlTypeName argSql = arg.getType().getSqlTypeName();
         boolean whole = WHOLE.contains(argSql);
         boolean ok = switch (kind) {
             case COUNT -> true;
-            case MIN, MAX -> whole || argSql == SqlTypeName.BOOLEAN || SqlTypeName.CHAR_TYPES.contains(argSql)
-                    || SqlTypeName.DATETIME_TYPES.contains(argSql) || SqlTypeName.APPROX_TYPES.contains(argSql)
-                    || argSql == SqlTypeName.DECIMAL;
+            case MIN, MAX ->
+                whole
+                        || argSql == SqlTypeName.BOOLEAN
+                        || SqlTypeName.CHAR_TYPES.contains(argSql)
+                        || SqlTypeName.DATETIME_TYPES.contains(argSql)
+                        || SqlTypeName.APPROX_TYPES.contains(argSql)
+                        || argSql == SqlTypeName.DECIMAL;
             default -> whole || argSql == SqlTypeName.BOOLEAN;
         };
         if (!ok) {
-            throw new Refusal(call.getAggregation().getName() + " of a " + argSql + " value (it sums and averages "
-                    + "whole numbers only)", true);
+            throw new Refusal(
+                    call.getAggregation().getName() + " of a " + argSql + " value (it sums and averages "
+                            + "whole numbers only)",
+                    true);
         }
         int column = b.column(arg, names, "an aggregate's argument");
         FieldType argType = b.typeOf(arg);
-        return new WindowAggregator.Aggregate(kind, column, argType, call.isDistinct(), call.getType().getSqlTypeName(),
-                filter);
+        return new WindowAggregator.Aggregate(
+                kind, column, argType, call.isDistinct(), call.getType().getSqlTypeName(), filter);
     }
 
     /** The window aggregate's input being built: the scan columns it reads, the computed ones, the conditions. */
@@ -516,9 +553,11 @@ final class WindowPlanner {
         int column(RexNode e, List<String> names, String role) throws Refusal {
             ImmutableBitSet uses = RelOptUtil.InputFinder.bits(e);
             if (rows.window() != null
-                    && (uses.get(rows.window().startRef()) || uses.get(rows.window().startRef() + 1))) {
-                throw new Refusal(role + " computed from window_start or window_end ("
-                        + RexText.expression(e, names) + ")", true);
+                    && (uses.get(rows.window().startRef())
+                            || uses.get(rows.window().startRef() + 1))) {
+                throw new Refusal(
+                        role + " computed from window_start or window_end (" + RexText.expression(e, names) + ")",
+                        true);
             }
             if (groupWindowKind(e) != null) {
                 throw new Refusal("a window function call as " + role, true);
@@ -549,8 +588,15 @@ final class WindowPlanner {
             };
         }
 
-        WindowAggregateScan build(Aggregate aggregate, boolean live, WindowSpec spec, int time, List<Integer> keys,
-                List<WindowAggregator.Aggregate> aggregates, List<WindowAggregator.Output> outputs) throws Refusal {
+        WindowAggregateScan build(
+                Aggregate aggregate,
+                boolean live,
+                WindowSpec spec,
+                int time,
+                List<Integer> keys,
+                List<WindowAggregator.Aggregate> aggregates,
+                List<WindowAggregator.Output> outputs)
+                throws Refusal {
             EventsScan scan = rows.scan();
             int n = rows.scanColumns();
             RexBuilder rex = aggregate.getCluster().getRexBuilder();
@@ -627,12 +673,28 @@ final class WindowPlanner {
             int[] keyColumns = keys.stream().mapToInt(k -> position[k]).toArray();
             List<WindowAggregator.Aggregate> renumbered = new ArrayList<>();
             for (WindowAggregator.Aggregate a : aggregates) {
-                renumbered.add(new WindowAggregator.Aggregate(a.kind(), a.argColumn() < 0 ? -1 : position[a.argColumn()],
-                        a.argType(), a.distinct(), a.resultType(), a.filterColumn() < 0 ? -1 : position[a.filterColumn()]));
+                renumbered.add(new WindowAggregator.Aggregate(
+                        a.kind(),
+                        a.argColumn() < 0 ? -1 : position[a.argColumn()],
+                        a.argType(),
+                        a.distinct(),
+                        a.resultType(),
+                        a.filterColumn() < 0 ? -1 : position[a.filterColumn()]));
             }
-            return new WindowAggregateScan(aggregate.getCluster(),
-                    aggregate.getCluster().traitSetOf(EnumerableConvention.INSTANCE), narrowed, p, spec, read.get(time),
-                    keyColumns, renumbered, outputs, aggregate.getRowType(), null, null, -1);
+            return new WindowAggregateScan(
+                    aggregate.getCluster(),
+                    aggregate.getCluster().traitSetOf(EnumerableConvention.INSTANCE),
+                    narrowed,
+                    p,
+                    spec,
+                    read.get(time),
+                    keyColumns,
+                    renumbered,
+                    outputs,
+                    aggregate.getRowType(),
+                    null,
+                    null,
+                    -1);
         }
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import java.util.ArrayList;
@@ -16,8 +17,8 @@ import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableFunctionScan;
-import org.apache.calcite.rel.stream.LogicalDelta;
 import org.apache.calcite.rel.stream.Delta;
+import org.apache.calcite.rel.stream.LogicalDelta;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
@@ -41,67 +42,111 @@ public final class WindowRules {
      * Aggregate(…(EventsScan)) with a TUMBLE/HOP window among the group keys (either form) and only per-row work
      * between (projections, filters, calcs, a Delta, the window table function): see {@link WindowPlanner}.
      */
-    public static final RelOptRule AGGREGATE = RuleConfig.of("WindowAggregateRule",
-            b -> b.operand(Aggregate.class).anyInputs(), AggregateRule::new).toRule();
+    public static final RelOptRule AGGREGATE = RuleConfig.of(
+                    "WindowAggregateRule", b -> b.operand(Aggregate.class).anyInputs(), AggregateRule::new)
+            .toRule();
 
     /**
      * Delta(Aggregate(…)): the stream of a windowed aggregate, converted at once (Calcite pushes a Delta below an
      * aggregate only in some of the forms it rewrites the aggregate into).
      */
-    public static final RelOptRule STREAM_AGGREGATE = RuleConfig.of("WindowStreamAggregateRule",
-            b -> b.operand(Delta.class).oneInput(b0 -> b0.operand(Aggregate.class).anyInputs()),
-            AggregateRule::new).toRule();
+    public static final RelOptRule STREAM_AGGREGATE = RuleConfig.of(
+                    "WindowStreamAggregateRule",
+                    b -> b.operand(Delta.class)
+                            .oneInput(b0 -> b0.operand(Aggregate.class).anyInputs()),
+                    AggregateRule::new)
+            .toRule();
 
     /** Filter(WindowAggregateScan) → the aggregate with its HAVING. */
-    public static final RelOptRule HAVING = RuleConfig.of("WindowHavingRule",
-            b -> b.operand(Filter.class).oneInput(b1 -> b1.operand(WindowAggregateScan.class)
-                    .predicate(w -> w.having() == null && !w.hasTopN()).noInputs()),
-            HavingRule::new).toRule();
+    public static final RelOptRule HAVING = RuleConfig.of(
+                    "WindowHavingRule",
+                    b -> b.operand(Filter.class)
+                            .oneInput(b1 -> b1.operand(WindowAggregateScan.class)
+                                    .predicate(w -> w.having() == null && !w.hasTopN())
+                                    .noInputs()),
+                    HavingRule::new)
+            .toRule();
 
     /** Sort(WindowAggregateScan of a stream) → the aggregate with its per-window order and limit. */
-    public static final RelOptRule TOP_N = RuleConfig.of("WindowTopNRule",
-            b -> b.operand(Sort.class).oneInput(b1 -> b1.operand(WindowAggregateScan.class)
-                    .predicate(WindowRules::isStreamWithoutTopN).noInputs()),
-            TopNRule::new).toRule();
+    public static final RelOptRule TOP_N = RuleConfig.of(
+                    "WindowTopNRule",
+                    b -> b.operand(Sort.class)
+                            .oneInput(b1 -> b1.operand(WindowAggregateScan.class)
+                                    .predicate(WindowRules::isStreamWithoutTopN)
+                                    .noInputs()),
+                    TopNRule::new)
+            .toRule();
 
     /** Sort(Project(WindowAggregateScan of a stream)) → Project(the aggregate with its per-window order and limit). */
-    public static final RelOptRule TOP_N_PROJECT = RuleConfig.of("WindowTopNProjectRule",
-            b -> b.operand(Sort.class).oneInput(b1 -> b1.operand(Project.class).oneInput(
-                    b2 -> b2.operand(WindowAggregateScan.class).predicate(WindowRules::isStreamWithoutTopN).noInputs())),
-            TopNRule::new).toRule();
+    public static final RelOptRule TOP_N_PROJECT = RuleConfig.of(
+                    "WindowTopNProjectRule",
+                    b -> b.operand(Sort.class)
+                            .oneInput(b1 -> b1.operand(Project.class)
+                                    .oneInput(b2 -> b2.operand(WindowAggregateScan.class)
+                                            .predicate(WindowRules::isStreamWithoutTopN)
+                                            .noInputs())),
+                    TopNRule::new)
+            .toRule();
 
     /**
      * EnumerableLimit(WindowAggregateScan of a stream) → the aggregate with its per-window limit: Calcite turns
      * {@code ORDER BY … LIMIT n} into a limit over a sort, and the sort alone becomes the per-window order.
      */
-    public static final RelOptRule LIMIT = RuleConfig.of("WindowLimitRule",
-            b -> b.operand(EnumerableLimit.class).oneInput(b1 -> b1.operand(WindowAggregateScan.class)
-                    .predicate(WindowRules::isStreamWithoutLimit).noInputs()),
-            LimitRule::new).toRule();
+    public static final RelOptRule LIMIT = RuleConfig.of(
+                    "WindowLimitRule",
+                    b -> b.operand(EnumerableLimit.class)
+                            .oneInput(b1 -> b1.operand(WindowAggregateScan.class)
+                                    .predicate(WindowRules::isStreamWithoutLimit)
+                                    .noInputs()),
+                    LimitRule::new)
+            .toRule();
 
     /** EnumerableLimit(Project(WindowAggregateScan of a stream)) → Project(the aggregate with its per-window limit). */
-    public static final RelOptRule LIMIT_PROJECT = RuleConfig.of("WindowLimitProjectRule",
-            b -> b.operand(EnumerableLimit.class).oneInput(b1 -> b1.operand(Project.class).oneInput(
-                    b2 -> b2.operand(WindowAggregateScan.class).predicate(WindowRules::isStreamWithoutLimit).noInputs())),
-            LimitRule::new).toRule();
+    public static final RelOptRule LIMIT_PROJECT = RuleConfig.of(
+                    "WindowLimitProjectRule",
+                    b -> b.operand(EnumerableLimit.class)
+                            .oneInput(b1 -> b1.operand(Project.class)
+                                    .oneInput(b2 -> b2.operand(WindowAggregateScan.class)
+                                            .predicate(WindowRules::isStreamWithoutLimit)
+                                            .noInputs())),
+                    LimitRule::new)
+            .toRule();
 
     /** Delta(WindowAggregateScan of the history) → the aggregate over the live stream. */
-    public static final RelOptRule STREAM = RuleConfig.of("WindowStreamRule",
-            b -> b.operand(Delta.class).oneInput(b1 -> b1.operand(WindowAggregateScan.class)
-                    .predicate(w -> w.scan().source() == EventsScan.Source.HISTORY).noInputs()),
-            StreamRule::new).toRule();
+    public static final RelOptRule STREAM = RuleConfig.of(
+                    "WindowStreamRule",
+                    b -> b.operand(Delta.class)
+                            .oneInput(b1 -> b1.operand(WindowAggregateScan.class)
+                                    .predicate(w -> w.scan().source() == EventsScan.Source.HISTORY)
+                                    .noInputs()),
+                    StreamRule::new)
+            .toRule();
 
     /** Delta(TableFunctionScan TUMBLE/HOP (x)) → TableFunctionScan(Delta(x)): a window function is per row. */
-    public static final RelOptRule DELTA_TABLE_FUNCTION = RuleConfig.of("DeltaWindowTableFunctionRule",
-            b -> b.operand(Delta.class).oneInput(b1 -> b1.operand(TableFunctionScan.class)
-                    .predicate(WindowRules::isWindowFunction).anyInputs()),
-            DeltaTableFunctionRule::new).toRule();
+    public static final RelOptRule DELTA_TABLE_FUNCTION = RuleConfig.of(
+                    "DeltaWindowTableFunctionRule",
+                    b -> b.operand(Delta.class)
+                            .oneInput(b1 -> b1.operand(TableFunctionScan.class)
+                                    .predicate(WindowRules::isWindowFunction)
+                                    .anyInputs()),
+                    DeltaTableFunctionRule::new)
+            .toRule();
 
-    public static final List<RelOptRule> ALL = List.of(AGGREGATE, STREAM_AGGREGATE, HAVING, TOP_N, TOP_N_PROJECT, LIMIT,
-            LIMIT_PROJECT, STREAM, DELTA_TABLE_FUNCTION);
+    public static final List<RelOptRule> ALL = List.of(
+            AGGREGATE,
+            STREAM_AGGREGATE,
+            HAVING,
+            TOP_N,
+            TOP_N_PROJECT,
+            LIMIT,
+            LIMIT_PROJECT,
+            STREAM,
+            DELTA_TABLE_FUNCTION);
 
     private static boolean isWindowFunction(TableFunctionScan s) {
-        return s.getCall() instanceof RexCall c && windowKind(c.getOperator()) != null && s.getInputs().size() == 1;
+        return s.getCall() instanceof RexCall c
+                && windowKind(c.getOperator()) != null
+                && s.getInputs().size() == 1;
     }
 
     /** TUMBLE or HOP for Calcite's window table functions (their SqlKind is OTHER_FUNCTION), else null. */
@@ -181,7 +226,8 @@ public final class WindowRules {
             }
             List<RelFieldCollation> perWindow = new ArrayList<>();
             for (RelFieldCollation f : sort.getCollation().getFieldCollations()) {
-                RexNode e = project == null ? RexInputRef.of(f.getFieldIndex(), w.getRowType())
+                RexNode e = project == null
+                        ? RexInputRef.of(f.getFieldIndex(), w.getRowType())
                         : project.getProjects().get(f.getFieldIndex());
                 ImmutableBitSet uses = RelOptUtil.InputFinder.bits(e);
                 boolean windowOnly = !uses.isEmpty() && uses.asList().stream().allMatch(w::isWindowColumn);
@@ -196,11 +242,13 @@ public final class WindowRules {
                 }
             }
             long limit = sort.fetch == null ? -1 : RexLiteral.intValue(sort.fetch);
-            WindowAggregateScan topN = perWindow.isEmpty() && limit < 0 ? w
+            WindowAggregateScan topN = perWindow.isEmpty() && limit < 0
+                    ? w
                     : w.withTopN(perWindow.isEmpty() ? null : RelCollations.of(perWindow), limit);
             // Its rows come in the sort's order (windows in time order, each window's rows in order): say so,
             // so that nothing sorts them again.
-            RelNode sorted = project == null ? topN.copy(topN.getTraitSet().replace(sort.getCollation()), List.of())
+            RelNode sorted = project == null
+                    ? topN.copy(topN.getTraitSet().replace(sort.getCollation()), List.of())
                     : project.copy(project.getTraitSet().replace(sort.getCollation()), List.of(topN));
             call.transformTo(sorted);
         }
@@ -221,8 +269,10 @@ public final class WindowRules {
             }
             WindowAggregateScan limited = w.withTopN(w.order(), RexLiteral.intValue(limit.fetch));
             RelTrait collation = limit.getTraitSet().getCollation();
-            call.transformTo(project == null ? limited.copy(limited.getTraitSet().replace(collation), List.of())
-                    : project.copy(project.getTraitSet().replace(collation), List.of(limited)));
+            call.transformTo(
+                    project == null
+                            ? limited.copy(limited.getTraitSet().replace(collation), List.of())
+                            : project.copy(project.getTraitSet().replace(collation), List.of(limited)));
         }
     }
 
@@ -247,8 +297,13 @@ public final class WindowRules {
         public void onMatch(RelOptRuleCall call) {
             TableFunctionScan tfs = call.rel(1);
             RelNode input = LogicalDelta.create(tfs.getInput(0));
-            call.transformTo(tfs.copy(tfs.getTraitSet(), List.of(input), tfs.getCall(), tfs.getElementType(),
-                    tfs.getRowType(), tfs.getColumnMappings()));
+            call.transformTo(tfs.copy(
+                    tfs.getTraitSet(),
+                    List.of(input),
+                    tfs.getCall(),
+                    tfs.getElementType(),
+                    tfs.getRowType(),
+                    tfs.getColumnMappings()));
         }
     }
 }

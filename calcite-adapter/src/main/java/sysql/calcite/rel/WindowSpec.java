@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 /**
@@ -5,7 +6,10 @@ package sysql.calcite.rel;
  * {@code size}) or HOP (windows of {@code size} starting every {@code slide}), aligned on {@code offset}.
  */
 public record WindowSpec(Kind kind, long sizeMillis, long slideMillis, long offsetMillis) {
-    public enum Kind { TUMBLE, HOP }
+    public enum Kind {
+        TUMBLE,
+        HOP
+    }
 
     public WindowSpec {
         if (sizeMillis <= 0 || slideMillis <= 0) {
@@ -28,6 +32,8 @@ public record WindowSpec(Kind kind, long sizeMillis, long slideMillis, long offs
 
     @Override
     public String toString() {
-        return kind == Kind.TUMBLE ? "TUMBLE(" + sizeMillis + " ms)" : "HOP(every " + slideMillis + " ms, " + sizeMillis + " ms)";
+        return kind == Kind.TUMBLE
+                ? "TUMBLE(" + sizeMillis + " ms)"
+                : "HOP(every " + slideMillis + " ms, " + sizeMillis + " ms)";
     }
 }

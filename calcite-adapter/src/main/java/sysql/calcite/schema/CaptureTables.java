@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.schema;
 
 import java.util.ArrayList;
@@ -19,11 +20,16 @@ final class CaptureTables {
     private CaptureTables() {}
 
     static RowTable captureStats(SysqlEngine engine) {
-        return new RowTable(List.of(RowTable.column("cpu", SqlTypeName.INTEGER),
-                RowTable.column("events", SqlTypeName.BIGINT), RowTable.column("bytes", SqlTypeName.BIGINT),
-                RowTable.column("drops", SqlTypeName.BIGINT), RowTable.column("drops_ring_full", SqlTypeName.BIGINT),
-                RowTable.column("drops_invalid", SqlTypeName.BIGINT), RowTable.column("filtered", SqlTypeName.BIGINT),
-                RowTable.column("ring_bytes", SqlTypeName.BIGINT), RowTable.column("attached", SqlTypeName.BOOLEAN),
+        return new RowTable(List.of(
+                RowTable.column("cpu", SqlTypeName.INTEGER),
+                RowTable.column("events", SqlTypeName.BIGINT),
+                RowTable.column("bytes", SqlTypeName.BIGINT),
+                RowTable.column("drops", SqlTypeName.BIGINT),
+                RowTable.column("drops_ring_full", SqlTypeName.BIGINT),
+                RowTable.column("drops_invalid", SqlTypeName.BIGINT),
+                RowTable.column("filtered", SqlTypeName.BIGINT),
+                RowTable.column("ring_bytes", SqlTypeName.BIGINT),
+                RowTable.column("attached", SqlTypeName.BOOLEAN),
                 RowTable.column("kernel_filter", SqlTypeName.VARCHAR),
                 RowTable.column("subscriptions", SqlTypeName.INTEGER),
                 RowTable.column("rows_dropped", SqlTypeName.BIGINT),
@@ -40,26 +46,56 @@ final class CaptureTables {
                 }
                 CaptureHub.Stats s = stats.get();
                 CaptureStats d = s.driver();
-                long rowsDropped = s.subscriptions().stream().mapToLong(CaptureHub.SubscriptionStats::droppedRows).sum();
+                long rowsDropped = s.subscriptions().stream()
+                        .mapToLong(CaptureHub.SubscriptionStats::droppedRows)
+                        .sum();
                 Object since = s.historyOldestNanos() < 0 ? null : Math.floorDiv(s.historyOldestNanos(), 1_000_000L);
                 for (CaptureStats.Cpu c : d.cpus()) {
-                    rows.add(new Object[] {c.cpu(), c.events(), c.bytes(), c.drops(), c.dropsFull(), c.dropsInvalid(),
-                        c.filtered(), (long) d.ringBytesPerCpu(), s.attached(), s.kernelFilter(),
-                        s.subscriptions().size(), rowsDropped, d.deliveredEvents(), s.historyEvents(),
-                        s.historyBytes(), since});
+                    rows.add(new Object[] {
+                        c.cpu(),
+                        c.events(),
+                        c.bytes(),
+                        c.drops(),
+                        c.dropsFull(),
+                        c.dropsInvalid(),
+                        c.filtered(),
+                        (long) d.ringBytesPerCpu(),
+                        s.attached(),
+                        s.kernelFilter(),
+                        s.subscriptions().size(),
+                        rowsDropped,
+                        d.deliveredEvents(),
+                        s.historyEvents(),
+                        s.historyBytes(),
+                        since
+                    });
                 }
-                rows.add(new Object[] {null, d.events(), d.cpus().stream().mapToLong(CaptureStats.Cpu::bytes).sum(),
-                    d.drops(), d.dropsFull(), d.drops() - d.dropsFull(), d.filtered(),
-                    (long) d.ringBytesPerCpu() * d.cpus().size(), s.attached(), s.kernelFilter(),
-                    s.subscriptions().size(), rowsDropped, d.deliveredEvents(), s.historyEvents(), s.historyBytes(),
-                    since});
+                rows.add(new Object[] {
+                    null,
+                    d.events(),
+                    d.cpus().stream().mapToLong(CaptureStats.Cpu::bytes).sum(),
+                    d.drops(),
+                    d.dropsFull(),
+                    d.drops() - d.dropsFull(),
+                    d.filtered(),
+                    (long) d.ringBytesPerCpu() * d.cpus().size(),
+                    s.attached(),
+                    s.kernelFilter(),
+                    s.subscriptions().size(),
+                    rowsDropped,
+                    d.deliveredEvents(),
+                    s.historyEvents(),
+                    s.historyBytes(),
+                    since
+                });
                 return rows;
             }
         };
     }
 
     static RowTable captureSubscriptions(SysqlEngine engine) {
-        return new RowTable(List.of(RowTable.column("id", SqlTypeName.BIGINT),
+        return new RowTable(List.of(
+                RowTable.column("id", SqlTypeName.BIGINT),
                 RowTable.column("kernel_filter", SqlTypeName.VARCHAR),
                 RowTable.column("delivered_rows", SqlTypeName.BIGINT),
                 RowTable.column("dropped_rows", SqlTypeName.BIGINT))) {

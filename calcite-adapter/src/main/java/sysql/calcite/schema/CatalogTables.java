@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.schema;
 
 import java.util.ArrayList;
@@ -18,21 +19,76 @@ public final class CatalogTables {
     private CatalogTables() {}
 
     /** sysdig's names of the parameter types, by PT_* code. */
-    private static final String[] PARAM_TYPES = {"NONE", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16",
-        "UINT32", "UINT64", "CHARBUF", "BYTEBUF", "ERRNO", "SOCKADDR", "SOCKTUPLE", "FD", "PID", "FDLIST", "FSPATH",
-        "SYSCALLID", "SIGTYPE", "RELTIME", "ABSTIME", "PORT", "L4PROTO", "SOCKFAMILY", "BOOL", "IPV4ADDR", "DYNAMIC",
-        "FLAGS8", "FLAGS16", "FLAGS32", "UID", "GID", "DOUBLE", "SIGSET", "CHARBUFARRAY", "CHARBUF_PAIR_ARRAY",
-        "IPV4NET", "IPV6ADDR", "IPV6NET", "IPADDR", "IPNET", "MODE", "FSRELPATH"};
+    private static final String[] PARAM_TYPES = {
+        "NONE",
+        "INT8",
+        "INT16",
+        "INT32",
+        "INT64",
+        "UINT8",
+        "UINT16",
+        "UINT32",
+        "UINT64",
+        "CHARBUF",
+        "BYTEBUF",
+        "ERRNO",
+        "SOCKADDR",
+        "SOCKTUPLE",
+        "FD",
+        "PID",
+        "FDLIST",
+        "FSPATH",
+        "SYSCALLID",
+        "SIGTYPE",
+        "RELTIME",
+        "ABSTIME",
+        "PORT",
+        "L4PROTO",
+        "SOCKFAMILY",
+        "BOOL",
+        "IPV4ADDR",
+        "DYNAMIC",
+        "FLAGS8",
+        "FLAGS16",
+        "FLAGS32",
+        "UID",
+        "GID",
+        "DOUBLE",
+        "SIGSET",
+        "CHARBUFARRAY",
+        "CHARBUF_PAIR_ARRAY",
+        "IPV4NET",
+        "IPV6ADDR",
+        "IPV6NET",
+        "IPADDR",
+        "IPNET",
+        "MODE",
+        "FSRELPATH"
+    };
 
-    private static final String[] FLAG_NAMES = {"CREATES_FD", "DESTROYS_FD", "USES_FD", "READS_FROM_FD",
-        "WRITES_TO_FD", "MODIFIES_STATE", "UNUSED", "WAITS", "SKIPPARSERESET", "OLD_VERSION", "DROP_SIMPLE_CONS",
-        "LARGE_PAYLOAD"};
+    private static final String[] FLAG_NAMES = {
+        "CREATES_FD",
+        "DESTROYS_FD",
+        "USES_FD",
+        "READS_FROM_FD",
+        "WRITES_TO_FD",
+        "MODIFIES_STATE",
+        "UNUSED",
+        "WAITS",
+        "SKIPPARSERESET",
+        "OLD_VERSION",
+        "DROP_SIMPLE_CONS",
+        "LARGE_PAYLOAD"
+    };
 
     /** {@code fields}: every field (parametric ones once, by their pattern, and each instance). */
     static RowTable fields() {
-        return new RowTable(List.of(RowTable.column("name", SqlTypeName.VARCHAR),
-                RowTable.column("class", SqlTypeName.VARCHAR), RowTable.column("type", SqlTypeName.VARCHAR),
-                RowTable.column("parametric", SqlTypeName.BOOLEAN), RowTable.column("description", SqlTypeName.VARCHAR))) {
+        return new RowTable(List.of(
+                RowTable.column("name", SqlTypeName.VARCHAR),
+                RowTable.column("class", SqlTypeName.VARCHAR),
+                RowTable.column("type", SqlTypeName.VARCHAR),
+                RowTable.column("parametric", SqlTypeName.BOOLEAN),
+                RowTable.column("description", SqlTypeName.VARCHAR))) {
             @Override
             List<Object[]> rows() {
                 return fieldRows();
@@ -44,18 +100,27 @@ public final class CatalogTables {
     public static List<Object[]> fieldRows() {
         List<Object[]> rows = new ArrayList<>();
         for (Field f : FieldColumns.eventFields()) {
-            rows.add(new Object[] {f.name(), f.fieldClass(), FieldColumns.sqlType(f.type()).getName(),
-                FieldColumns.isParametric(f.name()), f.description()});
+            rows.add(new Object[] {
+                f.name(),
+                f.fieldClass(),
+                FieldColumns.sqlType(f.type()).getName(),
+                FieldColumns.isParametric(f.name()),
+                f.description()
+            });
         }
         return rows;
     }
 
     /** {@code event_types}: every event type of the event table, with its parameters as sysdig's -L prints them. */
     static RowTable eventTypes() {
-        return new RowTable(List.of(RowTable.column("code", SqlTypeName.INTEGER),
-                RowTable.column("name", SqlTypeName.VARCHAR), RowTable.column("direction", SqlTypeName.VARCHAR),
-                RowTable.column("category", SqlTypeName.VARCHAR), RowTable.column("flags", SqlTypeName.VARCHAR),
-                RowTable.column("nparams", SqlTypeName.INTEGER), RowTable.column("params", SqlTypeName.VARCHAR))) {
+        return new RowTable(List.of(
+                RowTable.column("code", SqlTypeName.INTEGER),
+                RowTable.column("name", SqlTypeName.VARCHAR),
+                RowTable.column("direction", SqlTypeName.VARCHAR),
+                RowTable.column("category", SqlTypeName.VARCHAR),
+                RowTable.column("flags", SqlTypeName.VARCHAR),
+                RowTable.column("nparams", SqlTypeName.INTEGER),
+                RowTable.column("params", SqlTypeName.VARCHAR))) {
             @Override
             List<Object[]> rows() {
                 return eventTypeRows();
@@ -71,8 +136,15 @@ public final class CatalogTables {
             for (ParamInfo p : t.params()) {
                 params.add(paramType(p.type()) + " " + p.name());
             }
-            rows.add(new Object[] {t.code(), t.name(), t.isEnter() ? ">" : "<", category(t.category()),
-                flags(t.flags()), t.nparams(), params.toString()});
+            rows.add(new Object[] {
+                t.code(),
+                t.name(),
+                t.isEnter() ? ">" : "<",
+                category(t.category()),
+                flags(t.flags()),
+                t.nparams(),
+                params.toString()
+            });
         }
         return rows;
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.schema;
 
 import java.util.ArrayList;
@@ -66,7 +67,8 @@ public final class EventsTable extends AbstractTable implements TranslatableTabl
     @Override
     public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
         EventsScan scan = EventsScan.of(context.getCluster(), engine, settings, name, EventsScan.Source.HISTORY);
-        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(context.getCluster(), null).push(scan);
+        RelBuilder b =
+                RelFactories.LOGICAL_BUILDER.create(context.getCluster(), null).push(scan);
         return b.project(b.fields(), scan.getRowType().getFieldNames(), true).build();
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.schema;
 
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import sysql.capture.fields.FieldType;
  */
 public final class FieldColumns {
     /** The first segments of field names (the field classes). */
-    public static final Set<String> CLASSES = Set.of("evt", "proc", "thread", "fd", "fdlist", "user", "group",
-            "container", "syscall");
+    public static final Set<String> CLASSES =
+            Set.of("evt", "proc", "thread", "fd", "fdlist", "user", "group", "container", "syscall");
 
     /**
      * What a field name written in SQL can be: dotted words, an index at the end. A parametric instance

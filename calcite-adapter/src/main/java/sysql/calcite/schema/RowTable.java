@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.schema;
 
 import java.util.List;
@@ -34,14 +35,18 @@ abstract class RowTable extends AbstractTable implements ScannableTable {
 
     /** The columns of catalog fields, named and typed as the fields. */
     static List<Column> fieldColumns(List<Field> fields) {
-        return fields.stream().map(f -> new Column(f.name(), FieldColumns.sqlType(f.type()))).toList();
+        return fields.stream()
+                .map(f -> new Column(f.name(), FieldColumns.sqlType(f.type())))
+                .toList();
     }
 
     @Override
     public RelDataType getRowType(RelDataTypeFactory types) {
         RelDataTypeFactory.Builder b = types.builder();
         for (Column c : columns) {
-            RelDataType t = c.type() == SqlTypeName.TIMESTAMP ? types.createSqlType(c.type(), 3) : types.createSqlType(c.type());
+            RelDataType t = c.type() == SqlTypeName.TIMESTAMP
+                    ? types.createSqlType(c.type(), 3)
+                    : types.createSqlType(c.type());
             b.add(c.name(), types.createTypeWithNullability(t, true));
         }
         return b.build();
@@ -84,6 +89,9 @@ abstract class RowTable extends AbstractTable implements ScannableTable {
 
     /** Fields by name, leaving out names the catalog does not have. */
     static List<Field> fields(List<String> names) {
-        return names.stream().map(FieldColumns::field).filter(java.util.Objects::nonNull).toList();
+        return names.stream()
+                .map(FieldColumns::field)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.schema;
 
 import java.util.ArrayList;
@@ -27,22 +28,90 @@ import sysql.capture.state.Users;
 final class StateTables {
     private StateTables() {}
 
-    static final List<String> PROCESS_FIELDS = List.of("proc.pid", "proc.ppid", "thread.tid", "thread.ismain",
-            "proc.name", "proc.exe", "proc.exepath", "proc.args", "proc.cmdline", "proc.exeline", "proc.cwd",
-            "proc.pname", "proc.pcmdline", "proc.nthreads", "proc.nchilds", "proc.loginshellid", "proc.duration",
-            "proc.fdopencount", "proc.fdlimit", "proc.vmsize", "proc.vmrss", "proc.vmswap", "thread.pfmajor",
-            "thread.pfminor", "thread.vtid", "proc.vpid", "proc.sid", "proc.vpgid", "proc.tty", "thread.cgroups",
-            "user.uid", "user.name", "user.loginuid", "user.loginname", "group.gid", "group.name", "container.id",
+    static final List<String> PROCESS_FIELDS = List.of(
+            "proc.pid",
+            "proc.ppid",
+            "thread.tid",
+            "thread.ismain",
+            "proc.name",
+            "proc.exe",
+            "proc.exepath",
+            "proc.args",
+            "proc.cmdline",
+            "proc.exeline",
+            "proc.cwd",
+            "proc.pname",
+            "proc.pcmdline",
+            "proc.nthreads",
+            "proc.nchilds",
+            "proc.loginshellid",
+            "proc.duration",
+            "proc.fdopencount",
+            "proc.fdlimit",
+            "proc.vmsize",
+            "proc.vmrss",
+            "proc.vmswap",
+            "thread.pfmajor",
+            "thread.pfminor",
+            "thread.vtid",
+            "proc.vpid",
+            "proc.sid",
+            "proc.vpgid",
+            "proc.tty",
+            "thread.cgroups",
+            "user.uid",
+            "user.name",
+            "user.loginuid",
+            "user.loginname",
+            "group.gid",
+            "group.name",
+            "container.id",
             "container.name");
 
-    static final List<String> FD_FIELDS = List.of("proc.pid", "proc.name", "fd.num", "fd.type", "fd.typechar",
-            "fd.name", "fd.directory", "fd.filename", "fd.l4proto", "fd.sockfamily", "fd.cip", "fd.cport", "fd.sip",
-            "fd.sport", "fd.lip", "fd.lport", "fd.rip", "fd.rport", "fd.is_server", "fd.connected", "fd.dev",
-            "fd.uid", "container.id");
+    static final List<String> FD_FIELDS = List.of(
+            "proc.pid",
+            "proc.name",
+            "fd.num",
+            "fd.type",
+            "fd.typechar",
+            "fd.name",
+            "fd.directory",
+            "fd.filename",
+            "fd.l4proto",
+            "fd.sockfamily",
+            "fd.cip",
+            "fd.cport",
+            "fd.sip",
+            "fd.sport",
+            "fd.lip",
+            "fd.lport",
+            "fd.rip",
+            "fd.rport",
+            "fd.is_server",
+            "fd.connected",
+            "fd.dev",
+            "fd.uid",
+            "container.id");
 
-    static final List<String> CONNECTION_FIELDS = List.of("proc.pid", "proc.name", "fd.num", "fd.type",
-            "fd.l4proto", "fd.sockfamily", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.lip", "fd.lport", "fd.rip",
-            "fd.rport", "fd.is_server", "fd.connected", "fd.name", "container.id");
+    static final List<String> CONNECTION_FIELDS = List.of(
+            "proc.pid",
+            "proc.name",
+            "fd.num",
+            "fd.type",
+            "fd.l4proto",
+            "fd.sockfamily",
+            "fd.cip",
+            "fd.cport",
+            "fd.sip",
+            "fd.sport",
+            "fd.lip",
+            "fd.lport",
+            "fd.rip",
+            "fd.rport",
+            "fd.is_server",
+            "fd.connected",
+            "fd.name",
+            "container.id");
 
     private static final Set<FdType> SOCKETS = Set.of(FdType.IPV4, FdType.IPV6, FdType.UNIX);
 
@@ -140,8 +209,11 @@ final class StateTables {
 
     /** {@code users}: the users the host (or the file) names. */
     static RowTable users(SysqlEngine engine) {
-        return new RowTable(List.of(column("user.uid", SqlTypeName.BIGINT), column("user.name", SqlTypeName.VARCHAR),
-                column("user.homedir", SqlTypeName.VARCHAR), column("user.shell", SqlTypeName.VARCHAR),
+        return new RowTable(List.of(
+                column("user.uid", SqlTypeName.BIGINT),
+                column("user.name", SqlTypeName.VARCHAR),
+                column("user.homedir", SqlTypeName.VARCHAR),
+                column("user.shell", SqlTypeName.VARCHAR),
                 column("group.gid", SqlTypeName.BIGINT))) {
             @Override
             List<Object[]> rows() throws CaptureException {
@@ -150,8 +222,9 @@ final class StateTables {
                 all.sort((a, b) -> Integer.compareUnsigned(a.uid(), b.uid()));
                 List<Object[]> rows = new ArrayList<>();
                 for (Users.User u : all) {
-                    rows.add(new Object[] {Integer.toUnsignedLong(u.uid()), u.name(), u.home(), u.shell(),
-                        Integer.toUnsignedLong(u.gid())});
+                    rows.add(new Object[] {
+                        Integer.toUnsignedLong(u.uid()), u.name(), u.home(), u.shell(), Integer.toUnsignedLong(u.gid())
+                    });
                 }
                 return rows;
             }
@@ -160,11 +233,13 @@ final class StateTables {
 
     /** {@code groups}: the groups the host (or the file) names. */
     static RowTable groups(SysqlEngine engine) {
-        return new RowTable(List.of(column("group.gid", SqlTypeName.BIGINT), column("group.name", SqlTypeName.VARCHAR))) {
+        return new RowTable(
+                List.of(column("group.gid", SqlTypeName.BIGINT), column("group.name", SqlTypeName.VARCHAR))) {
             @Override
             List<Object[]> rows() throws CaptureException {
                 List<Object[]> rows = new ArrayList<>();
-                List<Map.Entry<Integer, String>> all = new ArrayList<>(engine.state().users().groups().entrySet());
+                List<Map.Entry<Integer, String>> all =
+                        new ArrayList<>(engine.state().users().groups().entrySet());
                 all.sort((a, b) -> Integer.compareUnsigned(a.getKey(), b.getKey()));
                 for (Map.Entry<Integer, String> g : all) {
                     rows.add(new Object[] {Integer.toUnsignedLong(g.getKey()), g.getValue()});

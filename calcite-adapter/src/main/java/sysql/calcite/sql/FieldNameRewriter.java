@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import java.util.ArrayList;
@@ -42,8 +43,8 @@ public final class FieldNameRewriter {
      * @param functionNames function names (lower case) that Calcite's parser reserves and that are also column
      *     labels ({@code count}): written unquoted and not followed by '(', they are quoted in lower case
      */
-    public FieldNameRewriter(Set<String> columns, Set<String> classes, Set<String> reservedNames,
-            Set<String> functionNames) {
+    public FieldNameRewriter(
+            Set<String> columns, Set<String> classes, Set<String> reservedNames, Set<String> functionNames) {
         this.columns = Set.copyOf(columns);
         this.classes = Set.copyOf(classes);
         this.reservedNames = Set.copyOf(reservedNames);
@@ -63,18 +64,30 @@ public final class FieldNameRewriter {
 
         UnknownFieldException(String name, int line, int column, List<String> suggestions) {
             super("Unknown field '" + name + "' at line " + line + ", column " + column
-                    + (suggestions.isEmpty() ? "; the fields table lists every field"
-                    : "; did you mean " + String.join(", ", suggestions) + "?"));
+                    + (suggestions.isEmpty()
+                            ? "; the fields table lists every field"
+                            : "; did you mean " + String.join(", ", suggestions) + "?"));
             this.name = name;
             this.line = line;
             this.column = column;
             this.suggestions = List.copyOf(suggestions);
         }
 
-        public String name() { return name; }
-        public int line() { return line; }
-        public int column() { return column; }
-        public List<String> suggestions() { return suggestions; }
+        public String name() {
+            return name;
+        }
+
+        public int line() {
+            return line;
+        }
+
+        public int column() {
+            return column;
+        }
+
+        public List<String> suggestions() {
+            return suggestions;
+        }
     }
 
     /** One segment of a dotted chain. */
@@ -145,7 +158,7 @@ public final class FieldNameRewriter {
         int n = sql.length();
         List<Part> parts = new ArrayList<>();
         int i = start;
-        for (;;) {
+        for (; ; ) {
             int partStart = i;
             boolean quoted;
             if (i < n && sql.charAt(i) == '"') {
@@ -172,7 +185,9 @@ public final class FieldNameRewriter {
                 }
             }
             parts.add(new Part(partStart, i, quoted));
-            if (i + 1 < n && sql.charAt(i) == '.' && (isIdentifierStart(sql.charAt(i + 1)) || sql.charAt(i + 1) == '"')) {
+            if (i + 1 < n
+                    && sql.charAt(i) == '.'
+                    && (isIdentifierStart(sql.charAt(i + 1)) || sql.charAt(i + 1) == '"')) {
                 i++;
             } else {
                 break;
@@ -199,7 +214,10 @@ public final class FieldNameRewriter {
                 if (allUnquoted(parts, k)
                         && classes.contains(sql.substring(p.start(), p.end()).toLowerCase(Locale.ROOT))) {
                     String written = sql.substring(p.start(), end);
-                    throw new UnknownFieldException(written, lineAndStart[0], p.start() - lineAndStart[1] + 1,
+                    throw new UnknownFieldException(
+                            written,
+                            lineAndStart[0],
+                            p.start() - lineAndStart[1] + 1,
                             suggest(written.toLowerCase(Locale.ROOT)));
                 }
             }
@@ -220,13 +238,19 @@ public final class FieldNameRewriter {
      * name among them quoted (a function's name only where it is not called); returns where the written text
      * ends.
      */
-    private int writeQualifiers(String sql, int pos, List<Part> parts, int count, StringBuilder out,
-            PositionMap.Builder map, int[] lineAndStart) {
+    private int writeQualifiers(
+            String sql,
+            int pos,
+            List<Part> parts,
+            int count,
+            StringBuilder out,
+            PositionMap.Builder map,
+            int[] lineAndStart) {
         for (int k = 0; k < count; k++) {
             Part p = parts.get(k);
             String lower = sql.substring(p.start(), p.end()).toLowerCase(Locale.ROOT);
-            if (!p.quoted() && (reservedNames.contains(lower)
-                    || functionNames.contains(lower) && !isCalled(sql, p.end()))) {
+            if (!p.quoted()
+                    && (reservedNames.contains(lower) || functionNames.contains(lower) && !isCalled(sql, p.end()))) {
                 out.append(sql, pos, p.start());
                 map.add(lineAndStart[0], p.start() - lineAndStart[1] + 1, p.end() - p.start());
                 out.append('"').append(lower).append('"');
@@ -301,7 +325,8 @@ public final class FieldNameRewriter {
 
     /** True if a quoted identifier ending at {@code end} is followed by {@code .name}: part of a chain. */
     private static boolean isChainContinuation(String sql, int end) {
-        return end + 1 < sql.length() && sql.charAt(end) == '.'
+        return end + 1 < sql.length()
+                && sql.charAt(end) == '.'
                 && (isIdentifierStart(sql.charAt(end + 1)) || sql.charAt(end + 1) == '"');
     }
 

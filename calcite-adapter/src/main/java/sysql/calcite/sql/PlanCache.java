@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import java.lang.reflect.Type;
@@ -26,8 +27,13 @@ import sysql.calcite.schema.SysqlSchema;
 final class PlanCache {
     static final int CAPACITY = 256;
 
-    private record Key(String sql, Type elementType, long maxRowCount, List<String> defaultSchema,
-            SysqlEngine engine, QuerySettings settings) {}
+    private record Key(
+            String sql,
+            Type elementType,
+            long maxRowCount,
+            List<String> defaultSchema,
+            SysqlEngine engine,
+            QuerySettings settings) {}
 
     private static final Map<Key, CalciteSignature<?>> PLANS = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -50,10 +56,17 @@ final class PlanCache {
             return null;
         }
         CalciteSchema s = context.getRootSchema().getSubSchema(SysqlSchema.NAME, true);
-        if (s == null || !(s.schema instanceof SysqlSchema schema) || !schema.engine().isLive()) {
+        if (s == null
+                || !(s.schema instanceof SysqlSchema schema)
+                || !schema.engine().isLive()) {
             return null;
         }
-        return new Key(sql, elementType, maxRowCount, List.copyOf(context.getDefaultSchemaPath()), schema.engine(),
+        return new Key(
+                sql,
+                elementType,
+                maxRowCount,
+                List.copyOf(context.getDefaultSchemaPath()),
+                schema.engine(),
                 schema.settings());
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ public final class PositionMap {
         }
         int shift = 0;
         for (Quoted q : runs) {
-            int open = q.column() + shift;          // the opening quote, in the rewritten text
-            int close = open + q.length() + 1;      // the closing quote
+            int open = q.column() + shift; // the opening quote, in the rewritten text
+            int close = open + q.length() + 1; // the closing quote
             if (column < open) {
                 break;
             }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import java.util.Iterator;
@@ -20,8 +21,17 @@ final class RowAtATime {
 
     /** {@code s}, its rows read one at a time (its row limit still applies: it is part of its enumerable). */
     static <T> CalciteSignature<T> of(CalciteSignature<T> s) {
-        return new CalciteSignature<>(s.sql, s.parameters, s.internalParameters, s.rowType, s.columns,
-                s.cursorFactory, s.rootSchema, s.getCollationList(), -1, (DataContext dc) -> wrap(s.enumerable(dc)),
+        return new CalciteSignature<>(
+                s.sql,
+                s.parameters,
+                s.internalParameters,
+                s.rowType,
+                s.columns,
+                s.cursorFactory,
+                s.rootSchema,
+                s.getCollationList(),
+                -1,
+                (DataContext dc) -> wrap(s.enumerable(dc)),
                 s.statementType);
     }
 

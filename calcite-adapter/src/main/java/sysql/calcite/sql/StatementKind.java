@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import org.apache.calcite.avatica.util.Casing;
@@ -63,7 +64,9 @@ public enum StatementKind {
         if (n instanceof SqlSelect s) {
             return s.isKeywordPresent(SqlSelectKeyword.STREAM) ? STREAM : QUERY;
         }
-        if (n.getKind().belongsTo(SqlKind.SET_QUERY) && n instanceof SqlCall c && !c.getOperandList().isEmpty()) {
+        if (n.getKind().belongsTo(SqlKind.SET_QUERY)
+                && n instanceof SqlCall c
+                && !c.getOperandList().isEmpty()) {
             return of(c.operand(0)); // a set operation of streams is a stream (Calcite wants all its inputs to be)
         }
         return n.getKind().belongsTo(SqlKind.QUERY) ? QUERY : OTHER;

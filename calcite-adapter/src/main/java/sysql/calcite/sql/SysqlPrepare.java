@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import java.lang.reflect.Type;
@@ -9,29 +10,29 @@ import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.jdbc.CalcitePrepare.CalciteSignature;
+import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCostFactory;
 import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.prepare.CalcitePrepareImpl;
 import org.apache.calcite.prepare.Prepare;
+import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
-import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
-import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.rel.RelCollations;
-import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.rel.stream.Delta;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.StreamChecks;
 import sysql.calcite.rel.WindowRules;
@@ -53,11 +54,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
      * Aggregate functions Calcite's parser reserves, whose names label columns (SysqlValidator names
      * {@code COUNT(*)} {@code count}): not followed by '(', such a name is the column ({@code ORDER BY count}).
      */
-    private static final Set<String> AGGREGATE_NAMES = Set.of("count", "sum", "min", "max", "avg", "stddev_pop",
-            "stddev_samp", "var_pop", "var_samp");
+    private static final Set<String> AGGREGATE_NAMES =
+            Set.of("count", "sum", "min", "max", "avg", "stddev_pop", "stddev_samp", "var_pop", "var_samp");
 
-    private static final FieldNameRewriter REWRITER = new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES,
-            RESERVED_TABLE_NAMES, AGGREGATE_NAMES);
+    private static final FieldNameRewriter REWRITER =
+            new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES, RESERVED_TABLE_NAMES, AGGREGATE_NAMES);
 
     /** Rewrites field names in {@code sql} (exposed for the shell's and the server's own checks). */
     public static FieldNameRewriter.Result rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {
@@ -69,8 +70,8 @@ public class SysqlPrepare extends CalcitePrepareImpl {
      * are kept by their text (see {@link PlanCache}).
      */
     @Override
-    public <T> CalciteSignature<T> prepareSql(CalcitePrepare.Context context, CalcitePrepare.Query<T> query,
-            Type elementType, long maxRowCount) {
+    public <T> CalciteSignature<T> prepareSql(
+            CalcitePrepare.Context context, CalcitePrepare.Query<T> query, Type elementType, long maxRowCount) {
         Object key = PlanCache.key(context, query.sql, elementType, maxRowCount);
         CalciteSignature<T> kept = key == null ? null : PlanCache.get(key);
         if (kept != null) {
@@ -99,16 +100,19 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         try {
             r = REWRITER.rewrite(sql);
         } catch (FieldNameRewriter.UnknownFieldException e) {
-            SqlParserPos pos = new SqlParserPos(e.line(), e.column(), e.line(), e.column() + e.name().length() - 1);
-            throw new RuntimeException("parse failed: " + e.getMessage(),
-                    new SqlParseException(e.getMessage(), pos, null, null, e));
+            SqlParserPos pos = new SqlParserPos(
+                    e.line(), e.column(), e.line(), e.column() + e.name().length() - 1);
+            throw new RuntimeException(
+                    "parse failed: " + e.getMessage(), new SqlParseException(e.getMessage(), pos, null, null, e));
         }
         return SqlParser.create(r.sql(), parserConfig.withParserFactory(MappedSqlParser.factory(r.positions())));
     }
 
     @Override
-    protected RelOptPlanner createPlanner(CalcitePrepare.Context prepareContext,
-            org.apache.calcite.plan.Context externalContext, RelOptCostFactory costFactory) {
+    protected RelOptPlanner createPlanner(
+            CalcitePrepare.Context prepareContext,
+            org.apache.calcite.plan.Context externalContext,
+            RelOptCostFactory costFactory) {
         RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
         for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.AGGREGATE, EventsRules.STREAM)) {
             planner.addRule(rule);
@@ -120,27 +124,49 @@ public class SysqlPrepare extends CalcitePrepareImpl {
     }
 
     @Override
-    protected CalcitePreparingStmt getPreparingStmt(CalcitePrepare.Context context, Type elementType,
-            CalciteCatalogReader catalogReader, RelOptPlanner planner) {
-        EnumerableRel.Prefer prefer = elementType == Object[].class ? EnumerableRel.Prefer.ARRAY
-                : EnumerableRel.Prefer.CUSTOM;
+    protected CalcitePreparingStmt getPreparingStmt(
+            CalcitePrepare.Context context,
+            Type elementType,
+            CalciteCatalogReader catalogReader,
+            RelOptPlanner planner) {
+        EnumerableRel.Prefer prefer =
+                elementType == Object[].class ? EnumerableRel.Prefer.ARRAY : EnumerableRel.Prefer.CUSTOM;
         SysqlTypeFactory types = new SysqlTypeFactory(context.getTypeFactory().getTypeSystem());
-        return new PreparingStmt(this, context, catalogReader, types, prefer,
-                createCluster(planner, new RexBuilder(types)), createConvertletTable());
+        return new PreparingStmt(
+                this,
+                context,
+                catalogReader,
+                types,
+                prefer,
+                createCluster(planner, new RexBuilder(types)),
+                createConvertletTable());
     }
 
     /** Calcite's preparing statement with sysql's validator and sysql's program before Calcite's. */
     private static final class PreparingStmt extends CalcitePreparingStmt {
-        PreparingStmt(CalcitePrepareImpl prepare, CalcitePrepare.Context context, CalciteCatalogReader catalogReader,
-                SysqlTypeFactory types, EnumerableRel.Prefer prefer, RelOptCluster cluster,
+        PreparingStmt(
+                CalcitePrepareImpl prepare,
+                CalcitePrepare.Context context,
+                CalciteCatalogReader catalogReader,
+                SysqlTypeFactory types,
+                EnumerableRel.Prefer prefer,
+                RelOptCluster cluster,
                 SqlRexConvertletTable convertlets) {
-            super(prepare, context, catalogReader, types, context.getRootSchema(), prefer, cluster,
-                    EnumerableConvention.INSTANCE, convertlets);
+            super(
+                    prepare,
+                    context,
+                    catalogReader,
+                    types,
+                    context.getRootSchema(),
+                    prefer,
+                    cluster,
+                    EnumerableConvention.INSTANCE,
+                    convertlets);
         }
 
         @Override
-        protected SqlValidator createSqlValidator(Prepare.CatalogReader catalogReader,
-                UnaryOperator<SqlValidator.Config> configTransform) {
+        protected SqlValidator createSqlValidator(
+                Prepare.CatalogReader catalogReader, UnaryOperator<SqlValidator.Config> configTransform) {
             SqlOperatorTable std = context.config().fun(SqlOperatorTable.class, SqlStdOperatorTable.instance());
             List<SqlOperatorTable> tables = new ArrayList<>();
             tables.add(std);
@@ -150,8 +176,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                     .withConformance(context.config().conformance())
                     .withDefaultNullCollation(context.config().defaultNullCollation())
                     .withIdentifierExpansion(true));
-            return new SysqlValidator(SqlOperatorTables.chain(tables), (CalciteCatalogReader) catalogReader,
-                    context.getTypeFactory(), config);
+            return new SysqlValidator(
+                    SqlOperatorTables.chain(tables),
+                    (CalciteCatalogReader) catalogReader,
+                    context.getTypeFactory(),
+                    config);
         }
 
         @Override
@@ -166,7 +195,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         @Override
         protected RelTraitSet getDesiredRootTraitSet(RelRoot root) {
             if (root.rel instanceof Delta) {
-                return root.rel.getTraitSet().replace(EnumerableConvention.INSTANCE).replace(RelCollations.EMPTY).simplify();
+                return root.rel
+                        .getTraitSet()
+                        .replace(EnumerableConvention.INSTANCE)
+                        .replace(RelCollations.EMPTY)
+                        .simplify();
             }
             return super.getDesiredRootTraitSet(root);
         }
@@ -175,7 +208,9 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         private RelNode logical;
 
         @Override
-        protected RelRoot optimize(RelRoot root, List<Prepare.Materialization> materializations,
+        protected RelRoot optimize(
+                RelRoot root,
+                List<Prepare.Materialization> materializations,
                 List<CalciteSchema.LatticeEntry> lattices) {
             logical = root.rel;
             return super.optimize(root, materializations, lattices);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import java.lang.reflect.Type;
@@ -38,8 +39,8 @@ public final class SysqlTypeFactory extends JavaTypeFactoryImpl {
                 for (RelDataTypeField f : type.getFieldList()) {
                     types.add(f.getType());
                 }
-                RelDataType renamed = createTypeWithNullability(createStructType(type.getStructKind(), types, java),
-                        type.isNullable());
+                RelDataType renamed = createTypeWithNullability(
+                        createStructType(type.getStructKind(), types, java), type.isNullable());
                 return super.getJavaClass(renamed);
             }
         }
@@ -63,8 +64,12 @@ public final class SysqlTypeFactory extends JavaTypeFactoryImpl {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < n.length(); i++) {
                 char c = n.charAt(i);
-                sb.append(i == 0 ? (Character.isJavaIdentifierStart(c) ? c : "_" + (Character.isJavaIdentifierPart(c) ? c : ""))
-                        : Character.isJavaIdentifierPart(c) ? c : '_');
+                sb.append(
+                        i == 0
+                                ? (Character.isJavaIdentifierStart(c)
+                                        ? c
+                                        : "_" + (Character.isJavaIdentifierPart(c) ? c : ""))
+                                : Character.isJavaIdentifierPart(c) ? c : '_');
             }
             String base = sb.length() == 0 || SourceVersion.isKeyword(sb) ? sb + "_" : sb.toString();
             String name = base;

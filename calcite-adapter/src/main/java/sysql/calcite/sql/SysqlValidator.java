@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import java.util.HashSet;
@@ -32,8 +33,8 @@ import sysql.calcite.schema.FieldColumns;
  * monotonic, and an aggregate in the select list without AS is named as PostgreSQL names it.
  */
 final class SysqlValidator extends CalciteSqlValidator {
-    SysqlValidator(SqlOperatorTable opTab, CalciteCatalogReader catalogReader, JavaTypeFactory typeFactory,
-            Config config) {
+    SysqlValidator(
+            SqlOperatorTable opTab, CalciteCatalogReader catalogReader, JavaTypeFactory typeFactory, Config config) {
         super(opTab, catalogReader, typeFactory, config);
     }
 
@@ -60,8 +61,10 @@ final class SysqlValidator extends CalciteSqlValidator {
                 if (alias != null) {
                     alias = SqlValidatorUtil.uniquify(alias, taken, SqlValidatorUtil.EXPR_SUGGESTER);
                     SqlNode item = items.get(i);
-                    items.set(i, SqlStdOperatorTable.AS.createCall(item.getParserPosition(), item,
-                            new SqlIdentifier(alias, SqlParserPos.ZERO)));
+                    items.set(
+                            i,
+                            SqlStdOperatorTable.AS.createCall(
+                                    item.getParserPosition(), item, new SqlIdentifier(alias, SqlParserPos.ZERO)));
                 }
             }
         }
@@ -77,7 +80,8 @@ final class SysqlValidator extends CalciteSqlValidator {
      */
     static String aggregateAlias(SqlNode item) {
         SqlNode call = item;
-        while (call.getKind() == SqlKind.OVER || call.getKind() == SqlKind.FILTER
+        while (call.getKind() == SqlKind.OVER
+                || call.getKind() == SqlKind.FILTER
                 || call.getKind() == SqlKind.WITHIN_GROUP) {
             call = ((SqlCall) call).operand(0);
         }
@@ -94,8 +98,13 @@ final class SysqlValidator extends CalciteSqlValidator {
 
     /** Called only while a star is expanded. */
     @Override
-    protected void addToSelectList(List<SqlNode> list, Set<String> aliases,
-            List<Map.Entry<String, RelDataType>> fieldList, SqlNode exp, SelectScope scope, boolean includeSystemVars) {
+    protected void addToSelectList(
+            List<SqlNode> list,
+            Set<String> aliases,
+            List<Map.Entry<String, RelDataType>> fieldList,
+            SqlNode exp,
+            SelectScope scope,
+            boolean includeSystemVars) {
         if (exp instanceof SqlIdentifier id && !id.isStar() && FieldColumns.isParametric(Util.last(id.names))) {
             return;
         }
@@ -117,8 +126,10 @@ final class SysqlValidator extends CalciteSqlValidator {
         if (super.validateModality(select, modality, false) || !isWindowTableFunction(select.getFrom())) {
             return super.validateModality(select, modality, fail);
         }
-        boolean groupOk = select.getGroup() == null || select.getGroup().stream().anyMatch(SysqlValidator::isWindowColumn);
-        boolean orderOk = select.getOrderList() == null || select.getOrderList().isEmpty()
+        boolean groupOk =
+                select.getGroup() == null || select.getGroup().stream().anyMatch(SysqlValidator::isWindowColumn);
+        boolean orderOk = select.getOrderList() == null
+                || select.getOrderList().isEmpty()
                 || isWindowColumn(select.getOrderList().get(0));
         if (groupOk && orderOk) {
             return true;
@@ -139,7 +150,8 @@ final class SysqlValidator extends CalciteSqlValidator {
     }
 
     private static boolean isWindowColumn(SqlNode n) {
-        return n instanceof SqlIdentifier id && (Util.last(id.names).equalsIgnoreCase("window_start")
-                || Util.last(id.names).equalsIgnoreCase("window_end"));
+        return n instanceof SqlIdentifier id
+                && (Util.last(id.names).equalsIgnoreCase("window_start")
+                        || Util.last(id.names).equalsIgnoreCase("window_end"));
     }
 }

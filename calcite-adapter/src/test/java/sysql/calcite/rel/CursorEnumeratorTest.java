@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.rel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import sysql.capture.engine.BatchCursor;
 import sysql.capture.columnar.EventColumns;
+import sysql.capture.engine.BatchCursor;
 
 /** Closing an enumerator from another thread closes its cursor, whatever the reading thread does next. */
 class CursorEnumeratorTest {

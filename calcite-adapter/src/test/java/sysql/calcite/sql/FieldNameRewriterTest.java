@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,9 +12,22 @@ import org.junit.jupiter.api.Test;
 /** The rewrite of field names into quoted identifiers, and the map of its positions back to the user's text. */
 class FieldNameRewriterTest {
     private static final FieldNameRewriter REWRITER = new FieldNameRewriter(
-            Set.of("proc.name", "proc.pid", "evt.type", "evt.time", "evt.arg[1]", "proc.aname[2]", "fd.name",
-                    "user.name", "group.name", "evt.arg.ID", "evt.arg.id", "evt.type.is.open", "group.gid"),
-            Set.of("evt", "proc", "fd", "user", "group"), Set.of("groups"));
+            Set.of(
+                    "proc.name",
+                    "proc.pid",
+                    "evt.type",
+                    "evt.time",
+                    "evt.arg[1]",
+                    "proc.aname[2]",
+                    "fd.name",
+                    "user.name",
+                    "group.name",
+                    "evt.arg.ID",
+                    "evt.arg.id",
+                    "evt.type.is.open",
+                    "group.gid"),
+            Set.of("evt", "proc", "fd", "user", "group"),
+            Set.of("groups"));
 
     private static String rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {
         return REWRITER.rewrite(sql).sql();
@@ -43,13 +57,13 @@ class FieldNameRewriterTest {
         int[] rewritten = position(r.sql(), token, nth);
         int[] original = position(sql, token, nth);
         assertEquals(original[0], rewritten[0], "same line");
-        assertEquals(original[1], r.positions().originalColumn(rewritten[0], rewritten[1]),
-                token + " in " + r.sql());
+        assertEquals(original[1], r.positions().originalColumn(rewritten[0], rewritten[1]), token + " in " + r.sql());
     }
 
     @Test
     void quotesEveryFieldOfALine() throws Exception {
-        assertEquals("SELECT \"proc.name\", \"evt.type\" FROM events WHERE \"fd.name\" = 'x' AND \"proc.pid\" > 1",
+        assertEquals(
+                "SELECT \"proc.name\", \"evt.type\" FROM events WHERE \"fd.name\" = 'x' AND \"proc.pid\" > 1",
                 rewrite("SELECT proc.name, evt.type FROM events WHERE fd.name = 'x' AND proc.pid > 1"));
         String sql = "SELECT proc.name, evt.type FROM events WHERE fd.name = 'x' AND proc.pid > 1";
         for (String token : List.of("evt.type", "FROM", "fd.name", "'x'", "proc.pid", "> 1")) {
@@ -59,7 +73,8 @@ class FieldNameRewriterTest {
 
     @Test
     void keywordsAfterADotFunctionsAndIndexesBecomeOneIdentifier() throws Exception {
-        assertEquals("SELECT \"evt.time\", \"user.name\", \"group.name\", \"evt.arg[1]\", \"proc.aname[2]\","
+        assertEquals(
+                "SELECT \"evt.time\", \"user.name\", \"group.name\", \"evt.arg[1]\", \"proc.aname[2]\","
                         + " \"evt.type.is.open\" FROM events",
                 rewrite("SELECT evt.time, user.name, group.name, evt.arg[1], proc.aname[2], evt.type.is.open"
                         + " FROM events"));
@@ -71,10 +86,12 @@ class FieldNameRewriterTest {
 
     @Test
     void qualifiersStayAndQuotedPartsAreKept() throws Exception {
-        assertEquals("SELECT e.\"proc.name\", \"e\".\"evt.type\", sysql.events.\"fd.name\" FROM sysql.events e",
+        assertEquals(
+                "SELECT e.\"proc.name\", \"e\".\"evt.type\", sysql.events.\"fd.name\" FROM sysql.events e",
                 rewrite("SELECT e.proc.name, \"e\".evt.type, sysql.events.fd.name FROM sysql.events e"));
         // already quoted: as written
-        assertEquals("SELECT \"proc.name\", e.\"proc.name\" FROM events e",
+        assertEquals(
+                "SELECT \"proc.name\", e.\"proc.name\" FROM events e",
                 rewrite("SELECT \"proc.name\", e.\"proc.name\" FROM events e"));
         assertMapsBack("SELECT e.proc.name, \"e\".evt.type FROM events e", "evt.type", 0);
         assertMapsBack("SELECT e.proc.name, \"e\".evt.type FROM events e", "FROM", 0);
@@ -82,15 +99,17 @@ class FieldNameRewriterTest {
 
     @Test
     void upperCaseIsFoldedUnlessTheNameExistsAsWritten() throws Exception {
-        assertEquals("SELECT \"proc.name\", \"evt.type\" FROM EVENTS",
-                rewrite("SELECT PROC.NAME, Evt.Type FROM EVENTS"));
-        assertEquals("SELECT \"evt.arg.ID\", \"evt.arg.id\", \"evt.arg.id\"",
+        assertEquals(
+                "SELECT \"proc.name\", \"evt.type\" FROM EVENTS", rewrite("SELECT PROC.NAME, Evt.Type FROM EVENTS"));
+        assertEquals(
+                "SELECT \"evt.arg.ID\", \"evt.arg.id\", \"evt.arg.id\"",
                 rewrite("SELECT evt.arg.ID, evt.arg.id, EVT.ARG.Id"));
     }
 
     @Test
     void literalsCommentsAndOtherNamesAreLeftAlone() throws Exception {
-        for (String sql : List.of("SELECT 'proc.name', 'it''s proc.nme' FROM t",
+        for (String sql : List.of(
+                "SELECT 'proc.name', 'it''s proc.nme' FROM t",
                 "SELECT a /* proc.nme\n evt.bogus */ FROM t -- fd.nope",
                 "SELECT t.EXPR$0, $x, a.b.c, myproc.name, xproc.nme, \"proc.nme\" FROM t",
                 "SELECT 1e5, x1.y FROM t")) {
@@ -126,7 +145,8 @@ class FieldNameRewriterTest {
 
     @Test
     void reservedTableNamesAreQuotedInAnyCase() throws Exception {
-        assertEquals("SELECT \"groups\".\"group.gid\" FROM \"groups\" JOIN sysql.\"groups\" g",
+        assertEquals(
+                "SELECT \"groups\".\"group.gid\" FROM \"groups\" JOIN sysql.\"groups\" g",
                 rewrite("SELECT GROUPS.group.gid FROM groups JOIN sysql.Groups g"));
         assertEquals("SELECT 'groups', \"groups\" FROM t", rewrite("SELECT 'groups', \"groups\" FROM t"));
         assertMapsBack("SELECT * FROM groups WHERE group.gid = 0", "= 0", 0);
@@ -134,7 +154,8 @@ class FieldNameRewriterTest {
 
     @Test
     void aChainOfAFieldClassThatNamesNoFieldIsAnErrorWithSuggestions() {
-        FieldNameRewriter.UnknownFieldException e = assertThrows(FieldNameRewriter.UnknownFieldException.class,
+        FieldNameRewriter.UnknownFieldException e = assertThrows(
+                FieldNameRewriter.UnknownFieldException.class,
                 () -> rewrite("SELECT evt.type,\n\tproc.nme FROM events"));
         assertEquals("proc.nme", e.name());
         assertEquals(2, e.line());
@@ -147,20 +168,25 @@ class FieldNameRewriterTest {
         assertEquals("fd.nam", e.name());
         assertEquals(10, e.column());
         // a field with more after it, an index no parameter has
-        assertEquals("proc.name.x", assertThrows(FieldNameRewriter.UnknownFieldException.class,
-                () -> rewrite("SELECT proc.name.x")).name());
-        assertEquals("evt.arg[99]", assertThrows(FieldNameRewriter.UnknownFieldException.class,
-                () -> rewrite("SELECT evt.arg[99]")).name());
+        assertEquals(
+                "proc.name.x",
+                assertThrows(FieldNameRewriter.UnknownFieldException.class, () -> rewrite("SELECT proc.name.x"))
+                        .name());
+        assertEquals(
+                "evt.arg[99]",
+                assertThrows(FieldNameRewriter.UnknownFieldException.class, () -> rewrite("SELECT evt.arg[99]"))
+                        .name());
         // nothing near: the message says where the names are
-        assertTrue(assertThrows(FieldNameRewriter.UnknownFieldException.class,
-                () -> rewrite("SELECT fd.zzzzzzzzzzzz")).getMessage().contains("the fields table lists every field"));
+        assertTrue(assertThrows(FieldNameRewriter.UnknownFieldException.class, () -> rewrite("SELECT fd.zzzzzzzzzzzz"))
+                .getMessage()
+                .contains("the fields table lists every field"));
     }
 
     @Test
     void positionMapShiftsByTwoPerQuotedRun() {
         PositionMap.Builder b = new PositionMap.Builder();
-        b.add(1, 8, 9);   // proc.name at 8..16 → "proc.name" at 8..18
-        b.add(1, 19, 8);  // evt.type at 19..26 → at 21..30 in the rewritten text
+        b.add(1, 8, 9); // proc.name at 8..16 → "proc.name" at 8..18
+        b.add(1, 19, 8); // evt.type at 19..26 → at 21..30 in the rewritten text
         PositionMap m = b.build();
         assertEquals(7, m.originalColumn(1, 7), "before the first run");
         assertEquals(8, m.originalColumn(1, 8), "the opening quote is the name's first character");
@@ -177,9 +203,11 @@ class FieldNameRewriterTest {
 
     @Test
     void anAggregatesNameIsQuotedWhereItIsNotCalled() throws Exception {
-        FieldNameRewriter r = new FieldNameRewriter(Set.of("proc.name"), Set.of("proc"), Set.of("groups"),
-                Set.of("count", "max"));
-        assertEquals("SELECT COUNT(*), Max (t.x), count_x FROM t ORDER BY \"count\" DESC, t.\"max\", \"count\"",
-                r.rewrite("SELECT COUNT(*), Max (t.x), count_x FROM t ORDER BY count DESC, t.MAX, \"count\"").sql());
+        FieldNameRewriter r =
+                new FieldNameRewriter(Set.of("proc.name"), Set.of("proc"), Set.of("groups"), Set.of("count", "max"));
+        assertEquals(
+                "SELECT COUNT(*), Max (t.x), count_x FROM t ORDER BY \"count\" DESC, t.\"max\", \"count\"",
+                r.rewrite("SELECT COUNT(*), Max (t.x), count_x FROM t ORDER BY count DESC, t.MAX, \"count\"")
+                        .sql());
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.columnar;
 
 import java.util.List;
@@ -26,8 +27,13 @@ public final class ColumnarReader implements AutoCloseable {
     /** A read error held back while the rows read before it go out; thrown by the next call. */
     private CaptureException failure;
 
-    public ColumnarReader(EventSource source, EventContext context, List<Field> fields, Predicate<EventContext> keep,
-            BufferAllocator allocator, int rowsPerBatch) {
+    public ColumnarReader(
+            EventSource source,
+            EventContext context,
+            List<Field> fields,
+            Predicate<EventContext> keep,
+            BufferAllocator allocator,
+            int rowsPerBatch) {
         this.source = source;
         this.context = context;
         this.keep = keep;

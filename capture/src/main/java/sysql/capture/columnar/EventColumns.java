@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.columnar;
 
 import java.nio.charset.StandardCharsets;
@@ -32,16 +33,32 @@ import sysql.capture.fields.Field;
  */
 public final class EventColumns implements AutoCloseable {
     /** Text fields with few distinct values, dictionary-encoded. */
-    public static final Set<String> DICTIONARY_FIELDS = Set.of("evt.type", "evt.dir", "evt.res", "evt.category",
-            "proc.name", "proc.exe", "proc.exepath", "proc.pname", "fd.type", "fd.typechar", "fd.l4proto",
-            "fd.sockfamily", "user.name", "user.homedir", "user.shell", "group.name", "container.id",
+    public static final Set<String> DICTIONARY_FIELDS = Set.of(
+            "evt.type",
+            "evt.dir",
+            "evt.res",
+            "evt.category",
+            "proc.name",
+            "proc.exe",
+            "proc.exepath",
+            "proc.pname",
+            "fd.type",
+            "fd.typechar",
+            "fd.l4proto",
+            "fd.sockfamily",
+            "user.name",
+            "user.homedir",
+            "user.shell",
+            "group.name",
+            "container.id",
             "container.name");
 
     private final List<Field> fields;
     private final List<FieldVector> vectors = new ArrayList<>();
     private final Column[] columns;
     private final VectorSchemaRoot root;
-    private final DictionaryProvider.MapDictionaryProvider dictionaries = new DictionaryProvider.MapDictionaryProvider();
+    private final DictionaryProvider.MapDictionaryProvider dictionaries =
+            new DictionaryProvider.MapDictionaryProvider();
     private final int capacity;
     private int rows;
 
@@ -137,7 +154,8 @@ public final class EventColumns implements AutoCloseable {
         DictionaryColumn(BufferAllocator allocator, Field f, long id, int capacity) {
             this.field = f;
             DictionaryEncoding encoding = new DictionaryEncoding(id, false, new ArrowType.Int(32, true));
-            this.indices = new IntVector(f.name(), new FieldType(true, new ArrowType.Int(32, true), encoding), allocator);
+            this.indices =
+                    new IntVector(f.name(), new FieldType(true, new ArrowType.Int(32, true), encoding), allocator);
             indices.allocateNew(capacity);
             this.values = new VarCharVector(f.name() + ".dictionary", allocator);
             values.allocateNew(1024, 64);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import java.nio.file.Path;
@@ -53,11 +54,20 @@ public final class CaptureHub implements AutoCloseable {
     public record SubscriptionStats(long id, String kernelFilter, long deliveredRows, long droppedRows) {}
 
     /** The capture's counters: the driver's, the kernel filter in effect, the consumers and the history. */
-    public record Stats(CaptureStats driver, boolean attached, String kernelFilter, List<SubscriptionStats> subscriptions,
-            long historyEvents, long historyBytes, long historyOldestNanos, long historyEvicted, long eventsSeen) {}
+    public record Stats(
+            CaptureStats driver,
+            boolean attached,
+            String kernelFilter,
+            List<SubscriptionStats> subscriptions,
+            long historyEvents,
+            long historyBytes,
+            long historyOldestNanos,
+            long historyEvicted,
+            long eventsSeen) {}
 
     /** The longest a caller waits for the capture thread to run a request. */
     private static final long REQUEST_TIMEOUT_MS = 10_000;
+
     private static final int WAIT_SLICE_MS = 100;
     /** Syscalls whose events keep the state tables right: captured whatever the consumers ask for. */
     static final BitSet STATE_SYSCALLS = stateSyscalls();
@@ -130,8 +140,8 @@ public final class CaptureHub implements AutoCloseable {
     public Subscription subscribe(ScanRequest request) throws CaptureException {
         checkRunning();
         long id = subscriptionIds.incrementAndGet();
-        Subscription s = new Subscription(this, id, request,
-                allocator.newChildAllocator("subscription-" + id, 0, Long.MAX_VALUE));
+        Subscription s = new Subscription(
+                this, id, request, allocator.newChildAllocator("subscription-" + id, 0, Long.MAX_VALUE));
         onCaptureThread(() -> {
             Subscription[] now = subscriptions;
             Subscription[] next = java.util.Arrays.copyOf(now, now.length + 1);
@@ -168,7 +178,8 @@ public final class CaptureHub implements AutoCloseable {
     public BatchCursor history(ScanRequest request) throws CaptureException {
         checkRunning();
         if (recorder == null) {
-            throw new CaptureException(CaptureException.Reason.STATE,
+            throw new CaptureException(
+                    CaptureException.Reason.STATE,
                     "this connection keeps no history: query the live stream with SELECT STREAM, or connect "
                             + "with history on (jdbc:sysql:history=on, the default)");
         }
@@ -195,13 +206,20 @@ public final class CaptureHub implements AutoCloseable {
         checkRunning();
         List<SubscriptionStats> subs = new ArrayList<>();
         for (Subscription s : subscriptions) {
-            subs.add(new SubscriptionStats(s.id(), s.request().kernelFilter().toString(), s.deliveredRows(),
-                    s.droppedRows()));
+            subs.add(new SubscriptionStats(
+                    s.id(), s.request().kernelFilter().toString(), s.deliveredRows(), s.droppedRows()));
         }
         KernelFilter k = applied;
-        return new Stats(capture.stats(), attached, k == null ? "detached" : describeApplied(k), List.copyOf(subs),
-                recorder == null ? 0 : recorder.events(), recorder == null ? 0 : recorder.heldBytes(),
-                recorder == null ? -1 : recorder.oldestTs(), recorder == null ? 0 : recorder.evictedEvents(), eventsSeen);
+        return new Stats(
+                capture.stats(),
+                attached,
+                k == null ? "detached" : describeApplied(k),
+                List.copyOf(subs),
+                recorder == null ? 0 : recorder.events(),
+                recorder == null ? 0 : recorder.heldBytes(),
+                recorder == null ? -1 : recorder.oldestTs(),
+                recorder == null ? 0 : recorder.evictedEvents(),
+                eventsSeen);
     }
 
     private static String describeApplied(KernelFilter k) {
@@ -291,10 +309,11 @@ public final class CaptureHub implements AutoCloseable {
             if (e.getCause() instanceof CaptureException ce) {
                 throw ce;
             }
-            throw new CaptureException(CaptureException.Reason.UNKNOWN, "capture request failed: " + e.getCause(),
-                    e.getCause());
+            throw new CaptureException(
+                    CaptureException.Reason.UNKNOWN, "capture request failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new CaptureException(CaptureException.Reason.STATE,
+            throw new CaptureException(
+                    CaptureException.Reason.STATE,
                     "the capture thread did not answer within " + REQUEST_TIMEOUT_MS / 1000 + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -365,7 +384,9 @@ public final class CaptureHub implements AutoCloseable {
             capture.captureOnlySyscallNumbers(on);
         }
         if (want.pids() != null) {
-            capture.setPidFilter(LiveCapture.PidFilter.INCLUDE, want.pids().stream().mapToInt(Integer::intValue).toArray());
+            capture.setPidFilter(
+                    LiveCapture.PidFilter.INCLUDE,
+                    want.pids().stream().mapToInt(Integer::intValue).toArray());
         } else {
             capture.setPidFilter(LiveCapture.PidFilter.OFF);
         }
@@ -402,5 +423,4 @@ public final class CaptureHub implements AutoCloseable {
             // a query still holds batches: their memory goes with the process
         }
     }
-
 }

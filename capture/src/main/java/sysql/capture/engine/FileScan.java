@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import java.nio.file.Path;
@@ -38,8 +39,11 @@ public final class FileScan implements BatchCursor {
         }
         try {
             EventContext context = EventContext.forCaptureFile(source.initialState());
-            return new FileScan(source, new ColumnarReader(source, context, request.fields(), request.predicate(),
-                    allocator, request.rowsPerBatch()), allocator);
+            return new FileScan(
+                    source,
+                    new ColumnarReader(
+                            source, context, request.fields(), request.predicate(), allocator, request.rowsPerBatch()),
+                    allocator);
         } catch (RuntimeException e) {
             source.close();
             allocator.close();

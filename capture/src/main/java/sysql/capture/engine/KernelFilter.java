@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import java.util.BitSet;
@@ -42,7 +43,9 @@ public final class KernelFilter {
 
     /** The syscalls of this filter and the threads of {@code other} (for a conjunction of two predicates). */
     public KernelFilter and(KernelFilter other) {
-        BitSet s = syscalls == null ? other.syscalls : other.syscalls == null ? syscalls : intersect(syscalls, other.syscalls);
+        BitSet s = syscalls == null
+                ? other.syscalls
+                : other.syscalls == null ? syscalls : intersect(syscalls, other.syscalls);
         // Threads: keep the narrower description (a superset of the conjunction either way).
         boolean mineNarrower = allThreads() ? false : other.allThreads() || size(this) <= size(other);
         Set<Integer> p = mineNarrower ? pids : other.pids;
@@ -162,8 +165,10 @@ public final class KernelFilter {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KernelFilter k && java.util.Objects.equals(syscalls, k.syscalls)
-                && java.util.Objects.equals(pids, k.pids) && java.util.Objects.equals(comms, k.comms);
+        return o instanceof KernelFilter k
+                && java.util.Objects.equals(syscalls, k.syscalls)
+                && java.util.Objects.equals(pids, k.pids)
+                && java.util.Objects.equals(comms, k.comms);
     }
 
     @Override

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import java.nio.ByteBuffer;
@@ -14,7 +15,6 @@ import sysql.capture.columnar.EventColumns;
 import sysql.capture.fields.EventContext;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadInfo;
-import sysql.capture.state.ThreadLoader;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
 
@@ -49,14 +49,14 @@ public final class Recorder {
     private final Retention retention;
     private final Users users;
     private final ArrayDeque<Segment> segments = new ArrayDeque<>(); // guarded by this
-    private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();   // guarded by this
+    private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>(); // guarded by this
     private volatile Segment open; // capture thread writes; readers take its committed length
     private final ThreadTable baseThreads;
     private final StateTracker base;
     private final Event scratch = new Event();
     private volatile long oldestSealedMaxTs = Long.MAX_VALUE; // newest event of the oldest sealed segment
-    private long baseEvents;     // events consumed by the base tracker (evicted)
-    private long heldBytes;      // bytes of segments retained or still read by a replay
+    private long baseEvents; // events consumed by the base tracker (evicted)
+    private long heldBytes; // bytes of segments retained or still read by a replay
     private long evictedEvents;
 
     /** @param initial the state at the first event to be recorded (a copy is kept) */
@@ -126,7 +126,8 @@ public final class Recorder {
         Segment s = open;
         // A segment ends when full, or when it spans an eighth of the retention (so time-based eviction is fine
         // grained on a quiet host too).
-        if (s == null || s.committed + len > s.data.capacity()
+        if (s == null
+                || s.committed + len > s.data.capacity()
                 || (s.events > 0 && ts - s.minTs > retention.nanos() / 8)) {
             s = newSegment();
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import java.util.List;
@@ -10,8 +11,8 @@ import sysql.capture.fields.Field;
  * (evaluated on each event with its state, before a row is built), and the part of that predicate the kernel
  * can evaluate. {@code rowsPerBatch} bounds one columnar batch.
  */
-public record ScanRequest(List<Field> fields, Predicate<EventContext> predicate, KernelFilter kernelFilter,
-        int rowsPerBatch) {
+public record ScanRequest(
+        List<Field> fields, Predicate<EventContext> predicate, KernelFilter kernelFilter, int rowsPerBatch) {
     public static final int DEFAULT_ROWS_PER_BATCH = 4096;
 
     public ScanRequest {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,11 +44,12 @@ public final class Subscription implements BatchCursor {
     private final ArrayBlockingQueue<EventColumns> free = new ArrayBlockingQueue<>(MAX_BATCHES);
     /** Every batch allocated so far; the capture thread appends (in {@link #offer}), {@link #release} closes. */
     private final EventColumns[] owned = new EventColumns[MAX_BATCHES];
+
     private int ownedCount;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final long id;
-    private EventColumns filling;      // capture thread only
+    private EventColumns filling; // capture thread only
     private EventColumns withConsumer; // consumer thread only
     private volatile boolean closed;
     private volatile CaptureException failure;
@@ -116,15 +118,18 @@ public final class Subscription implements BatchCursor {
         try {
             offer(c);
         } catch (RuntimeException e) {
-            fail(new CaptureException(CaptureException.Reason.UNKNOWN,
-                    "the query failed on event " + c.num() + " (" + c.event().typeName() + "): " + e, e));
+            fail(new CaptureException(
+                    CaptureException.Reason.UNKNOWN,
+                    "the query failed on event " + c.num() + " (" + c.event().typeName() + "): " + e,
+                    e));
             hub.unsubscribe(this);
         }
     }
 
     /** Ends the subscription with {@code cause} (null: the capture was closed); the consumer sees it next. */
     void fail(CaptureException cause) {
-        failure = cause != null ? cause
+        failure = cause != null
+                ? cause
                 : new CaptureException(CaptureException.Reason.STATE, "the live capture was closed");
         closed = true;
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import java.nio.ByteBuffer;
@@ -27,12 +28,43 @@ import sysql.driver.EventTables;
 final class ArgFormatter {
     /** sysdig's default limit for a rendered byte buffer ({@code m_max_evt_output_len}). */
     static final int MAX_BUFFER_TEXT = 80;
+
     private static final long AT_FDCWD = -100;
 
-    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
-        "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ",
-        "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+    private static final String[] SIGNALS = {
+        null,
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS"
+    };
 
     /** Dynamic parameter tables: per table, rows of {type, format} by the index byte. */
     private static final java.util.Map<String, int[][]> DYN = new java.util.HashMap<>();
@@ -151,13 +183,21 @@ final class ArgFormatter {
         }
     }
 
-    private static void scalar(EventContext c, ParamInfo pi, int type, int fmt, ByteBuffer b, int off, int len,
-            StringBuilder raw, StringBuilder res) {
+    private static void scalar(
+            EventContext c,
+            ParamInfo pi,
+            int type,
+            int fmt,
+            ByteBuffer b,
+            int off,
+            int len,
+            StringBuilder raw,
+            StringBuilder res) {
         switch (type) {
             case EventTables.PT_INT8, EventTables.PT_INT16, EventTables.PT_INT32, EventTables.PT_INT64 ->
-                    number(signedValue(b, off, len), len, true, fmt, raw);
+                number(signedValue(b, off, len), len, true, fmt, raw);
             case EventTables.PT_UINT8, EventTables.PT_UINT16, EventTables.PT_UINT32, EventTables.PT_UINT64 ->
-                    number(unsignedValue(b, off, len), len, false, fmt, raw);
+                number(unsignedValue(b, off, len), len, false, fmt, raw);
             case EventTables.PT_FD -> {
                 long fd = signedValue(b, off, len);
                 raw.append(fd);
@@ -201,8 +241,9 @@ final class ArgFormatter {
             }
             case EventTables.PT_ABSTIME -> {
                 long v = unsignedValue(b, off, len);
-                ZonedDateTime t = Instant.ofEpochSecond(Long.divideUnsigned(v, 1_000_000_000L),
-                        Long.remainderUnsigned(v, 1_000_000_000L)).atZone(ZoneId.systemDefault());
+                ZonedDateTime t = Instant.ofEpochSecond(
+                                Long.divideUnsigned(v, 1_000_000_000L), Long.remainderUnsigned(v, 1_000_000_000L))
+                        .atZone(ZoneId.systemDefault());
                 raw.append(t.format(ABSTIME));
             }
             case EventTables.PT_FLAGS8, EventTables.PT_FLAGS16, EventTables.PT_FLAGS32 -> {
@@ -314,8 +355,8 @@ final class ArgFormatter {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
         }
-        java.math.BigDecimal bd = new java.math.BigDecimal(d).round(new java.math.MathContext(6,
-                java.math.RoundingMode.HALF_EVEN));
+        java.math.BigDecimal bd =
+                new java.math.BigDecimal(d).round(new java.math.MathContext(6, java.math.RoundingMode.HALF_EVEN));
         int exp = bd.precision() - bd.scale() - 1;
         if (exp < -4 || exp >= 6) {
             java.math.BigDecimal mant = bd.movePointLeft(exp);
@@ -434,8 +475,15 @@ final class ArgFormatter {
         return sb == null ? s : sb.toString();
     }
 
-    private static void path(EventContext c, Event e, ParamInfo pi, ByteBuffer b, int off, int len,
-            StringBuilder raw, StringBuilder res) {
+    private static void path(
+            EventContext c,
+            Event e,
+            ParamInfo pi,
+            ByteBuffer b,
+            int off,
+            int len,
+            StringBuilder raw,
+            StringBuilder res) {
         String p = sanitized(b, off, len);
         raw.append(p);
         ThreadInfo t = c.thread();
@@ -480,7 +528,7 @@ final class ArgFormatter {
                 case FdInfo.L4_UDP -> res.append('u');
                 case FdInfo.L4_ICMP -> res.append('i');
                 case FdInfo.L4_RAW -> res.append('r');
-                default -> { }
+                default -> {}
             }
             res.append('>').append(sanitize(f.name()));
         } else if (fd == AT_FDCWD) {
@@ -510,7 +558,9 @@ final class ArgFormatter {
             if (j > 0) {
                 raw.append(' ');
             }
-            raw.append(Long.toUnsignedString(fd)).append(':').append(f != null ? typeChar(f) : '?')
+            raw.append(Long.toUnsignedString(fd))
+                    .append(':')
+                    .append(f != null ? typeChar(f) : '?')
                     .append(Integer.toHexString(flags));
             pos += 10;
         }
@@ -519,8 +569,13 @@ final class ArgFormatter {
     // ---- sockets
 
     private static void ipv4(ByteBuffer b, int off, StringBuilder out) {
-        out.append(b.get(off) & 0xff).append('.').append(b.get(off + 1) & 0xff).append('.')
-                .append(b.get(off + 2) & 0xff).append('.').append(b.get(off + 3) & 0xff);
+        out.append(b.get(off) & 0xff)
+                .append('.')
+                .append(b.get(off + 1) & 0xff)
+                .append('.')
+                .append(b.get(off + 2) & 0xff)
+                .append('.')
+                .append(b.get(off + 3) & 0xff);
     }
 
     private static int port(ByteBuffer b, int off) {
@@ -603,8 +658,10 @@ final class ArgFormatter {
             }
         } else if (family == EventTables.AF_UNIX) {
             if (len >= 17) {
-                raw.append(Long.toHexString(b.getLong(off + 1))).append("->")
-                        .append(Long.toHexString(b.getLong(off + 9))).append(' ')
+                raw.append(Long.toHexString(b.getLong(off + 1)))
+                        .append("->")
+                        .append(Long.toHexString(b.getLong(off + 9)))
+                        .append(' ')
                         .append(sanitized(b, off + 17, len - 17));
             }
         } else {

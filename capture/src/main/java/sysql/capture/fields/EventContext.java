@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import java.nio.ByteBuffer;
@@ -113,12 +114,31 @@ public final class EventContext {
         advance(e);
     }
 
-    public Event event() { return event; }
-    public long num() { return num; }
-    public ThreadInfo thread() { return stateRows ? rowThread : tracker.thread(); }
-    public FdInfo fd() { return stateRows ? rowFd : tracker.fd(); }
-    public StateTracker tracker() { return tracker; }
-    public Users users() { return users; }
+    public Event event() {
+        return event;
+    }
+
+    public long num() {
+        return num;
+    }
+
+    public ThreadInfo thread() {
+        return stateRows ? rowThread : tracker.thread();
+    }
+
+    public FdInfo fd() {
+        return stateRows ? rowFd : tracker.fd();
+    }
+
+    public StateTracker tracker() {
+        return tracker;
+    }
+
+    public Users users() {
+        return users;
+    }
     /** The enter event paired with the current exit event, or null. */
-    public Event pairedEnter() { return stateRows ? null : tracker.pairedEnter(); }
+    public Event pairedEnter() {
+        return stateRows ? null : tracker.pairedEnter();
+    }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import java.time.LocalDateTime;
@@ -40,9 +41,9 @@ final class EvtFields extends FieldDefinitions {
      */
     private static final String SYSCALL_CATEGORIES =
             "OYPRWFFFFFFTFFFFPFOTFATFXIFFFXITMPXAPPIFXPPPYPPTTFFFPPYFFFFFPPFFYTTYOAYYXYYMYYYPFYPFAFXRWPXMMMMPPPPS"
-            + "PPPSFAPGGGGGGFPPFPFUUUUUUUUFUUUUFUUUUPMMPFFFFFFFFFFFFGIPPPPXXXXXXAAAFPTTTTTTTTSGFIIIIIIYAYYYPPIIIFFF"
-            + "FFFFFFFFFAAPPPIIIPAFGTITTGIAXIIRWOOIPOFPINNNNNNNNNNNNNNNNNNIIIIIIIIIIFFFFPOGINFFFFFAGGGYFGPTFAFFPIGX"
-            + "XXXXXXXXXXXXXXYOOXXXFFFFYYXPP";
+                    + "PPPSFAPGGGGGGFPPFPFUUUUUUUUFUUUUFUUUUPMMPFFFFFFFFFFFFGIPPPPXXXXXXAAAFPTTTTTTTTSGFIIIIIIYAYYYPPIIIFFF"
+                    + "FFFFFFFFFAAPPPIIIPAFGTITTGIAXIIRWOOIPOFPINNNNNNNNNNNNNNNNNNIIIIIIIIIIFFFFPOGINFFFFFAGGGYFGPTFAFFPIGX"
+                    + "XXXXXXXXXXXXXXYOOXXXFFFFYYXPP";
 
     static int syscallCategory(int code) {
         if (code < 0 || code >= SYSCALL_CATEGORIES.length()) {
@@ -111,7 +112,8 @@ final class EvtFields extends FieldDefinitions {
     /** The category number sysdig gives the event (generic events: their syscall's). */
     static int categoryCode(Event e) {
         if (ArgFormatter.isSysdigGeneric(e)) {
-            return e.nparams() > 0 && e.paramLength(0) == 2 ? syscallCategory((int) e.paramAsLong(0))
+            return e.nparams() > 0 && e.paramLength(0) == 2
+                    ? syscallCategory((int) e.paramAsLong(0))
                     : EventTables.EC_OTHER;
         }
         EventType t = e.type();
@@ -138,12 +140,14 @@ final class EvtFields extends FieldDefinitions {
             case EventTables.EC_PROCESSING -> "processing";
             case EventTables.EC_IO_READ, EventTables.EC_IO_WRITE, EventTables.EC_IO_OTHER -> {
                 FdInfo f = ArgFormatter.isSysdigGeneric(e) ? null : c.fd();
-                yield f == null ? "unknown" : switch (f.type()) {
-                    case FILE, DIRECTORY -> "file";
-                    case IPV4, IPV6 -> "net";
-                    case PIPE, UNIX, EVENT, SIGNALFD, INOTIFY, USERFAULTFD -> "ipc";
-                    default -> "unknown";
-                };
+                yield f == null
+                        ? "unknown"
+                        : switch (f.type()) {
+                            case FILE, DIRECTORY -> "file";
+                            case IPV4, IPV6 -> "net";
+                            case PIPE, UNIX, EVENT, SIGNALFD, INOTIFY, USERFAULTFD -> "ipc";
+                            default -> "unknown";
+                        };
             }
             case EventTables.EC_WAIT -> "wait";
             case EventTables.EC_SCHEDULER -> "scheduler";
@@ -249,7 +253,10 @@ final class EvtFields extends FieldDefinitions {
      * not for the event's date).
      */
     static int zoneOffsetSeconds() {
-        return ZoneId.systemDefault().getRules().getOffset(java.time.Instant.now()).getTotalSeconds();
+        return ZoneId.systemDefault()
+                .getRules()
+                .getOffset(java.time.Instant.now())
+                .getTotalSeconds();
     }
 
     static String timeText(long ts, boolean date, boolean nanos) {
@@ -341,7 +348,9 @@ final class EvtFields extends FieldDefinitions {
 
     static boolean isOpen(EventType t) {
         String id = t.id();
-        return id.equals("SYSCALL_OPEN_X") || id.equals("SYSCALL_OPENAT_E") || id.equals("SYSCALL_OPENAT_2_X")
+        return id.equals("SYSCALL_OPEN_X")
+                || id.equals("SYSCALL_OPENAT_E")
+                || id.equals("SYSCALL_OPENAT_2_X")
                 || id.equals("SYSCALL_OPENAT2_X");
     }
 
@@ -351,8 +360,11 @@ final class EvtFields extends FieldDefinitions {
             return false;
         }
         String id = t.id();
-        return id.equals("SYSCALL_OPEN_X") || id.equals("SYSCALL_CREAT_X") || id.equals("SYSCALL_OPENAT_X")
-                || id.equals("SYSCALL_OPENAT_2_X") || id.equals("SYSCALL_OPENAT2_X")
+        return id.equals("SYSCALL_OPEN_X")
+                || id.equals("SYSCALL_CREAT_X")
+                || id.equals("SYSCALL_OPENAT_X")
+                || id.equals("SYSCALL_OPENAT_2_X")
+                || id.equals("SYSCALL_OPENAT2_X")
                 || id.equals("SYSCALL_OPEN_BY_HANDLE_AT_X");
     }
 
@@ -442,7 +454,11 @@ final class EvtFields extends FieldDefinitions {
         }
         int di = t.paramIndex(dirArg);
         int pi = t.paramIndex(pathArg);
-        if (di < 0 || pi < 0 || di >= e.nparams() || pi >= e.nparams() || e.paramLength(di) != 8
+        if (di < 0
+                || pi < 0
+                || di >= e.nparams()
+                || pi >= e.nparams()
+                || e.paramLength(di) != 8
                 || e.paramLength(pi) == 0) {
             return null;
         }
@@ -474,17 +490,25 @@ final class EvtFields extends FieldDefinitions {
             if (n < 0) {
                 return null;
             }
-            return Field.ofString(name, "Argument number " + n + " of the event, resolved to text where possible.",
-                    c -> n < c.event().nparams() && c.event().type() != null && n < c.event().type().nparams()
-                            ? ArgFormatter.arg(c, n) : null);
+            return Field.ofString(
+                    name,
+                    "Argument number " + n + " of the event, resolved to text where possible.",
+                    c -> n < c.event().nparams()
+                                    && c.event().type() != null
+                                    && n < c.event().type().nparams()
+                            ? ArgFormatter.arg(c, n)
+                            : null);
         }
         if (name.startsWith("evt.arg.")) {
             String p = name.substring("evt.arg.".length());
             if (!paramExists(p)) {
                 return null;
             }
-            return Field.ofString(name, "Argument '" + p + "' of the event, resolved to text where possible "
-                    + "(the file behind an fd, the errno name, flag names...).", c -> {
+            return Field.ofString(
+                    name,
+                    "Argument '" + p + "' of the event, resolved to text where possible "
+                            + "(the file behind an fd, the errno name, flag names...).",
+                    c -> {
                         int i = c.event().paramIndex(p);
                         return i >= 0 && i < c.event().nparams() ? ArgFormatter.arg(c, i) : null;
                     });
@@ -495,12 +519,17 @@ final class EvtFields extends FieldDefinitions {
                 return null;
             }
             if (allNumeric(p)) {
-                return Field.ofLong(name, FieldType.BIGINT, "Argument '" + p + "' of the event as a number.",
+                return Field.ofLong(
+                        name,
+                        FieldType.BIGINT,
+                        "Argument '" + p + "' of the event as a number.",
                         new Field.LongExtractor() {
                             @Override
                             public boolean present(EventContext c) {
                                 int i = c.event().paramIndex(p);
-                                return i >= 0 && i < c.event().nparams() && isInteger(c.event().paramLength(i));
+                                return i >= 0
+                                        && i < c.event().nparams()
+                                        && isInteger(c.event().paramLength(i));
                             }
 
                             @Override
@@ -529,9 +558,16 @@ final class EvtFields extends FieldDefinitions {
                 }
             }
             int fcode = code;
-            return Field.ofLong(name, FieldType.INTEGER, "1 for events of type '" + t + "', 0 otherwise.",
-                    always(c -> fcode >= 0 ? (c.event().typeCode() == fcode ? 1 : 0)
-                            : c.event().type() != null && c.event().type().name().equals(t) ? 1 : 0));
+            return Field.ofLong(
+                    name,
+                    FieldType.INTEGER,
+                    "1 for events of type '" + t + "', 0 otherwise.",
+                    always(c -> fcode >= 0
+                            ? (c.event().typeCode() == fcode ? 1 : 0)
+                            : c.event().type() != null
+                                            && c.event().type().name().equals(t)
+                                    ? 1
+                                    : 0));
         }
         return null;
     }
@@ -566,33 +602,69 @@ final class EvtFields extends FieldDefinitions {
 
     static void register() {
         // ---- evt: number and time
-        num("evt.num", FieldType.BIGINT, "Number of the event in the stream, from 1 (hidden internal events count too).",
+        num(
+                "evt.num",
+                FieldType.BIGINT,
+                "Number of the event in the stream, from 1 (hidden internal events count too).",
                 always(EventContext::num));
-        add(Field.ofTimestamp("evt.time", "Event time: a TIMESTAMP in SQL (the stream's event time, for windows); "
-                + "printed as sysdig does, the time of day in the host's time zone with nanoseconds (HH:MM:SS.nnnnnnnnn).",
-                always(c -> c.event().ts()), c -> timeText(c.event().ts(), false, true)));
-        str("evt.time.s", "Event time of day in the host's time zone, without nanoseconds (HH:MM:SS).",
+        add(Field.ofTimestamp(
+                "evt.time",
+                "Event time: a TIMESTAMP in SQL (the stream's event time, for windows); "
+                        + "printed as sysdig does, the time of day in the host's time zone with nanoseconds (HH:MM:SS.nnnnnnnnn).",
+                always(c -> c.event().ts()),
+                c -> timeText(c.event().ts(), false, true)));
+        str(
+                "evt.time.s",
+                "Event time of day in the host's time zone, without nanoseconds (HH:MM:SS).",
                 c -> timeText(c.event().ts(), false, false));
-        str("evt.time.iso8601", "Event time in ISO 8601, UTC, with nanoseconds (2024-01-31T12:00:00.000000000+0000).",
+        str(
+                "evt.time.iso8601",
+                "Event time in ISO 8601, UTC, with nanoseconds (2024-01-31T12:00:00.000000000+0000).",
                 c -> iso8601(c.event().ts()));
-        str("evt.datetime", "Event date and time in the host's time zone, with nanoseconds.",
+        str(
+                "evt.datetime",
+                "Event date and time in the host's time zone, with nanoseconds.",
                 c -> timeText(c.event().ts(), true, true));
-        str("evt.datetime.s", "Event date and time in the host's time zone, without nanoseconds.",
+        str(
+                "evt.datetime.s",
+                "Event date and time in the host's time zone, without nanoseconds.",
                 c -> timeText(c.event().ts(), true, false));
-        num("evt.rawtime", FieldType.BIGINT, "Event time in nanoseconds since the epoch.", always(c -> c.event().ts()));
-        num("evt.rawtime.s", FieldType.BIGINT, "Whole seconds of the event time since the epoch.",
+        num(
+                "evt.rawtime",
+                FieldType.BIGINT,
+                "Event time in nanoseconds since the epoch.",
+                always(c -> c.event().ts()));
+        num(
+                "evt.rawtime.s",
+                FieldType.BIGINT,
+                "Whole seconds of the event time since the epoch.",
                 always(c -> Math.floorDiv(c.event().ts(), NS)));
-        num("evt.rawtime.ns", FieldType.BIGINT, "Nanoseconds part of the event time.",
+        num(
+                "evt.rawtime.ns",
+                FieldType.BIGINT,
+                "Nanoseconds part of the event time.",
                 always(c -> Math.floorMod(c.event().ts(), NS)));
-        num("evt.reltime", FieldType.BIGINT, "Nanoseconds since the first event of the stream.",
+        num(
+                "evt.reltime",
+                FieldType.BIGINT,
+                "Nanoseconds since the first event of the stream.",
                 always(EvtFields::reltime));
-        num("evt.reltime.s", FieldType.BIGINT, "Whole seconds since the first event of the stream.",
+        num(
+                "evt.reltime.s",
+                FieldType.BIGINT,
+                "Whole seconds since the first event of the stream.",
                 always(c -> reltime(c) / NS));
-        num("evt.reltime.ns", FieldType.BIGINT, "Nanoseconds part of the time since the first event of the stream.",
+        num(
+                "evt.reltime.ns",
+                FieldType.BIGINT,
+                "Nanoseconds part of the time since the first event of the stream.",
                 always(c -> reltime(c) % NS));
 
         // ---- evt: syscall events
-        num("evt.latency", FieldType.BIGINT, "For an exit event, nanoseconds since its enter event; 0 otherwise.",
+        num(
+                "evt.latency",
+                FieldType.BIGINT,
+                "For an exit event, nanoseconds since its enter event; 0 otherwise.",
                 always(EvtFields::latency));
         num("evt.latency.s", FieldType.BIGINT, "Whole seconds of evt.latency.", always(c -> latency(c) / NS));
         num("evt.latency.ns", FieldType.BIGINT, "Nanoseconds part of evt.latency.", always(c -> latency(c) % NS));
@@ -604,41 +676,72 @@ final class EvtFields extends FieldDefinitions {
             }
             return c.lastLatencyText;
         });
-        num("evt.deltatime", FieldType.BIGINT,
+        num(
+                "evt.deltatime",
+                FieldType.BIGINT,
                 "Nanoseconds since the previous event shown (internal events are not shown); 0 for the first.",
                 always(EvtFields::deltatime));
         num("evt.deltatime.s", FieldType.BIGINT, "Whole seconds of evt.deltatime.", always(c -> deltatime(c) / NS));
-        num("evt.deltatime.ns", FieldType.BIGINT, "Nanoseconds part of evt.deltatime.",
-                always(c -> deltatime(c) % NS));
-        num("evt.cpu", FieldType.INTEGER, "CPU the event happened on.", always(c -> c.event().cpu()));
-        str("evt.dir", "Direction: '>' on entry to a syscall, '<' on its return.",
+        num("evt.deltatime.ns", FieldType.BIGINT, "Nanoseconds part of evt.deltatime.", always(c -> deltatime(c) % NS));
+        num(
+                "evt.cpu",
+                FieldType.INTEGER,
+                "CPU the event happened on.",
+                always(c -> c.event().cpu()));
+        str(
+                "evt.dir",
+                "Direction: '>' on entry to a syscall, '<' on its return.",
                 c -> c.event().isEnter() ? ">" : "<");
-        str("evt.type", "Event type: the syscall's name (generic syscalls too), or procexit, signaldeliver...",
+        str(
+                "evt.type",
+                "Event type: the syscall's name (generic syscalls too), or procexit, signaldeliver...",
                 c -> c.event().syscallName());
-        str("syscall.type", "The syscall's name, for syscall events only (NULL for scheduler and internal events).",
+        str(
+                "syscall.type",
+                "The syscall's name, for syscall events only (NULL for scheduler and internal events).",
                 c -> {
                     int cat = c.event().type() != null ? c.event().type().category() : 0;
-                    return cat == EventTables.EC_SCHEDULER || (cat & EventTables.EC_INTERNAL) != 0 ? null
+                    return cat == EventTables.EC_SCHEDULER || (cat & EventTables.EC_INTERNAL) != 0
+                            ? null
                             : c.event().syscallName();
                 });
-        str("evt.category", "Category of the event: file, net, IPC, memory, process, sleep, system, signal, user, "
-                + "time, wait, scheduler...; I/O events take their descriptor's (file, net, ipc, unknown).",
+        str(
+                "evt.category",
+                "Category of the event: file, net, IPC, memory, process, sleep, system, signal, user, "
+                        + "time, wait, scheduler...; I/O events take their descriptor's (file, net, ipc, unknown).",
                 EvtFields::category);
-        str("evt.args", "Every argument of the event as sysdig prints them: name=value, with the resolved value "
-                + "(the file behind an fd, errno and flag names, a pid's name) in parentheses.", ArgFormatter::args);
-        str("evt.info", "Same as evt.args (sysdig decodes writes to /dev/log here; sysql does not yet).",
+        str(
+                "evt.args",
+                "Every argument of the event as sysdig prints them: name=value, with the resolved value "
+                        + "(the file behind an fd, errno and flag names, a pid's name) in parentheses.",
                 ArgFormatter::args);
-        str("evt.buffer", "The data buffer of I/O events (read, write, recvfrom...), non-printable bytes as dots, "
-                + "cut at 80 characters.", c -> {
+        str(
+                "evt.info",
+                "Same as evt.args (sysdig decodes writes to /dev/log here; sysql does not yet).",
+                ArgFormatter::args);
+        str(
+                "evt.buffer",
+                "The data buffer of I/O events (read, write, recvfrom...), non-printable bytes as dots, "
+                        + "cut at 80 characters.",
+                c -> {
                     int i = c.event().paramIndex("data");
                     return i >= 0 && i < c.event().nparams() ? ArgFormatter.raw(c, i) : null;
                 });
-        num("evt.buflen", FieldType.BIGINT, "Length of the data an I/O event read or wrote (its result).",
-                when(c -> {
-                    Event e = c.event();
-                    return !e.isEnter() && c.fd() != null && (categoryCode(e) & EventTables.EC_IO_READ) != 0
-                            && e.nparams() > 0 && e.paramLength(0) == 8 && e.paramAsLong(0) >= 0;
-                }, c -> c.event().paramAsLong(0)));
+        num(
+                "evt.buflen",
+                FieldType.BIGINT,
+                "Length of the data an I/O event read or wrote (its result).",
+                when(
+                        c -> {
+                            Event e = c.event();
+                            return !e.isEnter()
+                                    && c.fd() != null
+                                    && (categoryCode(e) & EventTables.EC_IO_READ) != 0
+                                    && e.nparams() > 0
+                                    && e.paramLength(0) == 8
+                                    && e.paramAsLong(0) >= 0;
+                        },
+                        c -> c.event().paramAsLong(0)));
         str("evt.res", "Result of an exit event: SUCCESS, or the errno name (ENOENT...) when it failed.", c -> {
             Event e = c.event();
             int i = resIndex(e);
@@ -652,7 +755,10 @@ final class EvtFields extends FieldDefinitions {
             String n = Errno.name(-r);
             return n != null ? n : Long.toString(r);
         });
-        num("evt.rawres", FieldType.BIGINT, "Result of an exit event as a number (negative errno on failure).",
+        num(
+                "evt.rawres",
+                FieldType.BIGINT,
+                "Result of an exit event as a number (negative errno on failure).",
                 new Field.LongExtractor() {
                     @Override
                     public boolean present(EventContext c) {
@@ -664,54 +770,102 @@ final class EvtFields extends FieldDefinitions {
                         return c.event().paramAsLong(resIndex(c.event()));
                     }
                 });
-        num("evt.failed", FieldType.BOOLEAN, "True for events whose result is an error.",
+        num(
+                "evt.failed",
+                FieldType.BOOLEAN,
+                "True for events whose result is an error.",
                 always(c -> errorState(c.event()) == 1 ? 1 : 0));
-        num("evt.is_io", FieldType.BOOLEAN, "True for events that read or write a descriptor.",
+        num(
+                "evt.is_io",
+                FieldType.BOOLEAN,
+                "True for events that read or write a descriptor.",
                 always(c -> (flags(c.event()) & (EF_READS_FROM_FD | EF_WRITES_TO_FD)) != 0 ? 1 : 0));
-        num("evt.is_io_read", FieldType.BOOLEAN, "True for events that read from a descriptor.",
+        num(
+                "evt.is_io_read",
+                FieldType.BOOLEAN,
+                "True for events that read from a descriptor.",
                 always(c -> (flags(c.event()) & EF_READS_FROM_FD) != 0 ? 1 : 0));
-        num("evt.is_io_write", FieldType.BOOLEAN, "True for events that write to a descriptor.",
+        num(
+                "evt.is_io_write",
+                FieldType.BOOLEAN,
+                "True for events that write to a descriptor.",
                 always(c -> (flags(c.event()) & EF_WRITES_TO_FD) != 0 ? 1 : 0));
-        str("evt.io_dir", "'read' for events that read from a descriptor, 'write' for those that write to one.",
-                c -> {
-                    int f = flags(c.event());
-                    return (f & EF_WRITES_TO_FD) != 0 ? "write" : (f & EF_READS_FROM_FD) != 0 ? "read" : null;
-                });
-        num("evt.is_wait", FieldType.BOOLEAN, "True for events that make the thread wait (sleep, select, poll...).",
+        str("evt.io_dir", "'read' for events that read from a descriptor, 'write' for those that write to one.", c -> {
+            int f = flags(c.event());
+            return (f & EF_WRITES_TO_FD) != 0 ? "write" : (f & EF_READS_FROM_FD) != 0 ? "read" : null;
+        });
+        num(
+                "evt.is_wait",
+                FieldType.BOOLEAN,
+                "True for events that make the thread wait (sleep, select, poll...).",
                 always(c -> (flags(c.event()) & EF_WAITS) != 0 ? 1 : 0));
-        num("evt.wait_latency", FieldType.BIGINT,
+        num(
+                "evt.wait_latency",
+                FieldType.BIGINT,
                 "For the exit of a waiting event (sleep, select, poll...), nanoseconds spent waiting.",
                 when(c -> exitWith(c, EF_WAITS), EvtFields::latency));
         num("evt.is_syslog", FieldType.BOOLEAN, "True for writes to /dev/log.", always(c -> {
             FdInfo f = c.fd();
-            return (flags(c.event()) & EF_WRITES_TO_FD) != 0 && f != null && f.type() == FdType.UNIX
-                    && f.name().contains("/dev/log") ? 1 : 0;
+            return (flags(c.event()) & EF_WRITES_TO_FD) != 0
+                            && f != null
+                            && f.type() == FdType.UNIX
+                            && f.name().contains("/dev/log")
+                    ? 1
+                    : 0;
         }));
         num("evt.count", FieldType.INTEGER, "Always 1: counts events.", always(c -> 1));
         num("evt.count.error", FieldType.INTEGER, "1 for events that failed, NULL otherwise.", errorCount(c -> true));
-        num("evt.count.error.file", FieldType.INTEGER, "1 for failed events on files, NULL otherwise.",
+        num(
+                "evt.count.error.file",
+                FieldType.INTEGER,
+                "1 for failed events on files, NULL otherwise.",
                 errorCount(c -> c.fd() != null ? isFileFd(c.fd()) : fileOpenError(c.event())));
-        num("evt.count.error.net", FieldType.INTEGER, "1 for failed events on sockets, NULL otherwise.",
+        num(
+                "evt.count.error.net",
+                FieldType.INTEGER,
+                "1 for failed events on sockets, NULL otherwise.",
                 errorCount(c -> c.fd() != null ? isNetFd(c.fd()) : netError(c.event())));
-        num("evt.count.error.memory", FieldType.INTEGER, "1 for failed memory events, NULL otherwise.",
+        num(
+                "evt.count.error.memory",
+                FieldType.INTEGER,
+                "1 for failed memory events, NULL otherwise.",
                 errorCount(c -> categoryCode(c.event()) == EventTables.EC_MEMORY));
-        num("evt.count.error.other", FieldType.INTEGER,
+        num(
+                "evt.count.error.other",
+                FieldType.INTEGER,
                 "1 for failed events that are not about files, sockets or memory, NULL otherwise.",
-                errorCount(c -> c.fd() != null ? !isFileFd(c.fd()) && !isNetFd(c.fd())
-                        : !fileOpenError(c.event()) && !netError(c.event())
+                errorCount(c -> c.fd() != null
+                        ? !isFileFd(c.fd()) && !isNetFd(c.fd())
+                        : !fileOpenError(c.event())
+                                && !netError(c.event())
                                 && categoryCode(c.event()) != EventTables.EC_MEMORY));
-        num("evt.count.exit", FieldType.INTEGER, "1 for exit events, NULL otherwise.",
+        num(
+                "evt.count.exit",
+                FieldType.INTEGER,
+                "1 for exit events, NULL otherwise.",
                 when(c -> !c.event().isEnter(), c -> 1));
-        str("evt.abspath", "Absolute path from a dirfd and a name (openat, renameat, symlinkat, mkdirat...).",
+        str(
+                "evt.abspath",
+                "Absolute path from a dirfd and a name (openat, renameat, symlinkat, mkdirat...).",
                 c -> abspath(c, 0));
-        str("evt.abspath.src", "Absolute source path of renameat and linkat (the path of the others).",
+        str(
+                "evt.abspath.src",
+                "Absolute source path of renameat and linkat (the path of the others).",
                 c -> abspath(c, 1));
         str("evt.abspath.dst", "Absolute destination path of renameat and linkat.", c -> abspath(c, 2));
-        num("evt.is_open_read", FieldType.BOOLEAN, "True for open/openat/openat2 opening the file for reading.",
+        num(
+                "evt.is_open_read",
+                FieldType.BOOLEAN,
+                "True for open/openat/openat2 opening the file for reading.",
                 always(c -> openCheck(c, 0)));
-        num("evt.is_open_write", FieldType.BOOLEAN, "True for open/openat/openat2 opening the file for writing.",
+        num(
+                "evt.is_open_write",
+                FieldType.BOOLEAN,
+                "True for open/openat/openat2 opening the file for writing.",
                 always(c -> openCheck(c, 1)));
-        num("evt.is_open_exec", FieldType.BOOLEAN,
+        num(
+                "evt.is_open_exec",
+                FieldType.BOOLEAN,
                 "True for open/openat/openat2/creat creating a file with execute permission.",
                 always(c -> openCheck(c, 2)));
     }

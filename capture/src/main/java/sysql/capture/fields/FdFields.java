@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import sysql.capture.Event;
@@ -56,12 +57,20 @@ final class FdFields extends FieldDefinitions {
 
     static void register() {
         // ---- fd
-        num("fd.num", FieldType.BIGINT, "Number of the file descriptor the event uses or creates.",
+        num(
+                "fd.num",
+                FieldType.BIGINT,
+                "Number of the file descriptor the event uses or creates.",
                 valueIf(FdFields::fdEvent, c -> c.thread().lastEventFd()));
-        str("fd.type", "Type of the descriptor: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, "
-                + "eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd.", c -> {
+        str(
+                "fd.type",
+                "Type of the descriptor: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, "
+                        + "eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd.",
+                c -> {
                     FdInfo f = fd(c);
-                    return f == null || f.type() == FdType.UNKNOWN ? null : f.type().sysdigName();
+                    return f == null || f.type() == FdType.UNKNOWN
+                            ? null
+                            : f.type().sysdigName();
                 });
         str("fd.typechar", "Type of the descriptor as one letter (f, d, 4, 6, u, p, e, s, l, i, t, n...).", c -> {
             if (!fdEvent(c)) {
@@ -132,7 +141,9 @@ final class FdFields extends FieldDefinitions {
                 default -> null;
             };
         });
-        num("fd.is_server", FieldType.BOOLEAN,
+        num(
+                "fd.is_server",
+                FieldType.BOOLEAN,
                 "True if this process is the server end of the socket: a bound socket, or a connection whose "
                         + "server address is one of the machine's.",
                 valueIf(c -> fd(c) != null, c -> {
@@ -209,13 +220,25 @@ final class FdFields extends FieldDefinitions {
             }
             return dir == null ? null : containerId(c.thread()) + ":" + dir;
         });
-        num("fd.connected", FieldType.BOOLEAN, "For a socket, true once it is connected.",
+        num(
+                "fd.connected",
+                FieldType.BOOLEAN,
+                "For a socket, true once it is connected.",
                 valueIf(c -> fd(c) != null, c -> fd(c).isConnected() ? 1 : 0));
-        num("fd.dev", FieldType.BIGINT, "Device holding the file (sysdig's major/minor encoding).",
+        num(
+                "fd.dev",
+                FieldType.BIGINT,
+                "Device holding the file (sysdig's major/minor encoding).",
                 valueIf(c -> fd(c) != null, c -> fd(c).dev()));
-        num("fd.dev.major", FieldType.BIGINT, "Major number of the device holding the file.",
+        num(
+                "fd.dev.major",
+                FieldType.BIGINT,
+                "Major number of the device holding the file.",
                 valueIf(c -> fd(c) != null, c -> (fd(c).dev() & 0xfff00) >>> 8));
-        num("fd.dev.minor", FieldType.BIGINT, "Minor number of the device holding the file.",
+        num(
+                "fd.dev.minor",
+                FieldType.BIGINT,
+                "Minor number of the device holding the file.",
                 valueIf(c -> fd(c) != null, c -> (fd(c).dev() & 0xff) | ((fd(c).dev() >>> 12) & 0xfff00)));
     }
 
@@ -263,7 +286,11 @@ final class FdFields extends FieldDefinitions {
 
     private static boolean failedConnect(Event e) {
         var t = e.type();
-        return t != null && !t.isEnter() && t.name().equals("connect") && e.nparams() > 0 && e.paramLength(0) == 8
+        return t != null
+                && !t.isEnter()
+                && t.name().equals("connect")
+                && e.nparams() > 0
+                && e.paramLength(0) == 8
                 && e.paramAsLong(0) < 0;
     }
 

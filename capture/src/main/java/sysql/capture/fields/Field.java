@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 /**
@@ -9,6 +10,7 @@ public final class Field {
     /** Reads a number; {@link #present} false means NULL (sysdig's {@code <NA>}). */
     public interface LongExtractor {
         boolean present(EventContext c);
+
         long get(EventContext c);
     }
 
@@ -46,11 +48,25 @@ public final class Field {
         return new Field(name, FieldType.TIMESTAMP, description, nanos, text);
     }
 
-    public String name() { return name; }
-    public String fieldClass() { return fieldClass; }
-    public FieldType type() { return type; }
-    public String description() { return description; }
-    public boolean isNumeric() { return longs != null; }
+    public String name() {
+        return name;
+    }
+
+    public String fieldClass() {
+        return fieldClass;
+    }
+
+    public FieldType type() {
+        return type;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean isNumeric() {
+        return longs != null;
+    }
 
     /** The numeric value (nanoseconds since the epoch for a TIMESTAMP); check {@link #isNull} first. */
     public long getLong(EventContext c) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import java.util.LinkedHashMap;
@@ -56,8 +57,8 @@ abstract class FieldDefinitions {
     }
 
     /** A numeric extractor from two functions: whether there is a value, and the value. */
-    static Field.LongExtractor valueIf(java.util.function.Predicate<EventContext> present,
-            java.util.function.ToLongFunction<EventContext> value) {
+    static Field.LongExtractor valueIf(
+            java.util.function.Predicate<EventContext> present, java.util.function.ToLongFunction<EventContext> value) {
         return new Field.LongExtractor() {
             @Override
             public boolean present(EventContext c) {

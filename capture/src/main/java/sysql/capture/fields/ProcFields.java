@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import java.util.List;
@@ -64,12 +65,17 @@ final class ProcFields extends FieldDefinitions {
             return null;
         }
         return switch (base) {
-            case "proc.apid" -> Field.ofLong(name, FieldType.BIGINT, "Pid of the ancestor " + n + " levels up.",
-                    valueIf(c -> ancestor(c, n) != null, c -> ancestor(c, n).pid()));
-            case "proc.aname" -> Field.ofString(name, "Name of the ancestor " + n + " levels up.", c -> {
-                ThreadInfo a = ancestor(c, n);
-                return a == null ? null : a.comm();
-            });
+            case "proc.apid" ->
+                Field.ofLong(
+                        name,
+                        FieldType.BIGINT,
+                        "Pid of the ancestor " + n + " levels up.",
+                        valueIf(c -> ancestor(c, n) != null, c -> ancestor(c, n).pid()));
+            case "proc.aname" ->
+                Field.ofString(name, "Name of the ancestor " + n + " levels up.", c -> {
+                    ThreadInfo a = ancestor(c, n);
+                    return a == null ? null : a.comm();
+                });
             default -> null;
         };
     }
@@ -78,15 +84,23 @@ final class ProcFields extends FieldDefinitions {
         // ---- proc / thread
         threadStr("proc.name", "Name of the process's executable (comm, up to 15 characters).", ThreadInfo::comm);
         num("proc.pid", FieldType.BIGINT, "Process id.", threadLong(ThreadInfo::pid));
-        num("proc.ppid", FieldType.BIGINT, "Parent process id (of the process's main thread).",
+        num(
+                "proc.ppid",
+                FieldType.BIGINT,
+                "Parent process id (of the process's main thread).",
                 valueIf(c -> main(c) != null, c -> main(c).ptid()));
         threadStr("proc.exe", "First command-line argument (argv[0]), as the process was started.", ThreadInfo::exe);
         threadStr("proc.exepath", "Full path of the executable.", ThreadInfo::exepath);
         threadStr("proc.cmdline", "Name and arguments of the process.", ThreadInfo::cmdline);
-        str("proc.cwd", "Current working directory of the process (with a trailing /, as sysdig shows it).",
+        str(
+                "proc.cwd",
+                "Current working directory of the process (with a trailing /, as sysdig shows it).",
                 c -> c.thread() == null ? null : c.tracker().threads().cwd(c.thread()));
         num("thread.tid", FieldType.BIGINT, "Thread id.", always(c -> c.event().tid()));
-        num("thread.ismain", FieldType.BOOLEAN, "True for the main thread of its process.",
+        num(
+                "thread.ismain",
+                FieldType.BOOLEAN,
+                "True for the main thread of its process.",
                 threadLong(t -> t.isMainThread() ? 1 : 0));
 
         // ---- user / group / container
@@ -94,24 +108,36 @@ final class ProcFields extends FieldDefinitions {
             Users.User u = user(c);
             return u != null ? u.name() : null;
         });
-        num("user.uid", FieldType.BIGINT, "Id of the user the thread runs as.",
-                threadLong(t -> t.uid() & 0xffffffffL));
-        str("group.name", "Name of the group the thread runs as.",
+        num("user.uid", FieldType.BIGINT, "Id of the user the thread runs as.", threadLong(t -> t.uid() & 0xffffffffL));
+        str(
+                "group.name",
+                "Name of the group the thread runs as.",
                 c -> c.thread() != null ? c.users().groupName(c.thread().gid()) : null);
         str("container.id", "Container id (12 characters) of the thread's container, or 'host'.", c -> {
             ThreadInfo t = c.thread();
             return t == null ? null : t.containerId().isEmpty() ? "host" : t.containerId();
         });
         // ---- more proc / thread
-        threadStr("proc.args", "Arguments of the command line, after argv[0], separated by spaces.",
+        threadStr(
+                "proc.args",
+                "Arguments of the command line, after argv[0], separated by spaces.",
                 t -> joined(t.args()));
-        str("proc.env", "Environment of the process (NAME=value entries separated by spaces).",
+        str(
+                "proc.env",
+                "Environment of the process (NAME=value entries separated by spaces).",
                 c -> main(c) == null ? null : joined(main(c).env()));
-        threadStr("proc.exeline", "Command line with argv[0] first: proc.exe and proc.args.",
+        threadStr(
+                "proc.exeline",
+                "Command line with argv[0] first: proc.exe and proc.args.",
                 t -> t.exe() + " " + joined(t.args()));
-        num("proc.nthreads", FieldType.BIGINT, "Threads the process has, its main thread included.",
+        num(
+                "proc.nthreads",
+                FieldType.BIGINT,
+                "Threads the process has, its main thread included.",
                 valueIf(c -> main(c) != null, c -> main(c).nchilds() + 1));
-        num("proc.nchilds", FieldType.BIGINT,
+        num(
+                "proc.nchilds",
+                FieldType.BIGINT,
                 "For a main thread, the other threads of its process; 0 for other threads.",
                 threadLong(ThreadInfo::nchilds));
         str("proc.pname", "Name of the parent process.", c -> {
@@ -122,35 +148,85 @@ final class ProcFields extends FieldDefinitions {
             ThreadInfo p = c.thread() == null ? null : parent(c, c.thread());
             return p == null ? null : p.cmdline();
         });
-        num("proc.loginshellid", FieldType.BIGINT,
+        num(
+                "proc.loginshellid",
+                FieldType.BIGINT,
                 "Pid of the oldest shell (a name ending in sh) among the process and its ancestors.",
                 valueIf(c -> loginShell(c) != null, c -> loginShell(c).pid()));
-        num("proc.duration", FieldType.BIGINT, "Nanoseconds since the process started.", valueIf(c -> c.thread() != null && c.thread().startTs() > 0, c -> c.event().ts() - c.thread().startTs()));
-        procNum("proc.fdopencount", FieldType.BIGINT, "Descriptors the process has open.", t -> t.fds().size());
+        num(
+                "proc.duration",
+                FieldType.BIGINT,
+                "Nanoseconds since the process started.",
+                valueIf(
+                        c -> c.thread() != null && c.thread().startTs() > 0,
+                        c -> c.event().ts() - c.thread().startTs()));
+        procNum(
+                "proc.fdopencount",
+                FieldType.BIGINT,
+                "Descriptors the process has open.",
+                t -> t.fds().size());
         procNum("proc.fdlimit", FieldType.BIGINT, "Most descriptors the process may open.", ThreadInfo::fdLimit);
-        num("proc.vmsize", FieldType.BIGINT, "Virtual memory of the process, in KiB.",
+        num(
+                "proc.vmsize",
+                FieldType.BIGINT,
+                "Virtual memory of the process, in KiB.",
                 threadLong(ThreadInfo::vmSizeKb));
-        num("proc.vmrss", FieldType.BIGINT, "Resident (not swapped) memory of the process, in KiB.",
+        num(
+                "proc.vmrss",
+                FieldType.BIGINT,
+                "Resident (not swapped) memory of the process, in KiB.",
                 threadLong(ThreadInfo::vmRssKb));
-        num("proc.vmswap", FieldType.BIGINT, "Swapped-out memory of the process, in KiB.",
+        num(
+                "proc.vmswap",
+                FieldType.BIGINT,
+                "Swapped-out memory of the process, in KiB.",
                 threadLong(ThreadInfo::vmSwapKb));
-        num("thread.pfmajor", FieldType.BIGINT, "Major page faults of the thread since it started.",
+        num(
+                "thread.pfmajor",
+                FieldType.BIGINT,
+                "Major page faults of the thread since it started.",
                 threadLong(ThreadInfo::pfMajor));
-        num("thread.pfminor", FieldType.BIGINT, "Minor page faults of the thread since it started.",
+        num(
+                "thread.pfminor",
+                FieldType.BIGINT,
+                "Minor page faults of the thread since it started.",
                 threadLong(ThreadInfo::pfMinor));
-        str("thread.cgroups", "Every cgroup of the thread, as subsystem=path entries separated by spaces.",
-                c -> c.thread() == null || c.thread().cgroups().isEmpty() ? null : joined(c.thread().cgroups()));
-        num("thread.vtid", FieldType.BIGINT, "Thread id inside its pid namespace.",
-                valueIf(c -> c.thread() != null && c.thread().vtid() != -1, c -> c.thread().vtid()));
-        num("proc.vpid", FieldType.BIGINT, "Process id inside its pid namespace.",
-                valueIf(c -> c.thread() != null && c.thread().vpid() != -1, c -> c.thread().vpid()));
-        num("thread.vmsize", FieldType.BIGINT, "Virtual memory in KiB for a main thread, 0 for other threads.",
+        str(
+                "thread.cgroups",
+                "Every cgroup of the thread, as subsystem=path entries separated by spaces.",
+                c -> c.thread() == null || c.thread().cgroups().isEmpty()
+                        ? null
+                        : joined(c.thread().cgroups()));
+        num(
+                "thread.vtid",
+                FieldType.BIGINT,
+                "Thread id inside its pid namespace.",
+                valueIf(
+                        c -> c.thread() != null && c.thread().vtid() != -1,
+                        c -> c.thread().vtid()));
+        num(
+                "proc.vpid",
+                FieldType.BIGINT,
+                "Process id inside its pid namespace.",
+                valueIf(
+                        c -> c.thread() != null && c.thread().vpid() != -1,
+                        c -> c.thread().vpid()));
+        num(
+                "thread.vmsize",
+                FieldType.BIGINT,
+                "Virtual memory in KiB for a main thread, 0 for other threads.",
                 threadLong(t -> t.isMainThread() ? t.vmSizeKb() : 0));
-        num("thread.vmrss", FieldType.BIGINT, "Resident memory in KiB for a main thread, 0 for other threads.",
+        num(
+                "thread.vmrss",
+                FieldType.BIGINT,
+                "Resident memory in KiB for a main thread, 0 for other threads.",
                 threadLong(t -> t.isMainThread() ? t.vmRssKb() : 0));
         num("proc.sid", FieldType.BIGINT, "Session id of the process.", threadLong(ThreadInfo::sid));
         num("proc.vpgid", FieldType.BIGINT, "Process group id of the process.", threadLong(ThreadInfo::vpgid));
-        num("proc.tty", FieldType.BIGINT, "Controlling terminal of the process, 0 for none.",
+        num(
+                "proc.tty",
+                FieldType.BIGINT,
+                "Controlling terminal of the process, 0 for none.",
                 threadLong(ThreadInfo::tty));
 
         // ---- more user / group / container
@@ -162,17 +238,25 @@ final class ProcFields extends FieldDefinitions {
             Users.User u = user(c);
             return u != null ? u.shell() : null;
         });
-        num("user.loginuid", FieldType.BIGINT, "Audit login user id (auid); -1 when unset.",
+        num(
+                "user.loginuid",
+                FieldType.BIGINT,
+                "Audit login user id (auid); -1 when unset.",
                 threadLong(t -> t.loginUid()));
         str("user.loginname", "Name of the audit login user (auid).", c -> {
             ThreadInfo t = c.thread();
             Users.User u = t != null && t.loginUid() >= 0 ? c.users().user(t.loginUid()) : null;
             return u != null ? u.name() : null;
         });
-        num("group.gid", FieldType.BIGINT, "Id of the group the thread runs as.",
+        num(
+                "group.gid",
+                FieldType.BIGINT,
+                "Id of the group the thread runs as.",
                 threadLong(t -> t.gid() & 0xffffffffL));
-        str("container.name", "Name of the container (from the capture's container metadata); 'host' outside "
-                + "containers.", c -> {
+        str(
+                "container.name",
+                "Name of the container (from the capture's container metadata); 'host' outside " + "containers.",
+                c -> {
                     ThreadInfo t = c.thread();
                     if (t == null) {
                         return null;

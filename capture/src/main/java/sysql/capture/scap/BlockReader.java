@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.io.IOException;
@@ -44,15 +45,21 @@ final class BlockReader {
             throw new ScapFormatException(offset, "truncated block header (needs 8 bytes, " + n + " left)");
         }
         type = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16 | (header[3] & 0xff) << 24;
-        totalLength = ((header[4] & 0xff) | (header[5] & 0xff) << 8 | (header[6] & 0xff) << 16
+        totalLength = ((header[4] & 0xff)
+                | (header[5] & 0xff) << 8
+                | (header[6] & 0xff) << 16
                 | (long) (header[7] & 0xff) << 24);
         if (totalLength < FRAMING) {
-            throw new ScapFormatException(offset, ScapBlocks.describe(type) + " has length " + totalLength
-                    + ", less than the " + FRAMING + "-byte minimum");
+            throw new ScapFormatException(
+                    offset,
+                    ScapBlocks.describe(type) + " has length " + totalLength + ", less than the " + FRAMING
+                            + "-byte minimum");
         }
         if (totalLength > MAX_BLOCK_BYTES) {
-            throw new ScapFormatException(offset, ScapBlocks.describe(type) + " claims " + totalLength
-                    + " bytes, more than the " + (MAX_BLOCK_BYTES >> 20) + " MiB limit of a block");
+            throw new ScapFormatException(
+                    offset,
+                    ScapBlocks.describe(type) + " claims " + totalLength + " bytes, more than the "
+                            + (MAX_BLOCK_BYTES >> 20) + " MiB limit of a block");
         }
         return true;
     }
@@ -74,34 +81,52 @@ final class BlockReader {
             }
         }
         if (got < want) {
-            throw new ScapFormatException(offset, "truncated " + ScapBlocks.describe(type) + " (needs " + totalLength
-                    + " bytes, " + (got + 8) + " left)");
+            throw new ScapFormatException(
+                    offset,
+                    "truncated " + ScapBlocks.describe(type) + " (needs " + totalLength + " bytes, " + (got + 8)
+                            + " left)");
         }
         bodyLength = want - 4;
         long trailer = view.getInt(bodyLength) & 0xffffffffL;
         if (trailer != totalLength) {
-            throw new ScapFormatException(offset + totalLength - 4, ScapBlocks.describe(type) + " at offset " + offset
-                    + " ends with length " + trailer + " but starts with " + totalLength);
+            throw new ScapFormatException(
+                    offset + totalLength - 4,
+                    ScapBlocks.describe(type) + " at offset " + offset + " ends with length " + trailer
+                            + " but starts with " + totalLength);
         }
     }
 
     /** Type of the current block. */
-    int type() { return type; }
+    int type() {
+        return type;
+    }
 
     /** Total length of the current block, header and trailer included. */
-    long totalLength() { return totalLength; }
+    long totalLength() {
+        return totalLength;
+    }
 
     /** Offset of the current block's first byte in the uncompressed stream. */
-    long offset() { return offset; }
+    long offset() {
+        return offset;
+    }
 
     /** Offset of the current block's first body byte. */
-    long bodyOffset() { return offset + 8; }
+    long bodyOffset() {
+        return offset + 8;
+    }
 
     /** The body (padding included, trailer excluded) occupies [0, {@link #bodyLength()}) of this array. */
-    byte[] bodyArray() { return body; }
+    byte[] bodyArray() {
+        return body;
+    }
 
     /** The body as a little-endian view over {@link #bodyArray()} (no position or limit set). */
-    ByteBuffer body() { return view; }
+    ByteBuffer body() {
+        return view;
+    }
 
-    int bodyLength() { return bodyLength; }
+    int bodyLength() {
+        return bodyLength;
+    }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.net.InetAddress;
@@ -30,14 +31,22 @@ final class BodyCursor {
         this.what = what;
     }
 
-    int position() { return pos; }
+    int position() {
+        return pos;
+    }
 
-    int end() { return end; }
+    int end() {
+        return end;
+    }
 
-    int remaining() { return end - pos; }
+    int remaining() {
+        return end - pos;
+    }
 
     /** File offset of the next byte. */
-    long fileOffset() { return baseOffset + pos; }
+    long fileOffset() {
+        return baseOffset + pos;
+    }
 
     /** Limits reading to {@code newEnd} (an entry inside the block), or lifts the limit up to the block's end. */
     void limit(int newEnd) {
@@ -68,15 +77,25 @@ final class BodyCursor {
         return p;
     }
 
-    int u8(String field) { return buf.get(take(1, field)) & 0xff; }
+    int u8(String field) {
+        return buf.get(take(1, field)) & 0xff;
+    }
 
-    int u16(String field) { return buf.getShort(take(2, field)) & 0xffff; }
+    int u16(String field) {
+        return buf.getShort(take(2, field)) & 0xffff;
+    }
 
-    int i32(String field) { return buf.getInt(take(4, field)); }
+    int i32(String field) {
+        return buf.getInt(take(4, field));
+    }
 
-    long u32(String field) { return buf.getInt(take(4, field)) & 0xffffffffL; }
+    long u32(String field) {
+        return buf.getInt(take(4, field)) & 0xffffffffL;
+    }
 
-    long i64(String field) { return buf.getLong(take(8, field)); }
+    long i64(String field) {
+        return buf.getLong(take(8, field));
+    }
 
     byte[] bytes(int n, String field) {
         int p = take(n, field);

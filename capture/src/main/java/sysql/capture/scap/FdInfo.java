@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.net.InetAddress;
@@ -20,5 +21,18 @@ import java.net.InetAddress;
  * @param tid the thread whose fd table holds it
  * @param ino inode number (unix sockets, files)
  */
-public record FdInfo(long tid, long fd, long ino, FdType type, String name, int openFlags, int dev,
-        InetAddress sip, InetAddress dip, int sport, int dport, int l4proto, long unixSource, long unixDestination) {}
+public record FdInfo(
+        long tid,
+        long fd,
+        long ino,
+        FdType type,
+        String name,
+        int openFlags,
+        int dev,
+        InetAddress sip,
+        InetAddress dip,
+        int sport,
+        int dport,
+        int l4proto,
+        long unixSource,
+        long unixDestination) {}

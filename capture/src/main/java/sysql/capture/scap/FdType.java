@@ -1,11 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 /** File descriptor types of the capture format (libscap {@code scap_fd_type}), with their codes. */
 public enum FdType {
-    UNKNOWN(0), FILE(1), DIRECTORY(2), IPV4_SOCK(3), IPV6_SOCK(4), IPV4_SERVSOCK(5), IPV6_SERVSOCK(6), FIFO(7),
-    UNIX_SOCK(8), EVENT(9), UNSUPPORTED(10), SIGNALFD(11), EVENTPOLL(12), INOTIFY(13), TIMERFD(14), NETLINK(15),
+    UNKNOWN(0),
+    FILE(1),
+    DIRECTORY(2),
+    IPV4_SOCK(3),
+    IPV6_SOCK(4),
+    IPV4_SERVSOCK(5),
+    IPV6_SERVSOCK(6),
+    FIFO(7),
+    UNIX_SOCK(8),
+    EVENT(9),
+    UNSUPPORTED(10),
+    SIGNALFD(11),
+    EVENTPOLL(12),
+    INOTIFY(13),
+    TIMERFD(14),
+    NETLINK(15),
     /** A regular file with its open flags (and, in newer files, its device). */
-    FILE_V2(16), BPF(17), USERFAULTFD(18), IOURING(19), MEMFD(20), PIDFD(21);
+    FILE_V2(16),
+    BPF(17),
+    USERFAULTFD(18),
+    IOURING(19),
+    MEMFD(20),
+    PIDFD(21);
 
     private static final FdType[] BY_CODE = new FdType[22];
 
@@ -21,7 +41,9 @@ public enum FdType {
         this.code = code;
     }
 
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 
     /** The type with this code, or null. */
     public static FdType of(int code) {

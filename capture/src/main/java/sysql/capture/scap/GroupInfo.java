@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 /** A group of the capturing machine (libscap {@code scap_groupinfo}). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.util.ArrayList;
@@ -12,8 +13,14 @@ import java.util.List;
  * @param processes every thread, in file order
  * @param fds every fd of every thread, in file order; {@link FdInfo#tid()} says whose
  */
-public record InitialState(SectionHeader section, MachineInfo machine, List<ProcessInfo> processes,
-        List<FdInfo> fds, List<InterfaceInfo> interfaces, List<UserInfo> users, List<GroupInfo> groups) {
+public record InitialState(
+        SectionHeader section,
+        MachineInfo machine,
+        List<ProcessInfo> processes,
+        List<FdInfo> fds,
+        List<InterfaceInfo> interfaces,
+        List<UserInfo> users,
+        List<GroupInfo> groups) {
 
     public InitialState {
         processes = List.copyOf(processes);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 /**
@@ -5,5 +6,12 @@ package sysql.capture.scap;
  * boot time (ns since the epoch; 0 in files written before libscap recorded it), flags, and the two fields
  * still reserved.
  */
-public record MachineInfo(int numCpus, long memorySizeBytes, long maxPid, String hostname, long bootTsEpoch,
-        long flags, long reserved3, long reserved4) {}
+public record MachineInfo(
+        int numCpus,
+        long memorySizeBytes,
+        long maxPid,
+        String hostname,
+        long bootTsEpoch,
+        long flags,
+        long reserved3,
+        long reserved4) {}

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ final class MetadataParser {
     private static final int HOSTNAME_BYTES = 128;
     /** Interface address types (libscap {@code scap_ifinfo_type}). */
     private static final int II_IPV4 = 1;
+
     private static final int II_IPV6 = 2;
     private static final int II_IPV4_NOLINKSPEED = 3;
     private static final int II_IPV6_NOLINKSPEED = 4;
@@ -34,15 +36,18 @@ final class MetadataParser {
             throw new ScapFormatException(magicAt, "big-endian capture files are not supported");
         }
         if (magic != ScapBlocks.SHB_MAGIC) {
-            throw new ScapFormatException(magicAt, String.format("bad byte-order magic 0x%08x (expected 0x%08x)",
-                    magic, ScapBlocks.SHB_MAGIC));
+            throw new ScapFormatException(
+                    magicAt,
+                    String.format("bad byte-order magic 0x%08x (expected 0x%08x)", magic, ScapBlocks.SHB_MAGIC));
         }
         int major = c.u16("major version");
         int minor = c.u16("minor version");
         long sectionLength = c.i64("section length");
         if (major != ScapBlocks.MAJOR_VERSION) {
-            throw new ScapFormatException(b.bodyOffset() + 4, "scap format version " + major + "." + minor
-                    + " is not supported (this reader reads " + ScapBlocks.MAJOR_VERSION + ".x)");
+            throw new ScapFormatException(
+                    b.bodyOffset() + 4,
+                    "scap format version " + major + "." + minor + " is not supported (this reader reads "
+                            + ScapBlocks.MAJOR_VERSION + ".x)");
         }
         return new SectionHeader(major, minor, sectionLength, c.remaining());
     }
@@ -52,8 +57,14 @@ final class MetadataParser {
         if (c.remaining() < MACHINE_INFO_BYTES) {
             throw c.error("needs " + MACHINE_INFO_BYTES + " bytes, has " + c.remaining());
         }
-        return new MachineInfo(c.i32("num_cpus"), c.i64("memory_size_bytes"), c.i64("max_pid"),
-                c.text(HOSTNAME_BYTES, "hostname"), c.i64("boot_ts_epoch"), c.i64("flags"), c.i64("reserved3"),
+        return new MachineInfo(
+                c.i32("num_cpus"),
+                c.i64("memory_size_bytes"),
+                c.i64("max_pid"),
+                c.text(HOSTNAME_BYTES, "hostname"),
+                c.i64("boot_ts_epoch"),
+                c.i64("flags"),
+                c.i64("reserved3"),
                 c.i64("reserved4"));
     }
 
@@ -67,9 +78,12 @@ final class MetadataParser {
             if (version >= 9) {
                 subLen = c.u32("entry length");
                 if (subLen < 4 || subLen > blockEnd - start) {
-                    throw new ScapFormatException(b.bodyOffset() + start, ScapBlocks.describe(b.type())
-                            + ": process entry length " + subLen + " does not fit the block (" + (blockEnd - start)
-                            + " bytes left)");
+                    throw new ScapFormatException(
+                            b.bodyOffset() + start,
+                            ScapBlocks.describe(b.type())
+                                    + ": process entry length " + subLen + " does not fit the block ("
+                                    + (blockEnd - start)
+                                    + " bytes left)");
                 }
                 c.limit(start + (int) subLen);
             }
@@ -173,10 +187,43 @@ final class MetadataParser {
                 c.seek(c.end());
                 c.limit(blockEnd);
             }
-            out.add(new ProcessInfo(tid, pid, ptid, sid, vpgid, comm, exe, exepath, args, cwd, fdlimit, flags, uid,
-                    gid, vmsize, vmrss, vmswap, pfmajor, pfminor, env, vtid, vpid, cgroups, root, pidnsInitStartTs,
-                    tty, loginuid, exeWritable, capInheritable, capPermitted, capEffective, exeUpperLayer, exeIno,
-                    exeInoCtime, exeInoMtime, exeFromMemfd));
+            out.add(new ProcessInfo(
+                    tid,
+                    pid,
+                    ptid,
+                    sid,
+                    vpgid,
+                    comm,
+                    exe,
+                    exepath,
+                    args,
+                    cwd,
+                    fdlimit,
+                    flags,
+                    uid,
+                    gid,
+                    vmsize,
+                    vmrss,
+                    vmswap,
+                    pfmajor,
+                    pfminor,
+                    env,
+                    vtid,
+                    vpid,
+                    cgroups,
+                    root,
+                    pidnsInitStartTs,
+                    tty,
+                    loginuid,
+                    exeWritable,
+                    capInheritable,
+                    capPermitted,
+                    capEffective,
+                    exeUpperLayer,
+                    exeIno,
+                    exeInoCtime,
+                    exeInoMtime,
+                    exeFromMemfd));
         }
     }
 
@@ -191,9 +238,11 @@ final class MetadataParser {
             if (v2) {
                 subLen = c.u32("entry length");
                 if (subLen < 4 || subLen > blockEnd - start) {
-                    throw new ScapFormatException(b.bodyOffset() + start, ScapBlocks.describe(b.type())
-                            + ": fd entry length " + subLen + " does not fit the block (" + (blockEnd - start)
-                            + " bytes left)");
+                    throw new ScapFormatException(
+                            b.bodyOffset() + start,
+                            ScapBlocks.describe(b.type())
+                                    + ": fd entry length " + subLen + " does not fit the block (" + (blockEnd - start)
+                                    + " bytes left)");
                 }
                 c.limit(start + (int) subLen);
             }
@@ -213,8 +262,10 @@ final class MetadataParser {
             long unixDestination = 0;
             if (type == null) {
                 if (!v2) {
-                    throw new ScapFormatException(c.fileOffset() - 1, ScapBlocks.describe(b.type())
-                            + ": unknown fd type " + code + " (an old fd list cannot skip it)");
+                    throw new ScapFormatException(
+                            c.fileOffset() - 1,
+                            ScapBlocks.describe(b.type()) + ": unknown fd type " + code
+                                    + " (an old fd list cannot skip it)");
                 }
                 type = FdType.UNSUPPORTED;
                 name = "unknown-type:[" + code + "]";
@@ -266,7 +317,20 @@ final class MetadataParser {
                 c.seek(c.end());
                 c.limit(blockEnd);
             }
-            out.add(new FdInfo(tid, fd, ino, type, name, openFlags, dev, sip, dip, sport, dport, l4proto, unixSource,
+            out.add(new FdInfo(
+                    tid,
+                    fd,
+                    ino,
+                    type,
+                    name,
+                    openFlags,
+                    dev,
+                    sip,
+                    dip,
+                    sport,
+                    dport,
+                    l4proto,
+                    unixSource,
                     unixDestination));
         }
     }
@@ -324,9 +388,11 @@ final class MetadataParser {
             if (v2) {
                 subLen = c.u32("entry length");
                 if (subLen < 4 || subLen > blockEnd - start) {
-                    throw new ScapFormatException(b.bodyOffset() + start, ScapBlocks.describe(b.type())
-                            + ": user entry length " + subLen + " does not fit the block (" + (blockEnd - start)
-                            + " bytes left)");
+                    throw new ScapFormatException(
+                            b.bodyOffset() + start,
+                            ScapBlocks.describe(b.type())
+                                    + ": user entry length " + subLen + " does not fit the block (" + (blockEnd - start)
+                                    + " bytes left)");
                 }
                 c.limit(start + (int) subLen);
             }

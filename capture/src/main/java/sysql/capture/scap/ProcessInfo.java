@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.util.List;
@@ -28,15 +29,45 @@ import java.util.List;
  * @param loginuid audit login uid (-1 when unset)
  */
 public record ProcessInfo(
-        long tid, long pid, long ptid, long sid, long vpgid,
-        String comm, String exe, String exepath, List<String> args, String cwd,
-        long fdlimit, int flags, int uid, int gid,
-        int vmsizeKb, int vmrssKb, int vmswapKb, long pfmajor, long pfminor,
-        List<String> env, long vtid, long vpid, List<String> cgroups, String root,
-        long pidnsInitStartTs, int tty, int loginuid, boolean exeWritable,
-        long capInheritable, long capPermitted, long capEffective,
-        boolean exeUpperLayer, long exeIno, long exeInoCtime, long exeInoMtime, boolean exeFromMemfd) {
+        long tid,
+        long pid,
+        long ptid,
+        long sid,
+        long vpgid,
+        String comm,
+        String exe,
+        String exepath,
+        List<String> args,
+        String cwd,
+        long fdlimit,
+        int flags,
+        int uid,
+        int gid,
+        int vmsizeKb,
+        int vmrssKb,
+        int vmswapKb,
+        long pfmajor,
+        long pfminor,
+        List<String> env,
+        long vtid,
+        long vpid,
+        List<String> cgroups,
+        String root,
+        long pidnsInitStartTs,
+        int tty,
+        int loginuid,
+        boolean exeWritable,
+        long capInheritable,
+        long capPermitted,
+        long capEffective,
+        boolean exeUpperLayer,
+        long exeIno,
+        long exeInoCtime,
+        long exeInoMtime,
+        boolean exeFromMemfd) {
 
     /** True for the main thread of its process. */
-    public boolean isMainThread() { return tid == pid; }
+    public boolean isMainThread() {
+        return tid == pid;
+    }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 /**
@@ -35,6 +36,7 @@ public final class ScapBlocks {
 
     /** Event block with the old 22-byte event header (no nparams). */
     public static final int EV = 0x204;
+
     public static final int EV_INT = 0x8010ABCD;
     /** Event block with the 26-byte event header. */
     public static final int EV_V2 = 0x216;
@@ -51,6 +53,7 @@ public final class ScapBlocks {
 
     /** Event blocks with a u32 flags field between the cpu and the event (old header, new header, large). */
     public static final int EVF = 0x208;
+
     public static final int EVF_V2 = 0x217;
     public static final int EVF_V2_LARGE = 0x222;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.io.BufferedInputStream;
@@ -39,10 +40,12 @@ import sysql.capture.EventTypes;
 public final class ScapFileSource implements EventSource {
     /** Most parameters an event may have (what the decoder accepts). */
     static final int MAX_PARAMS = 32;
+
     private static final int HEADER_LEN = 26;
     private static final int OLD_HEADER_LEN = 22;
     /** Old captures wrote these two event types with a length 3 bytes too long (libscap corrects it too). */
     private static final int NOTIFICATION_E = 280;
+
     private static final int INFRASTRUCTURE_EVENT_E = 286;
 
     private final String name;
@@ -55,6 +58,7 @@ public final class ScapFileSource implements EventSource {
     private boolean pending;
     /** For the pending block: -1 not prepared yet, 0 skip, else the event's length once re-encoded. */
     private int preparedLength = -1;
+
     private int evCpu;
     private int evOffset;
     private int evNparams;
@@ -66,8 +70,14 @@ public final class ScapFileSource implements EventSource {
     private long skippedBlocks;
     private long skippedEvents;
 
-    private ScapFileSource(String name, boolean compressed, ScapInput input, BlockReader blocks, InitialState state,
-            boolean pending, long skippedBlocks) {
+    private ScapFileSource(
+            String name,
+            boolean compressed,
+            ScapInput input,
+            BlockReader blocks,
+            InitialState state,
+            boolean pending,
+            long skippedBlocks) {
         this.name = name;
         this.compressed = compressed;
         this.input = input;
@@ -198,46 +208,62 @@ public final class ScapFileSource implements EventSource {
         if (cause != null && blocks.type() == 0 && blocks.totalLength() == 0) {
             return new ScapFormatException(0, "not a sysdig capture file (" + cause.problem() + ")");
         }
-        return new ScapFormatException(0, String.format(
-                "not a sysdig capture file (first block type 0x%08x, expected the section header 0x%08x)",
-                blocks.type(), ScapBlocks.SHB));
+        return new ScapFormatException(
+                0,
+                String.format(
+                        "not a sysdig capture file (first block type 0x%08x, expected the section header 0x%08x)",
+                        blocks.type(), ScapBlocks.SHB));
     }
 
     private static CaptureException formatError(String name, boolean gzip, ScapFormatException e) {
-        return new CaptureException(Reason.FILE_FORMAT, name + ": " + e.problem() + " at "
-                + (gzip ? "uncompressed offset " : "offset ") + e.offset(), e);
+        return new CaptureException(
+                Reason.FILE_FORMAT,
+                name + ": " + e.problem() + " at " + (gzip ? "uncompressed offset " : "offset ") + e.offset(),
+                e);
     }
 
     private static CaptureException ioError(String name, boolean gzip, long offset, IOException e) {
         String at = (gzip ? "uncompressed offset " : "offset ") + offset;
         if (gzip && e instanceof EOFException) {
-            return new CaptureException(Reason.FILE_FORMAT, name + ": gzip stream ends early (truncated file) at " + at,
-                    e);
+            return new CaptureException(
+                    Reason.FILE_FORMAT, name + ": gzip stream ends early (truncated file) at " + at, e);
         }
         if (gzip && e instanceof ZipException) {
-            return new CaptureException(Reason.FILE_FORMAT, name + ": damaged gzip stream at " + at + ": "
-                    + e.getMessage(), e);
+            return new CaptureException(
+                    Reason.FILE_FORMAT, name + ": damaged gzip stream at " + at + ": " + e.getMessage(), e);
         }
         return new CaptureException(Reason.IO, name + ": read error at " + at + ": " + e, e);
     }
 
     /** The file's name, as used in messages. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** True when the file is gzip-compressed. */
-    public boolean compressed() { return compressed; }
+    public boolean compressed() {
+        return compressed;
+    }
 
     /** The machine, threads, fds, interfaces, users and groups recorded before the first event. */
-    public InitialState initialState() { return initialState; }
+    public InitialState initialState() {
+        return initialState;
+    }
 
     /** Events delivered so far. */
-    public long eventsRead() { return eventsRead; }
+    public long eventsRead() {
+        return eventsRead;
+    }
 
     /** Blocks skipped: unknown types, and metadata blocks after the first event. */
-    public long skippedBlocks() { return skippedBlocks; }
+    public long skippedBlocks() {
+        return skippedBlocks;
+    }
 
     /** Events skipped: old-format events of a type the event table does not know (their layout is unknowable). */
-    public long skippedEvents() { return skippedEvents; }
+    public long skippedEvents() {
+        return skippedEvents;
+    }
 
     /**
      * Fills the batch with the next whole events of the file; never waits ({@code timeoutMillis} is ignored).
@@ -285,8 +311,10 @@ public final class ScapFileSource implements EventSource {
                 int need = 2 + preparedLength;
                 if (used + need > capacity) {
                     if (count == 0) {
-                        throw new ScapFormatException(blocks.offset(), "event of " + preparedLength
-                                + " bytes does not fit in a batch of " + capacity + " bytes");
+                        throw new ScapFormatException(
+                                blocks.offset(),
+                                "event of " + preparedLength + " bytes does not fit in a batch of " + capacity
+                                        + " bytes");
                     }
                     break;
                 }
@@ -321,8 +349,9 @@ public final class ScapFileSource implements EventSource {
         evOld = ScapBlocks.hasOldEventHeader(type);
         int hdr = evOld ? OLD_HEADER_LEN : HEADER_LEN;
         if (bodyLen < lead + hdr) {
-            throw new ScapFormatException(blocks.offset(), "event block too short (" + bodyLen
-                    + " body bytes, an event needs at least " + (lead + hdr) + ")");
+            throw new ScapFormatException(
+                    blocks.offset(),
+                    "event block too short (" + bodyLen + " body bytes, an event needs at least " + (lead + hdr) + ")");
         }
         evCpu = b.getShort(0) & 0xffff;
         int off = lead;
@@ -332,22 +361,26 @@ public final class ScapFileSource implements EventSource {
         long len = b.getInt(off + 16) & 0xffffffffL;
         int code = b.getShort(off + 20) & 0xffff;
         if (len < hdr || len > avail) {
-            throw new ScapFormatException(at, "event length " + len + " (type " + code + ") does not fit its block ("
-                    + hdr + " to " + avail + " bytes)");
+            throw new ScapFormatException(
+                    at,
+                    "event length " + len + " (type " + code + ") does not fit its block (" + hdr + " to " + avail
+                            + " bytes)");
         }
         if (!evOld) {
             long np = b.getInt(off + 22) & 0xffffffffL;
             if (np > MAX_PARAMS || HEADER_LEN + 2 * np > len) {
-                throw new ScapFormatException(at, "event of type " + code + " claims " + np
-                        + " parameters, more than its length " + len + " can hold");
+                throw new ScapFormatException(
+                        at,
+                        "event of type " + code + " claims " + np + " parameters, more than its length " + len
+                                + " can hold");
             }
             long sum = HEADER_LEN + 2 * np;
             for (int i = 0; i < np; i++) {
                 sum += b.getShort(off + HEADER_LEN + 2 * i) & 0xffff;
             }
             if (sum != len) {
-                throw new ScapFormatException(at, "event of type " + code + ": parameters take " + sum
-                        + " bytes but the header says " + len);
+                throw new ScapFormatException(
+                        at, "event of type " + code + ": parameters take " + sum + " bytes but the header says " + len);
             }
             evNparams = (int) np;
             return (int) len;
@@ -377,8 +410,10 @@ public final class ScapFileSource implements EventSource {
                 return (int) end + 4;
             }
         }
-        throw new ScapFormatException(at, "old-format event of type " + code + " (" + t.name()
-                + "): parameter lengths do not add up to its length " + len);
+        throw new ScapFormatException(
+                at,
+                "old-format event of type " + code + " (" + t.name()
+                        + "): parameter lengths do not add up to its length " + len);
     }
 
     /** Writes the prepared event as a batch record at {@code pos}. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.io.BufferedOutputStream;
@@ -60,6 +61,7 @@ public final class ScapFileWriter implements AutoCloseable {
     static final int MAX_LIST = 4096;
     /** libscap's longest user or group name. */
     static final int MAX_CREDENTIAL = 256;
+
     private static final int HEADER_LEN = Event.HEADER_LEN;
     private static final int GENERIC_E = EventTables.EVENT_GENERIC_E;
     private static final int GENERIC_ARGS_E = EventTables.EVENT_GENERIC_ARGS_E;
@@ -68,8 +70,10 @@ public final class ScapFileWriter implements AutoCloseable {
 
     static {
         EventTables.syscalls((nr, name, syscallCode, enterEvent, flags) -> {
-            if (enterEvent >= SYSDIG_EVENT_LIMIT && enterEvent < EXTENSION_SYSCALL.length
-                    && enterEvent != GENERIC_ARGS_E && EXTENSION_SYSCALL[enterEvent] == null) {
+            if (enterEvent >= SYSDIG_EVENT_LIMIT
+                    && enterEvent < EXTENSION_SYSCALL.length
+                    && enterEvent != GENERIC_ARGS_E
+                    && EXTENSION_SYSCALL[enterEvent] == null) {
                 EXTENSION_SYSCALL[enterEvent] = new int[] {nr, syscallCode};
             }
         });
@@ -87,9 +91,13 @@ public final class ScapFileWriter implements AutoCloseable {
             return new Options(true, false);
         }
 
-        public Options withSysdigCompatible(boolean on) { return new Options(on, gzip); }
+        public Options withSysdigCompatible(boolean on) {
+            return new Options(on, gzip);
+        }
 
-        public Options withGzip(boolean on) { return new Options(sysdigCompatible, on); }
+        public Options withGzip(boolean on) {
+            return new Options(sysdigCompatible, on);
+        }
     }
 
     private final String name;
@@ -164,24 +172,36 @@ public final class ScapFileWriter implements AutoCloseable {
     }
 
     /** The file's name, as used in messages. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public Options options() { return options; }
+    public Options options() {
+        return options;
+    }
 
     /** Events written so far. */
-    public long eventsWritten() { return eventsWritten; }
+    public long eventsWritten() {
+        return eventsWritten;
+    }
 
     /** Events written as sysdig's generic event because sysdig 0.29.3 does not know their type. */
-    public long eventsDowngraded() { return eventsDowngraded; }
+    public long eventsDowngraded() {
+        return eventsDowngraded;
+    }
 
     /**
      * fds of the initial state not written: of unknown type (libscap does not write them either), or of a thread
      * the process list lacks (sysdig refuses such a file).
      */
-    public long fdsSkipped() { return fdsSkipped; }
+    public long fdsSkipped() {
+        return fdsSkipped;
+    }
 
     /** Bytes written so far (before compression). */
-    public long bytesWritten() { return offset; }
+    public long bytesWritten() {
+        return offset;
+    }
 
     /**
      * Whether {@code typeCode} is an event type sysdig 0.29.3 does not know, which a sysdig-compatible writer
@@ -310,7 +330,8 @@ public final class ScapFileWriter implements AutoCloseable {
             out.write(b, off, len);
             offset += len;
         } catch (IOException e) {
-            failure = new CaptureException(Reason.IO, name + ": write error at offset " + offset + ": " + describe(e), e);
+            failure =
+                    new CaptureException(Reason.IO, name + ": write error at offset " + offset + ": " + describe(e), e);
             throw failure;
         }
     }
@@ -321,7 +342,8 @@ public final class ScapFileWriter implements AutoCloseable {
         try {
             out.flush();
         } catch (IOException e) {
-            failure = new CaptureException(Reason.IO, name + ": write error at offset " + offset + ": " + describe(e), e);
+            failure =
+                    new CaptureException(Reason.IO, name + ": write error at offset " + offset + ": " + describe(e), e);
             throw failure;
         }
     }
@@ -344,8 +366,8 @@ public final class ScapFileWriter implements AutoCloseable {
             if (failure != null) {
                 return; // already reported by the write that failed
             }
-            failure = new CaptureException(Reason.IO, name + ": write error at offset " + offset + " (closing): "
-                    + describe(e), e);
+            failure = new CaptureException(
+                    Reason.IO, name + ": write error at offset " + offset + " (closing): " + describe(e), e);
             throw failure;
         }
     }
@@ -361,7 +383,11 @@ public final class ScapFileWriter implements AutoCloseable {
     private void writeHead(InitialState s) throws CaptureException {
         Block b = new Block();
         // section header: magic, version, section length -1 (unknown)
-        b.start(ScapBlocks.SHB).i32(ScapBlocks.SHB_MAGIC).u16(ScapBlocks.MAJOR_VERSION).u16(MINOR_VERSION).i64(-1);
+        b.start(ScapBlocks.SHB)
+                .i32(ScapBlocks.SHB_MAGIC)
+                .u16(ScapBlocks.MAJOR_VERSION)
+                .u16(MINOR_VERSION)
+                .i64(-1);
         emitBlock(b);
         if (s == null) {
             return;
@@ -369,7 +395,11 @@ public final class ScapFileWriter implements AutoCloseable {
         if (s.machine() != null) {
             MachineInfo m = s.machine();
             b.start(ScapBlocks.MI).i32(m.numCpus()).i64(m.memorySizeBytes()).i64(m.maxPid());
-            b.fixedText(m.hostname(), 128).i64(m.bootTsEpoch()).i64(m.flags()).i64(m.reserved3()).i64(m.reserved4());
+            b.fixedText(m.hostname(), 128)
+                    .i64(m.bootTsEpoch())
+                    .i64(m.flags())
+                    .i64(m.reserved3())
+                    .i64(m.reserved4());
             emitBlock(b);
         }
         if (!s.interfaces().isEmpty()) {
@@ -383,7 +413,11 @@ public final class ScapFileWriter implements AutoCloseable {
             b.start(ScapBlocks.UL_V2);
             for (UserInfo u : s.users()) {
                 int at = b.entry();
-                b.u8(0).i32(u.uid()).i32(u.gid()).lenText(u.name(), MAX_CREDENTIAL).lenText(u.homedir(), MAX_PATH)
+                b.u8(0)
+                        .i32(u.uid())
+                        .i32(u.gid())
+                        .lenText(u.name(), MAX_CREDENTIAL)
+                        .lenText(u.homedir(), MAX_PATH)
                         .lenText(u.shell(), MAX_PATH);
                 b.endEntry(at);
             }
@@ -432,8 +466,21 @@ public final class ScapFileWriter implements AutoCloseable {
             return f;
         }
         if (f.type() == FdType.MEMFD) {
-            return new FdInfo(f.tid(), f.fd(), f.ino(), FdType.FILE_V2, f.name(), f.openFlags(), f.dev(), null, null,
-                    0, 0, 0, 0, 0);
+            return new FdInfo(
+                    f.tid(),
+                    f.fd(),
+                    f.ino(),
+                    FdType.FILE_V2,
+                    f.name(),
+                    f.openFlags(),
+                    f.dev(),
+                    null,
+                    null,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0);
         }
         return new FdInfo(f.tid(), f.fd(), f.ino(), FdType.UNSUPPORTED, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
     }
@@ -472,9 +519,18 @@ public final class ScapFileWriter implements AutoCloseable {
         int at = b.entry();
         b.i64(f.fd()).i64(f.ino()).u8(f.type().code());
         switch (f.type()) {
-            case IPV4_SOCK -> b.address(f.sip(), 4).address(f.dip(), 4).u16(f.sport()).u16(f.dport()).u8(f.l4proto());
-            case IPV6_SOCK -> b.address(f.sip(), 16).address(f.dip(), 16).u16(f.sport()).u16(f.dport())
-                    .u8(f.l4proto());
+            case IPV4_SOCK ->
+                b.address(f.sip(), 4)
+                        .address(f.dip(), 4)
+                        .u16(f.sport())
+                        .u16(f.dport())
+                        .u8(f.l4proto());
+            case IPV6_SOCK ->
+                b.address(f.sip(), 16)
+                        .address(f.dip(), 16)
+                        .u16(f.sport())
+                        .u16(f.dport())
+                        .u8(f.l4proto());
             case IPV4_SERVSOCK -> b.address(f.sip(), 4).u16(f.sport()).u8(f.l4proto());
             case IPV6_SERVSOCK -> b.address(f.sip(), 16).u16(f.sport()).u8(f.l4proto());
             case UNIX_SOCK -> b.i64(f.unixSource()).i64(f.unixDestination()).lenText(f.name(), MAX_PATH);

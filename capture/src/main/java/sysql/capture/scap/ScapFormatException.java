@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 /**
@@ -16,7 +17,11 @@ final class ScapFormatException extends RuntimeException {
         this.problem = problem;
     }
 
-    long offset() { return offset; }
+    long offset() {
+        return offset;
+    }
 
-    String problem() { return problem; }
+    String problem() {
+        return problem;
+    }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import java.io.IOException;
@@ -22,7 +23,9 @@ final class ScapInput implements AutoCloseable {
     }
 
     /** Bytes consumed so far: the offset of the next byte in the uncompressed stream. */
-    long offset() { return offset; }
+    long offset() {
+        return offset;
+    }
 
     /**
      * Reads {@code len} bytes into {@code dst}, fewer only when the stream ends first.

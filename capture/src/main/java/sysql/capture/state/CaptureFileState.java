@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import java.net.InetAddress;
@@ -99,8 +100,10 @@ public final class CaptureFileState {
             case FILE, FILE_V2 -> d.set(FdType.FILE, f.name(), f.openFlags()).dev(f.dev());
             case DIRECTORY -> d.set(FdType.DIRECTORY, f.name(), f.openFlags());
             case FIFO -> d.set(FdType.PIPE, f.name(), 0);
-            case UNIX_SOCK -> d.set(FdType.UNIX, f.name(), 0).unixAddresses(f.unixSource(), f.unixDestination())
-                    .role(f.name().isEmpty() ? FdInfo.Role.CLIENT : FdInfo.Role.SERVER);
+            case UNIX_SOCK ->
+                d.set(FdType.UNIX, f.name(), 0)
+                        .unixAddresses(f.unixSource(), f.unixDestination())
+                        .role(f.name().isEmpty() ? FdInfo.Role.CLIENT : FdInfo.Role.SERVER);
             case EVENT -> d.set(FdType.EVENT, f.name(), 0);
             case SIGNALFD -> d.set(FdType.SIGNALFD, f.name(), 0);
             case EVENTPOLL -> d.set(FdType.EVENTPOLL, f.name(), 0);
@@ -115,8 +118,7 @@ public final class CaptureFileState {
                 boolean v6 = f.type() == sysql.capture.scap.FdType.IPV6_SOCK;
                 byte[] sip = bytes(f.sip(), v6);
                 byte[] dip = bytes(f.dip(), v6);
-                boolean v4 = !v6
-                        || SocketNames.isV4Mapped(sip) && SocketNames.isV4Mapped(dip);
+                boolean v4 = !v6 || SocketNames.isV4Mapped(sip) && SocketNames.isV4Mapped(dip);
                 if (v4 && f.type() == sysql.capture.scap.FdType.IPV6_SOCK) {
                     System.arraycopy(sip, 12, sip, 0, 4);
                     System.arraycopy(dip, 12, dip, 0, 4);
@@ -133,7 +135,9 @@ public final class CaptureFileState {
             case IPV4_SERVSOCK, IPV6_SERVSOCK -> {
                 boolean v6 = f.type() == sysql.capture.scap.FdType.IPV6_SERVSOCK;
                 d.set(v6 ? FdType.IPV6 : FdType.IPV4, "", 0);
-                d.serverSocket(true).serverAddress(bytes(f.sip(), v6), f.sport()).serverSocketL4proto(f.l4proto());
+                d.serverSocket(true)
+                        .serverAddress(bytes(f.sip(), v6), f.sport())
+                        .serverSocketL4proto(f.l4proto());
                 d.name(SocketNames.inetName(d));
             }
             default -> d.set(FdType.UNKNOWN, f.name(), 0);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 /**
@@ -42,7 +43,7 @@ public record ContainerInfo(String id, String name, String image, byte[] ip) {
                     case "name" -> name = value;
                     case "image" -> image = value;
                     case "ip" -> ip = ipv4(value);
-                    default -> { }
+                    default -> {}
                 }
             } else if (!c.skipValue()) {
                 return null;

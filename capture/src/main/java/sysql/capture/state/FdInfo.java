@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 /**
@@ -14,7 +15,11 @@ package sysql.capture.state;
  */
 public final class FdInfo {
     /** Which end of a connection this process holds, as sysdig records it. */
-    public enum Role { NONE, CLIENT, SERVER }
+    public enum Role {
+        NONE,
+        CLIENT,
+        SERVER
+    }
 
     /** Size of the socket information area: an IPv6 tuple (two addresses, two ports, protocol). */
     static final int SOCKET_INFO_BYTES = 37;
@@ -41,40 +46,76 @@ public final class FdInfo {
         this.fd = fd;
     }
 
-    public long fd() { return fd; }
-    public FdType type() { return type; }
-    public String name() { return name; }
-    public int openFlags() { return openFlags; }
-    public long ino() { return ino; }
+    public long fd() {
+        return fd;
+    }
+
+    public FdType type() {
+        return type;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int openFlags() {
+        return openFlags;
+    }
+
+    public long ino() {
+        return ino;
+    }
     /** Device of a file (sysdig's encoding: major << 20 | minor), 0 when unknown. */
-    public int dev() { return dev; }
-    public Role role() { return role; }
+    public int dev() {
+        return dev;
+    }
+
+    public Role role() {
+        return role;
+    }
     /** True once a read, a write, a connect or an accept showed the socket connected. */
-    public boolean isConnected() { return connected; }
+    public boolean isConnected() {
+        return connected;
+    }
 
     /** True for an inet socket bound to a port (sysdig's IPv4/IPv6 server socket): only its server side is known. */
-    public boolean isServerSocket() { return serverSocket; }
+    public boolean isServerSocket() {
+        return serverSocket;
+    }
 
     /** True for an inet socket with a tuple (sysdig's IPv4/IPv6 socket, not a server socket). */
-    public boolean isInetTuple() { return type.isInet() && !serverSocket; }
+    public boolean isInetTuple() {
+        return type.isInet() && !serverSocket;
+    }
 
-    private boolean v6() { return type == FdType.IPV6; }
+    private boolean v6() {
+        return type == FdType.IPV6;
+    }
 
     // ---- the tuple of a connection socket (source = client, destination = server)
 
     /** Source (client) address of the tuple as text. */
-    public String tupleSourceIp() { return v6() ? SocketNames.ipv6(socketInfo, 0) : SocketNames.ipv4(socketInfo, 0); }
+    public String tupleSourceIp() {
+        return v6() ? SocketNames.ipv6(socketInfo, 0) : SocketNames.ipv4(socketInfo, 0);
+    }
 
     /** Destination (server) address of the tuple as text. */
     public String tupleDestinationIp() {
         return v6() ? SocketNames.ipv6(socketInfo, 16) : SocketNames.ipv4(socketInfo, 4);
     }
 
-    public int tupleSourcePort() { return u16(v6() ? 32 : 8); }
-    public int tupleDestinationPort() { return u16(v6() ? 34 : 10); }
+    public int tupleSourcePort() {
+        return u16(v6() ? 32 : 8);
+    }
+
+    public int tupleDestinationPort() {
+        return u16(v6() ? 34 : 10);
+    }
 
     /** Copies the tuple's source address (4 or 16 bytes) into {@code out}. */
-    public void copyTupleSourceIp(byte[] out) { System.arraycopy(socketInfo, 0, out, 0, v6() ? 16 : 4); }
+    public void copyTupleSourceIp(byte[] out) {
+        System.arraycopy(socketInfo, 0, out, 0, v6() ? 16 : 4);
+    }
 
     /** Copies the tuple's destination address (4 or 16 bytes) into {@code out}. */
     public void copyTupleDestinationIp(byte[] out) {
@@ -84,7 +125,9 @@ public final class FdInfo {
     /** An IPv4 tuple end's address as a big-endian int (the source, or the destination). */
     public int tupleIpv4(boolean source) {
         int o = source ? 0 : 4;
-        return (socketInfo[o] & 0xff) << 24 | (socketInfo[o + 1] & 0xff) << 16 | (socketInfo[o + 2] & 0xff) << 8
+        return (socketInfo[o] & 0xff) << 24
+                | (socketInfo[o + 1] & 0xff) << 16
+                | (socketInfo[o + 2] & 0xff) << 8
                 | (socketInfo[o + 3] & 0xff);
     }
 
@@ -100,11 +143,18 @@ public final class FdInfo {
 
     // ---- the address of a server socket
 
-    public String serverSocketIp() { return v6() ? SocketNames.ipv6(socketInfo, 0) : SocketNames.ipv4(socketInfo, 0); }
-    public int serverSocketPort() { return u16(v6() ? 16 : 4); }
+    public String serverSocketIp() {
+        return v6() ? SocketNames.ipv6(socketInfo, 0) : SocketNames.ipv4(socketInfo, 0);
+    }
+
+    public int serverSocketPort() {
+        return u16(v6() ? 16 : 4);
+    }
 
     /** Copies the server socket's address (4 or 16 bytes) into {@code out}. */
-    public void copyServerSocketIp(byte[] out) { System.arraycopy(socketInfo, 0, out, 0, v6() ? 16 : 4); }
+    public void copyServerSocketIp(byte[] out) {
+        System.arraycopy(socketInfo, 0, out, 0, v6() ? 16 : 4);
+    }
 
     /** The transport protocol stored for the socket (libscap code), whatever its role. */
     public int storedL4proto() {
@@ -127,8 +177,13 @@ public final class FdInfo {
     }
 
     /** The unix socket's kernel addresses (source, destination). */
-    public long unixSource() { return u64(0); }
-    public long unixDestination() { return u64(8); }
+    public long unixSource() {
+        return u64(0);
+    }
+
+    public long unixDestination() {
+        return u64(8);
+    }
 
     // ---- updates (the state tracker and the initial-state readers)
 

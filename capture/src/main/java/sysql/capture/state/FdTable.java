@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
@@ -46,8 +47,8 @@ public final class FdTable {
     /** True when an IPv4 socket of the table has {@code port} as its server port (sysdig's is_bound_to_port). */
     boolean isBoundToPort(int port) {
         for (FdInfo f : fds.values()) {
-            if (f.type() == FdType.IPV4 && (f.isServerSocket() ? f.serverSocketPort() : f.tupleDestinationPort())
-                    == port) {
+            if (f.type() == FdType.IPV4
+                    && (f.isServerSocket() ? f.serverSocketPort() : f.tupleDestinationPort()) == port) {
                 return true;
             }
         }

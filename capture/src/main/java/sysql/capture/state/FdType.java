@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 /**
@@ -32,10 +33,14 @@ public enum FdType {
     }
 
     /** sysdig's {@code fd.type} value. */
-    public String sysdigName() { return sysdigName; }
+    public String sysdigName() {
+        return sysdigName;
+    }
 
     /** sysdig's {@code fd.typechar} value. */
-    public char typeChar() { return typeChar; }
+    public char typeChar() {
+        return typeChar;
+    }
 
     public boolean isSocket() {
         return this == IPV4 || this == IPV6 || this == UNIX || this == NETLINK;

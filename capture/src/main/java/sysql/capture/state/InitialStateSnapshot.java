@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class InitialStateSnapshot {
     private static final int II_IPV6 = 2;
     /** libscap's process flags (PPM_CL_*). */
     static final int CL_CLONE_FILES = 1;
+
     static final int CL_CLONE_THREAD = 1 << 13;
 
     private InitialStateSnapshot() {}
@@ -45,8 +47,12 @@ public final class InitialStateSnapshot {
     }
 
     /** The given parts as an initial state; threads in tid order, each process's fds once. */
-    public static InitialState of(ThreadTable threads, MachineInfo machine, List<InterfaceInfo> interfaces,
-            List<UserInfo> users, List<GroupInfo> groups) {
+    public static InitialState of(
+            ThreadTable threads,
+            MachineInfo machine,
+            List<InterfaceInfo> interfaces,
+            List<UserInfo> users,
+            List<GroupInfo> groups) {
         List<ThreadInfo> all = new ArrayList<>(threads.all());
         all.sort(Comparator.comparingLong(ThreadInfo::tid));
         List<ProcessInfo> processes = new ArrayList<>(all.size());
@@ -84,9 +90,43 @@ public final class InitialStateSnapshot {
     public static ProcessInfo process(ThreadInfo t) {
         int flags = t.tid != t.pid ? CL_CLONE_THREAD | CL_CLONE_FILES : 0;
         String cwd = t.cwd.isEmpty() ? "/" : t.cwd; // as sysdig writes a thread's (its process keeps the real one)
-        return new ProcessInfo(t.tid, t.pid, t.ptid, t.sid, t.vpgid, t.comm, t.exe, t.exepath, t.args, cwd, t.fdLimit,
-                flags, t.uid, t.gid, (int) t.vmSizeKb, (int) t.vmRssKb, (int) t.vmSwapKb, t.pfMajor, t.pfMinor, t.env,
-                t.vtid, t.vpid, t.cgroups, "/", 0, t.tty, t.loginUid, false, 0, 0, 0, false, 0, 0, 0, false);
+        return new ProcessInfo(
+                t.tid,
+                t.pid,
+                t.ptid,
+                t.sid,
+                t.vpgid,
+                t.comm,
+                t.exe,
+                t.exepath,
+                t.args,
+                cwd,
+                t.fdLimit,
+                flags,
+                t.uid,
+                t.gid,
+                (int) t.vmSizeKb,
+                (int) t.vmRssKb,
+                (int) t.vmSwapKb,
+                t.pfMajor,
+                t.pfMinor,
+                t.env,
+                t.vtid,
+                t.vpid,
+                t.cgroups,
+                "/",
+                0,
+                t.tty,
+                t.loginUid,
+                false,
+                0,
+                0,
+                0,
+                false,
+                0,
+                0,
+                0,
+                false);
     }
 
     /**
@@ -98,15 +138,41 @@ public final class InitialStateSnapshot {
         sysql.capture.scap.FdType type;
         switch (f.type()) {
             case FILE -> {
-                return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), sysql.capture.scap.FdType.FILE_V2, f.name(),
-                        f.openFlags(), 0, null, null, 0, 0, 0, 0, 0);
+                return new sysql.capture.scap.FdInfo(
+                        tid,
+                        f.fd(),
+                        f.ino(),
+                        sysql.capture.scap.FdType.FILE_V2,
+                        f.name(),
+                        f.openFlags(),
+                        0,
+                        null,
+                        null,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0);
             }
             case IPV4, IPV6 -> {
                 return inet(tid, f);
             }
             case UNIX -> {
-                return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), sysql.capture.scap.FdType.UNIX_SOCK,
-                        f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+                return new sysql.capture.scap.FdInfo(
+                        tid,
+                        f.fd(),
+                        f.ino(),
+                        sysql.capture.scap.FdType.UNIX_SOCK,
+                        f.name(),
+                        0,
+                        0,
+                        null,
+                        null,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0);
             }
             case DIRECTORY -> type = sysql.capture.scap.FdType.DIRECTORY;
             case PIPE -> type = sysql.capture.scap.FdType.FIFO;
@@ -136,27 +202,67 @@ public final class InitialStateSnapshot {
         byte[] a = new byte[16];
         if (f.isServerSocket()) {
             f.copyServerSocketIp(a);
-            return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), v6 ? sysql.capture.scap.FdType.IPV6_SERVSOCK
-                    : sysql.capture.scap.FdType.IPV4_SERVSOCK, "", 0, 0, addr(a, len), null,
-                    f.serverSocketPort(), 0, f.storedL4proto(), 0, 0);
+            return new sysql.capture.scap.FdInfo(
+                    tid,
+                    f.fd(),
+                    f.ino(),
+                    v6 ? sysql.capture.scap.FdType.IPV6_SERVSOCK : sysql.capture.scap.FdType.IPV4_SERVSOCK,
+                    "",
+                    0,
+                    0,
+                    addr(a, len),
+                    null,
+                    f.serverSocketPort(),
+                    0,
+                    f.storedL4proto(),
+                    0,
+                    0);
         }
         byte[] b = new byte[16];
         f.copyTupleSourceIp(a);
         f.copyTupleDestinationIp(b);
-        if (f.role() == FdInfo.Role.NONE && f.tupleSourcePort() == 0 && f.tupleDestinationPort() == 0
-                && java.util.Arrays.equals(a, new byte[16]) && java.util.Arrays.equals(b, new byte[16])) {
+        if (f.role() == FdInfo.Role.NONE
+                && f.tupleSourcePort() == 0
+                && f.tupleDestinationPort() == 0
+                && java.util.Arrays.equals(a, new byte[16])
+                && java.util.Arrays.equals(b, new byte[16])) {
             // a socket that never connected nor bound: nothing to record but its name
-            return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), sysql.capture.scap.FdType.UNSUPPORTED,
-                    f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+            return new sysql.capture.scap.FdInfo(
+                    tid,
+                    f.fd(),
+                    f.ino(),
+                    sysql.capture.scap.FdType.UNSUPPORTED,
+                    f.name(),
+                    0,
+                    0,
+                    null,
+                    null,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0);
         }
         boolean server = f.role() == FdInfo.Role.SERVER;
         byte[] localIp = server ? b : a;
         byte[] remoteIp = server ? a : b;
         int localPort = server ? f.tupleDestinationPort() : f.tupleSourcePort();
         int remotePort = server ? f.tupleSourcePort() : f.tupleDestinationPort();
-        return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), v6 ? sysql.capture.scap.FdType.IPV6_SOCK
-                : sysql.capture.scap.FdType.IPV4_SOCK, "", 0, 0, addr(localIp, len), addr(remoteIp, len), localPort,
-                remotePort, f.storedL4proto(), 0, 0);
+        return new sysql.capture.scap.FdInfo(
+                tid,
+                f.fd(),
+                f.ino(),
+                v6 ? sysql.capture.scap.FdType.IPV6_SOCK : sysql.capture.scap.FdType.IPV4_SOCK,
+                "",
+                0,
+                0,
+                addr(localIp, len),
+                addr(remoteIp, len),
+                localPort,
+                remotePort,
+                f.storedL4proto(),
+                0,
+                0);
     }
 
     private static InetAddress addr(byte[] ip, int len) {
@@ -216,10 +322,11 @@ public final class InitialStateSnapshot {
                     boolean isV4 = ip instanceof Inet4Address;
                     int len = isV4 ? 4 : 16;
                     InetAddress mask = addr(prefixMask(a.getNetworkPrefixLength(), len), len);
-                    InetAddress bcast = a.getBroadcast() != null ? a.getBroadcast() : isV4 ? ip : addr(new byte[16], 16);
+                    InetAddress bcast =
+                            a.getBroadcast() != null ? a.getBroadcast() : isV4 ? ip : addr(new byte[16], 16);
                     InetAddress plain = addr(ip.getAddress(), len); // without the IPv6 scope
-                    (isV4 ? v4 : v6).add(new InterfaceInfo(isV4 ? II_IPV4 : II_IPV6, ni.getName(), plain, mask, bcast,
-                            0));
+                    (isV4 ? v4 : v6)
+                            .add(new InterfaceInfo(isV4 ? II_IPV4 : II_IPV6, ni.getName(), plain, mask, bcast, 0));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import java.net.Inet4Address;
@@ -20,6 +21,7 @@ import sysql.capture.scap.InterfaceInfo;
 public final class NetworkInterfaces {
     /** No interfaces known. */
     public static final NetworkInterfaces NONE = new NetworkInterfaces(new int[0], new int[0], List.of());
+
     private static final int LOOPBACK_V4 = 0x7f000001;
     private static final byte[] LOOPBACK_V6 = new byte[16];
 
@@ -29,6 +31,7 @@ public final class NetworkInterfaces {
 
     /** IPv4 addresses and netmasks, in network byte order as big-endian ints. */
     private final int[] v4Addresses;
+
     private final int[] v4Netmasks;
     private final List<byte[]> v6Addresses;
     private final long[] v6Prefixes;
@@ -86,8 +89,8 @@ public final class NetworkInterfaces {
     private static InetAddress netmask(int prefix) {
         int m = prefix == 0 ? 0 : -1 << (32 - prefix);
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) (m >>> 24), (byte) (m >>> 16), (byte) (m >>> 8),
-                (byte) m});
+            return InetAddress.getByAddress(
+                    new byte[] {(byte) (m >>> 24), (byte) (m >>> 16), (byte) (m >>> 8), (byte) m});
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import java.io.IOException;
@@ -23,8 +24,15 @@ public final class ProcfsReader implements ThreadLoader {
     private NetworkInterfaces interfaces = NetworkInterfaces.NONE;
 
     /** A socket found in /proc/net, by inode; {@code l4proto} is libscap's code. */
-    record SocketEntry(FdType type, int l4proto, byte[] localIp, int localPort, byte[] remoteIp, int remotePort,
-            boolean listening, String unixPath) {}
+    record SocketEntry(
+            FdType type,
+            int l4proto,
+            byte[] localIp,
+            int localPort,
+            byte[] remoteIp,
+            int remotePort,
+            boolean listening,
+            String unixPath) {}
 
     public ProcfsReader() {
         this(Path.of("/proc"));
@@ -183,7 +191,8 @@ public final class ProcfsReader implements ThreadLoader {
                 String cwd = readLink(procDir.resolve("cwd"));
                 t.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
             }
-            t.loginUid = (int) parseLongOr(readString(procDir.resolve("loginuid")).trim(), -1);
+            t.loginUid =
+                    (int) parseLongOr(readString(procDir.resolve("loginuid")).trim(), -1);
             t.fdLimit = readFdLimit(procDir);
             t.cgroups = Containers.sysdigNames(readCgroups(procDir));
             t.containerId = Containers.idFromCgroups(t.cgroups);
@@ -278,7 +287,8 @@ public final class ProcfsReader implements ThreadLoader {
     }
 
     private static int readFdFlags(Path pidDir, long fd) {
-        for (String line : readString(pidDir.resolve("fdinfo").resolve(Long.toString(fd))).split("\n")) {
+        for (String line :
+                readString(pidDir.resolve("fdinfo").resolve(Long.toString(fd))).split("\n")) {
             if (line.startsWith("flags:")) {
                 int kflags = (int) Long.parseLong(line.substring(6).trim(), 8);
                 return (kflags & 02000000) != 0 ? O_CLOEXEC_SYSDIG : 0;
@@ -299,14 +309,16 @@ public final class ProcfsReader implements ThreadLoader {
             info.set(s.type(), "", flags);
             if (s.type().isInet()) {
                 if (s.listening()) {
-                    info.serverSocket(true).serverAddress(s.localIp(), s.localPort()).serverSocketL4proto(s.l4proto());
+                    info.serverSocket(true)
+                            .serverAddress(s.localIp(), s.localPort())
+                            .serverSocketL4proto(s.l4proto());
                 } else {
                     // local end first, as libscap reads it; the direction is fixed once every process is read.
                     // Like sysdig, an IPv6 connection between IPv4-mapped addresses is an IPv4 one.
                     byte[] local = s.localIp().clone();
                     byte[] remote = s.remoteIp().clone();
-                    boolean mapped = s.type() == FdType.IPV6 && SocketNames.isV4Mapped(local)
-                            && SocketNames.isV4Mapped(remote);
+                    boolean mapped =
+                            s.type() == FdType.IPV6 && SocketNames.isV4Mapped(local) && SocketNames.isV4Mapped(remote);
                     if (mapped) {
                         System.arraycopy(local, 12, local, 0, 4);
                         System.arraycopy(remote, 12, remote, 0, 4);
@@ -381,8 +393,17 @@ public final class ProcfsReader implements ThreadLoader {
                 int remotePort = Integer.parseInt(remote[1], 16);
                 // libscap: a socket with no remote end (a listening or an unconnected one) is a server socket
                 boolean noRemote = remotePort == 0 && java.util.Arrays.equals(remoteIp, new byte[16]);
-                out.put(ino, new SocketEntry(type, proto, ip(local[0]), Integer.parseInt(local[1], 16),
-                        remoteIp, remotePort, noRemote || proto == FdInfo.L4_TCP && state == 0x0A, ""));
+                out.put(
+                        ino,
+                        new SocketEntry(
+                                type,
+                                proto,
+                                ip(local[0]),
+                                Integer.parseInt(local[1], 16),
+                                remoteIp,
+                                remotePort,
+                                noRemote || proto == FdInfo.L4_TCP && state == 0x0A,
+                                ""));
             } catch (RuntimeException e) {
                 // a malformed line: skip it
             }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import sysql.capture.SocketAddressParam;
@@ -85,7 +86,7 @@ public final class SocketNames {
         }
         int bestStart = -1;
         int bestLen = 0;
-        for (int k = 0; k < 8;) {
+        for (int k = 0; k < 8; ) {
             if (g[k] != 0) {
                 k++;
                 continue;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import java.util.ArrayList;
@@ -31,9 +32,9 @@ import sysql.driver.EventTables;
 public final class StateTracker {
     private static final long AT_FDCWD = -100;
     private static final int O_DIRECTORY = 1 << 10; // sysdig's PPM_O_DIRECTORY
-    private static final int F_DUPFD = 1;           // sysdig's PPM_FCNTL_F_DUPFD
-    private static final int F_DUPFD_CLOEXEC = 26;  // sysdig's PPM_FCNTL_F_DUPFD_CLOEXEC
-    private static final int RLIMIT_NOFILE = 7;     // sysdig's PPM_RLIMIT_NOFILE
+    private static final int F_DUPFD = 1; // sysdig's PPM_FCNTL_F_DUPFD
+    private static final int F_DUPFD_CLOEXEC = 26; // sysdig's PPM_FCNTL_F_DUPFD_CLOEXEC
+    private static final int RLIMIT_NOFILE = 7; // sysdig's PPM_RLIMIT_NOFILE
     private static final int EINPROGRESS = 115;
     /** A child thread entry older than this at its own clone exit is a leftover of a lost exit (sysdig's rule). */
     private static final long CLONE_STALE_TIME_NS = 2_000_000_000L;
@@ -43,25 +44,135 @@ public final class StateTracker {
     private static final int EF_SKIPPARSERESET = 1 << 8;
 
     // Parameter names the parsers read; SLOTS[code][n] is the parameter's index in that event type, or -1.
-    private static final String[] NAMES = {"fd", "res", "name", "dirfd", "flags", "tuple", "addr", "fd1", "fd2",
-        "ino", "exe", "args", "tid", "pid", "ptid", "cwd", "fdlimit", "comm", "cgroups", "env", "uid", "gid",
-        "vtid", "vpid", "loginuid", "path", "domain", "type", "proto", "cmd", "euid", "egid", "ruid", "rgid",
-        "vm_size", "vm_rss", "vm_swap", "filename", "pathname", "dev", "pgft_maj", "pgft_min", "tty", "pgid",
-        "resource", "cur", "newcur", "data", "source", "peer"};
-    private static final int P_FD = 0, P_RES = 1, P_NAME = 2, P_DIRFD = 3, P_FLAGS = 4, P_TUPLE = 5, P_ADDR = 6,
-        P_FD1 = 7, P_FD2 = 8, P_INO = 9, P_EXE = 10, P_ARGS = 11, P_PID = 13, P_PTID = 14,
-        P_FDLIMIT = 16, P_COMM = 17, P_CGROUPS = 18, P_ENV = 19, P_UID = 20, P_GID = 21, P_VTID = 22, P_VPID = 23,
-        P_LOGINUID = 24, P_PATH = 25, P_DOMAIN = 26, P_TYPE = 27, P_PROTO = 28, P_CMD = 29, P_EUID = 30,
-        P_EGID = 31, P_VM_SIZE = 34, P_VM_RSS = 35, P_VM_SWAP = 36, P_FILENAME = 37,
-        P_PATHNAME = 38, P_DEV = 39, P_PGFT_MAJ = 40, P_PGFT_MIN = 41, P_TTY = 42, P_PGID = 43, P_RESOURCE = 44,
-        P_CUR = 45, P_NEWCUR = 46, P_SOURCE = 48, P_PEER = 49;
+    private static final String[] NAMES = {
+        "fd",
+        "res",
+        "name",
+        "dirfd",
+        "flags",
+        "tuple",
+        "addr",
+        "fd1",
+        "fd2",
+        "ino",
+        "exe",
+        "args",
+        "tid",
+        "pid",
+        "ptid",
+        "cwd",
+        "fdlimit",
+        "comm",
+        "cgroups",
+        "env",
+        "uid",
+        "gid",
+        "vtid",
+        "vpid",
+        "loginuid",
+        "path",
+        "domain",
+        "type",
+        "proto",
+        "cmd",
+        "euid",
+        "egid",
+        "ruid",
+        "rgid",
+        "vm_size",
+        "vm_rss",
+        "vm_swap",
+        "filename",
+        "pathname",
+        "dev",
+        "pgft_maj",
+        "pgft_min",
+        "tty",
+        "pgid",
+        "resource",
+        "cur",
+        "newcur",
+        "data",
+        "source",
+        "peer"
+    };
+    private static final int P_FD = 0,
+            P_RES = 1,
+            P_NAME = 2,
+            P_DIRFD = 3,
+            P_FLAGS = 4,
+            P_TUPLE = 5,
+            P_ADDR = 6,
+            P_FD1 = 7,
+            P_FD2 = 8,
+            P_INO = 9,
+            P_EXE = 10,
+            P_ARGS = 11,
+            P_PID = 13,
+            P_PTID = 14,
+            P_FDLIMIT = 16,
+            P_COMM = 17,
+            P_CGROUPS = 18,
+            P_ENV = 19,
+            P_UID = 20,
+            P_GID = 21,
+            P_VTID = 22,
+            P_VPID = 23,
+            P_LOGINUID = 24,
+            P_PATH = 25,
+            P_DOMAIN = 26,
+            P_TYPE = 27,
+            P_PROTO = 28,
+            P_CMD = 29,
+            P_EUID = 30,
+            P_EGID = 31,
+            P_VM_SIZE = 34,
+            P_VM_RSS = 35,
+            P_VM_SWAP = 36,
+            P_FILENAME = 37,
+            P_PATHNAME = 38,
+            P_DEV = 39,
+            P_PGFT_MAJ = 40,
+            P_PGFT_MIN = 41,
+            P_TTY = 42,
+            P_PGID = 43,
+            P_RESOURCE = 44,
+            P_CUR = 45,
+            P_NEWCUR = 46,
+            P_SOURCE = 48,
+            P_PEER = 49;
     private static final short[][] SLOTS = new short[EventTables.EVENT_CODE_LIMIT][];
 
     // What each event code does to the state (the parser sysdig runs for it).
     private enum Action {
-        NONE, CLONE, EXECVE, PROCEXIT, OPEN, SOCKET, CONNECT, ACCEPT, BIND, PIPE, SOCKETPAIR, DUP, FCNTL, CLOSE,
-        CHDIR, FCHDIR, GETCWD, SETUID, SETGID, SETRESUID, SETRESGID, NEWFD, MEMORY, RECV_TUPLE, SEND_TUPLE,
-        GETSETRLIMIT, PRLIMIT, SETSID
+        NONE,
+        CLONE,
+        EXECVE,
+        PROCEXIT,
+        OPEN,
+        SOCKET,
+        CONNECT,
+        ACCEPT,
+        BIND,
+        PIPE,
+        SOCKETPAIR,
+        DUP,
+        FCNTL,
+        CLOSE,
+        CHDIR,
+        FCHDIR,
+        GETCWD,
+        SETUID,
+        SETGID,
+        SETRESUID,
+        SETRESGID,
+        NEWFD,
+        MEMORY,
+        RECV_TUPLE,
+        SEND_TUPLE,
+        GETSETRLIMIT,
+        PRLIMIT,
+        SETSID
     }
 
     private static final Action[] ACTIONS = new Action[EventTables.EVENT_CODE_LIMIT];
@@ -75,6 +186,7 @@ public final class StateTracker {
     private static final boolean[] META = new boolean[EventTables.EVENT_CODE_LIMIT];
     /** Container metadata events with a JSON description. */
     private static final boolean[] CONTAINER_JSON = new boolean[EventTables.EVENT_CODE_LIMIT];
+
     private static final int PROCINFO_E = code("PROCINFO_E");
     private static final int CONTAINER_E = code("CONTAINER_E");
     private static final int EXECVEAT_E = code("SYSCALL_EXECVEAT_E");
@@ -98,7 +210,9 @@ public final class StateTracker {
             }
             SWITCH[c] = t.category() == EventTables.EC_SCHEDULER;
             CONTAINER_JSON[c] = t.name().equals("container") && t.paramIndex("json") == 0;
-            META[c] = CONTAINER_JSON[c] || t.name().equals("pluginevent") || t.name().equals("asyncevent");
+            META[c] = CONTAINER_JSON[c]
+                    || t.name().equals("pluginevent")
+                    || t.name().equals("asyncevent");
             if (t.isEnter()) {
                 if (t.name().equals("procexit")) {
                     ACTIONS[c] = Action.PROCEXIT;
@@ -133,9 +247,19 @@ public final class StateTracker {
                 case "brk", "mmap", "mmap2", "munmap" -> Action.MEMORY;
                 case "recvfrom", "recvmsg", "read", "readv", "pread", "preadv", "recv" -> Action.RECV_TUPLE;
                 case "sendto", "sendmsg", "write", "writev", "pwrite", "pwritev", "send" -> Action.SEND_TUPLE;
-                case "eventfd", "eventfd2", "signalfd", "signalfd4", "timerfd_create", "inotify_init",
-                     "inotify_init1", "epoll_create", "epoll_create1", "memfd_create", "userfaultfd",
-                     "io_uring_setup", "bpf" -> Action.NEWFD;
+                case "eventfd",
+                        "eventfd2",
+                        "signalfd",
+                        "signalfd4",
+                        "timerfd_create",
+                        "inotify_init",
+                        "inotify_init1",
+                        "epoll_create",
+                        "epoll_create1",
+                        "memfd_create",
+                        "userfaultfd",
+                        "io_uring_setup",
+                        "bpf" -> Action.NEWFD;
                 default -> Action.NONE;
             };
             NEWFD_TYPE[c] = switch (t.name()) {
@@ -174,6 +298,7 @@ public final class StateTracker {
     private long tidToRemove = -1;
     /** A descriptor a successful close removes when the next event starts (so the close itself still shows it). */
     private FdTable fdTableToClean;
+
     private long fdToRemove = -1;
     private long events;
 
@@ -343,7 +468,7 @@ public final class StateTracker {
             case GETSETRLIMIT -> onGetSetRlimit(t, e, slot);
             case PRLIMIT -> onPrlimit(e, slot);
             case SETSID -> onSetsid(t, e, slot);
-            default -> { }
+            default -> {}
         }
         // The stored enter serves one exit only (sysdig frees it after the exit).
         if (current != null) {
@@ -382,8 +507,10 @@ public final class StateTracker {
         if (id < 0 || id >= e.nparams()) {
             return;
         }
-        threads.addContainer(new ContainerInfo(e.paramAsString(id), name >= 0 && name < e.nparams()
-                ? e.paramAsString(name) : "", image >= 0 && image < e.nparams() ? e.paramAsString(image) : "",
+        threads.addContainer(new ContainerInfo(
+                e.paramAsString(id),
+                name >= 0 && name < e.nparams() ? e.paramAsString(name) : "",
+                image >= 0 && image < e.nparams() ? e.paramAsString(image) : "",
                 new byte[4]));
     }
 
@@ -480,8 +607,8 @@ public final class StateTracker {
                 evtThread = null;
                 current = null;
             }
-            long parentTid = (flags & ThreadInfo.CLONE_THREAD) != 0 ? longParam(e, s[P_PID], -1)
-                    : longParam(e, s[P_PTID], -1);
+            long parentTid =
+                    (flags & ThreadInfo.CLONE_THREAD) != 0 ? longParam(e, s[P_PID], -1) : longParam(e, s[P_PTID], -1);
             if (evtThread != null) {
                 if (inContainer) {
                     evtThread.vtid = vtid;
@@ -620,7 +747,8 @@ public final class StateTracker {
             short f = es[P_FILENAME] >= 0 ? es[P_FILENAME] : es[P_PATHNAME];
             if (f >= 0 && f < enter.nparams()) {
                 String filename = stringParam(enter, f);
-                t.exepath = filename.startsWith(ThreadTable.UNKNOWN) ? ThreadTable.UNKNOWN
+                t.exepath = filename.startsWith(ThreadTable.UNKNOWN)
+                        ? ThreadTable.UNKNOWN
                         : Paths.resolve(threads.cwd(t), filename);
             }
         }
@@ -745,8 +873,10 @@ public final class StateTracker {
         return switch (proto) {
             case 6 -> type == sockRaw ? FdInfo.L4_RAW : FdInfo.L4_TCP;
             case 17 -> type == sockRaw ? FdInfo.L4_RAW : FdInfo.L4_UDP;
-            case 0 -> (type & 0xff) == sockStream ? FdInfo.L4_TCP : (type & 0xff) == sockDgram ? FdInfo.L4_UDP
-                    : FdInfo.L4_UNKNOWN;
+            case 0 ->
+                (type & 0xff) == sockStream
+                        ? FdInfo.L4_TCP
+                        : (type & 0xff) == sockDgram ? FdInfo.L4_UDP : FdInfo.L4_UNKNOWN;
             case 1 -> type == sockRaw ? FdInfo.L4_RAW : FdInfo.L4_ICMP;
             case 255 -> FdInfo.L4_RAW;
             default -> FdInfo.L4_UNKNOWN;
@@ -793,7 +923,10 @@ public final class StateTracker {
                 } else {
                     f.type(fam == SocketAddressParam.AF_INET ? FdType.IPV4 : FdType.IPV6);
                 }
-                f.serverSocket(true).serverAddress(ipA, port).serverSocketL4proto(l4).role(FdInfo.Role.SERVER);
+                f.serverSocket(true)
+                        .serverAddress(ipA, port)
+                        .serverSocketL4proto(l4)
+                        .role(FdInfo.Role.SERVER);
             }
         }
         f.name(SocketNames.addressText(sock));
@@ -1085,7 +1218,7 @@ public final class StateTracker {
                     t.gid = (int) egid;
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import java.util.List;
@@ -58,11 +59,13 @@ public final class ThreadInfo {
      * it has none), and by every descriptor the thread adds. Field extraction reads it, as sysdig's fd.num does.
      */
     long lastEventFd;
+
     boolean dead;
     /** A placeholder for a thread nothing is known about (sysdig's entry "to avoid a continuous lookup"). */
     boolean placeholder;
     /** Filled lazily from /proc because the thread was first seen mid-stream. */
     boolean fromProcfs;
+
     FdTable fds;
 
     // The last enter event of this thread.
@@ -131,47 +134,155 @@ public final class ThreadInfo {
         return c;
     }
 
-    public long tid() { return tid; }
-    public long pid() { return pid; }
-    public long ptid() { return ptid; }
-    public long vtid() { return vtid; }
-    public long vpid() { return vpid; }
-    public long sid() { return sid; }
-    public long vpgid() { return vpgid; }
-    public long pfMajor() { return pfMajor; }
-    public long pfMinor() { return pfMinor; }
-    public String comm() { return comm; }
-    public String exe() { return exe; }
-    public String exepath() { return exepath; }
-    public List<String> args() { return args; }
-    public List<String> env() { return env; }
-    public String cwd() { return cwd; }
-    public int uid() { return uid; }
-    public int gid() { return gid; }
-    public int loginUid() { return loginUid; }
-    public long startTs() { return startTs; }
-    public long fdLimit() { return fdLimit; }
-    public long vmSizeKb() { return vmSizeKb; }
-    public long vmRssKb() { return vmRssKb; }
-    public long vmSwapKb() { return vmSwapKb; }
-    public int tty() { return tty; }
-    public List<String> cgroups() { return cgroups; }
-    public String containerId() { return containerId; }
-    public boolean isMainThread() { return tid == pid; }
-    public boolean isDead() { return dead; }
-    public boolean isPlaceholder() { return placeholder; }
-    public int flags() { return flags; }
-    public int nchilds() { return nchilds; }
-    public long lastEventFd() { return lastEventFd; }
+    public long tid() {
+        return tid;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    public long ptid() {
+        return ptid;
+    }
+
+    public long vtid() {
+        return vtid;
+    }
+
+    public long vpid() {
+        return vpid;
+    }
+
+    public long sid() {
+        return sid;
+    }
+
+    public long vpgid() {
+        return vpgid;
+    }
+
+    public long pfMajor() {
+        return pfMajor;
+    }
+
+    public long pfMinor() {
+        return pfMinor;
+    }
+
+    public String comm() {
+        return comm;
+    }
+
+    public String exe() {
+        return exe;
+    }
+
+    public String exepath() {
+        return exepath;
+    }
+
+    public List<String> args() {
+        return args;
+    }
+
+    public List<String> env() {
+        return env;
+    }
+
+    public String cwd() {
+        return cwd;
+    }
+
+    public int uid() {
+        return uid;
+    }
+
+    public int gid() {
+        return gid;
+    }
+
+    public int loginUid() {
+        return loginUid;
+    }
+
+    public long startTs() {
+        return startTs;
+    }
+
+    public long fdLimit() {
+        return fdLimit;
+    }
+
+    public long vmSizeKb() {
+        return vmSizeKb;
+    }
+
+    public long vmRssKb() {
+        return vmRssKb;
+    }
+
+    public long vmSwapKb() {
+        return vmSwapKb;
+    }
+
+    public int tty() {
+        return tty;
+    }
+
+    public List<String> cgroups() {
+        return cgroups;
+    }
+
+    public String containerId() {
+        return containerId;
+    }
+
+    public boolean isMainThread() {
+        return tid == pid;
+    }
+
+    public boolean isDead() {
+        return dead;
+    }
+
+    public boolean isPlaceholder() {
+        return placeholder;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public int nchilds() {
+        return nchilds;
+    }
+
+    public long lastEventFd() {
+        return lastEventFd;
+    }
 
     /** Sets the last-event fd: for the state tables' rows, on a thread of a snapshot (see EventContext). */
-    public void lastEventFd(long fd) { lastEventFd = fd; }
-    public long latency() { return latency; }
-    public FdTable fds() { return fds; }
+    public void lastEventFd(long fd) {
+        lastEventFd = fd;
+    }
+
+    public long latency() {
+        return latency;
+    }
+
+    public FdTable fds() {
+        return fds;
+    }
 
     /** The type of the thread's last enter event, or -1. */
-    public int lastEnterType() { return lastEnterType; }
-    public long lastEnterTs() { return lastEnterTs; }
+    public int lastEnterType() {
+        return lastEnterType;
+    }
+
+    public long lastEnterTs() {
+        return lastEnterTs;
+    }
 
     /** {@code cmdline} as sysdig prints proc.cmdline: comm followed by the arguments. */
     public String cmdline() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.columnar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,8 +32,16 @@ import sysql.testing.TestData;
 
 /** Arrow batches carry exactly the requested fields, with the same values as the row-wise extractors. */
 class EventColumnsTest {
-    static final List<String> FIELDS = List.of("evt.num", "evt.rawtime", "evt.cpu", "evt.type", "evt.failed",
-            "proc.name", "proc.pid", "fd.name", "fd.sport");
+    static final List<String> FIELDS = List.of(
+            "evt.num",
+            "evt.rawtime",
+            "evt.cpu",
+            "evt.type",
+            "evt.failed",
+            "proc.name",
+            "proc.pid",
+            "fd.name",
+            "fd.sport");
 
     static Path capture(String name) {
         return TestData.scap(name);
@@ -48,7 +57,8 @@ class EventColumnsTest {
     /** Every event's fields as sysdig-style text, row by row (the reference). */
     static List<List<String>> rowWise(Path file, List<Field> fields) throws Exception {
         List<List<String>> rows = new ArrayList<>();
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             EventContext ctx = context(src);
             Event e = new Event();
             while (src.fill(batch, 0)) {
@@ -65,8 +75,12 @@ class EventColumnsTest {
         return rows;
     }
 
-    static String cell(VectorSchemaRoot root, org.apache.arrow.vector.dictionary.DictionaryProvider dicts,
-            Field f, int col, int row) {
+    static String cell(
+            VectorSchemaRoot root,
+            org.apache.arrow.vector.dictionary.DictionaryProvider dicts,
+            Field f,
+            int col,
+            int row) {
         FieldVector v = root.getVector(col);
         if (v.isNull(row)) {
             return "<NA>";
@@ -93,15 +107,17 @@ class EventColumnsTest {
         assertTrue(expected.size() > 1000);
         int seen = 0;
         try (BufferAllocator alloc = new RootAllocator();
-             ScapFileSource src = ScapFileSource.open(file);
-             ColumnarReader reader = new ColumnarReader(src, context(src), fields, c -> true, alloc, 256)) {
+                ScapFileSource src = ScapFileSource.open(file);
+                ColumnarReader reader = new ColumnarReader(src, context(src), fields, c -> true, alloc, 256)) {
             while (reader.next(0)) {
                 VectorSchemaRoot root = reader.columns().root();
                 assertEquals(FIELDS.size(), root.getFieldVectors().size(), "one vector per requested field");
                 for (int r = 0; r < root.getRowCount(); r++) {
                     for (int c = 0; c < fields.size(); c++) {
-                        assertEquals(expected.get(seen).get(c), cell(root, reader.columns().dictionaries(),
-                                fields.get(c), c, r), FIELDS.get(c) + " of event " + (seen + 1));
+                        assertEquals(
+                                expected.get(seen).get(c),
+                                cell(root, reader.columns().dictionaries(), fields.get(c), c, r),
+                                FIELDS.get(c) + " of event " + (seen + 1));
                     }
                     seen++;
                 }
@@ -115,9 +131,14 @@ class EventColumnsTest {
         Path file = capture("falco_connect_localhost.scap");
         List<Field> fields = List.of(FieldCatalog.get("evt.type"), FieldCatalog.get("fd.name"));
         try (BufferAllocator alloc = new RootAllocator();
-             ScapFileSource src = ScapFileSource.open(file);
-             ColumnarReader reader = new ColumnarReader(src, context(src), fields,
-                     c -> "connect".equals(c.event().syscallName()), alloc, 64)) {
+                ScapFileSource src = ScapFileSource.open(file);
+                ColumnarReader reader = new ColumnarReader(
+                        src,
+                        context(src),
+                        fields,
+                        c -> "connect".equals(c.event().syscallName()),
+                        alloc,
+                        64)) {
             List<String> types = new ArrayList<>();
             while (reader.next(0)) {
                 VectorSchemaRoot root = reader.columns().root();

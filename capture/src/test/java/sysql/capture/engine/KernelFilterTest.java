@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,8 @@ class KernelFilterTest {
 
     @Test
     void conjunctionKeepsTheNarrowerThreadsAndBothSyscallSets() {
-        KernelFilter k = KernelFilter.syscalls(syscalls("openat", "read")).and(KernelFilter.pids(Set.of(7)))
+        KernelFilter k = KernelFilter.syscalls(syscalls("openat", "read"))
+                .and(KernelFilter.pids(Set.of(7)))
                 .and(KernelFilter.syscalls(syscalls("openat")));
         assertEquals(syscalls("openat"), k.syscalls());
         assertEquals(Set.of(7), k.pids());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,8 +62,8 @@ class SubscriptionTest {
     }
 
     private Subscription subscription(int rowsPerBatch) {
-        ScanRequest request = new ScanRequest(List.of(FieldCatalog.get("evt.num")), c -> true, KernelFilter.ALL,
-                rowsPerBatch);
+        ScanRequest request =
+                new ScanRequest(List.of(FieldCatalog.get("evt.num")), c -> true, KernelFilter.ALL, rowsPerBatch);
         return new Subscription(null, 1, request, root.newChildAllocator("test", 0, Long.MAX_VALUE));
     }
 
@@ -99,7 +100,8 @@ class SubscriptionTest {
         // Before: one batch per round, 4 batches: 12 rows delivered, 48 dropped.
         assertEquals(0, s.droppedRows(), "no row dropped while batches are kept filling");
         assertEquals(offered.size() - 1, s.deliveredRows(), "every row handed over but the last round's, kept");
-        assertTrue(s.batchesAllocated() < rounds / 2,
+        assertTrue(
+                s.batchesAllocated() < rounds / 2,
                 "the rounds' rows share full batches, not one batch per round: " + s.batchesAllocated());
         List<Long> read = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
@@ -125,15 +127,15 @@ class SubscriptionTest {
     void theKeptBatchGoesAtTheFirstRoundEndThatFindsTheQueueEmpty() throws Exception {
         Subscription s = subscription(100);
         offerNext(s);
-        s.endRound(10);                 // handed over: the queue was empty
+        s.endRound(10); // handed over: the queue was empty
         long kept = offerNext(s);
-        s.endRound(20);                 // kept: the consumer has a batch queued
+        s.endRound(20); // kept: the consumer has a batch queued
         assertEquals(1, s.deliveredRows());
         assertEquals(1, s.next(0).rowCount());
         assertEquals(10, s.watermark());
         assertNull(s.next(0), "the kept row is not handed over until a round ends");
         assertEquals(10, s.watermark(), "no watermark past the kept row");
-        s.endRound(30);                 // the queue is empty now: the kept batch goes
+        s.endRound(30); // the queue is empty now: the kept batch goes
         EventColumns b = s.next(0);
         assertEquals(List.of(kept), nums(b));
         assertEquals(30, s.watermark());
@@ -155,7 +157,7 @@ class SubscriptionTest {
         int checks = 0;
         long keptChecks = 0;
         for (int r = 0; r < 400; r++) {
-            int n = (r * 7) % 5;        // 0 to 4 events a round
+            int n = (r * 7) % 5; // 0 to 4 events a round
             for (int i = 0; i < n; i++) {
                 long num = offerNext(s);
                 roundOf.put(num, r);
@@ -172,8 +174,10 @@ class SubscriptionTest {
                 }
                 if (!pending.isEmpty()) {
                     int oldest = roundOf.get(pending.peek());
-                    assertTrue(s.watermark() <= oldest, "round " + r + ": watermark " + s.watermark()
-                            + " passes row " + pending.peek() + " of round " + oldest + " not yet handed over");
+                    assertTrue(
+                            s.watermark() <= oldest,
+                            "round " + r + ": watermark " + s.watermark() + " passes row " + pending.peek()
+                                    + " of round " + oldest + " not yet handed over");
                     keptChecks++;
                 }
                 checks++;
@@ -197,7 +201,7 @@ class SubscriptionTest {
     void aSubscriptionAllocatesBatchesOnlyAsNeededAndNeverMoreThanTheMaximum() throws Exception {
         Subscription s = subscription(4);
         assertEquals(Subscription.INITIAL_BATCHES, s.batchesAllocated(), "batches beyond the first are lazy");
-        for (int r = 0; r < 50; r++) {   // a consumer that keeps up needs no more
+        for (int r = 0; r < 50; r++) { // a consumer that keeps up needs no more
             offerNext(s);
             offerNext(s);
             s.endRound(r);
@@ -223,7 +227,7 @@ class SubscriptionTest {
             read++;
         }
         assertEquals(Subscription.MAX_BATCHES - 1, read);
-        for (int r = 0; r < 50; r++) {   // and once read, the batches are reused: no more allocated
+        for (int r = 0; r < 50; r++) { // and once read, the batches are reused: no more allocated
             offerNext(s);
             s.endRound(300 + r);
             assertNotNull(s.next(0));

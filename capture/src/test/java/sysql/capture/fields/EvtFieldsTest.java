@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,14 +55,66 @@ class EvtFieldsTest {
         users.addUser(new Users.User(0, 0, "root", "/root", "/bin/sh"));
         // The thread 20072 (bash in /home/u, as a capture file's process table records it) execs "cat".
         ThreadTable threads = new ThreadTable(null);
-        ProcessInfo bash = new ProcessInfo(20072, 20072, 11310, -1, -1, "bash", "bash", "/usr/bin/bash", List.of(),
-                "/home/u", 1024, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 20072, 20072, List.of(), "/", 0, 0, -1, false, 0,
-                0, 0, false, 0, 0, 0, false);
-        CaptureFileState.seed(new InitialState(new SectionHeader(1, 2, -1, 0), null, List.of(bash), List.of(),
-                List.of(), List.of(), List.of()), threads, users);
+        ProcessInfo bash = new ProcessInfo(
+                20072,
+                20072,
+                11310,
+                -1,
+                -1,
+                "bash",
+                "bash",
+                "/usr/bin/bash",
+                List.of(),
+                "/home/u",
+                1024,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                List.of(),
+                20072,
+                20072,
+                List.of(),
+                "/",
+                0,
+                0,
+                -1,
+                false,
+                0,
+                0,
+                0,
+                false,
+                0,
+                0,
+                0,
+                false);
+        CaptureFileState.seed(
+                new InitialState(
+                        new SectionHeader(1, 2, -1, 0),
+                        null,
+                        List.of(bash),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of()),
+                threads,
+                users);
         ctx = new EventContext(new StateTracker(threads), users);
-        feed(exit("execve").p("res", 0).s("exe", "cat").list("args", List.of("/etc/hostname")).p("tid", 20072)
-                .p("pid", 20072).p("ptid", 11310).s("cwd", "/home/u").s("comm", "cat"), 20072);
+        feed(
+                exit("execve")
+                        .p("res", 0)
+                        .s("exe", "cat")
+                        .list("args", List.of("/etc/hostname"))
+                        .p("tid", 20072)
+                        .p("pid", 20072)
+                        .p("ptid", 11310)
+                        .s("cwd", "/home/u")
+                        .s("comm", "cat"),
+                20072);
     }
 
     private void feed(Ev ev, long tid) {
@@ -79,10 +132,18 @@ class EvtFieldsTest {
 
     @Test
     void descriptorsErrnosAndFlags() {
-        assertEquals("fd=3(<f>/etc/hostname) dirfd=-100(AT_FDCWD) name=/etc/hostname flags=4097(O_RDONLY|O_CLOEXEC) "
-                + "mode=0 dev=803 ", args(exit("openat").p("fd", 3).p("dirfd", -100).s("name", "/etc/hostname")
-                        .p("flags", 4097).p("mode", 0).p("dev", 0x803)));
-        assertEquals("fd=3(<f>/etc/hostname) size=10 ", args(enter("read").p("fd", 3).p("size", 10)));
+        assertEquals(
+                "fd=3(<f>/etc/hostname) dirfd=-100(AT_FDCWD) name=/etc/hostname flags=4097(O_RDONLY|O_CLOEXEC) "
+                        + "mode=0 dev=803 ",
+                args(exit("openat")
+                        .p("fd", 3)
+                        .p("dirfd", -100)
+                        .s("name", "/etc/hostname")
+                        .p("flags", 4097)
+                        .p("mode", 0)
+                        .p("dev", 0x803)));
+        assertEquals(
+                "fd=3(<f>/etc/hostname) size=10 ", args(enter("read").p("fd", 3).p("size", 10)));
         assertEquals("<f>/etc/hostname", get("evt.arg.fd"));
         assertEquals("<f>/etc/hostname", get("evt.arg[0]"));
         assertEquals("res=-2(ENOENT) data= ", args(exit("read").p("res", -2).raw("data", new byte[0])));
@@ -93,18 +154,31 @@ class EvtFieldsTest {
         assertEquals("fd=-1(EPERM) size=1 ", args(enter("read").p("fd", -1).p("size", 1)));
         // Flags: exact 0 matches the zero entry; octal modes.
         assertEquals("mode=0(F_OK) ", args(enter("access").p("mode", 0)));
-        assertEquals("dirfd=-100(AT_FDCWD) name=x(/home/u/x) flags=262(O_TRUNC|O_CREAT|O_WRONLY) mode=0644 ",
-                args(enter("openat").p("dirfd", -100).s("name", "x").p("flags", 262).p("mode", 0644)));
+        assertEquals(
+                "dirfd=-100(AT_FDCWD) name=x(/home/u/x) flags=262(O_TRUNC|O_CREAT|O_WRONLY) mode=0644 ",
+                args(enter("openat")
+                        .p("dirfd", -100)
+                        .s("name", "x")
+                        .p("flags", 262)
+                        .p("mode", 0644)));
     }
 
     @Test
     void relativePathsPidsSignalsAndTimes() {
-        assertEquals("dirfd=-100(AT_FDCWD) name=a/../b(/home/u/b) flags=1(O_RDONLY) mode=0 ",
-                args(enter("openat").p("dirfd", -100).s("name", "a/../b").p("flags", 1).p("mode", 0)));
+        assertEquals(
+                "dirfd=-100(AT_FDCWD) name=a/../b(/home/u/b) flags=1(O_RDONLY) mode=0 ",
+                args(enter("openat")
+                        .p("dirfd", -100)
+                        .s("name", "a/../b")
+                        .p("flags", 1)
+                        .p("mode", 0)));
         assertEquals("/home/u/b", get("evt.arg.name"));
         assertEquals("a/../b", get("evt.rawarg.name"));
-        assertEquals("pid=20072(cat) sig=9(SIGKILL) ", args(enter("kill").p("pid", 20072).p("sig", 9)));
-        assertEquals("pid=4242 sig=17(SIGCHLD) ", args(enter("kill").p("pid", 4242).p("sig", 17)));
+        assertEquals(
+                "pid=20072(cat) sig=9(SIGKILL) ",
+                args(enter("kill").p("pid", 20072).p("sig", 9)));
+        assertEquals(
+                "pid=4242 sig=17(SIGCHLD) ", args(enter("kill").p("pid", 4242).p("sig", 17)));
         assertEquals("interval=1000000000(1s) ", args(enter("nanosleep").p("interval", 1_000_000_000L)));
         assertEquals("interval=1500(1.5e-06s) ", args(enter("nanosleep").p("interval", 1500)));
         assertEquals("uid=0(root) ", args(enter("setuid").p("uid", 0)));
@@ -114,8 +188,13 @@ class EvtFieldsTest {
 
     @Test
     void numbersInTheirPrintFormats() {
-        assertEquals("res=55DB0DE73000 vm_size=508 vm_rss=4 vm_swap=0 ", args(exit("brk").p("res", 0x55DB0DE73000L)
-                .p("vm_size", 508).p("vm_rss", 4).p("vm_swap", 0)));
+        assertEquals(
+                "res=55DB0DE73000 vm_size=508 vm_rss=4 vm_swap=0 ",
+                args(exit("brk")
+                        .p("res", 0x55DB0DE73000L)
+                        .p("vm_size", 508)
+                        .p("vm_rss", 4)
+                        .p("vm_swap", 0)));
         assertEquals("fd=3 size=4294967295 ", args(enter("read").p("fd", 3).p("size", 0xffffffffL)));
     }
 
@@ -139,11 +218,17 @@ class EvtFieldsTest {
 
     @Test
     void socketsAndEmptyParameters() {
-        assertEquals("res=0 tuple=127.0.0.1:47192->127.0.0.1:80 ",
-                args(exit("connect").p("res", 0).raw("tuple", tuple4(new int[] {127, 0, 0, 1}, 47192,
-                        new int[] {127, 0, 0, 1}, 80))));
-        assertEquals("res=5 data=hello tuple=NULL ", args(exit("recvfrom").p("res", 5).raw("data",
-                "hello".getBytes(StandardCharsets.US_ASCII)).raw("tuple", new byte[0])));
+        assertEquals(
+                "res=0 tuple=127.0.0.1:47192->127.0.0.1:80 ",
+                args(exit("connect")
+                        .p("res", 0)
+                        .raw("tuple", tuple4(new int[] {127, 0, 0, 1}, 47192, new int[] {127, 0, 0, 1}, 80))));
+        assertEquals(
+                "res=5 data=hello tuple=NULL ",
+                args(exit("recvfrom")
+                        .p("res", 5)
+                        .raw("data", "hello".getBytes(StandardCharsets.US_ASCII))
+                        .raw("tuple", new byte[0])));
         byte[] v6 = new byte[37];
         v6[0] = (byte) EventTables.AF_INET6;
         byte[] src = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0};
@@ -152,7 +237,8 @@ class EvtFieldsTest {
         ByteBuffer.wrap(v6).order(ByteOrder.LITTLE_ENDIAN).putShort(17, (short) 54405);
         System.arraycopy(dst, 0, v6, 19, 16);
         ByteBuffer.wrap(v6).order(ByteOrder.LITTLE_ENDIAN).putShort(35, (short) 1234);
-        assertEquals("res=-115(EINPROGRESS) tuple=2001:db8::4:0:54405->2001:db8::3:0:1234 ",
+        assertEquals(
+                "res=-115(EINPROGRESS) tuple=2001:db8::4:0:54405->2001:db8::3:0:1234 ",
                 args(exit("connect").p("res", -115).raw("tuple", v6)));
     }
 
@@ -199,8 +285,8 @@ class EvtFieldsTest {
         assertEquals(t, FieldCatalog.get("evt.rawtime").getLong(ctx));
         assertEquals("2016-08-04 16:17:57." + String.format("%09d", t % 1_000_000_000L), get("evt.datetime"));
         assertEquals("16:17:57", get("evt.time.s"));
-        assertEquals("2016-08-04T16:17:57." + String.format("%09d", t % 1_000_000_000L) + "+0000",
-                get("evt.time.iso8601"));
+        assertEquals(
+                "2016-08-04T16:17:57." + String.format("%09d", t % 1_000_000_000L) + "+0000", get("evt.time.iso8601"));
         assertEquals("0ns", EvtFields.humanDuration(0));
         assertEquals("999ns", EvtFields.humanDuration(999));
         assertEquals("1.06us", EvtFields.humanDuration(1068));
@@ -234,7 +320,12 @@ class EvtFieldsTest {
 
     @Test
     void flagsAndCountsOfIoEvents() {
-        args(exit("openat").p("fd", 3).p("dirfd", -100).s("name", "/etc/hostname").p("flags", 1).p("mode", 0)
+        args(exit("openat")
+                .p("fd", 3)
+                .p("dirfd", -100)
+                .s("name", "/etc/hostname")
+                .p("flags", 1)
+                .p("mode", 0)
                 .p("dev", 0));
         assertEquals("true", get("evt.is_open_read"));
         assertEquals("false", get("evt.is_open_write"));
@@ -304,7 +395,10 @@ class EvtFieldsTest {
     private static EventType newest(String name, boolean enter) {
         EventType best = null;
         for (EventType t : EventTypes.all()) {
-            if (t.name().equals(name) && t.isEnter() == enter && (t.flags() & (1 << 9)) == 0 && t.code() < 1000
+            if (t.name().equals(name)
+                    && t.isEnter() == enter
+                    && (t.flags() & (1 << 9)) == 0
+                    && t.code() < 1000
                     && (best == null || t.code() > best.code())) {
                 best = t;
             }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,9 +27,31 @@ import sysql.testing.TestData;
  * golden field must agree on every event: any difference fails.
  */
 class GoldenFieldsTest {
-    static final String[] GOLDEN = {"evt.num", "evt.rawtime", "evt.cpu", "proc.name", "proc.pid", "thread.tid",
-        "proc.ppid", "proc.exe", "user.name", "container.id", "evt.dir", "evt.type", "evt.res", "fd.num", "fd.type",
-        "fd.name", "fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.l4proto", "evt.args"};
+    static final String[] GOLDEN = {
+        "evt.num",
+        "evt.rawtime",
+        "evt.cpu",
+        "proc.name",
+        "proc.pid",
+        "thread.tid",
+        "proc.ppid",
+        "proc.exe",
+        "user.name",
+        "container.id",
+        "evt.dir",
+        "evt.type",
+        "evt.res",
+        "fd.num",
+        "fd.type",
+        "fd.name",
+        "fd.sip",
+        "fd.sport",
+        "fd.cip",
+        "fd.cport",
+        "fd.l4proto",
+        "evt.args"
+    };
+
     static Path shared() {
         return TestData.dir();
     }
@@ -67,8 +90,15 @@ class GoldenFieldsTest {
         for (var e : perField.entrySet()) {
             long[] c = e.getValue();
             double pct = c[1] == 0 ? 100 : 100.0 * c[0] / c[1];
-            report.append(String.format("  %-14s %6.2f%% (%d/%d)%s%n", e.getKey(), pct, c[0], c[1],
-                    examples.get(e.getKey()).isEmpty() ? "" : "  e.g. " + String.join("\n      ", examples.get(e.getKey()))));
+            report.append(String.format(
+                    "  %-14s %6.2f%% (%d/%d)%s%n",
+                    e.getKey(),
+                    pct,
+                    c[0],
+                    c[1],
+                    examples.get(e.getKey()).isEmpty()
+                            ? ""
+                            : "  e.g. " + String.join("\n      ", examples.get(e.getKey()))));
             if (c[0] != c[1]) {
                 failed.add(e.getKey());
             }
@@ -86,8 +116,11 @@ class GoldenFieldsTest {
         Map<String, long[]> perField = counters();
         Map<String, List<String>> examples = exampleLists();
         Path dir = shared();
-        compare(dir.resolve("scap").resolve("libs_curl_google_comments.scap"),
-                dir.resolve("scap-golden").resolve("libs_curl_google.psv"), perField, examples);
+        compare(
+                dir.resolve("scap").resolve("libs_curl_google_comments.scap"),
+                dir.resolve("scap-golden").resolve("libs_curl_google.psv"),
+                perField,
+                examples);
         long events = perField.get("evt.num")[1];
         assertTrue(events > 1000, "events compared: " + events);
         for (var e : perField.entrySet()) {
@@ -95,8 +128,8 @@ class GoldenFieldsTest {
         }
     }
 
-    private static void compare(Path scap, Path golden, Map<String, long[]> perField,
-            Map<String, List<String>> examples) throws Exception {
+    private static void compare(
+            Path scap, Path golden, Map<String, long[]> perField, Map<String, List<String>> examples) throws Exception {
         TreeMap<Long, String[]> expected = new TreeMap<>();
         for (String line : Files.readAllLines(golden)) {
             String[] cols = line.split("\\|", GOLDEN.length);
@@ -109,7 +142,8 @@ class GoldenFieldsTest {
         for (int i = 0; i < GOLDEN.length; i++) {
             fields[i] = FieldCatalog.get(GOLDEN[i]);
         }
-        try (ScapFileSource src = ScapFileSource.open(scap); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(scap);
+                EventBatch batch = new EventBatch()) {
             ThreadTable threads = new ThreadTable(null);
             Users users = new Users();
             CaptureFileState.seed(src.initialState(), threads, users);
@@ -125,14 +159,17 @@ class GoldenFieldsTest {
                     }
                     for (int i = 0; i < GOLDEN.length; i++) {
                         String w = want[i].strip();
-                        String got = fields[i] == null ? "(no such field)" : fields[i].format(ctx).strip();
+                        String got = fields[i] == null
+                                ? "(no such field)"
+                                : fields[i].format(ctx).strip();
                         long[] c = perField.get(GOLDEN[i]);
                         c[1]++;
                         if (w.equals(got)) {
                             c[0]++;
                         } else if (examples.get(GOLDEN[i]).size() < Integer.getInteger("golden.examples", 3)) {
-                            examples.get(GOLDEN[i]).add(scap.getFileName() + "#" + ctx.num() + " sysdig=[" + w
-                                    + "] sysql=[" + got + "]");
+                            examples.get(GOLDEN[i])
+                                    .add(scap.getFileName() + "#" + ctx.num() + " sysdig=[" + w + "] sysql=[" + got
+                                            + "]");
                         }
                     }
                 }

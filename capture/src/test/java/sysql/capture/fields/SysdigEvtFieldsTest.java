@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,17 +46,74 @@ class SysdigEvtFieldsTest {
     static final Map<String, Double> FIELDS = new LinkedHashMap<>();
 
     static {
-        for (String f : new String[] {"evt.num", "evt.time", "evt.time.s", "evt.time.iso8601", "evt.datetime",
-            "evt.datetime.s", "evt.rawtime", "evt.rawtime.s", "evt.rawtime.ns", "evt.reltime", "evt.reltime.s",
-            "evt.reltime.ns", "evt.latency", "evt.latency.s", "evt.latency.ns", "evt.latency.human", "evt.deltatime",
-            "evt.deltatime.s", "evt.deltatime.ns", "evt.dir", "evt.type", "syscall.type", "evt.category", "evt.cpu",
-            "evt.args", "evt.info", "evt.buffer", "evt.buflen", "evt.res", "evt.rawres", "evt.failed", "evt.is_io",
-            "evt.is_io_read", "evt.is_io_write", "evt.io_dir", "evt.is_wait", "evt.wait_latency", "evt.is_syslog",
-            "evt.count", "evt.count.error", "evt.count.error.file", "evt.count.error.net", "evt.count.error.memory",
-            "evt.count.error.other", "evt.count.exit", "evt.abspath", "evt.abspath.src", "evt.abspath.dst",
-            "evt.is_open_read", "evt.is_open_write", "evt.is_open_exec", "evt.arg[0]", "evt.arg[1]", "evt.arg[2]",
-            "evt.arg[5]", "evt.arg.fd", "evt.arg.res", "evt.arg.name", "evt.arg.flags", "evt.arg.data",
-            "evt.arg.tuple", "evt.arg.size", "evt.arg.mode", "evt.arg.next", "evt.rawarg.res", "evt.rawarg.name"}) {
+        for (String f : new String[] {
+            "evt.num",
+            "evt.time",
+            "evt.time.s",
+            "evt.time.iso8601",
+            "evt.datetime",
+            "evt.datetime.s",
+            "evt.rawtime",
+            "evt.rawtime.s",
+            "evt.rawtime.ns",
+            "evt.reltime",
+            "evt.reltime.s",
+            "evt.reltime.ns",
+            "evt.latency",
+            "evt.latency.s",
+            "evt.latency.ns",
+            "evt.latency.human",
+            "evt.deltatime",
+            "evt.deltatime.s",
+            "evt.deltatime.ns",
+            "evt.dir",
+            "evt.type",
+            "syscall.type",
+            "evt.category",
+            "evt.cpu",
+            "evt.args",
+            "evt.info",
+            "evt.buffer",
+            "evt.buflen",
+            "evt.res",
+            "evt.rawres",
+            "evt.failed",
+            "evt.is_io",
+            "evt.is_io_read",
+            "evt.is_io_write",
+            "evt.io_dir",
+            "evt.is_wait",
+            "evt.wait_latency",
+            "evt.is_syslog",
+            "evt.count",
+            "evt.count.error",
+            "evt.count.error.file",
+            "evt.count.error.net",
+            "evt.count.error.memory",
+            "evt.count.error.other",
+            "evt.count.exit",
+            "evt.abspath",
+            "evt.abspath.src",
+            "evt.abspath.dst",
+            "evt.is_open_read",
+            "evt.is_open_write",
+            "evt.is_open_exec",
+            "evt.arg[0]",
+            "evt.arg[1]",
+            "evt.arg[2]",
+            "evt.arg[5]",
+            "evt.arg.fd",
+            "evt.arg.res",
+            "evt.arg.name",
+            "evt.arg.flags",
+            "evt.arg.data",
+            "evt.arg.tuple",
+            "evt.arg.size",
+            "evt.arg.mode",
+            "evt.arg.next",
+            "evt.rawarg.res",
+            "evt.rawarg.name"
+        }) {
             FIELDS.put(f, 100.0);
         }
     }
@@ -131,8 +189,9 @@ class SysdigEvtFieldsTest {
             long[] c = counts[i];
             double pct = c[1] == 0 ? 100 : 100.0 * c[0] / c[1];
             List<String> ex = examples.getOrDefault(names.get(i), List.of());
-            report.append(String.format("  %-22s %7.3f%% (%d/%d)%s%n", names.get(i), pct, c[0], c[1],
-                    ex.isEmpty() ? "" : "  e.g. " + String.join("\n        ", ex)));
+            report.append(String.format(
+                    "  %-22s %7.3f%% (%d/%d)%s%n",
+                    names.get(i), pct, c[0], c[1], ex.isEmpty() ? "" : "  e.g. " + String.join("\n        ", ex)));
             if (pct < FIELDS.get(names.get(i))) {
                 failed.add(names.get(i) + String.format(" %.3f%% < %.3f%%", pct, FIELDS.get(names.get(i))));
             }
@@ -146,7 +205,8 @@ class SysdigEvtFieldsTest {
 
     /** The first {@link #STORM_PREFIX} bytes of a gzip capture, as a (truncated) capture file. */
     private static Path prefixOf(Path gz, Path out) throws IOException {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz)); OutputStream o = Files.newOutputStream(out)) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz));
+                OutputStream o = Files.newOutputStream(out)) {
             byte[] buf = new byte[1 << 16];
             int left = STORM_PREFIX;
             int n;
@@ -199,11 +259,18 @@ class SysdigEvtFieldsTest {
         return rows;
     }
 
-    private static void compare(Path scap, Map<Long, String[]> expected, List<String> names, Field[] fields,
-            long[][] counts, Map<String, List<String>> examples) throws Exception {
+    private static void compare(
+            Path scap,
+            Map<Long, String[]> expected,
+            List<String> names,
+            Field[] fields,
+            long[][] counts,
+            Map<String, List<String>> examples)
+            throws Exception {
         long last = expected.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
         long seen = 0;
-        try (ScapFileSource src = ScapFileSource.open(scap); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(scap);
+                EventBatch batch = new EventBatch()) {
             ThreadTable threads = new ThreadTable(null);
             Users users = new Users();
             CaptureFileState.seed(src.initialState(), threads, users);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,15 +35,59 @@ class SysdigStateFieldsTest {
     static final Map<String, Double> FLOOR = new LinkedHashMap<>();
 
     static {
-        for (String f : new String[] {"proc.exepath", "proc.cmdline", "proc.cwd", "proc.args", "proc.exeline",
-            "proc.pname", "proc.pcmdline", "proc.env", "proc.aname[2]", "proc.apid[2]", "proc.loginshellid", "proc.nthreads",
-            "proc.nchilds", "proc.fdlimit", "proc.fdopencount", "proc.vmsize", "proc.vmrss", "proc.vmswap",
-            "thread.pfmajor", "thread.pfminor", "thread.ismain", "thread.vtid", "proc.vpid", "thread.vmsize",
-            "thread.vmrss", "thread.cgroups", "proc.sid", "proc.vpgid", "proc.tty", "proc.duration",
-            "user.uid", "user.homedir", "user.shell", "user.loginuid", "user.loginname", "group.gid",
-            "group.name", "container.name", "fd.typechar", "fd.directory", "fd.filename", "fd.lip", "fd.rip",
-            "fd.lport", "fd.rport", "fd.sockfamily", "fd.is_server", "fd.uid", "fd.containername",
-            "fd.containerdirectory", "fd.connected"}) {
+        for (String f : new String[] {
+            "proc.exepath",
+            "proc.cmdline",
+            "proc.cwd",
+            "proc.args",
+            "proc.exeline",
+            "proc.pname",
+            "proc.pcmdline",
+            "proc.env",
+            "proc.aname[2]",
+            "proc.apid[2]",
+            "proc.loginshellid",
+            "proc.nthreads",
+            "proc.nchilds",
+            "proc.fdlimit",
+            "proc.fdopencount",
+            "proc.vmsize",
+            "proc.vmrss",
+            "proc.vmswap",
+            "thread.pfmajor",
+            "thread.pfminor",
+            "thread.ismain",
+            "thread.vtid",
+            "proc.vpid",
+            "thread.vmsize",
+            "thread.vmrss",
+            "thread.cgroups",
+            "proc.sid",
+            "proc.vpgid",
+            "proc.tty",
+            "proc.duration",
+            "user.uid",
+            "user.homedir",
+            "user.shell",
+            "user.loginuid",
+            "user.loginname",
+            "group.gid",
+            "group.name",
+            "container.name",
+            "fd.typechar",
+            "fd.directory",
+            "fd.filename",
+            "fd.lip",
+            "fd.rip",
+            "fd.lport",
+            "fd.rport",
+            "fd.sockfamily",
+            "fd.is_server",
+            "fd.uid",
+            "fd.containername",
+            "fd.containerdirectory",
+            "fd.connected"
+        }) {
             FLOOR.put(f, 100.0);
         }
         // sysdig 0.29.3 never sets the device of a descriptor an event creates (socket, accept, pipe...): it prints
@@ -89,8 +134,15 @@ class SysdigStateFieldsTest {
         for (var e : agree.entrySet()) {
             long[] c = e.getValue();
             double pct = c[1] == 0 ? 100 : 100.0 * c[0] / c[1];
-            report.append(String.format("  %-22s %6.2f%% (%d/%d)%s%n", e.getKey(), pct, c[0], c[1],
-                    examples.get(e.getKey()).isEmpty() ? "" : "  e.g. " + examples.get(e.getKey()).get(0)));
+            report.append(String.format(
+                    "  %-22s %6.2f%% (%d/%d)%s%n",
+                    e.getKey(),
+                    pct,
+                    c[0],
+                    c[1],
+                    examples.get(e.getKey()).isEmpty()
+                            ? ""
+                            : "  e.g. " + examples.get(e.getKey()).get(0)));
             if (pct < FLOOR.get(e.getKey())) {
                 failed.add(e.getKey() + " " + String.format("%.2f", pct) + "% < " + FLOOR.get(e.getKey()) + "%");
             }
@@ -112,14 +164,16 @@ class SysdigStateFieldsTest {
     }
 
     @SuppressWarnings("OrphanedFormatString") // a sysdig -p format (%field), not a printf one
-    private static void compareFile(Path sysdig, Path scap, List<String> fields, Map<String, long[]> agree,
-            Map<String, List<String>> examples) throws Exception {
+    private static void compareFile(
+            Path sysdig, Path scap, List<String> fields, Map<String, long[]> agree, Map<String, List<String>> examples)
+            throws Exception {
         StringBuilder fmt = new StringBuilder("*%evt.num");
         for (String f : fields) {
             fmt.append(SEP).append('%').append(f);
         }
         Process p = new ProcessBuilder(sysdig.toString(), "-r", scap.toString(), "-p", fmt.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         Map<Long, String[]> expected = new HashMap<>();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "sysdig did not finish on " + scap);
@@ -145,7 +199,8 @@ class SysdigStateFieldsTest {
             }
         }
         long last = expected.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-        try (ScapFileSource src = ScapFileSource.open(scap); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(scap);
+                EventBatch batch = new EventBatch()) {
             ThreadTable threads = new ThreadTable(null);
             Users users = new Users();
             CaptureFileState.seed(src.initialState(), threads, users);
@@ -166,8 +221,9 @@ class SysdigStateFieldsTest {
                         if (w.equals(got)) {
                             c[0]++;
                         } else if (examples.get(fields.get(i)).size() < 3) {
-                            examples.get(fields.get(i)).add(scap.getFileName() + "#" + ctx.num() + " sysdig=[" + w
-                                    + "] sysql=[" + got + "]");
+                            examples.get(fields.get(i))
+                                    .add(scap.getFileName() + "#" + ctx.num() + " sysdig=[" + w + "] sysql=[" + got
+                                            + "]");
                         }
                     }
                 }

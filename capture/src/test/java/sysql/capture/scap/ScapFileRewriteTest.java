@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,16 +35,23 @@ class ScapFileRewriteTest {
 
     static Stream<String> captures() {
         // libs_curl_google_comments: sysdig 0.29.3 cannot read the original (header options) — see below
-        return Stream.of("falco_connect_localhost.scap", "falco_cat_write.scap", "falco_empty.scap",
-                "falco_open-multiple-files.scap", "falco_ping_sendto.scap", "falco_syscall.scap",
-                "libs_curl_google.scap", "libs_single_ipv6_conn.scap", "bencer_example0_nginx.scap",
+        return Stream.of(
+                "falco_connect_localhost.scap",
+                "falco_cat_write.scap",
+                "falco_empty.scap",
+                "falco_open-multiple-files.scap",
+                "falco_ping_sendto.scap",
+                "falco_syscall.scap",
+                "libs_curl_google.scap",
+                "libs_single_ipv6_conn.scap",
+                "bencer_example0_nginx.scap",
                 "bencer_example4_example4-1.scap");
     }
 
     static Path rewrite(Path in, Path out, ScapFileWriter.Options options) throws Exception {
         try (ScapFileSource src = ScapFileSource.open(in);
-             EventBatch batch = new EventBatch();
-             ScapFileWriter w = ScapFileWriter.create(out, src.initialState(), options)) {
+                EventBatch batch = new EventBatch();
+                ScapFileWriter w = ScapFileWriter.create(out, src.initialState(), options)) {
             while (src.fill(batch, 0)) {
                 w.write(batch);
             }
@@ -73,8 +81,12 @@ class ScapFileRewriteTest {
     @MethodSource("captures")
     void sysqlReadsTheSameFromTheRewrittenFile(String name) throws Exception {
         Path original = ScapTestFiles.scap(name);
-        Path copy = rewrite(original, dir.resolve(name + ".gz"), ScapFileWriter.Options.defaults().withGzip(true));
-        try (ScapFileSource a = ScapFileSource.open(original); ScapFileSource b = ScapFileSource.open(copy)) {
+        Path copy = rewrite(
+                original,
+                dir.resolve(name + ".gz"),
+                ScapFileWriter.Options.defaults().withGzip(true));
+        try (ScapFileSource a = ScapFileSource.open(original);
+                ScapFileSource b = ScapFileSource.open(copy)) {
             InitialState s = a.initialState();
             InitialState t = b.initialState();
             assertEquals(s.machine(), t.machine());
@@ -100,10 +112,43 @@ class ScapFileRewriteTest {
 
     /** A process entry as process list v9 of sysdig 0.29.3 carries it. */
     static ProcessInfo asWritten(ProcessInfo p) {
-        return new ProcessInfo(p.tid(), p.pid(), p.ptid(), p.sid(), p.vpgid(), p.comm(), p.exe(), p.exepath(),
-                p.args(), p.cwd(), p.fdlimit(), p.flags(), p.uid(), p.gid(), p.vmsizeKb(), p.vmrssKb(), p.vmswapKb(),
-                p.pfmajor(), p.pfminor(), p.env(), p.vtid(), p.vpid(), p.cgroups(), p.root(), 0, 0, p.loginuid(),
-                p.exeWritable(), p.capInheritable(), p.capPermitted(), p.capEffective(), false, 0, 0, 0, false);
+        return new ProcessInfo(
+                p.tid(),
+                p.pid(),
+                p.ptid(),
+                p.sid(),
+                p.vpgid(),
+                p.comm(),
+                p.exe(),
+                p.exepath(),
+                p.args(),
+                p.cwd(),
+                p.fdlimit(),
+                p.flags(),
+                p.uid(),
+                p.gid(),
+                p.vmsizeKb(),
+                p.vmrssKb(),
+                p.vmswapKb(),
+                p.pfmajor(),
+                p.pfminor(),
+                p.env(),
+                p.vtid(),
+                p.vpid(),
+                p.cgroups(),
+                p.root(),
+                0,
+                0,
+                p.loginuid(),
+                p.exeWritable(),
+                p.capInheritable(),
+                p.capPermitted(),
+                p.capEffective(),
+                false,
+                0,
+                0,
+                0,
+                false);
     }
 
     @Test

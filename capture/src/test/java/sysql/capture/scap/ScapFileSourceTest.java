@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,8 +41,12 @@ class ScapFileSourceTest {
         }
         try (ScapFileSource src = ScapFileSource.open(ScapTestFiles.scap("libs_curl_google_comments.scap"))) {
             assertTrue(src.initialState().section().optionBytes() > 0, "the comment option is there");
-            assertEquals(0, ScapFileSource.open(ScapTestFiles.scap("libs_curl_google.scap")).initialState().section()
-                    .optionBytes());
+            assertEquals(
+                    0,
+                    ScapFileSource.open(ScapTestFiles.scap("libs_curl_google.scap"))
+                            .initialState()
+                            .section()
+                            .optionBytes());
         }
     }
 
@@ -95,11 +100,19 @@ class ScapFileSourceTest {
             assertEquals(49396, conn.dport());
             assertEquals(2, conn.l4proto(), "TCP");
 
-            assertTrue(s.interfaces().stream().anyMatch(i -> i.name().equals("lo")
-                    && i.addr().getHostAddress().equals("127.0.0.1")), "lo 127.0.0.1 in " + s.interfaces());
-            assertTrue(s.users().stream().anyMatch(u -> u.uid() == 0 && u.name().equals("root")
-                    && u.homedir().equals("/root")), "root in the user list");
-            assertTrue(s.groups().stream().anyMatch(g -> g.gid() == 0 && g.name().equals("root")));
+            assertTrue(
+                    s.interfaces().stream()
+                            .anyMatch(i -> i.name().equals("lo")
+                                    && i.addr().getHostAddress().equals("127.0.0.1")),
+                    "lo 127.0.0.1 in " + s.interfaces());
+            assertTrue(
+                    s.users().stream()
+                            .anyMatch(u -> u.uid() == 0
+                                    && u.name().equals("root")
+                                    && u.homedir().equals("/root")),
+                    "root in the user list");
+            assertTrue(
+                    s.groups().stream().anyMatch(g -> g.gid() == 0 && g.name().equals("root")));
         }
     }
 
@@ -142,11 +155,17 @@ class ScapFileSourceTest {
     }
 
     private static String userName(InitialState s, int uid) {
-        return s.users().stream().filter(u -> u.uid() == uid).map(UserInfo::name).findFirst().orElse(null);
+        return s.users().stream()
+                .filter(u -> u.uid() == uid)
+                .map(UserInfo::name)
+                .findFirst()
+                .orElse(null);
     }
 
     private static FdInfo fd(InitialState s, long tid, long fd) {
-        return s.fdsOf(tid).stream().filter(f -> f.fd() == fd).findFirst()
+        return s.fdsOf(tid).stream()
+                .filter(f -> f.fd() == fd)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no fd " + fd + " for tid " + tid));
     }
 
@@ -177,7 +196,8 @@ class ScapFileSourceTest {
         List<ScapTestFiles.Ev> all = ScapTestFiles.readAll(file);
         List<Long> small = new ArrayList<>();
         int batches = 0;
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch(EventBatch.MIN_CAPACITY)) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch(EventBatch.MIN_CAPACITY)) {
             Event e = new Event();
             while (src.fill(batch, 0)) {
                 batches++;
@@ -220,7 +240,8 @@ class ScapFileSourceTest {
         long cut = blockStarts.get(cutBlock) + 20;
         Path file = Files.write(tmp.resolve("cut.scap"), Arrays.copyOf(bytes, (int) cut));
         int delivered = 0;
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch(EventBatch.MIN_CAPACITY)) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch(EventBatch.MIN_CAPACITY)) {
             CaptureException failure = null;
             try {
                 while (src.fill(batch, 0)) {
@@ -231,8 +252,10 @@ class ScapFileSourceTest {
             }
             assertNotNull(failure, "a truncated file must not end cleanly");
             assertEquals(cutBlock, delivered);
-            assertEquals("cut.scap: truncated event block (needs " + blockLength(bytes, blockStarts.get(cutBlock))
-                    + " bytes, 20 left) at offset " + blockStarts.get(cutBlock), failure.getMessage());
+            assertEquals(
+                    "cut.scap: truncated event block (needs " + blockLength(bytes, blockStarts.get(cutBlock))
+                            + " bytes, 20 left) at offset " + blockStarts.get(cutBlock),
+                    failure.getMessage());
             CaptureException again = assertThrows(CaptureException.class, () -> src.fill(batch, 0));
             assertEquals(failure.getMessage(), again.getMessage());
         }
@@ -245,15 +268,18 @@ class ScapFileSourceTest {
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt((int) at + 4, 0x7ffffff0);
         Path file = Files.write(tmp.resolve("huge.scap"), bytes);
         int delivered = 0;
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             CaptureException e = assertThrows(CaptureException.class, () -> {
                 while (src.fill(batch, 0)) {
                     // drain
                 }
             });
             delivered = (int) src.eventsRead();
-            assertEquals("huge.scap: event block claims 2147483632 bytes, more than the 256 MiB limit of a block at "
-                    + "offset " + at, e.getMessage());
+            assertEquals(
+                    "huge.scap: event block claims 2147483632 bytes, more than the 256 MiB limit of a block at "
+                            + "offset " + at,
+                    e.getMessage());
         }
         assertEquals(3, delivered);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,8 +46,9 @@ import sysql.testing.RequiresBpf;
  * values sysql had live and has again when its own reader reads the file.
  */
 class ScapFileWriterIT {
-    static final String[] FIELDS = {"evt.num", "evt.rawtime", "evt.cpu", "thread.tid", "evt.dir", "evt.type",
-        "proc.name", "proc.pid", "fd.name"};
+    static final String[] FIELDS = {
+        "evt.num", "evt.rawtime", "evt.cpu", "thread.tid", "evt.dir", "evt.type", "proc.name", "proc.pid", "fd.name"
+    };
     static final int NUM = 0;
     static final int TYPE = 5;
     static final int FD_NAME = 8;
@@ -58,10 +60,14 @@ class ScapFileWriterIT {
 
     /** One event as some reader saw it: the field values as sysdig prints them, and whether it was downgraded. */
     record Row(String[] values, boolean downgraded) {
-        String get(int i) { return values[i]; }
+        String get(int i) {
+            return values[i];
+        }
 
         @Override
-        public String toString() { return String.join("|", values); }
+        public String toString() {
+            return String.join("|", values);
+        }
     }
 
     static String[] values(EventContext ctx, Field[] fields) {
@@ -90,13 +96,16 @@ class ScapFileWriterIT {
         long downgraded;
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
             int port = server.getLocalPort();
-            Thread acceptor = new Thread(() -> {
-                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                    in.readAllBytes();
-                } catch (Exception e) {
-                    // the test fails on the child's exit code instead
-                }
-            }, "loopback-server");
+            Thread acceptor = new Thread(
+                    () -> {
+                        try (Socket s = server.accept();
+                                InputStream in = s.getInputStream()) {
+                            in.readAllBytes();
+                        } catch (Exception e) {
+                            // the test fails on the child's exit code instead
+                        }
+                    },
+                    "loopback-server");
             acceptor.setDaemon(true);
             acceptor.start();
             String script = "echo hello > " + target + "; echo piped | cat > /dev/null; "
@@ -104,15 +113,18 @@ class ScapFileWriterIT {
                     // glibc asks nscd first: a unix connect that fails, named by its enter event alone
                     + "getent passwd root > /dev/null; exec /usr/bin/sleep 0.05";
 
-            try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(64 << 20));
-                 EventBatch batch = new EventBatch()) {
+            try (LiveCapture capture =
+                            LiveCapture.open(LiveCapture.Options.defaults().withRingBytes(64 << 20));
+                    EventBatch batch = new EventBatch()) {
                 capture.start();
                 ThreadTable table = new ThreadTable(new ProcfsReader());
                 new ProcfsReader().readAll(table);
                 InitialState init = InitialStateSnapshot.live(table);
                 EventContext ctx = new EventContext(new StateTracker(table), Users.fromEtc(Path.of("/etc")));
                 try (ScapFileWriter writer = ScapFileWriter.create(file, init, ScapFileWriter.Options.defaults())) {
-                    Process p = new ProcessBuilder("/bin/bash", "-c", script).redirectErrorStream(true).start();
+                    Process p = new ProcessBuilder("/bin/bash", "-c", script)
+                            .redirectErrorStream(true)
+                            .start();
                     root = p.pid();
                     Set<Long> tree = new HashSet<>(List.of(root));
                     Event e = new Event();
@@ -127,8 +139,9 @@ class ScapFileWriterIT {
                             if (t != null && (tree.contains(t.pid()) || tree.contains(t.ptid()))) {
                                 tree.add(t.pid());
                                 tids.add(e.tid());
-                                live.put(ctx.num(), new Row(values(ctx, fields),
-                                        ScapFileWriter.needsDowngrade(e.typeCode())));
+                                live.put(
+                                        ctx.num(),
+                                        new Row(values(ctx, fields), ScapFileWriter.needsDowngrade(e.typeCode())));
                             }
                         }
                         if (doneAt < 0 && !p.isAlive()) {
@@ -140,8 +153,9 @@ class ScapFileWriterIT {
                             break;
                         }
                     }
-                    assertTrue(doneAt > 0 && capture.watermark() > doneAt, "the watermark never passed the "
-                            + "workload's end in 60 s: " + capture.watermark());
+                    assertTrue(
+                            doneAt > 0 && capture.watermark() > doneAt,
+                            "the watermark never passed the " + "workload's end in 60 s: " + capture.watermark());
                     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
                     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     assertEquals(0, p.exitValue(), "the workload failed: " + out);
@@ -158,7 +172,8 @@ class ScapFileWriterIT {
 
         // sysql's reader on the file
         Map<Long, Row> fromFile = new LinkedHashMap<>();
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             ThreadTable threads = new ThreadTable(null);
             Users users = new Users();
             CaptureFileState.seed(src.initialState(), threads, users);
@@ -177,8 +192,7 @@ class ScapFileWriterIT {
 
         // sysdig on the file, for the workload's threads
         // fd.type says whether sysdig knows the fd at all (it names the pipes it sees created "")
-        String format = "*" + List.of(FIELDS).stream().map(f -> "%" + f).collect(Collectors.joining("|"))
-                + "|%fd.type";
+        String format = "*" + List.of(FIELDS).stream().map(f -> "%" + f).collect(Collectors.joining("|")) + "|%fd.type";
         String filter = "thread.tid in (" + tids.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
         List<String> lines = Sysdig.readOk(file, format, filter);
         Map<Long, String[]> sysdig = new LinkedHashMap<>();
@@ -228,26 +242,41 @@ class ScapFileWriterIT {
                 }
             }
         }
-        System.out.printf("%s: %d events of the workload (%d written, %d downgraded); fd names compared on %d, "
-                + "known to one side only on %d%n", file.getFileName(), sysdig.size(), written, downgraded, fdCompared,
-                fdUnknownToOne);
-        assertTrue(vsFile.isEmpty(), vsFile.size() + " differences between sysdig and sysql reading the same file, "
-                + "e.g.\n" + String.join("\n", vsFile.subList(0, Math.min(20, vsFile.size()))));
-        assertTrue(vsLive.isEmpty(), vsLive.size() + " differences between sysdig on the file and sysql live, e.g.\n"
-                + String.join("\n", vsLive.subList(0, Math.min(20, vsLive.size()))));
+        System.out.printf(
+                "%s: %d events of the workload (%d written, %d downgraded); fd names compared on %d, "
+                        + "known to one side only on %d%n",
+                file.getFileName(), sysdig.size(), written, downgraded, fdCompared, fdUnknownToOne);
+        assertTrue(
+                vsFile.isEmpty(),
+                vsFile.size() + " differences between sysdig and sysql reading the same file, " + "e.g.\n"
+                        + String.join("\n", vsFile.subList(0, Math.min(20, vsFile.size()))));
+        assertTrue(
+                vsLive.isEmpty(),
+                vsLive.size() + " differences between sysdig on the file and sysql live, e.g.\n"
+                        + String.join("\n", vsLive.subList(0, Math.min(20, vsLive.size()))));
         assertTrue(fdCompared > 10, "fd names compared: " + fdCompared);
 
         // the workload is really in there, as sysdig sees it
         List<String[]> rows = new ArrayList<>(sysdig.values());
-        expect(rows, r -> r[FD_NAME].equals(target.toString()) && r[TYPE].equals("write"),
-                "a write to " + target);
+        expect(rows, r -> r[FD_NAME].equals(target.toString()) && r[TYPE].equals("write"), "a write to " + target);
         expect(rows, r -> r[FD_TYPE].equals("pipe") && r[TYPE].equals("write"), "a write to a pipe");
-        expect(rows, r -> r[TYPE].equals("connect") && r[4].equals("<")
-                && r[FD_NAME].matches("127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:\\d+"), "the loopback connect");
-        expect(rows, r -> r[TYPE].equals("close") && r[4].equals(">") && r[FD_NAME].equals("/var/run/nscd/socket"),
+        expect(
+                rows,
+                r -> r[TYPE].equals("connect")
+                        && r[4].equals("<")
+                        && r[FD_NAME].matches("127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:\\d+"),
+                "the loopback connect");
+        expect(
+                rows,
+                r -> r[TYPE].equals("close") && r[4].equals(">") && r[FD_NAME].equals("/var/run/nscd/socket"),
                 "the close of the unix socket whose connect failed");
-        expect(rows, r -> r[TYPE].equals("execve") && r[4].equals("<") && r[6].equals("sleep")
-                && r[7].equals(Long.toString(root)), "the exec of sleep by the child");
+        expect(
+                rows,
+                r -> r[TYPE].equals("execve")
+                        && r[4].equals("<")
+                        && r[6].equals("sleep")
+                        && r[7].equals(Long.toString(root)),
+                "the exec of sleep by the child");
     }
 
     static void expect(List<String[]> rows, Predicate<String[]> p, String what) {

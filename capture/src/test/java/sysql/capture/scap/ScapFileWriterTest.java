@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -56,7 +57,10 @@ class ScapFileWriterTest {
     }
 
     static byte[] u16(int v) {
-        return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v).array();
+        return ByteBuffer.allocate(2)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) v)
+                .array();
     }
 
     static byte[] u32(int v) {
@@ -77,7 +81,9 @@ class ScapFileWriterTest {
     static int code(String name, boolean enter) {
         EventType best = null;
         for (EventType t : EventTypes.all()) {
-            if (t.name().equals(name) && t.isEnter() == enter && t.code() < ScapFileWriter.SYSDIG_EVENT_LIMIT
+            if (t.name().equals(name)
+                    && t.isEnter() == enter
+                    && t.code() < ScapFileWriter.SYSDIG_EVENT_LIMIT
                     && (best == null || t.code() > best.code())) {
                 best = t;
             }
@@ -91,6 +97,7 @@ class ScapFileWriterTest {
     static final int ARGS_E = EventTables.EVENT_GENERIC_ARGS_E;
     /** sysdig's syscall codes and x86_64 numbers used below, checked against the tables. */
     static final int SC_RT_SIGACTION = 107;
+
     static final int SC_EPOLL_CREATE1 = 227;
 
     /** The events written: typed sysdig events, sysql's generic ones with raw args, sysql's typed extensions. */
@@ -104,15 +111,26 @@ class ScapFileWriterTest {
         List<Ev> in = new ArrayList<>();
         in.add(new Ev(0, event(T0, 100, code("close", true), i64(3))));
         in.add(new Ev(0, event(T0 + 1, 100, code("close", false), i64(0))));
-        in.add(new Ev(1, event(T0 + 2, 101, ARGS_E, u16(SC_RT_SIGACTION), u16(13), i64(1), i64(2), i64(3), i64(4),
-                i64(5), i64(-1))));
+        in.add(new Ev(
+                1,
+                event(
+                        T0 + 2,
+                        101,
+                        ARGS_E,
+                        u16(SC_RT_SIGACTION),
+                        u16(13),
+                        i64(1),
+                        i64(2),
+                        i64(3),
+                        i64(4),
+                        i64(5),
+                        i64(-1))));
         in.add(new Ev(1, event(T0 + 3, 101, ARGS_E + 1, u16(SC_RT_SIGACTION), u16(13), i64(0))));
         in.add(new Ev(2, event(T0 + 4, 200, 376, u32(0x80000))));
         in.add(new Ev(2, event(T0 + 5, 200, 377, i64(5))));
         in.add(new Ev(3, event(T0 + 6, 100, 404)));
         in.add(new Ev(3, event(T0 + 7, 100, 405, i64(6), str("buf"), u32(1))));
-        in.add(new Ev(0, event(T0 + 8, 100, ARGS_E, u16(0), u16(334), i64(0), i64(0), i64(0), i64(0), i64(0),
-                i64(0))));
+        in.add(new Ev(0, event(T0 + 8, 100, ARGS_E, u16(0), u16(334), i64(0), i64(0), i64(0), i64(0), i64(0), i64(0))));
         in.add(new Ev(0, event(T0 + 9, 100, ARGS_E + 1, u16(0), u16(334), i64(-38))));
         in.add(new Ev(1, event(T0 + 10, 101, code("write", true), i64(1), u32(big.length))));
         in.add(new Ev(1, event(T0 + 11, 101, code("write", false), i64(big.length), big)));
@@ -155,15 +173,48 @@ class ScapFileWriterTest {
         // fields process list v9 as sysdig 0.29.3 reads it does not carry stay at the reader's defaults; a thread
         // shares its process's fds only with libscap's flags CLONE_THREAD | CLONE_FILES
         int flags = tid == pid ? 0 : 0x2001;
-        return new ProcessInfo(tid, pid, ptid, 7, 8, comm, exe, "/usr/bin/" + comm, args, "/home/u", 1024, flags, uid,
-                uid, 1000, 500, 0, 3, 4, List.of("PATH=/usr/bin", "HOME=/home/u", ""), tid, pid,
-                List.of("cpu=/user.slice", "unified=/user.slice/session-1.scope"), "/", 0, 0, 1000, true, 0x1, 0x2,
-                0x3, false, 0, 0, 0, false);
+        return new ProcessInfo(
+                tid,
+                pid,
+                ptid,
+                7,
+                8,
+                comm,
+                exe,
+                "/usr/bin/" + comm,
+                args,
+                "/home/u",
+                1024,
+                flags,
+                uid,
+                uid,
+                1000,
+                500,
+                0,
+                3,
+                4,
+                List.of("PATH=/usr/bin", "HOME=/home/u", ""),
+                tid,
+                pid,
+                List.of("cpu=/user.slice", "unified=/user.slice/session-1.scope"),
+                "/",
+                0,
+                0,
+                1000,
+                true,
+                0x1,
+                0x2,
+                0x3,
+                false,
+                0,
+                0,
+                0,
+                false);
     }
 
     static InitialState state() throws Exception {
-        MachineInfo machine = new MachineInfo(4, 8L << 30, 4_194_304, "sysql-host", 1_699_999_000_000_000_000L, 0,
-                0, 0);
+        MachineInfo machine =
+                new MachineInfo(4, 8L << 30, 4_194_304, "sysql-host", 1_699_999_000_000_000_000L, 0, 0, 0);
         List<ProcessInfo> procs = List.of(
                 process(100, 100, 1, "server", "/usr/bin/server", List.of("--port", "80"), 0),
                 process(101, 100, 1, "server", "/usr/bin/server", List.of("--port", "80"), 0),
@@ -173,11 +224,11 @@ class ScapFileWriterTest {
         fds.add(new FdInfo(100, 1, 12, FdType.FIFO, "pipe:[12]", 0, 0, null, null, 0, 0, 0, 0, 0));
         fds.add(new FdInfo(100, 2, 13, FdType.DIRECTORY, "/tmp", 0, 0, null, null, 0, 0, 0, 0, 0));
         fds.add(new FdInfo(100, 3, 14, FdType.IPV4_SERVSOCK, "", 0, 0, ip("0.0.0.0"), null, 80, 0, 2, 0, 0));
-        fds.add(new FdInfo(100, 4, 15, FdType.IPV4_SOCK, "", 0, 0, ip("127.0.0.1"), ip("127.0.0.1"), 80, 41000, 2, 0,
-                0));
+        fds.add(new FdInfo(
+                100, 4, 15, FdType.IPV4_SOCK, "", 0, 0, ip("127.0.0.1"), ip("127.0.0.1"), 80, 41000, 2, 0, 0));
         fds.add(new FdInfo(100, 5, 16, FdType.IPV6_SERVSOCK, "", 0, 0, ip("::"), null, 8080, 0, 2, 0, 0));
-        fds.add(new FdInfo(100, 6, 17, FdType.IPV6_SOCK, "", 0, 0, ip("2001:db8::1"), ip("2001:db8::2"), 8080, 5000,
-                3, 0, 0));
+        fds.add(new FdInfo(
+                100, 6, 17, FdType.IPV6_SOCK, "", 0, 0, ip("2001:db8::1"), ip("2001:db8::2"), 8080, 5000, 3, 0, 0));
         fds.add(new FdInfo(100, 7, 18, FdType.UNIX_SOCK, "/run/x.sock", 0, 0, null, null, 0, 0, 0, 0xffff1, 0xffff2));
         fds.add(new FdInfo(100, 8, 0, FdType.EVENTPOLL, "anon_inode:[eventpoll]", 0, 0, null, null, 0, 0, 0, 0, 0));
         fds.add(new FdInfo(100, 9, 0, FdType.EVENT, "anon_inode:[eventfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
@@ -191,8 +242,8 @@ class ScapFileWriterTest {
                 new InterfaceInfo(1, "lo", ip("127.0.0.1"), ip("255.0.0.0"), ip("127.0.0.1"), 0),
                 new InterfaceInfo(1, "eth0", ip("10.0.0.5"), ip("255.255.255.0"), ip("10.0.0.255"), 1000),
                 new InterfaceInfo(2, "lo", ip("::1"), ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), ip("::"), 0));
-        List<UserInfo> users = List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash"),
-                new UserInfo(1000, 1000, "u", "/home/u", "/bin/sh"));
+        List<UserInfo> users = List.of(
+                new UserInfo(0, 0, "root", "/root", "/bin/bash"), new UserInfo(1000, 1000, "u", "/home/u", "/bin/sh"));
         List<GroupInfo> groups = List.of(new GroupInfo(0, "root"), new GroupInfo(1000, "u"));
         return new InitialState(new SectionHeader(1, 2, -1, 0), machine, procs, fds, ifs, users, groups);
     }
@@ -241,8 +292,10 @@ class ScapFileWriterTest {
         assertEquals(want.size(), got.size(), "event count");
         for (int i = 0; i < want.size(); i++) {
             assertEquals(want.get(i).cpu(), got.get(i).cpu(), "cpu of event " + i);
-            assertArrayEquals(want.get(i).bytes(), got.get(i).bytes(), "bytes of event " + i + " ("
-                    + want.get(i).view().typeName() + ")");
+            assertArrayEquals(
+                    want.get(i).bytes(),
+                    got.get(i).bytes(),
+                    "bytes of event " + i + " (" + want.get(i).view().typeName() + ")");
         }
     }
 
@@ -277,7 +330,8 @@ class ScapFileWriterTest {
     @Test
     void withoutSysdigCompatibilityEveryEventIsKeptAsItIs() throws Exception {
         InitialState s = state();
-        Path file = write("sysql.scap", s, input(), ScapFileWriter.Options.defaults().withSysdigCompatible(false));
+        Path file = write(
+                "sysql.scap", s, input(), ScapFileWriter.Options.defaults().withSysdigCompatible(false));
         try (ScapFileSource src = ScapFileSource.open(file)) {
             assertSameState(s, src.initialState());
             assertSameEvents(input(), readEvents(src));
@@ -287,7 +341,8 @@ class ScapFileWriterTest {
     @Test
     void gzipFilesReadBackTheSame() throws Exception {
         InitialState s = state();
-        Path file = write("compat.scap.gz", s, input(), ScapFileWriter.Options.defaults().withGzip(true));
+        Path file = write(
+                "compat.scap.gz", s, input(), ScapFileWriter.Options.defaults().withGzip(true));
         byte[] head = Files.readAllBytes(file);
         assertEquals(0x1f, head[0] & 0xff);
         assertEquals(0x8b, head[1] & 0xff);
@@ -351,9 +406,10 @@ class ScapFileWriterTest {
         fds.add(new FdInfo(100, 22, 0, FdType.IOURING, "anon_inode:[io_uring]", 0, 0, null, null, 0, 0, 0, 0, 0));
         fds.add(new FdInfo(100, 23, 0, FdType.PIDFD, "anon_inode:[pidfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
         fds.add(new FdInfo(999, 0, 0, FdType.FILE_V2, "/orphan", 0, 0, null, null, 0, 0, 0, 0, 0));
-        InitialState s = new InitialState(base.section(), base.machine(), base.processes(), fds, base.interfaces(),
-                base.users(), base.groups());
-        List<Ev> events = List.of(new Ev(0, event(T0, 100, code("close", true), i64(20))),
+        InitialState s = new InitialState(
+                base.section(), base.machine(), base.processes(), fds, base.interfaces(), base.users(), base.groups());
+        List<Ev> events = List.of(
+                new Ev(0, event(T0, 100, code("close", true), i64(20))),
                 new Ev(0, event(T0 + 1, 100, code("close", false), i64(0))),
                 new Ev(0, event(T0 + 2, 100, code("close", true), i64(22))),
                 new Ev(0, event(T0 + 3, 100, code("close", false), i64(0))));
@@ -365,8 +421,13 @@ class ScapFileWriterTest {
             assertEquals(1, w.fdsSkipped(), "the fd of a thread the process list lacks");
         }
         List<String> lines = Sysdig.readOk(file, "*%evt.num|%fd.num|%fd.type|%fd.name", null);
-        assertEquals(List.of("1|20|file|/memfd:buf (deleted)", "2|20|file|/memfd:buf (deleted)", "3|22|<NA>|"
-                + "anon_inode:[io_uring]", "4|22|<NA>|anon_inode:[io_uring]"), lines);
+        assertEquals(
+                List.of(
+                        "1|20|file|/memfd:buf (deleted)",
+                        "2|20|file|/memfd:buf (deleted)",
+                        "3|22|<NA>|" + "anon_inode:[io_uring]",
+                        "4|22|<NA>|anon_inode:[io_uring]"),
+                lines);
         try (ScapFileSource src = ScapFileSource.open(file)) {
             List<FdInfo> got = src.initialState().fds();
             assertEquals(fds.size() - 1, got.size());
@@ -381,8 +442,8 @@ class ScapFileWriterTest {
         }
         // for sysql's own reader they stay what they are
         Path own = dir.resolve("fdtypes-sysql.scap");
-        try (ScapFileWriter w = ScapFileWriter.create(own, s,
-                ScapFileWriter.Options.defaults().withSysdigCompatible(false))) {
+        try (ScapFileWriter w =
+                ScapFileWriter.create(own, s, ScapFileWriter.Options.defaults().withSysdigCompatible(false))) {
             assertEquals(1, w.fdsSkipped());
         }
         try (ScapFileSource src = ScapFileSource.open(own)) {
@@ -414,13 +475,45 @@ class ScapFileWriterTest {
             manyArgs.add("argument-" + i);
         }
         ProcessInfo p = process(100, 100, 1, "server", "/usr/bin/server", manyArgs, 0);
-        ProcessInfo big = new ProcessInfo(p.tid(), p.pid(), p.ptid(), p.sid(), p.vpgid(), p.comm(), p.exe(),
-                longPath, p.args(), longPath, p.fdlimit(), p.flags(), p.uid(), p.gid(), p.vmsizeKb(), p.vmrssKb(),
-                p.vmswapKb(), p.pfmajor(), p.pfminor(), p.env(), p.vtid(), p.vpid(), p.cgroups(), p.root(),
-                p.pidnsInitStartTs(), p.tty(), p.loginuid(), p.exeWritable(), p.capInheritable(), p.capPermitted(),
-                p.capEffective(), p.exeUpperLayer(), p.exeIno(), p.exeInoCtime(), p.exeInoMtime(), p.exeFromMemfd());
-        InitialState s = new InitialState(new SectionHeader(1, 2, -1, 0), null, List.of(big), List.of(), List.of(),
-                List.of(), List.of());
+        ProcessInfo big = new ProcessInfo(
+                p.tid(),
+                p.pid(),
+                p.ptid(),
+                p.sid(),
+                p.vpgid(),
+                p.comm(),
+                p.exe(),
+                longPath,
+                p.args(),
+                longPath,
+                p.fdlimit(),
+                p.flags(),
+                p.uid(),
+                p.gid(),
+                p.vmsizeKb(),
+                p.vmrssKb(),
+                p.vmswapKb(),
+                p.pfmajor(),
+                p.pfminor(),
+                p.env(),
+                p.vtid(),
+                p.vpid(),
+                p.cgroups(),
+                p.root(),
+                p.pidnsInitStartTs(),
+                p.tty(),
+                p.loginuid(),
+                p.exeWritable(),
+                p.capInheritable(),
+                p.capPermitted(),
+                p.capEffective(),
+                p.exeUpperLayer(),
+                p.exeIno(),
+                p.exeInoCtime(),
+                p.exeInoMtime(),
+                p.exeFromMemfd());
+        InitialState s = new InitialState(
+                new SectionHeader(1, 2, -1, 0), null, List.of(big), List.of(), List.of(), List.of(), List.of());
         Path file = write("long.scap", s, input().subList(0, 2), ScapFileWriter.Options.defaults());
         try (ScapFileSource src = ScapFileSource.open(file)) {
             ProcessInfo got = src.initialState().processes().get(0);
@@ -434,7 +527,8 @@ class ScapFileWriterTest {
     @Test
     void ioProblemsAreOneLineErrors() throws Exception {
         Path missing = dir.resolve("no/such/dir/x.scap");
-        CaptureException e = assertThrows(CaptureException.class,
+        CaptureException e = assertThrows(
+                CaptureException.class,
                 () -> ScapFileWriter.create(missing, state(), ScapFileWriter.Options.defaults()));
         assertEquals(CaptureException.Reason.IO, e.reason());
         assertTrue(e.getMessage().startsWith("x.scap: cannot create"), e.getMessage());
@@ -454,10 +548,12 @@ class ScapFileWriterTest {
             assertFalse(f.getMessage().contains("\n"), f.getMessage());
         }
 
-        ScapFileWriter w = ScapFileWriter.create(dir.resolve("closed.scap"), state(), ScapFileWriter.Options.defaults());
+        ScapFileWriter w =
+                ScapFileWriter.create(dir.resolve("closed.scap"), state(), ScapFileWriter.Options.defaults());
         w.close();
         w.close();
-        CaptureException c = assertThrows(CaptureException.class, () -> w.write(input().get(0).view()));
+        CaptureException c = assertThrows(
+                CaptureException.class, () -> w.write(input().get(0).view()));
         assertEquals(CaptureException.Reason.STATE, c.reason());
     }
 }

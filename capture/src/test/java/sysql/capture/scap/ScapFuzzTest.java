@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +27,8 @@ import sysql.capture.EventBatch;
  * reaching the decoder) fails the test.
  */
 class ScapFuzzTest {
-    private static final List<String> FILES = List.of("falco_syscall.scap", "falco_ping_sendto.scap",
-            "libs_curl_google.scap");
+    private static final List<String> FILES =
+            List.of("falco_syscall.scap", "falco_ping_sendto.scap", "libs_curl_google.scap");
     private static final long CASE_LIMIT_NANOS = 5_000_000_000L;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -58,7 +59,8 @@ class ScapFuzzTest {
             error = e;
             failedCleanly++;
             String m = e.getMessage();
-            assertTrue(m.startsWith(label + ": ") && !m.contains("\n") && m.contains("offset"),
+            assertTrue(
+                    m.startsWith(label + ": ") && !m.contains("\n") && m.contains("offset"),
                     label + ": message should name the file and offset on one line: " + m);
         } catch (Throwable t) {
             throw new AssertionError(label + ": " + t + " escaped after " + events + " events", t);
@@ -76,10 +78,13 @@ class ScapFuzzTest {
             ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             Random rnd = new Random(name.hashCode());
             for (int i = 0; i < 600; i++) {
-                int cut = i < 100 ? rnd.nextInt(Math.max(1, (int) (long) starts.get(0))) // inside the metadata
+                int cut = i < 100
+                        ? rnd.nextInt(Math.max(1, (int) (long) starts.get(0))) // inside the metadata
                         : (int) (long) starts.get(0) + rnd.nextInt(bytes.length - (int) (long) starts.get(0));
                 Outcome o = run(name + "@cut" + cut, Arrays.copyOf(bytes, cut));
-                long whole = starts.stream().filter(s -> s + b.getInt((int) (long) s + 4) <= cut).count();
+                long whole = starts.stream()
+                        .filter(s -> s + b.getInt((int) (long) s + 4) <= cut)
+                        .count();
                 boolean atBoundary = cut == bytes.length || starts.contains((long) cut);
                 if (cut >= starts.get(0)) {
                     assertEquals(whole, o.events(), name + " cut at " + cut + ": events before the cut");
@@ -117,8 +122,9 @@ class ScapFuzzTest {
             for (int i = 0; i < 300; i++) {
                 byte[] bytes = original.clone();
                 int at = (int) (long) starts.get(rnd.nextInt(starts.size())) + 4 * rnd.nextInt(8);
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(Math.min(at, bytes.length - 4),
-                        rnd.nextInt());
+                ByteBuffer.wrap(bytes)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(Math.min(at, bytes.length - 4), rnd.nextInt());
                 run(name + "@word" + i, bytes);
             }
         }

@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +48,9 @@ class ScapLargeFileTest {
             assertEquals(0, src.skippedBlocks());
             assertEquals(count, src.eventsRead());
             ProcessInfo workload = src.initialState().processes().stream()
-                    .filter(p -> p.comm().equals("workload")).findFirst().orElse(null);
+                    .filter(p -> p.comm().equals("workload"))
+                    .findFirst()
+                    .orElse(null);
             System.out.println("storm: " + count + " events, " + getppid + " getppid events, workload in the initial "
                     + "table: " + (workload != null) + ", " + backwards + " timestamps going back, "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");

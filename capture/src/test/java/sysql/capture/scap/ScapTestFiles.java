@@ -1,16 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import sysql.capture.CaptureException;
 import sysql.capture.Event;
@@ -52,14 +49,22 @@ final class ScapTestFiles {
     /** Reads every event of a file (fails the test on any error). */
     static List<Ev> readAll(Path file) throws CaptureException {
         List<Ev> out = new ArrayList<>();
-        try (ScapFileSource src = ScapFileSource.open(file); EventBatch batch = new EventBatch()) {
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
             Event e = new Event();
             while (src.fill(batch, 0)) {
                 while (batch.next(e)) {
                     byte[] b = new byte[e.length()];
                     e.buffer().get(e.offset(), b, 0, b.length);
-                    out.add(new Ev(e.ts(), e.tid(), e.cpu(), e.typeCode(), e.nparams(), e.isEnter() ? ">" : "<",
-                            e.syscallName(), b));
+                    out.add(new Ev(
+                            e.ts(),
+                            e.tid(),
+                            e.cpu(),
+                            e.typeCode(),
+                            e.nparams(),
+                            e.isEnter() ? ">" : "<",
+                            e.syscallName(),
+                            b));
                 }
             }
         }

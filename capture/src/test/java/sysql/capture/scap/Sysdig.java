@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.scap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,12 +47,17 @@ final class Sysdig {
         Path out = Files.createTempFile("sysdig-out", ".txt");
         Path err = Files.createTempFile("sysdig-err", ".txt");
         try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail("sysdig -r " + file + " did not finish in 300 s");
             }
-            return new Result(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
+            return new Result(
+                    p.exitValue(),
+                    Files.readAllLines(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8).strip());
         } finally {
             Files.deleteIfExists(out);
@@ -62,8 +68,11 @@ final class Sysdig {
     /** Like {@link #read}, failing the test unless sysdig exits 0 and prints nothing on stderr. */
     static List<String> readOk(Path file, String format, String filter) throws IOException, InterruptedException {
         Result r = read(file, format, filter);
-        assertEquals(0, r.exitCode(), "sysdig -r " + file + " failed: " + r.stderr()
-                + (r.lines().isEmpty() ? "" : " / " + r.lines().get(0)));
+        assertEquals(
+                0,
+                r.exitCode(),
+                "sysdig -r " + file + " failed: " + r.stderr()
+                        + (r.lines().isEmpty() ? "" : " / " + r.lines().get(0)));
         assertEquals("", r.stderr(), "sysdig -r " + file + " complained");
         return r.lines();
     }

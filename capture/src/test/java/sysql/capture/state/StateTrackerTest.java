@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,29 +57,51 @@ class StateTrackerTest {
 
     @Test
     void openResolvesRelativePathsAgainstCwdAndDirfd() {
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "../etc/./passwd").p("flags", O_RDONLY),
-                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "../etc/./passwd")
-                        .p("flags", O_RDONLY), PID);
+        syscall(
+                TestEvents.enter("openat")
+                        .p("dirfd", -100)
+                        .p("name", "../etc/./passwd")
+                        .p("flags", O_RDONLY),
+                TestEvents.exit("openat")
+                        .p("fd", 3)
+                        .p("dirfd", -100)
+                        .p("name", "../etc/./passwd")
+                        .p("flags", O_RDONLY),
+                PID);
         assertEquals("/home/etc/passwd", fd(PID, 3).name());
         assertEquals(FdType.FILE, fd(PID, 3).type());
         assertEquals(3, threads.get(PID).lastEventFd());
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/var/log").p("flags", O_DIRECTORY),
-                TestEvents.exit("openat").p("fd", 4).p("dirfd", -100).p("name", "/var/log").p("flags", O_DIRECTORY),
+        syscall(
+                TestEvents.enter("openat")
+                        .p("dirfd", -100)
+                        .p("name", "/var/log")
+                        .p("flags", O_DIRECTORY),
+                TestEvents.exit("openat")
+                        .p("fd", 4)
+                        .p("dirfd", -100)
+                        .p("name", "/var/log")
+                        .p("flags", O_DIRECTORY),
                 PID);
         assertEquals(FdType.DIRECTORY, fd(PID, 4).type());
-        syscall(TestEvents.enter("openat").p("dirfd", 4).p("name", "syslog"),
-                TestEvents.exit("openat").p("fd", 5).p("dirfd", 4).p("name", "syslog"), PID);
+        syscall(
+                TestEvents.enter("openat").p("dirfd", 4).p("name", "syslog"),
+                TestEvents.exit("openat").p("fd", 5).p("dirfd", 4).p("name", "syslog"),
+                PID);
         assertEquals("/var/log/syslog", fd(PID, 5).name());
         // A failed open creates nothing.
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "nope"),
-                TestEvents.exit("openat").p("fd", -2).p("dirfd", -100).p("name", "nope"), PID);
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "nope"),
+                TestEvents.exit("openat").p("fd", -2).p("dirfd", -100).p("name", "nope"),
+                PID);
         assertEquals(3, threads.get(PID).fds().size());
     }
 
     @Test
     void readExitRefersToTheEntersFdAndCloseRemovesIt() {
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
-                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"), PID);
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"),
+                PID);
         feed(TestEvents.enter("read").p("fd", 3).p("size", 4096), PID);
         assertEquals("/etc/hostname", tracker.fd().name());
         feed(TestEvents.exit("read").p("res", 5).raw("data", "host\n".getBytes(StandardCharsets.US_ASCII)), PID);
@@ -92,12 +115,26 @@ class StateTrackerTest {
 
     @Test
     void forkCopiesTheFdTableThreadsShareIt() {
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/a"),
-                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/tmp/a"), PID);
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/a"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/tmp/a"),
+                PID);
         // Parent side of a fork: res = child pid.
-        syscall(TestEvents.enter("clone"), TestEvents.exit("clone").p("res", 200).p("exe", "bash")
-                .list("args", List.of("-c", "ls")).p("tid", PID).p("pid", PID).p("ptid", 1).p("cwd", "")
-                .p("comm", "bash").p("flags", 0).p("uid", 1000).p("gid", 1000), PID);
+        syscall(
+                TestEvents.enter("clone"),
+                TestEvents.exit("clone")
+                        .p("res", 200)
+                        .p("exe", "bash")
+                        .list("args", List.of("-c", "ls"))
+                        .p("tid", PID)
+                        .p("pid", PID)
+                        .p("ptid", 1)
+                        .p("cwd", "")
+                        .p("comm", "bash")
+                        .p("flags", 0)
+                        .p("uid", 1000)
+                        .p("gid", 1000),
+                PID);
         ThreadInfo child = threads.get(200);
         assertNotNull(child);
         assertEquals(200, child.pid());
@@ -106,8 +143,17 @@ class StateTrackerTest {
         assertEquals("/tmp/a", child.fds().get(3).name());
         assertFalse(child.fds() == threads.get(PID).fds(), "a forked child has its own copy");
         // A thread: shares the table.
-        syscall(TestEvents.enter("clone"), TestEvents.exit("clone").p("res", 101).p("exe", "bash").p("tid", PID)
-                .p("pid", PID).p("ptid", 1).p("comm", "bash").p("flags", CLONE_THREAD | CLONE_FILES), PID);
+        syscall(
+                TestEvents.enter("clone"),
+                TestEvents.exit("clone")
+                        .p("res", 101)
+                        .p("exe", "bash")
+                        .p("tid", PID)
+                        .p("pid", PID)
+                        .p("ptid", 1)
+                        .p("comm", "bash")
+                        .p("flags", CLONE_THREAD | CLONE_FILES),
+                PID);
         ThreadInfo thread = threads.get(101);
         assertEquals(PID, thread.pid());
         assertSame(threads.get(PID).fds(), threads.fdTable(thread), "a thread uses its process's table");
@@ -120,28 +166,65 @@ class StateTrackerTest {
 
     @Test
     void childsOwnCloneEventCreatesItBeforeTheParentReturns() {
-        feed(TestEvents.exit("clone").p("res", 0).p("exe", "bash").p("tid", 300).p("pid", 300).p("ptid", PID)
-                .p("comm", "bash").p("flags", 0).p("vtid", 300).p("vpid", 300), 300);
+        feed(
+                TestEvents.exit("clone")
+                        .p("res", 0)
+                        .p("exe", "bash")
+                        .p("tid", 300)
+                        .p("pid", 300)
+                        .p("ptid", PID)
+                        .p("comm", "bash")
+                        .p("flags", 0)
+                        .p("vtid", 300)
+                        .p("vpid", 300),
+                300);
         ThreadInfo child = threads.get(300);
         assertEquals(300, child.pid());
         assertEquals(PID, child.ptid());
         assertEquals("/home/u/", threads.cwd(child));
         // The parent's exit afterwards does not replace it.
-        syscall(TestEvents.enter("clone"), TestEvents.exit("clone").p("res", 300).p("exe", "bash").p("tid", PID)
-                .p("pid", PID).p("ptid", 1).p("comm", "bash"), PID);
+        syscall(
+                TestEvents.enter("clone"),
+                TestEvents.exit("clone")
+                        .p("res", 300)
+                        .p("exe", "bash")
+                        .p("tid", PID)
+                        .p("pid", PID)
+                        .p("ptid", 1)
+                        .p("comm", "bash"),
+                PID);
         assertSame(child, threads.get(300));
     }
 
     @Test
     void execveReplacesTheImageAndKeepsTheFdsAsSysdigDoes() {
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/keep"),
-                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/tmp/keep"), PID);
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/drop").p("flags", O_CLOEXEC),
-                TestEvents.exit("openat").p("fd", 4).p("dirfd", -100).p("name", "/tmp/drop").p("flags", O_CLOEXEC),
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/keep"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/tmp/keep"),
                 PID);
-        syscall(TestEvents.enter("execve").p("filename", "../../usr/bin/cat"),
-                TestEvents.exit("execve").p("res", 0).p("exe", "cat").list("args", List.of("/etc/hostname"))
-                        .p("tid", PID).p("pid", PID).p("ptid", 1).p("cwd", "").p("comm", "cat"), PID);
+        syscall(
+                TestEvents.enter("openat")
+                        .p("dirfd", -100)
+                        .p("name", "/tmp/drop")
+                        .p("flags", O_CLOEXEC),
+                TestEvents.exit("openat")
+                        .p("fd", 4)
+                        .p("dirfd", -100)
+                        .p("name", "/tmp/drop")
+                        .p("flags", O_CLOEXEC),
+                PID);
+        syscall(
+                TestEvents.enter("execve").p("filename", "../../usr/bin/cat"),
+                TestEvents.exit("execve")
+                        .p("res", 0)
+                        .p("exe", "cat")
+                        .list("args", List.of("/etc/hostname"))
+                        .p("tid", PID)
+                        .p("pid", PID)
+                        .p("ptid", 1)
+                        .p("cwd", "")
+                        .p("comm", "cat"),
+                PID);
         ThreadInfo t = threads.get(PID);
         assertEquals("cat", t.comm());
         assertEquals("cat", t.exe());
@@ -151,29 +234,42 @@ class StateTrackerTest {
         assertNotNull(fd(PID, 3));
         assertNotNull(fd(PID, 4), "sysdig 0.29 keeps even O_CLOEXEC descriptors across an exec");
         // A failed execve changes nothing.
-        syscall(TestEvents.enter("execve").p("filename", "/nope"),
-                TestEvents.exit("execve").p("res", -2).p("exe", "x").p("comm", "x"), PID);
+        syscall(
+                TestEvents.enter("execve").p("filename", "/nope"),
+                TestEvents.exit("execve").p("res", -2).p("exe", "x").p("comm", "x"),
+                PID);
         assertEquals("cat", threads.get(PID).comm());
     }
 
     @Test
     void connectAndAcceptSetTheTupleAndTheServerSide() {
-        syscall(TestEvents.enter("socket").p("domain", 2).p("type", 1).p("proto", 0),
-                TestEvents.exit("socket").p("fd", 3), PID);
+        syscall(
+                TestEvents.enter("socket").p("domain", 2).p("type", 1).p("proto", 0),
+                TestEvents.exit("socket").p("fd", 3),
+                PID);
         assertEquals(FdType.IPV4, fd(PID, 3).type());
         assertEquals(FdInfo.L4_TCP, fd(PID, 3).storedL4proto());
         assertEquals(FdInfo.L4_NA, fd(PID, 3).l4proto(), "no protocol shown before the socket has a role");
-        syscall(TestEvents.enter("connect").p("fd", 3),
-                TestEvents.exit("connect").p("res", 0).raw("tuple",
-                        TestEvents.tuple4(new int[] {127, 0, 0, 1}, 40000, new int[] {127, 0, 0, 1}, 8080)), PID);
+        syscall(
+                TestEvents.enter("connect").p("fd", 3),
+                TestEvents.exit("connect")
+                        .p("res", 0)
+                        .raw(
+                                "tuple",
+                                TestEvents.tuple4(new int[] {127, 0, 0, 1}, 40000, new int[] {127, 0, 0, 1}, 8080)),
+                PID);
         FdInfo c = fd(PID, 3);
         assertEquals("127.0.0.1:40000->127.0.0.1:8080", c.name());
         assertEquals(FdInfo.Role.CLIENT, c.role());
         assertEquals(40000, c.tupleSourcePort());
         assertEquals(8080, c.tupleDestinationPort());
         assertEquals(FdInfo.L4_TCP, c.l4proto());
-        syscall(TestEvents.enter("accept"), TestEvents.exit("accept").p("fd", 7).raw("tuple",
-                TestEvents.tuple4(new int[] {10, 0, 0, 2}, 50000, new int[] {10, 0, 0, 1}, 80)), PID);
+        syscall(
+                TestEvents.enter("accept"),
+                TestEvents.exit("accept")
+                        .p("fd", 7)
+                        .raw("tuple", TestEvents.tuple4(new int[] {10, 0, 0, 2}, 50000, new int[] {10, 0, 0, 1}, 80)),
+                PID);
         FdInfo a = fd(PID, 7);
         assertEquals(FdType.IPV4, a.type());
         assertEquals(FdInfo.Role.SERVER, a.role());
@@ -183,24 +279,35 @@ class StateTrackerTest {
 
     @Test
     void aFailedConnectKeepsWhatItsEnterEventNamed() {
-        syscall(TestEvents.enter("socket").p("domain", 1).p("type", 1).p("proto", 0),
-                TestEvents.exit("socket").p("fd", 3), PID);
+        syscall(
+                TestEvents.enter("socket").p("domain", 1).p("type", 1).p("proto", 0),
+                TestEvents.exit("socket").p("fd", 3),
+                PID);
         byte[] path = "/var/run/nscd/socket".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] unix = new byte[path.length + 2];
         unix[0] = (byte) sysql.driver.EventTables.AF_UNIX;
         System.arraycopy(path, 0, unix, 1, path.length);
-        syscall(TestEvents.enter("connect").p("fd", 3).raw("addr", unix),
-                TestEvents.exit("connect").p("res", -2), PID);
+        syscall(
+                TestEvents.enter("connect").p("fd", 3).raw("addr", unix),
+                TestEvents.exit("connect").p("res", -2),
+                PID);
         assertEquals("/var/run/nscd/socket", fd(PID, 3).name(), "sysdig names a unix socket at connect enter");
         assertEquals(FdInfo.Role.NONE, fd(PID, 3).role(), "a failed connect makes no client");
 
-        syscall(TestEvents.enter("socket").p("domain", 2).p("type", 2).p("proto", 0),
-                TestEvents.exit("socket").p("fd", 4), PID);
-        byte[] inet = java.nio.ByteBuffer.allocate(7).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .put((byte) sysql.driver.EventTables.AF_INET).put(new byte[] {10, 0, 0, 9}).putShort((short) 53)
+        syscall(
+                TestEvents.enter("socket").p("domain", 2).p("type", 2).p("proto", 0),
+                TestEvents.exit("socket").p("fd", 4),
+                PID);
+        byte[] inet = java.nio.ByteBuffer.allocate(7)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .put((byte) sysql.driver.EventTables.AF_INET)
+                .put(new byte[] {10, 0, 0, 9})
+                .putShort((short) 53)
                 .array();
-        syscall(TestEvents.enter("connect").p("fd", 4).raw("addr", inet),
-                TestEvents.exit("connect").p("res", -111), PID);
+        syscall(
+                TestEvents.enter("connect").p("fd", 4).raw("addr", inet),
+                TestEvents.exit("connect").p("res", -111),
+                PID);
         FdInfo f = fd(PID, 4);
         assertEquals(FdType.IPV4, f.type());
         assertEquals("10.0.0.9", f.tupleDestinationIp(), "the destination comes from the enter event");
@@ -218,7 +325,10 @@ class StateTrackerTest {
         syscall(TestEvents.enter("dup").p("fd", 4), TestEvents.exit("dup").p("res", 9), PID);
         assertEquals(FdType.PIPE, fd(PID, 9).type());
         assertEquals(12345, fd(PID, 9).ino());
-        syscall(TestEvents.enter("fcntl").p("fd", 3).p("cmd", 1), TestEvents.exit("fcntl").p("res", 10), PID);
+        syscall(
+                TestEvents.enter("fcntl").p("fd", 3).p("cmd", 1),
+                TestEvents.exit("fcntl").p("res", 10),
+                PID);
         assertEquals(12345, fd(PID, 10).ino());
     }
 
@@ -226,15 +336,19 @@ class StateTrackerTest {
     void chdirMovesCwdForTheProcess() {
         syscall(TestEvents.enter("chdir"), TestEvents.exit("chdir").p("res", 0).p("path", "../srv/./www"), PID);
         assertEquals("/home/srv/www/", threads.cwd(threads.get(PID)));
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "index.html"),
-                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "index.html"), PID);
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "index.html"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "index.html"),
+                PID);
         assertEquals("/home/srv/www/index.html", fd(PID, 3).name());
     }
 
     @Test
     void setresuidChangesTheEffectiveUid() {
-        syscall(TestEvents.enter("setresuid").p("ruid", -1).p("euid", 0).p("suid", -1),
-                TestEvents.exit("setresuid").p("res", 0), PID);
+        syscall(
+                TestEvents.enter("setresuid").p("ruid", -1).p("euid", 0).p("suid", -1),
+                TestEvents.exit("setresuid").p("res", 0),
+                PID);
         assertEquals(0, threads.get(PID).uid());
     }
 
@@ -251,8 +365,15 @@ class StateTrackerTest {
     void switchesAndInternalEventsNeverCreateAThread() {
         feed(TestEvents.enter("procinfo").p("cpu_usr", 1).p("cpu_sys", 0), 777);
         assertNull(tracker.thread(), "procinfo has a thread only when it is known");
-        feed(TestEvents.enter("switch").p("next", 0).p("pgft_maj", 0).p("pgft_min", 0).p("vm_size", 0)
-                .p("vm_rss", 0).p("vm_swap", 0), 777);
+        feed(
+                TestEvents.enter("switch")
+                        .p("next", 0)
+                        .p("pgft_maj", 0)
+                        .p("pgft_min", 0)
+                        .p("vm_size", 0)
+                        .p("vm_rss", 0)
+                        .p("vm_swap", 0),
+                777);
         assertNull(tracker.thread());
         assertNull(threads.get(777));
         feed(TestEvents.enter("procinfo").p("cpu_usr", 1).p("cpu_sys", 0), PID);
@@ -265,8 +386,10 @@ class StateTrackerTest {
         feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes(StandardCharsets.US_ASCII)), PID);
         assertNull(tracker.fd(), "no enter, no descriptor from the parsers");
         assertEquals(0, threads.get(PID).lastEventFd());
-        syscall(TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
-                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"), PID);
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"),
+                PID);
         feed(TestEvents.enter("write").p("fd", 3).p("size", 1), PID);
         feed(TestEvents.exit("read").p("res", 1).raw("data", "x".getBytes(StandardCharsets.US_ASCII)), PID);
         assertNull(tracker.fd(), "a read exit does not pair with a write enter");

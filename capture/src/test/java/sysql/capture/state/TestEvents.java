@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package sysql.capture.state;
 
 import java.io.ByteArrayOutputStream;
@@ -34,8 +35,11 @@ final class TestEvents {
     private static EventType newest(String name, boolean enter) {
         EventType best = null;
         for (EventType t : EventTypes.all()) {
-            if (t.name().equals(name) && t.isEnter() == enter && (t.flags() & (1 << 9)) == 0
-                    && t.code() < 1000 && (best == null || t.code() > best.code())) {
+            if (t.name().equals(name)
+                    && t.isEnter() == enter
+                    && (t.flags() & (1 << 9)) == 0
+                    && t.code() < 1000
+                    && (best == null || t.code() > best.code())) {
                 best = t;
             }
         }
