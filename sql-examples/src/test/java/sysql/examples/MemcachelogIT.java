@@ -495,11 +495,18 @@ class MemcachelogIT {
                                 "gets " + k + "b",
                                 3L),
                         totals);
-                // The last window closes once the watermark passes its end, also on a quiet host.
+                // The last window closes once the watermark passes its end, also on a quiet host; its rows come
+                // one by one, so wait until every (window, method, key) the history expects has been read (the
+                // counts are compared below).
                 Await.until(
-                        () -> failure.get() != null || rows.stream().anyMatch(row -> (long) row[0] >= lastWindowEnd),
+                        () -> failure.get() != null
+                                || rows.stream()
+                                        .filter(row -> row[2] instanceof String key && key.startsWith(k))
+                                        .map(row -> new Count((long) row[0], (String) row[1], (String) row[2]))
+                                        .collect(java.util.stream.Collectors.toSet())
+                                        .containsAll(expected.keySet()),
                         java.time.Duration.ofSeconds(30),
-                        "the window ending " + lastWindowEnd + " never closed");
+                        "the windows up to the one ending " + lastWindowEnd + " never closed with every request");
                 st.cancel();
                 reader.join(5000);
                 if (failure.get() != null) {
