@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Capture benchmark (issue 2): syscall storms untraced, under sysql full capture into Java, under sysql with
+# Capture benchmark: syscall storms untraced, under sysql full capture into Java, under sysql with
 # the storm's syscall filtered out in the kernel, and under bpftrace counting in the kernel; then the highest
 # paced event rate that reaches Java with zero drops. Writes a report to bench/results/capture-<date>.md and
 # prints it. Not part of the test suite (minutes long). Run as root: bench/capture-bench.sh

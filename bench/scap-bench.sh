@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Read benchmark (issue 3): decode + state + extraction of 10 common fields from a .scap file that sysql's live
+# Read benchmark: decode + state + extraction of 10 common fields from a .scap file that sysql's live
 # capture wrote during a syscall storm, on one core, against `sysdig -r FILE -p '<the same fields>' > /dev/null` on
 # the same file in the same run; then the same reader on a file several times larger with a small heap, to show
 # that memory does not grow with the file. Writes bench/results/scap-<date>.md and prints it. Not part of the test

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark of sysql serve (issue 6): CLIENTS short-query clients (each its own connection, one query after
+# Load benchmark of sysql serve: CLIENTS short-query clients (each its own connection, one query after
 # the other: state tables, catalogs, capture stats, a GROUP BY over the history) plus STREAMS clients each reading
 # a 1-second TUMBLE count by proc.name, for SECONDS, over Avatica's own driver (protobuf) on loopback, while a
 # paced `sysql-storm mixed` runs. Baseline in the same run: the same clients on the embedded driver (jdbc:sysql:,

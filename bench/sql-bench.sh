@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SQL benchmark (issue 4): SELECT proc.name, COUNT(*) FROM events WHERE fd.type = 'file' GROUP BY proc.name over
+# SQL benchmark: SELECT proc.name, COUNT(*) FROM events WHERE fd.type = 'file' GROUP BY proc.name over
 # >= 5M recorded events, against sysdig doing the same work over the same events as a .scap file, in one run.
 #   1. A live jdbc:sysql: connection records a `sysql-storm mixed` storm in its history while `sysql capture -w`
 #      (a second probe) writes the same syscalls to a .scap file; then the query runs over the history, in that

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Streaming benchmark (issue 5): a 1-second TUMBLE GROUP BY proc.name, evt.type over the live stream while a paced
+# Streaming benchmark: a 1-second TUMBLE GROUP BY proc.name, evt.type over the live stream while a paced
 # getppid storm makes RATE events/s, on this machine's 2 cores; next to it the same aggregate counted in the kernel
 # by bpftrace; and the traced workload's slowdown under each.
 #   1. untraced: the storm as fast as it goes (2 threads; calls/s, the slowdown baseline) and paced at RATE.
@@ -9,7 +9,7 @@
 #   3. the same with history on (jdbc:sysql:, the default: the recorder keeps every event too).
 #   4. paced rates of LADDER events/s, LADDER_SECONDS each (history off): the highest without drops.
 #   5. the unpaced storm under the query (history off): the workload's slowdown.
-#   6. bpftrace: the issue's program (@[comm, probe] = count() on every tracepoint:syscalls:sys_enter_* and
+#   6. bpftrace: the reference program (@[comm, probe] = count() on every tracepoint:syscalls:sys_enter_* and
 #      sys_exit_*, interval:s:1 print and clear) and a raw_syscalls variant (@[comm, args->id] on sys_enter and
 #      sys_exit): the unpaced storm's slowdown, the paced storm's counts; and a program that does nothing on
 #      raw_syscalls sys_enter and sys_exit (what tracing syscalls at all costs the workload on this kernel).
@@ -17,7 +17,7 @@
 # under the build lock: flock /tmp/sysql-mvn.lock bench/stream-bench.sh
 #   RATE=1000000 (events/s of the paced storm: RATE/2 getppid calls/s, each an enter and an exit event),
 #   DURATION=30 (the paced storm under the query), THREADS=2 (storm threads), XMX=512m (the query JVM's heap:
-#   the issue's limit), LADDER="50000 100000 250000 500000 750000", LADDER_SECONDS=8, REPS=3 (unpaced storms per
+#   the target's limit), LADDER="50000 100000 250000 500000 750000", LADDER_SECONDS=8, REPS=3 (unpaced storms per
 #   setup), UNPACED_CALLS=8000000 (getppid calls of an unpaced storm), WARMUP=5 (s of the paced storm that every
 #   query JVM runs first, not measured: the JIT compiles the capture's and the query's paths), HISTORY=1 (0 skips step 3),
 #   BPFTRACE=1 (0 skips step 6), JFR=1 (a flight recording of step 2, kept in bench/results/)
@@ -276,7 +276,7 @@ report=bench/results/stream-$stamp.md
   srow "$tmp/base.rates" "untraced"
   srow "$tmp/sysql.rates" "sysql, the query running (history off)"
   if [ "${BPFTRACE:-1}" = 1 ]; then
-    srow "$tmp/bt-probe.rates" "bpftrace, the issue's @[comm, probe] over sys_enter_* and sys_exit_*"
+    srow "$tmp/bt-probe.rates" "bpftrace, the reference @[comm, probe] over sys_enter_* and sys_exit_*"
     srow "$tmp/bt-raw.rates" "bpftrace, @[comm, args->id] over raw_syscalls sys_enter and sys_exit"
     srow "$tmp/bt-empty.rates" "bpftrace, an empty program on raw_syscalls sys_enter and sys_exit (tracing at all)"
   fi
@@ -290,7 +290,7 @@ report=bench/results/stream-$stamp.md
   echo "| sysql, history off ($DURATION s) | $((2 * $(storm_rate off))) | $(q off counted storm_events_counted) / $(q off counted storm_events_expected) |"
   [ "${HISTORY:-1}" = 1 ] && echo "| sysql, history on ($DURATION s) | $((2 * $(storm_rate on))) | $(q on counted storm_events_counted) / $(q on counted storm_events_expected) |"
   if [ "${BPFTRACE:-1}" = 1 ]; then
-    echo "| bpftrace, the issue's program (10 s) | $((2 * bt_probe_paced)) | $bt_probe_counted / $((RATE * 10)) |"
+    echo "| bpftrace, the reference program (10 s) | $((2 * bt_probe_paced)) | $bt_probe_counted / $((RATE * 10)) |"
     echo "| bpftrace, raw_syscalls (10 s) | $((2 * bt_raw_paced)) | $bt_raw_counted / $((RATE * 10)) |"
     echo "| bpftrace, empty program (10 s) | $((2 * bt_empty_paced)) | - |"
   fi
@@ -302,7 +302,7 @@ report=bench/results/stream-$stamp.md
   echo '```'
   if [ "${BPFTRACE:-1}" = 1 ]; then
     echo
-    echo "bpftrace: the issue's program \`$BT_PROBE\`: ${bt_probe_line}."
+    echo "bpftrace: the reference program \`$BT_PROBE\`: ${bt_probe_line}."
     echo "The raw_syscalls variant \`$BT_RAW\`: ${bt_raw_line}. (The first"
     echo "counts per syscall and direction, the second per syscall number, both enter and exit events like the query.)"
     echo "The empty program \`$BT_EMPTY\`: ${bt_empty_line%%; the storm*}."

@@ -21,7 +21,7 @@ import sysql.capture.fields.FieldCatalog;
 import sysql.capture.scap.ScapFileSource;
 
 /**
- * Read benchmark (issue 3): a {@code .scap} file through sysql's whole read path — {@link ScapFileSource} (block
+ * Read benchmark: a {@code .scap} file through sysql's whole read path — {@link ScapFileSource} (block
  * reader, event checks), the state tracker (threads and fds, seeded from the file's initial state as a live capture
  * is from /proc: {@link EventContext#forCaptureFile}) and the field catalog's extractors for a list of fields, every
  * field of every event.

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The load benchmark of {@code sysql serve} (issue 6): {@link ServeLoad} against a running server, then one
+ * The load benchmark of {@code sysql serve}: {@link ServeLoad} against a running server, then one
  * {@code key=value} line for the whole run, one per short query, and the first errors word for word. The server's
  * heap is measured from outside (bench/serve-bench.sh), not here.
  */

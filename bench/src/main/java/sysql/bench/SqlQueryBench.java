@@ -20,7 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SQL benchmark (issue 4): one query over a {@code jdbc:sysql:} connection, a number of times, each timed from
+ * SQL benchmark: one query over a {@code jdbc:sysql:} connection, a number of times, each timed from
  * {@code prepareStatement} (parse, plan, compile) through {@code executeQuery} to the last row.
  *
  * <p>Over the live host's history ({@code --url jdbc:sysql:historySeconds=...;historyMegabytes=...}) it first
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * the first column, sorted by that value.
  */
 public final class SqlQueryBench {
-    /** Issue 4's query. */
+    /** The benchmark's query (its target is in BENCHMARKS.md). */
     public static final String DEFAULT_SQL =
             "SELECT proc.name, COUNT(*) FROM events WHERE fd.type = 'file' GROUP BY proc.name";
 

@@ -28,7 +28,7 @@ import sysql.capture.engine.ScanRequest;
 import sysql.capture.engine.Subscription;
 
 /**
- * Streaming benchmark (issue 5): a windowed {@code SELECT STREAM … GROUP BY TUMBLE(…)} over a live
+ * Streaming benchmark: a windowed {@code SELECT STREAM … GROUP BY TUMBLE(…)} over a live
  * {@code jdbc:sysql:} connection while a storm runs. The query starts first; once its first window is out (the
  * JIT warm-up and the first partial window behind it), the {@code --storm} command runs; the rows are read until
  * the first window that starts after the storm ended, then the query is cancelled.
@@ -48,7 +48,7 @@ import sysql.capture.engine.Subscription;
  * {@code --windows FILE}.
  */
 public final class StreamQueryBench {
-    /** Issue 5's query. */
+    /** The benchmark's query (its target is in BENCHMARKS.md). */
     public static final String DEFAULT_SQL = "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND) AS w, proc.name, "
             + "evt.type, COUNT(*) AS n FROM events GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name, evt.type";
 

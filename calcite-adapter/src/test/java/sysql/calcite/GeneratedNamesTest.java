@@ -40,7 +40,7 @@ class GeneratedNamesTest extends CaptureFileTests {
                         java.util.Arrays.asList(724L, 307L, null)),
                 TestConnections.rows(c, sql));
         assertEquals(List.of("thread.tid", "evt.num", "nxt"), TestConnections.labels(c, sql));
-        // The query, and keys with brackets and names that differ only by '.' and '_'.
+        // The reported query, and keys with brackets and names that differ only by '.' and '_'.
         assertEquals(
                 345,
                 TestConnections.rows(

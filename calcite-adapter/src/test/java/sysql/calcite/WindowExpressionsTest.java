@@ -61,7 +61,7 @@ class WindowExpressionsTest extends CaptureFileTests {
 
     @Test
     void aComputedGroupKeyInBothFormsEqualsCalcitesAggregate() throws Exception {
-        // The reproducer.
+        // The reported reproducer.
         List<String> expected = bySecond(
                 "SUBSTRING(evt.type FROM 1 FOR 4), COUNT(*)", "events", "", "SUBSTRING(evt.type FROM 1 FOR 4)");
         assertTrue(expected.size() > 50, expected.toString());

@@ -141,7 +141,7 @@ class ShellIT {
                 t.await("sysql> ", 10);
                 long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
                 System.out.println("Ctrl-C to the prompt: " + stopMillis + " ms");
-                // The README: Ctrl-C stops a stream (issue 5's target: within a second; the line above prints
+                // The README: Ctrl-C stops a stream (the target, in bench/: within a second; the line above prints
                 // it). Here a ceiling a loaded machine keeps, from the keystroke to the prompt: it still fails a
                 // stop that never comes, or only with some timeout.
                 assertTrue(stopMillis < 5000, "the prompt came back " + stopMillis + " ms after Ctrl-C");

@@ -33,7 +33,7 @@ import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 
 /**
- * Issue 4's acceptance on the live host, through {@code jdbc:sysql:}: a scripted child's exact counts from
+ * SQL on the live host, through {@code jdbc:sysql:}: a scripted child's exact counts from
  * the history, its events streamed while it runs, the state tables and a join for a child holding a file
  * and a socket, and the kernel-side filter keeping a storm of another syscall in the kernel. Needs root.
  */

@@ -48,7 +48,7 @@ import sysql.testing.RequiresBpf;
 import sysql.testing.TestData;
 
 /**
- * Issue 6's acceptance: {@code sysql serve} answers remote JDBC (Avatica's own driver, protobuf and JSON, and
+ * {@code sysql serve} answers remote JDBC (Avatica's own driver, protobuf and JSON, and
  * sysql's) exactly as the embedded driver does; authentication and roles give 401/403; a non-loopback address
  * needs authentication; TLS works and plain HTTP to it does not; a remote stream gets rows as they happen, and
  * cancelling it, or killing its client, frees the capture subscription on the server; limits and read-only

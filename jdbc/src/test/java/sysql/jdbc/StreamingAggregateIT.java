@@ -31,13 +31,13 @@ import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 
 /**
- * Issue 5's acceptance on the live host: a 1-second TUMBLE count of a child's calls emits one row per window
+ * Streaming GROUP BY on the live host: a 1-second TUMBLE count of a child's calls emits one row per window
  * with the count the history shows, each soon after its window ends (also the last one, on a quiet host); 20
  * streaming queries share one capture whose kernel filter is their union, and the probe is detached once they
  * are gone; every way of stopping a streaming query stops it and frees its subscription; a non-windowed
  * streaming aggregate is refused with the windowed form to write. Needs root.
  *
- * <p>The time bounds here are ceilings that a loaded 2-core machine keeps too (5 s, where the issue's targets
+ * <p>The time bounds here are ceilings that a loaded 2-core machine keeps too (5 s, where the targets
  * are 1 s and less): they catch a window held back or a stream that does not stop; the latencies themselves
  * are measured in {@code bench/} (BENCHMARKS.md, stream-bench and serve-bench).
  */
@@ -220,7 +220,7 @@ class StreamingAggregateIT {
 
     /**
      * Each way of stopping a streaming query ends its reader and frees its subscription (the hub's own count
-     * goes to 0). The issue's "within a second" is a latency target (ShellIT prints Ctrl-C's, bench/ measures);
+     * goes to 0). The "within a second" is a latency target (ShellIT prints Ctrl-C's, bench/ measures);
      * here the ceiling is 5 s from the call, so that a loaded machine does not fail it while a stop that only
      * happens at some timeout (Avatica's idle 3 s + the reader's poll) or not at all still does.
      */

@@ -717,7 +717,7 @@ final class EvtFields extends FieldDefinitions {
                 ArgFormatter::args);
         str(
                 "evt.info",
-                "Same as evt.args (sysdig decodes writes to /dev/log here; sysql does not yet).",
+                "Same as evt.args (sysdig decodes writes to /dev/log here; sysql does not).",
                 ArgFormatter::args);
         str(
                 "evt.buffer",

@@ -26,7 +26,7 @@ import sysql.capture.state.Users;
 import sysql.testing.RequiresBpf;
 
 /**
- * Issue 3's live acceptance: a child that opens a file, writes to a pipe, connects to a loopback TCP server and
+ * The live fields end to end: a child that opens a file, writes to a pipe, connects to a loopback TCP server and
  * exec's another program shows the right proc.name/exe/cmdline/cwd before and after exec, the right fd.name for
  * its reads and writes, and the right fd.sip/sport/cip/cport on both ends of the connection — as field values
  * from the catalog, over live events.
