@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import sysql.testing.Child;
 import sysql.testing.RequiresBpf;
 
 /**
@@ -23,72 +24,8 @@ import sysql.testing.RequiresBpf;
  */
 @RequiresBpf
 class ShellIT {
-    private static final Pattern ANSI =
-            Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
-    static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
-
-    /** A program on a pseudo-terminal: what it printed so far (escape sequences removed), and a keyboard. */
-    static final class Terminal implements AutoCloseable {
-        final Process process;
-        final OutputStream keys;
-        final StringBuffer screen = new StringBuffer();
-        int seen;
-
-        Terminal(String command, Path dir) throws IOException {
-            process = new ProcessBuilder("script", "-qfec", "stty cols 200 rows 50; exec " + command, "/dev/null")
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            process.toHandle();
-            keys = process.getOutputStream();
-            Thread pump = new Thread(
-                    () -> {
-                        byte[] b = new byte[8192];
-                        try (InputStream in = process.getInputStream()) {
-                            int n;
-                            while ((n = in.read(b)) > 0) {
-                                screen.append(ANSI.matcher(new String(b, 0, n, StandardCharsets.UTF_8))
-                                        .replaceAll(""));
-                            }
-                        } catch (IOException e) {
-                            // the terminal closed
-                        }
-                    },
-                    "pty-reader");
-            pump.setDaemon(true);
-            pump.start();
-        }
-
-        void type(String s) throws IOException {
-            keys.write(s.getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-        }
-
-        /** Waits for {@code text} to appear after what earlier waits consumed; returns the output up to it. */
-        String await(String text, long seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() < deadline) {
-                int at = screen.indexOf(text, seen);
-                if (at >= 0) {
-                    String out = screen.substring(seen, at + text.length());
-                    seen = at + text.length();
-                    return out;
-                }
-                Thread.sleep(50);
-            }
-            fail("waited " + seconds + " s for [" + text + "]; the terminal shows:\n" + screen.substring(seen));
-            return null;
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
-    }
-
     static String shellCommand() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return java + " -cp 'target/sysql-jdbc.jar:target/lib/*' sysql.cli.Sysql shell";
+        return Child.java() + " -cp 'target/sysql-jdbc.jar:target/lib/*' sysql.cli.Sysql shell";
     }
 
     /** The lines of the tables sqlline drew in {@code out}. */
@@ -98,7 +35,7 @@ class ShellIT {
 
     @Test
     void aSessionAtTheTerminal() throws Exception {
-        try (Terminal t = new Terminal(shellCommand(), Path.of("."))) {
+        try (Child t = Child.onTerminal(Path.of("."), shellCommand())) {
             t.await("sysql> ", 90);
             t.type("SELECT COUNT(*) AS threads FROM processes WHERE proc.pid = 1;\n");
             String out = t.await("sysql> ", 60);
@@ -180,7 +117,7 @@ class ShellIT {
 
     @Test
     void theReadmesFirstCommandOpensTheShell() throws Exception {
-        try (Terminal t = new Terminal("./sysql", Path.of("..").toAbsolutePath().normalize())) {
+        try (Child t = Child.onTerminal(Path.of("..").toAbsolutePath().normalize(), "./sysql")) {
             t.await("sysql 0.1.0: SQL over this host's system calls.", 300);
             t.await("sysql> ", 60);
             t.type("!quit\n");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package sysql.it;
+package sysql.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -16,13 +16,13 @@ import java.util.regex.Pattern;
 /**
  * A child process as a user runs it: what it printed so far (stdout and stderr together; on a terminal, escape
  * sequences removed) and a keyboard. {@link #terminal} gives it a pseudo-terminal (util-linux {@code script}),
- * as the shell needs.
+ * as the shell needs. The tests of every module that run a program use it.
  */
-final class Child implements AutoCloseable {
+public final class Child implements AutoCloseable {
     private static final Pattern ANSI =
             Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
 
-    final Process process;
+    public final Process process;
     private final OutputStream keys;
     private final StringBuffer screen = new StringBuffer();
     private int seen;
@@ -49,7 +49,7 @@ final class Child implements AutoCloseable {
     }
 
     /** {@code java -cp <this test's classpath> sysql.cli.Sysql args...}, in {@code dir}. */
-    static Child sysql(Path dir, String... args) throws IOException {
+    public static Child sysql(Path dir, String... args) throws IOException {
         List<String> command =
                 new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), "sysql.cli.Sysql"));
         command.addAll(List.of(args));
@@ -57,23 +57,29 @@ final class Child implements AutoCloseable {
     }
 
     /** {@code sysql args...} on a 200x50 pseudo-terminal (args are not quoted: plain words only). */
-    static Child terminal(Path dir, String args) throws IOException {
-        String sysql = java() + " -cp '" + System.getProperty("java.class.path") + "' sysql.cli.Sysql " + args;
-        return new Child(new ProcessBuilder("script", "-qfec", "stty cols 200 rows 50; exec " + sysql, "/dev/null")
-                .directory(dir.toFile()));
+    public static Child terminal(Path dir, String args) throws IOException {
+        return onTerminal(
+                dir, java() + " -cp '" + System.getProperty("java.class.path") + "' sysql.cli.Sysql " + args);
     }
 
-    static String java() {
+    /** A shell command line on a 200x50 pseudo-terminal, in {@code dir}. */
+    public static Child onTerminal(Path dir, String commandLine) throws IOException {
+        return new Child(
+                new ProcessBuilder("script", "-qfec", "stty cols 200 rows 50; exec " + commandLine, "/dev/null")
+                        .directory(dir.toFile()));
+    }
+
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    void type(String s) throws IOException {
+    public void type(String s) throws IOException {
         keys.write(s.getBytes(StandardCharsets.UTF_8));
         keys.flush();
     }
 
     /** Waits for {@code text} to appear after what earlier waits consumed; returns the output up to it. */
-    String await(String text, long seconds) throws InterruptedException {
+    public String await(String text, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             int at = screen.indexOf(text, seen);
@@ -96,7 +102,7 @@ final class Child implements AutoCloseable {
     }
 
     /** Everything printed since the last {@link #await}. */
-    String unseen() {
+    public String unseen() {
         return screen.substring(seen);
     }
 
