@@ -3,12 +3,7 @@ package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -24,6 +19,8 @@ import sysql.testing.RequiresBpf;
  */
 @RequiresBpf
 class ShellIT {
+    static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
+
     static String shellCommand() {
         return Child.java() + " -cp 'target/sysql-jdbc.jar:target/lib/*' sysql.cli.Sysql shell";
     }

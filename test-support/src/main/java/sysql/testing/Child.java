@@ -58,8 +58,7 @@ public final class Child implements AutoCloseable {
 
     /** {@code sysql args...} on a 200x50 pseudo-terminal (args are not quoted: plain words only). */
     public static Child terminal(Path dir, String args) throws IOException {
-        return onTerminal(
-                dir, java() + " -cp '" + System.getProperty("java.class.path") + "' sysql.cli.Sysql " + args);
+        return onTerminal(dir, java() + " -cp '" + System.getProperty("java.class.path") + "' sysql.cli.Sysql " + args);
     }
 
     /** A shell command line on a 200x50 pseudo-terminal, in {@code dir}. */
