@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 import org.apache.calcite.jdbc.CalciteConnection;
 import sysql.calcite.schema.SysqlSchema;
+import sysql.calcite.sql.SysqlTypeSystem;
 
 /**
  * How a Calcite connection becomes a sysql connection: the SQL dialect settings every connection uses, and
@@ -27,6 +28,10 @@ public final class SysqlConnections {
         p.setProperty("unquotedCasing", "TO_LOWER");
         p.setProperty("caseSensitive", "true");
         p.setProperty("conformance", "LENIENT");
+        // the function libraries of PostgreSQL, MySQL and BigQuery beside the standard ones (regexp_replace,
+        // split_part, lpad, concat_ws...), looked up in any case (SysqlPrepare)
+        p.setProperty("fun", "standard,postgresql,mysql,bigquery");
+        p.setProperty("typeSystem", SysqlTypeSystem.class.getName() + "#INSTANCE");
         p.setProperty("timeZone", "UTC");
         return p;
     }

@@ -23,16 +23,23 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlNameMatcher;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.StreamChecks;
 import sysql.calcite.rel.WindowRules;
@@ -167,9 +174,9 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         @Override
         protected SqlValidator createSqlValidator(
                 Prepare.CatalogReader catalogReader, UnaryOperator<SqlValidator.Config> configTransform) {
-            SqlOperatorTable std = context.config().fun(SqlOperatorTable.class, SqlStdOperatorTable.instance());
+            SqlOperatorTable functions = context.config().fun(SqlOperatorTable.class, SqlStdOperatorTable.instance());
             List<SqlOperatorTable> tables = new ArrayList<>();
-            tables.add(std);
+            tables.add(caseInsensitive(functions));
             tables.add((CalciteCatalogReader) catalogReader);
             SqlValidator.Config config = configTransform.apply(SqlValidator.Config.DEFAULT
                     .withLenientOperatorLookup(context.config().lenientOperatorLookup())
@@ -181,6 +188,31 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                     (CalciteCatalogReader) catalogReader,
                     context.getTypeFactory(),
                     config);
+        }
+
+        /**
+         * The function libraries ({@code fun}) looked up whatever the case a name is written in, as SQL's own
+         * functions are: the connection folds unquoted names to lower case and matches case-sensitively, which
+         * suits sysdig's field names, but the library tables register functions in upper case.
+         */
+        private static SqlOperatorTable caseInsensitive(SqlOperatorTable table) {
+            return new SqlOperatorTable() {
+                @Override
+                public void lookupOperatorOverloads(
+                        SqlIdentifier name,
+                        @Nullable SqlFunctionCategory category,
+                        SqlSyntax syntax,
+                        List<SqlOperator> found,
+                        SqlNameMatcher matcher) {
+                    table.lookupOperatorOverloads(
+                            name, category, syntax, found, SqlNameMatchers.withCaseSensitive(false));
+                }
+
+                @Override
+                public List<SqlOperator> getOperatorList() {
+                    return table.getOperatorList();
+                }
+            };
         }
 
         @Override

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.calcite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static sysql.calcite.TestConnections.rows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The text functions chisels need come from Calcite's own library operator tables (PostgreSQL's, MySQL's,
+ * BigQuery's), and a CASE over strings of different lengths is a VARCHAR, not a padded CHAR.
+ */
+class SqlFunctionsTest extends CaptureFileTests {
+    SqlFunctionsTest() throws Exception {
+        super("falco_cat_write.scap");
+    }
+
+    private Object one(String expression) throws Exception {
+        return rows(c, "SELECT " + expression + " FROM (VALUES 1)").get(0).get(0);
+    }
+
+    @Test
+    void regularExpressions() throws Exception {
+        assertEquals("GET /a", one("regexp_replace('GET  /a', ' +', ' ')"));
+        assertEquals("123", one("regexp_substr('id=123;', '[0-9]+')"));
+    }
+
+    @Test
+    void splittingAndPositions() throws Exception {
+        assertEquals("b", one("split_part('a b c', ' ', 2)"));
+        assertEquals(3, ((Number) one("strpos('abc', 'c')")).intValue());
+        assertEquals("a,b", one("concat_ws(',', 'a', 'b')"));
+    }
+
+    @Test
+    void libraryFunctionsAreFoundInAnyCase() throws Exception {
+        assertEquals("b", one("SPLIT_PART('a b c', ' ', 2)"));
+        assertEquals("a-b", one("Regexp_Replace('a b', ' ', '-')"));
+    }
+
+    @Test
+    void overEvents() throws Exception {
+        // cat's first file name in the capture, cut at its first '/'-separated part
+        assertEquals(
+                List.of(List.of("etc", "ld.so.cache")),
+                rows(
+                        c,
+                        "SELECT split_part(fd.name, '/', 2), regexp_substr(fd.name, '[^/]+$') FROM events "
+                                + "WHERE proc.name = 'cat' AND fd.name LIKE '/etc/%' ORDER BY evt.num LIMIT 1"));
+    }
+
+    @Test
+    void padding() throws Exception {
+        assertEquals("  7", one("lpad('7', 3)"));
+        assertEquals("7..", one("rpad('7', 3, '.')"));
+    }
+
+    @Test
+    void aCaseOverStringsOfDifferentLengthsIsNotPadded() throws Exception {
+        assertEquals(
+                List.of(List.of("LISTEN|")),
+                rows(c, "SELECT CASE WHEN 1 = 1 THEN 'LISTEN' ELSE 'ESTABLISHED' END || '|' FROM (VALUES 1)"));
+    }
+}
