@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -90,6 +91,21 @@ class ReadmeIT {
         return rows;
     }
 
+    /**
+     * Opens {@code file} every 200 ms until {@code child} (a stream of opens) prints a line that {@code isRow}
+     * accepts; that line, or null when none came within {@code seconds} or the child ended.
+     */
+    static String openUntilRow(Child child, Path file, Predicate<String> isRow, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String row = null;
+        while (row == null && System.nanoTime() < deadline && child.process.isAlive()) {
+            Files.readString(file);
+            Thread.sleep(200);
+            row = child.unseen().lines().filter(isRow).findFirst().orElse(null);
+        }
+        return row;
+    }
+
     /** The name of the calling thread as the kernel (and so proc.name) knows it. */
     static String threadComm() throws IOException {
         return Files.readString(Path.of("/proc/thread-self/comm")).strip();
@@ -152,17 +168,7 @@ class ReadmeIT {
             Path file = Files.createTempFile("rd", ".txt"); // short: sqlline cuts long cells of a stream
             try {
                 shell.type(stream + "\n");
-                String row = null;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (row == null && System.nanoTime() < deadline) {
-                    Files.readString(file);
-                    Thread.sleep(200);
-                    row = shell.unseen()
-                            .lines()
-                            .filter(l -> l.contains(" | " + file + " |"))
-                            .findFirst()
-                            .orElse(null);
-                }
+                String row = openUntilRow(shell, file, l -> l.contains(" | " + file + " |"), 60);
                 assertTrue(row != null, "no row for " + file + " in 60 s; the stream printed:\n" + shell.unseen());
                 String comm = threadComm();
                 shell.type("\u0003");
@@ -200,17 +206,7 @@ class ReadmeIT {
         String stream = example(shellExamples(), "SELECT STREAM");
         Path file = Files.createTempFile("readme-query", ".txt");
         try (Child query = Child.sysql(readme.root, "query", "--format", "csv", stream)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            String row = null;
-            while (row == null && System.nanoTime() < deadline && query.process.isAlive()) {
-                Files.readString(file);
-                Thread.sleep(200);
-                row = query.unseen()
-                        .lines()
-                        .filter(l -> l.endsWith("," + file))
-                        .findFirst()
-                        .orElse(null);
-            }
+            String row = openUntilRow(query, file, l -> l.endsWith("," + file), 90);
             String out = query.unseen();
             assertTrue(out.startsWith("evt.time,proc.name,fd.name\n"), "the header first: " + out);
             assertTrue(row != null, "no row for " + file + "; sysql query printed:\n" + out);

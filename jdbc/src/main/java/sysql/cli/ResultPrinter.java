@@ -42,7 +42,7 @@ final class ResultPrinter {
     /** Prints every row; returns the row count. */
     static long print(ResultSet rs, Format format, boolean stream, PrintWriter out) throws SQLException, IOException {
         return switch (format) {
-            case TABLE -> table(rs, out, stream ? 0 : Integer.MAX_VALUE);
+            case TABLE -> table(rs, out, stream);
             case CSV ->
                 separated(
                         rs,
@@ -70,8 +70,8 @@ final class ResultPrinter {
         return t == null ? null : TIMESTAMP.format(t.toLocalDateTime());
     }
 
-    /** Prints a table: every row of a finite result is read ({@code sizingRows} unbounded) before the first. */
-    private static long table(ResultSet rs, PrintWriter out, int sizingRows) throws SQLException {
+    /** Prints a table: every row of a finite result is read before the first; a stream's print as they come. */
+    private static long table(ResultSet rs, PrintWriter out, boolean stream) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         int[] types = types(md);
@@ -81,14 +81,14 @@ final class ResultPrinter {
             labels[i] = md.getColumnLabel(i + 1);
             widths[i] = labels[i].length();
         }
-        if (sizingRows == 0) {
+        if (stream) {
             for (int i = 0; i < n; i++) {
                 widths[i] = Math.max(widths[i], Math.min(24, md.getColumnDisplaySize(i + 1)));
             }
         }
         List<String[]> first = new ArrayList<>();
         boolean more = true;
-        while (first.size() < sizingRows && (more = rs.next())) {
+        while (!stream && (more = rs.next())) {
             String[] row = row(rs, types);
             for (int i = 0; i < n; i++) {
                 widths[i] = Math.max(widths[i], row[i] == null ? 0 : row[i].length());

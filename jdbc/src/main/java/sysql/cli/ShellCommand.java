@@ -68,17 +68,13 @@ final class ShellCommand implements Callable<Integer> {
                 RemoteDriver.class.getName()
             };
         }
+        return embeddedArguments(connect.url());
+    }
+
+    /** sqlline's arguments for the shell over an embedded {@code jdbc:sysql:} connection to {@code url}. */
+    static String[] embeddedArguments(String url) {
         return new String[] {
-            "-ac",
-            ShellApplication.class.getName(),
-            "-u",
-            connect.url(),
-            "-n",
-            "",
-            "-p",
-            "",
-            "-d",
-            SysqlDriver.class.getName()
+            "-ac", ShellApplication.class.getName(), "-u", url, "-n", "", "-p", "", "-d", SysqlDriver.class.getName()
         };
     }
 

@@ -8,19 +8,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import sysql.jdbc.SysqlDriver;
+import sysql.testing.Child;
 
 /**
  * The shell (sqlline with sysql's application and {@link ShellLine}) reading typed lines from a stream, over a
  * capture file (no root needed): how its results look.
  */
 class ShellLineTest {
-    /** The terminal's escape sequences (jline's keypad mode too) and carriage returns. */
-    private static final Pattern ANSI =
-            Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[()][A-Z0-9]|\u001B[=>]|\r");
-
     /** The table lines (those sqlline draws: '+' rules and '|' rows) the shell printed for {@code input}. */
     static List<String> tables(String input) throws Exception {
         ShellLine sqlline = new ShellLine();
@@ -29,21 +24,10 @@ class ShellLineTest {
         sqlline.setOutputStream(print);
         sqlline.setErrorStream(print);
         sqlline.begin(
-                new String[] {
-                    "-ac",
-                    ShellApplication.class.getName(),
-                    "-u",
-                    "jdbc:sysql:file=" + QueryCommandTest.FILE.toAbsolutePath(),
-                    "-n",
-                    "",
-                    "-p",
-                    "",
-                    "-d",
-                    SysqlDriver.class.getName()
-                },
+                ShellCommand.embeddedArguments("jdbc:sysql:file=" + QueryCommandTest.FILE.toAbsolutePath()),
                 new ByteArrayInputStream((input + "!quit\n").getBytes(StandardCharsets.UTF_8)),
                 false);
-        String text = ANSI.matcher(out.toString(StandardCharsets.UTF_8)).replaceAll("");
+        String text = Child.plain(out.toString(StandardCharsets.UTF_8));
         return text.lines().filter(l -> l.startsWith("+") || l.startsWith("|")).toList();
     }
 

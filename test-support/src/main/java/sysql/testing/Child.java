@@ -36,8 +36,7 @@ public final class Child implements AutoCloseable {
                     try (InputStream in = process.getInputStream()) {
                         int n;
                         while ((n = in.read(b)) > 0) {
-                            screen.append(ANSI.matcher(new String(b, 0, n, StandardCharsets.UTF_8))
-                                    .replaceAll(""));
+                            screen.append(plain(new String(b, 0, n, StandardCharsets.UTF_8)));
                         }
                     } catch (IOException e) {
                         // the process ended
@@ -66,6 +65,11 @@ public final class Child implements AutoCloseable {
         return new Child(
                 new ProcessBuilder("script", "-qfec", "stty cols 200 rows 50; exec " + commandLine, "/dev/null")
                         .directory(dir.toFile()));
+    }
+
+    /** {@code text} without a terminal's escape sequences (jline's keypad mode too) and carriage returns. */
+    public static String plain(String text) {
+        return ANSI.matcher(text).replaceAll("");
     }
 
     public static String java() {
