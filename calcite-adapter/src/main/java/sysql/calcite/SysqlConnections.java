@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.apache.calcite.jdbc.CalciteConnection;
+import sysql.calcite.chisel.ChiselsSchema;
 import sysql.calcite.schema.SysqlSchema;
 import sysql.calcite.sql.SysqlTypeSystem;
 
@@ -41,10 +42,14 @@ public final class SysqlConnections {
         install(connection, engine, QuerySettings.DEFAULT);
     }
 
-    /** Installs schema {@code sysql} over {@code engine}, with the connection's limits, as its default. */
+    /**
+     * Installs schema {@code sysql} over {@code engine}, with the connection's limits, as its default, and the chisel
+     * library as schema {@code chisels}.
+     */
     public static void install(Connection connection, SysqlEngine engine, QuerySettings settings) throws SQLException {
         CalciteConnection c = connection.unwrap(CalciteConnection.class);
         c.getRootSchema().add(SysqlSchema.NAME, new SysqlSchema(engine, settings));
+        c.getRootSchema().add(ChiselsSchema.NAME, new ChiselsSchema(c));
         c.setSchema(SysqlSchema.NAME);
     }
 }

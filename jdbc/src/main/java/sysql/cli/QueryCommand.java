@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sysql.calcite.sql.SqlScript;
 
 /**
  * {@code sysql query "SQL"} (or {@code -f FILE.sql}): runs the statements and prints their rows, for scripts.
@@ -66,6 +67,21 @@ final class QueryCommand implements Callable<Integer> {
             err.println("sysql query: no SQL statement given: pass one as an argument or with -f FILE.sql");
             return 2;
         }
+        return run(connect, statements, format, out, err, "sysql");
+    }
+
+    /**
+     * Runs the statements in order on one connection, printing each one's rows (a stream's as they arrive) until
+     * the last ends or Ctrl-C / SIGTERM stops it: 0, or 143 after SIGTERM; 1 after an error, printed as one line
+     * starting with {@code label}.
+     */
+    static int run(
+            ConnectOptions connect,
+            List<String> statements,
+            ResultPrinter.Format format,
+            PrintWriter out,
+            PrintWriter err,
+            String label) {
         AtomicReference<Statement> running = new AtomicReference<>();
         Interrupts interrupts = Interrupts.install(() -> cancel(running.get()));
         try (Connection c = connect.connect()) {
@@ -89,7 +105,7 @@ final class QueryCommand implements Callable<Integer> {
             if (interrupts.raised()) {
                 return interrupts.terminated() ? 143 : 0;
             }
-            err.println("sysql: " + e.getMessage());
+            err.println(label + ": " + e.getMessage());
             return 1;
         } finally {
             interrupts.close();

@@ -21,6 +21,7 @@ import sqlline.BuiltInProperty;
 import sqlline.SqlLine;
 import sysql.calcite.schema.FieldColumns;
 import sysql.calcite.schema.SysqlSchema;
+import sysql.calcite.sql.SqlScript;
 
 /**
  * sqlline with sysql's completion: sysdig's dotted field names ({@code proc.na<TAB>} gives {@code proc.name})

@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {
             ShellCommand.class,
             QueryCommand.class,
+            ChiselCommand.class,
             CatalogCommands.Fields.class,
             CatalogCommands.EventTypes.class,
             CaptureCommand.class,

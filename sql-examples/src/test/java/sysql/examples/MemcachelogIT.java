@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import sysql.cli.SqlScript;
+import sysql.calcite.sql.SqlScript;
 import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 

@@ -12,11 +12,13 @@ import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.schema.impl.TableMacroImpl;
 import sysql.calcite.FileEngine;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.SysqlException;
+import sysql.calcite.functions.SysdigFormats;
 import sysql.capture.CaptureException;
 
 /**
@@ -79,10 +81,16 @@ public final class SysqlSchema extends AbstractSchema {
 
     @Override
     protected Multimap<String, Function> getFunctionMultimap() {
-        return ImmutableMultimap.of("scap_file", SCAP_FILE);
+        return FUNCTIONS;
     }
 
-    private static final Function SCAP_FILE = scapFileMacro();
+    /** {@code scap_file} and sysql's scalar functions ({@link SysdigFormats}: format_bytes, format_duration...). */
+    private static final Multimap<String, Function> FUNCTIONS = ImmutableMultimap.<String, Function>builder()
+            .put("scap_file", scapFileMacro())
+            .put("format_bytes", ScalarFunctionImpl.create(SysdigFormats.class, "formatBytes"))
+            .put("format_duration", ScalarFunctionImpl.create(SysdigFormats.class, "formatDuration"))
+            .put("format_percent", ScalarFunctionImpl.create(SysdigFormats.class, "formatPercent"))
+            .build();
 
     private static Function scapFileMacro() {
         try {

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.jdbc.CalcitePrepare.CalciteSignature;
 import org.apache.calcite.jdbc.CalciteSchema;
@@ -33,6 +35,7 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
 import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -99,6 +102,22 @@ public class SysqlPrepare extends CalcitePrepareImpl {
     /** Plans served from the cache so far (a test's view). */
     public static long planCacheHits() {
         return PlanCache.hits();
+    }
+
+    /**
+     * The parser settings of every sysql connection ({@code SysqlConnections.calciteProperties()}) for the SQL
+     * Calcite parses without a connection's settings: a view's (the chisels) when it is expanded.
+     */
+    public static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withCaseSensitive(true)
+            .withConformance(SqlConformanceEnum.LENIENT);
+
+    @Override
+    protected SqlParser createParser(String sql) {
+        return createParser(sql, PARSER_CONFIG);
     }
 
     @Override

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package sysql.cli;
+package sysql.calcite.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import sysql.calcite.sql.StatementKind;
 
 /**
  * SQL text as statements: split at semicolons outside literals, quoted names and comments. Public for the
