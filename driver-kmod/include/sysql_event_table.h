@@ -1254,6 +1254,39 @@ SQ_EVENT(353, SYSCALL_CAPSET_X, "capset", SQ_EC_PROCESS, SQ_EF_MODIFIES_STATE, 4
 	SQ_P("cap_inheritable", SQ_PT_UINT64, SQ_PF_HEX, SQ_INFO_NONE),
 	SQ_P("cap_permitted", SQ_PT_UINT64, SQ_PF_HEX, SQ_INFO_NONE),
 	SQ_P("cap_effective", SQ_PT_UINT64, SQ_PF_HEX, SQ_INFO_NONE)))
+/*
+ * User and group metadata events of later falcosecurity libs (their
+ * useradded/userdeleted/groupadded/groupdeleted, same codes, names and
+ * parameters), which their capture files carry. Never emitted by sysql's
+ * drivers; sysdig 0.29.3 does not know them: a reader skips them as rows and
+ * numbers, as sysdig does.
+ */
+SQ_EVENT(354, USER_ADDED_E, "useradded", SQ_EC_PROCESS, SQ_EF_MODIFIES_STATE, 6, (
+	SQ_P("uid", SQ_PT_UINT32, SQ_PF_DEC, SQ_INFO_NONE),
+	SQ_P("gid", SQ_PT_UINT32, SQ_PF_DEC, SQ_INFO_NONE),
+	SQ_P("name", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("home", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("shell", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("container_id", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE)))
+SQ_EVENT(355, USER_ADDED_X, "NA", SQ_EC_UNKNOWN, SQ_EF_UNUSED, 0, ())
+SQ_EVENT(356, USER_DELETED_E, "userdeleted", SQ_EC_PROCESS, SQ_EF_MODIFIES_STATE, 6, (
+	SQ_P("uid", SQ_PT_UINT32, SQ_PF_DEC, SQ_INFO_NONE),
+	SQ_P("gid", SQ_PT_UINT32, SQ_PF_DEC, SQ_INFO_NONE),
+	SQ_P("name", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("home", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("shell", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("container_id", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE)))
+SQ_EVENT(357, USER_DELETED_X, "NA", SQ_EC_UNKNOWN, SQ_EF_UNUSED, 0, ())
+SQ_EVENT(358, GROUP_ADDED_E, "groupadded", SQ_EC_PROCESS, SQ_EF_MODIFIES_STATE, 3, (
+	SQ_P("gid", SQ_PT_UINT32, SQ_PF_DEC, SQ_INFO_NONE),
+	SQ_P("name", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("container_id", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE)))
+SQ_EVENT(359, GROUP_ADDED_X, "NA", SQ_EC_UNKNOWN, SQ_EF_UNUSED, 0, ())
+SQ_EVENT(360, GROUP_DELETED_E, "groupdeleted", SQ_EC_PROCESS, SQ_EF_MODIFIES_STATE, 3, (
+	SQ_P("gid", SQ_PT_UINT32, SQ_PF_DEC, SQ_INFO_NONE),
+	SQ_P("name", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE),
+	SQ_P("container_id", SQ_PT_CHARBUF, SQ_PF_NA, SQ_INFO_NONE)))
+SQ_EVENT(361, GROUP_DELETED_X, "NA", SQ_EC_UNKNOWN, SQ_EF_UNUSED, 0, ())
 SQ_EVENT(374, SYSCALL_EPOLL_CREATE_E, "epoll_create", SQ_EC_WAIT, SQ_EF_CREATES_FD | SQ_EF_MODIFIES_STATE, 1, (
 	SQ_P("size", SQ_PT_INT32, SQ_PF_DEC, SQ_INFO_NONE)))
 SQ_EVENT(375, SYSCALL_EPOLL_CREATE_X, "epoll_create", SQ_EC_WAIT, SQ_EF_CREATES_FD | SQ_EF_MODIFIES_STATE, 1, (

@@ -58,7 +58,7 @@ public final class ColumnarReader implements AutoCloseable {
             while (!columns.isFull() && events.next(event)) {
                 lastEventTs = event.ts();
                 context.advance(event);
-                if (keep.test(context)) {
+                if (context.isRow() && keep.test(context)) {
                     columns.append(context);
                 }
             }

@@ -305,7 +305,7 @@ public final class Recorder {
                     at += 2 + event.length();
                     lastTs = event.ts();
                     context.advance(event);
-                    if (request.predicate().test(context)) {
+                    if (context.isRow() && request.predicate().test(context)) {
                         columns.append(context);
                     }
                 }

@@ -91,7 +91,7 @@ public final class Subscription implements BatchCursor {
 
     /** Capture thread: the current event, with the live state. */
     void offer(EventContext c) {
-        if (!request.predicate().test(c)) {
+        if (!c.isRow() || !request.predicate().test(c)) {
             return;
         }
         if (filling == null) {

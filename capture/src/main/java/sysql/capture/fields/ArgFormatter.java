@@ -196,8 +196,10 @@ final class ArgFormatter {
         switch (type) {
             case EventTables.PT_INT8, EventTables.PT_INT16, EventTables.PT_INT32, EventTables.PT_INT64 ->
                 number(signedValue(b, off, len), len, true, fmt, raw);
-            case EventTables.PT_UINT8, EventTables.PT_UINT16, EventTables.PT_UINT32, EventTables.PT_UINT64 ->
+            case EventTables.PT_UINT8, EventTables.PT_UINT16, EventTables.PT_UINT32 ->
                 number(unsignedValue(b, off, len), len, false, fmt, raw);
+            // sysdig prints a 64-bit unsigned parameter with PRId64: from 2^63 up it shows negative (val=-1)
+            case EventTables.PT_UINT64 -> number(signedValue(b, off, len), len, true, fmt, raw);
             case EventTables.PT_FD -> {
                 long fd = signedValue(b, off, len);
                 raw.append(fd);

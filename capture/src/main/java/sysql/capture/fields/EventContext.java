@@ -7,12 +7,14 @@ import sysql.capture.Event;
 import sysql.capture.EventType;
 import sysql.capture.EventTypes;
 import sysql.capture.scap.InitialState;
+import sysql.capture.scap.ScapFileWriter;
 import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.FdInfo;
 import sysql.capture.state.StateTracker;
 import sysql.capture.state.ThreadInfo;
 import sysql.capture.state.ThreadTable;
 import sysql.capture.state.Users;
+import sysql.driver.EventTables;
 
 /**
  * What extractors read for the current event: the event itself, its number in the stream, and the state
@@ -26,10 +28,24 @@ import sysql.capture.state.Users;
  */
 public final class EventContext {
     private static final int STATE_EVENT_TYPE = stateEventType();
+    /**
+     * Event types that are no rows: container descriptions (sysdig never shows them, even with -D, but numbers
+     * them; their time is 0) and later libs' user and group descriptions (sysdig 0.29.3 skips them).
+     */
+    private static final boolean[] NOT_ROW = new boolean[EventTables.EVENT_CODE_LIMIT];
+
+    static {
+        for (EventType t : EventTypes.all()) {
+            NOT_ROW[t.code()] = (t.name().equals("container") && t.paramIndex("json") == 0)
+                    || t.name().matches("(user|group)(added|deleted)");
+        }
+    }
+
     private final StateTracker tracker;
     private final Users users;
     private Event event;
     private long num;
+    private boolean row = true;
     // State rows only.
     private final boolean stateRows;
     private ThreadInfo rowThread;
@@ -102,11 +118,56 @@ public final class EventContext {
         return new EventContext(new StateTracker(threads), users);
     }
 
-    /** Updates the state with {@code e} and makes it the current event (evt.num counts from 1). */
+    /**
+     * Updates the state with {@code e} and makes it the current event (evt.num counts from 1). A metadata event
+     * (container, user and group descriptions) updates the state but is not a row ({@link #isRow}); it takes an
+     * evt.num only when sysdig 0.29.3 knows its type, as sysdig numbers them. An event of a type the table does
+     * not define (a newer libs' file) is neither a row nor numbered: sysdig skips it.
+     */
     public void advance(Event e) {
-        num++;
-        tracker.onEvent(e);
+        int code = e.typeCode();
+        boolean known = e.type() != null;
+        row = known && !NOT_ROW[code];
+        if (row || (known && !ScapFileWriter.needsDowngrade(code))) {
+            num++;
+        }
+        if (known) {
+            tracker.onEvent(e);
+        }
+        if (!row && known && users != null) {
+            onUserMetadata(e);
+        }
         event = e;
+    }
+
+    /**
+     * Whether the current event is a row of the events table: sysdig shows every event but the metadata ones,
+     * which carry no time or thread of their own (container events: time 0).
+     */
+    public boolean isRow() {
+        return row;
+    }
+
+    /** useradded / userdeleted / groupadded / groupdeleted of later libs' files: the host's user and group names. */
+    private void onUserMetadata(Event e) {
+        EventType t = e.type();
+        int container = t == null ? -1 : e.paramIndex("container_id");
+        if (container < 0 || !e.paramAsString(container).isEmpty()) {
+            return; // not a user event, or a container's user (sysql keeps the host's names)
+        }
+        switch (t.name()) {
+            case "useradded" ->
+                users.addUser(new Users.User(
+                        (int) e.paramAsLong(0),
+                        (int) e.paramAsLong(1),
+                        e.paramAsString(2),
+                        e.paramAsString(3),
+                        e.paramAsString(4)));
+            case "userdeleted" -> users.removeUser((int) e.paramAsLong(0));
+            case "groupadded" -> users.addGroup((int) e.paramAsLong(0), e.paramAsString(1));
+            case "groupdeleted" -> users.removeGroup((int) e.paramAsLong(0));
+            default -> {}
+        }
     }
 
     /** Skips an event number without an event (sysdig counts events it does not show). */

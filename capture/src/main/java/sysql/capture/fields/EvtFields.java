@@ -163,6 +163,15 @@ final class EvtFields extends FieldDefinitions {
         return c.thread() != null ? c.thread().latency() : 0;
     }
 
+    /**
+     * Whether sysdig has a latency for the event: not for an internal event (procinfo...) with a thread, which
+     * would otherwise show the thread's last syscall latency; one without a thread has 0.
+     */
+    static boolean hasLatency(EventContext c) {
+        EventType t = c.event().type();
+        return c.thread() == null || t == null || (t.category() & EventTables.EC_INTERNAL) == 0;
+    }
+
     /** sysdig's human-readable duration: 512ns, 1.06us, 54us, 1.13ms, 16ms, 1.00s (truncated, not rounded). */
     static String humanDuration(long ns) {
         if (ns < 1000) {
@@ -205,7 +214,7 @@ final class EvtFields extends FieldDefinitions {
 
     /**
      * The stream's clock, updated with the current event: the first event seen gives the stream's start; each
-     * event that is not internal (sysdig does not show those) gets its distance to the previous such event.
+     * event that is a row gets its distance to the previous row (as sysdig -D, which shows internal events).
      */
     static Clock clock(EventContext c) {
         ClockRef ref = lastClock;
@@ -227,7 +236,8 @@ final class EvtFields extends FieldDefinitions {
             if (k.firstTs == Long.MIN_VALUE && !meta) {
                 k.firstTs = ts;
             }
-            boolean shown = !meta && (t == null || (t.category() & EventTables.EC_INTERNAL) == 0);
+            // Every row counts, internal events (procinfo...) too: they are rows, as in sysdig -D's output.
+            boolean shown = !meta;
             if (shown) {
                 k.delta = k.prevTs == Long.MIN_VALUE ? 0 : ts - k.prevTs;
                 k.prevTs = ts;
@@ -609,8 +619,9 @@ final class EvtFields extends FieldDefinitions {
                 always(EventContext::num));
         add(Field.ofTimestamp(
                 "evt.time",
-                "Event time: a TIMESTAMP in SQL (the stream's event time, for windows); "
-                        + "printed as sysdig does, the time of day in the host's time zone with nanoseconds (HH:MM:SS.nnnnnnnnn).",
+                "Event time as a SQL TIMESTAMP (the stream's event time, for windows; SQL keeps milliseconds). "
+                        + "sysdig's %evt.time text, the time of day in the host's time zone with nanoseconds "
+                        + "(HH:MM:SS.nnnnnnnnn), is SUBSTRING(evt.datetime FROM 12); evt.rawtime has the nanoseconds.",
                 always(c -> c.event().ts()),
                 c -> timeText(c.event().ts(), false, true)));
         str(
@@ -664,13 +675,25 @@ final class EvtFields extends FieldDefinitions {
         num(
                 "evt.latency",
                 FieldType.BIGINT,
-                "For an exit event, nanoseconds since its enter event; 0 otherwise.",
-                always(EvtFields::latency));
-        num("evt.latency.s", FieldType.BIGINT, "Whole seconds of evt.latency.", always(c -> latency(c) / NS));
-        num("evt.latency.ns", FieldType.BIGINT, "Nanoseconds part of evt.latency.", always(c -> latency(c) % NS));
+                "For an exit event, nanoseconds since its enter event; 0 otherwise; NULL for an internal event "
+                        + "(procinfo...) of a known thread, as sysdig.",
+                valueIf(EvtFields::hasLatency, EvtFields::latency));
+        num(
+                "evt.latency.s",
+                FieldType.BIGINT,
+                "Whole seconds of evt.latency.",
+                valueIf(EvtFields::hasLatency, c -> latency(c) / NS));
+        num(
+                "evt.latency.ns",
+                FieldType.BIGINT,
+                "Nanoseconds part of evt.latency.",
+                valueIf(EvtFields::hasLatency, c -> latency(c) % NS));
         // sysdig formats this text into a buffer of its own and, for an event without a thread, returns the
         // buffer as the previous event left it.
         str("evt.latency.human", "evt.latency as text for people (512ns, 1.06us, 16ms, 1.00s).", c -> {
+            if (!hasLatency(c)) {
+                return null;
+            }
             if (c.thread() != null) {
                 c.lastLatencyText = humanDuration(latency(c));
             }
@@ -679,7 +702,7 @@ final class EvtFields extends FieldDefinitions {
         num(
                 "evt.deltatime",
                 FieldType.BIGINT,
-                "Nanoseconds since the previous event shown (internal events are not shown); 0 for the first.",
+                "Nanoseconds since the previous event (row); 0 for the first.",
                 always(EvtFields::deltatime));
         num("evt.deltatime.s", FieldType.BIGINT, "Whole seconds of evt.deltatime.", always(c -> deltatime(c) / NS));
         num("evt.deltatime.ns", FieldType.BIGINT, "Nanoseconds part of evt.deltatime.", always(c -> deltatime(c) % NS));

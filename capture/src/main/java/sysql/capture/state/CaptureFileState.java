@@ -27,7 +27,7 @@ public final class CaptureFileState {
             t.args = p.args();
             if (p.isMainThread()) {
                 // sysdig keeps the environment and the working directory on main threads only
-                t.env = p.env();
+                t.env = StateTracker.sysdigEnv(p.env());
                 String cwd = Paths.resolve("", p.cwd());
                 t.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
             }

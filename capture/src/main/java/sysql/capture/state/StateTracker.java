@@ -212,7 +212,8 @@ public final class StateTracker {
             CONTAINER_JSON[c] = t.name().equals("container") && t.paramIndex("json") == 0;
             META[c] = CONTAINER_JSON[c]
                     || t.name().equals("pluginevent")
-                    || t.name().equals("asyncevent");
+                    || t.name().equals("asyncevent")
+                    || t.name().matches("(user|group)(added|deleted)");
             if (t.isEnter()) {
                 if (t.name().equals("procexit")) {
                     ACTIONS[c] = Action.PROCEXIT;
@@ -583,6 +584,18 @@ public final class StateTracker {
         return List.copyOf(out);
     }
 
+    /**
+     * An environment as sysdig's set_env keeps it: it stops at an empty entry when only NULs follow, so the
+     * zero padding after the last variable adds no empty entries (which proc.env would show as spaces).
+     */
+    static List<String> sysdigEnv(List<String> env) {
+        int n = env.size();
+        while (n > 0 && env.get(n - 1).isEmpty()) {
+            n--;
+        }
+        return n == env.size() ? env : List.copyOf(env.subList(0, n));
+    }
+
     // ---- processes and threads
 
     /**
@@ -638,6 +651,7 @@ public final class StateTracker {
         }
         ThreadInfo child = new ThreadInfo(childTid);
         child.ptid = tid;
+        child.loginUid = 0; // sysdig's new thread record: kept when no caller's login uid is copied
         if (validParent) {
             inheritImage(child, parent, flags);
         } else {
@@ -734,7 +748,7 @@ public final class StateTracker {
         t.vmRssKb = longParam(e, s[P_VM_RSS], t.vmRssKb);
         t.vmSwapKb = longParam(e, s[P_VM_SWAP], t.vmSwapKb);
         if (s[P_ENV] >= 0) {
-            t.env = listParam(e, s[P_ENV]);
+            t.env = sysdigEnv(listParam(e, s[P_ENV]));
         }
         if (s[P_CGROUPS] >= 0) {
             t.cgroups = Containers.sysdigNames(listParam(e, s[P_CGROUPS]));

@@ -25,6 +25,14 @@ public final class Users {
         groups.put(gid, name);
     }
 
+    public void removeUser(int uid) {
+        users.remove(uid);
+    }
+
+    public void removeGroup(int gid) {
+        groups.remove(gid);
+    }
+
     public User user(int uid) {
         return users.get(uid);
     }
