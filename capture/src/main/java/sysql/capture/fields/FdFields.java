@@ -19,6 +19,9 @@ final class FdFields extends FieldDefinitions {
     private static final int EF_USES_FD = 1 << 2;
     private static final long AT_FDCWD = -100;
 
+    private static final Field.LongExtractor LOCAL_PORT = endPort(true);
+    private static final Field.LongExtractor REMOTE_PORT = endPort(false);
+
     private FdFields() {}
 
     /** True for events of the fd class: they create, use or destroy a descriptor, and have a thread. */
@@ -180,8 +183,8 @@ final class FdFields extends FieldDefinitions {
         });
         str("fd.lip", "Local IP address of an inet socket.", c -> endIp(c, true));
         str("fd.rip", "Remote IP address of an inet socket.", c -> endIp(c, false));
-        num("fd.lport", FieldType.INTEGER, "Local port of an inet socket.", endPort(true));
-        num("fd.rport", FieldType.INTEGER, "Remote port of an inet socket.", endPort(false));
+        num("fd.lport", FieldType.INTEGER, "Local port of an inet socket.", LOCAL_PORT);
+        num("fd.rport", FieldType.INTEGER, "Remote port of an inet socket.", REMOTE_PORT);
         str("fd.sockfamily", "Family of a socket: ip or unix.", c -> {
             FdInfo f = fd(c);
             if (f == null) {
@@ -240,6 +243,57 @@ final class FdFields extends FieldDefinitions {
                 FieldType.BIGINT,
                 "Minor number of the device holding the file.",
                 valueIf(c -> fd(c) != null, c -> (fd(c).dev() & 0xff) | ((fd(c).dev() >>> 12) & 0xfff00)));
+        // ---- protocols (ports as text), domain names, name changes
+        // sysdig prints a port's service name only with -R (its default, and sysql's, is the number): the *proto
+        // fields are the port as text, "" where sysdig has an empty text (see each).
+        str(
+                "fd.cproto",
+                "Client port of an inet connection socket, as text (sysdig without -R: the number); \"\" for "
+                        + "another socket with a role.",
+                c -> {
+                    FdInfo f = fd(c);
+                    if (f == null || f.role() == FdInfo.Role.NONE) {
+                        return null;
+                    }
+                    return f.isInetTuple() ? Integer.toString(f.tupleSourcePort()) : "";
+                });
+        str(
+                "fd.sproto",
+                "Server port of an inet connection socket, as text (sysdig without -R: the number); \"\" for a "
+                        + "server (bound) socket.",
+                c -> {
+                    FdInfo f = fd(c);
+                    if (f == null || !f.type().isInet()) {
+                        return null;
+                    }
+                    if (f.isServerSocket()) {
+                        return "";
+                    }
+                    return f.role() == FdInfo.Role.NONE ? null : Integer.toString(f.tupleDestinationPort());
+                });
+        str("fd.lproto", "Local port of an inet connection socket, as text (sysdig without -R: the number).", c -> {
+            FdInfo f = tupleWithRole(c);
+            return f == null ? null : Long.toString(LOCAL_PORT.get(c));
+        });
+        str("fd.rproto", "Remote port of an inet connection socket, as text (sysdig without -R: the number).", c -> {
+            FdInfo f = tupleWithRole(c);
+            return f == null ? null : Long.toString(REMOTE_PORT.get(c));
+        });
+        // sysdig 0.29.3 knows a domain name only for addresses its DNS manager resolved for a filter comparing the
+        // name (fd.sip.name=example.com); a printed field, sysdig's and sysql's, never has one.
+        for (String end : new String[] {"cip", "sip", "lip", "rip"}) {
+            str(
+                    "fd." + end + ".name",
+                    "Domain name of fd." + end + ": always NULL, as sysdig 0.29.3 prints it (its DNS manager only "
+                            + "resolves names a filter compares).",
+                    c -> null);
+        }
+        num(
+                "fd.name_changed",
+                FieldType.BOOLEAN,
+                "True when the event changed the name of its descriptor (a connect or bind that completed a socket "
+                        + "tuple, a new file or accepted connection with a name).",
+                valueIf(c -> fd(c) != null, c -> c.fd() != null && c.tracker().fdNameChanged() ? 1 : 0));
     }
 
     /**

@@ -8,13 +8,16 @@ import java.util.List;
 /**
  * The field catalog: every field sysql extracts, named exactly as sysdig names it, with its SQL type, a
  * description in our words, and one extractor. Each class of fields is defined in its own file (EvtFields,
- * ProcFields, FdFields); fields of sysdig's classes not in the catalog yet are listed in the module README.
+ * ProcFields, FdFields, FdListFields, ContainerFields); fields of sysdig's classes not in the catalog are listed,
+ * each with its reason, in the module README (section "Fields not implemented").
  */
 public final class FieldCatalog {
     static {
         EvtFields.register();
         ProcFields.register();
         FdFields.register();
+        FdListFields.register();
+        ContainerFields.register();
     }
 
     private FieldCatalog() {}
@@ -33,6 +36,9 @@ public final class FieldCatalog {
             if (f == null) {
                 f = ProcFields.resolve(name);
             }
+            if (f == null) {
+                f = ContainerFields.resolve(name);
+            }
             if (f != null) {
                 RESOLVED.put(name, f);
             }
@@ -47,7 +53,8 @@ public final class FieldCatalog {
      * Every instance of the parametric fields, by name, for a consumer that needs them all declared up front
      * (the SQL table): evt.arg.NAME and evt.rawarg.NAME for every parameter name of the event table, evt.arg[N]
      * for every parameter position, proc.apid[N] and proc.aname[N] for every ancestor level, evt.type.is.NAME for
-     * every event type. Each resolves with {@link #get}.
+     * every event type, container.mount[N] and container.mount.*[N] for the first mounts. Each resolves with
+     * {@link #get}.
      */
     public static List<String> parametricNames() {
         java.util.Set<String> params = new java.util.TreeSet<>();
@@ -78,6 +85,11 @@ public final class FieldCatalog {
         }
         for (String t : types) {
             names.add("evt.type.is." + t);
+        }
+        for (String m : ContainerFields.MOUNT_FIELDS) {
+            for (int i = 0; i <= ContainerFields.MAX_MOUNT_INDEX; i++) {
+                names.add(m + "[" + i + "]");
+            }
         }
         names.removeIf(n -> get(n) == null);
         return names;

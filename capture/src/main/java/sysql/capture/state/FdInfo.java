@@ -35,6 +35,9 @@ public final class FdInfo {
     private FdType type = FdType.UNKNOWN;
     private boolean serverSocket;
     private String name = "";
+    /** The name when an event last looked the descriptor up (sysdig's m_oldname); "" for a new descriptor. */
+    private String oldName = "";
+
     private int openFlags;
     private long ino;
     private int dev;
@@ -56,6 +59,19 @@ public final class FdInfo {
 
     public String name() {
         return name;
+    }
+
+    /** Marks the current name as the one before the event being parsed changes it (sysdig's get_fd does this). */
+    void lookedUp() {
+        oldName = name;
+    }
+
+    /**
+     * True when the name differs from the one it had at the last lookup ({@link #lookedUp}), or, for a descriptor
+     * created since, from "" (sysdig's fdinfo_name_changed).
+     */
+    public boolean nameChanged() {
+        return !name.equals(oldName);
     }
 
     public int openFlags() {
@@ -145,6 +161,14 @@ public final class FdInfo {
 
     public String serverSocketIp() {
         return v6() ? SocketNames.ipv6(socketInfo, 0) : SocketNames.ipv4(socketInfo, 0);
+    }
+
+    /**
+     * The first 4 bytes of the server socket's address as dotted IPv4 text: what sysdig's fdlist.sips prints for
+     * an IPv6 server socket (it formats that address as IPv4).
+     */
+    public String serverSocketIpFirst4() {
+        return SocketNames.ipv4(socketInfo, 0);
     }
 
     public int serverSocketPort() {
@@ -335,6 +359,7 @@ public final class FdInfo {
         c.type = type;
         c.serverSocket = serverSocket;
         c.name = name;
+        c.oldName = oldName;
         c.openFlags = openFlags;
         c.ino = ino;
         c.dev = dev;

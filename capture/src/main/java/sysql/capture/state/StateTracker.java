@@ -294,6 +294,7 @@ public final class StateTracker {
     private final byte[] ipB = new byte[16];
     private ThreadInfo current;
     private FdInfo currentFd;
+    private boolean fdNameChanged;
     private boolean paired;
     /** A thread procexit marked: removed when the next event starts, as sysdig does. */
     private long tidToRemove = -1;
@@ -351,6 +352,11 @@ public final class StateTracker {
         return currentFd;
     }
 
+    /** True when parsing the last event changed the name of its descriptor ({@link #fd()}; sysdig's fd.name_changed). */
+    public boolean fdNameChanged() {
+        return fdNameChanged;
+    }
+
     /** The enter event paired with the last (exit) event, or null. Valid until the next call. */
     public Event pairedEnter() {
         return paired ? enter : null;
@@ -369,6 +375,7 @@ public final class StateTracker {
         events++;
         applyPendingRemovals();
         parse(e);
+        fdNameChanged = currentFd != null && currentFd.nameChanged();
         if (current == null) {
             current = threads.get(e.tid());
         }
@@ -505,14 +512,15 @@ public final class StateTracker {
         int id = e.type().paramIndex("id");
         int name = e.type().paramIndex("name");
         int image = e.type().paramIndex("image");
+        int type = e.type().paramIndex("type");
         if (id < 0 || id >= e.nparams()) {
             return;
         }
         threads.addContainer(new ContainerInfo(
                 e.paramAsString(id),
+                type >= 0 && type < e.nparams() && e.paramLength(type) == 4 ? (int) e.paramAsLong(type) : -1,
                 name >= 0 && name < e.nparams() ? e.paramAsString(name) : "",
-                image >= 0 && image < e.nparams() ? e.paramAsString(image) : "",
-                new byte[4]));
+                image >= 0 && image < e.nparams() ? e.paramAsString(image) : ""));
     }
 
     /** sysdig's parse_context_switch: the thread's page faults, its process's memory sizes. */

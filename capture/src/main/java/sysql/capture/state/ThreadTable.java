@@ -263,10 +263,17 @@ public final class ThreadTable {
         return main != null ? main.fds : null;
     }
 
-    /** A descriptor of the thread's table, or null. */
+    /**
+     * A descriptor of the thread's table, or null. As sysdig's get_fd, the lookup marks its current name as the
+     * name before any change the event being parsed makes ({@link FdInfo#nameChanged}).
+     */
     public FdInfo fd(ThreadInfo t, long fd) {
         FdTable table = fdTable(t);
-        return table != null ? table.get(fd) : null;
+        FdInfo f = table != null ? table.get(fd) : null;
+        if (f != null) {
+            f.lookedUp();
+        }
+        return f;
     }
 
     /** The thread's working directory: its main thread's, as sysdig keeps it. */

@@ -41,7 +41,12 @@ class EventColumnsTest {
             "proc.name",
             "proc.pid",
             "fd.name",
-            "fd.sport");
+            "fd.sport",
+            "fd.sproto",
+            "fd.name_changed",
+            "fdlist.names",
+            "container.type",
+            "container.mount[0]");
 
     static Path capture(String name) {
         return TestData.scap(name);

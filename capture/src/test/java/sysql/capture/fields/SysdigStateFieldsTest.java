@@ -30,6 +30,7 @@ import sysql.capture.state.Users;
  */
 class SysdigStateFieldsTest {
     private static final String SEP = "#|#";
+    private static final String END = "#$#";
 
     /** Field → lowest agreement (%) allowed. 100 means every event must agree. */
     static final Map<String, Double> FLOOR = new LinkedHashMap<>();
@@ -86,7 +87,44 @@ class SysdigStateFieldsTest {
             "fd.uid",
             "fd.containername",
             "fd.containerdirectory",
-            "fd.connected"
+            "fd.connected",
+            "fd.cproto",
+            "fd.sproto",
+            "fd.lproto",
+            "fd.rproto",
+            "fd.cip.name",
+            "fd.sip.name",
+            "fd.lip.name",
+            "fd.rip.name",
+            "fd.name_changed",
+            "fdlist.nums",
+            "fdlist.names",
+            "fdlist.cips",
+            "fdlist.sips",
+            "fdlist.cports",
+            "fdlist.sports",
+            "container.image",
+            "container.image.id",
+            "container.type",
+            "container.privileged",
+            "container.mounts",
+            "container.image.repository",
+            "container.image.tag",
+            "container.image.digest",
+            "container.healthcheck",
+            "container.liveness_probe",
+            "container.readiness_probe",
+            "container.mount[0]",
+            "container.mount[1]",
+            "container.mount[/var/lib/docker/*]",
+            "container.mount.source[0]",
+            "container.mount.source[/var/lib/mysql]",
+            "container.mount.dest[0]",
+            "container.mount.dest[/var/lib/docker/volumes/*]",
+            "container.mount.mode[0]",
+            "container.mount.rdwr[0]",
+            "container.mount.rdwr[*_data]",
+            "container.mount.propagation[0]"
         }) {
             FLOOR.put(f, 100.0);
         }
@@ -135,7 +173,7 @@ class SysdigStateFieldsTest {
             long[] c = e.getValue();
             double pct = c[1] == 0 ? 100 : 100.0 * c[0] / c[1];
             report.append(String.format(
-                    "  %-22s %6.2f%% (%d/%d)%s%n",
+                    "  %-40s %6.2f%% (%d/%d)%s%n",
                     e.getKey(),
                     pct,
                     c[0],
@@ -171,13 +209,14 @@ class SysdigStateFieldsTest {
         for (String f : fields) {
             fmt.append(SEP).append('%').append(f);
         }
+        fmt.append(END); // a record ends here: some values (fdlist.names) hold newlines
         Process p = new ProcessBuilder(sysdig.toString(), "-r", scap.toString(), "-p", fmt.toString())
                 .redirectErrorStream(true)
                 .start();
         Map<Long, String[]> expected = new HashMap<>();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "sysdig did not finish on " + scap);
-        for (String line : out.split("\n")) {
+        for (String line : out.split(java.util.regex.Pattern.quote(END + "\n"))) {
             String[] cols = line.split(java.util.regex.Pattern.quote(SEP), -1);
             if (cols.length != fields.size() + 1) {
                 continue;
