@@ -41,7 +41,8 @@ class EventColumnsTest {
             "proc.name",
             "proc.pid",
             "fd.name",
-            "fd.sport");
+            "fd.sport",
+            "proc.fdusage");
 
     static Path capture(String name) {
         return TestData.scap(name);
@@ -95,6 +96,10 @@ class EventColumnsTest {
         return switch (f.type()) {
             case BOOLEAN -> ((Boolean) o) ? "true" : "false";
             case VARCHAR -> o.toString();
+            case DOUBLE ->
+                new java.math.BigDecimal((Double) o)
+                        .setScale(1, java.math.RoundingMode.HALF_EVEN)
+                        .toPlainString();
             default -> o.toString();
         };
     }
