@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -84,6 +85,7 @@ final class BatchRows implements WindowAggregator.Input {
             case BIGINT -> new LongColumn((BigIntVector) v, false);
             case INTEGER -> new IntColumn((IntVector) v);
             case BOOLEAN -> new BooleanColumn((BitVector) v);
+            case DOUBLE -> new DoubleColumn((Float8Vector) v);
             default -> new TextColumn((VarCharVector) v);
         };
     }
@@ -162,6 +164,19 @@ final class BatchRows implements WindowAggregator.Input {
         @Override
         public long getLong(int row) {
             return v.get(row);
+        }
+    }
+
+    /** DOUBLE: read as an object only (window aggregates take it as a computed value, not a long). */
+    private record DoubleColumn(Float8Vector v) implements Column {
+        @Override
+        public Object get(int row) {
+            return v.isNull(row) ? null : v.get(row);
+        }
+
+        @Override
+        public boolean isNull(int row) {
+            return v.isNull(row);
         }
     }
 

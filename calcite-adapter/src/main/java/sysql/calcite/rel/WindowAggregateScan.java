@@ -294,6 +294,9 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         for (int i = 0; i < keyColumns.length; i++) {
             keyTypes[i] =
                     keyColumns[i] < scanColumns ? fields.get(keyColumns[i]).type() : null;
+            if (keyTypes[i] == FieldType.DOUBLE) {
+                keyTypes[i] = null; // kept as the object it is, as a computed key
+            }
         }
         int[] programInputs = program == null
                 ? new int[0]

@@ -574,7 +574,8 @@ final class WindowPlanner {
         /** The catalog type an argument is read as, null for a computed value that is not a long. */
         FieldType typeOf(RexNode e) {
             if (e instanceof RexInputRef ref) {
-                return rows.scan().outputFields().get(ref.getIndex()).type();
+                FieldType f = rows.scan().outputFields().get(ref.getIndex()).type();
+                return f == FieldType.DOUBLE ? null : f; // held as the object it is, as a computed DOUBLE
             }
             SqlTypeName t = e.getType().getSqlTypeName();
             if (WHOLE.contains(t)) {

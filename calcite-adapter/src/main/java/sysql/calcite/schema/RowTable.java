@@ -74,6 +74,7 @@ abstract class RowTable extends AbstractTable implements ScannableTable {
             case INTEGER -> (int) f.getLong(c);
             case BOOLEAN -> f.getLong(c) != 0;
             case TIMESTAMP -> Math.floorDiv(f.getLong(c), 1_000_000L);
+            case DOUBLE -> f.getDouble(c);
             default -> f.getString(c);
         };
     }

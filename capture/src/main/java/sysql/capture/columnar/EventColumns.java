@@ -11,6 +11,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -115,6 +116,18 @@ public final class EventColumns implements AutoCloseable {
                             v.setNull(row);
                         } else {
                             v.set(row, f.getLong(c) != 0 ? 1 : 0);
+                        }
+                    };
+                }
+                case DOUBLE -> {
+                    Float8Vector v = new Float8Vector(f.name(), allocator);
+                    v.allocateNew(capacity);
+                    vectors.add(v);
+                    columns[i] = (c, row) -> {
+                        if (f.isNull(c)) {
+                            v.setNull(row);
+                        } else {
+                            v.set(row, f.getDouble(c));
                         }
                     };
                 }

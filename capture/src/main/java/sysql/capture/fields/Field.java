@@ -14,6 +14,13 @@ public final class Field {
         long get(EventContext c);
     }
 
+    /** Reads a DOUBLE; {@link #present} false means NULL. */
+    public interface DoubleExtractor {
+        boolean present(EventContext c);
+
+        double get(EventContext c);
+    }
+
     /** Reads text; null means NULL. */
     public interface StringExtractor {
         String get(EventContext c);
@@ -25,14 +32,26 @@ public final class Field {
     private final String description;
     private final LongExtractor longs;
     private final StringExtractor strings;
+    private final DoubleExtractor doubles;
 
     private Field(String name, FieldType type, String description, LongExtractor longs, StringExtractor strings) {
+        this(name, type, description, longs, strings, null);
+    }
+
+    private Field(
+            String name,
+            FieldType type,
+            String description,
+            LongExtractor longs,
+            StringExtractor strings,
+            DoubleExtractor doubles) {
         this.name = name;
         this.fieldClass = name.substring(0, name.indexOf('.'));
         this.type = type;
         this.description = description;
         this.longs = longs;
         this.strings = strings;
+        this.doubles = doubles;
     }
 
     static Field ofLong(String name, FieldType type, String description, LongExtractor x) {
@@ -41,6 +60,11 @@ public final class Field {
 
     static Field ofString(String name, String description, StringExtractor x) {
         return new Field(name, FieldType.VARCHAR, description, null, x);
+    }
+
+    /** A DOUBLE. */
+    static Field ofDouble(String name, String description, DoubleExtractor x) {
+        return new Field(name, FieldType.DOUBLE, description, null, null, x);
     }
 
     /** A TIMESTAMP: its value in nanoseconds since the epoch, and the text sysdig prints for it. */
@@ -73,17 +97,33 @@ public final class Field {
         return longs.get(c);
     }
 
+    /** The value of a DOUBLE field; check {@link #isNull} first. */
+    public double getDouble(EventContext c) {
+        return doubles.get(c);
+    }
+
     /** The text value (for a TIMESTAMP, as sysdig prints it). */
     public String getString(EventContext c) {
         return strings.get(c);
     }
 
     public boolean isNull(EventContext c) {
+        if (doubles != null) {
+            return !doubles.present(c);
+        }
         return longs != null ? !longs.present(c) : strings.get(c) == null;
     }
 
     /** The value as sysdig prints it with {@code -p %name}: {@code <NA>} for NULL. Allocates. */
     public String format(EventContext c) {
+        if (doubles != null) {
+            // sysdig prints a double with printf's %.1lf: the exact binary value, rounded half to even
+            return doubles.present(c)
+                    ? new java.math.BigDecimal(doubles.get(c))
+                            .setScale(1, java.math.RoundingMode.HALF_EVEN)
+                            .toPlainString()
+                    : "<NA>";
+        }
         if (longs != null && strings == null) {
             if (!longs.present(c)) {
                 return "<NA>";

@@ -53,8 +53,8 @@ public final class FieldCatalog {
      * Every instance of the parametric fields, by name, for a consumer that needs them all declared up front
      * (the SQL table): evt.arg.NAME and evt.rawarg.NAME for every parameter name of the event table, evt.arg[N]
      * for every parameter position, proc.apid[N] and proc.aname[N] for every ancestor level, evt.type.is.NAME for
-     * every event type, container.mount[N] and container.mount.*[N] for the first mounts. Each resolves with
-     * {@link #get}.
+     * every event type, container.mount[N] and container.mount.*[N] for the first mounts, thread.cgroup.SUBSYS for
+     * the usual cgroup subsystems. Each resolves with {@link #get}.
      */
     public static List<String> parametricNames() {
         java.util.Set<String> params = new java.util.TreeSet<>();
@@ -90,6 +90,9 @@ public final class FieldCatalog {
             for (int i = 0; i <= ContainerFields.MAX_MOUNT_INDEX; i++) {
                 names.add(m + "[" + i + "]");
             }
+        }
+        for (String subsys : ProcFields.CGROUP_SUBSYSTEMS) {
+            names.add("thread.cgroup." + subsys);
         }
         names.removeIf(n -> get(n) == null);
         return names;

@@ -48,8 +48,56 @@ final class ProcFields extends FieldDefinitions {
         return items.isEmpty() ? "" : String.join(" ", items);
     }
 
+    /** The cgroup subsystems thread.cgroup.SUBSYS is declared for up front (any other name resolves too). */
+    static final List<String> CGROUP_SUBSYSTEMS = List.of(
+            "blkio",
+            "cpu",
+            "cpuacct",
+            "cpuset",
+            "devices",
+            "freezer",
+            "hugetlb",
+            "memory",
+            "misc",
+            "net_cls",
+            "net_prio",
+            "perf_event",
+            "pids",
+            "rdma");
+
+    /** thread.cgroup.SUBSYS: the thread's cgroup of that subsystem, or null for another name. */
+    static Field cgroup(String name) {
+        String prefix = "thread.cgroup.";
+        if (!name.startsWith(prefix) || name.length() == prefix.length()) {
+            return null;
+        }
+        String subsys = name.substring(prefix.length());
+        for (int i = 0; i < subsys.length(); i++) {
+            char ch = subsys.charAt(i);
+            if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch == '_')) {
+                return null; // sysdig takes letters and '_' only
+            }
+        }
+        String key = subsys + "=";
+        return Field.ofString(name, "Cgroup of the thread for the " + subsys + " subsystem.", c -> {
+            ThreadInfo t = c.thread();
+            if (t == null) {
+                return null;
+            }
+            for (String g : t.cgroups()) {
+                if (g.startsWith(key)) {
+                    return g.substring(key.length());
+                }
+            }
+            return null;
+        });
+    }
+
     /** proc.apid[N] / proc.aname[N], or null. */
     static Field resolve(String name) {
+        if (name.startsWith("thread.cgroup.")) {
+            return cgroup(name);
+        }
         int open = name.indexOf('[');
         if (open < 0 || !name.endsWith("]")) {
             return null;
@@ -229,6 +277,71 @@ final class ProcFields extends FieldDefinitions {
                 "Controlling terminal of the process, 0 for none.",
                 threadLong(ThreadInfo::tty));
 
+        // ---- scheduling and CPU
+        num(
+                "thread.exectime",
+                FieldType.BIGINT,
+                "For a switch event, nanoseconds the thread switched out ran (since the previous switch on the same "
+                        + "CPU; 0 for a CPU's first); 0 for other events.",
+                always(c -> c.tracker().exectime()));
+        num(
+                "thread.totexectime",
+                FieldType.BIGINT,
+                "Nanoseconds the thread ran since the capture started, as its switch events tell.",
+                threadLong(ThreadInfo::totExectime));
+        threadCpu("thread.cpu", 0, "user and system");
+        threadCpu("thread.cpu.user", 1, "user");
+        threadCpu("thread.cpu.system", 2, "system");
+
+        // ---- more proc
+        str(
+                "proc.sname",
+                "Name of the process's session leader: the process whose pid is proc.sid or, when it "
+                        + "is gone, the eldest ancestor with the same session id.",
+                ProcFields::sessionLeaderName);
+        add(Field.ofDouble(
+                "proc.fdusage",
+                "Open descriptors of the process as a percentage of its descriptor limit (0 without a limit).",
+                new Field.DoubleExtractor() {
+                    @Override
+                    public boolean present(EventContext c) {
+                        return main(c) != null;
+                    }
+
+                    @Override
+                    public double get(EventContext c) {
+                        ThreadInfo m = main(c);
+                        long limit = m.fdLimit();
+                        if (limit <= 0) {
+                            return 0;
+                        }
+                        long open = m.fds() == null ? 0 : m.fds().size();
+                        return open <= limit ? (double) open * 100 / limit : 100;
+                    }
+                }));
+        num(
+                "proc.is_exe_writable",
+                FieldType.BOOLEAN,
+                "True if the process's executable is writable by the user that runs it.",
+                threadLong(t -> t.exeWritable() ? 1 : 0));
+        // sysdig categorizes a thread by the health probes of its container's metadata (docker's healthcheck,
+        // Kubernetes' liveness and readiness probes); sysql reads no probe definitions, so none matches.
+        num(
+                "proc.is_container_healthcheck",
+                FieldType.BOOLEAN,
+                "True if the process runs as its container's health check (no probe metadata: false).",
+                threadLong(t -> 0));
+        num(
+                "proc.is_container_liveness_probe",
+                FieldType.BOOLEAN,
+                "True if the process runs as its container's liveness probe (no probe metadata: false).",
+                threadLong(t -> 0));
+        num(
+                "proc.is_container_readiness_probe",
+                FieldType.BOOLEAN,
+                "True if the process runs as its container's readiness probe (no probe metadata: false).",
+                threadLong(t -> 0));
+
         // ---- more user / group / container
         str("user.homedir", "Home directory of the user.", c -> {
             Users.User u = user(c);
@@ -267,6 +380,50 @@ final class ProcFields extends FieldDefinitions {
                     ContainerInfo info = c.tracker().threads().container(t.containerId());
                     return info == null || info.name().isEmpty() ? null : info.name();
                 });
+    }
+
+    /** thread.cpu, thread.cpu.user, thread.cpu.system: present on procinfo events of a known thread. */
+    private static void threadCpu(String name, int which, String what) {
+        num(
+                name,
+                FieldType.BIGINT,
+                "For a procinfo event, the " + what + " CPU the thread used since its previous procinfo (about a "
+                        + "second), as a percentage of one CPU: clock ticks, at most 100; 0 for its first one.",
+                valueIf(
+                        c -> c.thread() != null && c.tracker().hasThreadCpu(),
+                        c -> c.tracker().threadCpu(which)));
+    }
+
+    /**
+     * sysdig's proc.sname: the thread with tid proc.sid if the table has it; else, from the process's main thread
+     * up its ancestors, the eldest one still in the same session.
+     */
+    static String sessionLeaderName(EventContext c) {
+        ThreadInfo t = c.thread();
+        if (t == null) {
+            return null;
+        }
+        ThreadInfo leader = c.tracker().threads().get(t.sid());
+        if (leader != null) {
+            return leader.comm();
+        }
+        ThreadInfo mt = main(c);
+        if (mt == null) {
+            return null;
+        }
+        long sid = mt.sid();
+        ThreadInfo p = parent(c, mt);
+        for (int i = 0; p != null && p.tid() != -1 && i < MAX_ANCESTRY; i++) {
+            if (p.sid() != sid) {
+                break;
+            }
+            mt = p;
+            p = parent(c, p);
+            if (p != null && p.tid() == p.ptid()) {
+                break; // a thread that is its own parent: sysdig stops before it
+            }
+        }
+        return mt.comm();
     }
 
     private static Users.User user(EventContext c) {

@@ -36,6 +36,7 @@ public final class CaptureFileState {
             t.uid = p.uid();
             t.gid = p.gid();
             t.loginUid = p.loginuid();
+            t.exeWritable = p.exeWritable();
             t.vmSizeKb = p.vmsizeKb();
             t.vmRssKb = p.vmrssKb();
             t.vmSwapKb = p.vmswapKb();

@@ -118,7 +118,7 @@ public final class InitialStateSnapshot {
                 0,
                 t.tty,
                 t.loginUid,
-                false,
+                t.exeWritable,
                 0,
                 0,
                 0,

@@ -187,6 +187,7 @@ public final class ProcfsReader implements ThreadLoader {
                 t.exe = t.comm; // kernel threads: sysdig shows comm
             }
             t.exepath = readLink(procDir.resolve("exe"));
+            t.exeWritable = exeWritable(procDir, t.exepath, t.uid, t.gid);
             if (tid == pid) {
                 String cwd = readLink(procDir.resolve("cwd"));
                 t.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
@@ -199,6 +200,39 @@ public final class ProcfsReader implements ThreadLoader {
             return t;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * libscap's exe_writable: whether the thread's user may write its executable (seen through the process's
+     * root). libscap asks the kernel as that user (access(2) under its fsuid); sysql decides from the file's
+     * owner, group and mode, root (uid 0) writing whatever the file system lets it write.
+     */
+    private static boolean exeWritable(Path procDir, String exepath, int uid, int gid) {
+        if (exepath.isEmpty() || exepath.charAt(0) != '/') {
+            return false;
+        }
+        try {
+            Path exe = Path.of(procDir.resolve("root") + exepath);
+            if (!Files.isRegularFile(exe)) {
+                return false;
+            }
+            if (uid == 0) {
+                return Files.isWritable(exe);
+            }
+            var attrs = Files.readAttributes(exe, java.nio.file.attribute.PosixFileAttributes.class);
+            var perms = attrs.permissions();
+            int owner = (Integer) Files.getAttribute(exe, "unix:uid");
+            int group = (Integer) Files.getAttribute(exe, "unix:gid");
+            if (owner == uid) {
+                return perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            }
+            if (group == gid) {
+                return perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+            }
+            return perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

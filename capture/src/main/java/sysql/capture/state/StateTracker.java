@@ -187,7 +187,12 @@ public final class StateTracker {
     /** Container metadata events with a JSON description. */
     private static final boolean[] CONTAINER_JSON = new boolean[EventTables.EVENT_CODE_LIMIT];
 
+    /** execve's flag: the executable is writable by the user that runs it. */
+    private static final int PPM_EXE_WRITABLE = 1;
+
     private static final int PROCINFO_E = code("PROCINFO_E");
+    private static final int SCHEDSWITCH_1_E = code("SCHEDSWITCH_1_E");
+    private static final int SCHEDSWITCH_6_E = code("SCHEDSWITCH_6_E");
     private static final int CONTAINER_E = code("CONTAINER_E");
     private static final int EXECVEAT_E = code("SYSCALL_EXECVEAT_E");
 
@@ -303,6 +308,16 @@ public final class StateTracker {
 
     private long fdToRemove = -1;
     private long events;
+    /** Per CPU, the time of its last switch event (sysdig's m_last_proc_switch_times); 0 before the first. */
+    private long[] lastSwitchTs = new long[0];
+    /** thread.exectime of the last event: for a switch, the time since the previous switch on its CPU; else 0. */
+    private long exectime;
+    /** The last event was a procinfo of a known thread: thread.cpu* have the values below. */
+    private boolean cpuValid;
+
+    private long cpuTotal;
+    private long cpuUser;
+    private long cpuSystem;
 
     public StateTracker(ThreadTable threads) {
         this.threads = threads;
@@ -322,6 +337,12 @@ public final class StateTracker {
         c.events = events;
         c.tidToRemove = tidToRemove;
         c.fdToRemove = fdToRemove;
+        c.lastSwitchTs = lastSwitchTs.clone();
+        c.exectime = exectime;
+        c.cpuValid = cpuValid;
+        c.cpuTotal = cpuTotal;
+        c.cpuUser = cpuUser;
+        c.cpuSystem = cpuSystem;
         if (fdTableToClean != null) {
             // The copy's table of the same thread: found by the thread that owns the table here.
             for (ThreadInfo t : threads.all()) {
@@ -362,6 +383,29 @@ public final class StateTracker {
         return paired ? enter : null;
     }
 
+    /**
+     * sysdig's thread.exectime for the last event: for a switch event, the nanoseconds since the previous switch
+     * on the same CPU (what the thread switched out ran), 0 for the first one of a CPU and for other events.
+     */
+    public long exectime() {
+        return exectime;
+    }
+
+    /** True when the last event is a procinfo of a known thread: {@link #threadCpu} has its values. */
+    public boolean hasThreadCpu() {
+        return cpuValid;
+    }
+
+    /**
+     * sysdig's thread.cpu (0), thread.cpu.user (1) or thread.cpu.system (2) of the last event, a procinfo: the
+     * thread's CPU ticks (user+system, user, system) since its previous procinfo, at most 100 (a percentage of
+     * one CPU, the driver sending a procinfo per second and the kernel counting 100 ticks per second); 0 for a
+     * thread's first procinfo, and for every one while the previous count was 0.
+     */
+    public long threadCpu(int which) {
+        return which == 0 ? cpuTotal : which == 1 ? cpuUser : cpuSystem;
+    }
+
     public long eventCount() {
         return events;
     }
@@ -379,6 +423,48 @@ public final class StateTracker {
         if (current == null) {
             current = threads.get(e.tid());
         }
+        scheduling(e);
+    }
+
+    /** thread.exectime / thread.totexectime from switch events, thread.cpu* from procinfo events. */
+    private void scheduling(Event e) {
+        int code = e.typeCode();
+        exectime = 0;
+        cpuValid = false;
+        if (code == SCHEDSWITCH_1_E || code == SCHEDSWITCH_6_E) {
+            int cpu = e.cpu();
+            if (cpu >= lastSwitchTs.length) {
+                lastSwitchTs = Arrays.copyOf(lastSwitchTs, Math.max(cpu + 1, 2 * lastSwitchTs.length));
+            }
+            long last = lastSwitchTs[cpu];
+            if (last != 0) {
+                exectime = e.ts() - last;
+            }
+            lastSwitchTs[cpu] = e.ts();
+            if (current != null) {
+                current.totExectime += exectime;
+            }
+        } else if (code == PROCINFO_E && current != null && e.nparams() >= 2) {
+            ThreadInfo t = current;
+            long user = e.paramAsLong(0);
+            long system = e.paramAsLong(1);
+            cpuValid = true;
+            cpuTotal = cpuDelta(user + system, t.lastCpuTotal);
+            cpuUser = cpuDelta(user, t.lastCpuUser);
+            cpuSystem = cpuDelta(system, t.lastCpuSystem);
+            t.lastCpuTotal = user + system;
+            t.lastCpuUser = user;
+            t.lastCpuSystem = system;
+        }
+    }
+
+    /** sysdig's extract_thread_cpu: the unsigned difference, capped at 100; 0 without a previous count. */
+    private static long cpuDelta(long now, long last) {
+        if (last == 0) {
+            return 0;
+        }
+        long d = now - last;
+        return Long.compareUnsigned(d, 100) > 0 ? 100 : d;
     }
 
     private void parse(Event e) {
@@ -727,6 +813,7 @@ public final class StateTracker {
         child.comm = parent.comm;
         child.exe = parent.exe;
         child.exepath = parent.exepath;
+        child.exeWritable = parent.exeWritable;
         child.args = parent.args;
         child.sid = parent.sid;
         child.vpgid = parent.vpgid;
@@ -776,6 +863,9 @@ public final class StateTracker {
         }
         t.vpgid = longParam(e, s[P_PGID], t.vpgid);
         t.loginUid = (int) longParam(e, s[P_LOGINUID], t.loginUid);
+        if (s[P_FLAGS] >= 0 && s[P_FLAGS] < e.nparams()) {
+            t.exeWritable = (longParam(e, s[P_FLAGS], 0) & PPM_EXE_WRITABLE) != 0;
+        }
         t.flags = t.flags & ThreadInfo.CLONE_INVERTED;
     }
 

@@ -59,6 +59,18 @@ public final class ThreadInfo {
      * it has none), and by every descriptor the thread adds. Field extraction reads it, as sysdig's fd.num does.
      */
     long lastEventFd;
+    /** The executable is writable by the thread's user (libscap's exe_writable, execve's EXE_WRITABLE flag). */
+    boolean exeWritable;
+    /** Nanoseconds the thread ran, from the switch events that scheduled it out (sysdig's thread.totexectime). */
+    long totExectime;
+    /**
+     * The CPU ticks of the thread's last procinfo event, as sysdig's thread.cpu, thread.cpu.user and
+     * thread.cpu.system each remember them: user+system, user, system (0 before the first).
+     */
+    long lastCpuTotal;
+
+    long lastCpuUser;
+    long lastCpuSystem;
 
     boolean dead;
     /** A placeholder for a thread nothing is known about (sysdig's entry "to avoid a continuous lookup"). */
@@ -123,6 +135,11 @@ public final class ThreadInfo {
         c.cloneTs = cloneTs;
         c.latency = latency;
         c.lastEventFd = lastEventFd;
+        c.exeWritable = exeWritable;
+        c.totExectime = totExectime;
+        c.lastCpuTotal = lastCpuTotal;
+        c.lastCpuUser = lastCpuUser;
+        c.lastCpuSystem = lastCpuSystem;
         c.dead = dead;
         c.placeholder = placeholder;
         c.fromProcfs = fromProcfs;
@@ -265,6 +282,14 @@ public final class ThreadInfo {
     /** Sets the last-event fd: for the state tables' rows, on a thread of a snapshot (see EventContext). */
     public void lastEventFd(long fd) {
         lastEventFd = fd;
+    }
+
+    public boolean exeWritable() {
+        return exeWritable;
+    }
+
+    public long totExectime() {
+        return totExectime;
     }
 
     public long latency() {

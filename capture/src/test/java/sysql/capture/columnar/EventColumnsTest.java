@@ -46,7 +46,8 @@ class EventColumnsTest {
             "fd.name_changed",
             "fdlist.names",
             "container.type",
-            "container.mount[0]");
+            "container.mount[0]",
+            "proc.fdusage");
 
     static Path capture(String name) {
         return TestData.scap(name);
@@ -100,6 +101,10 @@ class EventColumnsTest {
         return switch (f.type()) {
             case BOOLEAN -> ((Boolean) o) ? "true" : "false";
             case VARCHAR -> o.toString();
+            case DOUBLE ->
+                new java.math.BigDecimal((Double) o)
+                        .setScale(1, java.math.RoundingMode.HALF_EVEN)
+                        .toPlainString();
             default -> o.toString();
         };
     }

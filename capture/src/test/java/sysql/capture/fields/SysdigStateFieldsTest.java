@@ -124,7 +124,19 @@ class SysdigStateFieldsTest {
             "container.mount.mode[0]",
             "container.mount.rdwr[0]",
             "container.mount.rdwr[*_data]",
-            "container.mount.propagation[0]"
+            "container.mount.propagation[0]",
+            "thread.exectime",
+            "thread.totexectime",
+            "thread.cgroup.cpuset",
+            "thread.cgroup.memory",
+            "thread.cgroup.pids",
+            "thread.cgroup.rdma",
+            "proc.sname",
+            "proc.fdusage",
+            "proc.is_exe_writable",
+            "proc.is_container_healthcheck",
+            "proc.is_container_liveness_probe",
+            "proc.is_container_readiness_probe"
         }) {
             FLOOR.put(f, 100.0);
         }
@@ -134,6 +146,15 @@ class SysdigStateFieldsTest {
         FLOOR.put("fd.dev.major", 96.9);
         FLOOR.put("fd.dev.minor", 96.9);
     }
+
+    /**
+     * Fields with values on events sysdig hides by default (procinfo) or on few events (switch), compared on
+     * every capture, the large one included: sysdig runs with -D (internal events shown) on the procinfo and
+     * switch events only. Both kinds of fields keep state as sysdig's extractors do (the thread's previous CPU
+     * ticks; the time of each CPU's previous switch), which the other events do not change.
+     */
+    static final List<String> SCHED_FIELDS =
+            List.of("thread.cpu", "thread.cpu.user", "thread.cpu.system", "thread.exectime", "thread.totexectime");
 
     static Path sysdig() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
@@ -164,9 +185,134 @@ class SysdigStateFieldsTest {
                 if (name.contains("comments") || name.contains("storm")) {
                     continue; // sysdig 0.29.3 cannot read the first; the second is large (reader tests cover it)
                 }
-                compareFile(sysdig, scap, fields, agree, examples);
+                compareFile(sysdig, scap, fields, agree, examples, List.of());
             }
         }
+        Map<String, Double> floors = new HashMap<>(FLOOR);
+        assertAgreement(agree, examples, floors);
+    }
+
+    @Test
+    void schedulerAndCpuFieldsAgreeWithSysdig() throws Exception {
+        Path sysdig = sysdig();
+        Path dir = GoldenFieldsTest.shared().resolve("scap");
+        Map<String, long[]> agree = new LinkedHashMap<>();
+        Map<String, List<String>> examples = new HashMap<>();
+        Map<String, Double> floors = new HashMap<>();
+        for (String f : SCHED_FIELDS) {
+            agree.put(f, new long[2]);
+            examples.put(f, new ArrayList<>());
+            floors.put(f, 100.0);
+        }
+        try (var files = Files.list(dir)) {
+            for (Path scap : files.sorted().toList()) {
+                if (scap.getFileName().toString().contains("comments")) {
+                    continue; // sysdig 0.29.3 cannot read it
+                }
+                compareFile(
+                        sysdig, scap, SCHED_FIELDS, agree, examples, List.of("-D", "evt.type in (procinfo, switch)"));
+            }
+        }
+        assertTrue(
+                agree.get("thread.cpu")[1] > 1000, "too few procinfo events compared: " + agree.get("thread.cpu")[1]);
+        assertTrue(agree.get("thread.exectime")[1] > 1000, "too few switch events compared");
+        assertAgreement(agree, examples, floors);
+    }
+
+    /**
+     * sysdig's topprocs_cpu chisel from sysql's thread.cpu, on every capture: per process (name and pid) the sum of
+     * thread.cpu over its procinfo events, times 10^7 ns, as a percentage of the capture's span (first to last
+     * event, container metadata events left out), its top 10 printed as the chisel prints them (%.2f%%). Rows tied at the cut may differ in order.
+     */
+    @Test
+    void topprocsCpuChiselFromThreadCpu() throws Exception {
+        Path sysdig = sysdig();
+        Path dir = GoldenFieldsTest.shared().resolve("scap");
+        Field cpu = FieldCatalog.get("thread.cpu");
+        Field name = FieldCatalog.get("proc.name");
+        Field pid = FieldCatalog.get("proc.pid");
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^(\\d+\\.\\d\\d)%\\s+(.*?)\\s+(-?\\d+)$");
+        int rowsCompared = 0;
+        List<String> failures = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path scap : files.sorted().toList()) {
+                if (scap.getFileName().toString().contains("comments")) {
+                    continue; // sysdig 0.29.3 cannot read it
+                }
+                Process p = new ProcessBuilder(sysdig.toString(), "-r", scap.toString(), "-c", "topprocs_cpu")
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "sysdig did not finish on " + scap);
+                List<String> want = new ArrayList<>();
+                for (String line : out.split("\n")) {
+                    var m = row.matcher(line.strip());
+                    if (m.matches()) {
+                        want.add(m.group(1) + "|" + m.group(2) + "|" + m.group(3));
+                    }
+                }
+                // sysql: the same sums from thread.cpu
+                Map<String, Double> sums = new LinkedHashMap<>();
+                long first = -1;
+                long last = -1;
+                try (ScapFileSource src = ScapFileSource.open(scap);
+                        EventBatch batch = new EventBatch()) {
+                    EventContext ctx = EventContext.forCaptureFile(src.initialState());
+                    Event e = new Event();
+                    while (src.fill(batch, 0)) {
+                        while (batch.next(e)) {
+                            ctx.advance(e);
+                            if (e.typeName().equals("container")) {
+                                continue; // metadata sysdig consumes: its chisels never see it (nor its time)
+                            }
+                            if (first < 0) {
+                                first = e.ts();
+                            }
+                            last = e.ts();
+                            if (!cpu.isNull(ctx) && !name.isNull(ctx) && !pid.isNull(ctx)) {
+                                sums.merge(
+                                        name.getString(ctx) + "|" + pid.getLong(ctx),
+                                        cpu.getLong(ctx) * 10000000.0,
+                                        Double::sum);
+                            }
+                        }
+                    }
+                }
+                double delta = last - first;
+                List<Map.Entry<String, Double>> ranked = new ArrayList<>(sums.entrySet());
+                ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+                Map<String, String> got = new LinkedHashMap<>();
+                for (var en : ranked) {
+                    String pct = delta > 0
+                            ? new java.math.BigDecimal(en.getValue() / delta * 100)
+                                    .setScale(2, java.math.RoundingMode.HALF_EVEN)
+                                    .toPlainString()
+                            : "0.00";
+                    got.put(pct + "|" + en.getKey(), en.getKey());
+                }
+                List<String> gotRows = new ArrayList<>(got.keySet());
+                int n = Math.min(10, gotRows.size());
+                boolean ok = want.size() == n;
+                for (int i = 0; ok && i < n; i++) {
+                    // the same value at each rank, and a row sysql has (rows of equal value in any order)
+                    String w = want.get(i);
+                    String g = gotRows.get(i);
+                    ok = w.substring(0, w.indexOf('|')).equals(g.substring(0, g.indexOf('|'))) && got.containsKey(w);
+                }
+                if (!ok) {
+                    failures.add(scap.getFileName() + ": sysdig " + want + " sysql " + gotRows.subList(0, n));
+                }
+                rowsCompared += want.size();
+                System.out.println("topprocs_cpu " + scap.getFileName() + ": " + want.size() + " rows, "
+                        + (ok ? "same" : "DIFFERENT"));
+            }
+        }
+        assertTrue(rowsCompared > 5, "too few chisel rows compared: " + rowsCompared);
+        assertTrue(failures.isEmpty(), "topprocs_cpu differs: " + failures);
+    }
+
+    private static void assertAgreement(
+            Map<String, long[]> agree, Map<String, List<String>> examples, Map<String, Double> floors) {
         StringBuilder report = new StringBuilder("agreement with sysdig per field:\n");
         List<String> failed = new ArrayList<>();
         for (var e : agree.entrySet()) {
@@ -181,8 +327,8 @@ class SysdigStateFieldsTest {
                     examples.get(e.getKey()).isEmpty()
                             ? ""
                             : "  e.g. " + examples.get(e.getKey()).get(0)));
-            if (pct < FLOOR.get(e.getKey())) {
-                failed.add(e.getKey() + " " + String.format("%.2f", pct) + "% < " + FLOOR.get(e.getKey()) + "%");
+            if (pct < floors.get(e.getKey())) {
+                failed.add(e.getKey() + " " + String.format("%.2f", pct) + "% < " + floors.get(e.getKey()) + "%");
             }
         }
         System.out.println(report);
@@ -198,20 +344,32 @@ class SysdigStateFieldsTest {
         if (field.equals("group.gid") && !value.equals("<NA>")) {
             return Long.toString(Long.parseLong(value) & 0xffffffffL);
         }
+        if (field.startsWith("thread.cpu") && value.endsWith(".0")) {
+            // a double holding whole clock ticks (printed %.1lf); sysql's BIGINT prints the number itself
+            return value.substring(0, value.length() - 2);
+        }
         return value;
     }
 
     @SuppressWarnings("OrphanedFormatString") // a sysdig -p format (%field), not a printf one
     private static void compareFile(
-            Path sysdig, Path scap, List<String> fields, Map<String, long[]> agree, Map<String, List<String>> examples)
+            Path sysdig,
+            Path scap,
+            List<String> fields,
+            Map<String, long[]> agree,
+            Map<String, List<String>> examples,
+            List<String> extraArgs)
             throws Exception {
         StringBuilder fmt = new StringBuilder("*%evt.num");
         for (String f : fields) {
             fmt.append(SEP).append('%').append(f);
         }
         fmt.append(END); // a record ends here: some values (fdlist.names) hold newlines
-        Process p = new ProcessBuilder(sysdig.toString(), "-r", scap.toString(), "-p", fmt.toString())
-                .redirectErrorStream(true)
+        List<String> command = new ArrayList<>(List.of(sysdig.toString(), "-r", scap.toString(), "-p", fmt.toString()));
+        command.addAll(extraArgs);
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         Map<Long, String[]> expected = new HashMap<>();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

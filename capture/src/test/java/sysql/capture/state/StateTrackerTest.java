@@ -242,6 +242,68 @@ class StateTrackerTest {
     }
 
     @Test
+    void execveFlagsTellWhetherTheExecutableIsWritableAndChildrenInheritIt() {
+        TestEvents exec = TestEvents.exit("execve")
+                .p("res", 0)
+                .p("exe", "tool")
+                .p("tid", PID)
+                .p("pid", PID)
+                .p("ptid", 1)
+                .p("cwd", "")
+                .p("comm", "tool");
+        syscall(TestEvents.enter("execve").p("filename", "/tmp/tool"), exec.p("flags", 1), PID);
+        assertTrue(threads.get(PID).exeWritable());
+        syscall(
+                TestEvents.enter("clone"),
+                TestEvents.exit("clone")
+                        .p("res", 200)
+                        .p("exe", "tool")
+                        .p("tid", PID)
+                        .p("pid", PID)
+                        .p("ptid", 1)
+                        .p("cwd", "")
+                        .p("comm", "tool")
+                        .p("flags", 0),
+                PID);
+        assertTrue(threads.get(200).exeWritable(), "a child has its parent's executable");
+        syscall(TestEvents.enter("execve").p("filename", "/usr/bin/cat"), exec.p("flags", 0), PID);
+        assertFalse(threads.get(PID).exeWritable());
+    }
+
+    @Test
+    void switchEventsTimeTheThreadsAndProcinfoEventsTheirCpu() {
+        TestEvents sw = TestEvents.enter("switch").p("next", 0);
+        tracker.onEvent(sw.event(1_000, PID, 1));
+        assertEquals(0, tracker.exectime(), "a CPU's first switch has no previous one");
+        tracker.onEvent(sw.event(1_500, PID, 0));
+        assertEquals(0, tracker.exectime());
+        tracker.onEvent(sw.event(4_000, PID, 1));
+        assertEquals(3_000, tracker.exectime(), "since CPU 1's previous switch");
+        tracker.onEvent(TestEvents.enter("close").p("fd", 9).event(4_100, PID, 1));
+        assertEquals(0, tracker.exectime(), "0 for other events");
+        tracker.onEvent(sw.event(4_500, PID, 0));
+        assertEquals(3_000, tracker.exectime());
+        assertEquals(6_000, threads.get(PID).totExectime());
+
+        tracker.onEvent(
+                TestEvents.enter("procinfo").p("cpu_usr", 10).p("cpu_sys", 0).event(5_000, PID, 0));
+        assertTrue(tracker.hasThreadCpu());
+        assertEquals(0, tracker.threadCpu(0), "the thread's first procinfo");
+        tracker.onEvent(
+                TestEvents.enter("procinfo").p("cpu_usr", 40).p("cpu_sys", 7).event(6_000, PID, 0));
+        assertEquals(37, tracker.threadCpu(0));
+        assertEquals(30, tracker.threadCpu(1));
+        assertEquals(0, tracker.threadCpu(2), "system was 0 before: sysdig starts counting it now");
+        tracker.onEvent(
+                TestEvents.enter("procinfo").p("cpu_usr", 400).p("cpu_sys", 9).event(7_000, PID, 0));
+        assertEquals(100, tracker.threadCpu(0), "at most 100");
+        assertEquals(100, tracker.threadCpu(1));
+        assertEquals(2, tracker.threadCpu(2));
+        tracker.onEvent(sw.event(8_000, PID, 0));
+        assertFalse(tracker.hasThreadCpu(), "only procinfo events have thread.cpu");
+    }
+
+    @Test
     void connectAndAcceptSetTheTupleAndTheServerSide() {
         syscall(
                 TestEvents.enter("socket").p("domain", 2).p("type", 1).p("proto", 0),

@@ -127,6 +127,11 @@ final class TestEvents {
     }
 
     Event event(long ts, long tid) {
-        return new Event().wrap(ByteBuffer.wrap(bytes(ts, tid)).order(ByteOrder.LITTLE_ENDIAN), 0, 0);
+        return event(ts, tid, 0);
+    }
+
+    /** The event as CPU {@code cpu} recorded it. */
+    Event event(long ts, long tid, int cpu) {
+        return new Event().wrap(ByteBuffer.wrap(bytes(ts, tid)).order(ByteOrder.LITTLE_ENDIAN), 0, cpu);
     }
 }
