@@ -73,8 +73,14 @@ class ChiselsVsSysdigTest {
         List<Path> captures = TestData.allScapFiles().stream()
                 .filter(p -> !UNREADABLE_BY_SYSDIG.contains(p.getFileName().toString()))
                 .toList();
+        // -Dsysql.chisels=a,b runs only those (while writing one)
+        List<String> only = Arrays.stream(
+                        System.getProperty("sysql.chisels", "").split(","))
+                .filter(x -> !x.isBlank())
+                .toList();
         return ChiselLibrary.all().values().stream()
                 .filter(c -> !c.property("compare").isEmpty())
+                .filter(c -> only.isEmpty() || only.contains(c.name()))
                 .map(c -> DynamicContainer.dynamicContainer(
                         c.name(),
                         c.property("test").stream()
