@@ -23,6 +23,7 @@ import org.apache.calcite.sql.validate.SelectScope;
 import org.apache.calcite.sql.validate.SqlModality;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.util.Util;
+import sysql.calcite.chisel.ChiselStreams;
 import sysql.calcite.rel.WindowRules;
 import sysql.calcite.schema.FieldColumns;
 
@@ -43,10 +44,14 @@ final class SysqlValidator extends CalciteSqlValidator {
      * PostgreSQL does, so the label can be referred to ({@code ORDER BY count DESC}): see {@link #aggregateAlias}.
      * The name becomes an explicit AS before validation, so ORDER BY, HAVING and an enclosing query see it; a name
      * the select list already has gets a number as Calcite's would ({@code count}, {@code count0}). Other
-     * expressions keep Calcite's {@code EXPR$n}.
+     * expressions keep Calcite's {@code EXPR$n}. A {@code SELECT STREAM} from a chisel reads the chisel's own
+     * stream query ({@link ChiselStreams}).
      */
     @Override
     protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom) {
+        if (node instanceof SqlSelect select) {
+            ChiselStreams.substitute(select); // before the FROM is rewritten: the chisel's query is, in turn
+        }
         SqlNode rewritten = super.performUnconditionalRewrites(node, underFrom);
         if (rewritten instanceof SqlSelect select) {
             SqlNodeList items = select.getSelectList();
