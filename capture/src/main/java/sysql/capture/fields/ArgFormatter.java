@@ -26,9 +26,6 @@ import sysql.driver.EventTables;
  * of a pid, the absolute form of a relative path). Text output: allocates.
  */
 final class ArgFormatter {
-    /** sysdig's default limit for a rendered byte buffer ({@code m_max_evt_output_len}). */
-    static final int MAX_BUFFER_TEXT = 80;
-
     private static final long AT_FDCWD = -100;
 
     private static final String[] SIGNALS = {
@@ -167,7 +164,7 @@ final class ArgFormatter {
         StringBuilder raw = out.raw;
         StringBuilder res = out.resolved;
         switch (type) {
-            case EventTables.PT_BYTEBUF -> bytes(b, off, len, raw);
+            case EventTables.PT_BYTEBUF -> bytes(b, off, len, c.bufferPrintLength(), raw);
             case EventTables.PT_CHARBUF -> raw.append(cString(b, off, len));
             case EventTables.PT_FSPATH, EventTables.PT_FSRELPATH -> path(c, e, pi, b, off, len, raw, res);
             case EventTables.PT_SOCKADDR -> sockaddr(b, off, len, raw);
@@ -418,18 +415,22 @@ final class ArgFormatter {
         return ch >= 0x20 && ch < 0x7f;
     }
 
-    /** A byte buffer with non-printable bytes as dots, cut to 80 characters ending in "..." when longer. */
-    static void bytes(ByteBuffer b, int off, int len, StringBuilder out) {
-        int start = out.length();
-        for (int k = 0; k < len; k++) {
+    /**
+     * A byte buffer with non-printable bytes as dots; longer than {@code printLength}, cut to that many characters
+     * of which the last three are dots (sysdig's {@code m_max_evt_output_len} in {@code get_param_as_str}).
+     */
+    static void bytes(ByteBuffer b, int off, int len, int printLength, StringBuilder out) {
+        int n = Math.min(len, printLength);
+        out.ensureCapacity(out.length() + n);
+        for (int k = 0; k < n; k++) {
             int ch = b.get(off + k) & 0xff;
             out.append(printable(ch) ? (char) ch : '.');
         }
-        if (len > MAX_BUFFER_TEXT) {
-            out.setLength(start + MAX_BUFFER_TEXT);
-            out.setCharAt(start + MAX_BUFFER_TEXT - 3, '.');
-            out.setCharAt(start + MAX_BUFFER_TEXT - 2, '.');
-            out.setCharAt(start + MAX_BUFFER_TEXT - 1, '.');
+        if (len > printLength && printLength > 3) {
+            int end = out.length();
+            out.setCharAt(end - 3, '.');
+            out.setCharAt(end - 2, '.');
+            out.setCharAt(end - 1, '.');
         }
     }
 
