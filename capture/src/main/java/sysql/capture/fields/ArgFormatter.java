@@ -23,7 +23,8 @@ import sysql.driver.EventTables;
  * Renders event parameters as sysdig 0.29.3 prints them ({@code evt.args}, {@code evt.arg.NAME}): each parameter
  * has a raw text (the number, the path, the buffer with non-printables as dots) and, for some types, a resolved
  * text that sysdig shows in parentheses (the descriptor behind an fd, the errno name, the flag names, the comm
- * of a pid, the absolute form of a relative path). Text output: allocates.
+ * of a pid, the absolute form of a relative path). Rendering reuses the context's builders; the text returned is
+ * a new String.
  */
 final class ArgFormatter {
     private static final long AT_FDCWD = -100;
@@ -110,8 +111,9 @@ final class ArgFormatter {
         if (e.type() == null || isSysdigGeneric(e)) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(64);
-        Rendered r = new Rendered();
+        StringBuilder sb = c.argsScratch;
+        sb.setLength(0);
+        Rendered r = c.renderScratch;
         for (int i = 0; i < e.nparams(); i++) {
             r.clear();
             render(c, i, r);
@@ -126,14 +128,16 @@ final class ArgFormatter {
 
     /** {@code evt.arg}: parameter {@code i}'s resolved text when it has one, else its raw text. */
     static String arg(EventContext c, int i) {
-        Rendered r = new Rendered();
+        Rendered r = c.renderScratch;
+        r.clear();
         render(c, i, r);
         return r.resolved.length() > 0 ? r.resolved.toString() : r.raw.toString();
     }
 
     /** The raw text of parameter {@code i} only (evt.buffer). */
     static String raw(EventContext c, int i) {
-        Rendered r = new Rendered();
+        Rendered r = c.renderScratch;
+        r.clear();
         render(c, i, r);
         return r.raw.toString();
     }

@@ -37,6 +37,10 @@ public final class EventContext {
     private final ByteBuffer rowBuffer;
     /** The last evt.latency.human text, which sysdig shows again for an event without a thread. */
     String lastLatencyText = "";
+    /** ArgFormatter's builders, reused event after event (a buffer's text can be 64 KiB). */
+    final ArgFormatter.Rendered renderScratch = new ArgFormatter.Rendered();
+
+    final StringBuilder argsScratch = new StringBuilder(64);
     /** Longest text of a byte buffer (sysdig's {@code m_max_evt_output_len}); see {@link #bufferPrintLength(int)}. */
     private int bufferPrintLength = DEFAULT_BUFFER_PRINT_LENGTH;
 
