@@ -5,8 +5,8 @@
 --   sysql query --snaplen 4096 -f sql-examples/memcachelog.sql
 --
 -- The first statement reads the history (the last 60 s by default), the second streams until Ctrl-C.
--- The chisel sets snaplen 4096 and so does the command above; whatever the snaplen, the buffer text
--- (evt.arg[1]) shows at most 80 characters, as in sysdig.
+-- The chisel sets snaplen 4096 and so does the command above: the buffer text (evt.arg[1]) then shows up to
+-- 4096 characters, every byte captured, as the chisel sees it.
 --
 -- What is taken from the chisel, and what is not:
 --

@@ -10,6 +10,7 @@ import sysql.capture.engine.BatchCursor;
 import sysql.capture.engine.CaptureHub;
 import sysql.capture.engine.FileScan;
 import sysql.capture.engine.ScanRequest;
+import sysql.capture.fields.EventContext;
 import sysql.capture.scap.ScapFileSource;
 import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.ThreadTable;
@@ -22,9 +23,20 @@ import sysql.capture.state.Users;
  */
 public final class FileEngine implements SysqlEngine {
     private final Path file;
+    private final int snaplen;
 
-    /** @throws CaptureException if the file cannot be read as a capture file */
+    /** A file read with the default snaplen (80): buffer text as {@code sysdig -r FILE -p} prints it. */
     public FileEngine(Path file) throws CaptureException {
+        this(file, EventContext.DEFAULT_BUFFER_PRINT_LENGTH);
+    }
+
+    /**
+     * A file read with {@code snaplen} as the print length of buffer text: a buffer the file holds more of is cut
+     * to it (ending in "..."), as sysdig's print length cuts it; raw bytes (evt.rawarg.data) are all the file has.
+     *
+     * @throws CaptureException if the file cannot be read as a capture file
+     */
+    public FileEngine(Path file, int snaplen) throws CaptureException {
         if (Files.isDirectory(file)) {
             throw new CaptureException(
                     CaptureException.Reason.IO,
@@ -36,6 +48,7 @@ public final class FileEngine implements SysqlEngine {
                     "cannot read capture file " + file + ": it does not exist or is not readable");
         }
         this.file = file;
+        this.snaplen = snaplen;
     }
 
     public Path file() {
@@ -49,7 +62,7 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public BatchCursor history(ScanRequest request) throws CaptureException {
-        return FileScan.open(file, request, new RootAllocator());
+        return FileScan.open(file, request, new RootAllocator(), snaplen);
     }
 
     @Override
@@ -74,6 +87,6 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public String describe() {
-        return "file " + file;
+        return "file " + file + (snaplen != EventContext.DEFAULT_BUFFER_PRINT_LENGTH ? ", snaplen " + snaplen : "");
     }
 }

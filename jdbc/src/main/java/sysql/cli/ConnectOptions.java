@@ -21,7 +21,8 @@ final class ConnectOptions {
     @Option(
             names = "--snaplen",
             paramLabel = "BYTES",
-            description = "Data bytes kept per I/O buffer, 1..65536 (default 80).")
+            description = "Data bytes kept per I/O buffer, 1..65536 (default 80); also the most characters of a "
+                    + "buffer's text (evt.arg.data...), so with -r a larger value shows what the file holds.")
     Integer snaplen;
 
     @Option(

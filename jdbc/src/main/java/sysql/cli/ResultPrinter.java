@@ -62,7 +62,12 @@ final class ResultPrinter {
             return timestamp(rs.getTimestamp(column));
         }
         Object v = rs.getObject(column);
-        return v == null ? null : v.toString();
+        return v == null ? null : v instanceof byte[] b ? hex(b) : v.toString();
+    }
+
+    /** A VARBINARY value (evt.rawarg.data) as hex digits, as sqlline and Calcite write binary strings. */
+    static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     /** The timestamp's wall-clock fields (those {@code Timestamp.toString()} shows), to the millisecond. */
@@ -186,6 +191,8 @@ final class ResultPrinter {
                     g.writeNumber(((Number) v).longValue());
                 } else if (v instanceof Number num) {
                     g.writeNumber(num.toString());
+                } else if (v instanceof byte[] b) {
+                    g.writeString(hex(b));
                 } else {
                     g.writeString(v.toString());
                 }

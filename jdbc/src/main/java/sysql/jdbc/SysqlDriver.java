@@ -78,8 +78,9 @@ public final class SysqlDriver extends Driver {
         });
         SysqlEngine engine;
         try {
-            engine =
-                    options.file() != null ? new FileEngine(options.file()) : LiveEngines.acquire(options.hubOptions());
+            engine = options.file() != null
+                    ? new FileEngine(options.file(), options.snaplen())
+                    : LiveEngines.acquire(options.hubOptions());
         } catch (CaptureException e) {
             throw new SQLException(e.getMessage(), "08001", e);
         }

@@ -16,7 +16,9 @@ import sysql.capture.engine.Recorder;
  * or the {@code Properties} given to {@code connect}:
  * <ul>
  *   <li>{@code file} — a sysdig {@code .scap} file to query instead of the live host;
- *   <li>{@code snaplen} — data bytes kept per I/O buffer, 1..65536 (default 80);
+ *   <li>{@code snaplen} — data bytes kept per I/O buffer, 1..65536 (default 80), and the print length of a
+ *       buffer's text (evt.arg.data, evt.buffer...): live, the capture keeps that many bytes and the text shows
+ *       them all; over a file ({@code file}, {@code scap_file}), a buffer the file holds more of is cut to it;
  *   <li>{@code ringSize} — ring buffer per CPU in MiB, a power of two up to 1024 (default 8);
  *   <li>{@code history} — {@code on} (default) keeps the recent events queryable without STREAM; {@code off}
  *       records nothing (the kernel then captures only what running queries ask for);
@@ -56,7 +58,7 @@ public record SysqlProperties(
     }
 
     QuerySettings querySettings() {
-        return new QuerySettings(windowGroups);
+        return new QuerySettings(windowGroups, snaplen);
     }
 
     /** The live capture these properties describe. */

@@ -91,4 +91,24 @@ class ResultPrinterTest {
         expected.add("");
         assertEquals(String.join("\n", expected), print(sql, ResultPrinter.Format.TABLE, false));
     }
+
+    @Test
+    void rawBytesPrintAsHex() throws Exception {
+        String sql = "SELECT evt.num, evt.rawarg.data FROM events WHERE evt.type = 'read' AND evt.dir = '<' "
+                + "ORDER BY evt.num LIMIT 1";
+        long num;
+        byte[] bytes;
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            org.junit.jupiter.api.Assertions.assertTrue(rs.next(), "a read in the file");
+            num = rs.getLong(1);
+            bytes = rs.getBytes(2);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(bytes.length > 0);
+        String hex = java.util.HexFormat.of().formatHex(bytes);
+        assertEquals("evt.num,evt.rawarg.data\n" + num + "," + hex + "\n", print(sql, ResultPrinter.Format.CSV, false));
+        assertEquals(
+                "{\"evt.num\":" + num + ",\"evt.rawarg.data\":\"" + hex + "\"}\n",
+                print(sql, ResultPrinter.Format.JSON, false));
+    }
 }

@@ -8,17 +8,19 @@ import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.calcite.avatica.util.ByteString;
 import sysql.capture.columnar.EventColumns;
 import sysql.capture.fields.Field;
 import sysql.capture.fields.FieldType;
 
 /**
  * Reads the rows of one columnar batch as the values Calcite's generated code expects: Long for BIGINT and
- * TIMESTAMP (milliseconds), Integer, Boolean, String; or, for numeric columns, as primitive longs (what the
+ * TIMESTAMP (milliseconds), Integer, Boolean, String, ByteString for VARBINARY; or, for numeric columns, as primitive longs (what the
  * window aggregates read, without boxing). A dictionary-encoded column decodes each distinct string once per
  * batch.
  */
@@ -86,6 +88,7 @@ final class BatchRows implements WindowAggregator.Input {
             case INTEGER -> new IntColumn((IntVector) v);
             case BOOLEAN -> new BooleanColumn((BitVector) v);
             case DOUBLE -> new DoubleColumn((Float8Vector) v);
+            case VARBINARY -> new BinaryColumn((VarBinaryVector) v);
             default -> new TextColumn((VarCharVector) v);
         };
     }
@@ -184,6 +187,19 @@ final class BatchRows implements WindowAggregator.Input {
         @Override
         public Object get(int row) {
             return v.isNull(row) ? null : new String(v.get(row), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean isNull(int row) {
+            return v.isNull(row);
+        }
+    }
+
+    /** VARBINARY: Calcite's ByteString (the bytes copied out of the vector once, on reading). */
+    private record BinaryColumn(VarBinaryVector v) implements Column {
+        @Override
+        public Object get(int row) {
+            return v.isNull(row) ? null : new ByteString(v.get(row));
         }
 
         @Override

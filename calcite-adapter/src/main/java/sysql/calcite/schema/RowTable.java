@@ -75,6 +75,7 @@ abstract class RowTable extends AbstractTable implements ScannableTable {
             case BOOLEAN -> f.getLong(c) != 0;
             case TIMESTAMP -> Math.floorDiv(f.getLong(c), 1_000_000L);
             case DOUBLE -> f.getDouble(c);
+            case VARBINARY -> new org.apache.calcite.avatica.util.ByteString(f.getBytes(c));
             default -> f.getString(c);
         };
     }

@@ -9,11 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.schema.Function;
+import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.TableMacro;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.schema.impl.TableMacroImpl;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.FileEngine;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
@@ -81,16 +84,33 @@ public final class SysqlSchema extends AbstractSchema {
 
     @Override
     protected Multimap<String, Function> getFunctionMultimap() {
-        return FUNCTIONS;
+        return ImmutableMultimap.<String, Function>builder()
+                .put("scap_file", scapFileFunction)
+                .putAll(SCALAR_FUNCTIONS)
+                .build();
     }
 
-    /** {@code scap_file} and sysql's scalar functions ({@link SysdigFormats}: format_bytes, format_duration...). */
-    private static final Multimap<String, Function> FUNCTIONS = ImmutableMultimap.<String, Function>builder()
-            .put("scap_file", scapFileMacro())
+    private static final Function SCAP_FILE = scapFileMacro();
+
+    /** sysql's scalar functions ({@link SysdigFormats}: format_bytes, format_duration, format_percent). */
+    private static final Multimap<String, Function> SCALAR_FUNCTIONS = ImmutableMultimap.<String, Function>builder()
             .put("format_bytes", ScalarFunctionImpl.create(SysdigFormats.class, "formatBytes"))
             .put("format_duration", ScalarFunctionImpl.create(SysdigFormats.class, "formatDuration"))
             .put("format_percent", ScalarFunctionImpl.create(SysdigFormats.class, "formatPercent"))
             .build();
+
+    /** {@code scap_file('path')} of this connection: its snaplen is the file's print length of buffer text. */
+    private final Function scapFileFunction = new TableMacro() {
+        @Override
+        public List<FunctionParameter> getParameters() {
+            return SCAP_FILE.getParameters();
+        }
+
+        @Override
+        public TranslatableTable apply(List<? extends @Nullable Object> arguments) {
+            return scapFile((String) arguments.get(0), settings);
+        }
+    };
 
     private static Function scapFileMacro() {
         try {
@@ -103,11 +123,17 @@ public final class SysqlSchema extends AbstractSchema {
 
     /** {@code scap_file('path')}: a capture file's events, with the columns of {@code events}. */
     public static TranslatableTable scapFile(String path) {
+        return scapFile(path, QuerySettings.DEFAULT);
+    }
+
+    /** {@code scap_file('path')} under a connection's settings (its snaplen, its window limits). */
+    public static TranslatableTable scapFile(String path, QuerySettings settings) {
         if (path == null || path.isBlank()) {
             throw new SysqlException("scap_file needs the path of a capture file, e.g. scap_file('/tmp/trace.scap')");
         }
         try {
-            return new EventsTable(new FileEngine(Path.of(path)), QuerySettings.DEFAULT, "scap_file('" + path + "')");
+            return new EventsTable(
+                    new FileEngine(Path.of(path), settings.snaplen()), settings, "scap_file('" + path + "')");
         } catch (CaptureException e) {
             throw new SysqlException(e.getMessage(), e);
         }

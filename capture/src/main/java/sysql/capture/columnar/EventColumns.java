@@ -13,6 +13,7 @@ import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
@@ -27,7 +28,8 @@ import sysql.capture.fields.Field;
  * One columnar batch of events: an Arrow vector per requested catalog field, and nothing for the fields no
  * consumer asked for — so a query that needs 5 of 200 fields pays for 5. Low-cardinality text fields
  * (event type, process name, fd type...) are dictionary-encoded: an int32 index column plus a per-batch
- * dictionary of the distinct strings.
+ * dictionary of the distinct strings. A VARBINARY field (raw buffer bytes) is copied from the event into its
+ * vector as it is.
  *
  * <p>Fill with {@link #append(EventContext)} until {@link #isFull()}, hand {@link #root()} (and
  * {@link #dictionaries()}) to the consumer, then {@link #clear()} and reuse; the vectors' memory is reused.
@@ -131,6 +133,12 @@ public final class EventColumns implements AutoCloseable {
                         }
                     };
                 }
+                case VARBINARY -> {
+                    VarBinaryVector v = new VarBinaryVector(f.name(), allocator);
+                    v.allocateNew((long) capacity * 32, capacity);
+                    vectors.add(v);
+                    columns[i] = new BinaryColumn(f, v);
+                }
                 default -> {
                     if (DICTIONARY_FIELDS.contains(f.name())) {
                         DictionaryColumn d = new DictionaryColumn(allocator, f, ++dictionaryId, capacity);
@@ -154,6 +162,37 @@ public final class EventColumns implements AutoCloseable {
             }
         }
         this.root = new VectorSchemaRoot(vectors);
+    }
+
+    /**
+     * A VARBINARY column: the bytes go from the event buffer into the vector through one scratch array that grows
+     * to the largest buffer seen (at most 64 KiB), so no event allocates. (Arrow's copy from a direct ByteBuffer
+     * needs its address, which takes an {@code --add-opens} of java.nio.)
+     */
+    private static final class BinaryColumn implements Column {
+        final Field field;
+        final VarBinaryVector vector;
+        byte[] scratch = new byte[256];
+
+        BinaryColumn(Field field, VarBinaryVector vector) {
+            this.field = field;
+            this.vector = vector;
+        }
+
+        @Override
+        public void append(EventContext c, int row) {
+            long slice = field.getSlice(c);
+            if (slice < 0) {
+                vector.setNull(row);
+                return;
+            }
+            int len = (int) slice;
+            if (len > scratch.length) {
+                scratch = new byte[Math.max(len, 2 * scratch.length)];
+            }
+            c.event().buffer().get((int) (slice >>> 32), scratch, 0, len);
+            vector.setSafe(row, scratch, 0, len);
+        }
     }
 
     /** A dictionary-encoded text column: int32 indices into a per-batch dictionary of distinct strings. */

@@ -90,12 +90,17 @@ public final class CaptureHub implements AutoCloseable {
     // Capture thread only:
     private ThreadTable threads;
     private EventContext context;
+    /** The print length of buffer text: the capture's snaplen (see {@link EventContext#bufferPrintLength(int)}). */
+    private final int bufferPrintLength;
 
     private CaptureHub(LiveCapture capture, Options options) throws CaptureException {
         this.capture = capture;
+        this.bufferPrintLength = options.capture().snaplen() > 0
+                ? options.capture().snaplen()
+                : EventContext.DEFAULT_BUFFER_PRINT_LENGTH;
         if (options.history() != null) {
             attach(); // the recorder needs everything from the start
-            recorder = new Recorder(options.history(), threads, users);
+            recorder = new Recorder(options.history(), threads, users, bufferPrintLength);
             threads.onLoad(recorder::threadLoaded);
         } else {
             recorder = null;
@@ -340,7 +345,7 @@ public final class CaptureHub implements AutoCloseable {
         }
         long before = context == null ? 0 : context.num();
         threads = t;
-        context = new EventContext(new StateTracker(t), users, before);
+        context = new EventContext(new StateTracker(t), users, before).bufferPrintLength(bufferPrintLength);
     }
 
     private void attach() throws CaptureException {

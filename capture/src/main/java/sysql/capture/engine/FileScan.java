@@ -30,6 +30,15 @@ public final class FileScan implements BatchCursor {
      * {@code allocator} (and closes it with itself).
      */
     public static FileScan open(Path file, ScanRequest request, BufferAllocator allocator) throws CaptureException {
+        return open(file, request, allocator, EventContext.DEFAULT_BUFFER_PRINT_LENGTH);
+    }
+
+    /**
+     * As {@link #open(Path, ScanRequest, BufferAllocator)}, with the print length of buffer text (the snaplen
+     * setting: sysdig's {@code -s} for a file is its print length, see {@link EventContext#bufferPrintLength(int)}).
+     */
+    public static FileScan open(Path file, ScanRequest request, BufferAllocator allocator, int bufferPrintLength)
+            throws CaptureException {
         ScapFileSource source;
         try {
             source = ScapFileSource.open(file);
@@ -38,7 +47,8 @@ public final class FileScan implements BatchCursor {
             throw e;
         }
         try {
-            EventContext context = EventContext.forCaptureFile(source.initialState());
+            EventContext context =
+                    EventContext.forCaptureFile(source.initialState()).bufferPrintLength(bufferPrintLength);
             return new FileScan(
                     source,
                     new ColumnarReader(

@@ -53,6 +53,7 @@ public final class Recorder {
     private volatile Segment open; // capture thread writes; readers take its committed length
     private final ThreadTable baseThreads;
     private final StateTracker base;
+    private final int bufferPrintLength;
     private final Event scratch = new Event();
     private volatile long oldestSealedMaxTs = Long.MAX_VALUE; // newest event of the oldest sealed segment
     private long baseEvents; // events consumed by the base tracker (evicted)
@@ -61,6 +62,15 @@ public final class Recorder {
 
     /** @param initial the state at the first event to be recorded (a copy is kept) */
     public Recorder(Retention retention, ThreadTable initial, Users users) {
+        this(retention, initial, users, EventContext.DEFAULT_BUFFER_PRINT_LENGTH);
+    }
+
+    /**
+     * @param initial the state at the first event to be recorded (a copy is kept)
+     * @param bufferPrintLength the print length of buffer text in replays (the capture's snaplen)
+     */
+    public Recorder(Retention retention, ThreadTable initial, Users users, int bufferPrintLength) {
+        this.bufferPrintLength = bufferPrintLength;
         this.retention = retention;
         this.users = users;
         this.baseThreads = initial.copy(this::loadFromEvicted);
@@ -249,7 +259,7 @@ public final class Recorder {
             threads = baseThreads.copy(r::loadRecorded);
             tracker = base.copy(threads);
             eventsBefore = baseEvents;
-            r.start(new EventContext(tracker, users, eventsBefore));
+            r.start(new EventContext(tracker, users, eventsBefore).bufferPrintLength(bufferPrintLength));
             return r;
         }
     }

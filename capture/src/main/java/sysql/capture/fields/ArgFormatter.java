@@ -23,12 +23,10 @@ import sysql.driver.EventTables;
  * Renders event parameters as sysdig 0.29.3 prints them ({@code evt.args}, {@code evt.arg.NAME}): each parameter
  * has a raw text (the number, the path, the buffer with non-printables as dots) and, for some types, a resolved
  * text that sysdig shows in parentheses (the descriptor behind an fd, the errno name, the flag names, the comm
- * of a pid, the absolute form of a relative path). Text output: allocates.
+ * of a pid, the absolute form of a relative path). Rendering reuses the context's builders; the text returned is
+ * a new String.
  */
 final class ArgFormatter {
-    /** sysdig's default limit for a rendered byte buffer ({@code m_max_evt_output_len}). */
-    static final int MAX_BUFFER_TEXT = 80;
-
     private static final long AT_FDCWD = -100;
 
     private static final String[] SIGNALS = {
@@ -113,8 +111,9 @@ final class ArgFormatter {
         if (e.type() == null || isSysdigGeneric(e)) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(64);
-        Rendered r = new Rendered();
+        StringBuilder sb = c.argsScratch;
+        sb.setLength(0);
+        Rendered r = c.renderScratch;
         for (int i = 0; i < e.nparams(); i++) {
             r.clear();
             render(c, i, r);
@@ -129,14 +128,16 @@ final class ArgFormatter {
 
     /** {@code evt.arg}: parameter {@code i}'s resolved text when it has one, else its raw text. */
     static String arg(EventContext c, int i) {
-        Rendered r = new Rendered();
+        Rendered r = c.renderScratch;
+        r.clear();
         render(c, i, r);
         return r.resolved.length() > 0 ? r.resolved.toString() : r.raw.toString();
     }
 
     /** The raw text of parameter {@code i} only (evt.buffer). */
     static String raw(EventContext c, int i) {
-        Rendered r = new Rendered();
+        Rendered r = c.renderScratch;
+        r.clear();
         render(c, i, r);
         return r.raw.toString();
     }
@@ -167,7 +168,7 @@ final class ArgFormatter {
         StringBuilder raw = out.raw;
         StringBuilder res = out.resolved;
         switch (type) {
-            case EventTables.PT_BYTEBUF -> bytes(b, off, len, raw);
+            case EventTables.PT_BYTEBUF -> bytes(b, off, len, c.bufferPrintLength(), raw);
             case EventTables.PT_CHARBUF -> raw.append(cString(b, off, len));
             case EventTables.PT_FSPATH, EventTables.PT_FSRELPATH -> path(c, e, pi, b, off, len, raw, res);
             case EventTables.PT_SOCKADDR -> sockaddr(b, off, len, raw);
@@ -420,18 +421,22 @@ final class ArgFormatter {
         return ch >= 0x20 && ch < 0x7f;
     }
 
-    /** A byte buffer with non-printable bytes as dots, cut to 80 characters ending in "..." when longer. */
-    static void bytes(ByteBuffer b, int off, int len, StringBuilder out) {
-        int start = out.length();
-        for (int k = 0; k < len; k++) {
+    /**
+     * A byte buffer with non-printable bytes as dots; longer than {@code printLength}, cut to that many characters
+     * of which the last three are dots (sysdig's {@code m_max_evt_output_len} in {@code get_param_as_str}).
+     */
+    static void bytes(ByteBuffer b, int off, int len, int printLength, StringBuilder out) {
+        int n = Math.min(len, printLength);
+        out.ensureCapacity(out.length() + n);
+        for (int k = 0; k < n; k++) {
             int ch = b.get(off + k) & 0xff;
             out.append(printable(ch) ? (char) ch : '.');
         }
-        if (len > MAX_BUFFER_TEXT) {
-            out.setLength(start + MAX_BUFFER_TEXT);
-            out.setCharAt(start + MAX_BUFFER_TEXT - 3, '.');
-            out.setCharAt(start + MAX_BUFFER_TEXT - 2, '.');
-            out.setCharAt(start + MAX_BUFFER_TEXT - 1, '.');
+        if (len > printLength && printLength > 3) {
+            int end = out.length();
+            out.setCharAt(end - 3, '.');
+            out.setCharAt(end - 2, '.');
+            out.setCharAt(end - 1, '.');
         }
     }
 

@@ -53,6 +53,15 @@ public final class EventContext {
     private final ByteBuffer rowBuffer;
     /** The last evt.latency.human text, which sysdig shows again for an event without a thread. */
     String lastLatencyText = "";
+    /** ArgFormatter's builders, reused event after event (a buffer's text can be 64 KiB). */
+    final ArgFormatter.Rendered renderScratch = new ArgFormatter.Rendered();
+
+    final StringBuilder argsScratch = new StringBuilder(64);
+    /** Longest text of a byte buffer (sysdig's {@code m_max_evt_output_len}); see {@link #bufferPrintLength(int)}. */
+    private int bufferPrintLength = DEFAULT_BUFFER_PRINT_LENGTH;
+
+    /** sysdig's print length of a byte buffer's text when it prints events ({@code sysdig -p}, no {@code -v}). */
+    public static final int DEFAULT_BUFFER_PRINT_LENGTH = 80;
 
     public EventContext(StateTracker tracker, Users users) {
         this(tracker, users, 0);
@@ -116,6 +125,28 @@ public final class EventContext {
         Users users = new Users();
         CaptureFileState.seed(initial, threads, users);
         return new EventContext(new StateTracker(threads), users);
+    }
+
+    /**
+     * Sets the longest text a byte buffer gives (evt.arg.data, evt.arg[N], evt.buffer, evt.args/evt.info): a
+     * longer buffer's text is cut to this many characters, the last three made dots, as sysdig does with its
+     * print length (80 when it prints events, none with {@code -v} or a chisel). sysql uses the snaplen
+     * setting: 80 by default, so that a buffer reads as {@code sysdig -p} prints it, and with a larger snaplen
+     * the whole buffer as a chisel sees it. Raw bytes (evt.rawarg.data) are never cut.
+     *
+     * @param n at least 1; {@link Integer#MAX_VALUE} for no limit
+     * @return this context
+     */
+    public EventContext bufferPrintLength(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("the print length of a buffer is at least 1, not " + n);
+        }
+        bufferPrintLength = n;
+        return this;
+    }
+
+    public int bufferPrintLength() {
+        return bufferPrintLength;
     }
 
     /**

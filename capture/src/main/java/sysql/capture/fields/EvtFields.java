@@ -548,6 +548,17 @@ final class EvtFields extends FieldDefinitions {
                             }
                         });
             }
+            if (firstIsByteBuffer(p)) {
+                return Field.ofBytes(
+                        name,
+                        "Argument '" + p + "' of the event as raw bytes: every captured byte (up to the snaplen for "
+                                + "I/O data), uncut; sysdig prints them as they are, up to the first NUL.",
+                        c -> {
+                            Event e = c.event();
+                            int i = e.paramIndex(p);
+                            return i >= 0 && i < e.nparams() ? (long) e.paramOffset(i) << 32 | e.paramLength(i) : -1L;
+                        });
+            }
             return Field.ofString(name, "Argument '" + p + "' of the event as its raw text.", c -> {
                 int i = c.event().paramIndex(p);
                 return i >= 0 && i < c.event().nparams() ? ArgFormatter.raw(c, i) : null;
@@ -590,6 +601,21 @@ final class EvtFields extends FieldDefinitions {
         for (EventType t : EventTypes.all()) {
             if (t.paramIndex(p) >= 0) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the first parameter called {@code p} in the event table (by event code) is a byte buffer: sysdig
+     * types {@code evt.rawarg.p} by that parameter ({@code find_longest_matching_evt_param}), so its raw value is
+     * the parameter's bytes whatever the event.
+     */
+    static boolean firstIsByteBuffer(String p) {
+        for (EventType t : EventTypes.all()) {
+            int i = t.paramIndex(p);
+            if (i >= 0) {
+                return t.params().get(i).type() == EventTables.PT_BYTEBUF;
             }
         }
         return false;
@@ -744,8 +770,9 @@ final class EvtFields extends FieldDefinitions {
                 ArgFormatter::args);
         str(
                 "evt.buffer",
-                "The data buffer of I/O events (read, write, recvfrom...), non-printable bytes as dots, "
-                        + "cut at 80 characters.",
+                "The data buffer of I/O events (read, write, recvfrom...), non-printable bytes as dots; longer "
+                        + "than the snaplen setting (default 80), cut to it ending in '...'. "
+                        + "evt.rawarg.data has the bytes.",
                 c -> {
                     int i = c.event().paramIndex("data");
                     return i >= 0 && i < c.event().nparams() ? ArgFormatter.raw(c, i) : null;

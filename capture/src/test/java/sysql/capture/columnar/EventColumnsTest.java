@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.capture.columnar;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,15 +15,18 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.fields.EventContext;
 import sysql.capture.fields.Field;
 import sysql.capture.fields.FieldCatalog;
+import sysql.capture.scap.PayloadCapture;
 import sysql.capture.scap.ScapFileSource;
 import sysql.capture.state.CaptureFileState;
 import sysql.capture.state.StateTracker;
@@ -162,5 +166,58 @@ class EventColumnsTest {
             assertFalse(types.isEmpty());
             assertTrue(types.stream().allMatch("connect"::equals), types.toString());
         }
+    }
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A VARBINARY column (evt.rawarg.data) holds every byte of each buffer, up to 65000, the same bytes the row-wise
+     * extractor gives; the text beside it (evt.arg.data) is cut at the context's print length; batches are reused.
+     */
+    @Test
+    void rawBuffersAreWholeBytesAndTheirTextFollowsThePrintLength() throws Exception {
+        Path file = PayloadCapture.write(tmp);
+        List<Field> fields = List.of(FieldCatalog.get("evt.rawarg.data"), FieldCatalog.get("evt.arg.data"));
+        assertEquals(sysql.capture.fields.FieldType.VARBINARY, fields.get(0).type());
+        List<byte[]> bytes = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
+            EventContext ctx = context(src).bufferPrintLength(1000);
+            Event e = new Event();
+            while (src.fill(batch, 0)) {
+                while (batch.next(e)) {
+                    ctx.advance(e);
+                    bytes.add(fields.get(0).getBytes(ctx));
+                    texts.add(fields.get(1).format(ctx));
+                }
+            }
+        }
+        assertEquals(14, bytes.size());
+        assertArrayEquals(PayloadCapture.text5000(), bytes.get(1));
+        assertArrayEquals(PayloadCapture.binary65000(), bytes.get(13));
+        assertEquals(1000, texts.get(1).length());
+        assertTrue(texts.get(1).endsWith("..."), texts.get(1));
+        int seen = 0;
+        try (BufferAllocator alloc = new RootAllocator();
+                ScapFileSource src = ScapFileSource.open(file);
+                ColumnarReader reader =
+                        new ColumnarReader(src, context(src).bufferPrintLength(1000), fields, c -> true, alloc, 3)) {
+            while (reader.next(0)) {
+                VectorSchemaRoot root = reader.columns().root();
+                VarBinaryVector raw = (VarBinaryVector) root.getVector(0);
+                for (int r = 0; r < root.getRowCount(); r++) {
+                    if (bytes.get(seen) == null) {
+                        assertTrue(raw.isNull(r), "row " + seen);
+                    } else {
+                        assertArrayEquals(bytes.get(seen), raw.get(r), "evt.rawarg.data of row " + seen);
+                    }
+                    assertEquals(texts.get(seen), cell(root, reader.columns().dictionaries(), fields.get(1), 1, r));
+                    seen++;
+                }
+            }
+        }
+        assertEquals(14, seen);
     }
 }

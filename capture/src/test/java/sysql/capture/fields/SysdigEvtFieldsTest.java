@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -113,7 +115,9 @@ class SysdigEvtFieldsTest {
             "evt.arg.mode",
             "evt.arg.next",
             "evt.rawarg.res",
-            "evt.rawarg.name"
+            "evt.rawarg.name",
+            "evt.rawarg.data",
+            "evt.rawarg.args"
         }) {
             FIELDS.put(f, 100.0);
         }
@@ -209,6 +213,84 @@ class SysdigEvtFieldsTest {
         assertTrue(failed.isEmpty(), "evt fields below their agreement with sysdig: " + failed + "\n" + report);
     }
 
+    /** The buffer fields of {@link #fullBuffersAsSysdigPrintsThem}. */
+    static final List<String> BUFFER_FIELDS = List.of(
+            "evt.buffer", "evt.arg.data", "evt.arg[1]", "evt.args", "evt.info", "evt.rawarg.data", "evt.buflen");
+
+    /**
+     * Buffers longer than 80 bytes (a file written with a large snaplen, {@link PayloadCapture}): with the default
+     * print length (80) every buffer field is what {@code sysdig -r F -p} prints (text cut to 80 characters ending
+     * in "...", raw bytes whole); with a print length of 65536, what {@code sysdig -v} (or a chisel: no print
+     * length) prints, every byte of the buffer; with 2000, the text is the first 1997 characters of that and "...".
+     * sysdig's {@code -s} does not change what it prints from a file (it sets the live capture's snaplen only).
+     */
+    @Test
+    void fullBuffersAsSysdigPrintsThem() throws Exception {
+        String sysdig = sysdig();
+        Path file = sysql.capture.scap.PayloadCapture.write(tmp);
+        Field[] fields = BUFFER_FIELDS.stream().map(FieldCatalog::get).toArray(Field[]::new);
+        Map<Long, String[]> plain = runSysdig(sysdig, file, BUFFER_FIELDS);
+        Map<Long, String[]> verbose = runSysdig(sysdig, file, BUFFER_FIELDS, "-v");
+        Map<Long, String[]> snaplen2000 = runSysdig(sysdig, file, BUFFER_FIELDS, "-s", "2000");
+        assertTrue(plain.size() == 14 && verbose.size() == 14, "sysdig printed " + plain.size() + " events");
+        for (long n = 1; n <= 14; n++) {
+            assertEquals(List.of(plain.get(n)), List.of(snaplen2000.get(n)), "sysdig -s changed the print, #" + n);
+        }
+        String longest = verbose.get(2L)[2]; // evt.arg.data of the 5000-byte write
+        assertEquals(5000, longest.length(), "sysdig -v prints the whole buffer");
+        assertEquals(80, plain.get(2L)[2].length());
+        StringBuilder report = new StringBuilder("buffer fields against sysdig on " + file.getFileName() + "\n");
+        List<String> failed = new ArrayList<>();
+        for (Object[] run : new Object[][] {{plain, 80, "sysdig -p"}, {verbose, 65536, "sysdig -v"}}) {
+            @SuppressWarnings("unchecked")
+            Map<Long, String[]> want = (Map<Long, String[]>) run[0];
+            long[][] counts = new long[fields.length][2];
+            Map<String, List<String>> examples = new HashMap<>();
+            compare(file, want, BUFFER_FIELDS, fields, counts, examples, (Integer) run[1]);
+            for (int i = 0; i < fields.length; i++) {
+                report.append(String.format(
+                        "  print length %5d = %s: %-16s %d/%d%n",
+                        (Integer) run[1], run[2], BUFFER_FIELDS.get(i), counts[i][0], counts[i][1]));
+                if (counts[i][0] != counts[i][1] || counts[i][1] != 14) {
+                    failed.add(run[2] + " " + BUFFER_FIELDS.get(i) + " "
+                            + examples.getOrDefault(BUFFER_FIELDS.get(i), List.of()));
+                }
+            }
+        }
+        System.out.println(report);
+        assertTrue(failed.isEmpty(), "buffer fields differ from sysdig: " + failed);
+
+        // Print length 2000: sysdig's cut, at 2000 characters.
+        try (ScapFileSource src = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
+            EventContext ctx = EventContext.forCaptureFile(src.initialState()).bufferPrintLength(2000);
+            Event e = new Event();
+            Field data = FieldCatalog.get("evt.arg.data");
+            Field raw = FieldCatalog.get("evt.rawarg.data");
+            int seen = 0;
+            while (src.fill(batch, 0)) {
+                while (batch.next(e)) {
+                    ctx.advance(e);
+                    String full = verbose.get(ctx.num())[2];
+                    String text = data.format(ctx);
+                    String expected = full.length() > 2000 ? full.substring(0, 1997) + "..." : full;
+                    assertEquals(expected, text, "evt.arg.data of #" + ctx.num() + " at print length 2000");
+                    if (!e.isEnter()) {
+                        byte[] bytes = raw.getBytes(ctx);
+                        assertEquals(e.paramLength(1), bytes.length, "evt.rawarg.data has every byte");
+                        if (ctx.num() == 2) {
+                            assertArrayEquals(sysql.capture.scap.PayloadCapture.text5000(), bytes);
+                        } else if (ctx.num() == 14) {
+                            assertArrayEquals(sysql.capture.scap.PayloadCapture.binary65000(), bytes);
+                        }
+                    }
+                    seen++;
+                }
+            }
+            assertEquals(14, seen);
+        }
+    }
+
     /** The first {@link #STORM_PREFIX} bytes of a gzip capture, as a (truncated) capture file. */
     private static Path prefixOf(Path gz, Path out) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz));
@@ -226,13 +308,18 @@ class SysdigEvtFieldsTest {
 
     /** sysdig's values by evt.num, or null when sysdig cannot open the file. */
     @SuppressWarnings("OrphanedFormatString") // a sysdig -p format (%field), not a printf one
-    private Map<Long, String[]> runSysdig(String sysdig, Path file, List<String> names) throws Exception {
+    private Map<Long, String[]> runSysdig(String sysdig, Path file, List<String> names, String... options)
+            throws Exception {
         StringBuilder fmt = new StringBuilder("*%evt.num");
         for (String n : names) {
             fmt.append('\u0001').append('%').append(n);
         }
+        fmt.append('\u0002'); // ends a record: a raw value (evt.rawarg.data) may hold newlines anywhere
         // -D: internal events (procinfo...) too, which sysdig numbers but hides by default
-        ProcessBuilder pb = new ProcessBuilder(sysdig, "-D", "-r", file.toString(), "-p", fmt.toString());
+        List<String> cmd = new ArrayList<>(List.of(sysdig, "-D", "-r", file.toString()));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of("-p", fmt.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("TZ", "UTC");
         Path err = tmp.resolve("sysdig.err");
         pb.redirectError(err.toFile());
@@ -254,13 +341,10 @@ class SysdigEvtFieldsTest {
             fail("sysdig failed on " + file + ": " + msg);
         }
         Map<Long, String[]> rows = new HashMap<>();
-        String[] last = null;
-        for (String line : text.split("\n", -1)) {
-            String[] cols = line.split("\u0001", -1);
+        for (String record : text.split("\u0002\n", -1)) {
+            String[] cols = record.split("\u0001", -1);
             if (cols.length == names.size() + 1 && cols[0].matches("\\d+")) {
-                rows.put(Long.parseLong(cols[0]), last = cols);
-            } else if (last != null && !line.isEmpty()) {
-                last[last.length - 1] += "\n" + line; // a value with a newline in it
+                rows.put(Long.parseLong(cols[0]), cols);
             }
         }
         return rows;
@@ -274,6 +358,18 @@ class SysdigEvtFieldsTest {
             long[][] counts,
             Map<String, List<String>> examples)
             throws Exception {
+        compare(scap, expected, names, fields, counts, examples, EventContext.DEFAULT_BUFFER_PRINT_LENGTH);
+    }
+
+    private static void compare(
+            Path scap,
+            Map<Long, String[]> expected,
+            List<String> names,
+            Field[] fields,
+            long[][] counts,
+            Map<String, List<String>> examples,
+            int bufferPrintLength)
+            throws Exception {
         long last = expected.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
         long seen = 0;
         try (ScapFileSource src = ScapFileSource.open(scap);
@@ -281,7 +377,7 @@ class SysdigEvtFieldsTest {
             ThreadTable threads = new ThreadTable(null);
             Users users = new Users();
             CaptureFileState.seed(src.initialState(), threads, users);
-            EventContext ctx = new EventContext(new StateTracker(threads), users);
+            EventContext ctx = new EventContext(new StateTracker(threads), users).bufferPrintLength(bufferPrintLength);
             Event e = new Event();
             String[] got = new String[fields.length];
             try {
