@@ -118,6 +118,17 @@ final class ChiselCommand implements Callable<Integer> {
     }
 
     private int run(String sql, PrintWriter out, PrintWriter err) {
+        if (connect.snaplen == null) {
+            // as sysdig runs a chisel: over a file buffers print whole (no print length); live, the snaplen
+            // the chisel asks for (its sysdig.set_snaplen), or the default
+            Chisel chisel = ChiselLibrary.get(name);
+            connect.snaplen = connect.file != null
+                    ? Integer.valueOf(65536)
+                    : chisel.property("snaplen").stream()
+                            .map(Integer::valueOf)
+                            .findFirst()
+                            .orElse(null);
+        }
         return QueryCommand.run(connect, List.of(sql), format, out, err, "sysql chisel " + name);
     }
 }

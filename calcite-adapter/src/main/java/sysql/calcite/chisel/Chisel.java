@@ -20,7 +20,9 @@ import sysql.calcite.sql.StatementKind;
  * -- category: I/O                                   (sysdig's category)
  * -- arg: field FIELD = proc.name: the field to group by   (zero or more: name, type, optional default, text)
  * -- test: proc.name                                 (how the tests run it against sysdig: the arguments)
- * -- compare: top                                    (how its rows are compared with sysdig's output)
+ * -- compare: top 10                                 (how its rows are compared with sysdig's output)
+ * -- snaplen: 2000                                   (optional: the snaplen a live run asks for, as the chisel's
+ *                                                     sysdig.set_snaplen; over a file buffers print whole)
  * </pre>
  *
  * then free comment text, then one or two statements: the query over the history (or a capture file), then,

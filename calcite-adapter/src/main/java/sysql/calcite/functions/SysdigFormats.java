@@ -3,11 +3,12 @@ package sysql.calcite.functions;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import org.apache.calcite.linq4j.function.Strict;
 
 /**
  * sysql's SQL functions for what sysdig's chisels print: sizes and durations in sysdig's units, and percentages,
  * each exactly as the chisels' Lua helpers ({@code common.lua} of sysdig 0.29.3) format them, C's {@code printf}
- * rounding included. Registered in schema {@code sysql} ({@link SysqlFunctions}); a NULL argument gives NULL.
+ * rounding included. Registered in schema {@code sysql}; a NULL argument gives NULL ({@link Strict}).
  */
 public final class SysdigFormats {
     private SysdigFormats() {}
@@ -18,6 +19,7 @@ public final class SysdigFormats {
      * {@code format_bytes(n)}: sysdig's {@code format_bytes}: {@code 832B}, {@code 2.92KB}, {@code 19.49M},
      * {@code 1.50G}, {@code T}, {@code P} (a unit is used from just above one of it: 1024 is {@code 1024B}).
      */
+    @Strict
     public static String formatBytes(long bytes) {
         double v = bytes;
         if (v > KB * KB * KB * KB * KB) {
@@ -43,6 +45,7 @@ public final class SysdigFormats {
      * {@code 15ms}, {@code 2.05ms}, {@code 310us}, {@code 1.20us}, {@code 850ns} (two decimals below ten of a
      * unit, none from ten up to the next unit; decimals cut, not rounded).
      */
+    @Strict
     public static String formatDuration(long ns) {
         if (ns >= S) {
             return ns / S + "." + twoDigits((ns % S) / 10_000_000L) + "s";
@@ -59,8 +62,15 @@ public final class SysdigFormats {
     }
 
     /** {@code format_percent(p)}: {@code p} with two decimals and a percent sign, as C's {@code "%.2f%%"}. */
+    @Strict
     public static String formatPercent(double percent) {
         return fixed2(percent) + "%";
+    }
+
+    /** {@code format_percent(p)} of an exact number (a DECIMAL literal or expression). */
+    @Strict
+    public static String formatPercent(BigDecimal percent) {
+        return formatPercent(percent.doubleValue());
     }
 
     private static String twoDigits(long v) {

@@ -96,8 +96,17 @@ public final class SysqlSchema extends AbstractSchema {
     private static final Multimap<String, Function> SCALAR_FUNCTIONS = ImmutableMultimap.<String, Function>builder()
             .put("format_bytes", ScalarFunctionImpl.create(SysdigFormats.class, "formatBytes"))
             .put("format_duration", ScalarFunctionImpl.create(SysdigFormats.class, "formatDuration"))
-            .put("format_percent", ScalarFunctionImpl.create(SysdigFormats.class, "formatPercent"))
+            .put("format_percent", percent(double.class))
+            .put("format_percent", percent(java.math.BigDecimal.class))
             .build();
+
+    private static Function percent(Class<?> argument) {
+        try {
+            return ScalarFunctionImpl.create(SysdigFormats.class.getMethod("formatPercent", argument));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** {@code scap_file('path')} of this connection: its snaplen is the file's print length of buffer text. */
     private final Function scapFileFunction = new TableMacro() {

@@ -224,7 +224,7 @@ class ChiselsVsSysdigTest {
         synchronized (ENGINES) {
             engine = ENGINES.get(capture);
             if (engine == null) {
-                engine = new FileEngine(capture);
+                engine = new FileEngine(capture, 65536); // sysdig prints a chisel's buffers whole
                 ENGINES.put(capture, engine);
             }
         }

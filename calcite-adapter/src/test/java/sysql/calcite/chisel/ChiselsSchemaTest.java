@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.calcite.chisel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.jdbc.Driver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import sysql.calcite.FileEngine;
+import sysql.calcite.SysqlConnections;
+import sysql.calcite.SysqlException;
+import sysql.calcite.sql.SysqlPrepare;
+import sysql.testing.TestData;
+
+/**
+ * Schema {@code chisels}: a chisel as a view (its default arguments) and as a table function (arguments as
+ * parameters) gives the rows of its SQL run by hand; arguments are checked by type; a malformed chisel file is
+ * refused with its name; the format functions are SQL functions.
+ */
+class ChiselsSchemaTest {
+    static Connection c;
+
+    @BeforeAll
+    static void open() throws Exception {
+        c = new Driver()
+                .withPrepareFactory(SysqlPrepare::new)
+                .connect("jdbc:calcite:", SysqlConnections.calciteProperties());
+        SysqlConnections.install(c, new FileEngine(TestData.scap("sysdig_live_storm.scap.gz")));
+    }
+
+    @AfterAll
+    static void close() throws SQLException {
+        c.close();
+    }
+
+    static List<List<Object>> rows(String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<List<Object>> out = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void aViewGivesTheRowsOfItsSql() throws Exception {
+        Chisel topfiles = ChiselLibrary.get("topfiles_bytes");
+        List<List<Object>> direct = rows(topfiles.historySql(List.of()));
+        assertFalse(direct.isEmpty());
+        assertEquals(List.of("19.49M", "/dev/null"), direct.get(0));
+        assertEquals(direct, rows("SELECT * FROM chisels.topfiles_bytes"));
+        // a query over the view: filters and projections reach into it
+        assertEquals(
+                List.of(List.of("/dev/console")),
+                rows("SELECT filename FROM chisels.topfiles_bytes " + "WHERE bytes = '527B'"));
+    }
+
+    @Test
+    void aTableFunctionTakesTheArguments() throws Exception {
+        Chisel by = ChiselLibrary.get("fdbytes_by");
+        assertEquals(
+                rows(by.historySql(List.of("proc.name"))),
+                rows("SELECT * FROM TABLE(chisels.fdbytes_by('proc.name'))"));
+        assertEquals(
+                rows(by.historySql(List.of("fd.type"))), rows("SELECT * FROM TABLE(chisels.fdbytes_by('fd.type'))"));
+        assertTrue(rows("SELECT \"key\" FROM TABLE(chisels.fdbytes_by('proc.name'))")
+                .contains(List.of("workload")));
+    }
+
+    @Test
+    void argumentsAreCheckedByType() {
+        SQLException noField =
+                assertThrows(SQLException.class, () -> rows("SELECT * FROM TABLE(chisels.fdbytes_by('nope'))"));
+        assertTrue(noField.getMessage().contains("'nope' is no field"), noField.getMessage());
+        Chisel by = ChiselLibrary.get("fdbytes_by");
+        SysqlException missing = assertThrows(SysqlException.class, () -> by.historySql(List.of()));
+        assertTrue(missing.getMessage().contains("needs its argument FIELD"), missing.getMessage());
+        SysqlException extra = assertThrows(SysqlException.class, () -> by.historySql(List.of("proc.name", "x")));
+        assertTrue(extra.getMessage().contains("takes 1 argument"), extra.getMessage());
+    }
+
+    @Test
+    void aFilterArgumentIsOneCondition() {
+        Chisel.Arg filter = new Chisel.Arg("filter", Chisel.ArgType.FILTER, "true", "a condition");
+        Chisel c = Chisel.parse(
+                "t",
+                "-- t: test\n-- arg: filter filter = true: a condition\nSELECT proc.name AS p FROM events WHERE ${filter};");
+        assertEquals(filter, c.args().get(0));
+        assertTrue(c.historySql(List.of("proc.name = 'a' OR fd.num > 2"))
+                .endsWith("WHERE (proc.name = 'a' OR fd.num > 2)"));
+        SysqlException injected = assertThrows(
+                SysqlException.class,
+                () -> c.historySql(List.of("true) UNION SELECT user.name AS p FROM users WHERE (true")));
+        assertTrue(injected.getMessage().contains("must be one SQL condition"), injected.getMessage());
+        assertThrows(SysqlException.class, () -> c.historySql(List.of("1; DROP TABLE x")));
+    }
+
+    @Test
+    void numbersAndStringsAreLiterals() {
+        Chisel c = Chisel.parse(
+                "t",
+                "-- t: test\n-- arg: ms number: minimum\n-- arg: name string = x: a name\n"
+                        + "SELECT 1 AS a FROM events WHERE evt.latency > ${ms} * 1000000 AND proc.name = ${name};");
+        assertTrue(c.historySql(List.of("10", "it's")).endsWith("> 10 * 1000000 AND proc.name = 'it''s'"));
+        assertThrows(SysqlException.class, () -> c.historySql(List.of("10 OR 1=1")));
+    }
+
+    @Test
+    void malformedFilesAreRefusedWithTheirName() {
+        assertTrue(assertThrows(SysqlException.class, () -> Chisel.parse("a", "-- b: other\nSELECT 1;"))
+                .getMessage()
+                .contains("chisel a.sql is malformed"));
+        assertThrows(SysqlException.class, () -> Chisel.parse("a", "-- a: x\nSELECT ${x} AS y;"));
+        assertThrows(SysqlException.class, () -> Chisel.parse("a", "-- a: x\nSELECT STREAM 1 AS y FROM events;"));
+        assertThrows(SysqlException.class, () -> Chisel.parse("a", "-- a: x\nSELECT 1 AS y; SELECT 2 AS z;"));
+        assertThrows(SysqlException.class, () -> Chisel.parse("a", "-- a: x\n-- arg: bad: no type\nSELECT 1 AS y;"));
+    }
+
+    @Test
+    void aChiselWithoutAStreamFormIsNoStream() {
+        Chisel c = Chisel.parse("t", "-- t: test\nSELECT 1 AS a;");
+        assertFalse(c.hasStream());
+        assertTrue(c.streamSql(List.of()).endsWith("SELECT 1 AS a"), c.streamSql(List.of()));
+        assertTrue(ChiselLibrary.get("topscalls").hasStream());
+    }
+
+    @Test
+    void theFormatFunctionsAreSqlFunctions() throws Exception {
+        assertEquals(
+                List.of(List.of("2.92KB", "1.10s", "51.72%", "0.12%")),
+                rows("SELECT format_bytes(2990), FORMAT_DURATION(1100000000), format_percent(51.7249), "
+                        + "format_percent(CAST(0.125 AS DOUBLE)) FROM (VALUES 1)"));
+        List<Object> nulls =
+                rows("SELECT format_bytes(CAST(NULL AS BIGINT)), format_duration(CAST(NULL AS BIGINT)) FROM (VALUES 1)")
+                        .get(0);
+        assertNull(nulls.get(0));
+        assertNull(nulls.get(1));
+    }
+}
