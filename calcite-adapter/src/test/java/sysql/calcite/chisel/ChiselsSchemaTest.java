@@ -86,6 +86,35 @@ class ChiselsSchemaTest {
     }
 
     @Test
+    void aStreamFromAChiselIsItsStreamQuery() throws Exception {
+        List<List<Object>> direct = sorted(rows(ChiselLibrary.get("topscalls").streamSql(List.of())));
+        assertTrue(direct.stream().map(r -> r.get(0)).distinct().count() > 1, "several windows: " + direct);
+        assertEquals(direct, sorted(rows("SELECT STREAM * FROM chisels.topscalls")));
+        assertEquals(
+                sorted(rows(ChiselLibrary.get("fdbytes_by").streamSql(List.of("proc.name")))),
+                sorted(rows("SELECT STREAM * FROM TABLE(chisels.fdbytes_by('proc.name')) AS f")));
+        // a plain SELECT reads the history form: no window column
+        assertEquals(List.of("calls", "syscall"), labels("SELECT * FROM chisels.topscalls"));
+    }
+
+    static List<List<Object>> sorted(List<List<Object>> rows) {
+        List<List<Object>> s = new ArrayList<>(rows);
+        s.sort(java.util.Comparator.comparing(Object::toString));
+        return s;
+    }
+
+    static List<String> labels(String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                out.add(rs.getMetaData().getColumnLabel(i));
+            }
+            return out;
+        }
+    }
+
+    @Test
     void argumentsAreCheckedByType() {
         SQLException noField =
                 assertThrows(SQLException.class, () -> rows("SELECT * FROM TABLE(chisels.fdbytes_by('nope'))"));
