@@ -83,6 +83,15 @@ class ErrorPositionsTest extends CaptureFileTests {
     }
 
     @Test
+    void aFieldOfASysdigClassSqlDoesNotHaveIsAnUnknownFieldNotATable() {
+        String sql = "SELECT evt.type FROM events WHERE syslog.facility = 'x'";
+        FieldNameRewriter.UnknownFieldException u = cause(failure(sql), FieldNameRewriter.UnknownFieldException.class);
+        assertEquals("syslog.facility", u.name());
+        assertTrue(u.getMessage().contains("sysdig's field class syslog"), u.getMessage());
+        assertTrue(u.getMessage().contains("column " + column(sql, "syslog", 0)), u.getMessage());
+    }
+
+    @Test
     void anUnknownFieldIsAnsweredWithDidYouMean() {
         String sql = "SELECT evt.type, proc.nme FROM events";
         SQLException e = failure(sql);

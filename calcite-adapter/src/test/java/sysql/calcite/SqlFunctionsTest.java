@@ -51,6 +51,23 @@ class SqlFunctionsTest extends CaptureFileTests {
     }
 
     @Test
+    void anOutputNameIsReferredToAsWritten() throws Exception {
+        // a field selected in a CTE keeps its name: the outer query names it as the inner one wrote it
+        assertEquals(
+                rows(c, "SELECT MAX(evt.latency) FROM events WHERE evt.dir = '<'"),
+                rows(
+                        c,
+                        "WITH x AS (SELECT evt.latency, evt.dir FROM events) SELECT MAX(evt.latency) FROM x "
+                                + "WHERE evt.dir = '<'"));
+        assertEquals(
+                List.of(List.of("cat")),
+                rows(
+                        c,
+                        "SELECT p FROM (SELECT proc.name AS p, COUNT(*) AS n FROM events WHERE proc.name = 'cat' "
+                                + "GROUP BY proc.name) WHERE n > 0"));
+    }
+
+    @Test
     void padding() throws Exception {
         assertEquals("  7", one("lpad('7', 3)"));
         assertEquals("7..", one("rpad('7', 3, '.')"));

@@ -182,6 +182,12 @@ class WindowAggregateTest extends CaptureFileTests {
         assertEquals(want, rows(c, sql, 1), "in window order, each window's top 2 in order");
         // Without STREAM, LIMIT is the query's, as SQL says: two rows in all.
         assertEquals(want.subList(0, 2), rows(c, sql.replace("SELECT STREAM", "SELECT"), 1));
+        // A stream's windows come in time order anyway: ORDER BY without the window key, by alias or by the
+        // aggregate, is the same per-window top 2
+        for (String order : List.of("n DESC, proc.name", "COUNT(*) DESC, proc.name")) {
+            String q = sql.replace("TUMBLE_END(evt.time, INTERVAL '1' SECOND), n DESC, proc.name", order);
+            assertEquals(want, rows(c, q, 1), q);
+        }
     }
 
     @Test

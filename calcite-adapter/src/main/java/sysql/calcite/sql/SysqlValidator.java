@@ -128,6 +128,19 @@ final class SysqlValidator extends CalciteSqlValidator {
         if (modality == SqlModality.RELATION) {
             return true;
         }
+        if (isWindowed(select)
+                && select.getOrderList() != null
+                && !select.getOrderList().isEmpty()) {
+            // a windowed aggregate's ORDER BY orders each window's rows (WindowRules): the windows themselves
+            // come in time order, so ORDER BY SUM(x) DESC LIMIT 10 is each window's top 10 and needs no window key
+            SqlNodeList order = select.getOrderList();
+            select.setOrderBy(null);
+            try {
+                return validateModality(select, modality, fail);
+            } finally {
+                select.setOrderBy(order);
+            }
+        }
         if (super.validateModality(select, modality, false) || !isWindowTableFunction(select.getFrom())) {
             return super.validateModality(select, modality, fail);
         }
@@ -140,6 +153,23 @@ final class SysqlValidator extends CalciteSqlValidator {
             return true;
         }
         return super.validateModality(select, modality, fail);
+    }
+
+    /** Grouped by a window: TUMBLE/HOP in GROUP BY, or a window table function's bounds. */
+    private static boolean isWindowed(SqlSelect select) {
+        if (select.getGroup() == null) {
+            return false;
+        }
+        for (SqlNode g : select.getGroup()) {
+            if (isWindowColumn(g)
+                    || g instanceof SqlCall call
+                            && (call.getKind() == SqlKind.TUMBLE
+                                    || call.getKind() == SqlKind.HOP
+                                    || call.getKind() == SqlKind.SESSION)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code TABLE(TUMBLE(…))} or {@code TABLE(HOP(…))}, aliased or not. */
