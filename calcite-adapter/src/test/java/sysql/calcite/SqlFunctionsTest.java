@@ -2,6 +2,7 @@
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static sysql.calcite.TestConnections.rows;
 
 import java.util.List;
@@ -65,6 +66,20 @@ class SqlFunctionsTest extends CaptureFileTests {
                         c,
                         "SELECT p FROM (SELECT proc.name AS p, COUNT(*) AS n FROM events WHERE proc.name = 'cat' "
                                 + "GROUP BY proc.name) WHERE n > 0"));
+    }
+
+    @Test
+    void rawBuffersDecode() throws Exception {
+        // every buffer of the capture (at most 80 bytes each, so its text is not cut): sysdig's text of the raw
+        // bytes is evt.arg.data, and hex is the bytes
+        List<List<Object>> r = rows(
+                c,
+                "SELECT COUNT(*), COUNT(CASE WHEN printable(evt.rawarg.data) <> evt.arg.data THEN 1 END), "
+                        + "COUNT(CASE WHEN encode(evt.rawarg.data, 'hex') <> to_hex(evt.rawarg.data) THEN 1 END) "
+                        + "FROM events WHERE evt.rawarg.data IS NOT NULL");
+        assertTrue(((Number) r.get(0).get(0)).longValue() >= 2, r.toString());
+        assertEquals(0L, ((Number) r.get(0).get(1)).longValue(), r.toString());
+        assertEquals(0L, ((Number) r.get(0).get(2)).longValue(), r.toString());
     }
 
     @Test

@@ -21,6 +21,7 @@ import sysql.calcite.FileEngine;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.SysqlException;
+import sysql.calcite.functions.BufferFunctions;
 import sysql.calcite.functions.SysdigFormats;
 import sysql.capture.CaptureException;
 
@@ -92,12 +93,18 @@ public final class SysqlSchema extends AbstractSchema {
 
     private static final Function SCAP_FILE = scapFileMacro();
 
-    /** sysql's scalar functions ({@link SysdigFormats}: format_bytes, format_duration, format_percent). */
+    /**
+     * sysql's scalar functions: {@link SysdigFormats} (format_bytes, format_duration, format_percent) and
+     * {@link BufferFunctions} (printable, encode, convert_from).
+     */
     private static final Multimap<String, Function> SCALAR_FUNCTIONS = ImmutableMultimap.<String, Function>builder()
             .put("format_bytes", ScalarFunctionImpl.create(SysdigFormats.class, "formatBytes"))
             .put("format_duration", ScalarFunctionImpl.create(SysdigFormats.class, "formatDuration"))
             .put("format_percent", percent(double.class))
             .put("format_percent", percent(java.math.BigDecimal.class))
+            .put("printable", ScalarFunctionImpl.create(BufferFunctions.class, "printable"))
+            .put("encode", ScalarFunctionImpl.create(BufferFunctions.class, "encode"))
+            .put("convert_from", ScalarFunctionImpl.create(BufferFunctions.class, "convertFrom"))
             .build();
 
     private static Function percent(Class<?> argument) {
