@@ -48,12 +48,8 @@ final class ChiselCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARG", description = "The chisel's arguments.")
     List<String> args = new ArrayList<>();
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            description = "table, csv, tsv or json (one object per line); default ${DEFAULT-VALUE}.")
-    ResultPrinter.Format format;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() {
@@ -129,6 +125,6 @@ final class ChiselCommand implements Callable<Integer> {
                             .findFirst()
                             .orElse(null);
         }
-        return QueryCommand.run(connect, List.of(sql), format, out, err, "sysql chisel " + name);
+        return QueryCommand.run(connect, List.of(sql), output.format, out, err, "sysql chisel " + name);
     }
 }

@@ -44,12 +44,8 @@ final class QueryCommand implements Callable<Integer> {
             description = "Read the statements from this file.")
     Path sqlFile;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            description = "table, csv, tsv or json (one object per line); default ${DEFAULT-VALUE}.")
-    ResultPrinter.Format format;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() {
@@ -67,7 +63,7 @@ final class QueryCommand implements Callable<Integer> {
             err.println("sysql query: no SQL statement given: pass one as an argument or with -f FILE.sql");
             return 2;
         }
-        return run(connect, statements, format, out, err, "sysql");
+        return run(connect, statements, output.format, out, err, "sysql");
     }
 
     /**
