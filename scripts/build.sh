@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 stamp=jdbc/target/sysql-build.ok
 if [ -f "$stamp" ] && [ -f jdbc/target/sysql-jdbc.jar ] && [ -z "$(find pom.xml */pom.xml scripts/build.sh \
       driver-kmod/include driver-kmod/bpf driver-kmod/lib driver-kmod/tools driver-kmod/Makefile \
-      */src/main -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+      sql-examples/chisels */src/main -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   exit 0
 fi
 rm -f "$stamp"

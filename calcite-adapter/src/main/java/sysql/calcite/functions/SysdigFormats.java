@@ -7,7 +7,7 @@ import org.apache.calcite.linq4j.function.Strict;
 
 /**
  * sysql's SQL functions for what sysdig's chisels print: sizes and durations in sysdig's units, and percentages,
- * each exactly as the chisels' Lua helpers ({@code common.lua} of sysdig 0.29.3) format them, C's {@code printf}
+ * each exactly as the chisels' Lua helpers ({@code common.lua} of sysdig 0.29.3) format them, LuaJIT's
  * rounding included. Registered in schema {@code sysql}; a NULL argument gives NULL ({@link Strict}).
  */
 public final class SysdigFormats {
@@ -77,11 +77,15 @@ public final class SysdigFormats {
         return v < 10 ? "0" + v : Long.toString(v);
     }
 
-    /** C's {@code %.2f}: the double's exact binary value rounded half to even, as glibc does. */
+    /**
+     * LuaJIT's {@code string.format("%.2f")} (sysdig's chisels run on LuaJIT 2.1, which formats numbers itself):
+     * the double's exact binary value, an exact tie rounded up ({@code 3.625} is {@code 3.63}, where glibc's
+     * printf would give {@code 3.62}).
+     */
     private static String fixed2(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
         }
-        return new BigDecimal(v).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+        return new BigDecimal(v).setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 }

@@ -174,7 +174,7 @@ class ChiselsSchemaTest {
     @Test
     void theFormatFunctionsAreSqlFunctions() throws Exception {
         assertEquals(
-                List.of(List.of("2.92KB", "1.10s", "51.72%", "0.12%")),
+                List.of(List.of("2.92KB", "1.10s", "51.72%", "0.13%")),
                 rows("SELECT format_bytes(2990), FORMAT_DURATION(1100000000), format_percent(51.7249), "
                         + "format_percent(CAST(0.125 AS DOUBLE)) FROM (VALUES 1)"));
         List<Object> nulls =

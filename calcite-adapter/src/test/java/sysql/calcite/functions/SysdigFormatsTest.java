@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * sysdig's common.lua formats (sysdig 0.29.3, run by LuaJIT): format_bytes uses a unit from just above one of it
- * and C's %.2f (the exact binary value, ties to even); format_time_interval cuts its two decimals.
+ * and LuaJIT's %.2f (the exact binary value, ties up); format_time_interval cuts its two decimals.
  */
 class SysdigFormatsTest {
     @Test
@@ -17,8 +17,9 @@ class SysdigFormatsTest {
         assertEquals("1024B", SysdigFormats.formatBytes(1024)); // a unit starts above one of it
         assertEquals("1.00KB", SysdigFormats.formatBytes(1025));
         assertEquals("2.92KB", SysdigFormats.formatBytes(2990)); // sysdig's topfiles_bytes, locale.alias
-        assertEquals("1.12KB", SysdigFormats.formatBytes(1152)); // 1.125: a tie, to even as C's printf
-        assertEquals("1.13KB", SysdigFormats.formatBytes(1153));
+        assertEquals("1.13KB", SysdigFormats.formatBytes(1152)); // 1.125: a tie, up as LuaJIT's (glibc: 1.12)
+        assertEquals("3.63KB", SysdigFormats.formatBytes(3712)); // 3.625, sysdig's echo_fds on the storm capture
+        assertEquals("1.12KB", SysdigFormats.formatBytes(1151));
         assertEquals("1024.00KB", SysdigFormats.formatBytes(1024 * 1024));
         assertEquals("19.49M", SysdigFormats.formatBytes(20_437_424)); // the storm capture's /dev/null
         assertEquals("1.50G", SysdigFormats.formatBytes(3L * 512 * 1024 * 1024));
@@ -48,7 +49,8 @@ class SysdigFormatsTest {
     void percentages() {
         assertEquals("51.72%", SysdigFormats.formatPercent(51.7249));
         assertEquals("0.00%", SysdigFormats.formatPercent(0));
-        assertEquals("0.12%", SysdigFormats.formatPercent(0.125)); // a tie, to even
+        assertEquals("0.13%", SysdigFormats.formatPercent(0.125)); // a tie, up
+        assertEquals("0.10%", SysdigFormats.formatPercent(0.1)); // 0.1000000000000000055...: no tie
         assertEquals("100.00%", SysdigFormats.formatPercent(100));
     }
 }
