@@ -92,7 +92,9 @@ final class ChiselCommand implements Callable<Integer> {
             out.println("Category: " + category);
             out.println("-".repeat(category.length() + 10));
             for (Chisel c : chisels) {
-                out.printf("%-16s%s%n", c.name(), c.description());
+                // as sysdig -cl: a name too long for its column goes on a line of its own
+                out.printf(
+                        c.name().length() < 16 ? "%-16s%s%n" : "%s%n                %s%n", c.name(), c.description());
             }
         });
         out.println();
