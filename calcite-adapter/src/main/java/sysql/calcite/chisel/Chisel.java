@@ -40,7 +40,7 @@ public final class Chisel {
     /** One argument: its name, type, default (null: required) and description. */
     public record Arg(String name, ArgType type, String defaultValue, String description) {}
 
-    private static final Pattern HEADER = Pattern.compile("--\\s*([a-z_][a-z0-9_]*):\\s*(.*)");
+    private static final Pattern HEADER = Pattern.compile("--\\s*([a-z_][a-z0-9_-]*):\\s*(.*)");
     private static final Pattern ARG = Pattern.compile(
             "([a-z_][a-z0-9_]*)\\s+(field|number|string|filter)(?:\\s*=\\s*(\\S(?:[^:]*\\S)?))?\\s*:\\s*(.+)");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_][a-z0-9_]*)}");

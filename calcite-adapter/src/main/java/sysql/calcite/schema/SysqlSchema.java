@@ -18,6 +18,7 @@ import sysql.calcite.FileEngine;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.SysqlException;
+import sysql.calcite.functions.CsysdigFormats;
 import sysql.calcite.functions.SysdigFormats;
 import sysql.capture.CaptureException;
 
@@ -90,6 +91,9 @@ public final class SysqlSchema extends AbstractSchema {
             .put("format_bytes", ScalarFunctionImpl.create(SysdigFormats.class, "formatBytes"))
             .put("format_duration", ScalarFunctionImpl.create(SysdigFormats.class, "formatDuration"))
             .put("format_percent", ScalarFunctionImpl.create(SysdigFormats.class, "formatPercent"))
+            .put("csysdig_number", ScalarFunctionImpl.create(CsysdigFormats.class, "csysdigNumber"))
+            .put("csysdig_double", ScalarFunctionImpl.create(CsysdigFormats.class, "csysdigDouble"))
+            .put("csysdig_time", ScalarFunctionImpl.create(CsysdigFormats.class, "csysdigTime"))
             .build();
 
     private static Function scapFileMacro() {
