@@ -1,4 +1,4 @@
--- v_directories: Directories
+-- v_directories: Directories: the directories accessed, with bytes in and out, operations, opens and errors
 -- category: csysdig views
 -- oracle: csysdig -v directories
 -- not-compared: a csysdig view, not a sysdig chisel: CsysdigViewsTest compares it with csysdig -v directories

@@ -1,4 +1,4 @@
--- v_files: Files
+-- v_files: Files: the files accessed, with bytes in and out, operations, opens and errors
 -- category: csysdig views
 -- oracle: csysdig -v files
 -- not-compared: a csysdig view, not a sysdig chisel: CsysdigViewsTest compares it with csysdig -v files
