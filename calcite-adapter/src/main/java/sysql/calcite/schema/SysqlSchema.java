@@ -22,6 +22,7 @@ import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.SysqlException;
 import sysql.calcite.functions.BufferFunctions;
+import sysql.calcite.functions.CsysdigFormats;
 import sysql.calcite.functions.SysdigFormats;
 import sysql.capture.CaptureException;
 
@@ -94,8 +95,9 @@ public final class SysqlSchema extends AbstractSchema {
     private static final Function SCAP_FILE = scapFileMacro();
 
     /**
-     * sysql's scalar functions: {@link SysdigFormats} (format_bytes, format_duration, format_percent) and
-     * {@link BufferFunctions} (printable, encode, convert_from).
+     * sysql's scalar functions: {@link SysdigFormats} (format_bytes, format_duration, format_percent),
+     * {@link CsysdigFormats} (csysdig_number, csysdig_double, csysdig_time) and {@link BufferFunctions} (printable,
+     * encode, convert_from).
      */
     private static final Multimap<String, Function> SCALAR_FUNCTIONS = ImmutableMultimap.<String, Function>builder()
             .put("format_bytes", ScalarFunctionImpl.create(SysdigFormats.class, "formatBytes"))
@@ -105,6 +107,9 @@ public final class SysqlSchema extends AbstractSchema {
             .put("printable", ScalarFunctionImpl.create(BufferFunctions.class, "printable"))
             .put("encode", ScalarFunctionImpl.create(BufferFunctions.class, "encode"))
             .put("convert_from", ScalarFunctionImpl.create(BufferFunctions.class, "convertFrom"))
+            .put("csysdig_number", ScalarFunctionImpl.create(CsysdigFormats.class, "csysdigNumber"))
+            .put("csysdig_double", ScalarFunctionImpl.create(CsysdigFormats.class, "csysdigDouble"))
+            .put("csysdig_time", ScalarFunctionImpl.create(CsysdigFormats.class, "csysdigTime"))
             .build();
 
     private static Function percent(Class<?> argument) {
