@@ -32,7 +32,7 @@ import sysql.calcite.sql.SysqlPrepare;
 /**
  * Schema {@code chisels}: the chisel library as views over the connection's {@code events} (the live history, or
  * the capture file). {@code chisels.NAME} is a chisel with its default arguments; {@code TABLE(chisels.NAME(a,
- * b))} takes arguments as parameters (strings: a field name, a number, a text or a SQL condition). Each is a
+ * b))}, for a chisel that has arguments, takes them as parameters (strings: a field name, a number, a text or a SQL condition). Each is a
  * view (as Calcite's {@code ViewTable}) of the chisel's SQL, so the query planner sees through it (filters and the fields read
  * reach the capture as for a query written by hand).
  */
@@ -52,7 +52,11 @@ public final class ChiselsSchema extends AbstractSchema {
             if (c.args().stream().allMatch(a -> a.defaultValue() != null)) {
                 tables.put(c.name(), new View(c.historySql(List.of()), c.name()));
             }
-            fns.put(c.name(), new Macro(c));
+            if (!c.args().isEmpty()) {
+                // (one without arguments is its view only: JDBC metadata lists a macro without parameters as a
+                // table too, so it would be listed twice)
+                fns.put(c.name(), new Macro(c));
+            }
         }
         this.functions = fns.build();
     }

@@ -115,6 +115,25 @@ class ChiselsSchemaTest {
     }
 
     @Test
+    void jdbcMetadataListsEachViewOnce() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getTables(null, "chisels", "%", null)) {
+            while (rs.next()) {
+                names.add(rs.getString("TABLE_NAME") + ":" + rs.getString("TABLE_TYPE"));
+            }
+        }
+        List<String> want = new ArrayList<>();
+        for (Chisel ch : ChiselLibrary.all().values()) {
+            if (ch.args().stream().allMatch(a -> a.defaultValue() != null)) {
+                want.add(ch.name() + ":VIEW");
+            }
+        }
+        names.sort(null);
+        want.sort(null);
+        assertEquals(want, names);
+    }
+
+    @Test
     void argumentsAreCheckedByType() {
         SQLException noField =
                 assertThrows(SQLException.class, () -> rows("SELECT * FROM TABLE(chisels.fdbytes_by('nope'))"));
