@@ -69,6 +69,21 @@ public final class Sysql implements Callable<Integer> {
             line.getErr().println("sysql: " + ex.getMessage());
             return 1;
         });
+        cmd.setExecutionStrategy(parsed -> {
+            // sysql -r F query "…": -r is the shell's, so query would read the live host; say where it goes
+            if (parsed.subcommand() != null
+                    && parsed.matchedOptions().stream().anyMatch(o -> !o.usageHelp() && !o.versionHelp())) {
+                parsed.commandSpec()
+                        .commandLine()
+                        .getErr()
+                        .println("sysql: options before a command are the shell's: put them after it, e.g. sysql "
+                                + parsed.subcommand().commandSpec().name() + " "
+                                + parsed.matchedOptions().get(0).longestName()
+                                + " …");
+                return 2;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cmd.execute(args);
     }
 }

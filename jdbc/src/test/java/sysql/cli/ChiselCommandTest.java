@@ -54,6 +54,13 @@ class ChiselCommandTest {
     }
 
     @Test
+    void anOptionBeforeTheCommandIsRefusedNotIgnored() {
+        QueryCommandTest.Run r = run("-r", STORM.toString(), "chisel", "topfiles_bytes");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("put them after it, e.g. sysql chisel --read"), r.err());
+    }
+
+    @Test
     void errorsAreOneLine() {
         for (String[] args : new String[][] {
             {"chisel", "nosuch"},
