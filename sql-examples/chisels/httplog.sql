@@ -14,13 +14,15 @@
 
 SELECT dt AS "evt.datetime", dir, 'method=' || verb AS "method", 'url=' || COALESCE(host, '') || url AS url,
        'response_code=' || CAST(code AS INTEGER) AS response_code,
-       'latency=' || ((t - t0) / 1000000) || 'ms' AS latency, 'size=' || COALESCE(CAST(len AS BIGINT), 0) || 'B' AS size
+       'latency=' || ((t - t0) / 1000000) || 'ms' AS latency,
+       'size=' || COALESCE(CAST(len AS BIGINT), 0) || 'B' AS size
 FROM (
   -- the response, with the first request since the previous response on its process and fd
   SELECT num, dt, t, code, len, FIRST_VALUE(verb) OVER w AS verb, FIRST_VALUE(url) OVER w AS url,
          FIRST_VALUE(host) OVER w AS host, FIRST_VALUE(dir) OVER w AS dir, FIRST_VALUE(t) OVER w AS t0
   FROM (
-    SELECT m.*, COUNT(code) OVER (PARTITION BY pid, fd ORDER BY num ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS turn
+    SELECT m.*, COUNT(code) OVER (PARTITION BY pid, fd ORDER BY num
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS turn
     FROM (
       SELECT evt.num AS num, evt.rawtime AS t, evt.datetime AS dt, proc.pid AS pid, fd.num AS fd,
              CASE evt.io_dir WHEN 'read' THEN '<' WHEN 'write' THEN '>' ELSE '<NA>' END AS dir,

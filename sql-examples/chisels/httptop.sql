@@ -18,7 +18,8 @@ FROM (
   SELECT FIRST_VALUE(verb) OVER w AS verb, COALESCE(FIRST_VALUE(host) OVER w, '') || FIRST_VALUE(url) OVER w AS url,
          COALESCE(CAST(len AS BIGINT), 0) AS len, t - FIRST_VALUE(t) OVER w AS latency, code
   FROM (
-    SELECT m.*, COUNT(code) OVER (PARTITION BY pid, fd ORDER BY num ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS turn
+    SELECT m.*, COUNT(code) OVER (PARTITION BY pid, fd ORDER BY num
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS turn
     FROM (
       SELECT evt.num AS num, evt.rawtime AS t, proc.pid AS pid, fd.num AS fd,
              REGEXP_EXTRACT(evt.buffer, '^([A-Z]+) \p{Graph}') AS verb,

@@ -15,7 +15,8 @@
 -- threads, named mc-worker when they exist before the capture, match only by the port. sysdig's chisel
 -- fails on 'memcachelog set' without a size (Lua compares with nil); here the size defaults to 0.
 
-SELECT dt AS "evt.datetime", 'method=' || word1 AS "method", 'size=' || size || 'B' AS size, 'key=' || word2 AS key
+SELECT dt AS "evt.datetime", 'method=' || word1 AS "method", 'size=' || size || 'B' AS size,
+       'key=' || word2 AS key
 FROM (
   SELECT evt.num AS num, evt.datetime AS dt, split_part(evt.arg[1], ' ', 1) AS word1,
          split_part(evt.arg[1], ' ', 2) AS word2,
@@ -28,7 +29,8 @@ FROM (
 WHERE ${method} IN ('any', word1) AND (${method} <> 'set' OR size >= ${size})
 ORDER BY num;
 
-SELECT STREAM dt AS "evt.datetime", 'method=' || word1 AS "method", 'size=' || size || 'B' AS size, 'key=' || word2 AS key
+SELECT STREAM dt AS "evt.datetime", 'method=' || word1 AS "method", 'size=' || size || 'B' AS size,
+       'key=' || word2 AS key
 FROM (
   SELECT evt.num AS num, evt.datetime AS dt, split_part(evt.arg[1], ' ', 1) AS word1,
          split_part(evt.arg[1], ' ', 2) AS word2,
