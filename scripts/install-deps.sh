@@ -11,7 +11,7 @@ packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-confi
           clang-format   # the C sources' format, checked by the build
           curl      # integration-tests' ReadmeIT runs the README's curl session against sysql serve
           sysdig    # sysdig 0.29.3: the differential tests' oracle (reads .scap files; never captures here)
-          memcached)  # sql-examples/memcachelog.sql's test starts its own on a free loopback port
+          memcached)  # sql-examples' MemcachelogIT (chisels/memcachelog.sql) starts its own on a free loopback port
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,7 +2,6 @@
 package sysql.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,36 +24,33 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Calendar;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TimeZone;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import sysql.calcite.sql.SqlScript;
+import sysql.calcite.chisel.Chisel;
 import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 
 /**
- * {@code memcachelog.sql} over a real memcached: the test starts its own (Debian's {@code memcached}, on a free
- * loopback port, killed at the end; a memcached already running on the host is left alone), talks to it over
- * two connections with the text protocol, and checks the file's statements, split as {@code sysql query -f}
- * splits them, through {@code jdbc:sysql:} (snaplen 4096, as the chisel). The log must list exactly the get and
- * set requests sent, in order, each with the time memcached read it, its method, size and key; the stream must
- * count them per method and key in the 1-second windows the history puts them in. The expectations come from
- * the requests themselves and from memcached's raw reads in the history (found by pid, not by the SQL under
- * test). Needs root (BPF) and memcached ({@code scripts/install-deps.sh}).
+ * The chisel {@code chisels/memcachelog.sql} over a real memcached: the test starts its own (Debian's {@code
+ * memcached}, on a free loopback port, killed at the end; a memcached already running on the host is left alone),
+ * talks to it over two connections with the text protocol, and runs the chisel's statements with its arguments
+ * (method {@code any}, size 0, that port) through {@code jdbc:sysql:} (snaplen 4096, as the chisel). The chisel
+ * reads every I/O on the port whose data starts with get or set, as sysdig's memcachelog does, with the chisel's
+ * method (first word), size (fifth word when a number, else 0) and key (second word, a get's CRLF kept as '..').
+ * A local client's writes would show too; the test's clients are this JVM's, which sysql never captures, so each
+ * request shows once, as memcached's read. The expected rows come from the requests themselves, at the times of
+ * memcached's reads in the history (found by pid, not by the SQL under test). Needs root (BPF) and memcached ({@code scripts/install-deps.sh}).
  */
 @RequiresBpf
 class MemcachelogIT {
-    static final Path SQL = Path.of("memcachelog.sql");
+    static final Path CHISEL = Path.of("chisels/memcachelog.sql");
     static final String URL = "jdbc:sysql:snaplen=4096";
-    static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
 
     @BeforeAll
     static void needsMemcached() throws Exception {
@@ -70,17 +66,26 @@ class MemcachelogIT {
         System.out.println("memcachelog: " + version);
     }
 
-    /** The file's statements: the log (over the history), then the stream. */
-    static List<String> statements() throws IOException {
-        List<String> s = SqlScript.statements(Files.readString(SQL));
-        assertEquals(2, s.size(), "memcachelog.sql holds the log and the stream");
-        assertFalse(SqlScript.isStream(s.get(0)), "the first statement reads the history");
-        assertTrue(
-                SqlScript.isStream(s.get(1)), "the second statement is a SELECT STREAM (sysql query prints it live)");
-        return s;
+    /** The chisel, as the library reads it. */
+    static Chisel chisel() throws IOException {
+        Chisel c = Chisel.parse("memcachelog", Files.readString(CHISEL));
+        assertTrue(c.hasStream(), "memcachelog.sql has a live form (its SELECT STREAM)");
+        return c;
+    }
+
+    /** The chisel's arguments: every get and set, no minimum size, on this port. */
+    static List<String> args(int port) {
+        return List.of("any", "0", String.valueOf(port));
     }
 
     // ---- memcached and its clients
+
+    /** A loopback port no one listens on now. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
 
     /** A memcached of the test's own on a free loopback port; close (or the JVM's exit) kills it. */
     static final class Memcached implements AutoCloseable {
@@ -88,14 +93,17 @@ class MemcachelogIT {
         final int port;
         private final Thread killer;
 
+        /** On a free port (a few tries: another process may take the port between the look and the start). */
         Memcached() throws Exception {
+            this(0);
+        }
+
+        /** On this port (0: a free one). */
+        Memcached(int fixedPort) throws Exception {
             Process started = null;
             int chosen = -1;
-            for (int attempt = 0; attempt < 5 && started == null; attempt++) {
-                int p;
-                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                    p = s.getLocalPort();
-                }
+            for (int attempt = 0; attempt < (fixedPort == 0 ? 5 : 1) && started == null; attempt++) {
+                int p = fixedPort == 0 ? freePort() : fixedPort;
                 Process proc = new ProcessBuilder(
                                 "memcached",
                                 "-u",
@@ -164,7 +172,7 @@ class MemcachelogIT {
         }
     }
 
-    /** One request the client sent: its bytes, and the row the log must show for it (null: none). */
+    /** One request the client sent: its bytes, and the row the chisel shows for it (method null: none). */
     record Request(byte[] bytes, String method, long size, String key) {
         /** The request as sysql's buffer text shows it: non-printable bytes as dots, cut at 80 characters. */
         String text() {
@@ -175,14 +183,19 @@ class MemcachelogIT {
             return sb.length() > 80 ? sb.substring(0, 77) + "..." : sb.toString();
         }
 
-        /** True when memcached's read of {@code data} starts with this request (it may hold a following one). */
-        boolean readIn(String data) {
+        /** True when the data of an I/O starts with this request (a read may hold a following one too). */
+        boolean in(String data) {
             String t = text();
-            return data.startsWith(t.length() == 80 ? t.substring(0, 77) : t);
+            return data != null && data.startsWith(t.length() == 80 ? t.substring(0, 77) : t);
         }
 
         boolean logged() {
             return method != null;
+        }
+
+        /** The row's words as the chisel prints them (after its time). */
+        String row() {
+            return "method=" + method + " | size=" + size + "B | key=" + key;
         }
     }
 
@@ -238,48 +251,62 @@ class MemcachelogIT {
 
     // ---- the history as the expectations' source
 
-    /** memcached's reads of data, oldest first: {evt.datetime, evt.rawtime, evt.arg[1]}. */
-    static List<String[]> reads(Connection c, long pid) throws SQLException {
-        List<String[]> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT evt.datetime, evt.rawtime, evt.arg[1] FROM events "
-                + "WHERE proc.pid = ? AND evt.type = 'read' AND evt.dir = '<' AND evt.rawres > 0 ORDER BY evt.num")) {
+    /** One I/O that moved data: {evt.num, evt.datetime, evt.arg[1]}. */
+    record Io(long num, String datetime, String data) {}
+
+    /** The I/O of a process in one direction (read or write) that moved data, oldest first. */
+    static List<Io> io(Connection c, long pid, String dir) throws SQLException {
+        List<Io> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT evt.num, evt.datetime, evt.arg[1] FROM events "
+                + "WHERE proc.pid = ? AND evt.is_io AND evt.io_dir = ? AND evt.dir = '<' AND evt.rawres > 0 "
+                + "ORDER BY evt.num")) {
             ps.setLong(1, pid);
+            ps.setString(2, dir);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                    out.add(new Io(rs.getLong(1), rs.getString(2), rs.getString(3)));
                 }
             }
         }
         return out;
     }
 
+    /** For each request, in order, the first I/O of {@code all} after the previous match that starts with it. */
+    static List<Io> match(List<Io> all, List<Request> requests) {
+        List<Io> matched = new ArrayList<>();
+        for (Io r : all) {
+            if (matched.size() < requests.size() && requests.get(matched.size()).in(r.data())) {
+                matched.add(r);
+            }
+        }
+        return matched;
+    }
+
     /**
-     * Waits until the history holds memcached's read of every request of {@code sent} that the log shows, and
-     * returns, for each of those in order, that read ({evt.datetime, evt.rawtime, evt.arg[1]}). Requests go out
-     * one at a time, each after the reply to the one before, so memcached reads them in the order they were
-     * sent (a request without a reply may share its read with the next one).
+     * Waits until the history holds memcached's read of every request the chisel logs, and returns the rows they
+     * make ("evt.datetime | method=.. | size=..B | key=.."), in order. The client's writes, the other half of
+     * the chisel's rows on a host where client and memcached both run, are not in the history: the clients are
+     * this JVM's, and sysql never captures its own process. Requests go out one at a time, each after the reply
+     * to the one before, so memcached reads them in the order they were sent (a request without a reply may
+     * share its read with the next one, which then is no get or set).
      */
-    static List<String[]> awaitReads(Connection c, long pid, List<Request> sent) throws Exception {
+    static List<String> expectedRows(Connection c, long memcachedPid, List<Request> sent) throws Exception {
         List<Request> logged = sent.stream().filter(Request::logged).toList();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        List<String[]> matched = new ArrayList<>();
-        List<String[]> reads = List.of();
+        List<Io> reads = List.of();
         while (System.nanoTime() < deadline) {
-            reads = reads(c, pid);
-            matched.clear();
-            for (String[] r : reads) {
-                if (matched.size() < logged.size() && logged.get(matched.size()).readIn(r[2])) {
-                    matched.add(r);
+            reads = match(io(c, memcachedPid, "read"), logged);
+            if (reads.size() == logged.size()) {
+                List<String> rows = new ArrayList<>();
+                for (int i = 0; i < logged.size(); i++) {
+                    rows.add(reads.get(i).datetime() + " | " + logged.get(i).row());
                 }
-            }
-            if (matched.size() == logged.size()) {
-                return matched;
+                return rows;
             }
             Thread.sleep(200);
         }
-        List<String> seen = reads.stream().map(r -> r[2]).toList();
-        fail("the history shows " + matched.size() + " of the " + logged.size() + " get/set requests read by "
-                + "memcached (" + drops(c) + " events dropped); its reads: " + seen);
+        fail("the history shows memcached's read of " + reads.size() + " of the " + logged.size()
+                + " get/set requests (" + drops(c) + " events dropped)");
         return null;
     }
 
@@ -302,101 +329,7 @@ class MemcachelogIT {
         }
     }
 
-    /** Which names memcached's reading threads have in the history (what the SQL's proc.name list must cover). */
-    static List<String> readerNames(Connection c, long pid) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT proc.name FROM events WHERE proc.pid = ? "
-                + "AND evt.type = 'read' AND evt.dir = '<' AND evt.rawres > 0")) {
-            ps.setLong(1, pid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-        }
-        return names;
-    }
-
     // ---- the log
-
-    /**
-     * memcached started before the capture (its workers come from /proc as mc-worker); a known sequence of get,
-     * gets, set and other commands over two connections; the log lists exactly the get/set requests.
-     */
-    @Test
-    void theLogListsEveryGetAndSetWithItsTimeMethodSizeAndKey() throws Exception {
-        String sql = statements().get(0);
-        String k = tag();
-        String big = "x".repeat(200);
-        List<Request> sent = new ArrayList<>();
-        try (Memcached mc = new Memcached();
-                Connection c = DriverManager.getConnection(URL)) {
-            try (Client a = new Client(mc.port, sent);
-                    Client b = new Client(mc.port, sent)) {
-                assertEquals("STORED\r\n", a.send("set " + k + "alpha 0 0 5\r\nhello", "set", 5, k + "alpha", "\r\n"));
-                assertEquals(
-                        "VALUE " + k + "alpha 0 5\r\nhello\r\nEND\r\n",
-                        a.send("get " + k + "alpha", "get", 5, k + "alpha", "END\r\n"));
-                assertEquals("END\r\n", a.send("get " + k + "missing", "get", 0, k + "missing", "END\r\n"));
-                // 220 bytes: the buffer text is cut at 80 characters, the size is the set's bytes word
-                assertEquals("STORED\r\n", b.send("set " + k + "big 7 0 200\r\n" + big, "set", 200, k + "big", "\r\n"));
-                assertTrue(b.send("get " + k + "big", "get", 200, k + "big", "END\r\n")
-                        .startsWith("VALUE " + k + "big 7 200\r\nxxx"));
-                // gets: the reply has a CAS word after the bytes
-                assertTrue(a.send("gets " + k + "alpha", "gets", 5, k + "alpha", "END\r\n")
-                        .matches("VALUE " + k.replace(".", "\\.") + "alpha 0 5 [0-9]+\r\nhello\r\nEND\r\n"));
-                // several keys: the first one is the request's key, and its VALUE the size
-                assertTrue(b.send("get " + k + "alpha " + k + "big", "get", 5, k + "alpha", "END\r\n")
-                        .startsWith("VALUE " + k + "alpha 0 5\r\nhello\r\nVALUE " + k + "big 7 200\r\n"));
-                // the first key missed: the reply's VALUE is another key's, the size 0
-                assertTrue(b.send("get " + k + "missing " + k + "alpha", "get", 0, k + "missing", "END\r\n")
-                        .startsWith("VALUE " + k + "alpha 0 5\r\n"));
-                // gat (get and touch) does not start with get or set: not in the log, as in the chisel
-                assertTrue(
-                        a.send("gat 0 " + k + "big", null, 0, null, "END\r\n").startsWith("VALUE " + k + "big 7 200"));
-                // noreply: the next request (mn, memcached's no-op) may come in the same read
-                assertEquals(null, a.send("set " + k + "quiet 0 0 3 noreply\r\nabc", "set", 3, k + "quiet", null));
-                assertEquals("MN\r\n", a.send("mn", null, 0, null, "\r\n"));
-                assertEquals("DELETED\r\n", b.send("delete " + k + "alpha", null, 0, null, "\r\n"));
-                assertEquals("END\r\n", b.send("get " + k + "alpha", "get", 0, k + "alpha", "END\r\n"));
-                assertTrue(a.send("version", null, 0, null, "\r\n").startsWith("VERSION "));
-                // flags and exptime are not the size; a value with a space in it
-                assertEquals(
-                        "STORED\r\n",
-                        a.send("set " + k + "ttl 42 3600 11\r\nhello world", "set", 11, k + "ttl", "\r\n"));
-                assertEquals(
-                        "VALUE " + k + "ttl 42 11\r\nhello world\r\nEND\r\n",
-                        b.send("get " + k + "ttl", "get", 11, k + "ttl", "END\r\n"));
-            }
-            List<String[]> reads = awaitReads(c, mc.pid(), sent);
-            List<Request> logged = sent.stream().filter(Request::logged).toList();
-            List<String> expected = new ArrayList<>();
-            for (int i = 0; i < logged.size(); i++) {
-                Request r = logged.get(i);
-                expected.add(reads.get(i)[0] + " | " + r.method() + " | " + r.size() + " | " + r.key());
-            }
-            assertEquals(12, expected.size());
-
-            List<String> ours = new ArrayList<>();
-            List<String> others = new ArrayList<>();
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery(sql)) {
-                assertEquals(List.of("evt.datetime", "method", "size", "key"), labels(rs));
-                while (rs.next()) {
-                    String row =
-                            rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getLong(3) + " | " + rs.getString(4);
-                    (rs.getString(4) != null && rs.getString(4).startsWith(k) ? ours : others).add(row);
-                }
-            }
-            System.out.println(
-                    "memcachelog: memcached's readers were named " + readerNames(c, mc.pid()) + "; the log:");
-            ours.forEach(r -> System.out.println("  " + r));
-            assertEquals(expected, ours, "the log of the test's requests (evt.datetime | method | size | key)");
-            if (!anotherMemcached(c, mc.pid())) {
-                assertEquals(List.of(), others, "rows for requests the test did not send");
-            }
-        }
-    }
 
     static List<String> labels(ResultSet rs) throws SQLException {
         List<String> l = new ArrayList<>();
@@ -406,38 +339,100 @@ class MemcachelogIT {
         return l;
     }
 
-    // ---- the stream
-
-    record Count(long windowEnd, String method, String key) implements Comparable<Count> {
-        @Override
-        public int compareTo(Count o) {
-            int c = Long.compare(windowEnd, o.windowEnd);
-            c = c != 0 ? c : method.compareTo(o.method);
-            return c != 0 ? c : key.compareTo(o.key);
-        }
+    /** A result row as "evt.datetime | method=.. | size=..B | key=..". */
+    static String row(ResultSet rs) throws SQLException {
+        return rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getString(3) + " | " + rs.getString(4);
     }
 
     /**
-     * The stream subscribes first, then memcached starts (its workers are created under the capture, so they
-     * keep the name memcached): repeated requests over three seconds; every window's count per method and key
-     * must be what the history shows, and the totals what was sent.
+     * memcached started before the capture (its workers come from /proc as mc-worker, so only the port finds
+     * them); a known sequence of get, gets, set and other commands over two connections; the log lists exactly
+     * the get/set requests, with the chisel's method, size and key.
      */
     @Test
-    void theStreamCountsRequestsPerMethodAndKeyEverySecond() throws Exception {
-        String sql = statements().get(1);
+    void theLogListsEveryGetAndSetAsTheChiselDoes() throws Exception {
         String k = tag();
+        String big = "x".repeat(200);
+        List<Request> sent = new ArrayList<>();
+        try (Memcached mc = new Memcached();
+                Connection c = DriverManager.getConnection(URL)) {
+            String sql = chisel().historySql(args(mc.port));
+            try (Client a = new Client(mc.port, sent);
+                    Client b = new Client(mc.port, sent)) {
+                // a set's fifth word is '5..hello': not a number, so the chisel's size is 0
+                assertEquals("STORED\r\n", a.send("set " + k + "alpha 0 0 5\r\nhello", "set", 0, k + "alpha", "\r\n"));
+                // a get's key is its second word, the CRLF after it included
+                assertEquals(
+                        "VALUE " + k + "alpha 0 5\r\nhello\r\nEND\r\n",
+                        a.send("get " + k + "alpha", "get", 0, k + "alpha..", "END\r\n"));
+                assertEquals("END\r\n", a.send("get " + k + "missing", "get", 0, k + "missing..", "END\r\n"));
+                // 220 bytes: the buffer text is cut at 80 characters
+                assertEquals("STORED\r\n", b.send("set " + k + "big 7 0 200\r\n" + big, "set", 0, k + "big", "\r\n"));
+                assertTrue(b.send("get " + k + "big", "get", 0, k + "big..", "END\r\n")
+                        .startsWith("VALUE " + k + "big 7 200\r\nxxx"));
+                assertTrue(a.send("gets " + k + "alpha", "gets", 0, k + "alpha..", "END\r\n")
+                        .matches("VALUE " + k.replace(".", "\\.") + "alpha 0 5 [0-9]+\r\nhello\r\nEND\r\n"));
+                // several keys: the key is the first one
+                assertTrue(b.send("get " + k + "alpha " + k + "big", "get", 0, k + "alpha", "END\r\n")
+                        .startsWith("VALUE " + k + "alpha 0 5\r\nhello\r\nVALUE " + k + "big 7 200\r\n"));
+                // gat (get and touch) does not start with get or set: not in the log, as in the chisel
+                assertTrue(
+                        a.send("gat 0 " + k + "big", null, 0, null, "END\r\n").startsWith("VALUE " + k + "big 7 200"));
+                // noreply: the fifth word is the bytes, a number: the only set with a size
+                assertEquals(null, a.send("set " + k + "quiet 0 0 3 noreply\r\nabc", "set", 3, k + "quiet", null));
+                assertEquals("MN\r\n", a.send("mn", null, 0, null, "\r\n"));
+                assertEquals("DELETED\r\n", b.send("delete " + k + "alpha", null, 0, null, "\r\n"));
+                assertTrue(a.send("version", null, 0, null, "\r\n").startsWith("VERSION "));
+                assertEquals(
+                        "STORED\r\n",
+                        a.send("set " + k + "ttl 42 3600 11\r\nhello world", "set", 0, k + "ttl", "\r\n"));
+            }
+            List<String> expected = expectedRows(c, mc.pid(), sent);
+            assertEquals(9, expected.size());
+
+            List<String> ours = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(sql)) {
+                assertEquals(List.of("evt.datetime", "method", "size", "key"), labels(rs));
+                while (rs.next()) {
+                    String key = rs.getString(4);
+                    (key != null && key.startsWith("key=" + k) ? ours : others).add(row(rs));
+                }
+            }
+            System.out.println("memcachelog: the log:");
+            ours.forEach(r -> System.out.println("  " + r));
+            assertEquals(expected, ours, "the log of the test's requests (evt.datetime | method | size | key)");
+            if (!anotherMemcached(c, mc.pid())) {
+                assertEquals(List.of(), others, "rows for requests the test did not send");
+            }
+        }
+    }
+
+    // ---- the stream
+
+    /**
+     * The stream subscribes first, then memcached starts (its workers are created under the capture, so they
+     * keep the name memcached): repeated requests over three seconds; the stream must print exactly the rows the
+     * log prints for them afterwards.
+     */
+    @Test
+    void theStreamPrintsTheRowsOfTheLog() throws Exception {
+        String k = tag();
+        int port = freePort();
+        Chisel chisel = chisel();
         try (Connection c = DriverManager.getConnection(URL);
                 Statement st = c.createStatement()) {
-            List<Object[]> rows = new CopyOnWriteArrayList<>();
+            List<String> rows = new CopyOnWriteArrayList<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread reader = new Thread(
                     () -> {
-                        try (ResultSet rs = st.executeQuery(sql)) {
-                            assertEquals(List.of("window_end", "method", "key", "requests"), labels(rs));
+                        try (ResultSet rs = st.executeQuery(chisel.streamSql(args(port)))) {
+                            assertEquals(List.of("evt.datetime", "method", "size", "key"), labels(rs));
                             while (rs.next()) {
-                                rows.add(new Object[] {
-                                    rs.getTimestamp(1, UTC).getTime(), rs.getString(2), rs.getString(3), rs.getLong(4)
-                                });
+                                if (rs.getString(4) != null && rs.getString(4).startsWith("key=" + k)) {
+                                    rows.add(row(rs));
+                                }
                             }
                         } catch (SQLException e) {
                             if (!String.valueOf(e.getMessage()).contains("Statement canceled")) {
@@ -451,79 +446,48 @@ class MemcachelogIT {
             reader.start();
             awaitSubscription(c, failure);
             List<Request> sent = new ArrayList<>();
-            try (Memcached mc = new Memcached()) {
+            try (Memcached mc = new Memcached(port)) {
                 try (Client a = new Client(mc.port, sent);
                         Client b = new Client(mc.port, sent)) {
                     for (int round = 0; round < 3; round++) {
-                        a.send("set " + k + "a 0 0 1\r\n" + round, "set", 1, k + "a", "\r\n");
-                        for (int i = 0; i < 3; i++) {
-                            a.send("get " + k + "a", "get", 1, k + "a", "END\r\n");
-                        }
-                        b.send("get " + k + "missing", "get", 0, k + "missing", "END\r\n");
-                        b.send("set " + k + "b 0 0 2\r\nbb", "set", 2, k + "b", "\r\n");
-                        b.send("set " + k + "b 0 0 2\r\nbb", "set", 2, k + "b", "\r\n");
-                        a.send("gets " + k + "b", "gets", 2, k + "b", "END\r\n");
+                        a.send("set " + k + "a 0 0 1\r\n" + round, "set", 0, k + "a", "\r\n");
+                        a.send("get " + k + "a", "get", 0, k + "a..", "END\r\n");
+                        b.send("get " + k + "missing", "get", 0, k + "missing..", "END\r\n");
+                        b.send("set " + k + "b 0 0 2 noreply\r\nbb", "set", 2, k + "b", null);
+                        b.send("mn", null, 0, null, "\r\n"); // may share the set's read: no get or set
+                        a.send("gets " + k + "b", "gets", 0, k + "b..", "END\r\n");
                         b.send("delete " + k + "b", null, 0, null, "\r\n");
-                        Thread.sleep(700); // pacing: the rounds spread over windows (not a wait for anything)
+                        Thread.sleep(700); // pacing: the rounds spread over seconds (not a wait for anything)
                     }
                 }
-                // What the history says, per window: memcached's read of each request, by its time.
-                List<String[]> reads = awaitReads(c, mc.pid(), sent);
-                List<Request> logged = sent.stream().filter(Request::logged).toList();
-                Map<Count, Long> expected = new TreeMap<>();
-                Map<String, Long> totals = new TreeMap<>();
-                for (int i = 0; i < logged.size(); i++) {
-                    Request r = logged.get(i);
-                    long end = (Long.parseLong(reads.get(i)[1]) / 1_000_000_000L + 1) * 1000;
-                    expected.merge(new Count(end, r.method(), r.key()), 1L, Long::sum);
-                    totals.merge(r.method() + " " + r.key(), 1L, Long::sum);
-                }
-                long lastWindowEnd = expected.keySet().stream()
-                        .mapToLong(Count::windowEnd)
-                        .max()
-                        .orElseThrow();
-                assertEquals(
-                        Map.of(
-                                "set " + k + "a",
-                                3L,
-                                "get " + k + "a",
-                                9L,
-                                "get " + k + "missing",
-                                3L,
-                                "set " + k + "b",
-                                6L,
-                                "gets " + k + "b",
-                                3L),
-                        totals);
-                // The last window closes once the watermark passes its end, also on a quiet host; its rows come
-                // one by one, so wait until every (window, method, key) the history expects has been read (the
-                // counts are compared below).
+                List<String> expected = expectedRows(c, mc.pid(), sent);
+                assertEquals(15, expected.size());
                 Await.until(
-                        () -> failure.get() != null
-                                || rows.stream()
-                                        .filter(row -> row[2] instanceof String key && key.startsWith(k))
-                                        .map(row -> new Count((long) row[0], (String) row[1], (String) row[2]))
-                                        .collect(java.util.stream.Collectors.toSet())
-                                        .containsAll(expected.keySet()),
+                        () -> failure.get() != null || rows.size() >= expected.size(),
                         java.time.Duration.ofSeconds(30),
-                        "the windows up to the one ending " + lastWindowEnd + " never closed with every request");
+                        "the stream printed " + rows.size() + " of the " + expected.size() + " rows");
                 st.cancel();
                 reader.join(5000);
                 if (failure.get() != null) {
                     throw new AssertionError("the stream failed", failure.get());
                 }
-                Map<Count, Long> emitted = new TreeMap<>();
-                for (Object[] row : rows) {
-                    String key = (String) row[2];
-                    if (key != null && key.startsWith(k)) {
-                        assertEquals(
-                                null,
-                                emitted.put(new Count((long) row[0], (String) row[1], key), (Long) row[3]),
-                                "a window's count for " + row[1] + " " + key + " twice");
+                // the stream prints rows as the capture delivers them (per CPU): compare them in one order
+                List<String> got = new ArrayList<>(rows);
+                List<String> want = new ArrayList<>(expected);
+                got.sort(Comparator.naturalOrder());
+                want.sort(Comparator.naturalOrder());
+                assertEquals(want, got, "the stream's rows of the test's requests");
+                List<String> log = new ArrayList<>();
+                try (Statement h = c.createStatement();
+                        ResultSet rs = h.executeQuery(chisel.historySql(args(port)))) {
+                    while (rs.next()) {
+                        if (rs.getString(4) != null && rs.getString(4).startsWith("key=" + k)) {
+                            log.add(row(rs));
+                        }
                     }
                 }
-                assertEquals(expected, emitted, "per window (its end in ms), method and key: the requests");
-                System.out.println("memcachelog: the stream's counts of the test's requests: " + emitted);
+                assertEquals(expected, log, "the log's rows of the test's requests");
+                System.out.println("memcachelog: the stream printed " + got.size() + " rows");
             }
         }
     }
