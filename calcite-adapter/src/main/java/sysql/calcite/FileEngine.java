@@ -6,15 +6,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.arrow.memory.RootAllocator;
 import sysql.capture.CaptureException;
+import sysql.capture.Event;
+import sysql.capture.EventBatch;
 import sysql.capture.engine.BatchCursor;
 import sysql.capture.engine.CaptureHub;
 import sysql.capture.engine.FileScan;
 import sysql.capture.engine.ScanRequest;
 import sysql.capture.fields.EventContext;
 import sysql.capture.scap.ScapFileSource;
-import sysql.capture.state.CaptureFileState;
-import sysql.capture.state.ThreadTable;
-import sysql.capture.state.Users;
 
 /**
  * A sysdig {@code .scap} file as the source of events: every scan reads the file from its start (its own
@@ -67,11 +66,21 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public CaptureHub.StateSnapshot state() throws CaptureException {
-        try (ScapFileSource source = ScapFileSource.open(file)) {
-            ThreadTable threads = new ThreadTable(null);
-            Users users = new Users();
-            CaptureFileState.seed(source.initialState(), threads, users);
-            return new CaptureHub.StateSnapshot(threads, users, -1);
+        try (ScapFileSource source = ScapFileSource.open(file);
+                EventBatch batch = new EventBatch()) {
+            // the state as sysdig's ps, lsof, netstat and lscontainers print it from a file: what the file
+            // recorded before its events, then its first event and the metadata before it (container
+            // descriptions) applied
+            EventContext ctx = EventContext.forCaptureFile(source.initialState());
+            Event e = new Event();
+            boolean row = false;
+            while (!row && source.fill(batch, 0)) {
+                while (!row && batch.next(e)) {
+                    ctx.advance(e);
+                    row = ctx.isRow();
+                }
+            }
+            return new CaptureHub.StateSnapshot(ctx.tracker().threads(), ctx.users(), -1);
         }
     }
 
