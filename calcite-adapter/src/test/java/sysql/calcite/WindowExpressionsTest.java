@@ -142,7 +142,7 @@ class WindowExpressionsTest extends CaptureFileTests {
                 1);
     }
 
-    /** The first two words of each I/O buffer's first line, in nested subqueries: memcachelog.sql's stream, on HTTP. */
+    /** The first two words of each I/O buffer's first line, in nested subqueries: the shape the first memcachelog.sql streamed with, on HTTP. */
     private static final String WORDS = "(SELECT evt.time, evt.rawtime, proc.name, evt.rawres, word, "
             + "SUBSTRING(line FROM 1 FOR POSITION(' ' IN line) - 1) AS w2 "
             + "FROM (SELECT evt.time, evt.rawtime, proc.name, evt.rawres, "
