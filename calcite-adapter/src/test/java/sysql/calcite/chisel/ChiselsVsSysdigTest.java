@@ -7,28 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.calcite.jdbc.Driver;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import sysql.calcite.FileEngine;
-import sysql.calcite.SysqlConnections;
-import sysql.calcite.sql.SysqlPrepare;
 import sysql.testing.Sysdig;
-import sysql.testing.TestData;
 
 /**
  * Every chisel of the library against sysdig's own chisel of that name, on every capture the project ships: the
@@ -49,11 +38,6 @@ import sysql.testing.TestData;
  * requires that they differ (so the note cannot outlive the difference) and the header holds the evidence.
  */
 class ChiselsVsSysdigTest {
-    /** Captures sysdig 0.29.3 cannot read (see testdata/README.md): nothing to compare with. */
-    private static final List<String> UNREADABLE_BY_SYSDIG = List.of("libs_curl_google_comments.scap");
-
-    private static final Pattern DASHES = Pattern.compile("^-{20,}\\s*$");
-
     @Test
     void theLibraryHasTheChisels() {
         assertTrue(
@@ -70,14 +54,8 @@ class ChiselsVsSysdigTest {
 
     @TestFactory
     Stream<DynamicNode> eachChiselOnEachCapture() {
-        List<Path> captures = TestData.allScapFiles().stream()
-                .filter(p -> !UNREADABLE_BY_SYSDIG.contains(p.getFileName().toString()))
-                .toList();
-        // -Dsysql.chisels=a,b runs only those (while writing one)
-        List<String> only = Arrays.stream(
-                        System.getProperty("sysql.chisels", "").split(","))
-                .filter(x -> !x.isBlank())
-                .toList();
+        List<Path> captures = ChiselRuns.captures();
+        List<String> only = ChiselRuns.only(); // -Dsysql.chisels=a,b runs only those
         return ChiselLibrary.all().values().stream()
                 .filter(c -> !c.property("compare").isEmpty())
                 .filter(c -> only.isEmpty() || only.contains(c.name()))
@@ -106,13 +84,13 @@ class ChiselsVsSysdigTest {
         assertEquals(0, r.exitCode(), "sysdig -c " + chisel.name() + " failed: " + r.stderr());
         List<List<String>> expected = r.lines().stream()
                 .filter(l -> !l.isBlank())
-                .map(ChiselsVsSysdigTest::words)
+                .map(ChiselRuns::words)
                 .collect(Collectors.toCollection(ArrayList::new));
-        List<List<String>> actual = sqlRows(chisel.historySql(ours), capture);
+        List<List<String>> actual =
+                ChiselRuns.sqlRows(chisel.historySql(ours), capture, 65536); // sysdig prints a chisel's buffers whole
         String why = capture.getFileName() + ": " + chisel.name() + " " + String.join(" ", ours);
         String[] mode = chisel.property("compare").get(0).split("\\s+");
-        boolean differs = chisel.property("differs").stream()
-                .anyMatch(d -> d.startsWith(capture.getFileName().toString() + ":"));
+        boolean differs = ChiselRuns.differs(chisel, capture);
         boolean same;
         switch (mode[0]) {
             case "top":
@@ -142,7 +120,7 @@ class ChiselsVsSysdigTest {
 
     private static List<List<String>> afterDashes(List<String> lines) {
         int i = 0;
-        while (i < lines.size() && !DASHES.matcher(lines.get(i)).matches()) {
+        while (i < lines.size() && !ChiselRuns.DASHES.matcher(lines.get(i)).matches()) {
             i++;
         }
         if (i == lines.size()) {
@@ -150,7 +128,7 @@ class ChiselsVsSysdigTest {
         }
         return lines.subList(i + 1, lines.size()).stream()
                 .filter(l -> !l.isBlank())
-                .map(ChiselsVsSysdigTest::words)
+                .map(ChiselRuns::words)
                 .toList();
     }
 
@@ -159,11 +137,11 @@ class ChiselsVsSysdigTest {
         List<List<String>> e = new ArrayList<>(expected);
         List<List<String>> a = new ArrayList<>(actual);
         if (!ordered) {
-            e.sort(ChiselsVsSysdigTest::compareWords);
-            a.sort(ChiselsVsSysdigTest::compareWords);
+            e.sort(ChiselRuns::compareWords);
+            a.sort(ChiselRuns::compareWords);
         }
         if (must) {
-            assertEquals(text(e), text(a), why);
+            assertEquals(ChiselRuns.text(e), ChiselRuns.text(a), why);
         }
         return e.equals(a);
     }
@@ -179,14 +157,14 @@ class ChiselsVsSysdigTest {
             boolean cut = i == eg.size() - 1 && expected.size() == limit;
             List<List<String>> x = new ArrayList<>(eg.get(i));
             List<List<String>> y = new ArrayList<>(ag.get(i));
-            x.sort(ChiselsVsSysdigTest::compareWords);
-            y.sort(ChiselsVsSysdigTest::compareWords);
+            x.sort(ChiselRuns::compareWords);
+            y.sort(ChiselRuns::compareWords);
             same &= cut
                     ? x.size() == y.size() && x.get(0).get(0).equals(y.get(0).get(0))
                     : x.equals(y);
         }
         if (must && !same) {
-            assertEquals(text(expected), text(actual), why);
+            assertEquals(ChiselRuns.text(expected), ChiselRuns.text(actual), why);
         }
         return same;
     }
@@ -201,56 +179,5 @@ class ChiselsVsSysdigTest {
             out.get(out.size() - 1).add(r);
         }
         return out;
-    }
-
-    private static int compareWords(List<String> a, List<String> b) {
-        return String.join(" ", a).compareTo(String.join(" ", b));
-    }
-
-    private static String text(List<List<String>> rows) {
-        return rows.stream().map(r -> String.join(" ", r)).collect(Collectors.joining("\n"));
-    }
-
-    private static List<String> words(String line) {
-        String s = line.strip();
-        return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
-    }
-
-    private static final Map<Path, FileEngine> ENGINES = new HashMap<>();
-
-    /** The SQL's rows over the capture, each as the words of its values (NULL as nothing). */
-    private static List<List<String>> sqlRows(String sql, Path capture) throws Exception {
-        FileEngine engine;
-        synchronized (ENGINES) {
-            engine = ENGINES.get(capture);
-            if (engine == null) {
-                engine = new FileEngine(capture, 65536); // sysdig prints a chisel's buffers whole
-                ENGINES.put(capture, engine);
-            }
-        }
-        try (Connection c = new Driver()
-                        .withPrepareFactory(SysqlPrepare::new)
-                        .connect("jdbc:calcite:", SysqlConnections.calciteProperties());
-                Statement st = installed(c, engine).createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            List<List<String>> rows = new ArrayList<>();
-            while (rs.next()) {
-                List<String> words = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    String v = rs.getString(i);
-                    if (v != null) {
-                        words.addAll(words(v));
-                    }
-                }
-                rows.add(words);
-            }
-            return rows;
-        }
-    }
-
-    private static Connection installed(Connection c, FileEngine engine) throws Exception {
-        SysqlConnections.install(c, engine);
-        return c;
     }
 }

@@ -10,27 +10,19 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.calcite.jdbc.Driver;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import sysql.calcite.FileEngine;
-import sysql.calcite.SysqlConnections;
-import sysql.calcite.sql.SysqlPrepare;
+import sysql.capture.fields.EventContext;
 import sysql.testing.Sysdig;
-import sysql.testing.TestData;
 
 /**
  * The chisels that are csysdig views ({@code -- oracle: csysdig -v VIEW}) against csysdig 0.29.3 itself, on every
@@ -42,11 +34,6 @@ import sysql.testing.TestData;
  * -- oracle-ignores: WORD: why} drops csysdig's rows whose last word is WORD (a row that is no data of the view).
  */
 class CsysdigViewsTest {
-    /** Captures sysdig 0.29.3 cannot read (see testdata/README.md). */
-    private static final List<String> UNREADABLE_BY_SYSDIG = List.of("libs_curl_google_comments.scap");
-
-    private static final Pattern DASHES = Pattern.compile("^-{20,}\\s*$");
-
     private static List<Chisel> views() {
         return ChiselLibrary.all().values().stream()
                 .filter(c -> c.property("oracle").stream().anyMatch(o -> o.startsWith("csysdig ")))
@@ -66,13 +53,8 @@ class CsysdigViewsTest {
 
     @TestFactory
     Stream<DynamicNode> eachViewOnEachCapture() {
-        List<Path> captures = TestData.allScapFiles().stream()
-                .filter(p -> !UNREADABLE_BY_SYSDIG.contains(p.getFileName().toString()))
-                .toList();
-        List<String> only = Arrays.stream(
-                        System.getProperty("sysql.chisels", "").split(","))
-                .filter(x -> !x.isBlank())
-                .toList();
+        List<Path> captures = ChiselRuns.captures();
+        List<String> only = ChiselRuns.only();
         return views().stream()
                 .filter(c -> only.isEmpty() || only.contains(c.name()))
                 .map(c -> DynamicContainer.dynamicContainer(
@@ -94,19 +76,19 @@ class CsysdigViewsTest {
         List<List<String>> expected = csysdigRows(capture, args).stream()
                 .filter(r -> r.isEmpty() || !ignored.contains(r.get(r.size() - 1)))
                 .collect(Collectors.toCollection(ArrayList::new));
-        List<List<String>> actual = sqlRows(chisel.historySql(List.of()), capture);
-        expected.sort(CsysdigViewsTest::compareWords);
-        actual.sort(CsysdigViewsTest::compareWords);
+        List<List<String>> actual =
+                ChiselRuns.sqlRows(chisel.historySql(List.of()), capture, EventContext.DEFAULT_BUFFER_PRINT_LENGTH);
+        expected.sort(ChiselRuns::compareWords);
+        actual.sort(ChiselRuns::compareWords);
         String why = capture.getFileName() + ": " + chisel.name();
-        boolean differs = chisel.property("differs").stream()
-                .anyMatch(d -> d.startsWith(capture.getFileName().toString() + ":"));
+        boolean differs = ChiselRuns.differs(chisel, capture);
         if (differs) {
             assertFalse(
                     expected.equals(actual),
                     why + ": the header says csysdig differs here, but the rows are now the same: "
                             + "drop the -- differs: line");
         } else {
-            assertEquals(text(expected), text(actual), why);
+            assertEquals(ChiselRuns.text(expected), ChiselRuns.text(actual), why);
         }
     }
 
@@ -135,56 +117,18 @@ class CsysdigViewsTest {
             List<List<String>> block = new ArrayList<>();
             List<List<String>> last = new ArrayList<>();
             for (String l : lines) {
-                if (DASHES.matcher(l).matches()) {
+                if (ChiselRuns.DASHES.matcher(l).matches()) {
                     if (!block.isEmpty()) {
                         last = block;
                     }
                     block = new ArrayList<>();
                 } else if (!l.isBlank()) {
-                    block.add(words(l));
+                    block.add(ChiselRuns.words(l));
                 }
             }
             return last;
         } finally {
             Files.deleteIfExists(out);
-        }
-    }
-
-    private static int compareWords(List<String> a, List<String> b) {
-        return String.join(" ", a).compareTo(String.join(" ", b));
-    }
-
-    private static String text(List<List<String>> rows) {
-        return rows.stream().map(r -> String.join(" ", r)).collect(Collectors.joining("\n"));
-    }
-
-    private static List<String> words(String line) {
-        String s = line.strip();
-        return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
-    }
-
-    /** The SQL's rows over the capture, each as the words of its values (NULL as nothing). */
-    private static List<List<String>> sqlRows(String sql, Path capture) throws Exception {
-        try (Connection c = new Driver()
-                .withPrepareFactory(SysqlPrepare::new)
-                .connect("jdbc:calcite:", SysqlConnections.calciteProperties())) {
-            SysqlConnections.install(c, new FileEngine(capture));
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery(sql)) {
-                int n = rs.getMetaData().getColumnCount();
-                List<List<String>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    List<String> words = new ArrayList<>();
-                    for (int i = 1; i <= n; i++) {
-                        String v = rs.getString(i);
-                        if (v != null) {
-                            words.addAll(words(v));
-                        }
-                    }
-                    rows.add(words);
-                }
-                return rows;
-            }
         }
     }
 }
