@@ -12,11 +12,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.calcite.jdbc.Driver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import sysql.calcite.FileEngine;
 import sysql.calcite.SysqlConnections;
 import sysql.calcite.SysqlException;
@@ -95,6 +99,31 @@ class ChiselsSchemaTest {
                 sorted(rows("SELECT STREAM * FROM TABLE(chisels.fdbytes_by('proc.name')) AS f")));
         // a plain SELECT reads the history form: no window column
         assertEquals(List.of("calls", "syscall"), labels("SELECT * FROM chisels.topscalls"));
+    }
+
+    /**
+     * Every chisel's live form (its SELECT STREAM) plans and runs over a capture: it is what {@code sysql chisel}
+     * runs live, where no differential test reaches. Arguments: those of its first {@code -- test:} line.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyStreamRunsOverACapture() {
+        return ChiselLibrary.all().values().stream()
+                .filter(Chisel::hasStream)
+                .map(ch -> DynamicTest.dynamicTest(ch.name(), () -> {
+                    String test = ch.property("test").stream().findFirst().orElse("");
+                    String sysql = test.split("=>", 2)[0].strip();
+                    List<String> args = sysql.isEmpty()
+                            ? List.of()
+                            : Arrays.stream(sysql.split(" \\| "))
+                                    .map(String::strip)
+                                    .toList();
+                    String sql = ch.streamSql(args);
+                    try {
+                        rows(sql);
+                    } catch (SQLException e) {
+                        throw new AssertionError(ch.name() + "'s stream fails: " + e.getMessage() + "\n" + sql, e);
+                    }
+                }));
     }
 
     static List<List<Object>> sorted(List<List<Object>> rows) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
@@ -32,6 +36,8 @@ import sysql.testing.Sysdig;
  * order (csysdig sorts by one column, and its ties come in hash order). {@code -- differs: CAPTURE: why} marks a
  * capture where csysdig is wrong, as in {@link ChiselsVsSysdigTest}: there they must differ. {@code
  * -- oracle-ignores: WORD: why} drops csysdig's rows whose last word is WORD (a row that is no data of the view).
+ * {@code -- oracle: csysdig -v VIEW -j} compares with csysdig's JSON instead: raw values where the screen shows
+ * rates, then the row's key; {@code -- oracle-ipv4: why} reads back the IPv4 addresses csysdig prints as IPv6.
  */
 class CsysdigViewsTest {
     private static List<Chisel> views() {
@@ -73,7 +79,10 @@ class CsysdigViewsTest {
         List<String> ignored = chisel.property("oracle-ignores").stream()
                 .map(i -> i.split(":", 2)[0].strip())
                 .toList();
-        List<List<String>> expected = csysdigRows(capture, args).stream()
+        List<List<String>> rows = args.remove("-j")
+                ? csysdigJsonRows(capture, args, !chisel.property("oracle-ipv4").isEmpty())
+                : csysdigRows(capture, args);
+        List<List<String>> expected = rows.stream()
                 .filter(r -> r.isEmpty() || !ignored.contains(r.get(r.size() - 1)))
                 .collect(Collectors.toCollection(ArrayList::new));
         List<List<String>> actual =
@@ -94,13 +103,78 @@ class CsysdigViewsTest {
 
     /** {@code csysdig -r FILE ARGS --raw}: the rows of the last block it prints (blocks end with a dashed line). */
     private static List<List<String>> csysdigRows(Path capture, List<String> args) throws Exception {
+        List<List<String>> block = new ArrayList<>();
+        List<List<String>> last = new ArrayList<>();
+        for (String l : csysdig(capture, args, "--raw")) {
+            if (ChiselRuns.DASHES.matcher(l).matches()) {
+                if (!block.isEmpty()) {
+                    last = block;
+                }
+                block = new ArrayList<>();
+            } else if (!l.isBlank()) {
+                block.add(ChiselRuns.words(l));
+            }
+        }
+        return last;
+    }
+
+    /**
+     * {@code csysdig -r FILE ARGS -j}: the rows of the last slice with data, each as the words of its values
+     * ({@code "d"}) then of its key ({@code "k"}); the raw values, where the screen and {@code --raw} show rates.
+     * With {@code fixIpv4}, a value that is an IPv4 address printed as IPv6 (see {@code -- oracle-ipv4:}) is read
+     * back as the address, which must then be one of the addresses in the row's key.
+     */
+    private static List<List<String>> csysdigJsonRows(Path capture, List<String> args, boolean fixIpv4)
+            throws Exception {
+        String json = String.join("\n", csysdig(capture, args, "-j"));
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode slice : new ObjectMapper().readTree(json).path("slices")) {
+            if (slice.has("data")) {
+                rows = new ArrayList<>();
+                for (JsonNode row : slice.get("data")) {
+                    String key = row.path("k").asText();
+                    List<String> words = new ArrayList<>();
+                    for (JsonNode d : row.path("d")) {
+                        String v = d.asText();
+                        words.addAll(ChiselRuns.words(fixIpv4 ? ipv4PrintedAsIpv6(v, key) : v));
+                    }
+                    words.addAll(ChiselRuns.words(key));
+                    rows.add(words);
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static final Pattern IPV4_KEY =
+            Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+):\\d+->(\\d+\\.\\d+\\.\\d+\\.\\d+):\\d+");
+    private static final Pattern IPV6_GROUPS = Pattern.compile("([0-9a-f]{1,4}):([0-9a-f]{1,4}):[0-9a-f:]*");
+
+    /** csysdig's IPv6 text of the 16 bytes from an IPv4 address on, read back as the address (when the key is IPv4). */
+    private static String ipv4PrintedAsIpv6(String value, String key) {
+        Matcher k = IPV4_KEY.matcher(key);
+        Matcher v = IPV6_GROUPS.matcher(value);
+        if (!k.matches() || !v.matches()) {
+            return value;
+        }
+        int hi = Integer.parseInt(v.group(1), 16);
+        int lo = Integer.parseInt(v.group(2), 16);
+        String ip = (hi >> 8) + "." + (hi & 0xff) + "." + (lo >> 8) + "." + (lo & 0xff);
+        assertTrue(
+                ip.equals(k.group(1)) || ip.equals(k.group(2)),
+                value + " read as " + ip + " is neither address of " + key);
+        return ip;
+    }
+
+    /** The lines csysdig prints for {@code csysdig -r FILE ARGS FORMAT}, stdin from /dev/null. */
+    private static List<String> csysdig(Path capture, List<String> args, String format) throws Exception {
         Path csysdig = Sysdig.binary().resolveSibling("csysdig");
         if (!Files.isExecutable(csysdig)) {
             fail("csysdig is not installed next to " + Sysdig.binary() + ": it comes with sysdig 0.29.3");
         }
         List<String> cmd = new ArrayList<>(List.of(csysdig.toString(), "-r", capture.toString()));
         cmd.addAll(args);
-        cmd.add("--raw");
+        cmd.add(format);
         Path out = Files.createTempFile("csysdig-out", ".txt");
         try {
             Process p = new ProcessBuilder(cmd)
@@ -114,19 +188,7 @@ class CsysdigViewsTest {
             }
             List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed: " + lines);
-            List<List<String>> block = new ArrayList<>();
-            List<List<String>> last = new ArrayList<>();
-            for (String l : lines) {
-                if (ChiselRuns.DASHES.matcher(l).matches()) {
-                    if (!block.isEmpty()) {
-                        last = block;
-                    }
-                    block = new ArrayList<>();
-                } else if (!l.isBlank()) {
-                    block.add(ChiselRuns.words(l));
-                }
-            }
-            return last;
+            return lines;
         } finally {
             Files.deleteIfExists(out);
         }
