@@ -40,18 +40,35 @@ public final class Sysdig {
 
     /** {@code sysdig -r FILE ARGS…}. */
     public static Result run(Path file, List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(binary().toString(), "-r", file.toString()));
+        return run(binary(), file, args);
+    }
+
+    /**
+     * {@code csysdig -r FILE ARGS…} (csysdig comes with sysdig and sits next to it), stdout and stderr together as
+     * its lines: with {@code --raw} or {@code -j} it prints the view and ends without a terminal.
+     */
+    public static Result csysdig(Path file, List<String> args) throws IOException, InterruptedException {
+        Path csysdig = binary().resolveSibling("csysdig");
+        if (!Files.isExecutable(csysdig)) {
+            fail("csysdig is not installed next to " + binary() + ": it comes with sysdig 0.29.3");
+        }
+        return run(csysdig, file, args);
+    }
+
+    private static Result run(Path program, Path file, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(program.toString(), "-r", file.toString()));
         cmd.addAll(args);
         Path out = Files.createTempFile("sysdig-out", ".txt");
         Path err = Files.createTempFile("sysdig-err", ".txt");
         try {
             Process p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                fail("sysdig -r " + file + " did not finish in 300 s");
+                fail(String.join(" ", cmd) + " did not finish in 300 s");
             }
             return new Result(
                     p.exitValue(),

@@ -4,18 +4,13 @@ package sysql.calcite.chisel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -166,31 +161,12 @@ class CsysdigViewsTest {
         return ip;
     }
 
-    /** The lines csysdig prints for {@code csysdig -r FILE ARGS FORMAT}, stdin from /dev/null. */
+    /** The lines csysdig prints for {@code csysdig -r FILE ARGS FORMAT}; it must end well. */
     private static List<String> csysdig(Path capture, List<String> args, String format) throws Exception {
-        Path csysdig = Sysdig.binary().resolveSibling("csysdig");
-        if (!Files.isExecutable(csysdig)) {
-            fail("csysdig is not installed next to " + Sysdig.binary() + ": it comes with sysdig 0.29.3");
-        }
-        List<String> cmd = new ArrayList<>(List.of(csysdig.toString(), "-r", capture.toString()));
-        cmd.addAll(args);
-        cmd.add(format);
-        Path out = Files.createTempFile("csysdig-out", ".txt");
-        try {
-            Process p = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail(String.join(" ", cmd) + " did not finish in 120 s");
-            }
-            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed: " + lines);
-            return lines;
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        List<String> all = new ArrayList<>(args);
+        all.add(format);
+        Sysdig.Result r = Sysdig.csysdig(capture, all);
+        assertEquals(0, r.exitCode(), "csysdig -r " + capture + " " + all + " failed: " + r.stderr() + r.lines());
+        return r.lines();
     }
 }
