@@ -9,7 +9,7 @@
 -- bytes as dots). sysdig's chisel colours the lines (red reads, blue writes) even when not on a terminal unless
 -- given disable_color; this prints no colours (the test runs sysdig with disable_color). Add a filter by
 -- querying with a WHERE of your own.
--- Live (statement 2): one row per event, the data as a second column (a stream cannot UNNEST into two lines).
+-- Live (statement 2): the same lines as they happen (the history query as a stream).
 
 SELECT t.line
 FROM events
@@ -20,10 +20,11 @@ CROSS JOIN UNNEST(ARRAY[
     evt.arg.data]) WITH ORDINALITY AS t(line, i)
 WHERE evt.is_io AND evt.dir = '<' AND evt.rawres > 0;
 
-SELECT STREAM
+SELECT STREAM t.line
+FROM events
+CROSS JOIN UNNEST(ARRAY[
     CASE WHEN evt.is_io_read THEN '------ Read ' || format_bytes(evt.rawarg.res) || ' from'
          ELSE '------ Write ' || format_bytes(evt.rawarg.res) || ' to' END
-      || '  ' || COALESCE(fd.name, '<NA>') || ' (' || COALESCE(proc.name, '<NA>') || ')' AS line,
-    evt.arg.data AS data
-FROM events
+      || '  ' || COALESCE(fd.name, '<NA>') || ' (' || COALESCE(proc.name, '<NA>') || ')',
+    evt.arg.data]) WITH ORDINALITY AS t(line, i)
 WHERE evt.is_io AND evt.dir = '<' AND evt.rawres > 0;

@@ -23,8 +23,10 @@ CROSS JOIN UNNEST(ARRAY[
 WHERE evt.is_io AND fd.type IN ('ipv4', 'ipv6') AND (fd.sport = ${host_port} OR fd.cport = ${host_port})
   AND evt.rawarg.res > 0 AND evt.arg.data IS NOT NULL;
 
-SELECT STREAM CASE WHEN evt.is_io_read THEN 'Read' ELSE 'Write' END AS direction,
-       format_bytes(evt.rawarg.res) AS bytes, evt.arg.data AS data
+SELECT STREAM t.line
 FROM events
+CROSS JOIN UNNEST(ARRAY[
+    CASE WHEN evt.is_io_read THEN '------ Read ' ELSE '------ Write ' END || format_bytes(evt.rawarg.res),
+    evt.arg.data]) WITH ORDINALITY AS t(line, i)
 WHERE evt.is_io AND fd.type IN ('ipv4', 'ipv6') AND (fd.sport = ${host_port} OR fd.cport = ${host_port})
   AND evt.rawarg.res > 0 AND evt.arg.data IS NOT NULL;

@@ -9,7 +9,7 @@
 -- data (CR or LF ends a line; blank lines are left out). convert_from(..., 'LATIN1') gives one character per
 -- byte, so a byte above 127 is one character (sysdig writes the bytes, which a UTF-8 reader may join).
 -- Add a filter (proc.name...) by querying with a WHERE of your own.
--- Live (statement 2): a stream cannot UNNEST, so one row per read or write with its whole text.
+-- Live (statement 2): the same lines as they happen (the history query as a stream).
 
 SELECT t.line
 FROM events
@@ -19,6 +19,9 @@ WHERE fd.num = 2 AND evt.is_io AND evt.rawarg.data IS NOT NULL
   AND REGEXP_REPLACE(t.line, '[\s\x1c-\x1f]+', '') <> ''
 ORDER BY evt.num, t.i;
 
-SELECT STREAM SPLIT_PART(convert_from(evt.rawarg.data, 'LATIN1'), CHR(0), 1) AS data
+SELECT STREAM t.line
 FROM events
-WHERE fd.num = 2 AND evt.is_io AND evt.rawarg.data IS NOT NULL;
+CROSS JOIN UNNEST(SPLIT(TRANSLATE(SPLIT_PART(convert_from(evt.rawarg.data, 'LATIN1'), CHR(0), 1), CHR(13), CHR(10)),
+                        CHR(10))) WITH ORDINALITY AS t(line, i)
+WHERE fd.num = 2 AND evt.is_io AND evt.rawarg.data IS NOT NULL
+  AND REGEXP_REPLACE(t.line, '[\s\x1c-\x1f]+', '') <> '';

@@ -210,6 +210,48 @@ class LiveSqlIT {
         }
     }
 
+    /** A stream may UNNEST: each live event becomes its rows, in order (Delta pushed below the correlate). */
+    @Test
+    void aStreamUnnestsEachEventIntoItsRows() throws Exception {
+        int n = 10;
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Statement st = c.createStatement()) {
+            List<String> rows = new CopyOnWriteArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery("SELECT STREAM e.pid, t.part FROM (SELECT proc.pid AS pid, "
+                        + "fd.name AS name FROM events WHERE proc.name = '" + COMM + "' AND evt.type = 'openat' "
+                        + "AND evt.dir = '<') AS e CROSS JOIN UNNEST(SPLIT(e.name, '/')) AS t(part)")) {
+                    while (rs.next()) {
+                        rows.add(rs.getLong(1) + ":" + rs.getString(2));
+                    }
+                } catch (SQLException e) {
+                    if (!isCancellation(e)) {
+                        failure.set(e);
+                    }
+                }
+            });
+            reader.start();
+            awaitSubscriptions(c, 1);
+            Process child = workload("-o", String.valueOf(n), "/etc/hostname");
+            assertEquals(0, child.waitFor());
+            // each openat of /etc/hostname: "", "etc", "hostname"
+            Await.until(
+                    () -> failure.get() != null || rows.size() >= 3 * n, Duration.ofSeconds(30), () -> "rows: " + rows);
+            Thread.sleep(500); // no more than those may come
+            st.cancel();
+            reader.join(5000);
+            if (failure.get() != null) {
+                throw new AssertionError("the stream failed", failure.get());
+            }
+            List<String> want = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                want.addAll(List.of(child.pid() + ":", child.pid() + ":etc", child.pid() + ":hostname"));
+            }
+            assertEquals(want, rows);
+        }
+    }
+
     @Test
     void stateTablesShowAChildHoldingAFileAndASocket() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sysql:");

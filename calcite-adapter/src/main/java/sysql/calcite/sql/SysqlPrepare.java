@@ -45,6 +45,7 @@ import org.apache.calcite.tools.Programs;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.StreamChecks;
+import sysql.calcite.rel.StreamRules;
 import sysql.calcite.rel.WindowRules;
 import sysql.calcite.schema.FieldColumns;
 
@@ -144,6 +145,9 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             planner.addRule(rule);
         }
         for (var rule : WindowRules.ALL) {
+            planner.addRule(rule);
+        }
+        for (var rule : StreamRules.ALL) {
             planner.addRule(rule);
         }
         return planner;
