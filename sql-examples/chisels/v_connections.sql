@@ -1,6 +1,7 @@
 -- v_connections: Connections: every network connection, with bytes in and out and I/O calls
 -- category: csysdig views
 -- oracle: csysdig -v connections -j
+-- oracle-key: csysdig's row key is the connection (fd.name), the view's last column
 -- oracle-ipv4: csysdig 0.29.3 prints an IPv4 fd.lip/fd.rip as the 16 bytes from the address on, as IPv6 (ac12:1:ac12:2:c6ca:5000:200:0 for 172.18.0.1 with 172.18.0.2 behind it); the test reads such a value's first two groups as the address, which must be one of the row's key's
 -- not-compared: a csysdig view, not a sysdig chisel: CsysdigViewsTest compares it with csysdig -v connections -j
 --

@@ -66,21 +66,33 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public CaptureHub.StateSnapshot state() throws CaptureException {
+        // the state as sysdig's ps, lsof, netstat and lscontainers print it from a file: what the file
+        // recorded before its events, then its first event and the metadata before it (container
+        // descriptions) applied
+        return stateAfter(true);
+    }
+
+    /** The state once every event of the file has been applied (a thread's exit as its last event included). */
+    @Override
+    public CaptureHub.StateSnapshot stateAtEnd() throws CaptureException {
+        return stateAfter(false);
+    }
+
+    private CaptureHub.StateSnapshot stateAfter(boolean firstRowOnly) throws CaptureException {
         try (ScapFileSource source = ScapFileSource.open(file);
                 EventBatch batch = new EventBatch()) {
-            // the state as sysdig's ps, lsof, netstat and lscontainers print it from a file: what the file
-            // recorded before its events, then its first event and the metadata before it (container
-            // descriptions) applied
             EventContext ctx = EventContext.forCaptureFile(source.initialState());
             Event e = new Event();
-            boolean row = false;
-            while (!row && source.fill(batch, 0)) {
-                while (!row && batch.next(e)) {
+            boolean done = false;
+            long lastTs = -1;
+            while (!done && source.fill(batch, 0)) {
+                while (!done && batch.next(e)) {
                     ctx.advance(e);
-                    row = ctx.isRow();
+                    lastTs = e.ts();
+                    done = firstRowOnly && ctx.isRow();
                 }
             }
-            return new CaptureHub.StateSnapshot(ctx.tracker().threads(), ctx.users(), -1);
+            return new CaptureHub.StateSnapshot(ctx.tracker().threads(), ctx.users(), firstRowOnly ? -1 : lastTs);
         }
     }
 

@@ -21,6 +21,14 @@ public interface SysqlEngine {
     /** The thread, fd and user tables now (live), or as the file recorded them before its first event. */
     CaptureHub.StateSnapshot state() throws CaptureException;
 
+    /**
+     * The thread, fd and user tables after the last event: now (live, the same as {@link #state}), or as they are
+     * when the file has been read to its end (what csysdig's views show once they have read a file).
+     */
+    default CaptureHub.StateSnapshot stateAtEnd() throws CaptureException {
+        return state();
+    }
+
     /** The live capture's counters; empty for a file. */
     Optional<CaptureHub.Stats> stats() throws CaptureException;
 

@@ -66,7 +66,9 @@ final class StateTables {
             "group.gid",
             "group.name",
             "container.id",
-            "container.name");
+            "container.name",
+            "container.type",
+            "container.image");
 
     static final List<String> FD_FIELDS = List.of(
             "proc.pid",
@@ -117,11 +119,28 @@ final class StateTables {
 
     /** {@code processes}: one row per thread, like {@code ps -eL}. */
     static RowTable processes(SysqlEngine engine) {
+        return processes(engine::state);
+    }
+
+    /**
+     * {@code processes_at_end}: the same after the last event: for a file, the threads when it has been read to its
+     * end (csysdig's views list these); live, the same as {@code processes}.
+     */
+    static RowTable processesAtEnd(SysqlEngine engine) {
+        return processes(engine::stateAtEnd);
+    }
+
+    /** The state a table shows: at the first event or at the end of a file. */
+    interface Snapshot {
+        CaptureHub.StateSnapshot take() throws CaptureException;
+    }
+
+    private static RowTable processes(Snapshot snapshot) {
         List<Field> fields = fields(PROCESS_FIELDS);
         return new RowTable(RowTable.fieldColumns(fields)) {
             @Override
             List<Object[]> rows() throws CaptureException {
-                CaptureHub.StateSnapshot s = engine.state();
+                CaptureHub.StateSnapshot s = snapshot.take();
                 EventContext c = EventContext.forStateRows(s.threads(), s.users());
                 List<ThreadInfo> threads = sorted(s);
                 List<Object[]> rows = new ArrayList<>(threads.size());

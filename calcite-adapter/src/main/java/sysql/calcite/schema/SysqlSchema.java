@@ -29,7 +29,7 @@ import sysql.capture.CaptureException;
 /**
  * Schema {@code sysql}: the events ({@code events}: the live stream and its history, or a capture file), the
  * state now ({@code processes}, {@code fds}, {@code connections}, {@code containers}, {@code users},
- * {@code groups}), the catalogs ({@code fields}, {@code event_types}), the capture's counters
+ * {@code groups}; a file's at its first event, {@code processes_at_end} at its end), the catalogs ({@code fields}, {@code event_types}), the capture's counters
  * ({@code capture_stats}, {@code capture_subscriptions}) and the table function {@code scap_file('path')}.
  */
 public final class SysqlSchema extends AbstractSchema {
@@ -42,6 +42,7 @@ public final class SysqlSchema extends AbstractSchema {
     static {
         TABLES.put("events", (e, s) -> new EventsTable(e, s, "events"));
         TABLES.put("processes", (e, s) -> StateTables.processes(e));
+        TABLES.put("processes_at_end", (e, s) -> StateTables.processesAtEnd(e));
         TABLES.put("fds", (e, s) -> StateTables.fds(e));
         TABLES.put("connections", (e, s) -> StateTables.connections(e));
         TABLES.put("containers", (e, s) -> StateTables.containers(e));

@@ -68,6 +68,19 @@ final class ChiselRuns {
 
     /** The SQL's rows over the capture read with that snaplen, each as the words of its values (NULL as nothing). */
     static List<List<String>> sqlRows(String sql, Path capture, int snaplen) throws Exception {
+        return sqlRows(sql, capture, snaplen, false);
+    }
+
+    /**
+     * The SQL's rows, each as its values (a value's words joined by one space; NULL as an empty value): for a
+     * comparison column by column.
+     */
+    static List<List<String>> sqlColumns(String sql, Path capture, int snaplen) throws Exception {
+        return sqlRows(sql, capture, snaplen, true);
+    }
+
+    private static List<List<String>> sqlRows(String sql, Path capture, int snaplen, boolean byColumn)
+            throws Exception {
         FileEngine engine;
         synchronized (ENGINES) {
             String key = capture + "@" + snaplen;
@@ -89,7 +102,9 @@ final class ChiselRuns {
                     List<String> words = new ArrayList<>();
                     for (int i = 1; i <= n; i++) {
                         String v = rs.getString(i);
-                        if (v != null) {
+                        if (byColumn) {
+                            words.add(v == null ? "" : String.join(" ", words(v)));
+                        } else if (v != null) {
                             words.addAll(words(v));
                         }
                     }
