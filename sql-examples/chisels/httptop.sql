@@ -1,5 +1,6 @@
 -- httptop: Top HTTP requests
 -- category: Application
+-- snaplen: 1024
 -- arg: by string = ncalls: ncalls (transactions), bytes (sum of Content-Length) or time (average latency)
 -- test:
 -- test: time
@@ -9,7 +10,8 @@
 -- The HTTP requests (method and url) by number of transactions, bytes (Content-Length of the responses) or
 -- average latency, top 30. The transactions are httplog's: see chisels/httplog.sql for how a request is paired
 -- with its response, and where that differs from sysdig's chisel. No live form (sysdig prints it every
--- second): pairing needs window functions (OVER), which a SELECT STREAM over the live capture refuses.
+-- second): httplog's stream gives the transactions live, but sysql's window aggregate (TUMBLE) runs over the
+-- events' own columns and expressions, not over a query with window functions (OVER); live, this runs once.
 
 SELECT CASE ${by} WHEN 'ncalls' THEN CAST(COUNT(*) AS VARCHAR) WHEN 'bytes' THEN format_bytes(SUM(len))
                   ELSE format_duration(AVG(latency)) END AS "value",
@@ -33,7 +35,7 @@ FROM (
     ) m
     WHERE verb IS NOT NULL OR code IS NOT NULL
   )
-  WINDOW w AS (PARTITION BY pid, fd, turn ORDER BY verb IS NULL, num)
+  WINDOW w AS (PARTITION BY pid, fd, turn ORDER BY num ROWS UNBOUNDED PRECEDING)
 )
 WHERE code IS NOT NULL AND verb IS NOT NULL
 GROUP BY verb, url

@@ -252,6 +252,48 @@ class LiveSqlIT {
         }
     }
 
+    /** Window functions in a stream: each live event leaves at once with its partition's running values. */
+    @Test
+    void aStreamRunsWindowFunctionsRowByRow() throws Exception {
+        int n = 12;
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Statement st = c.createStatement()) {
+            List<String> rows = new CopyOnWriteArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery("SELECT STREAM proc.pid, COUNT(*) OVER w, "
+                        + "COUNT(*) OVER (PARTITION BY proc.pid ORDER BY evt.num "
+                        + "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), FIRST_VALUE(evt.num) OVER w < evt.num "
+                        + "FROM events WHERE proc.name = '" + COMM + "' AND evt.type = 'openat' AND evt.dir = '<' "
+                        + "WINDOW w AS (PARTITION BY proc.pid ORDER BY evt.num ROWS UNBOUNDED PRECEDING)")) {
+                    while (rs.next()) {
+                        rows.add(rs.getLong(1) + ":" + rs.getLong(2) + ":" + rs.getLong(3) + ":" + rs.getBoolean(4));
+                    }
+                } catch (SQLException e) {
+                    if (!isCancellation(e)) {
+                        failure.set(e);
+                    }
+                }
+            });
+            reader.start();
+            awaitSubscriptions(c, 1);
+            Process child = workload("-o", String.valueOf(n), "/etc/hostname");
+            assertEquals(0, child.waitFor());
+            Await.until(() -> failure.get() != null || rows.size() >= n, Duration.ofSeconds(30), () -> "rows: " + rows);
+            Thread.sleep(500); // no more than those may come
+            st.cancel();
+            reader.join(5000);
+            if (failure.get() != null) {
+                throw new AssertionError("the stream failed", failure.get());
+            }
+            List<String> want = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                want.add(child.pid() + ":" + i + ":" + (i - 1) + ":" + (i > 1));
+            }
+            assertEquals(want, rows);
+        }
+    }
+
     @Test
     void stateTablesShowAChildHoldingAFileAndASocket() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sysql:");

@@ -2,14 +2,18 @@
 package sysql.calcite.rel;
 
 import java.util.List;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rel.stream.LogicalDelta;
+import sysql.calcite.QuerySettings;
 
 /**
  * Stream rules Calcite's {@code StreamRules} lacks: they push a Delta (the stream of a relation) down through
@@ -33,7 +37,19 @@ public final class StreamRules {
                     DeltaCorrelateRule::new)
             .toRule();
 
-    public static final List<RelOptRule> ALL = List.of(DELTA_CORRELATE);
+    /**
+     * Delta(Window(x)) → StreamWindow(Delta(x)): window functions over a stream, row by row in arrival order
+     * (Calcite's own Window needs its whole input). The window must be one the stream can answer at once; else
+     * the query is refused, naming what it uses.
+     */
+    public static final RelOptRule DELTA_WINDOW = RuleConfig.of(
+                    "DeltaWindowRule",
+                    b -> b.operand(Delta.class)
+                            .oneInput(b1 -> b1.operand(Window.class).anyInputs()),
+                    DeltaWindowRule::new)
+            .toRule();
+
+    public static final List<RelOptRule> ALL = List.of(DELTA_CORRELATE, DELTA_WINDOW);
 
     private static boolean readsATable(RelNode n) {
         if (n instanceof TableScan) {
@@ -45,6 +61,42 @@ public final class StreamRules {
             }
         }
         return false;
+    }
+
+    private static final class DeltaWindowRule extends RelRule<RuleConfig> {
+        DeltaWindowRule(RuleConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void onMatch(RelOptRuleCall call) {
+            Window w = call.rel(1);
+            RelNode input = convert(LogicalDelta.create(w.getInput()), EnumerableConvention.INSTANCE);
+            EventsScan scan = scanBelow(w.getInput());
+            int maxPartitions = (scan != null ? scan.settings() : QuerySettings.DEFAULT).windowGroups();
+            call.transformTo(new StreamWindow(
+                    w.getCluster(), w.getTraitSet().replace(EnumerableConvention.INSTANCE), input, w, maxPartitions));
+        }
+    }
+
+    /** The events scan under {@code n} (the first one met), or null. */
+    private static EventsScan scanBelow(RelNode n) {
+        if (n instanceof RelSubset s) {
+            n = s.getOriginal();
+            if (n == null) {
+                return null;
+            }
+        }
+        if (n instanceof EventsScan scan) {
+            return scan;
+        }
+        for (RelNode i : n.getInputs()) {
+            EventsScan scan = scanBelow(i);
+            if (scan != null) {
+                return scan;
+            }
+        }
+        return null;
     }
 
     private static final class DeltaCorrelateRule extends RelRule<RuleConfig> {

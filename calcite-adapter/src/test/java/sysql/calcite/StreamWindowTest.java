@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.calcite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Window functions (OVER) in a SELECT STREAM run row by row ({@code StreamWindow}): over a capture file the
+ * stream's rows are the history query's (Calcite's own Window), in order; what a stream cannot answer at once is
+ * refused by name.
+ */
+class StreamWindowTest {
+    static Connection c;
+
+    @BeforeAll
+    static void open() throws Exception {
+        c = TestConnections.file("bencer_example4_example4-1.scap");
+    }
+
+    @AfterAll
+    static void close() throws SQLException {
+        c.close();
+    }
+
+    static List<List<Object>> rows(String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<List<Object>> out = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    private static void sameAsHistory(String select, String rest) throws SQLException {
+        sameAsHistory(select, rest, "evt.num");
+    }
+
+    private static void sameAsHistory(String select, String rest, String order) throws SQLException {
+        List<List<Object>> history = rows("SELECT " + select + " " + rest + " ORDER BY " + order);
+        List<List<Object>> stream = rows("SELECT STREAM " + select + " " + rest);
+        assertTrue(history.size() > 100, "rows: " + history.size());
+        assertEquals(history, stream);
+    }
+
+    @Test
+    void runningAggregatesPerPartition() throws SQLException {
+        sameAsHistory(
+                "evt.num, COUNT(*) OVER w, COUNT(fd.name) OVER w, SUM(evt.buflen) OVER w, MIN(evt.type) OVER w, "
+                        + "MAX(evt.rawres) OVER w, ROW_NUMBER() OVER (PARTITION BY proc.pid ORDER BY evt.num)",
+                "FROM events WHERE evt.dir = '<' "
+                        + "WINDOW w AS (PARTITION BY proc.pid ORDER BY evt.num ROWS UNBOUNDED PRECEDING)");
+    }
+
+    @Test
+    void theRowsBeforeAndFirstAndLastValues() throws SQLException {
+        sameAsHistory(
+                "evt.num, COUNT(fd.name) OVER (PARTITION BY thread.tid ORDER BY evt.num "
+                        + "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), "
+                        + "FIRST_VALUE(evt.type) OVER w, LAST_VALUE(fd.name) OVER w, FIRST_VALUE(fd.name) OVER w",
+                "FROM events WINDOW w AS (PARTITION BY thread.tid ORDER BY evt.num ROWS UNBOUNDED PRECEDING)");
+    }
+
+    @Test
+    void windowsOnWindows() throws SQLException {
+        // a partition by a value another window computed (httplog's turns)
+        sameAsHistory(
+                "num, turn, FIRST_VALUE(num) OVER (PARTITION BY tid, turn ORDER BY num ROWS UNBOUNDED PRECEDING)",
+                "FROM (SELECT evt.num AS num, thread.tid AS tid, COUNT(CASE WHEN evt.dir = '<' THEN 1 END) OVER "
+                        + "(PARTITION BY thread.tid ORDER BY evt.num ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
+                        + "AS turn FROM events) AS e",
+                "num");
+    }
+
+    @Test
+    void whatAStreamCannotAnswerAtOnceIsRefused() {
+        for (String over : List.of(
+                "(PARTITION BY proc.pid ORDER BY evt.num ROWS BETWEEN UNBOUNDED PRECEDING AND 1 FOLLOWING)",
+                "(PARTITION BY proc.pid ORDER BY evt.num ROWS 3 PRECEDING)",
+                "(PARTITION BY proc.pid ORDER BY evt.buflen ROWS UNBOUNDED PRECEDING)",
+                "(PARTITION BY proc.pid ORDER BY evt.num DESC ROWS UNBOUNDED PRECEDING)")) {
+            SQLException e = assertThrows(
+                    SQLException.class, () -> rows("SELECT STREAM COUNT(*) OVER " + over + " FROM events"), over);
+            Throwable t = e;
+            while (t != null && !(t instanceof SysqlException)) {
+                t = t.getCause();
+            }
+            assertTrue(
+                    t != null && t.getMessage().contains("window functions over a stream (OVER) do not support"),
+                    over + ": " + e);
+        }
+    }
+}
