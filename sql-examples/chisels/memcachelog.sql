@@ -5,6 +5,7 @@
 -- arg: port number = 11211: memcached's port (sysdig's chisel has 11211 fixed; this third argument is sysql's)
 -- test:
 -- compare: rows
+-- stream: history
 --
 -- Every memcached get and set, as sysdig's chisel reads them: the I/O on memcached's port or by a process named
 -- memcached whose data (evt.arg[1]: the buffer text, CRLF shown as '..') starts with get or set: its time,
@@ -28,16 +29,3 @@ FROM (
 )
 WHERE ${method} IN ('any', word1) AND (${method} <> 'set' OR size >= ${size})
 ORDER BY num;
-
-SELECT STREAM dt AS "evt.datetime", 'method=' || word1 AS "method", 'size=' || size || 'B' AS size,
-       'key=' || word2 AS key
-FROM (
-  SELECT evt.num AS num, evt.datetime AS dt, split_part(evt.arg[1], ' ', 1) AS word1,
-         split_part(evt.arg[1], ' ', 2) AS word2,
-         CASE WHEN split_part(evt.arg[1], ' ', 5) SIMILAR TO '[0-9]+'
-              THEN CAST(split_part(evt.arg[1], ' ', 5) AS BIGINT) ELSE 0 END AS size
-  FROM events
-  WHERE (fd.sport = ${port} OR proc.name = 'memcached') AND evt.is_io
-    AND (evt.arg[1] LIKE 'get% %' OR evt.arg[1] LIKE 'set% %')
-)
-WHERE ${method} IN ('any', word1) AND (${method} <> 'set' OR size >= ${size});

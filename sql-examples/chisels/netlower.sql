@@ -4,6 +4,7 @@
 -- test: 0 => 0 disable_color
 -- test: 1 => 1 disable_color
 -- compare: rows skip 2
+-- stream: history
 --
 -- Network reads and writes (I/O on IPv4 and IPv6 sockets) slower than MIN_MS milliseconds, as sysdig's
 -- netlower prints them: the time to the millisecond, the process name (cut at 12 characters), the system call,
@@ -12,11 +13,5 @@
 
 SELECT SUBSTRING(evt.datetime FROM 1 FOR 23) AS "datetime", SUBSTRING(COALESCE(proc.name, '<NA>') FROM 1 FOR 12) AS process,
        evt.type AS syscall, evt.latency / 1000000 AS latency_ms, fd.name AS fd
-FROM events
-WHERE evt.is_io AND fd.type IN ('ipv4', 'ipv6') AND evt.dir = '<' AND evt.latency > ${min_ms} * 1000000;
-
-SELECT STREAM SUBSTRING(evt.datetime FROM 1 FOR 23) AS "datetime",
-       SUBSTRING(COALESCE(proc.name, '<NA>') FROM 1 FOR 12) AS process, evt.type AS syscall,
-       evt.latency / 1000000 AS latency_ms, fd.name AS fd
 FROM events
 WHERE evt.is_io AND fd.type IN ('ipv4', 'ipv6') AND evt.dir = '<' AND evt.latency > ${min_ms} * 1000000;

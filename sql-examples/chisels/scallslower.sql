@@ -4,6 +4,7 @@
 -- test: 0 => 0 disable_color
 -- test: 1 => 1 disable_color
 -- compare: rows skip 2
+-- stream: history
 --
 -- System calls slower than MIN_MS milliseconds, as sysdig's scallslower prints them: the time to the
 -- millisecond, the process name (cut at 23 characters), the latency in milliseconds as Lua prints a number
@@ -12,18 +13,6 @@
 -- with disable_color).
 
 SELECT SUBSTRING(evt.datetime FROM 1 FOR 23) AS "datetime",
-       SUBSTRING(COALESCE(proc.name, '<NA>') FROM 1 FOR 23) AS process,
-       CASE WHEN evt.latency < 10 THEN CAST(evt.latency AS VARCHAR) || 'e-06'
-            WHEN evt.latency < 100 THEN REGEXP_REPLACE(CAST(evt.latency / 10 AS VARCHAR) || '.'
-                                                       || CAST(MOD(evt.latency, 10) AS VARCHAR), '\.0$', '') || 'e-05'
-            ELSE REGEXP_REPLACE(CAST(evt.latency / 1000000 AS VARCHAR) || '.'
-                                || LPAD(CAST(MOD(evt.latency, 1000000) AS VARCHAR), 6, '0'), '\.?0+$', '') END
-         AS latency_ms,
-       evt.type AS syscall
-FROM events
-WHERE evt.latency > ${min_ms} * 1000000;
-
-SELECT STREAM SUBSTRING(evt.datetime FROM 1 FOR 23) AS "datetime",
        SUBSTRING(COALESCE(proc.name, '<NA>') FROM 1 FOR 23) AS process,
        CASE WHEN evt.latency < 10 THEN CAST(evt.latency AS VARCHAR) || 'e-06'
             WHEN evt.latency < 100 THEN REGEXP_REPLACE(CAST(evt.latency / 10 AS VARCHAR) || '.'

@@ -5,6 +5,7 @@
 -- test: 2001:db8::3 => 2001:db8::3 disable_colors
 -- compare: rows
 -- differs: libs_single_ipv6_conn.scap: sysdig labels the 15-byte write (evt.num 1346) "------ Read 15B"; evt.num 1348 is the read
+-- stream: history
 --
 -- The payloads read and written on inet sockets (IPv4 or IPv6) with the given address at either end (sysdig's
 -- filter field fd.ip), as sysdig's spy_ip prints them: a line "------ Read 78B" (or Write), then the data as
@@ -17,14 +18,6 @@
 -- each event's own direction and size.
 
 SELECT t.line
-FROM events
-CROSS JOIN UNNEST(ARRAY[
-    CASE WHEN evt.is_io_read THEN '------ Read ' ELSE '------ Write ' END || format_bytes(evt.rawarg.res),
-    evt.arg.data]) WITH ORDINALITY AS t(line, i)
-WHERE evt.is_io AND fd.type IN ('ipv4', 'ipv6') AND (fd.sip = ${host_ip} OR fd.cip = ${host_ip})
-  AND evt.rawarg.res > 0 AND evt.arg.data IS NOT NULL;
-
-SELECT STREAM t.line
 FROM events
 CROSS JOIN UNNEST(ARRAY[
     CASE WHEN evt.is_io_read THEN '------ Read ' ELSE '------ Write ' END || format_bytes(evt.rawarg.res),

@@ -5,6 +5,7 @@
 -- test: 80 => 80 disable_colors
 -- compare: rows
 -- differs: libs_curl_google.scap: recvfrom #1374 (5457 B) and #1412 (5 B) print as "Read 5.90KB", #1343's size
+-- stream: history
 --
 -- The payloads read and written on inet sockets (IPv4 or IPv6) whose client or server port is the given one
 -- (sysdig's filter field fd.port), as sysdig's spy_port prints them: a line "------ Read 78B" (or Write), then
@@ -16,14 +17,6 @@
 -- event's own size.
 
 SELECT t.line
-FROM events
-CROSS JOIN UNNEST(ARRAY[
-    CASE WHEN evt.is_io_read THEN '------ Read ' ELSE '------ Write ' END || format_bytes(evt.rawarg.res),
-    evt.arg.data]) WITH ORDINALITY AS t(line, i)
-WHERE evt.is_io AND fd.type IN ('ipv4', 'ipv6') AND (fd.sport = ${host_port} OR fd.cport = ${host_port})
-  AND evt.rawarg.res > 0 AND evt.arg.data IS NOT NULL;
-
-SELECT STREAM t.line
 FROM events
 CROSS JOIN UNNEST(ARRAY[
     CASE WHEN evt.is_io_read THEN '------ Read ' ELSE '------ Write ' END || format_bytes(evt.rawarg.res),

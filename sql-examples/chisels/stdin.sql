@@ -3,13 +3,14 @@
 -- snaplen: 2000
 -- test:
 -- compare: rows
+-- stream: history
 --
 -- What processes read from or write to their standard input (file descriptor 0), as sysdig's stdin prints it:
 -- each read or write's bytes as they are (the raw buffer up to its first NUL), one output line per line of the
 -- data (CR or LF ends a line; blank lines are left out). convert_from(..., 'LATIN1') gives one character per
 -- byte, so a byte above 127 is one character (sysdig writes the bytes, which a UTF-8 reader may join).
 -- Add a filter (proc.name...) by querying with a WHERE of your own.
--- Live (statement 2): the same lines as they happen (the history query as a stream).
+-- Live: the same lines as they happen (the history query as a stream).
 
 SELECT t.line
 FROM events
@@ -18,10 +19,3 @@ CROSS JOIN UNNEST(SPLIT(TRANSLATE(SPLIT_PART(convert_from(evt.rawarg.data, 'LATI
 WHERE fd.num = 0 AND evt.is_io AND evt.rawarg.data IS NOT NULL
   AND REGEXP_REPLACE(t.line, '[\s\x1c-\x1f]+', '') <> ''
 ORDER BY evt.num, t.i;
-
-SELECT STREAM t.line
-FROM events
-CROSS JOIN UNNEST(SPLIT(TRANSLATE(SPLIT_PART(convert_from(evt.rawarg.data, 'LATIN1'), CHR(0), 1), CHR(13), CHR(10)),
-                        CHR(10))) WITH ORDINALITY AS t(line, i)
-WHERE fd.num = 0 AND evt.is_io AND evt.rawarg.data IS NOT NULL
-  AND REGEXP_REPLACE(t.line, '[\s\x1c-\x1f]+', '') <> '';

@@ -2,6 +2,7 @@
 -- category: csysdig views
 -- oracle: csysdig -v file_opens
 -- not-compared: a csysdig view, not a sysdig chisel: CsysdigViewsTest compares it with csysdig -v file_opens
+-- stream: history
 --
 -- csysdig's "File Opens List" (v_file_opens.lua): the exit of every open, in event order: the time
 -- (HH:MM:SS.nnnnnnnnn), the result (SUCCESS or the errno name), the file and the command line. As csysdig's
@@ -12,7 +13,3 @@ SELECT SUBSTRING(evt.datetime FROM 12) AS "time", evt.res AS res, fd.name AS "fi
 FROM events
 WHERE evt.type = 'open' AND evt.dir = '<'
 ORDER BY evt.num;
-
-SELECT STREAM SUBSTRING(evt.datetime FROM 12) AS "time", evt.res AS res, fd.name AS "file", COALESCE(proc.exeline, '<NA>') AS command
-FROM events
-WHERE evt.type = 'open' AND evt.dir = '<';

@@ -23,10 +23,12 @@ import sysql.calcite.sql.StatementKind;
  * -- compare: top 10                                 (how its rows are compared with sysdig's output)
  * -- snaplen: 2000                                   (optional: the snaplen a live run asks for, as the chisel's
  *                                                     sysdig.set_snaplen; over a file buffers print whole)
+ * -- stream: history                                 (optional: its live form is the history query as a stream)
  * </pre>
  *
  * then free comment text, then one or two statements: the query over the history (or a capture file), then,
- * when live use differs, the {@code SELECT STREAM} that prints the same per interval. An argument appears in the
+ * when live use differs, the {@code SELECT STREAM} that prints the same per interval (or, instead of that second
+ * statement, {@code -- stream: history}: the history query, SELECT STREAM and without its final ORDER BY). An argument appears in the
  * SQL as {@code ${name}}; its type says how a value is checked and written there: {@code field} (a catalog field
  * name), {@code number}, {@code string} (a SQL string literal) or {@code filter} (a SQL condition).
  */
@@ -122,6 +124,16 @@ public final class Chisel {
         if (StatementKind.of(parsable(history)) == StatementKind.STREAM) {
             throw bad(name, "its first statement must read the history (no STREAM)");
         }
+        List<String> streamHeader = props.getOrDefault("stream", List.of());
+        if (!streamHeader.isEmpty()) {
+            if (!streamHeader.equals(List.of("history"))) {
+                throw bad(name, "its only stream line can be '-- stream: history' (the history query as a stream)");
+            }
+            if (stream != null) {
+                throw bad(name, "'-- stream: history' makes its stream; it must not have a second statement");
+            }
+            stream = asStream(name, history);
+        }
         if (stream != null && StatementKind.of(parsable(stream)) != StatementKind.STREAM) {
             throw bad(name, "its second statement must be a SELECT STREAM");
         }
@@ -136,6 +148,70 @@ public final class Chisel {
         }
         String category = props.getOrDefault("category", List.of("Misc")).get(0);
         return new Chisel(name, description, category, args, props, history, stream, text);
+    }
+
+    /**
+     * {@code -- stream: history}: the history query as a stream: {@code SELECT STREAM} and no final ORDER BY (a
+     * stream comes in event order). The query must start with SELECT and must not cut its rows (LIMIT, OFFSET,
+     * FETCH). Read token by token: strings, quoted names, comments and parentheses are skipped over.
+     */
+    static String asStream(String name, String history) {
+        int selectEnd = -1;
+        int orderBy = -1;
+        int depth = 0;
+        int i = 0;
+        int n = history.length();
+        while (i < n) {
+            char ch = history.charAt(i);
+            if (ch == '\'' || ch == '"') {
+                int j = i + 1;
+                while (j < n && (history.charAt(j) != ch || (j + 1 < n && history.charAt(j + 1) == ch))) {
+                    j += history.charAt(j) == ch ? 2 : 1;
+                }
+                i = j + 1;
+            } else if (history.startsWith("--", i)) {
+                int j = history.indexOf('\n', i);
+                i = j < 0 ? n : j + 1;
+            } else if (history.startsWith("/*", i)) {
+                int j = history.indexOf("*/", i + 2);
+                i = j < 0 ? n : j + 2;
+            } else if (ch == '(') {
+                depth++;
+                i++;
+            } else if (ch == ')') {
+                depth--;
+                i++;
+            } else if (Character.isLetter(ch)) {
+                int j = i;
+                while (j < n && (Character.isLetterOrDigit(history.charAt(j)) || history.charAt(j) == '_')) {
+                    j++;
+                }
+                String word = history.substring(i, j).toUpperCase(java.util.Locale.ROOT);
+                if (selectEnd < 0) {
+                    if (!word.equals("SELECT")) {
+                        throw bad(name, "'-- stream: history' needs a history query that starts with SELECT");
+                    }
+                    selectEnd = j;
+                } else if (depth == 0
+                        && word.equals("ORDER")
+                        && history.substring(j).stripLeading().regionMatches(true, 0, "BY", 0, 2)) {
+                    orderBy = i;
+                } else if (depth == 0 && (word.equals("LIMIT") || word.equals("OFFSET") || word.equals("FETCH"))) {
+                    throw bad(
+                            name,
+                            "'-- stream: history' cannot take a history query that cuts its rows (" + word
+                                    + "): a stream has no end to count from");
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        if (selectEnd < 0) {
+            throw bad(name, "'-- stream: history' needs a history query that starts with SELECT");
+        }
+        String body = orderBy < 0 ? history.substring(selectEnd) : history.substring(selectEnd, orderBy);
+        return history.substring(0, selectEnd) + " STREAM" + body.stripTrailing();
     }
 
     /** The statement with each {@code ${arg}} as a quoted name, so that it parses. */
@@ -173,9 +249,14 @@ public final class Chisel {
         return text;
     }
 
-    /** True when the chisel has a live form of its own (a SELECT STREAM statement). */
+    /** True when the chisel has a live form of its own (a SELECT STREAM statement, or {@code -- stream: history}). */
     public boolean hasStream() {
         return stream != null;
+    }
+
+    /** True when its live form is its history query as a stream ({@code -- stream: history}). */
+    public boolean streamIsHistory() {
+        return !property("stream").isEmpty();
     }
 
     /** The query over the history (or a capture file) with these argument values. */
