@@ -13,6 +13,8 @@
 -- THREADS are the processes and threads seen in the container (csysdig means these, and prints numbers that
 -- depend on its hash order). csysdig's screen shows FILE and NET per second of its sample; over a file these are
 -- the whole file's totals, which its JSON output (-j) prints. Sorted by CPU.
+-- Live, this runs once over the history and the threads now; sysql's probe sends no procinfo events (sysdig's
+-- driver sends one per thread a second), so there CPU is 0.
 
 WITH samples AS (
     SELECT thread.tid AS tid, evt.num AS num, proc.pid AS pid, container.id AS id, thread.cpu AS cpu,

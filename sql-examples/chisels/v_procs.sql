@@ -13,6 +13,8 @@
 -- PPID and USER the first seen; the command line the last. csysdig's screen shows FILE and NET per second of its
 -- sample; over a file these are the whole file's totals, which its JSON output (-j) prints: divide by the span
 -- (MAX(evt.rawtime) - MIN(evt.rawtime)) / 1e9 for the screen's rates. Sorted by CPU.
+-- Live, this runs once over the history and the threads now; sysql's probe sends no procinfo events (sysdig's
+-- driver sends one per thread a second), so there CPU is 0.
 
 WITH samples AS (
     SELECT thread.tid AS tid, evt.num AS num, proc.pid AS pid, proc.ppid AS ppid, thread.cpu AS cpu,
