@@ -3,10 +3,11 @@ package sysql.calcite.rel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.LongSupplier;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
@@ -48,8 +49,9 @@ import sysql.calcite.SysqlException;
  * frames from {@code UNBOUNDED PRECEDING} to {@code CURRENT ROW} or {@code 1 PRECEDING}, ordered by the order the
  * events come in ({@code evt.num}, {@code evt.rawtime}, {@code evt.time}), with COUNT, SUM, MIN, MAX,
  * FIRST_VALUE, LAST_VALUE and ROW_NUMBER. {@link StreamRules#DELTA_WINDOW} puts it where a
- * Delta sits on a Window; anything else it is given is refused by name. At most {@code maxPartitions}
- * partitions are kept, so that a stream's memory is bounded.
+ * Delta sits on a Window; anything else it is given is refused by name. A partition without rows for 10
+ * minutes is forgotten (a stream's partitions come and go: threads, connections, httplog's turns), and at most
+ * {@code maxPartitions} are kept: one more is a clear error, so that a stream's memory is bounded.
  */
 public final class StreamWindow extends SingleRel implements EnumerableRel {
     private final Window window;
@@ -224,8 +226,15 @@ public final class StreamWindow extends SingleRel implements EnumerableRel {
         private final List<Group> groups;
         private final int maxPartitions;
         private final int outputColumns;
+        private final LongSupplier clock;
 
         Spec(int inputColumns, List<Group> groups, int maxPartitions) {
+            this(inputColumns, groups, maxPartitions, System::nanoTime);
+        }
+
+        /** {@code clock}: nanoseconds, for when a partition last had a row. */
+        Spec(int inputColumns, List<Group> groups, int maxPartitions, LongSupplier clock) {
+            this.clock = clock;
             this.inputColumns = inputColumns;
             this.groups = groups;
             this.maxPartitions = maxPartitions;
@@ -248,13 +257,15 @@ public final class StreamWindow extends SingleRel implements EnumerableRel {
 
         private final class RowEnumerator implements Enumerator<Object[]> {
             private final Enumerator<Object[]> in;
-            private final List<Map<List<Object>, Object[]>> states = new ArrayList<>();
+            /** Per group, its partitions, least recently used first. */
+            private final List<LinkedHashMap<List<Object>, Partition>> states = new ArrayList<>();
+
             private Object[] current;
 
             RowEnumerator(Enumerator<Object[]> in) {
                 this.in = in;
                 for (int i = 0; i < groups.size(); i++) {
-                    states.add(new HashMap<>());
+                    states.add(new LinkedHashMap<>(16, 0.75f, true));
                 }
             }
 
@@ -273,6 +284,7 @@ public final class StreamWindow extends SingleRel implements EnumerableRel {
                 }
                 Object[] row = in.current();
                 Object[] out = Arrays.copyOf(row, outputColumns);
+                long now = clock.getAsLong();
                 int o = inputColumns;
                 for (int gi = 0; gi < groups.size(); gi++) {
                     Group g = groups.get(gi);
@@ -280,17 +292,21 @@ public final class StreamWindow extends SingleRel implements EnumerableRel {
                     for (int k = 0; k < key.length; k++) {
                         key[k] = row[g.keys()[k]];
                     }
-                    Map<List<Object>, Object[]> partitions = states.get(gi);
-                    Object[] state = partitions.get(Arrays.asList(key));
-                    if (state == null) {
+                    LinkedHashMap<List<Object>, Partition> partitions = states.get(gi);
+                    forgetIdle(partitions, now);
+                    Partition p = partitions.get(Arrays.asList(key));
+                    if (p == null) {
                         if (partitions.size() >= maxPartitions) {
                             throw new SysqlException("this streaming query keeps more than " + maxPartitions
-                                    + " partitions of its window (OVER (PARTITION BY …)); partition by fewer "
-                                    + "values, or raise the limit with the connection property windowGroups");
+                                    + " partitions of its window (OVER (PARTITION BY …)) that had rows in the last "
+                                    + IDLE_NANOS / 60_000_000_000L + " minutes; partition by fewer values, or "
+                                    + "raise the limit with the connection property windowGroups");
                         }
-                        state = new Object[g.aggs().size() * 2];
-                        partitions.put(Arrays.asList(key), state);
+                        p = new Partition(new Object[g.aggs().size() * 2]);
+                        partitions.put(Arrays.asList(key), p);
                     }
+                    p.touched = now;
+                    Object[] state = p.state;
                     for (int a = 0; a < g.aggs().size(); a++) {
                         Agg agg = g.aggs().get(a);
                         Object v = agg.arg() < 0 ? null : row[agg.arg()];
@@ -316,6 +332,30 @@ public final class StreamWindow extends SingleRel implements EnumerableRel {
             public void close() {
                 in.close();
             }
+        }
+    }
+
+    /** A partition silent this long is forgotten (its next row starts it anew), so that a stream's state ends. */
+    static final long IDLE_NANOS = 10 * 60_000_000_000L;
+
+    /** One partition's state and when it last had a row. */
+    private static final class Partition {
+        final Object[] state;
+        long touched;
+
+        Partition(Object[] state) {
+            this.state = state;
+        }
+    }
+
+    /** Forgets the partitions that had no row for {@link #IDLE_NANOS}: they come first in access order. */
+    private static void forgetIdle(LinkedHashMap<List<Object>, Partition> partitions, long now) {
+        Iterator<Partition> it = partitions.values().iterator();
+        while (it.hasNext()) {
+            if (now - it.next().touched <= IDLE_NANOS) {
+                return;
+            }
+            it.remove();
         }
     }
 
