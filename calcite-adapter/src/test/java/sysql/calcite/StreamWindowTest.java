@@ -89,6 +89,37 @@ class StreamWindowTest {
                 "num");
     }
 
+    /**
+     * A windowed GROUP BY over rows of window functions (RowsWindowAggregate): per second, the same groups and
+     * numbers as the history grouped by the second; ORDER BY … LIMIT is each second's top.
+     */
+    @Test
+    void aWindowedGroupByOverWindowFunctions() throws SQLException {
+        String rows = "FROM (SELECT evt.time AS t, evt.type AS type, COUNT(*) OVER (PARTITION BY thread.tid "
+                + "ORDER BY evt.num ROWS UNBOUNDED PRECEDING) AS n FROM events WHERE evt.dir = '<') AS e";
+        List<List<Object>> stream = rows("SELECT STREAM TUMBLE_END(t, INTERVAL '1' SECOND), type, COUNT(*), "
+                + "SUM(n), MAX(n) " + rows + " GROUP BY TUMBLE(t, INTERVAL '1' SECOND), type");
+        List<List<Object>> history = rows("SELECT FLOOR(t TO SECOND) + INTERVAL '1' SECOND, type, COUNT(*), "
+                + "SUM(n), MAX(n) " + rows + " GROUP BY FLOOR(t TO SECOND), type");
+        assertTrue(history.size() > 10, "groups: " + history.size());
+        java.util.Comparator<List<Object>> byText = java.util.Comparator.comparing(Object::toString);
+        assertEquals(
+                history.stream().sorted(byText).toList(),
+                stream.stream().sorted(byText).toList());
+        List<List<Object>> top = rows("SELECT STREAM TUMBLE_END(t, INTERVAL '1' SECOND), type, COUNT(*) " + rows
+                + " GROUP BY TUMBLE(t, INTERVAL '1' SECOND), type"
+                + " ORDER BY TUMBLE_END(t, INTERVAL '1' SECOND), COUNT(*) DESC LIMIT 2");
+        java.util.Map<Object, List<Long>> perSecond = new java.util.LinkedHashMap<>();
+        for (List<Object> r : top) {
+            perSecond.computeIfAbsent(r.get(0), k -> new ArrayList<>()).add(((Number) r.get(2)).longValue());
+        }
+        assertEquals(history.stream().map(r -> r.get(0)).distinct().count(), perSecond.size());
+        for (List<Long> counts : perSecond.values()) {
+            assertTrue(counts.size() <= 2, "per second: " + counts);
+            assertTrue(counts.size() < 2 || counts.get(0) >= counts.get(1), "in order: " + counts);
+        }
+    }
+
     @Test
     void whatAStreamCannotAnswerAtOnceIsRefused() {
         for (String over : List.of(

@@ -294,6 +294,52 @@ class LiveSqlIT {
         }
     }
 
+    /**
+     * A windowed GROUP BY over rows of window functions (httptop's shape): a second's totals come out when a
+     * later row arrives (the rows' own times close the windows).
+     */
+    @Test
+    void aWindowedGroupByOverWindowFunctionsClosesOnLaterRows() throws Exception {
+        int n = 6;
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Statement st = c.createStatement()) {
+            List<long[]> rows = new CopyOnWriteArrayList<>(); // {count, max running count}
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT STREAM TUMBLE_END(t, INTERVAL '1' SECOND), COUNT(*), "
+                                + "MAX(n) FROM (SELECT evt.time AS t, COUNT(*) OVER (PARTITION BY proc.pid ORDER BY evt.num "
+                                + "ROWS UNBOUNDED PRECEDING) AS n FROM events WHERE proc.name = '" + COMM
+                                + "' AND evt.type = 'openat' AND evt.dir = '<') AS e GROUP BY TUMBLE(t, INTERVAL '1' SECOND)")) {
+                    while (rs.next()) {
+                        rows.add(new long[] {rs.getLong(2), rs.getLong(3)});
+                    }
+                } catch (SQLException e) {
+                    if (!isCancellation(e)) {
+                        failure.set(e);
+                    }
+                }
+            });
+            reader.start();
+            awaitSubscriptions(c, 1);
+            assertEquals(0, workload("-o", String.valueOf(n), "/etc/hostname").waitFor());
+            Thread.sleep(2100); // the next run's rows are in a later second
+            assertEquals(0, workload("-o", "1", "/etc/hostname").waitFor());
+            Await.until(
+                    () -> failure.get() != null
+                            || rows.stream().mapToLong(r -> r[0]).sum() >= n,
+                    Duration.ofSeconds(30),
+                    () -> "rows: " + rows.size());
+            st.cancel();
+            reader.join(5000);
+            if (failure.get() != null) {
+                throw new AssertionError("the stream failed", failure.get());
+            }
+            assertEquals(n, rows.stream().mapToLong(r -> r[0]).sum(), "the first run's openat calls");
+            assertEquals(n, rows.stream().mapToLong(r -> r[1]).max().orElse(0), "its running count at the end");
+        }
+    }
+
     @Test
     void stateTablesShowAChildHoldingAFileAndASocket() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sysql:");

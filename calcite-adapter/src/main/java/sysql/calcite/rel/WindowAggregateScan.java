@@ -64,7 +64,7 @@ import sysql.capture.fields.FieldType;
  * <p>Calcite has no incremental aggregation: its own aggregate over a stream would wait forever. This node
  * replaces it, with the scan inside (so it reads the batches and the watermark directly).
  */
-public final class WindowAggregateScan extends AbstractRelNode implements EnumerableRel {
+public final class WindowAggregateScan extends AbstractRelNode implements EnumerableRel, PerWindowTopN {
     private final EventsScan scan;
     /** The computed columns and the residual condition, over the scan's row; null when there are none. */
     private final RexProgram program;
@@ -123,15 +123,23 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         return having;
     }
 
-    boolean hasTopN() {
+    @Override
+    public boolean isStream() {
+        return scan.source() == EventsScan.Source.LIVE;
+    }
+
+    @Override
+    public boolean hasTopN() {
         return order != null || limit >= 0;
     }
 
-    boolean hasLimit() {
+    @Override
+    public boolean hasLimit() {
         return limit >= 0;
     }
 
-    RelCollation order() {
+    @Override
+    public RelCollation order() {
         return order;
     }
 
@@ -169,7 +177,8 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 limit);
     }
 
-    WindowAggregateScan withTopN(RelCollation newOrder, long newLimit) {
+    @Override
+    public WindowAggregateScan withTopN(RelCollation newOrder, long newLimit) {
         return new WindowAggregateScan(
                 getCluster(),
                 getTraitSet(),
@@ -186,8 +195,8 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 newLimit);
     }
 
-    /** True when output column {@code i} is the window's start or end. */
-    boolean isWindowColumn(int i) {
+    @Override
+    public boolean isWindowColumn(int i) {
         WindowAggregator.Role r = outputs.get(i).role();
         return r == WindowAggregator.Role.WINDOW_START || r == WindowAggregator.Role.WINDOW_END;
     }

@@ -135,6 +135,20 @@ final class WindowPlanner {
                 && c.getOperator().getName().matches("TUMBLE|HOP|SESSION");
     }
 
+    /** The windows of a group window function call ($TUMBLE, $HOP) of interval literals, else null. */
+    static WindowSpec windowOf(RexNode e) {
+        String kind = groupWindowKind(e);
+        if (kind == null || kind.equals("SESSION")) {
+            return null;
+        }
+        List<RexNode> operands = ((RexCall) e).getOperands();
+        try {
+            return spec(SqlKind.valueOf(kind), operands.subList(1, operands.size()));
+        } catch (Refusal r) {
+            return null;
+        }
+    }
+
     /** TUMBLE, HOP or SESSION for a group window function call ($TUMBLE…), else null. */
     private static String groupWindowKind(RexNode e) {
         if (e instanceof RexCall call) {

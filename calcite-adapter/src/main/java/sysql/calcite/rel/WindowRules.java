@@ -4,6 +4,7 @@ package sysql.calcite.rel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableLimit;
+import org.apache.calcite.plan.RelOptPredicateList;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
@@ -23,6 +24,8 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexSimplify;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlWindowTableFunction;
@@ -67,13 +70,13 @@ public final class WindowRules {
                     HavingRule::new)
             .toRule();
 
-    /** Sort(WindowAggregateScan of a stream) → the aggregate with its per-window order and limit. */
+    /** Sort(a windowed aggregate of a stream: WindowAggregateScan, RowsWindowAggregate) → it with its per-window order and limit. */
     public static final RelOptRule TOP_N = RuleConfig.of(
                     "WindowTopNRule",
                     b -> b.operand(Sort.class)
-                            .oneInput(b1 -> b1.operand(WindowAggregateScan.class)
+                            .oneInput(b1 -> b1.operand(RelNode.class)
                                     .predicate(WindowRules::isStreamWithoutTopN)
-                                    .noInputs()),
+                                    .anyInputs()),
                     TopNRule::new)
             .toRule();
 
@@ -82,9 +85,9 @@ public final class WindowRules {
                     "WindowTopNProjectRule",
                     b -> b.operand(Sort.class)
                             .oneInput(b1 -> b1.operand(Project.class)
-                                    .oneInput(b2 -> b2.operand(WindowAggregateScan.class)
+                                    .oneInput(b2 -> b2.operand(RelNode.class)
                                             .predicate(WindowRules::isStreamWithoutTopN)
-                                            .noInputs())),
+                                            .anyInputs())),
                     TopNRule::new)
             .toRule();
 
@@ -95,9 +98,9 @@ public final class WindowRules {
     public static final RelOptRule LIMIT = RuleConfig.of(
                     "WindowLimitRule",
                     b -> b.operand(EnumerableLimit.class)
-                            .oneInput(b1 -> b1.operand(WindowAggregateScan.class)
+                            .oneInput(b1 -> b1.operand(RelNode.class)
                                     .predicate(WindowRules::isStreamWithoutLimit)
-                                    .noInputs()),
+                                    .anyInputs()),
                     LimitRule::new)
             .toRule();
 
@@ -106,9 +109,9 @@ public final class WindowRules {
                     "WindowLimitProjectRule",
                     b -> b.operand(EnumerableLimit.class)
                             .oneInput(b1 -> b1.operand(Project.class)
-                                    .oneInput(b2 -> b2.operand(WindowAggregateScan.class)
+                                    .oneInput(b2 -> b2.operand(RelNode.class)
                                             .predicate(WindowRules::isStreamWithoutLimit)
-                                            .noInputs())),
+                                            .anyInputs())),
                     LimitRule::new)
             .toRule();
 
@@ -161,12 +164,12 @@ public final class WindowRules {
         };
     }
 
-    private static boolean isStreamWithoutTopN(WindowAggregateScan w) {
-        return w.scan().source() == EventsScan.Source.LIVE && !w.hasTopN();
+    private static boolean isStreamWithoutTopN(RelNode n) {
+        return n instanceof PerWindowTopN w && w.isStream() && !w.hasTopN();
     }
 
-    private static boolean isStreamWithoutLimit(WindowAggregateScan w) {
-        return w.scan().source() == EventsScan.Source.LIVE && !w.hasLimit();
+    private static boolean isStreamWithoutLimit(RelNode n) {
+        return n instanceof PerWindowTopN w && w.isStream() && !w.hasLimit();
     }
 
     private static final class AggregateRule extends RelRule<RuleConfig> {
@@ -220,15 +223,22 @@ public final class WindowRules {
         public void onMatch(RelOptRuleCall call) {
             Sort sort = call.rel(0);
             Project project = call.rels.length == 3 ? call.rel(1) : null;
-            WindowAggregateScan w = call.rel(call.rels.length - 1);
+            RelNode aggregate = call.rel(call.rels.length - 1);
+            PerWindowTopN w = (PerWindowTopN) aggregate;
             if (sort.offset != null) {
                 return;
             }
             List<RelFieldCollation> perWindow = new ArrayList<>();
             for (RelFieldCollation f : sort.getCollation().getFieldCollations()) {
+                // simplified: a chisel's CASE over its argument (CASE 'ncalls' WHEN 'ncalls' THEN COUNT(*) …)
+                // is then the column it picks
                 RexNode e = project == null
-                        ? RexInputRef.of(f.getFieldIndex(), w.getRowType())
-                        : project.getProjects().get(f.getFieldIndex());
+                        ? RexInputRef.of(f.getFieldIndex(), aggregate.getRowType())
+                        : new RexSimplify(
+                                        project.getCluster().getRexBuilder(),
+                                        RelOptPredicateList.EMPTY,
+                                        RexUtil.EXECUTOR)
+                                .simplify(project.getProjects().get(f.getFieldIndex()));
                 ImmutableBitSet uses = RelOptUtil.InputFinder.bits(e);
                 boolean windowOnly = !uses.isEmpty() && uses.asList().stream().allMatch(w::isWindowColumn);
                 if (windowOnly) {
@@ -242,13 +252,13 @@ public final class WindowRules {
                 }
             }
             long limit = sort.fetch == null ? -1 : RexLiteral.intValue(sort.fetch);
-            WindowAggregateScan topN = perWindow.isEmpty() && limit < 0
-                    ? w
+            RelNode topN = perWindow.isEmpty() && limit < 0
+                    ? aggregate
                     : w.withTopN(perWindow.isEmpty() ? null : RelCollations.of(perWindow), limit);
             // Its rows come in the sort's order (windows in time order, each window's rows in order): say so,
             // so that nothing sorts them again.
             RelNode sorted = project == null
-                    ? topN.copy(topN.getTraitSet().replace(sort.getCollation()), List.of())
+                    ? topN.copy(topN.getTraitSet().replace(sort.getCollation()), topN.getInputs())
                     : project.copy(project.getTraitSet().replace(sort.getCollation()), List.of(topN));
             call.transformTo(sorted);
         }
@@ -263,15 +273,15 @@ public final class WindowRules {
         public void onMatch(RelOptRuleCall call) {
             EnumerableLimit limit = call.rel(0);
             Project project = call.rels.length == 3 ? call.rel(1) : null;
-            WindowAggregateScan w = call.rel(call.rels.length - 1);
+            PerWindowTopN w = (PerWindowTopN) call.rel(call.rels.length - 1);
             if (limit.offset != null || limit.fetch == null) {
                 return;
             }
-            WindowAggregateScan limited = w.withTopN(w.order(), RexLiteral.intValue(limit.fetch));
+            RelNode limited = w.withTopN(w.order(), RexLiteral.intValue(limit.fetch));
             RelTrait collation = limit.getTraitSet().getCollation();
             call.transformTo(
                     project == null
-                            ? limited.copy(limited.getTraitSet().replace(collation), List.of())
+                            ? limited.copy(limited.getTraitSet().replace(collation), limited.getInputs())
                             : project.copy(project.getTraitSet().replace(collation), List.of(limited)));
         }
     }
