@@ -151,6 +151,10 @@ final class SqlErrors {
         String name = m.group(2);
         List<String> candidates =
                 new ArrayList<>(m.group(1).equals("Column") ? FieldColumns.names() : SysqlSchema.TABLE_NAMES);
+        if (m.group(1).equals("Column") && candidates.contains(name)) {
+            // a field of the catalog that this table does not have (a state table has some of them)
+            return message + "; " + name + " is a field of events, not a column of the tables this query reads";
+        }
         List<String> near = FieldNameRewriter.nearest(name, candidates);
         return near.isEmpty() ? message : message + "; did you mean " + String.join(", ", near) + "?";
     }

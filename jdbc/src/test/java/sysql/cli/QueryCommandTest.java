@@ -95,6 +95,12 @@ class QueryCommandTest {
         Run field = run("query", "-r", FILE.toString(), "SELECT proc.nme FROM events");
         assertTrue(field.err().contains("did you mean proc.name"), field.err());
 
+        Run notHere = run("query", "-r", FILE.toString(), "SELECT evt.type FROM processes");
+        assertTrue(
+                notHere.err().contains("evt.type is a field of events, not a column of the tables this query reads")
+                        && !notHere.err().contains("did you mean"),
+                notHere.err());
+
         Run table = run("query", "-r", FILE.toString(), "SELECT * FROM proceses");
         assertTrue(
                 table.err().contains("Object 'proceses' not found")
