@@ -31,7 +31,9 @@ import sysql.capture.fields.FieldType;
 
 /**
  * Stream rules Calcite's {@code StreamRules} lacks: they push a Delta (the stream of a relation) down through
- * operators that work row by row, so a {@code SELECT STREAM} can use them over the live events.
+ * operators that work row by row (a correlate that reads no table), and put sysql's own streaming operators
+ * where Calcite's need their whole input (window functions: {@link StreamWindow}; a windowed GROUP BY over their
+ * rows: {@link RowsWindowAggregate}), so a {@code SELECT STREAM} can use them over the live events.
  */
 public final class StreamRules {
     private StreamRules() {}
@@ -78,11 +80,17 @@ public final class StreamRules {
     public static final List<RelOptRule> ALL = List.of(DELTA_CORRELATE, DELTA_WINDOW, DELTA_AGGREGATE_OF_WINDOWS);
 
     private static boolean readsATable(RelNode n) {
-        if (n instanceof TableScan) {
+        if (n instanceof RelSubset s) {
+            n = s.getOriginal();
+            if (n == null) {
+                return true; // unknown: as if it did
+            }
+        }
+        if (n instanceof TableScan || n instanceof EventsScan) {
             return true;
         }
         for (RelNode i : n.getInputs()) {
-            if (readsATable(i.stripped())) {
+            if (readsATable(i)) {
                 return true;
             }
         }
