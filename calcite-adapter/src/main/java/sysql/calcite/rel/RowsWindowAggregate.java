@@ -95,18 +95,18 @@ public final class RowsWindowAggregate extends SingleRel implements EnumerableRe
     }
 
     @Override
-    public boolean hasTopN() {
-        return order != null || limit >= 0;
-    }
-
-    @Override
-    public boolean hasLimit() {
-        return limit >= 0;
-    }
-
-    @Override
     public RelCollation order() {
         return order;
+    }
+
+    @Override
+    public long limit() {
+        return limit;
+    }
+
+    @Override
+    public List<WindowAggregator.Output> outputs() {
+        return outputs;
     }
 
     @Override
@@ -124,12 +124,6 @@ public final class RowsWindowAggregate extends SingleRel implements EnumerableRe
                 newOrder,
                 newLimit,
                 maxGroups);
-    }
-
-    @Override
-    public boolean isWindowColumn(int i) {
-        WindowAggregator.Role r = outputs.get(i).role();
-        return r == WindowAggregator.Role.WINDOW_START || r == WindowAggregator.Role.WINDOW_END;
     }
 
     @Override

@@ -219,15 +219,8 @@ public final class StreamRules {
 
         /** The window aggregate of {@code c} over rows of {@code rowType}, or null for what it does not run. */
         private static WindowAggregator.Aggregate aggregate(AggregateCall c, RelDataType rowType) {
-            WindowAggregator.Aggregate.Kind kind = switch (c.getAggregation().getKind()) {
-                case COUNT -> WindowAggregator.Aggregate.Kind.COUNT;
-                case SUM -> WindowAggregator.Aggregate.Kind.SUM;
-                case SUM0 -> WindowAggregator.Aggregate.Kind.SUM0;
-                case MIN -> WindowAggregator.Aggregate.Kind.MIN;
-                case MAX -> WindowAggregator.Aggregate.Kind.MAX;
-                case AVG -> WindowAggregator.Aggregate.Kind.AVG;
-                default -> null;
-            };
+            WindowAggregator.Aggregate.Kind kind =
+                    WindowAggregator.Aggregate.Kind.of(c.getAggregation().getKind());
             if (kind == null
                     || c.getArgList().size() > 1
                     || !c.getCollation().getFieldCollations().isEmpty()) {

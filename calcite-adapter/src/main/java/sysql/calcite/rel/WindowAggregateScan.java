@@ -129,18 +129,18 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
     }
 
     @Override
-    public boolean hasTopN() {
-        return order != null || limit >= 0;
-    }
-
-    @Override
-    public boolean hasLimit() {
-        return limit >= 0;
-    }
-
-    @Override
     public RelCollation order() {
         return order;
+    }
+
+    @Override
+    public long limit() {
+        return limit;
+    }
+
+    @Override
+    public List<WindowAggregator.Output> outputs() {
+        return outputs;
     }
 
     WindowAggregateScan withScan(EventsScan newScan) {
@@ -193,12 +193,6 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 having,
                 newOrder,
                 newLimit);
-    }
-
-    @Override
-    public boolean isWindowColumn(int i) {
-        WindowAggregator.Role r = outputs.get(i).role();
-        return r == WindowAggregator.Role.WINDOW_START || r == WindowAggregator.Role.WINDOW_END;
     }
 
     @Override

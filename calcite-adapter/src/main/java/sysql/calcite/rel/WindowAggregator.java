@@ -56,7 +56,20 @@ final class WindowAggregator {
             SUM0,
             MIN,
             MAX,
-            AVG
+            AVG;
+
+            /** The kind of an aggregate function of that SqlKind, or null for one the window aggregate lacks. */
+            static Kind of(org.apache.calcite.sql.SqlKind kind) {
+                return switch (kind) {
+                    case COUNT -> COUNT;
+                    case SUM -> SUM;
+                    case SUM0 -> SUM0;
+                    case MIN -> MIN;
+                    case MAX -> MAX;
+                    case AVG -> AVG;
+                    default -> null;
+                };
+            }
         }
 
         /** Without a FILTER. */

@@ -500,15 +500,8 @@ final class WindowPlanner {
     private static WindowAggregator.Aggregate aggregate(AggregateCall call, Rows rows, Builder b, List<String> names)
             throws Refusal {
         String shown = call.getAggregation().getName() + (call.isDistinct() ? "(DISTINCT …)" : "(…)");
-        WindowAggregator.Aggregate.Kind kind = switch (call.getAggregation().getKind()) {
-            case COUNT -> WindowAggregator.Aggregate.Kind.COUNT;
-            case SUM -> WindowAggregator.Aggregate.Kind.SUM;
-            case SUM0 -> WindowAggregator.Aggregate.Kind.SUM0;
-            case MIN -> WindowAggregator.Aggregate.Kind.MIN;
-            case MAX -> WindowAggregator.Aggregate.Kind.MAX;
-            case AVG -> WindowAggregator.Aggregate.Kind.AVG;
-            default -> null;
-        };
+        WindowAggregator.Aggregate.Kind kind =
+                WindowAggregator.Aggregate.Kind.of(call.getAggregation().getKind());
         if (kind == null) {
             throw new Refusal(
                     "the aggregate function " + call.getAggregation().getName() + " (it has COUNT, "
