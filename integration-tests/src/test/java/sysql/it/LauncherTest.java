@@ -49,4 +49,71 @@ class LauncherTest {
         assertEquals(0, p.exitValue(), out);
         assertEquals("SELECT 1 AS x;\n", out, "what reached the shell");
     }
+
+    /** The launcher with stand-in set-up steps and a java that prints its arguments, one a line. */
+    private String javaArguments(boolean withArchive) throws Exception {
+        Path root = Readme.ofThisClone().root;
+        Path clone = tmp.resolve(withArchive ? "with" : "without");
+        Files.createDirectories(clone);
+        Files.copy(root.resolve("sysql"), clone.resolve("sysql"));
+        script(clone.resolve("scripts/install-deps.sh"), "true");
+        script(clone.resolve("scripts/build.sh"), "true");
+        if (withArchive) {
+            Files.createDirectories(clone.resolve("jdbc/target"));
+            Files.writeString(clone.resolve("jdbc/target/sysql.jsa"), "");
+        }
+        Path bin = tmp.resolve("bin-args");
+        script(bin.resolve("java"), "printf '%s\\n' \"$@\"");
+        ProcessBuilder pb = new ProcessBuilder("bash", clone.resolve("sysql").toString(), "query", "SELECT 1")
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher did not end");
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theLauncherMapsTheBuildsClassArchiveWhenThereIsOne() throws Exception {
+        String with = javaArguments(true);
+        assertTrue(
+                with.lines()
+                        .anyMatch(l -> l.startsWith("-XX:SharedArchiveFile=") && l.endsWith("jdbc/target/sysql.jsa")),
+                with);
+        assertTrue(with.lines().toList().containsAll(java.util.List.of("sysql.cli.Sysql", "query", "SELECT 1")), with);
+        String without = javaArguments(false);
+        assertTrue(without.lines().noneMatch(l -> l.startsWith("-XX:SharedArchiveFile")), without);
+    }
+
+    /**
+     * scripts/cds-archive.sh makes an archive the JDK maps for the launcher's class path: with -Xshare:on a JDK
+     * that cannot use an archive refuses to start, where the launcher's -Xshare:auto would ignore it silently.
+     */
+    @Test
+    void theClassArchiveServesTheLaunchersClassPath() throws Exception {
+        Path root = Readme.ofThisClone().root;
+        Path jsa = tmp.resolve("sysql.jsa");
+        Process make = new ProcessBuilder(root.resolve("scripts/cds-archive.sh").toString(), jsa.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(make.waitFor(120, TimeUnit.SECONDS), "cds-archive.sh did not end");
+        String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, make.exitValue(), made);
+        assertTrue(Files.size(jsa) > 1_000_000, "archive of " + Files.size(jsa) + " bytes");
+        Process p = new ProcessBuilder(
+                        "java",
+                        "-XX:SharedArchiveFile=" + jsa,
+                        "-Xshare:on",
+                        "-cp",
+                        root + "/jdbc/target/sysql-jdbc.jar:" + root + "/jdbc/target/lib/*",
+                        "sysql.cli.Sysql",
+                        "query",
+                        "SELECT 1 AS x")
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java did not end");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("(1 row)"), out);
+    }
 }
