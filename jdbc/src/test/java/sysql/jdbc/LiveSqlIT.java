@@ -210,20 +210,27 @@ class LiveSqlIT {
         }
     }
 
-    /** A stream may UNNEST: each live event becomes its rows, in order (Delta pushed below the correlate). */
-    @Test
-    void aStreamUnnestsEachEventIntoItsRows() throws Exception {
-        int n = 10;
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
-                Statement st = c.createStatement()) {
-            List<String> rows = new CopyOnWriteArrayList<>();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try (ResultSet rs = st.executeQuery("SELECT STREAM e.pid, t.part FROM (SELECT proc.pid AS pid, "
-                        + "fd.name AS name FROM events WHERE proc.name = '" + COMM + "' AND evt.type = 'openat' "
-                        + "AND evt.dir = '<') AS e CROSS JOIN UNNEST(SPLIT(e.name, '/')) AS t(part)")) {
+    /** What a stream reader keeps of one row. */
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * A stream read on a thread of its own, subscribed before the constructor returns: its rows as they arrive,
+     * until {@link #finish} cancels it and rethrows what made it fail (a cancellation is no failure).
+     */
+    static final class StreamReader<T> {
+        final List<T> rows = new CopyOnWriteArrayList<>();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Statement st;
+        private final Thread thread;
+
+        StreamReader(Connection c, Statement st, String sql, RowReader<T> row) throws Exception {
+            this.st = st;
+            this.thread = new Thread(() -> {
+                try (ResultSet rs = st.executeQuery(sql)) {
                     while (rs.next()) {
-                        rows.add(rs.getLong(1) + ":" + rs.getString(2));
+                        rows.add(row.read(rs));
                     }
                 } catch (SQLException e) {
                     if (!isCancellation(e)) {
@@ -231,24 +238,51 @@ class LiveSqlIT {
                     }
                 }
             });
-            reader.start();
+            thread.start();
             awaitSubscriptions(c, 1);
-            Process child = workload("-o", String.valueOf(n), "/etc/hostname");
-            assertEquals(0, child.waitFor());
-            // each openat of /etc/hostname: "", "etc", "hostname"
+        }
+
+        /** Waits (30 s at most) until {@code enough} holds of the rows, or the stream failed. */
+        void await(java.util.function.Predicate<List<T>> enough) throws Exception {
             Await.until(
-                    () -> failure.get() != null || rows.size() >= 3 * n, Duration.ofSeconds(30), () -> "rows: " + rows);
-            Thread.sleep(500); // no more than those may come
+                    () -> failure.get() != null || enough.test(rows),
+                    Duration.ofSeconds(30),
+                    () -> "rows: " + rows.size());
+        }
+
+        List<T> finish() throws Exception {
             st.cancel();
-            reader.join(5000);
+            thread.join(5000);
             if (failure.get() != null) {
                 throw new AssertionError("the stream failed", failure.get());
             }
+            return rows;
+        }
+    }
+
+    /** A stream may UNNEST: each live event becomes its rows, in order (Delta pushed below the correlate). */
+    @Test
+    void aStreamUnnestsEachEventIntoItsRows() throws Exception {
+        int n = 10;
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Statement st = c.createStatement()) {
+            StreamReader<String> stream = new StreamReader<>(
+                    c,
+                    st,
+                    "SELECT STREAM e.pid, t.part FROM (SELECT proc.pid AS pid, fd.name AS name FROM events WHERE "
+                            + "proc.name = '" + COMM + "' AND evt.type = 'openat' AND evt.dir = '<') AS e "
+                            + "CROSS JOIN UNNEST(SPLIT(e.name, '/')) AS t(part)",
+                    rs -> rs.getLong(1) + ":" + rs.getString(2));
+            Process child = workload("-o", String.valueOf(n), "/etc/hostname");
+            assertEquals(0, child.waitFor());
+            // each openat of /etc/hostname: "", "etc", "hostname"
+            stream.await(rows -> rows.size() >= 3 * n);
+            Thread.sleep(500); // no more than those may come
             List<String> want = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 want.addAll(List.of(child.pid() + ":", child.pid() + ":etc", child.pid() + ":hostname"));
             }
-            assertEquals(want, rows);
+            assertEquals(want, stream.finish());
         }
     }
 
@@ -258,39 +292,23 @@ class LiveSqlIT {
         int n = 12;
         try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
                 Statement st = c.createStatement()) {
-            List<String> rows = new CopyOnWriteArrayList<>();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try (ResultSet rs = st.executeQuery("SELECT STREAM proc.pid, COUNT(*) OVER w, "
-                        + "COUNT(*) OVER (PARTITION BY proc.pid ORDER BY evt.num "
-                        + "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), FIRST_VALUE(evt.num) OVER w < evt.num "
-                        + "FROM events WHERE proc.name = '" + COMM + "' AND evt.type = 'openat' AND evt.dir = '<' "
-                        + "WINDOW w AS (PARTITION BY proc.pid ORDER BY evt.num ROWS UNBOUNDED PRECEDING)")) {
-                    while (rs.next()) {
-                        rows.add(rs.getLong(1) + ":" + rs.getLong(2) + ":" + rs.getLong(3) + ":" + rs.getBoolean(4));
-                    }
-                } catch (SQLException e) {
-                    if (!isCancellation(e)) {
-                        failure.set(e);
-                    }
-                }
-            });
-            reader.start();
-            awaitSubscriptions(c, 1);
+            StreamReader<String> stream = new StreamReader<>(
+                    c,
+                    st,
+                    "SELECT STREAM proc.pid, COUNT(*) OVER w, COUNT(*) OVER (PARTITION BY proc.pid ORDER BY evt.num "
+                            + "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), FIRST_VALUE(evt.num) OVER w < evt.num "
+                            + "FROM events WHERE proc.name = '" + COMM + "' AND evt.type = 'openat' AND evt.dir = '<' "
+                            + "WINDOW w AS (PARTITION BY proc.pid ORDER BY evt.num ROWS UNBOUNDED PRECEDING)",
+                    rs -> rs.getLong(1) + ":" + rs.getLong(2) + ":" + rs.getLong(3) + ":" + rs.getBoolean(4));
             Process child = workload("-o", String.valueOf(n), "/etc/hostname");
             assertEquals(0, child.waitFor());
-            Await.until(() -> failure.get() != null || rows.size() >= n, Duration.ofSeconds(30), () -> "rows: " + rows);
+            stream.await(rows -> rows.size() >= n);
             Thread.sleep(500); // no more than those may come
-            st.cancel();
-            reader.join(5000);
-            if (failure.get() != null) {
-                throw new AssertionError("the stream failed", failure.get());
-            }
             List<String> want = new ArrayList<>();
             for (int i = 1; i <= n; i++) {
                 want.add(child.pid() + ":" + i + ":" + (i - 1) + ":" + (i > 1));
             }
-            assertEquals(want, rows);
+            assertEquals(want, stream.finish());
         }
     }
 
@@ -303,38 +321,19 @@ class LiveSqlIT {
         int n = 6;
         try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
                 Statement st = c.createStatement()) {
-            List<long[]> rows = new CopyOnWriteArrayList<>(); // {count, max running count}
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try (ResultSet rs = st.executeQuery(
-                        "SELECT STREAM TUMBLE_END(t, INTERVAL '1' SECOND), COUNT(*), "
-                                + "MAX(n) FROM (SELECT evt.time AS t, COUNT(*) OVER (PARTITION BY proc.pid ORDER BY evt.num "
-                                + "ROWS UNBOUNDED PRECEDING) AS n FROM events WHERE proc.name = '" + COMM
-                                + "' AND evt.type = 'openat' AND evt.dir = '<') AS e GROUP BY TUMBLE(t, INTERVAL '1' SECOND)")) {
-                    while (rs.next()) {
-                        rows.add(new long[] {rs.getLong(2), rs.getLong(3)});
-                    }
-                } catch (SQLException e) {
-                    if (!isCancellation(e)) {
-                        failure.set(e);
-                    }
-                }
-            });
-            reader.start();
-            awaitSubscriptions(c, 1);
+            StreamReader<long[]> stream = new StreamReader<>( // {count, max running count}
+                    c,
+                    st,
+                    "SELECT STREAM TUMBLE_END(t, INTERVAL '1' SECOND), COUNT(*), MAX(n) FROM (SELECT evt.time AS t, "
+                            + "COUNT(*) OVER (PARTITION BY proc.pid ORDER BY evt.num ROWS UNBOUNDED PRECEDING) AS n "
+                            + "FROM events WHERE proc.name = '" + COMM + "' AND evt.type = 'openat' AND evt.dir = '<') "
+                            + "AS e GROUP BY TUMBLE(t, INTERVAL '1' SECOND)",
+                    rs -> new long[] {rs.getLong(2), rs.getLong(3)});
             assertEquals(0, workload("-o", String.valueOf(n), "/etc/hostname").waitFor());
             Thread.sleep(2100); // the next run's rows are in a later second
             assertEquals(0, workload("-o", "1", "/etc/hostname").waitFor());
-            Await.until(
-                    () -> failure.get() != null
-                            || rows.stream().mapToLong(r -> r[0]).sum() >= n,
-                    Duration.ofSeconds(30),
-                    () -> "rows: " + rows.size());
-            st.cancel();
-            reader.join(5000);
-            if (failure.get() != null) {
-                throw new AssertionError("the stream failed", failure.get());
-            }
+            stream.await(rows -> rows.stream().mapToLong(r -> r[0]).sum() >= n);
+            List<long[]> rows = stream.finish();
             assertEquals(n, rows.stream().mapToLong(r -> r[0]).sum(), "the first run's openat calls");
             assertEquals(n, rows.stream().mapToLong(r -> r[1]).max().orElse(0), "its running count at the end");
         }

@@ -147,9 +147,7 @@ public final class RowsWindowAggregate extends SingleRel implements EnumerableRe
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         BlockBuilder builder = new BlockBuilder();
-        Result child = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
-        Expression input = builder.append("windowAggregateInput", child.block, false);
-        Expression rows = Expressions.convert_(child.physType.convertTo(input, JavaRowFormat.ARRAY), Enumerable.class);
+        Expression rows = StreamWindow.inputRows(implementor, this, builder);
         Spec spec = new Spec(
                 window,
                 timeColumn,

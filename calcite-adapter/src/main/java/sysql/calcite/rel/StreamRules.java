@@ -106,8 +106,7 @@ public final class StreamRules {
         public void onMatch(RelOptRuleCall call) {
             Window w = call.rel(1);
             RelNode input = convert(LogicalDelta.create(w.getInput()), EnumerableConvention.INSTANCE);
-            EventsScan scan = scanBelow(w.getInput());
-            int maxPartitions = (scan != null ? scan.settings() : QuerySettings.DEFAULT).windowGroups();
+            int maxPartitions = windowGroups(w.getInput());
             call.transformTo(new StreamWindow(
                     w.getCluster(), w.getTraitSet().replace(EnumerableConvention.INSTANCE), input, w, maxPartitions));
         }
@@ -163,7 +162,6 @@ public final class StreamRules {
                         c.getType().getSqlTypeName()));
             }
             RelNode input = convert(LogicalDelta.create(rows), EnumerableConvention.INSTANCE);
-            EventsScan scan = scanBelow(agg.getInput());
             call.transformTo(new RowsWindowAggregate(
                     agg.getCluster(),
                     agg.getTraitSet().replace(EnumerableConvention.INSTANCE),
@@ -176,7 +174,7 @@ public final class StreamRules {
                     outputs,
                     null,
                     -1,
-                    (scan != null ? scan.settings() : QuerySettings.DEFAULT).windowGroups()));
+                    windowGroups(agg.getInput())));
         }
 
         /**
@@ -270,6 +268,12 @@ public final class StreamRules {
             }
         }
         return false;
+    }
+
+    /** The connection's windowGroups (the most groups or partitions a stream keeps), from the scan under {@code n}. */
+    private static int windowGroups(RelNode n) {
+        EventsScan scan = scanBelow(n);
+        return (scan != null ? scan.settings() : QuerySettings.DEFAULT).windowGroups();
     }
 
     /** The events scan under {@code n} (the first one met), or null. */

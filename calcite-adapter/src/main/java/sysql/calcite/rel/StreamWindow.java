@@ -84,13 +84,23 @@ public final class StreamWindow extends SingleRel implements EnumerableRel {
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         BlockBuilder builder = new BlockBuilder();
-        Result child = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
-        Expression input = builder.append("streamWindowInput", child.block, false);
-        Expression rows = Expressions.convert_(child.physType.convertTo(input, JavaRowFormat.ARRAY), Enumerable.class);
+        Expression rows = inputRows(implementor, this, builder);
         Expression stashed = implementor.stash(spec, Spec.class);
         builder.add(Expressions.return_(null, Expressions.call(stashed, "apply", rows)));
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
         return implementor.result(physType, builder.toBlock());
+    }
+
+    /**
+     * The rows of {@code rel}'s single input, as an {@code Enumerable<Object[]>} expression added to {@code builder}:
+     * for sysql's stream operators that take their input row by row ({@code StreamWindow},
+     * {@code RowsWindowAggregate}).
+     */
+    static <R extends SingleRel & EnumerableRel> Expression inputRows(
+            EnumerableRelImplementor implementor, R rel, BlockBuilder builder) {
+        Result child = implementor.visitChild(rel, 0, (EnumerableRel) rel.getInput(), Prefer.ARRAY);
+        Expression input = builder.append("streamInput", child.block, false);
+        return Expressions.convert_(child.physType.convertTo(input, JavaRowFormat.ARRAY), Enumerable.class);
     }
 
     /** The window's groups as the operator runs them; a SysqlException names what a stream cannot run. */
