@@ -12,9 +12,11 @@ packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-confi
           curl      # integration-tests' ReadmeIT runs the README's curl session against sysql serve
           sysdig    # sysdig 0.29.3: the differential tests' oracle (reads .scap files; never captures here)
           memcached)  # sql-examples' MemcachelogIT (chisels/memcachelog.sql) starts its own on a free loopback port
+# one dpkg-query for all of them: the launcher runs this before every command, so it must cost milliseconds
+installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '/install ok installed/ {print $1}' || true)"
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  grep -qxF "$p" <<<"$installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -8,6 +8,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import picocli.CommandLine.Option;
+import sysql.jdbc.DaemonSocket;
+import sysql.jdbc.RemoteDriver;
 import sysql.jdbc.SysqlDriver;
 
 /** How the SQL commands connect: to the live host (with its capture settings) or, with -r, to a capture file. */
@@ -43,9 +45,28 @@ final class ConnectOptions {
     @Option(names = "--history-mb", paramLabel = "MiB", description = "Most memory history takes (default 256).")
     Integer historyMegabytes;
 
+    @Option(
+            names = "--engine",
+            paramLabel = "auto|daemon|embedded",
+            description = "Query the sysql daemon (daemon), a capture of this process's own (embedded), or the daemon "
+                    + "when it runs and no capture option is given (auto, the default).")
+    String engine;
+
+    @Option(
+            names = "--socket",
+            paramLabel = "PATH",
+            description = "The sysql daemon's socket (default $SYSQL_SOCKET, else /run/sysql/sysql.sock).")
+    Path socket;
+
     /** The connection properties these options give. */
     Properties properties() {
         Properties p = new Properties();
+        if (engine != null) {
+            p.setProperty("engine", engine);
+        }
+        if (socket != null) {
+            p.setProperty("socket", socket.toString());
+        }
         if (file != null) {
             p.setProperty("file", file.toString());
         }
@@ -87,11 +108,21 @@ final class ConnectOptions {
         if (file != null && !Files.isReadable(file)) {
             throw new SQLException("cannot read capture file " + file + ": it does not exist or is not readable");
         }
+        Properties p = properties();
+        if (DaemonSocket.useDaemon(p)) {
+            return RemoteDriver.connectDaemon(DaemonSocket.path(p), p); // without loading the embedded engine
+        }
         try {
             Class.forName(SysqlDriver.class.getName());
         } catch (ClassNotFoundException e) {
             throw new SQLException("the sysql JDBC driver is missing from the classpath", e);
         }
-        return DriverManager.getConnection(SysqlDriver.PREFIX, properties());
+        return DriverManager.getConnection(SysqlDriver.PREFIX, p);
+    }
+
+    /** The URL for sqlline: the daemon's when {@link #connect} would use it, else the embedded driver's. */
+    String shellUrl() throws SQLException {
+        Properties p = properties();
+        return DaemonSocket.useDaemon(p) ? RemoteDriver.PREFIX + "socket=" + quote(DaemonSocket.path(p).toString()) : url();
     }
 }

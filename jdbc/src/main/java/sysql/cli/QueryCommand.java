@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -87,8 +88,10 @@ final class QueryCommand implements Callable<Integer> {
                 }
                 try (Statement st = c.createStatement()) {
                     running.set(st);
+                    // whether it is a stream is known by parsing, done while the query starts
+                    CompletableFuture<Boolean> stream = CompletableFuture.supplyAsync(() -> SqlScript.isStream(s));
                     try (ResultSet rs = st.executeQuery(s)) {
-                        ResultPrinter.print(rs, format, SqlScript.isStream(s), out);
+                        ResultPrinter.print(rs, format, stream.join(), out);
                     }
                 } finally {
                     running.set(null);

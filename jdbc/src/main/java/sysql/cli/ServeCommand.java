@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sysql.server.ServerLimits;
+import sysql.jdbc.DaemonSocket;
 import sysql.server.SysqlServer;
 
 /** {@code sysql serve}: this host's events over Avatica's HTTP protocol, for remote JDBC, BI tools and curl. */
@@ -78,64 +78,28 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback --bind without authentication.")
     boolean insecure;
 
-    @Option(
-            names = "--max-statements",
-            paramLabel = "N",
-            defaultValue = "256",
-            description = "Open statements in all (default ${DEFAULT-VALUE}).")
-    int maxStatements;
-
-    @Option(
-            names = "--max-statements-per-connection",
-            paramLabel = "N",
-            defaultValue = "16",
-            description = "Open statements per connection (default ${DEFAULT-VALUE}).")
-    int maxStatementsPerConnection;
-
-    @Option(
-            names = "--max-buffered-rows",
-            paramLabel = "N",
-            defaultValue = "10000",
-            description =
-                    "Rows buffered per result set for a client (default ${DEFAULT-VALUE}); a stream then drops and counts.")
-    int maxBufferedRows;
-
-    @Option(
-            names = "--max-buffered-mb",
-            paramLabel = "MiB",
-            defaultValue = "16",
-            description = "Memory buffered per result set for a client (default ${DEFAULT-VALUE}).")
-    int maxBufferedMiB;
-
-    @Option(
-            names = "--idle-timeout",
-            paramLabel = "S",
-            defaultValue = "30",
-            description =
-                    "A statement not used (fetched) for this long is closed, freeing its capture (default ${DEFAULT-VALUE}).")
-    int idleTimeout;
-
-    @Option(
-            names = "--connection-idle-timeout",
-            paramLabel = "S",
-            defaultValue = "600",
-            description = "A connection without any request for this long is closed (default ${DEFAULT-VALUE}).")
-    int connectionIdleTimeout;
+    @Mixin
+    LimitOptions limits = new LimitOptions();
 
     @Override
     public Integer call() {
         SysqlServer server;
         try {
             String password = tlsPasswordFile == null ? null : firstLine(tlsPasswordFile);
-            ServerLimits limits = new ServerLimits(
-                    maxStatementsPerConnection,
-                    maxStatements,
-                    maxBufferedRows,
-                    (long) maxBufferedMiB << 20,
-                    idleTimeout,
-                    connectionIdleTimeout);
             server = SysqlServer.start(new SysqlServer.Options(
-                    bind, port, auth, users, roles, tlsKeystore, password, insecure, limits, connect.properties()));
+                    bind,
+                    port,
+                    auth,
+                    users,
+                    roles,
+                    tlsKeystore,
+                    password,
+                    insecure,
+                    limits.limits(),
+                    connect.properties(),
+                    connect.socket, // also local clients, as sysql daemon serves them: one capture for both
+                    DaemonSocket.DEFAULT_GROUP,
+                    true));
         } catch (SysqlServer.ServeException | IllegalArgumentException e) {
             System.err.println("sysql serve: " + e.getMessage());
             return 1;
@@ -146,6 +110,9 @@ final class ServeCommand implements Callable<Integer> {
                 + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
                 + ")");
         System.out.println("  JDBC: jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF");
+        if (server.socket() != null) {
+            System.out.println("  local clients: " + server.socket());
+        }
         System.out.flush();
         try {
             server.join();

@@ -27,6 +27,7 @@ import picocli.CommandLine.Mixin;
             CatalogCommands.EventTypes.class,
             CaptureCommand.class,
             ServeCommand.class,
+            DaemonCommand.class,
             PrintCommand.class,
             CountCommand.class,
             CommandLine.HelpCommand.class

@@ -4,6 +4,7 @@ package sysql.jdbc;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,8 +48,21 @@ public final class RemoteDriver extends Driver {
             return null;
         }
         Properties p = ConnectStringParser.parse(url.substring(PREFIX.length()), info);
+        String socket = p.getProperty("socket");
+        p.remove("socket");
+        if (socket != null && p.getProperty("url") == null) {
+            // the daemon's Unix socket: Avatica's protocol over sysql's transport, which reads the path from the URL
+            try {
+                p.setProperty("url", Path.of(socket).toAbsolutePath().toUri().toURL().toString());
+            } catch (java.net.MalformedURLException | java.nio.file.InvalidPathException e) {
+                throw new SQLException("socket=" + socket + " is not a path: give the daemon's socket file", "08001");
+            }
+            p.setProperty("serialization", "PROTOBUF");
+            p.setProperty("httpclient_impl", UnixSocketClient.class.getName());
+        }
         if (p.getProperty("url") == null) {
-            throw new SQLException("the URL names no server: write " + PREFIX + "url=http://HOST:PORT");
+            throw new SQLException("the URL names no server: write " + PREFIX + "url=http://HOST:PORT (a sysql "
+                    + "serve) or " + PREFIX + "socket=/run/sysql/sysql.sock (the sysql daemon)");
         }
         p.putIfAbsent("serialization", "PROTOBUF");
         p.putIfAbsent("httpclient_impl", RemoteHttpClient.class.getName());
@@ -66,10 +80,22 @@ public final class RemoteDriver extends Driver {
             return (Connection) wrap(c, Connection.class);
         } catch (SQLException | RuntimeException e) {
             throw new SQLException(
-                    RemoteErrors.message(e, p.getProperty("url")),
+                    RemoteErrors.message(e, socket != null ? "the sysql daemon on " + socket : p.getProperty("url")),
                     e instanceof SQLException s ? s.getSQLState() : "08001",
                     e);
         }
+    }
+
+    /** A connection to the {@code sysql daemon} on {@code socket}; {@code info}: the client's connection properties. */
+    public static Connection connectDaemon(Path socket, Properties info) throws SQLException {
+        Properties p = new Properties();
+        for (String k : DaemonSocket.CLIENT_PROPERTIES) {
+            if (info.getProperty(k) != null) {
+                p.setProperty(k, info.getProperty(k));
+            }
+        }
+        p.setProperty("socket", socket.toString());
+        return new RemoteDriver().connect(PREFIX, p);
     }
 
     @Override

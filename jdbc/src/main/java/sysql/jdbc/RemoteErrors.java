@@ -26,7 +26,7 @@ final class RemoteErrors {
             if (t instanceof AvaticaClientRuntimeException && t.getMessage() != null) {
                 return serverMessage(t.getMessage());
             }
-            if (t instanceof RemoteHttpClient.Unanswered) {
+            if (t instanceof RemoteHttpClient.Unanswered || t instanceof UnixSocketClient.Failure) {
                 return t.getMessage();
             }
             if (t instanceof UnknownHostException) {

@@ -69,6 +69,9 @@ public final class SysqlDriver extends Driver {
             return null;
         }
         Properties given = ConnectStringParser.parse(url.substring(PREFIX.length()), info);
+        if (DaemonSocket.useDaemon(given)) {
+            return RemoteDriver.connectDaemon(DaemonSocket.path(given), given);
+        }
         SysqlProperties options = SysqlProperties.parse(given);
         Properties calcite = SysqlConnections.calciteProperties();
         given.forEach((k, v) -> {

@@ -24,7 +24,10 @@ import sysql.capture.engine.Recorder;
  *       records nothing (the kernel then captures only what running queries ask for);
  *   <li>{@code historySeconds} — how long history is kept (default 60);
  *   <li>{@code historyMegabytes} — the most memory history takes (default 256);
- *   <li>{@code windowGroups} — the most groups one window of a streaming aggregate holds (default 100000).
+ *   <li>{@code windowGroups} — the most groups one window of a streaming aggregate holds (default 100000);
+ *   <li>{@code engine} — {@code auto} (default: the {@code sysql daemon} when it runs and no capture setting
+ *       above is given, else this process's own capture), {@code daemon} or {@code embedded};
+ *   <li>{@code socket} — the daemon's socket (default {@code $SYSQL_SOCKET}, else /run/sysql/sysql.sock).
  * </ul>
  * Calcite's own connection properties pass through. A bad value is a one-line error naming the fix.
  */
@@ -36,8 +39,16 @@ public record SysqlProperties(
         long historySeconds,
         long historyMegabytes,
         int windowGroups) {
-    public static final Set<String> NAMES =
-            Set.of("file", "snaplen", "ringSize", "history", "historySeconds", "historyMegabytes", "windowGroups");
+    public static final Set<String> NAMES = Set.of(
+            "file",
+            "snaplen",
+            "ringSize",
+            "history",
+            "historySeconds",
+            "historyMegabytes",
+            "windowGroups",
+            "engine",
+            "socket");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");

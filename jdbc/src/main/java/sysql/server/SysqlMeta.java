@@ -40,7 +40,7 @@ import sysql.calcite.sql.StatementKind;
  */
 final class SysqlMeta extends JdbcMeta {
     /** Connection properties a client may set: the rest (the capture's) are the server's. */
-    static final Set<String> CLIENT_PROPERTIES = Set.of("windowGroups");
+    static final Set<String> CLIENT_PROPERTIES = sysql.jdbc.DaemonSocket.CLIENT_PROPERTIES;
 
     private final Properties serverProperties;
     private final ServerLimits limits;

@@ -49,15 +49,37 @@ public final class SysqlServer implements AutoCloseable {
             String tlsPassword,
             boolean insecure,
             ServerLimits limits,
-            Properties engine) {}
+            Properties engine,
+            Path socket,
+            String socketGroup,
+            boolean http) {
+        /** HTTP only (sysql serve). */
+        public Options(
+                String bind,
+                int port,
+                Auth auth,
+                Path users,
+                List<String> roles,
+                Path tlsKeystore,
+                String tlsPassword,
+                boolean insecure,
+                ServerLimits limits,
+                Properties engine) {
+            this(bind, port, auth, users, roles, tlsKeystore, tlsPassword, insecure, limits, engine, null, null, true);
+        }
+    }
 
-    private final HttpServer http;
+    private final HttpServer http; // null without HTTP
+    private final UnixSocketServer socket; // null without a socket
     private final SysqlMeta meta;
     private final Connection held;
     private final Options options;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private SysqlServer(HttpServer http, SysqlMeta meta, Connection held, Options options) {
+    private SysqlServer(
+            HttpServer http, UnixSocketServer socket, SysqlMeta meta, Connection held, Options options) {
         this.http = http;
+        this.socket = socket;
         this.meta = meta;
         this.held = held;
         this.options = options;
@@ -66,23 +88,44 @@ public final class SysqlServer implements AutoCloseable {
     /** Checks {@code o}, opens the engine and starts listening; every problem is one line naming the fix. */
     public static SysqlServer start(Options o) throws ServeException {
         check(o);
+        if (o.socket() != null) {
+            UnixSocketServer.checkFree(o.socket()); // before the capture opens: another daemon there is one line
+        }
+        // The server's engine is this process's own, never a daemon's (its own socket, once it listens).
+        Properties engine = new Properties();
+        engine.putAll(o.engine());
+        engine.setProperty("engine", "embedded");
         Connection held;
         try {
             // Opens the capture now: a missing privilege stops the server before it listens, and history fills.
-            held = DriverManager.getConnection(EMBEDDED_URL, o.engine());
+            held = DriverManager.getConnection(EMBEDDED_URL, engine);
         } catch (SQLException e) {
             throw new ServeException(e.getMessage());
         }
         SysqlMeta meta;
         try {
-            meta = new SysqlMeta(EMBEDDED_URL, o.engine(), o.limits());
+            meta = new SysqlMeta(EMBEDDED_URL, engine, o.limits());
         } catch (SQLException e) {
             close(held);
             throw new ServeException(e.getMessage());
         }
+        LocalService service = new LocalService(meta);
+        UnixSocketServer socket = null;
+        if (o.socket() != null) {
+            try {
+                socket = UnixSocketServer.start(o.socket(), o.socketGroup(), service);
+            } catch (ServeException e) {
+                meta.shutdown();
+                close(held);
+                throw e;
+            }
+        }
+        if (!o.http()) {
+            return new SysqlServer(null, socket, meta, held, o);
+        }
         HttpServer.Builder<Server> b = new HttpServer.Builder<Server>()
                 .withPort(o.port())
-                .withHandler(new BothSerializations(new LocalService(meta)))
+                .withHandler(new BothSerializations(service))
                 .withServerCustomizers(List.of(bindTo(o.bind())), Server.class);
         String[] roles = o.roles().toArray(String[]::new);
         switch (o.auth()) {
@@ -98,11 +141,14 @@ public final class SysqlServer implements AutoCloseable {
         try {
             http.start();
         } catch (RuntimeException e) {
+            if (socket != null) {
+                socket.close();
+            }
             meta.shutdown();
             close(held);
             throw new ServeException(startFailure(o, e));
         }
-        return new SysqlServer(http, meta, held, o);
+        return new SysqlServer(http, socket, meta, held, o);
     }
 
     private static ServerCustomizer<Server> bindTo(String host) {
@@ -181,7 +227,7 @@ public final class SysqlServer implements AutoCloseable {
 
     /** The port it listens on (the one chosen, for port 0). */
     public int port() {
-        return http.getPort();
+        return http == null ? -1 : http.getPort();
     }
 
     /** The URL clients use. */
@@ -199,18 +245,29 @@ public final class SysqlServer implements AutoCloseable {
         return meta.openResultSets();
     }
 
+    /** The Unix socket it listens on, or null. */
+    public Path socket() {
+        return socket == null ? null : socket.path();
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
-        http.join();
+        stopped.await();
     }
 
     @Override
     public void close() {
         try {
-            http.stop();
+            if (socket != null) {
+                socket.close();
+            }
+            if (http != null) {
+                http.stop();
+            }
         } finally {
             meta.shutdown();
             close(held);
+            stopped.countDown();
         }
     }
 

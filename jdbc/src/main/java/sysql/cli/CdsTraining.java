@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import sysql.jdbc.DaemonSocket;
+import sysql.server.ServerLimits;
+import sysql.server.SysqlServer;
+
+/**
+ * What {@code scripts/cds-archive.sh} runs to record the classes a start of {@code sysql} loads, for the
+ * class-data-sharing archive the launcher maps: a query over a capture file in this process (the embedded
+ * engine), then the same query as a client of a daemon (serving that file, on a socket of its own), so both
+ * kinds of start find their classes in the archive. Not a command of sysql's.
+ */
+public final class CdsTraining {
+    private CdsTraining() {}
+
+    @SuppressWarnings("try") // the server runs while the client queries it
+    public static void main(String[] args) throws IOException, SysqlServer.ServeException {
+        String file = args[0];
+        String sql = "SELECT proc.name, COUNT(*) FROM events GROUP BY proc.name";
+        int embedded = Sysql.run("query", "-r", file, sql);
+        Path dir = Files.createTempDirectory("sysql-cds");
+        Path socket = dir.resolve("sysql.sock");
+        Properties engine = new Properties();
+        engine.setProperty("file", file);
+        int client;
+        try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1",
+                0,
+                SysqlServer.Auth.NONE,
+                null,
+                List.of(),
+                null,
+                null,
+                false,
+                ServerLimits.defaults(),
+                engine,
+                socket,
+                DaemonSocket.DEFAULT_GROUP,
+                false))) {
+            client = Sysql.run("query", "--engine", "daemon", "--socket", socket.toString(), sql);
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        }
+        System.exit(embedded != 0 ? embedded : client);
+    }
+}
