@@ -10,6 +10,7 @@ packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-confi
           openjdk-17-jdk-headless maven util-linux
           clang-format   # the C sources' format, checked by the build
           curl      # integration-tests' ReadmeIT runs the README's curl session against sysql serve
+          systemd   # systemd-analyze verify checks the daemon's unit (scripts/install-daemon.sh)
           sysdig    # sysdig 0.29.3: the differential tests' oracle (reads .scap files; never captures here)
           memcached)  # sql-examples' MemcachelogIT (chisels/memcachelog.sql) starts its own on a free loopback port
 # one dpkg-query for all of them: the launcher runs this before every command, so it must cost milliseconds
