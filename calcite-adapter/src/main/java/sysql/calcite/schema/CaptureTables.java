@@ -36,7 +36,14 @@ final class CaptureTables {
                 RowTable.column("delivered_events", SqlTypeName.BIGINT),
                 RowTable.column("history_events", SqlTypeName.BIGINT),
                 RowTable.column("history_bytes", SqlTypeName.BIGINT),
-                RowTable.column("history_since", SqlTypeName.TIMESTAMP))) {
+                RowTable.column("history_since", SqlTypeName.TIMESTAMP),
+                RowTable.column("history_disk_segments", SqlTypeName.BIGINT),
+                RowTable.column("history_disk_bytes", SqlTypeName.BIGINT),
+                RowTable.column("history_disk_events", SqlTypeName.BIGINT),
+                RowTable.column("history_disk_since", SqlTypeName.TIMESTAMP),
+                RowTable.column("history_disk_dropped_segments", SqlTypeName.BIGINT),
+                RowTable.column("history_disk_dropped_events", SqlTypeName.BIGINT),
+                RowTable.column("history_disk_deleted_segments", SqlTypeName.BIGINT))) {
             @Override
             List<Object[]> rows() throws CaptureException {
                 Optional<CaptureHub.Stats> stats = engine.stats();
@@ -50,6 +57,8 @@ final class CaptureTables {
                         .mapToLong(CaptureHub.SubscriptionStats::droppedRows)
                         .sum();
                 Object since = s.historyOldestNanos() < 0 ? null : Math.floorDiv(s.historyOldestNanos(), 1_000_000L);
+                Object diskSince =
+                        s.historyDiskOldestNanos() < 0 ? null : Math.floorDiv(s.historyDiskOldestNanos(), 1_000_000L);
                 for (CaptureStats.Cpu c : d.cpus()) {
                     rows.add(new Object[] {
                         c.cpu(),
@@ -67,7 +76,14 @@ final class CaptureTables {
                         d.deliveredEvents(),
                         s.historyEvents(),
                         s.historyBytes(),
-                        since
+                        since,
+                        s.historyDiskSegments(),
+                        s.historyDiskBytes(),
+                        s.historyDiskEvents(),
+                        diskSince,
+                        s.historyDiskDroppedSegments(),
+                        s.historyDiskDroppedEvents(),
+                        s.historyDiskDeletedSegments()
                     });
                 }
                 rows.add(new Object[] {
@@ -86,7 +102,14 @@ final class CaptureTables {
                     d.deliveredEvents(),
                     s.historyEvents(),
                     s.historyBytes(),
-                    since
+                    since,
+                    s.historyDiskSegments(),
+                    s.historyDiskBytes(),
+                    s.historyDiskEvents(),
+                    diskSince,
+                    s.historyDiskDroppedSegments(),
+                    s.historyDiskDroppedEvents(),
+                    s.historyDiskDeletedSegments()
                 });
                 return rows;
             }

@@ -40,8 +40,16 @@ import sysql.driver.EventTables;
  * batches, so the state is never read while it changes.
  */
 public final class CaptureHub implements AutoCloseable {
-    /** The capture's settings; {@code history} null for no recorder. */
-    public record Options(LiveCapture.Options capture, Recorder.Retention history) {
+    /**
+     * The capture's settings; {@code history} null for no recorder, {@code disk} null to keep the history in memory
+     * only (else the recorder spills what leaves the memory history to segment files there).
+     */
+    public record Options(LiveCapture.Options capture, Recorder.Retention history, Recorder.DiskHistory disk) {
+        /** Memory history only. */
+        public Options(LiveCapture.Options capture, Recorder.Retention history) {
+            this(capture, history, null);
+        }
+
         public static Options defaults() {
             return new Options(LiveCapture.Options.defaults(), Recorder.Retention.DEFAULT);
         }
@@ -63,7 +71,14 @@ public final class CaptureHub implements AutoCloseable {
             long historyBytes,
             long historyOldestNanos,
             long historyEvicted,
-            long eventsSeen) {}
+            long eventsSeen,
+            long historyDiskSegments,
+            long historyDiskBytes,
+            long historyDiskEvents,
+            long historyDiskOldestNanos,
+            long historyDiskDroppedSegments,
+            long historyDiskDroppedEvents,
+            long historyDiskDeletedSegments) {}
 
     /** The longest a caller waits for the capture thread to run a request. */
     private static final long REQUEST_TIMEOUT_MS = 10_000;
@@ -100,7 +115,13 @@ public final class CaptureHub implements AutoCloseable {
                 : EventContext.DEFAULT_BUFFER_PRINT_LENGTH;
         if (options.history() != null) {
             attach(); // the recorder needs everything from the start
-            recorder = new Recorder(options.history(), threads, users, bufferPrintLength);
+            recorder = new Recorder(
+                    options.history(),
+                    threads,
+                    users,
+                    bufferPrintLength,
+                    options.disk(),
+                    options.disk() == null ? null : Recorder.Host.live());
             threads.onLoad(recorder::threadLoaded);
         } else {
             recorder = null;
@@ -215,6 +236,7 @@ public final class CaptureHub implements AutoCloseable {
                     s.id(), s.request().kernelFilter().toString(), s.deliveredRows(), s.droppedRows()));
         }
         KernelFilter k = applied;
+        Recorder.DiskStats disk = recorder == null ? Recorder.DiskStats.NONE : recorder.diskStats();
         return new Stats(
                 capture.stats(),
                 attached,
@@ -224,7 +246,14 @@ public final class CaptureHub implements AutoCloseable {
                 recorder == null ? 0 : recorder.heldBytes(),
                 recorder == null ? -1 : recorder.oldestTs(),
                 recorder == null ? 0 : recorder.evictedEvents(),
-                eventsSeen);
+                eventsSeen,
+                disk.segments(),
+                disk.bytes(),
+                disk.events(),
+                disk.oldestNanos(),
+                disk.droppedSegments(),
+                disk.droppedEvents(),
+                disk.deletedSegments());
     }
 
     private static String describeApplied(KernelFilter k) {
@@ -422,6 +451,9 @@ public final class CaptureHub implements AutoCloseable {
         // told each that the capture is closed, and its close frees them.
         subscriptions = new Subscription[0];
         capture.close();
+        if (recorder != null) {
+            recorder.close(); // with a disk tier: the memory history goes to disk too
+        }
         try {
             allocator.close();
         } catch (IllegalStateException e) {

@@ -171,6 +171,12 @@ public final class EventContext {
         event = e;
     }
 
+    /** Whether {@link #advance} gives {@code e} an evt.num (so a recorder counts as a replay will number). */
+    public static boolean isNumbered(Event e) {
+        int code = e.typeCode();
+        return e.type() != null && (!NOT_ROW[code] || !ScapFileWriter.needsDowngrade(code));
+    }
+
     /**
      * Whether the current event is a row of the events table: sysdig shows every event but the metadata ones,
      * which carry no time or thread of their own (container events: time 0).

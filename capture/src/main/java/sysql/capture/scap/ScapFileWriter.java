@@ -461,7 +461,7 @@ public final class ScapFileWriter implements AutoCloseable {
      * An fd of a type sysdig 0.29.3 does not know (it refuses the file: "wrong fd type") as the one libscap of that
      * version would have recorded: a memfd as the file it looks like in /proc, the others as unsupported.
      */
-    static FdInfo forSysdig(FdInfo f) {
+    public static FdInfo forSysdig(FdInfo f) {
         if (f.type().code() < SYSDIG_FD_TYPE_LIMIT) {
             return f;
         }

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -53,7 +54,17 @@ public final class InitialStateSnapshot {
             List<InterfaceInfo> interfaces,
             List<UserInfo> users,
             List<GroupInfo> groups) {
-        List<ThreadInfo> all = new ArrayList<>(threads.all());
+        return of(threads.all(), machine, interfaces, users, groups);
+    }
+
+    /** As {@link #of(ThreadTable, MachineInfo, List, List, List)}, for threads of one table (or copies of them). */
+    public static InitialState of(
+            Collection<ThreadInfo> threads,
+            MachineInfo machine,
+            List<InterfaceInfo> interfaces,
+            List<UserInfo> users,
+            List<GroupInfo> groups) {
+        List<ThreadInfo> all = new ArrayList<>(threads);
         all.sort(Comparator.comparingLong(ThreadInfo::tid));
         List<ProcessInfo> processes = new ArrayList<>(all.size());
         List<sysql.capture.scap.FdInfo> fds = new ArrayList<>();
@@ -344,13 +355,17 @@ public final class InitialStateSnapshot {
         return m;
     }
 
-    /** Users and groups from {@code etc}/passwd and {@code etc}/group ({@link Users#fromEtc}). */
-    public static void readEtc(Path etc, List<UserInfo> users, List<GroupInfo> groups) {
-        Users known = Users.fromEtc(etc);
+    /** The names {@code known} holds as a capture file's user and group lists. */
+    public static void usersOf(Users known, List<UserInfo> users, List<GroupInfo> groups) {
         for (Users.User u : known.users()) {
             users.add(new UserInfo(u.uid(), u.gid(), u.name(), u.home(), u.shell()));
         }
         known.groups().forEach((gid, name) -> groups.add(new GroupInfo(gid, name)));
+    }
+
+    /** Users and groups from {@code etc}/passwd and {@code etc}/group ({@link Users#fromEtc}). */
+    public static void readEtc(Path etc, List<UserInfo> users, List<GroupInfo> groups) {
+        usersOf(Users.fromEtc(etc), users, groups);
     }
 
     private static String read(Path p) {

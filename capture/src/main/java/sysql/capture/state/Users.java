@@ -55,6 +55,14 @@ public final class Users {
         return java.util.Collections.unmodifiableMap(groups);
     }
 
+    /** A copy of the tables, for a reader that must not see later changes (or make its own). */
+    public Users copy() {
+        Users c = new Users();
+        c.users.putAll(users);
+        c.groups.putAll(groups);
+        return c;
+    }
+
     /** Users and groups of this host (/etc/passwd, /etc/group); unreadable files leave the tables empty. */
     public static Users fromEtc(Path etc) {
         Users u = new Users();
