@@ -19,12 +19,15 @@ final class LiveEngines {
     private LiveEngines() {}
 
     static synchronized LiveEngine acquire(CaptureHub.Options wanted) throws SQLException {
+        if (engine != null && engine.failed()) {
+            // a start that failed (its connections see why): the next connection tries again
+            engine = null;
+            options = null;
+            users = 0;
+        }
         if (engine == null) {
-            try {
-                engine = new LiveEngine(CaptureHub.start(wanted));
-            } catch (CaptureException e) {
-                throw new SQLException(e.getMessage(), "08001", e);
-            }
+            // the probe loads while the caller prepares: the first use of the capture waits for it
+            engine = LiveEngine.starting(wanted);
             options = wanted;
         } else if (!options.equals(wanted)) {
             throw new SQLException(
@@ -42,7 +45,11 @@ final class LiveEngines {
         }
         if (--users == 0) {
             sysql.calcite.sql.SysqlPrepare.forgetPlans(engine);
-            engine.hub().close();
+            try {
+                engine.hub().close();
+            } catch (CaptureException | RuntimeException failed) {
+                // it never started: nothing to close
+            }
             engine = null;
             options = null;
         }

@@ -97,6 +97,11 @@ class DaemonIT {
         try (Connection c = connect("")) {
             assertTrue(count(c, "SELECT COUNT(*) FROM processes") > 0);
             assertTrue(count(c, "SELECT COUNT(*) FROM capture_stats WHERE cpu IS NULL") == 1);
+            assertTrue(count(c, "SELECT COUNT(*) FROM events") > 0, "the history is empty");
+            assertEquals(
+                    0,
+                    count(c, "SELECT COUNT(*) FROM events WHERE proc.pid = " + daemon.process.pid()),
+                    "the daemon's own system calls are in its history");
             assertTrue(
                     SysqlDriver.liveStats().isEmpty(),
                     "the query should have been the daemon's: this process opened a capture of its own");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.chisel;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableMultimap;
 import com.google.common.collect.Multimap;
 import java.math.BigDecimal;
@@ -40,13 +42,19 @@ public final class ChiselsSchema extends AbstractSchema {
     public static final String NAME = "chisels";
 
     private final CalciteConnection connection;
-    private final Map<String, Table> tables = new LinkedHashMap<>();
-    private final Multimap<String, Function> functions;
+    /** The views and macros, made when the schema is first looked into (a query that names no chisel never does). */
+    private final Supplier<Contents> contents = Suppliers.memoize(this::build);
     /** Row types by SQL text: analysing a view's SQL means planning it once. */
     private final Map<String, RelDataType> rowTypes = new ConcurrentHashMap<>();
 
+    private record Contents(Map<String, Table> tables, Multimap<String, Function> functions) {}
+
     public ChiselsSchema(CalciteConnection connection) {
         this.connection = connection;
+    }
+
+    private Contents build() {
+        Map<String, Table> tables = new LinkedHashMap<>();
         ImmutableMultimap.Builder<String, Function> fns = ImmutableMultimap.builder();
         for (Chisel c : ChiselLibrary.all().values()) {
             if (c.args().stream().allMatch(a -> a.defaultValue() != null)) {
@@ -58,17 +66,17 @@ public final class ChiselsSchema extends AbstractSchema {
                 fns.put(c.name(), new Macro(c));
             }
         }
-        this.functions = fns.build();
+        return new Contents(tables, fns.build());
     }
 
     @Override
     protected Map<String, Table> getTableMap() {
-        return tables;
+        return contents.get().tables();
     }
 
     @Override
     protected Multimap<String, Function> getFunctionMultimap() {
-        return functions;
+        return contents.get().functions();
     }
 
     /** The row type of a chisel's SQL, found by sysql's own preparation (its names, functions and rules). */
