@@ -166,6 +166,122 @@ public final class EventPredicates {
         }
     }
 
+    /**
+     * The event times (ns since the epoch, both included) outside which {@code condition} holds for no event,
+     * from its conjuncts on {@code evt.rawtime} and {@code evt.time} against literals (comparisons, BETWEEN, IN):
+     * {@code {Long.MIN_VALUE, Long.MAX_VALUE}} when it says nothing of time. A scan of the history reads only the
+     * recorded segments that meet it. Wider rather than narrower: the condition still runs on every row.
+     */
+    public long[] timeRange(RexNode condition) {
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        if (condition == null) {
+            return new long[] {from, to};
+        }
+        for (RexNode conjunct : org.apache.calcite.plan.RelOptUtil.conjunctions(condition)) {
+            long[] r = timeRangeOf(conjunct);
+            if (r != null) {
+                from = Math.max(from, r[0]);
+                to = Math.min(to, r[1]);
+            }
+        }
+        return new long[] {from, to};
+    }
+
+    /** One conjunct's range of event times (ns), or null when it says nothing of time. */
+    private long[] timeRangeOf(RexNode n) {
+        if (!(n instanceof RexCall call) || call.getOperands().size() != 2) {
+            return null;
+        }
+        RexNode a = call.getOperands().get(0);
+        RexNode b = call.getOperands().get(1);
+        SqlKind op = call.getKind();
+        if (field(a) == null && field(b) != null && op != SqlKind.SEARCH) {
+            RexNode t = a;
+            a = b;
+            b = t;
+            op = op.reverse();
+        }
+        Field f = field(a);
+        RexLiteral lit = literal(b);
+        if (f == null || lit == null || !(f.name().equals("evt.rawtime") || f.name().equals("evt.time"))) {
+            return null;
+        }
+        boolean millis = f.type() == FieldType.TIMESTAMP;
+        long lo;
+        long hi;
+        if (op == SqlKind.SEARCH) {
+            if (!(lit.getValue() instanceof Sarg<?> sarg)) {
+                return null;
+            }
+            NumberSet set = numberSet(sarg, millis);
+            if (set == null || set.complemented()) {
+                return null;
+            }
+            lo = Long.MAX_VALUE;
+            hi = Long.MIN_VALUE;
+            if (set.points() != null) {
+                for (long v : set.points()) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            } else {
+                for (int i = 0; i < set.lows().length; i++) {
+                    lo = Math.min(lo, set.lows()[i]);
+                    hi = Math.max(hi, set.highs()[i]);
+                }
+            }
+        } else {
+            Long v = number(f, lit);
+            if (v == null) {
+                return null;
+            }
+            switch (op) {
+                case EQUALS -> {
+                    lo = v;
+                    hi = v;
+                }
+                case GREATER_THAN -> {
+                    lo = v == Long.MAX_VALUE ? v : v + 1;
+                    hi = Long.MAX_VALUE;
+                }
+                case GREATER_THAN_OR_EQUAL -> {
+                    lo = v;
+                    hi = Long.MAX_VALUE;
+                }
+                case LESS_THAN -> {
+                    lo = Long.MIN_VALUE;
+                    hi = v == Long.MIN_VALUE ? v : v - 1;
+                }
+                case LESS_THAN_OR_EQUAL -> {
+                    lo = Long.MIN_VALUE;
+                    hi = v;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        if (!millis) {
+            return new long[] {lo, hi};
+        }
+        // evt.time is the event time in whole milliseconds: millisecond m holds the nanoseconds m*1e6 .. m*1e6+999999
+        return new long[] {
+            lo == Long.MIN_VALUE ? lo : saturatedMultiply(lo, 1_000_000L),
+            hi == Long.MAX_VALUE ? hi : saturatedAdd(saturatedMultiply(hi, 1_000_000L), 999_999L)
+        };
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        long r = a * b;
+        return a != 0 && (r / b != a) ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
     private Cond[] conds(List<RexNode> ops) {
         Cond[] parts = new Cond[ops.size()];
         for (int i = 0; i < parts.length; i++) {

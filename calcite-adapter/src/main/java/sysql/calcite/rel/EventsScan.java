@@ -163,7 +163,17 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
                         "filter",
                         condition == null ? "" : RexText.of(condition, FieldColumns.eventFields()),
                         condition != null)
-                .itemIf("kernel", kernelFilter(), source == Source.LIVE && !file);
+                .itemIf("kernel", kernelFilter(), source == Source.LIVE && !file)
+                .itemIf("time", timeRangeText(), source == Source.HISTORY && !timeRangeText().isEmpty());
+    }
+
+    /** The history's time range this scan reads, as text ("" for all of it). */
+    private String timeRangeText() {
+        long[] r = new EventPredicates(FieldColumns.eventFields()).timeRange(condition);
+        if (r[0] == Long.MIN_VALUE && r[1] == Long.MAX_VALUE) {
+            return "";
+        }
+        return "rawtime " + (r[0] == Long.MIN_VALUE ? "" : r[0]) + ".." + (r[1] == Long.MAX_VALUE ? "" : r[1]);
     }
 
     @Override
@@ -189,15 +199,16 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
 
     /** What the scan reads, for the plan to run. */
     EventsScanSpec spec() {
+        EventPredicates predicates = new EventPredicates(FieldColumns.eventFields());
         return new EventsScanSpec(
                 engine,
                 source,
                 outputFields(),
                 condition == null
                         ? null
-                        : java.util.Objects.requireNonNull(
-                                new EventPredicates(FieldColumns.eventFields()).compile(condition)),
-                kernelFilter());
+                        : java.util.Objects.requireNonNull(predicates.compile(condition)),
+                kernelFilter(),
+                predicates.timeRange(condition));
     }
 
     SysqlEngine engine() {

@@ -28,13 +28,16 @@ public final class EventsScanSpec {
     private final List<Field> fields;
     private final Predicate<EventContext> predicate;
     private final KernelFilter kernelFilter;
+    private final long[] timeRange;
 
     EventsScanSpec(
             SysqlEngine engine,
             EventsScan.Source source,
             List<Field> fields,
             Predicate<EventContext> predicate,
-            KernelFilter kernelFilter) {
+            KernelFilter kernelFilter,
+            long[] timeRange) {
+        this.timeRange = timeRange;
         this.engine = engine;
         this.source = source;
         this.fields = List.copyOf(fields);
@@ -45,7 +48,13 @@ public final class EventsScanSpec {
     /** Opens this scan's cursor on its source. */
     BatchCursor open() throws CaptureException {
         ScanRequest request = new ScanRequest(fields, predicate, kernelFilter, ScanRequest.DEFAULT_ROWS_PER_BATCH);
-        return source == EventsScan.Source.LIVE ? engine.stream(request) : engine.history(request);
+        if (source == EventsScan.Source.LIVE) {
+            return engine.stream(request);
+        }
+        // the history reads only the recorded segments in the query's time range ([MIN, MIN]: no event can match)
+        boolean empty = timeRange[0] > timeRange[1];
+        return engine.history(request.withTimeRange(
+                empty ? Long.MIN_VALUE : timeRange[0], empty ? Long.MIN_VALUE : timeRange[1]));
     }
 
     List<Field> fields() {
