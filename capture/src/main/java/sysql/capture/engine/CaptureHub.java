@@ -212,6 +212,20 @@ public final class CaptureHub implements AutoCloseable {
         return recorder.replay(request, allocator.newChildAllocator("history", 0, Long.MAX_VALUE));
     }
 
+    /**
+     * Writes the history's events in {@code fromTs..toTs} (ns since the epoch) as one sysdig capture file
+     * ({@link Recorder#dump(long, long, Path, boolean)}); returns the events written.
+     */
+    public long dumpHistory(long fromTs, long toTs, Path file, boolean gzip) throws CaptureException {
+        checkRunning();
+        if (recorder == null) {
+            throw new CaptureException(
+                    CaptureException.Reason.STATE,
+                    "this capture keeps no history to dump: start it with history on (jdbc:sysql:history=on)");
+        }
+        return recorder.dump(fromTs, toTs, file, gzip);
+    }
+
     /** A copy of the live state, taken by the capture thread between two batches (read anew from /proc when idle). */
     public StateSnapshot state() throws CaptureException {
         checkRunning();

@@ -55,7 +55,8 @@ import sysql.capture.state.Users;
  * <p>With a {@link DiskHistory}, a segment that falls out of the memory retention is written as one sysdig
  * {@code .scap} file (its initial state: the base state at its first event) by the recorder's writer thread; the
  * capture thread only hands it over with a copy of the base state, and counts it as dropped when the writer is
- * {@link #MAX_PENDING} segments behind. A replay reads the disk segments (each from its own initial state, or
+ * {@link #MAX_PENDING} full segments' bytes behind (a segment less than half full is handed over as a copy of its
+ * events, so that the segments the age cuts on a quiet host cost what they hold). A replay reads the disk segments (each from its own initial state, or
  * going on from the previous one's state when they follow each other), then the memory segments.
  */
 public final class Recorder implements AutoCloseable {
@@ -130,7 +131,10 @@ public final class Recorder implements AutoCloseable {
     }
 
     static final int SEGMENT_BYTES = 4 << 20;
-    /** Segments handed to the writer and not written yet, at most; more are dropped rather than waited for. */
+    /**
+     * Bytes of segments handed to the writer and not written yet, at most, in full segments (16 MiB); more are
+     * dropped rather than waited for.
+     */
     static final int MAX_PENDING = 4;
 
     static final String FILE_PREFIX = "sysql-history-";
@@ -156,7 +160,7 @@ public final class Recorder implements AutoCloseable {
     private final DiskHistory disk;
     private final SegmentStore store;
     private final Host host;
-    private final int maxPending;
+    private final long maxPendingBytes;
     private final ArrayDeque<Spill> pending = new ArrayDeque<>();
     private final ArrayDeque<DiskFile> files = new ArrayDeque<>();
     private final Thread writer;
@@ -204,8 +208,8 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * For tests: segments of {@code segmentBytes}, at most {@code maxPending} waiting for the writer, files through
-     * {@code store}; the writer is not started.
+     * For tests: segments of {@code segmentBytes}, at most {@code maxPending} segments' bytes waiting for the
+     * writer, files through {@code store}; the writer is not started.
      */
     Recorder(
             Retention retention,
@@ -230,7 +234,7 @@ public final class Recorder implements AutoCloseable {
         this.disk = disk;
         this.store = store;
         this.host = host;
-        this.maxPending = maxPending;
+        this.maxPendingBytes = (long) maxPending * segmentBytes;
         if (disk != null) {
             writer = new Thread(this::writeLoop, "sysql-history-writer");
             writer.setDaemon(true);
@@ -285,8 +289,8 @@ public final class Recorder implements AutoCloseable {
             if (refs.decrementAndGet() == 0) {
                 synchronized (Recorder.this) {
                     heldBytes -= data.capacity();
-                    if (pool.size() < 4) {
-                        pool.add(data);
+                    if (pool.size() < 4 && data.capacity() == segmentBytes && data.isDirect()) {
+                        pool.add(data); // not a spilled segment's copy
                     }
                 }
             }
@@ -456,18 +460,32 @@ public final class Recorder implements AutoCloseable {
     /** Hands {@code s} to the writer, or counts it as dropped when the writer is too far behind. */
     private void spillLocked(Segment s, boolean bounded) {
         newestTs = Math.max(newestTs, s.maxTs);
-        if (bounded && pending.size() >= maxPending) {
+        int used = s.committed;
+        boolean copy = used <= s.data.capacity() / 2;
+        if (bounded && pendingBytes + (copy ? used : s.data.capacity()) > maxPendingBytes) {
             droppedSegments++;
             droppedEvents += s.events;
             return;
         }
         ThreadTable threads = baseThreads.copy(null);
         Start start = new Start(threads, base.copy(threads), users.copy(), baseNum);
-        s.refs.incrementAndGet();
+        Segment spilled = s;
+        if (copy) { // a segment the age cut early: its events only, the buffer goes back to the pool
+            spilled = new Segment(ByteBuffer.allocate(used).order(ByteOrder.LITTLE_ENDIAN));
+            spilled.data.put(0, s.data, 0, used);
+            spilled.committed = used;
+            spilled.events = s.events;
+            spilled.minTs = s.minTs;
+            spilled.maxTs = s.maxTs;
+            spilled.loaded.putAll(s.loaded);
+            heldBytes += used;
+        } else {
+            s.refs.incrementAndGet();
+        }
         long minTs = s.minTs == Long.MAX_VALUE ? 0 : s.minTs; // undated events only: as old as can be
         long maxTs = Math.max(0, s.maxTs);
-        pending.addLast(new Spill(s, s.committed, s.events, minTs, maxTs, start));
-        pendingBytes += s.data.capacity();
+        pending.addLast(new Spill(spilled, used, s.events, minTs, maxTs, start));
+        pendingBytes += spilled.data.capacity();
         notifyAll();
     }
 

@@ -277,6 +277,32 @@ class RecorderDiskTest {
         }
     }
 
+    /** Each segment file is a capture of its own: sysdig prints its events as it prints them in the original. */
+    @Test
+    void eachSegmentFileIsACaptureSysdigReads() throws Exception {
+        Path capture = TestData.scap("bencer_example4_example4-1.scap");
+        Recorded rec = record(capture, shortMemory(capture), disk(dir), SEGMENT, SegmentStore.FILES);
+        try (Recorder r = rec.recorder()) {
+            String format = "*%evt.rawtime %thread.tid %evt.dir %evt.type %proc.name %proc.cmdline %user.name";
+            List<String> all = Sysdig.run(capture, List.of("-D", "-p", "*%evt.num " + format.substring(1)))
+                    .lines();
+            List<Recorder.DiskFile> fs = r.diskFiles();
+            for (Recorder.DiskFile f : List.of(fs.get(1), fs.get(fs.size() / 2), fs.get(fs.size() - 1))) {
+                Sysdig.Result got = Sysdig.run(f.path(), List.of("-D", "-p", format));
+                assertEquals(0, got.exitCode(), got.stderr()); // -D also logs on stderr
+                List<String> want = new ArrayList<>();
+                for (String line : all) {
+                    long num = Long.parseLong(line.substring(0, line.indexOf(' ')));
+                    if (num >= f.firstNum() && num < f.firstNum() + f.events()) {
+                        want.add(line.substring(line.indexOf(' ') + 1));
+                    }
+                }
+                assertFalse(want.isEmpty(), f.toString());
+                assertEquals(want, got.lines(), f.toString());
+            }
+        }
+    }
+
     @Test
     void aNewRecorderAdoptsTheFilesAndReplaysThem() throws Exception {
         Path capture = TestData.scap("bencer_example4_example4-1.scap");
@@ -465,25 +491,60 @@ class RecorderDiskTest {
         }
     }
 
+    /** The storm capture through the memory budget: full segments, of which the writer takes 4 while it stalls. */
     @Test
     void aWriterThatFallsBehindDropsSegmentsInsteadOfStallingTheCapture() throws Exception {
-        Path capture = TestData.scap("bencer_example4_example4-1.scap");
+        Path capture = TestData.scap("sysdig_live_storm.scap.gz");
         TestStore store = new TestStore();
         store.go = new CountDownLatch(1);
-        Recorder r = recorder(capture, shortMemory(capture), disk(dir), SEGMENT, Recorder.MAX_PENDING, store);
+        Recorder r = recorder(
+                capture,
+                new Recorder.Retention(Long.MAX_VALUE / 4, Recorder.SEGMENT_BYTES),
+                disk(dir),
+                SEGMENT,
+                Recorder.MAX_PENDING,
+                store);
         try (r) {
             assertTimeoutPreemptively(WAIT, () -> append(r, capture, 1, Long.MAX_VALUE), "append never waits");
             Recorder.DiskStats behind = r.diskStats();
             assertEquals(Recorder.MAX_PENDING, behind.pendingSegments(), behind.toString());
-            assertTrue(behind.droppedSegments() > 0, behind.toString());
+            assertTrue(behind.droppedSegments() > 100, behind.toString());
             assertTrue(behind.droppedEvents() > 0, behind.toString());
             assertEquals(0, behind.segments());
+            assertTrue(
+                    r.heldBytes() <= Recorder.SEGMENT_BYTES + (long) Recorder.MAX_PENDING * SEGMENT,
+                    "memory: the history's budget and the writer's queue: " + r.heldBytes());
             store.go.countDown();
             awaitWriter(r);
             Recorder.DiskStats d = r.diskStats();
             assertEquals(Recorder.MAX_PENDING, d.segments(), d.toString());
             assertEquals(behind.droppedSegments(), d.droppedSegments());
             assertEquals(span(capture)[0], d.events() + r.events() + d.droppedEvents(), d.toString());
+        }
+    }
+
+    /**
+     * Segments the age cuts early go to the writer as copies of their events: a stalled writer holds many of them
+     * within the same bytes.
+     */
+    @Test
+    void segmentsCutByAgeWaitForTheWriterAsCopiesOfTheirEvents() throws Exception {
+        Path capture = TestData.scap("bencer_example4_example4-1.scap");
+        TestStore store = new TestStore();
+        store.go = new CountDownLatch(1);
+        Recorder r = recorder(capture, shortMemory(capture), disk(dir), SEGMENT, Recorder.MAX_PENDING, store);
+        try (r) {
+            append(r, capture, 1, Long.MAX_VALUE);
+            Recorder.DiskStats behind = r.diskStats();
+            assertTrue(behind.pendingSegments() > Recorder.MAX_PENDING, behind.toString());
+            long memory = r.heldBytes();
+            store.go.countDown();
+            awaitWriter(r);
+            assertTrue(r.heldBytes() < memory, "the copies are freed once written");
+            Recorder.DiskStats d = r.diskStats();
+            assertEquals(behind.pendingSegments() + behind.segments(), d.segments(), d.toString());
+            assertEquals(span(capture)[0], d.events() + r.events() + d.droppedEvents(), d.toString());
+            assertSameRows(fileRows(capture, FIELDS), replayRows(r, ScanRequest.of(fields(FIELDS))), FIELDS);
         }
     }
 
