@@ -70,6 +70,11 @@ public final class LiveEngine implements SysqlEngine {
     }
 
     @Override
+    public long dumpHistory(long fromTs, long toTs, java.io.OutputStream out) throws CaptureException {
+        return hub().dumpHistory(fromTs, toTs, out);
+    }
+
+    @Override
     public CaptureHub.StateSnapshot state() throws CaptureException {
         return hub().state();
     }

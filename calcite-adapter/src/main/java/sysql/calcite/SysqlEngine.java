@@ -29,6 +29,17 @@ public interface SysqlEngine {
         return state();
     }
 
+    /**
+     * Writes the history's events from {@code fromTs} to {@code toTs} (ns since the epoch, both included) to
+     * {@code out} as one sysdig .scap file (its initial state the state at the window's first event); returns how
+     * many events it holds. A capture file has no history beyond itself.
+     */
+    default long dumpHistory(long fromTs, long toTs, java.io.OutputStream out) throws CaptureException {
+        throw new CaptureException(
+                CaptureException.Reason.INVALID_ARGUMENT,
+                "a capture file is its own history: copy " + describe() + " instead of dumping it");
+    }
+
     /** The live capture's counters; empty for a file. */
     Optional<CaptureHub.Stats> stats() throws CaptureException;
 

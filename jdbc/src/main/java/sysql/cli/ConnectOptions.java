@@ -123,6 +123,8 @@ final class ConnectOptions {
     /** The URL for sqlline: the daemon's when {@link #connect} would use it, else the embedded driver's. */
     String shellUrl() throws SQLException {
         Properties p = properties();
-        return DaemonSocket.useDaemon(p) ? RemoteDriver.PREFIX + "socket=" + quote(DaemonSocket.path(p).toString()) : url();
+        return DaemonSocket.useDaemon(p)
+                ? RemoteDriver.PREFIX + "socket=" + quote(DaemonSocket.path(p).toString())
+                : url();
     }
 }

@@ -35,6 +35,43 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Besides root, members of this group may query (default ${DEFAULT-VALUE}).")
     String group = DaemonSocket.DEFAULT_GROUP;
 
+    @Option(
+            names = "--history-dir",
+            paramLabel = "DIR",
+            description = "Where the history goes on beyond --history-mb: rotating sysdig .scap segments, kept "
+                    + "across restarts (default ${DEFAULT-VALUE}).")
+    Path historyDir = Path.of("/var/lib/sysql/history");
+
+    @Option(
+            names = "--history-disk-mb",
+            paramLabel = "MiB",
+            description = "Most disk the history takes; the oldest segment goes first (default ${DEFAULT-VALUE}).")
+    int historyDiskMegabytes = 2048;
+
+    @Option(
+            names = "--history-disk-seconds",
+            paramLabel = "S",
+            description = "Seconds of history kept on disk (default ${DEFAULT-VALUE}).")
+    int historyDiskSeconds = 900;
+
+    @Option(names = "--history-gzip", description = "Compress the history's segments (gzip).")
+    boolean historyGzip;
+
+    @Option(names = "--no-disk-history", description = "Keep the history in memory only.")
+    boolean noDiskHistory;
+
+    /** The engine's properties: the capture options, and the disk history unless turned off. */
+    private java.util.Properties engineProperties() {
+        java.util.Properties p = connect.properties();
+        if (!noDiskHistory && connect.file == null && !connect.noHistory) {
+            p.setProperty("historyDir", historyDir.toString());
+            p.setProperty("historyDiskMegabytes", String.valueOf(historyDiskMegabytes));
+            p.setProperty("historyDiskSeconds", String.valueOf(historyDiskSeconds));
+            p.setProperty("historyCompress", historyGzip ? "on" : "off");
+        }
+        return p;
+    }
+
     @Override
     public Integer call() {
         if (connect.engine != null) {
@@ -54,7 +91,7 @@ final class DaemonCommand implements Callable<Integer> {
                     null,
                     false,
                     limits.limits(),
-                    connect.properties(),
+                    engineProperties(),
                     socket,
                     group,
                     false));
@@ -63,7 +100,16 @@ final class DaemonCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sysql-daemon-stop"));
-        System.out.println("sysql daemon: " + (connect.file != null ? "serving " + connect.file : "recording")
+        String recording = connect.noHistory
+                ? "capturing, no history"
+                : "recording (history " + (connect.historySeconds == null ? 60 : connect.historySeconds) + " s / "
+                        + (connect.historyMegabytes == null ? 256 : connect.historyMegabytes) + " MiB in memory"
+                        + (noDiskHistory
+                                ? ""
+                                : ", then " + historyDiskSeconds + " s / " + historyDiskMegabytes + " MiB in "
+                                        + historyDir)
+                        + ")";
+        System.out.println("sysql daemon: " + (connect.file != null ? "serving " + connect.file : recording)
                 + "; local clients on " + server.socket() + " (root and group " + group + ")");
         System.out.flush();
         try {

@@ -36,7 +36,7 @@ final class ShellCommand implements Callable<Integer> {
     public Integer call() {
         try (Connection held = remote.isSet() ? remote.connect() : connect.connect()) {
             if (!remote.isSet()) {
-                awaitCapture(held);
+                SysqlDriver.awaitCapture(held);
             }
             DropWarnings warnings = new DropWarnings();
             ShellLine sqlline = new ShellLine();
@@ -53,17 +53,6 @@ final class ShellCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("sysql: cannot start the shell's terminal: " + e.getMessage());
             return 1;
-        }
-    }
-
-    /**
-     * Waits for the capture to run (the embedded engine loads the probe in the background): a missing privilege is
-     * said before the prompt, not at the first query.
-     */
-    private static void awaitCapture(Connection c) throws SQLException {
-        try (java.sql.Statement s = c.createStatement();
-                java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM capture_stats")) {
-            rs.next();
         }
     }
 

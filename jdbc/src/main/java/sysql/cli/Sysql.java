@@ -28,6 +28,7 @@ import picocli.CommandLine.Mixin;
             CaptureCommand.class,
             ServeCommand.class,
             DaemonCommand.class,
+            DumpCommand.class,
             PrintCommand.class,
             CountCommand.class,
             CommandLine.HelpCommand.class

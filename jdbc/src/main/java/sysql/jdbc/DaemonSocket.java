@@ -42,8 +42,16 @@ public final class DaemonSocket {
     public static final java.util.Set<String> CLIENT_PROPERTIES = java.util.Set.of("windowGroups");
 
     /** The connection properties that configure a capture of one's own: given in {@code auto} mode, embedded. */
-    static final java.util.Set<String> CAPTURE_PROPERTIES =
-            java.util.Set.of("snaplen", "ringSize", "history", "historySeconds", "historyMegabytes");
+    static final java.util.Set<String> CAPTURE_PROPERTIES = java.util.Set.of(
+            "snaplen",
+            "ringSize",
+            "history",
+            "historySeconds",
+            "historyMegabytes",
+            "historyDir",
+            "historyDiskMegabytes",
+            "historyDiskSeconds",
+            "historyCompress");
 
     private DaemonSocket() {}
 

@@ -75,6 +75,10 @@ final class LiveEngines {
                 + (o.history() == null
                         ? "off"
                         : o.history().nanos() / 1_000_000_000L + " s / "
-                                + (o.history().bytes() >> 20) + " MiB");
+                                + (o.history().bytes() >> 20) + " MiB")
+                + (o.disk() == null
+                        ? ""
+                        : ", on disk in " + o.disk().dir() + " " + o.disk().maxAgeNanos() / 1_000_000_000L + " s / "
+                                + (o.disk().maxBytes() >> 20) + " MiB");
     }
 }

@@ -53,7 +53,8 @@ public final class RemoteDriver extends Driver {
         if (socket != null && p.getProperty("url") == null) {
             // the daemon's Unix socket: Avatica's protocol over sysql's transport, which reads the path from the URL
             try {
-                p.setProperty("url", Path.of(socket).toAbsolutePath().toUri().toURL().toString());
+                p.setProperty(
+                        "url", Path.of(socket).toAbsolutePath().toUri().toURL().toString());
             } catch (java.net.MalformedURLException | java.nio.file.InvalidPathException e) {
                 throw new SQLException("socket=" + socket + " is not a path: give the daemon's socket file", "08001");
             }

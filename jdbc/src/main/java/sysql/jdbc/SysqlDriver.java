@@ -99,6 +99,18 @@ public final class SysqlDriver extends Driver {
         return SqlErrors.wrap(connection);
     }
 
+    /**
+     * Waits until the capture of {@code c} runs: an embedded live connection loads the probe in the background (see
+     * {@link LiveEngine#starting}), so a missing privilege would otherwise be said at the first query. For the
+     * shell's prompt and a server's start; any connection may be given (a file's or a daemon's answers at once).
+     */
+    public static void awaitCapture(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM capture_stats")) {
+            rs.next();
+        }
+    }
+
     /** The live capture's counters, if this process has one open. */
     public static java.util.Optional<sysql.capture.engine.CaptureHub.Stats> liveStats() {
         return LiveEngines.stats();

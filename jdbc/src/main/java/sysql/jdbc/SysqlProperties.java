@@ -25,6 +25,10 @@ import sysql.capture.engine.Recorder;
  *   <li>{@code historySeconds} — how long history is kept (default 60);
  *   <li>{@code historyMegabytes} — the most memory history takes (default 256);
  *   <li>{@code windowGroups} — the most groups one window of a streaming aggregate holds (default 100000);
+ *   <li>{@code historyDir} — a directory where the history goes on, on disk, beyond the memory budget: rotating
+ *       sysdig {@code .scap} segments (default none: memory only; {@code sysql daemon} uses /var/lib/sysql/history);
+ *   <li>{@code historyDiskMegabytes} (2048), {@code historyDiskSeconds} (900) — what the disk history keeps, the
+ *       oldest segment going first; {@code historyCompress} — gzip the segments (off);
  *   <li>{@code engine} — {@code auto} (default: the {@code sysql daemon} when it runs and no capture setting
  *       above is given, else this process's own capture), {@code daemon} or {@code embedded};
  *   <li>{@code socket} — the daemon's socket (default {@code $SYSQL_SOCKET}, else /run/sysql/sysql.sock).
@@ -38,7 +42,11 @@ public record SysqlProperties(
         boolean history,
         long historySeconds,
         long historyMegabytes,
-        int windowGroups) {
+        int windowGroups,
+        Path historyDir,
+        long historyDiskMegabytes,
+        long historyDiskSeconds,
+        boolean historyCompress) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
@@ -48,7 +56,11 @@ public record SysqlProperties(
             "historyMegabytes",
             "windowGroups",
             "engine",
-            "socket");
+            "socket",
+            "historyDir",
+            "historyDiskMegabytes",
+            "historyDiskSeconds",
+            "historyCompress");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");
@@ -65,7 +77,16 @@ public record SysqlProperties(
                         QuerySettings.DEFAULT.windowGroups(),
                         1,
                         100_000_000,
-                        "most groups one window of a streaming aggregate holds"));
+                        "most groups one window of a streaming aggregate holds"),
+                path(p, "historyDir"),
+                intIn(p, "historyDiskMegabytes", 2048, 4, 1 << 24, "MiB of disk the history takes (at least 4)"),
+                intIn(p, "historyDiskSeconds", 900, 1, 30 * 24 * 3600, "seconds of history kept on disk"),
+                onOff(p, "historyCompress", false));
+    }
+
+    private static Path path(Properties p, String name) {
+        String v = p.getProperty(name);
+        return v == null || v.isBlank() ? null : Path.of(v.trim());
     }
 
     QuerySettings querySettings() {
@@ -76,7 +97,14 @@ public record SysqlProperties(
     CaptureHub.Options hubOptions() {
         return new CaptureHub.Options(
                 LiveCapture.Options.defaults().withSnaplen(snaplen).withRingBytes(ringMiB << 20),
-                history ? new Recorder.Retention(historySeconds * 1_000_000_000L, historyMegabytes << 20) : null);
+                history ? new Recorder.Retention(historySeconds * 1_000_000_000L, historyMegabytes << 20) : null,
+                history && historyDir != null
+                        ? new Recorder.DiskHistory(
+                                historyDir,
+                                historyDiskMegabytes << 20,
+                                historyDiskSeconds * 1_000_000_000L,
+                                historyCompress)
+                        : null);
     }
 
     private static int intIn(Properties p, String name, int dflt, int min, int max, String what) throws SQLException {

@@ -91,15 +91,18 @@ public final class UnixSocketClient implements AvaticaHttpClient {
         return a.body();
     }
 
+    /** The one line a failure says, as the message of the unchecked exception Avatica's transport may throw. */
     private RuntimeException failure(IOException e) {
-        if (e instanceof Failure) {
-            return new UncheckedIOException(e);
+        Failure f;
+        if (e instanceof Failure already) {
+            f = already;
+        } else if (DaemonSocket.isDenied(e)) {
+            f = new Failure(DaemonSocket.denied(path));
+        } else {
+            f = new Failure("the sysql daemon on " + path + " did not answer (" + e.getMessage()
+                    + "): is it still running? (systemctl status sysql)");
         }
-        if (DaemonSocket.isDenied(e)) {
-            return new UncheckedIOException(new Failure(DaemonSocket.denied(path)));
-        }
-        return new UncheckedIOException(new Failure("the sysql daemon on " + path + " did not answer ("
-                + e.getMessage() + "): is it still running? (systemctl status sysql)"));
+        return new UncheckedIOException(f.getMessage(), f);
     }
 
     private static boolean isCloseConnection(byte[] request) {

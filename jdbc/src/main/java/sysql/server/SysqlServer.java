@@ -76,8 +76,7 @@ public final class SysqlServer implements AutoCloseable {
     private final Options options;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private SysqlServer(
-            HttpServer http, UnixSocketServer socket, SysqlMeta meta, Connection held, Options options) {
+    private SysqlServer(HttpServer http, UnixSocketServer socket, SysqlMeta meta, Connection held, Options options) {
         this.http = http;
         this.socket = socket;
         this.meta = meta;
@@ -99,6 +98,12 @@ public final class SysqlServer implements AutoCloseable {
         try {
             // Opens the capture now: a missing privilege stops the server before it listens, and history fills.
             held = DriverManager.getConnection(EMBEDDED_URL, engine);
+            try {
+                SysqlDriver.awaitCapture(held); // the probe is attached (history recording) before clients come
+            } catch (SQLException e) {
+                close(held);
+                throw e;
+            }
         } catch (SQLException e) {
             throw new ServeException(e.getMessage());
         }

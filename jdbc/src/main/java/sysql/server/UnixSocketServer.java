@@ -105,9 +105,8 @@ final class UnixSocketServer implements AutoCloseable {
             } catch (IOException e) {
                 return; // nobody answers: a stale socket, replaced when the server listens
             }
-            throw new SysqlServer.ServeException(
-                    "cannot listen on " + path + ": " + ANOTHER_DAEMON + " (systemctl stop sysql), or give this one "
-                            + "another --socket");
+            throw new SysqlServer.ServeException("cannot listen on " + path + ": " + ANOTHER_DAEMON
+                    + " (systemctl stop sysql), or give this one another --socket");
         }
     }
 

@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +65,13 @@ class DaemonIT {
     }
 
     static Child startDaemon(Path socket) throws Exception {
-        Child d = Child.sysql(tmp, "daemon", "--socket", socket.toString());
+        Child d = Child.sysql(
+                tmp,
+                "daemon",
+                "--socket",
+                socket.toString(),
+                "--history-dir",
+                tmp.resolve("history").toString());
         d.await("local clients on " + socket, 120);
         return d;
     }
@@ -79,8 +84,8 @@ class DaemonIT {
     }
 
     private static Connection connect(String properties) throws SQLException {
-        return DriverManager.getConnection("jdbc:sysql:socket=" + socket + (properties.isEmpty() ? "" : ";")
-                + properties);
+        return DriverManager.getConnection(
+                "jdbc:sysql:socket=" + socket + (properties.isEmpty() ? "" : ";") + properties);
     }
 
     private static long count(Connection c, String sql) throws SQLException {
@@ -88,6 +93,23 @@ class DaemonIT {
                 ResultSet rs = st.executeQuery(sql)) {
             assertTrue(rs.next(), sql);
             return rs.getLong(1);
+        }
+    }
+
+    /** The daemon's history counters, for a failure's message. */
+    private static String historyStats() throws SQLException {
+        try (Connection c = connect("engine=daemon");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM capture_stats WHERE cpu IS NULL")) {
+            StringBuilder sb = new StringBuilder("capture_stats:");
+            rs.next();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                sb.append(' ')
+                        .append(rs.getMetaData().getColumnLabel(i))
+                        .append('=')
+                        .append(rs.getString(i));
+            }
+            return sb.toString();
         }
     }
 
@@ -111,8 +133,7 @@ class DaemonIT {
         }
         SQLException none = assertThrows(
                 SQLException.class,
-                () -> DriverManager.getConnection(
-                        "jdbc:sysql:engine=daemon;socket=" + tmp.resolve("nowhere.sock")));
+                () -> DriverManager.getConnection("jdbc:sysql:engine=daemon;socket=" + tmp.resolve("nowhere.sock")));
         assertTrue(none.getMessage().startsWith("no sysql daemon answers on "), none.getMessage());
     }
 
@@ -189,7 +210,7 @@ class DaemonIT {
     }
 
     @Test
-    @Order(5)
+    @Order(4)
     void theHistoryHasAnEventFrom30SecondsBeforeTheQuery() throws Exception {
         String sql = "SELECT COUNT(*) FROM events WHERE evt.type = 'openat' AND evt.dir = '<' AND evt.arg.name = '"
                 + marker + "'";
@@ -199,14 +220,68 @@ class DaemonIT {
         }
         // a new process, as a user's `sysql query` after the fact
         try (Child query = Child.sysql(tmp, "query", "--socket", socket.toString(), "--format", "csv", sql)) {
-            String out = query.await("\n1\n", 60);
-            assertTrue(out.startsWith("count"), out);
+            assertTrue(query.process.waitFor(60, TimeUnit.SECONDS));
+            Await.until(() -> query.unseen().lines().count() >= 2, Duration.ofSeconds(10), query::unseen);
+            assertEquals("count\n1\n", query.unseen(), "the marker's event in the history; " + historyStats());
         }
     }
 
     @Test
+    @Order(5)
+    void aDumpOfTheHistoryIsReadBySysdigWithTheSameEvents() throws Exception {
+        Path dump = tmp.resolve("incident.scap");
+        String said;
+        try (Child d =
+                Child.sysql(tmp, "dump", "--socket", socket.toString(), "--since", "10m", "-w", dump.toString())) {
+            said = d.await(" written to " + dump, 120);
+            assertTrue(d.process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, d.process.exitValue(), d.unseen());
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("sysql dump: (\\d+) events").matcher(said);
+        assertTrue(m.find(), said);
+        long events = Long.parseLong(m.group(1));
+        assertTrue(events > 0, said);
+        Process sysdig = new ProcessBuilder(
+                        "sysdig", "-D", "-r", dump.toString(), "-p", "*%evt.num %evt.dir %evt.type %evt.arg.name")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        List<String> lines;
+        try (var out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(sysdig.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = out.lines().toList();
+        }
+        assertTrue(sysdig.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(events, lines.size(), "sysdig -D -r should print every event of the dump");
+        assertTrue(
+                lines.stream().anyMatch(l -> l.endsWith(" < openat " + marker)),
+                "the marker's openat exit should be in the dump");
+    }
+
+    @Test
     @Order(6)
-    void aDaemonKilledWithSigkillLeavesNothingThatStopsTheNextStart() throws Exception {
+    void theHistoryOutlivesARestartAndSigkillLeavesNothingThatStopsTheNextStart() throws Exception {
+        // SIGTERM (systemctl stop): the memory history goes to disk, the probe detaches, the socket goes
+        new ProcessBuilder("kill", "-TERM", String.valueOf(daemon.process.pid()))
+                .start()
+                .waitFor();
+        assertTrue(daemon.process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(143, daemon.process.exitValue(), daemon.unseen());
+        assertFalse(Files.exists(socket), "the socket should go with the daemon");
+        try (var segments = Files.list(tmp.resolve("history"))) {
+            assertTrue(segments.findAny().isPresent(), "no history segment on disk");
+        }
+        daemon = startDaemon(socket);
+        try (Connection c = connect("engine=daemon")) {
+            assertEquals(
+                    1,
+                    count(
+                            c,
+                            "SELECT COUNT(*) FROM events WHERE evt.type = 'openat' AND evt.dir = '<' "
+                                    + "AND evt.arg.name = '" + marker + "'"),
+                    "the event from before the restart should be in the history read from disk; " + historyStats());
+        }
+        // SIGKILL leaves the socket file behind; the next start replaces it
         daemon.process.destroyForcibly();
         assertTrue(daemon.process.waitFor(30, TimeUnit.SECONDS));
         assertTrue(Files.exists(socket), "SIGKILL leaves the socket file behind: the case under test");
@@ -214,16 +289,5 @@ class DaemonIT {
         try (Connection c = connect("engine=daemon")) {
             assertTrue(count(c, "SELECT COUNT(*) FROM processes") > 0);
         }
-        // SIGTERM (systemctl stop): the probe detaches, the socket goes, the exit is clean
-        new ProcessBuilder("kill", "-TERM", String.valueOf(daemon.process.pid()))
-                .start()
-                .waitFor();
-        assertTrue(daemon.process.waitFor(30, TimeUnit.SECONDS));
-        List<String> problems = new ArrayList<>();
-        if (Files.exists(socket)) {
-            problems.add("the socket is still there");
-        }
-        assertEquals(List.of(), problems);
-        assertEquals(143, daemon.process.exitValue(), daemon.unseen());
     }
 }

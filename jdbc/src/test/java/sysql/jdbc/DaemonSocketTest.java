@@ -30,7 +30,8 @@ import sysql.testing.TestData;
  * over that file; the {@code engine} property and the socket's presence choose the engine.
  */
 class DaemonSocketTest {
-    static final Path FILE = TestData.scap("falco_cat_write.scap").toAbsolutePath().normalize();
+    static final Path FILE =
+            TestData.scap("falco_cat_write.scap").toAbsolutePath().normalize();
 
     @TempDir
     static Path tmp;
@@ -60,7 +61,10 @@ class DaemonSocketTest {
             ResultSetMetaData md = rs.getMetaData();
             StringBuilder head = new StringBuilder();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                head.append(md.getColumnLabel(i)).append(':').append(md.getColumnType(i)).append(' ');
+                head.append(md.getColumnLabel(i))
+                        .append(':')
+                        .append(md.getColumnType(i))
+                        .append(' ');
             }
             out.add(head.toString());
             while (rs.next()) {
@@ -125,7 +129,9 @@ class DaemonSocketTest {
         assertEquals("connection property engine=sometimes is invalid: use auto, daemon or embedded", bad.getMessage());
         Properties q = new Properties();
         assertEquals(
-                System.getenv("SYSQL_SOCKET") == null ? DaemonSocket.DEFAULT_PATH : Path.of(System.getenv("SYSQL_SOCKET")),
+                System.getenv("SYSQL_SOCKET") == null
+                        ? DaemonSocket.DEFAULT_PATH
+                        : Path.of(System.getenv("SYSQL_SOCKET")),
                 DaemonSocket.path(q));
     }
 

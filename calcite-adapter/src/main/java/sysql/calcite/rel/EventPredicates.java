@@ -204,7 +204,9 @@ public final class EventPredicates {
         }
         Field f = field(a);
         RexLiteral lit = literal(b);
-        if (f == null || lit == null || !(f.name().equals("evt.rawtime") || f.name().equals("evt.time"))) {
+        if (f == null
+                || lit == null
+                || !(f.name().equals("evt.rawtime") || f.name().equals("evt.time"))) {
             return null;
         }
         boolean millis = f.type() == FieldType.TIMESTAMP;

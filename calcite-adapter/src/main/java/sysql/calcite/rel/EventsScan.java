@@ -164,7 +164,10 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
                         condition == null ? "" : RexText.of(condition, FieldColumns.eventFields()),
                         condition != null)
                 .itemIf("kernel", kernelFilter(), source == Source.LIVE && !file)
-                .itemIf("time", timeRangeText(), source == Source.HISTORY && !timeRangeText().isEmpty());
+                .itemIf(
+                        "time",
+                        timeRangeText(),
+                        source == Source.HISTORY && !timeRangeText().isEmpty());
     }
 
     /** The history's time range this scan reads, as text ("" for all of it). */
@@ -204,9 +207,7 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
                 engine,
                 source,
                 outputFields(),
-                condition == null
-                        ? null
-                        : java.util.Objects.requireNonNull(predicates.compile(condition)),
+                condition == null ? null : java.util.Objects.requireNonNull(predicates.compile(condition)),
                 kernelFilter(),
                 predicates.timeRange(condition));
     }

@@ -53,8 +53,8 @@ public final class EventsScanSpec {
         }
         // the history reads only the recorded segments in the query's time range ([MIN, MIN]: no event can match)
         boolean empty = timeRange[0] > timeRange[1];
-        return engine.history(request.withTimeRange(
-                empty ? Long.MIN_VALUE : timeRange[0], empty ? Long.MIN_VALUE : timeRange[1]));
+        return engine.history(
+                request.withTimeRange(empty ? Long.MIN_VALUE : timeRange[0], empty ? Long.MIN_VALUE : timeRange[1]));
     }
 
     List<Field> fields() {

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.FunctionParameter;
+import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.TableMacro;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
+import org.apache.calcite.schema.impl.TableFunctionImpl;
 import org.apache.calcite.schema.impl.TableMacroImpl;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.FileEngine;
@@ -30,7 +32,8 @@ import sysql.capture.CaptureException;
  * Schema {@code sysql}: the events ({@code events}: the live stream and its history, or a capture file), the
  * state now ({@code processes}, {@code fds}, {@code connections}, {@code containers}, {@code users},
  * {@code groups}; a file's at its first event, {@code processes_at_end} at its end), the catalogs ({@code fields}, {@code event_types}), the capture's counters
- * ({@code capture_stats}, {@code capture_subscriptions}) and the table function {@code scap_file('path')}.
+ * ({@code capture_stats}, {@code capture_subscriptions}) and the table functions {@code scap_file('path')} and
+ * {@code history_scap(from_rawtime, to_rawtime)}.
  */
 public final class SysqlSchema extends AbstractSchema {
     public static final String NAME = "sysql";
@@ -89,6 +92,7 @@ public final class SysqlSchema extends AbstractSchema {
     protected Multimap<String, Function> getFunctionMultimap() {
         return ImmutableMultimap.<String, Function>builder()
                 .put("scap_file", scapFileFunction)
+                .put("history_scap", HISTORY_SCAP)
                 .putAll(SCALAR_FUNCTIONS)
                 .build();
     }
@@ -133,6 +137,16 @@ public final class SysqlSchema extends AbstractSchema {
             return scapFile((String) arguments.get(0), settings);
         }
     };
+
+    private static final Function HISTORY_SCAP = TableFunctionImpl.create(SysqlSchema.class, "historyScap");
+
+    /**
+     * {@code TABLE(history_scap(from_rawtime, to_rawtime))}: a window of the history as one sysdig .scap file, in
+     * chunks ({@link HistoryScapTable}); the engine is the connection's, found when the table is scanned.
+     */
+    public static ScannableTable historyScap(long fromRawtime, long toRawtime) {
+        return new HistoryScapTable(fromRawtime, toRawtime);
+    }
 
     private static Function scapFileMacro() {
         try {

@@ -226,6 +226,17 @@ public final class CaptureHub implements AutoCloseable {
         return recorder.dump(fromTs, toTs, file, gzip);
     }
 
+    /** The same, written to {@code out} (closed at the end), uncompressed: what SQL's history_scap reads. */
+    public long dumpHistory(long fromTs, long toTs, java.io.OutputStream out) throws CaptureException {
+        checkRunning();
+        if (recorder == null) {
+            throw new CaptureException(
+                    CaptureException.Reason.STATE,
+                    "this capture keeps no history to dump: start it with history on (jdbc:sysql:history=on)");
+        }
+        return recorder.dump(fromTs, toTs, out, false);
+    }
+
     /** A copy of the live state, taken by the capture thread between two batches (read anew from /proc when idle). */
     public StateSnapshot state() throws CaptureException {
         checkRunning();
