@@ -32,7 +32,7 @@ public final class LiveEngine implements SysqlEngine {
                 () -> {
                     try {
                         f.complete(CaptureHub.start(options));
-                    } catch (CaptureException | RuntimeException e) {
+                    } catch (Throwable e) { // whatever it is, the waiting callers must learn it, not wait forever
                         f.completeExceptionally(e);
                     }
                 },
@@ -49,6 +49,9 @@ public final class LiveEngine implements SysqlEngine {
         } catch (CompletionException e) {
             if (e.getCause() instanceof CaptureException c) {
                 throw c;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw new CaptureException(CaptureException.Reason.UNKNOWN, "the capture could not start: " + err, err);
             }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }

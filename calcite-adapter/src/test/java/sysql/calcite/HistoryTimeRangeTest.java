@@ -76,20 +76,16 @@ class HistoryTimeRangeTest {
         assertArrayEquals(
                 new long[] {Long.MIN_VALUE, ms * 1_000_000L - 1},
                 range("evt.time < TIMESTAMP '2023-11-14 22:13:20.123'"));
-    }
-
-    @Test
-    void theRangeKeepsEveryRowTheQueryKeeps() throws SQLException {
-        List<List<Object>> all = TestConnections.rows(c, "SELECT evt.rawtime FROM events ORDER BY evt.num");
-        long mid = ((Number) all.get(all.size() / 2).get(0)).longValue();
-        List<List<Object>> after = TestConnections.rows(
-                c, "SELECT evt.rawtime FROM events WHERE evt.rawtime >= " + mid + " ORDER BY evt.num");
-        long[] r = {engine.lastHistory.fromTs(), engine.lastHistory.toTs()};
-        long expected = all.stream()
-                .filter(row -> ((Number) row.get(0)).longValue() >= mid)
-                .count();
-        assertEquals(expected, after.size());
-        assertArrayEquals(new long[] {mid, Long.MAX_VALUE}, r);
+        assertArrayEquals(
+                new long[] {(ms + 1) * 1_000_000L, Long.MAX_VALUE},
+                range("evt.time > TIMESTAMP '2023-11-14 22:13:20.123'"));
+        // BETWEEN and IN become Calcite's SEARCH over milliseconds
+        assertArrayEquals(
+                new long[] {ms * 1_000_000L, (ms + 877) * 1_000_000L + 999_999L},
+                range("evt.time BETWEEN TIMESTAMP '2023-11-14 22:13:20.123' AND TIMESTAMP '2023-11-14 22:13:21'"));
+        assertArrayEquals(
+                new long[] {ms * 1_000_000L, (ms + 877) * 1_000_000L + 999_999L},
+                range("evt.time IN (TIMESTAMP '2023-11-14 22:13:21', TIMESTAMP '2023-11-14 22:13:20.123')"));
     }
 
     @Test

@@ -103,8 +103,20 @@ final class ConnectOptions {
         return v.matches("[A-Za-z0-9_./-]*") ? v : "'" + v.replace("'", "''") + "'";
     }
 
+    /**
+     * Opens the connection for statements that start right away (sysql query, chisels): an embedded capture's probe
+     * loads while the first statement is prepared; its events are those from when the probe runs.
+     */
+    Connection connectForQueries() throws SQLException {
+        return connect("background");
+    }
+
     /** Opens the connection; a missing file is named before anything else is tried. */
     Connection connect() throws SQLException {
+        return connect("wait");
+    }
+
+    private Connection connect(String captureStart) throws SQLException {
         if (file != null && !Files.isReadable(file)) {
             throw new SQLException("cannot read capture file " + file + ": it does not exist or is not readable");
         }
@@ -117,6 +129,7 @@ final class ConnectOptions {
         } catch (ClassNotFoundException e) {
             throw new SQLException("the sysql JDBC driver is missing from the classpath", e);
         }
+        p.setProperty("captureStart", captureStart);
         return DriverManager.getConnection(SysqlDriver.PREFIX, p);
     }
 

@@ -91,7 +91,7 @@ final class DaemonCommand implements Callable<Integer> {
                     null,
                     false,
                     limits.limits(),
-                    engineProperties(),
+                    limits.clientRights(engineProperties()),
                     socket,
                     group,
                     false));

@@ -81,7 +81,31 @@ final class DumpCommand implements Callable<Integer> {
         if (socket != null) {
             p.setProperty("socket", socket.toString());
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
+        Path tmp;
+        try {
+            // a new file of a random name beside the target (never one a link points at), gone if interrupted
+            Path dir = file.toAbsolutePath().getParent();
+            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".part");
+        } catch (IOException e) {
+            System.err.println("sysql dump: cannot write in the folder of " + file + ": " + e.getMessage());
+            return 1;
+        }
+        Path part = tmp;
+        Thread cleanup = new Thread(() -> deleteQuietly(part), "sysql-dump-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return dump(from, to, p, tmp);
+        } finally {
+            deleteQuietly(tmp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs
+            }
+        }
+    }
+
+    private int dump(long from, long to, java.util.Properties p, Path tmp) {
         long events = -1;
         try (Connection c = RemoteDriver.connectDaemon(daemonSocket(p), p);
                 Statement st = fewRowsAtATime(c.createStatement());
@@ -156,27 +180,40 @@ final class DumpCommand implements Callable<Integer> {
         String s = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = AGE.matcher(s);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "ns" -> Duration.ofNanos(n);
-                case "us" -> Duration.ofNanos(n * 1000);
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return now - d.toNanos();
+            try {
+                return Math.subtractExact(now, age(m).toNanos());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(option + " " + text + " is longer ago than a time can say");
+            }
         }
         if (s.matches("\\d{15,19}")) {
             return Long.parseLong(s);
         }
         try {
             Instant t = Instant.parse(text.trim());
-            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-        } catch (DateTimeParseException e) {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException(option + " " + text + " is not an age (90s, 2m, 1h), a time "
                     + "(2026-12-02T16:00:00Z) or ns since the epoch");
         }
+    }
+
+    /** The age an {@link #AGE} match says (ArithmeticException when it does not fit). */
+    private static Duration age(Matcher m) {
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new ArithmeticException("too long");
+        }
+        return switch (m.group(2)) {
+            case "ns" -> Duration.ofNanos(n);
+            case "us" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 }

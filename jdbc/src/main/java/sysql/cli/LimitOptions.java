@@ -4,7 +4,7 @@ package sysql.cli;
 import picocli.CommandLine.Option;
 import sysql.server.ServerLimits;
 
-/** What a server lets each client hold ({@code sysql serve}, {@code sysql daemon}). */
+/** What a server lets each client hold and do ({@code sysql serve}, {@code sysql daemon}). */
 final class LimitOptions {
     @Option(
             names = "--max-statements",
@@ -49,6 +49,17 @@ final class LimitOptions {
             defaultValue = "600",
             description = "A connection without any request for this long is closed (default ${DEFAULT-VALUE}).")
     int connectionIdleTimeout;
+
+    @Option(
+            names = "--allow-scap-file",
+            description = "Let clients read capture files by path (scap_file('path')), opened as this server's user.")
+    boolean allowScapFile;
+
+    /** {@code engine} with what clients may do set in it. */
+    java.util.Properties clientRights(java.util.Properties engine) {
+        engine.setProperty("scapFile", allowScapFile ? "on" : "off");
+        return engine;
+    }
 
     ServerLimits limits() {
         return new ServerLimits(

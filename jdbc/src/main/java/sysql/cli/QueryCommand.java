@@ -81,7 +81,7 @@ final class QueryCommand implements Callable<Integer> {
             String label) {
         AtomicReference<Statement> running = new AtomicReference<>();
         Interrupts interrupts = Interrupts.install(() -> cancel(running.get()));
-        try (Connection c = connect.connect()) {
+        try (Connection c = connect.connectForQueries()) {
             for (String s : statements) {
                 if (interrupts.raised()) {
                     break;

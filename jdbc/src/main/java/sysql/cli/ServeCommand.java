@@ -96,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
                     password,
                     insecure,
                     limits.limits(),
-                    connect.properties(),
+                    limits.clientRights(connect.properties()),
                     connect.socket, // also local clients, as sysql daemon serves them: one capture for both
                     DaemonSocket.DEFAULT_GROUP,
                     true));

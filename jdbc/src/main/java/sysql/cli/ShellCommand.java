@@ -35,9 +35,6 @@ final class ShellCommand implements Callable<Integer> {
     @SuppressWarnings("try") // held open so the capture (and its history) runs from before the prompt
     public Integer call() {
         try (Connection held = remote.isSet() ? remote.connect() : connect.connect()) {
-            if (!remote.isSet()) {
-                SysqlDriver.awaitCapture(held);
-            }
             DropWarnings warnings = new DropWarnings();
             ShellLine sqlline = new ShellLine();
             warnings.start(sqlline);

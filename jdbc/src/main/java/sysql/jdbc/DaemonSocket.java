@@ -28,8 +28,10 @@ public final class DaemonSocket {
 
     public static final int OK = 0;
     public static final int REFUSED = 1;
-    /** The largest frame either side accepts (SQL text and a frame of rows are far smaller). */
+    /** The largest answer a client accepts (the server cuts frames of rows at 8 MiB). */
     public static final int MAX_FRAME_BYTES = 64 << 20;
+    /** The largest request the daemon accepts (SQL text and parameters are far smaller). */
+    public static final int MAX_REQUEST_BYTES = 16 << 20;
 
     /** How a connection chooses its engine: {@code auto} (the daemon if it runs), {@code daemon}, {@code embedded}. */
     public enum Mode {
@@ -177,12 +179,23 @@ public final class DaemonSocket {
             return null;
         }
         int length = head.getInt(0);
-        if (length < 0 || length > MAX_FRAME_BYTES) {
+        if (length < 0 || length > MAX_REQUEST_BYTES) {
             throw new FrameTooLarge(length);
         }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(ch, body, false);
-        return body.array();
+        // memory as the bytes arrive, not as the header announces them
+        byte[] body = new byte[Math.min(length, 64 << 10)];
+        int got = 0;
+        while (got < length) {
+            if (got == body.length) {
+                body = java.util.Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+            }
+            int n = ch.read(ByteBuffer.wrap(body, got, body.length - got));
+            if (n < 0) {
+                throw new EOFException("the other side closed the connection in the middle of a frame");
+            }
+            got += n;
+        }
+        return body;
     }
 
     /** An answer: its status and body. */
@@ -224,7 +237,7 @@ public final class DaemonSocket {
 
         FrameTooLarge(int length) {
             super("a request of " + Integer.toUnsignedString(length) + " bytes: requests are limited to "
-                    + MAX_FRAME_BYTES + " bytes");
+                    + MAX_REQUEST_BYTES + " bytes");
         }
     }
 }

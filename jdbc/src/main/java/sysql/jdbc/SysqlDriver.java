@@ -96,19 +96,20 @@ public final class SysqlDriver extends Driver {
             throw SqlErrors.translate(e);
         }
         engines.put((AvaticaConnection) connection, engine);
-        return SqlErrors.wrap(connection);
-    }
-
-    /**
-     * Waits until the capture of {@code c} runs: an embedded live connection loads the probe in the background (see
-     * {@link LiveEngine#starting}), so a missing privilege would otherwise be said at the first query. For the
-     * shell's prompt and a server's start; any connection may be given (a file's or a daemon's answers at once).
-     */
-    public static void awaitCapture(Connection c) throws SQLException {
-        try (java.sql.Statement s = c.createStatement();
-                java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM capture_stats")) {
-            rs.next();
+        if (engine instanceof LiveEngine live && !"background".equals(given.getProperty("captureStart"))) {
+            // the probe loaded while the connection was made; from here on, every event is captured
+            try {
+                live.hub();
+            } catch (CaptureException | RuntimeException e) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // the start's failure is the one said
+                }
+                throw new SQLException(e.getMessage(), "08001", e);
+            }
         }
+        return SqlErrors.wrap(connection);
     }
 
     /** The live capture's counters, if this process has one open. */

@@ -29,6 +29,10 @@ import sysql.capture.engine.Recorder;
  *       sysdig {@code .scap} segments (default none: memory only; {@code sysql daemon} uses /var/lib/sysql/history);
  *   <li>{@code historyDiskMegabytes} (2048), {@code historyDiskSeconds} (900) — what the disk history keeps, the
  *       oldest segment going first; {@code historyCompress} — gzip the segments (off);
+ *   <li>{@code captureStart} — {@code wait} (default: {@code connect} returns once the probe runs, so every
+ *       later event is captured) or {@code background} (it returns at once and the probe loads while the first
+ *       query is prepared: {@code sysql query}'s one-shot queries);
+ *   <li>{@code scapFile} — {@code off} refuses {@code scap_file('path')} (a server's clients' connections);
  *   <li>{@code engine} — {@code auto} (default: the {@code sysql daemon} when it runs and no capture setting
  *       above is given, else this process's own capture), {@code daemon} or {@code embedded};
  *   <li>{@code socket} — the daemon's socket (default {@code $SYSQL_SOCKET}, else /run/sysql/sysql.sock).
@@ -46,7 +50,8 @@ public record SysqlProperties(
         Path historyDir,
         long historyDiskMegabytes,
         long historyDiskSeconds,
-        boolean historyCompress) {
+        boolean historyCompress,
+        boolean readsFiles) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
@@ -60,7 +65,9 @@ public record SysqlProperties(
             "historyDir",
             "historyDiskMegabytes",
             "historyDiskSeconds",
-            "historyCompress");
+            "historyCompress",
+            "scapFile",
+            "captureStart");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");
@@ -81,7 +88,8 @@ public record SysqlProperties(
                 path(p, "historyDir"),
                 intIn(p, "historyDiskMegabytes", 2048, 4, 1 << 24, "MiB of disk the history takes (at least 4)"),
                 intIn(p, "historyDiskSeconds", 900, 1, 30 * 24 * 3600, "seconds of history kept on disk"),
-                onOff(p, "historyCompress", false));
+                onOff(p, "historyCompress", false),
+                onOff(p, "scapFile", true));
     }
 
     private static Path path(Properties p, String name) {
@@ -90,7 +98,8 @@ public record SysqlProperties(
     }
 
     QuerySettings querySettings() {
-        return new QuerySettings(windowGroups, snaplen);
+        QuerySettings q = new QuerySettings(windowGroups, snaplen);
+        return readsFiles ? q : q.withoutFiles();
     }
 
     /** The live capture these properties describe. */

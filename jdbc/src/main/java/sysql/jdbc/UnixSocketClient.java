@@ -72,6 +72,9 @@ public final class UnixSocketClient implements AvaticaHttpClient {
             }
             if (spare.size() < SPARE_SOCKETS) {
                 spare.add(ch);
+                if (closed && spare.remove(ch)) {
+                    closeQuietly(ch); // closed meanwhile: its spares are gone, this one too
+                }
             } else {
                 closeQuietly(ch);
             }
@@ -83,7 +86,18 @@ public final class UnixSocketClient implements AvaticaHttpClient {
     }
 
     private byte[] exchange(SocketChannel ch, byte[] request) throws IOException {
-        DaemonSocket.writeRequest(ch, request);
+        try {
+            DaemonSocket.writeRequest(ch, request);
+        } catch (IOException notTaken) {
+            // the daemon may have refused before reading (too many sockets, access): its answer says why
+            DaemonSocket.Answer a;
+            try {
+                a = DaemonSocket.readAnswer(ch);
+            } catch (IOException none) {
+                throw notTaken;
+            }
+            throw new Failure(a.status() == DaemonSocket.OK ? notTaken.getMessage() : a.message());
+        }
         DaemonSocket.Answer a = DaemonSocket.readAnswer(ch);
         if (a.status() != DaemonSocket.OK) {
             throw new Failure(a.message());

@@ -30,6 +30,8 @@ import org.apache.calcite.avatica.util.DateTimeUtils;
 final class RemoteRows implements AutoCloseable {
     /** A fetch waits this long for the first row before it returns an empty frame (the client asks again). */
     static final long FIRST_ROW_WAIT_MILLIS = 1000;
+    /** The most a frame holds (by the same estimate as the buffer's), unless one row is larger. */
+    static final long MAX_FRAME_BYTES = 8L << 20;
     /** Once a fetch has a row, it waits this much longer for more to fill the frame. */
     static final long FILL_WAIT_MILLIS = 50;
 
@@ -72,7 +74,9 @@ final class RemoteRows implements AutoCloseable {
                 long size = 16;
                 for (int j = 0; j < types.length; j++) {
                     row[j] = value(j);
-                    size += row[j] instanceof String s ? 40 + 2L * s.length() : 16;
+                    size += row[j] instanceof String s
+                            ? 40 + 2L * s.length()
+                            : row[j] instanceof byte[] b ? 16 + b.length : 16;
                 }
                 lock.lock();
                 try {
@@ -173,10 +177,15 @@ final class RemoteRows implements AutoCloseable {
             long offset = delivered;
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(firstRowMillis);
             boolean filling = false;
-            while (rows.size() < limit) {
+            long frameBytes = 0;
+            // a frame also ends at MAX_FRAME_BYTES (rows of large values: a client's transport takes frames whole)
+            while (rows.size() < limit
+                    && (rows.isEmpty() || sizes.isEmpty() || frameBytes + sizes.peek() <= MAX_FRAME_BYTES)) {
                 Object[] row = buffer.poll();
                 if (row != null) {
-                    bufferedBytes -= sizes.poll();
+                    long size = sizes.poll();
+                    frameBytes += size;
+                    bufferedBytes -= size;
                     rows.add(row);
                     roomReady.signalAll();
                     if (!filling) {

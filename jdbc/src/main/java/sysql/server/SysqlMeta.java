@@ -185,12 +185,25 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
-    /** Marks a call on statement {@code id} as running (so it does not expire); null if the client never opened it. */
-    private Opened enter(int id) {
-        Opened o = opened.get(id);
+    /**
+     * Marks a call on statement {@code h} as running (so it does not expire); null if the client never opened it.
+     * A statement is its connection's: one named with another connection is no statement (statement ids are a
+     * server-wide count, so a client could otherwise read, run or close another's).
+     */
+    private Opened enter(StatementHandle h) throws NoSuchStatementException {
+        Opened o = ownStatement(h);
         if (o != null) {
             o.busy().incrementAndGet();
             o.lastUse().set(System.nanoTime());
+        }
+        return o;
+    }
+
+    /** The statement {@code h} names, if the client opened it on the connection {@code h} names. */
+    private Opened ownStatement(StatementHandle h) throws NoSuchStatementException {
+        Opened o = opened.get(h.id);
+        if (o != null && !o.connectionId().equals(h.connectionId)) {
+            throw new NoSuchStatementException(h);
         }
         return o;
     }
@@ -243,7 +256,7 @@ final class SysqlMeta extends JdbcMeta {
             StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame, PrepareCallback callback)
             throws NoSuchStatementException {
         checkReadOnly(sql);
-        Opened o = enter(h.id);
+        Opened o = enter(h);
         try {
             return prepareAndExecute(h, o, sql, maxRowCount, maxRowsInFirstFrame);
         } finally {
@@ -282,7 +295,7 @@ final class SysqlMeta extends JdbcMeta {
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        Opened o = enter(h.id);
+        Opened o = enter(h);
         try {
             return execute(h, o, parameterValues, maxRowsInFirstFrame);
         } finally {
@@ -342,7 +355,7 @@ final class SysqlMeta extends JdbcMeta {
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
             throws NoSuchStatementException, MissingResultsException {
-        Opened o = enter(h.id);
+        Opened o = enter(h);
         try {
             return fetch(h, offset, fetchMaxRowCount, rows.get(h.id));
         } finally {
@@ -375,6 +388,11 @@ final class SysqlMeta extends JdbcMeta {
 
     @Override
     public void closeStatement(StatementHandle h) {
+        try {
+            ownStatement(h);
+        } catch (NoSuchStatementException e) {
+            throw error("statement " + h.id + " is not one of connection " + h.connectionId, "24000");
+        }
         stopReading(h.id);
         opened.remove(h.id);
         super.closeStatement(h);

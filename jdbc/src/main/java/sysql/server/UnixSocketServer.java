@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -40,8 +41,10 @@ import sysql.jdbc.DaemonSocket;
  * that died is replaced; one that answers means another daemon runs, and this one does not start.
  */
 final class UnixSocketServer implements AutoCloseable {
-    /** Sockets open at once; more are refused with a one-line answer. */
-    static final int MAX_CLIENTS = 128;
+    /** Sockets open at once, and per user; more are refused with a one-line answer. */
+    static final int MAX_CLIENTS = 256;
+
+    static final int MAX_CLIENTS_PER_USER = 32;
 
     private static final ProtobufTranslation TRANSLATION = new ProtobufTranslationImpl();
 
@@ -52,6 +55,14 @@ final class UnixSocketServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Thread acceptor;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> socketsOf = new ConcurrentHashMap<>();
+    /** Closes refused sockets a moment after their answer (the client reads it), off the accepting thread. */
+    private final java.util.concurrent.ScheduledExecutorService closer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sysql-daemon-refusals");
+                t.setDaemon(true);
+                return t;
+            });
     /** The user each open connection belongs to. */
     private final Map<String, String> owners = new ConcurrentHashMap<>();
 
@@ -146,6 +157,11 @@ final class UnixSocketServer implements AutoCloseable {
             DaemonSocket.connect(path).close();
             throw new IOException(ANOTHER_DAEMON + " (systemctl stop sysql), or give this one another --socket");
         } catch (java.net.SocketException | ClosedChannelException e) {
+            if (!Files.readAttributes(
+                            path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .isOther()) {
+                throw new IOException("it is a file, not a socket: give the daemon another --socket", e);
+            }
             Files.delete(path); // nobody listens: the socket of a daemon that died
         }
     }
@@ -174,6 +190,14 @@ final class UnixSocketServer implements AutoCloseable {
             }
             if (clients.size() >= MAX_CLIENTS) {
                 refuse(ch, "the sysql daemon serves " + MAX_CLIENTS + " sockets already: close some clients");
+                continue;
+            }
+            if (socketsOf.merge(user, 1, Integer::sum) > MAX_CLIENTS_PER_USER) {
+                socketsOf.merge(user, -1, Integer::sum);
+                refuse(
+                        ch,
+                        "the sysql daemon serves " + MAX_CLIENTS_PER_USER + " sockets of " + user
+                                + " already: close some of your clients");
                 continue;
             }
             clients.add(ch);
@@ -208,13 +232,28 @@ final class UnixSocketServer implements AutoCloseable {
         return List.of();
     }
 
-    private static void refuse(SocketChannel ch, String message) {
-        try (ch) {
-            DaemonSocket.readRequest(ch); // the client's first request, so it reads the answer, not a reset
+    /**
+     * Answers {@code message} without reading anything (a client that sends nothing must not hold up the
+     * accepting thread) and closes the socket a moment later, so the client, which writes its request first,
+     * can still read the answer.
+     */
+    private void refuse(SocketChannel ch, String message) {
+        try {
             DaemonSocket.writeRefusal(ch, message);
+            ch.shutdownOutput();
         } catch (IOException e) {
             // it went away
         }
+        var unused = closer.schedule( // the close needs no one to wait for it
+                () -> {
+                    try {
+                        ch.close();
+                    } catch (IOException e) {
+                        // gone
+                    }
+                },
+                2,
+                java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** One client socket: requests in order until it closes; then the connections it opened are closed. */
@@ -236,8 +275,11 @@ final class UnixSocketServer implements AutoCloseable {
                         continue;
                     }
                     opened.add(connection);
-                } else if (connection != null && !user.equals(owners.getOrDefault(connection, user))) {
-                    DaemonSocket.writeRefusal(ch, "connection " + connection + " is another user's");
+                } else if (connection != null && !user.equals(owners.get(connection))) {
+                    // another user's, a closed one, or one of another front end (sysql serve's HTTP clients)
+                    DaemonSocket.writeRefusal(
+                            ch,
+                            "no connection " + connection + " of " + user + " here: it was closed, or is not yours");
                     continue;
                 }
                 Handler.HandlerResponse<byte[]> answer = handler.apply(request);
@@ -257,6 +299,7 @@ final class UnixSocketServer implements AutoCloseable {
             // the client went away: below, its connections go too
         } finally {
             clients.remove(ch);
+            socketsOf.merge(user, -1, Integer::sum);
             for (String id : opened) {
                 closeConnection(id);
             }
@@ -291,6 +334,7 @@ final class UnixSocketServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        closer.shutdownNow();
         try {
             server.close();
         } catch (IOException e) {

@@ -72,8 +72,10 @@ class ServeIT {
         Class.forName(RemoteDriver.class.getName());
         Class.forName("org.apache.calcite.avatica.remote.Driver");
         ServerLimits limits = new ServerLimits(4, 64, 1000, 1 << 20, IDLE_SECONDS, 600);
+        Properties readsFiles = new Properties();
+        readsFiles.setProperty("scapFile", "on"); // as sysql serve --allow-scap-file: the tests compare over files
         open = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false, limits, new Properties()));
+                "127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false, limits, readsFiles));
         Path users = dir.resolve("users.properties");
         String md5 = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("MD5").digest("carolpw".getBytes(StandardCharsets.UTF_8)));
@@ -273,6 +275,11 @@ class ServeIT {
         p.setProperty("password", "secret");
         try (Connection c = DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + secured.url(), p)) {
             assertEquals(List.of("EXPR$0:4 ", "1|"), rows(c, "VALUES 1"));
+            // a server opens no path for its clients unless it was started to (--allow-scap-file)
+            SQLException files = assertThrows(
+                    SQLException.class,
+                    () -> rows(c, "SELECT COUNT(*) FROM scap_file('" + file("falco_cat_write.scap") + "')"));
+            assertTrue(files.getMessage().startsWith("scap_file is off for clients of a server"), files.getMessage());
         }
     }
 

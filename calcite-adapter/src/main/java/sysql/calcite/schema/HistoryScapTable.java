@@ -115,10 +115,12 @@ final class HistoryScapTable extends AbstractTable implements ScannableTable {
             }
         }
 
+        /** Hands a row to the reader; once it closed, stops the writer (the window is not read further). */
         private void put(Object[] row) throws InterruptedException {
-            if (!closed) {
-                rows.put(row);
+            if (closed) {
+                throw new InterruptedException("the reader of history_scap closed");
             }
+            rows.put(row);
         }
 
         /** Bytes into chunks of {@link #CHUNK_BYTES}, each a row. */
@@ -197,6 +199,7 @@ final class HistoryScapTable extends AbstractTable implements ScannableTable {
             closed = true;
             writer.interrupt();
             rows.clear();
+            rows.offer(END); // a moveNext() waiting on another thread ends
         }
     }
 }

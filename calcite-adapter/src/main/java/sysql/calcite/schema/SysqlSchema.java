@@ -134,6 +134,10 @@ public final class SysqlSchema extends AbstractSchema {
 
         @Override
         public TranslatableTable apply(List<? extends @Nullable Object> arguments) {
+            if (!settings.readsFiles()) {
+                throw new SysqlException("scap_file is off for clients of a server (it would open the path as the "
+                        + "server's user): read the file yourself, with sysql query -r FILE");
+            }
             return scapFile((String) arguments.get(0), settings);
         }
     };
