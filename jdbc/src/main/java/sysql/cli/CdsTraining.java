@@ -4,7 +4,6 @@ package sysql.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Properties;
 import sysql.jdbc.DaemonSocket;
 import sysql.server.ServerLimits;
@@ -29,20 +28,8 @@ public final class CdsTraining {
         Properties engine = new Properties();
         engine.setProperty("file", file);
         int client;
-        try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1",
-                0,
-                SysqlServer.Auth.NONE,
-                null,
-                List.of(),
-                null,
-                null,
-                false,
-                ServerLimits.defaults(),
-                engine,
-                socket,
-                DaemonSocket.DEFAULT_GROUP,
-                false))) {
+        try (SysqlServer server = SysqlServer.start(
+                SysqlServer.Options.daemon(ServerLimits.defaults(), engine, socket, DaemonSocket.DEFAULT_GROUP))) {
             client = Sysql.run("query", "--engine", "daemon", "--socket", socket.toString(), sql);
         } finally {
             Files.deleteIfExists(socket);

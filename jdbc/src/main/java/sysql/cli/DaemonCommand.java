@@ -81,20 +81,8 @@ final class DaemonCommand implements Callable<Integer> {
         Path socket = DaemonSocket.path(connect.properties());
         SysqlServer server;
         try {
-            server = SysqlServer.start(new SysqlServer.Options(
-                    "127.0.0.1",
-                    0,
-                    SysqlServer.Auth.NONE,
-                    null,
-                    java.util.List.of(),
-                    null,
-                    null,
-                    false,
-                    limits.limits(),
-                    limits.clientRights(engineProperties()),
-                    socket,
-                    group,
-                    false));
+            server = SysqlServer.start(SysqlServer.Options.daemon(
+                    limits.limits(), limits.clientRights(engineProperties()), socket, group));
         } catch (SysqlServer.ServeException | IllegalArgumentException e) {
             System.err.println("sysql daemon: " + e.getMessage());
             return 1;

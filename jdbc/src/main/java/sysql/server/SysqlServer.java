@@ -53,6 +53,24 @@ public final class SysqlServer implements AutoCloseable {
             Path socket,
             String socketGroup,
             boolean http) {
+        /** Local clients on {@code socket} only, no HTTP (sysql daemon). */
+        public static Options daemon(ServerLimits limits, Properties engine, Path socket, String group) {
+            return new Options(
+                    "127.0.0.1",
+                    0,
+                    Auth.NONE,
+                    null,
+                    List.of(),
+                    null,
+                    null,
+                    false,
+                    limits,
+                    engine,
+                    socket,
+                    group,
+                    false);
+        }
+
         /** HTTP only (sysql serve). */
         public Options(
                 String bind,

@@ -217,24 +217,22 @@ public final class CaptureHub implements AutoCloseable {
      * ({@link Recorder#dump(long, long, Path, boolean)}); returns the events written.
      */
     public long dumpHistory(long fromTs, long toTs, Path file, boolean gzip) throws CaptureException {
-        checkRunning();
-        if (recorder == null) {
-            throw new CaptureException(
-                    CaptureException.Reason.STATE,
-                    "this capture keeps no history to dump: start it with history on (jdbc:sysql:history=on)");
-        }
-        return recorder.dump(fromTs, toTs, file, gzip);
+        return recorderToDump().dump(fromTs, toTs, file, gzip);
     }
 
     /** The same, written to {@code out} (closed at the end), uncompressed: what SQL's history_scap reads. */
     public long dumpHistory(long fromTs, long toTs, java.io.OutputStream out) throws CaptureException {
+        return recorderToDump().dump(fromTs, toTs, out, false);
+    }
+
+    private Recorder recorderToDump() throws CaptureException {
         checkRunning();
         if (recorder == null) {
             throw new CaptureException(
                     CaptureException.Reason.STATE,
                     "this capture keeps no history to dump: start it with history on (jdbc:sysql:history=on)");
         }
-        return recorder.dump(fromTs, toTs, out, false);
+        return recorder;
     }
 
     /** A copy of the live state, taken by the capture thread between two batches (read anew from /proc when idle). */
