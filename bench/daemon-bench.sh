@@ -73,7 +73,7 @@ for rate in $RATES; do
   rate_rows+="| $rate calls/s ($((2 * rate)) events/s) | $(echo "$out" | awk '{print $(NF-1)}') | $((d1 - d0)) | $((h1 - h0)) |"$'\n'
 done
 IFS=, read -r disk_bytes disk_events <<<"$(hub_stats "history_disk_bytes, history_disk_events")"
-bytes_per_event=$(awk -v b="$disk_bytes" -v e="$disk_events" 'BEGIN { printf "%.1f", e > 0 ? b / e : 0 }')
+bytes_per_event=$(awk -v b="$disk_bytes" -v e="$disk_events" 'BEGIN { printf "%.1f", (e > 0 ? b / e : 0) }')
 
 echo "daemon-bench: soak, $SOAK_SECONDS s at $SOAK_RATE calls/s..." >&2
 "$STORM" -t 1 -r "$SOAK_RATE" getppid $((SOAK_RATE * SOAK_SECONDS)) >/dev/null &
