@@ -8,6 +8,14 @@ bench_start() {
   bench_build
 }
 
+# bench_start_sysql NAME: root, packages and what ./sysql runs built (for benchmarks of the sysql command itself,
+# which need no bench module).
+bench_start_sysql() {
+  [ "$(id -u)" = 0 ] || { echo "$1: run as root (the live capture loads the eBPF probe)" >&2; exit 1; }
+  scripts/install-deps.sh </dev/null
+  scripts/build.sh </dev/null
+}
+
 # bench_build: packages the bench module and what it depends on in one reactor build (jdbc/target/sysql-jdbc.jar
 # and its lib/, driver-kmod/target/native/ included) when a source is newer than the bench jar. `package`, not
 # `install`: nothing goes into ~/.m2, where other checkouts' SNAPSHOTs live. Offline first.

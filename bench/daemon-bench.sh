@@ -11,9 +11,7 @@ set -euo pipefail
 trap 'echo "daemon-bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 . bench/bench-lib.sh
-[ "$(id -u)" = 0 ] || { echo "daemon-bench: run as root (the live capture loads the eBPF probe)" >&2; exit 1; }
-scripts/install-deps.sh </dev/null
-scripts/build.sh </dev/null
+bench_start_sysql daemon-bench
 
 N=${N:-2000000}
 IDLE_SECONDS=${IDLE_SECONDS:-30}

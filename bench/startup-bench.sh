@@ -9,9 +9,7 @@ set -euo pipefail
 trap 'echo "startup-bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 . bench/bench-lib.sh
-[ "$(id -u)" = 0 ] || { echo "startup-bench: run as root (the live capture loads the eBPF probe)" >&2; exit 1; }
-scripts/install-deps.sh </dev/null
-scripts/build.sh </dev/null
+bench_start_sysql startup-bench
 
 RUNS=${RUNS:-5}
 FILE=testdata/scap/falco_cat_write.scap

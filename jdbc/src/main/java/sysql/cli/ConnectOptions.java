@@ -132,12 +132,4 @@ final class ConnectOptions {
         p.setProperty("captureStart", captureStart);
         return DriverManager.getConnection(SysqlDriver.PREFIX, p);
     }
-
-    /** The URL for sqlline: the daemon's when {@link #connect} would use it, else the embedded driver's. */
-    String shellUrl() throws SQLException {
-        Properties p = properties();
-        return DaemonSocket.useDaemon(p)
-                ? RemoteDriver.PREFIX + "socket=" + quote(DaemonSocket.path(p).toString())
-                : url();
-    }
 }

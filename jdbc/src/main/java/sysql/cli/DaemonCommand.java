@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sysql.jdbc.DaemonSocket;
+import sysql.jdbc.SysqlDriver;
 import sysql.server.SysqlServer;
 
 /**
@@ -45,14 +46,14 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(
             names = "--history-disk-mb",
             paramLabel = "MiB",
-            description = "Most disk the history takes; the oldest segment goes first (default ${DEFAULT-VALUE}).")
-    int historyDiskMegabytes = 2048;
+            description = "Most disk the history takes; the oldest segment goes first (default 2048).")
+    Integer historyDiskMegabytes;
 
     @Option(
             names = "--history-disk-seconds",
             paramLabel = "S",
-            description = "Seconds of history kept on disk (default ${DEFAULT-VALUE}).")
-    int historyDiskSeconds = 900;
+            description = "Seconds of history kept on disk (default 900).")
+    Integer historyDiskSeconds;
 
     @Option(names = "--history-gzip", description = "Compress the history's segments (gzip).")
     boolean historyGzip;
@@ -65,8 +66,12 @@ final class DaemonCommand implements Callable<Integer> {
         java.util.Properties p = connect.properties();
         if (!noDiskHistory && connect.file == null && !connect.noHistory) {
             p.setProperty("historyDir", historyDir.toString());
-            p.setProperty("historyDiskMegabytes", String.valueOf(historyDiskMegabytes));
-            p.setProperty("historyDiskSeconds", String.valueOf(historyDiskSeconds));
+            if (historyDiskMegabytes != null) {
+                p.setProperty("historyDiskMegabytes", historyDiskMegabytes.toString());
+            }
+            if (historyDiskSeconds != null) {
+                p.setProperty("historyDiskSeconds", historyDiskSeconds.toString());
+            }
             p.setProperty("historyCompress", historyGzip ? "on" : "off");
         }
         return p;
@@ -79,32 +84,24 @@ final class DaemonCommand implements Callable<Integer> {
             return 2;
         }
         Path socket = DaemonSocket.path(connect.properties());
+        java.util.Properties engine = engineProperties();
         SysqlServer server;
+        String capture;
         try {
-            server = SysqlServer.start(SysqlServer.Options.daemon(
-                    limits.limits(), limits.clientRights(engineProperties()), socket, group));
-        } catch (SysqlServer.ServeException | IllegalArgumentException e) {
+            capture = connect.file != null
+                    ? "serving " + connect.file
+                    : "recording (" + SysqlDriver.describe(engine) + ")";
+            server = SysqlServer.start(
+                    SysqlServer.Options.daemon(limits.limits(), limits.clientRights(engine), socket, group));
+        } catch (SysqlServer.ServeException | java.sql.SQLException | IllegalArgumentException e) {
             System.err.println("sysql daemon: " + e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sysql-daemon-stop"));
-        String recording = connect.noHistory
-                ? "capturing, no history"
-                : "recording (history " + (connect.historySeconds == null ? 60 : connect.historySeconds) + " s / "
-                        + (connect.historyMegabytes == null ? 256 : connect.historyMegabytes) + " MiB in memory"
-                        + (noDiskHistory
-                                ? ""
-                                : ", then " + historyDiskSeconds + " s / " + historyDiskMegabytes + " MiB in "
-                                        + historyDir)
-                        + ")";
-        System.out.println("sysql daemon: " + (connect.file != null ? "serving " + connect.file : recording)
-                + "; local clients on " + server.socket() + " (root and group " + group + ")");
+        server.closeOnExit("sysql-daemon-stop");
+        System.out.println("sysql daemon: " + capture + "; local clients on " + server.socket() + " (root and group "
+                + group + ")");
         System.out.flush();
-        try {
-            server.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.awaitClose();
         return 0;
     }
 }

@@ -104,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("sysql serve: " + e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sysql-serve-stop"));
+        server.closeOnExit("sysql-serve-stop");
         System.out.println("sysql serve: listening on " + server.url() + " (Avatica protobuf and JSON; auth "
                 + auth.name().toLowerCase(Locale.ROOT)
                 + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
@@ -114,11 +114,7 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("  local clients: " + server.socket());
         }
         System.out.flush();
-        try {
-            server.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.awaitClose();
         return 0;
     }
 

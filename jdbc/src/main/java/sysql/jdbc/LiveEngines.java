@@ -70,7 +70,7 @@ final class LiveEngines {
         }
     }
 
-    private static String describe(CaptureHub.Options o) {
+    static String describe(CaptureHub.Options o) {
         return "snaplen " + o.capture().snaplen() + ", ring " + (o.capture().ringBytesPerCpu() >> 20) + " MiB, history "
                 + (o.history() == null
                         ? "off"

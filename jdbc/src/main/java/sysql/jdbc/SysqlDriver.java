@@ -112,6 +112,14 @@ public final class SysqlDriver extends Driver {
         return SqlErrors.wrap(connection);
     }
 
+    /**
+     * The live capture these connection properties ask for, as one line (snaplen, ring, history in memory and on
+     * disk, with the defaults filled in); a bad value is an error.
+     */
+    public static String describe(Properties properties) throws SQLException {
+        return LiveEngines.describe(SysqlProperties.parse(properties).hubOptions());
+    }
+
     /** The live capture's counters, if this process has one open. */
     public static java.util.Optional<sysql.capture.engine.CaptureHub.Stats> liveStats() {
         return LiveEngines.stats();

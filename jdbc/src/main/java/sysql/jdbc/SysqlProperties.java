@@ -86,8 +86,20 @@ public record SysqlProperties(
                         100_000_000,
                         "most groups one window of a streaming aggregate holds"),
                 path(p, "historyDir"),
-                intIn(p, "historyDiskMegabytes", 2048, 4, 1 << 24, "MiB of disk the history takes (at least 4)"),
-                intIn(p, "historyDiskSeconds", 900, 1, 30 * 24 * 3600, "seconds of history kept on disk"),
+                intIn(
+                        p,
+                        "historyDiskMegabytes",
+                        (int) (Recorder.DiskHistory.DEFAULT_MAX_BYTES >> 20),
+                        4,
+                        1 << 24,
+                        "MiB of disk the history takes (at least 4)"),
+                intIn(
+                        p,
+                        "historyDiskSeconds",
+                        (int) (Recorder.DiskHistory.DEFAULT_MAX_AGE_NANOS / 1_000_000_000L),
+                        1,
+                        30 * 24 * 3600,
+                        "seconds of history kept on disk"),
                 onOff(p, "historyCompress", false),
                 onOff(p, "scapFile", true));
     }

@@ -274,6 +274,20 @@ public final class SysqlServer implements AutoCloseable {
         stopped.await();
     }
 
+    /** Closes the server when the process ends (SIGTERM, Ctrl-C): the capture detaches, the socket goes. */
+    public void closeOnExit(String threadName) {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, threadName));
+    }
+
+    /** Serves until the server is closed (or this thread is interrupted); for a command's main thread. */
+    public void awaitClose() {
+        try {
+            join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         try {

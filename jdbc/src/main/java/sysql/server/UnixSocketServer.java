@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
@@ -110,24 +109,32 @@ final class UnixSocketServer implements AutoCloseable {
 
     /** Fails when another daemon answers on {@code path}. */
     static void checkFree(Path path) throws SysqlServer.ServeException {
-        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                DaemonSocket.connect(path).close();
-            } catch (IOException e) {
-                return; // nobody answers: a stale socket, replaced when the server listens
-            }
-            throw new SysqlServer.ServeException("cannot listen on " + path + ": " + ANOTHER_DAEMON
-                    + " (systemctl stop sysql), or give this one another --socket");
+        if (answers(path)) {
+            throw new SysqlServer.ServeException("cannot listen on " + path + ": " + ANOTHER_DAEMON);
         }
     }
 
-    private static final String ANOTHER_DAEMON = "another sysql daemon answers there: stop it first";
+    private static final String ANOTHER_DAEMON =
+            "another sysql daemon answers there: stop it first (systemctl stop sysql), or give this one another --socket";
+
+    /** Whether something listens on {@code path} (a file there that no one listens on does not answer). */
+    private static boolean answers(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            DaemonSocket.connect(path).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     private static GroupPrincipal groupOrNull(String group) {
         try {
             return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
         } catch (UserPrincipalNotFoundException e) {
-            return null; // root only, until the group exists (sysql daemon --install makes it)
+            return null; // root only, until the group exists (scripts/install-daemon.sh makes it)
         } catch (IOException e) {
             return null;
         }
@@ -149,21 +156,19 @@ final class UnixSocketServer implements AutoCloseable {
         }
     }
 
+    /** Deletes the socket of a daemon that died; another daemon's live one, or a file that is no socket, stays. */
     private static void removeStale(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try {
-            DaemonSocket.connect(path).close();
-            throw new IOException(ANOTHER_DAEMON + " (systemctl stop sysql), or give this one another --socket");
-        } catch (java.net.SocketException | ClosedChannelException e) {
-            if (!Files.readAttributes(
-                            path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                    .isOther()) {
-                throw new IOException("it is a file, not a socket: give the daemon another --socket", e);
-            }
-            Files.delete(path); // nobody listens: the socket of a daemon that died
+        if (answers(path)) {
+            throw new IOException(ANOTHER_DAEMON);
         }
+        if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .isOther()) {
+            throw new IOException("it is a file, not a socket: give the daemon another --socket");
+        }
+        Files.delete(path);
     }
 
     private void accept() {

@@ -151,6 +151,7 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
             names.add(f.name());
         }
         boolean file = !engine.isLive();
+        String time = source == Source.HISTORY ? timeRangeText() : "";
         return super.explainTerms(pw)
                 .item("table", tableName)
                 .item(
@@ -164,10 +165,7 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
                         condition == null ? "" : RexText.of(condition, FieldColumns.eventFields()),
                         condition != null)
                 .itemIf("kernel", kernelFilter(), source == Source.LIVE && !file)
-                .itemIf(
-                        "time",
-                        timeRangeText(),
-                        source == Source.HISTORY && !timeRangeText().isEmpty());
+                .itemIf("time", time, !time.isEmpty());
     }
 
     /** The history's time range this scan reads, as text ("" for all of it). */
