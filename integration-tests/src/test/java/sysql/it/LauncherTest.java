@@ -22,6 +22,8 @@ class LauncherTest {
     @TempDir
     Path tmp;
 
+    private int clones;
+
     private static void script(Path p, String body) throws Exception {
         Files.createDirectories(p.getParent());
         Files.writeString(p, "#!/usr/bin/env bash\n" + body + "\n", StandardCharsets.UTF_8);
@@ -52,8 +54,13 @@ class LauncherTest {
 
     /** The launcher with stand-in set-up steps and a java that prints its arguments, one a line. */
     private String javaArguments(boolean withArchive) throws Exception {
+        return javaArguments(withArchive, tmp.resolve("no-daemon.sock"), "query", "SELECT 1");
+    }
+
+    /** The same, with {@code socket} as the daemon's socket ($SYSQL_SOCKET) and these arguments. */
+    private String javaArguments(boolean withArchive, Path socket, String... args) throws Exception {
         Path root = Readme.ofThisClone().root;
-        Path clone = tmp.resolve(withArchive ? "with" : "without");
+        Path clone = tmp.resolve((withArchive ? "with" : "without") + "-" + clones++);
         Files.createDirectories(clone);
         Files.copy(root.resolve("sysql"), clone.resolve("sysql"));
         script(clone.resolve("scripts/install-deps.sh"), "true");
@@ -64,10 +71,14 @@ class LauncherTest {
         }
         Path bin = tmp.resolve("bin-args");
         script(bin.resolve("java"), "printf '%s\\n' \"$@\"");
-        ProcessBuilder pb = new ProcessBuilder("bash", clone.resolve("sysql").toString(), "query", "SELECT 1")
+        java.util.List<String> cmd = new java.util.ArrayList<>(
+                java.util.List.of("bash", clone.resolve("sysql").toString()));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("SYSQL_SOCKET", socket.toString());
         Process p = pb.start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher did not end");
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,6 +94,46 @@ class LauncherTest {
         assertTrue(with.lines().toList().containsAll(java.util.List.of("sysql.cli.Sysql", "query", "SELECT 1")), with);
         String without = javaArguments(false);
         assertTrue(without.lines().noneMatch(l -> l.startsWith("-XX:SharedArchiveFile")), without);
+    }
+
+    /**
+     * A client of a running daemon starts with C1 only and the serial collector (it computes nothing): when the
+     * daemon's socket is there and no option asks for a capture or a file of its own.
+     */
+    @Test
+    void aClientOfTheDaemonStartsWithTheQuickCompilerOnly() throws Exception {
+        Path socket = tmp.resolve("sysql.sock");
+        try (java.nio.channels.ServerSocketChannel daemon =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            daemon.bind(java.net.UnixDomainSocketAddress.of(socket));
+            for (String[] client : new String[][] {
+                {"query", "SELECT 1"}, {}, {"shell"}, {"dump", "--since", "2m", "-w", "x.scap"}, {"--engine=daemon"}
+            }) {
+                String args = javaArguments(false, socket, client);
+                assertTrue(
+                        args.lines().anyMatch(l -> l.equals("-XX:TieredStopAtLevel=1")),
+                        String.join(" ", client) + ": " + args);
+                assertTrue(args.lines().anyMatch(l -> l.equals("-XX:+UseSerialGC")), args);
+            }
+            for (String[] own : new String[][] {
+                {"query", "-r", "f.scap", "SELECT 1"},
+                {"query", "--read=f.scap", "SELECT 1"},
+                {"query", "--engine", "embedded", "SELECT 1"},
+                {"query", "--snaplen", "256", "SELECT 1"},
+                {"query", "--url", "http://h:8765", "SELECT 1"},
+                {"shell", "--no-history"},
+                {"capture", "-w", "x.scap"},
+                {"daemon"},
+                {"serve"}
+            }) {
+                String args = javaArguments(false, socket, own);
+                assertTrue(
+                        args.lines().noneMatch(l -> l.startsWith("-XX:TieredStopAtLevel")),
+                        String.join(" ", own) + ": " + args);
+            }
+        }
+        String noDaemon = javaArguments(false, tmp.resolve("none.sock"), "query", "SELECT 1");
+        assertTrue(noDaemon.lines().noneMatch(l -> l.startsWith("-XX:TieredStopAtLevel")), noDaemon);
     }
 
     /**
@@ -115,5 +166,33 @@ class LauncherTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("(1 row)"), out);
+        // the command line's parser (Java 5 bytecode: a static archive keeps it) and Janino (a signed jar, unsigned
+        // for the launcher) come from the archive too
+        Process shared = new ProcessBuilder(
+                        "java",
+                        "-XX:SharedArchiveFile=" + jsa,
+                        "-Xshare:on",
+                        "-Xlog:class+load=info",
+                        "-cp",
+                        root + "/jdbc/target/sysql-jdbc.jar:" + root + "/jdbc/target/lib/*",
+                        "sysql.cli.Sysql",
+                        "query",
+                        "-r",
+                        root + "/testdata/scap/falco_cat_write.scap",
+                        "SELECT COUNT(*) AS n FROM events")
+                .redirectErrorStream(true)
+                .start();
+        String log = new String(shared.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(shared.waitFor(60, TimeUnit.SECONDS), "java did not end");
+        assertEquals(0, shared.exitValue(), log);
+        for (String cls : java.util.List.of("picocli.CommandLine ", "org.codehaus.janino.SimpleCompiler ")) {
+            assertTrue(
+                    log.lines().anyMatch(l -> l.contains(" " + cls + "source: shared objects file")),
+                    cls + "is not in the archive: "
+                            + log.lines()
+                                    .filter(l -> l.contains(cls))
+                                    .findFirst()
+                                    .orElse("not loaded"));
+        }
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,11 @@ import picocli.CommandLine.Mixin;
             "SQL over the system calls of a live Linux host.",
             "Without a subcommand: the interactive SQL shell (same options as 'sysql shell')."
         },
-        subcommands = {
+        // the subcommands are added by run(): all of them, or only the one the command line names
+        subcommands = {})
+public final class Sysql implements Callable<Integer> {
+    /** The subcommands, in the order the help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
             ShellCommand.class,
             QueryCommand.class,
             ChiselCommand.class,
@@ -31,9 +36,7 @@ import picocli.CommandLine.Mixin;
             DumpCommand.class,
             PrintCommand.class,
             CountCommand.class,
-            CommandLine.HelpCommand.class
-        })
-public final class Sysql implements Callable<Integer> {
+            CommandLine.HelpCommand.class);
 
     @Mixin
     ConnectOptions connect = new ConnectOptions();
@@ -53,9 +56,29 @@ public final class Sysql implements Callable<Integer> {
         System.exit(run(args));
     }
 
+    /** The subcommand called {@code name} (or one of its aliases), or null. */
+    private static Class<?> subcommand(String name) {
+        for (Class<?> c : SUBCOMMANDS) {
+            Command a = c.getAnnotation(Command.class);
+            if (a.name().equals(name) || List.of(a.aliases()).contains(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** Runs the command line; returns the exit code. */
     public static int run(String... args) {
         CommandLine cmd = new CommandLine(new Sysql());
+        // picocli builds the model of every subcommand it is given (reflection over each one's options: a tenth of
+        // a second at start); a command line that starts with a subcommand's name needs only that one
+        Class<?> named = args.length == 0 ? null : subcommand(args[0]);
+        if (named == CommandLine.HelpCommand.class) {
+            named = null; // sysql help query: help needs the others
+        }
+        for (Class<?> c : named != null ? List.<Class<?>>of(named) : SUBCOMMANDS) {
+            cmd.addSubcommand(c);
+        }
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler((ex, argv) -> {
             CommandLine c = ex.getCommandLine();
