@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sysql.capture.CaptureException;
 import sysql.capture.CaptureStats;
+import sysql.capture.DropNotices;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.LiveCapture;
@@ -22,7 +23,8 @@ import sysql.capture.state.ThreadTable;
 /**
  * {@code sysql capture -w FILE}: writes a live capture to a sysdig {@code .scap} file (the host's processes, fds,
  * users and interfaces at the start, then every event) until Ctrl-C/SIGTERM, {@code --duration} or
- * {@code --count}; ends with one summary line on stderr: events written, and the driver's drops.
+ * {@code --count}; ends with one summary line on stderr: events written, and the driver's drops. Where the rings
+ * lost events, the file holds a {@code sysql.drops} notice ({@link DropNotices}).
  */
 @Command(
         name = "capture",
@@ -80,9 +82,17 @@ final class CaptureCommand implements Callable<Integer> {
                 long deadline =
                         durationSeconds != null ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
                 Event e = new Event();
+                // where the rings lost events, the file says so (DropNotices: sysdig's own files record none)
+                DropNotices notices = new DropNotices();
+                notices.reset(live.stats(), 0, System.currentTimeMillis() * 1_000_000L);
+                long lastCheck = System.nanoTime();
                 while (!stop.raised() && System.nanoTime() < deadline && writer.eventsWritten() < limit) {
                     live.fill(batch, 100);
                     write(writer, batch, e, limit);
+                    if (System.nanoTime() - lastCheck >= 100_000_000L) {
+                        lastCheck = System.nanoTime();
+                        notices.check(live.stats(), 0, live.watermark(), writer::write);
+                    }
                 }
                 live.stop();
                 // What the rings still hold after the probe detached was captured before the end: keep it.
@@ -93,6 +103,7 @@ final class CaptureCommand implements Callable<Integer> {
                     }
                     write(writer, batch, e, limit);
                 }
+                notices.check(live.stats(), 0, live.watermark(), writer::write);
                 written = writer.eventsWritten();
                 bytes = writer.bytesWritten();
             }

@@ -61,9 +61,21 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--no-disk-history", description = "Keep the history in memory only.")
     boolean noDiskHistory;
 
-    /** The engine's properties: the capture options, and the disk history unless turned off. */
+    @Option(
+            names = "--history-filter",
+            paramLabel = "CONDITION",
+            description = "Keep in the history only the events this condition keeps, evaluated in the kernel: "
+                    + "evt.type, proc.pid, thread.tid, proc.name with =, <>, IN, NOT IN, AND, e.g. "
+                    + "\"evt.type NOT IN ('getppid','futex')\". The events the process and fd state needs are kept "
+                    + "whatever it says (default: every event).")
+    String historyFilter;
+
+    /** The engine's properties: the capture options, the history filter, and the disk history unless turned off. */
     private java.util.Properties engineProperties() {
         java.util.Properties p = connect.properties();
+        if (historyFilter != null) {
+            p.setProperty("historyFilter", historyFilter);
+        }
         if (!noDiskHistory && connect.file == null && !connect.noHistory) {
             p.setProperty("historyDir", historyDir.toString());
             if (historyDiskMegabytes != null) {

@@ -81,6 +81,7 @@ final class QueryCommand implements Callable<Integer> {
             String label) {
         AtomicReference<Statement> running = new AtomicReference<>();
         Interrupts interrupts = Interrupts.install(() -> cancel(running.get()));
+        WarningsReader warnings = new WarningsReader();
         try (Connection c = connect.connectForQueries()) {
             for (String s : statements) {
                 if (interrupts.raised()) {
@@ -95,6 +96,11 @@ final class QueryCommand implements Callable<Integer> {
                     }
                 } finally {
                     running.set(null);
+                }
+                for (String w : warnings.next(c)) {
+                    out.flush();
+                    err.println(label + ": warning: " + w);
+                    err.flush();
                 }
             }
             out.flush();

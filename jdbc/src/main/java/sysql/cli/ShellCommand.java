@@ -3,7 +3,9 @@ package sysql.cli;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +39,7 @@ final class ShellCommand implements Callable<Integer> {
         try (Connection held = remote.isSet() ? remote.connect() : connect.connect()) {
             DropWarnings warnings = new DropWarnings();
             ShellLine sqlline = new ShellLine();
-            warnings.start(sqlline);
+            warnings.start(sqlline, held);
             try {
                 SqlLine.Status status = sqlline.begin(arguments(), null, true);
                 return status == SqlLine.Status.OK ? 0 : 1;
@@ -78,12 +80,16 @@ final class ShellCommand implements Callable<Integer> {
         };
     }
 
-    /** Reports, once a second, events the capture dropped (and rows queries lost) since the last report. */
+    /**
+     * Reports, once a second, events the capture dropped (and rows queries lost) since the last report: from the
+     * process's own capture, or, on a connection to a daemon, from its {@code capture_stats} (the host's drops;
+     * the rows other users' queries lost are theirs).
+     */
     private static final class DropWarnings {
         private Thread thread;
         private volatile boolean running = true;
 
-        void start(ShellLine sqlline) {
+        void start(ShellLine sqlline, Connection held) {
             thread = new Thread(
                     () -> {
                         long drops = -1;
@@ -94,14 +100,12 @@ final class ShellCommand implements Callable<Integer> {
                             } catch (InterruptedException e) {
                                 return;
                             }
-                            Optional<CaptureHub.Stats> stats = SysqlDriver.liveStats();
-                            if (stats.isEmpty()) {
+                            long[] now = counters(held);
+                            if (now == null) {
                                 continue;
                             }
-                            long d = stats.get().driver().drops();
-                            long l = stats.get().subscriptions().stream()
-                                    .mapToLong(CaptureHub.SubscriptionStats::droppedRows)
-                                    .sum();
+                            long d = now[0];
+                            long l = now[1];
                             if (drops >= 0 && d > drops) {
                                 say(
                                         sqlline,
@@ -121,6 +125,30 @@ final class ShellCommand implements Callable<Integer> {
                     "sysql-drop-warnings");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** The capture's drops and the rows its queries lost, or null when there is no live capture to ask. */
+        private static long[] counters(Connection held) {
+            Optional<CaptureHub.Stats> stats = SysqlDriver.liveStats();
+            if (stats.isPresent()) {
+                return new long[] {
+                    stats.get().driver().drops(),
+                    stats.get().subscriptions().stream()
+                            .mapToLong(CaptureHub.SubscriptionStats::droppedRows)
+                            .sum()
+                };
+            }
+            try {
+                if (held.isWrapperFor(org.apache.calcite.jdbc.CalciteConnection.class)) {
+                    return null; // an embedded connection over a file, or before its capture started
+                }
+                try (Statement st = held.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT drops FROM capture_stats WHERE cpu IS NULL")) {
+                    return rs.next() ? new long[] {rs.getLong(1), 0} : null;
+                }
+            } catch (SQLException e) {
+                return null; // a daemon over a file, or going away
+            }
         }
 
         private static void say(ShellLine sqlline, String message) {

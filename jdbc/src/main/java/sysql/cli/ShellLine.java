@@ -40,6 +40,8 @@ final class ShellLine extends SqlLine {
     private LineReader statements;
     /** The statements of the last line read not yet handed to sqlline. */
     private final Deque<String> pending = new ArrayDeque<>();
+    /** The warnings of the statements run (a window of the history that lost events), printed once each. */
+    private final WarningsReader warnings = new WarningsReader();
 
     @Override
     public LineReader getConsoleReader(InputStream inputStream, History fileHistory) throws IOException {
@@ -63,6 +65,7 @@ final class ShellLine extends SqlLine {
         if (!method.getName().equals("readLine")) {
             return call(method, args);
         }
+        printWarnings();
         if (pending.isEmpty()) {
             String line = (String) call(method, args);
             if (line == null) {
@@ -125,6 +128,30 @@ final class ShellLine extends SqlLine {
             candidates.add(new Candidate(t, t, "tables", null, null, null, true));
         }
         return new StringsCompleter(candidates);
+    }
+
+    /** Prints the warnings the last statement gave (on sqlline's own connection, if it has one). */
+    private void printWarnings() {
+        java.sql.Connection c = currentConnection();
+        if (c != null) {
+            for (String w : warnings.next(c)) {
+                printAbove("warning: " + w);
+            }
+        }
+    }
+
+    /**
+     * sqlline's current connection, or null. sqlline 1.12 keeps its accessor package-private (it has no public
+     * one), so it is called by reflection; should a later sqlline change it, the shell only loses the warnings.
+     */
+    private java.sql.Connection currentConnection() {
+        try {
+            Method m = SqlLine.class.getDeclaredMethod("getConnection");
+            m.setAccessible(true);
+            return (java.sql.Connection) m.invoke(this);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Prints {@code message} above the prompt (or on stderr before the terminal is up). */

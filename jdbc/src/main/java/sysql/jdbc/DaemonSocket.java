@@ -53,7 +53,8 @@ public final class DaemonSocket {
             "historyDir",
             "historyDiskMegabytes",
             "historyDiskSeconds",
-            "historyCompress");
+            "historyCompress",
+            "historyFilter");
 
     private DaemonSocket() {}
 

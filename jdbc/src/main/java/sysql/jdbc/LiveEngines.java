@@ -79,6 +79,9 @@ final class LiveEngines {
                 + (o.disk() == null
                         ? ""
                         : ", on disk in " + o.disk().dir() + " " + o.disk().maxAgeNanos() / 1_000_000_000L + " s / "
-                                + (o.disk().maxBytes() >> 20) + " MiB");
+                                + (o.disk().maxBytes() >> 20) + " MiB")
+                + (o.history() == null || o.historyFilter().isAll()
+                        ? ""
+                        : ", history filter " + o.historyFilter() + " (+ the events the state needs)");
     }
 }

@@ -6,9 +6,12 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import sysql.calcite.HistoryFilter;
 import sysql.calcite.QuerySettings;
+import sysql.calcite.SysqlException;
 import sysql.capture.LiveCapture;
 import sysql.capture.engine.CaptureHub;
+import sysql.capture.engine.KernelFilter;
 import sysql.capture.engine.Recorder;
 
 /**
@@ -24,6 +27,10 @@ import sysql.capture.engine.Recorder;
  *       records nothing (the kernel then captures only what running queries ask for);
  *   <li>{@code historySeconds} — how long history is kept (default 60);
  *   <li>{@code historyMegabytes} — the most memory history takes (default 256);
+ *   <li>{@code historyFilter} — a condition the history keeps, which the kernel evaluates: {@code evt.type},
+ *       {@code proc.pid}, {@code thread.tid}, {@code proc.name} with =, <>, IN, NOT IN and AND, e.g. {@code
+ *       evt.type NOT IN ('getppid','futex')} (default none: every event); the events the state needs are kept
+ *       whatever it says, and evt.num in the history then counts the recorded events;
  *   <li>{@code windowGroups} — the most groups one window of a streaming aggregate holds (default 100000);
  *   <li>{@code historyDir} — a directory where the history goes on, on disk, beyond the memory budget: rotating
  *       sysdig {@code .scap} segments (default none: memory only; {@code sysql daemon} uses /var/lib/sysql/history);
@@ -51,7 +58,8 @@ public record SysqlProperties(
         long historyDiskMegabytes,
         long historyDiskSeconds,
         boolean historyCompress,
-        boolean readsFiles) {
+        boolean readsFiles,
+        KernelFilter historyFilter) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
@@ -66,6 +74,7 @@ public record SysqlProperties(
             "historyDiskMegabytes",
             "historyDiskSeconds",
             "historyCompress",
+            "historyFilter",
             "scapFile",
             "captureStart");
 
@@ -101,7 +110,16 @@ public record SysqlProperties(
                         30 * 24 * 3600,
                         "seconds of history kept on disk"),
                 onOff(p, "historyCompress", false),
-                onOff(p, "scapFile", true));
+                onOff(p, "scapFile", true),
+                historyFilter(p));
+    }
+
+    private static KernelFilter historyFilter(Properties p) throws SQLException {
+        try {
+            return HistoryFilter.parse(p.getProperty("historyFilter"));
+        } catch (SysqlException e) {
+            throw new SQLException(e.getMessage(), "HY024");
+        }
     }
 
     private static Path path(Properties p, String name) {
@@ -125,7 +143,8 @@ public record SysqlProperties(
                                 historyDiskMegabytes << 20,
                                 historyDiskSeconds * 1_000_000_000L,
                                 historyCompress)
-                        : null);
+                        : null,
+                history ? historyFilter : KernelFilter.ALL);
     }
 
     private static int intIn(Properties p, String name, int dflt, int min, int max, String what) throws SQLException {

@@ -70,6 +70,19 @@ class QueryCommandTest {
     }
 
     @Test
+    void aQueryOverAWindowThatLostEventsWarnsOnStderr() {
+        Path drops = TestData.file("made/falco_cat_write_drops.scap");
+        Run r = run("query", "-r", drops.toString(), "--format", "csv", "SELECT COUNT(*) AS n FROM events");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(
+                r.err().startsWith("sysql: warning: this query's window lost 1234 events (1 sysql.drops notice, "),
+                r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        Run clean = run("query", "-r", FILE.toString(), "--format", "csv", "SELECT COUNT(*) AS n FROM events");
+        assertEquals("", clean.err(), "a file without notices warns of nothing");
+    }
+
+    @Test
     void aScriptFileRunsEveryStatement() throws Exception {
         Path script = Files.createTempFile("sysql", ".sql");
         Files.writeString(

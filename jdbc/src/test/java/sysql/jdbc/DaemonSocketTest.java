@@ -27,11 +27,12 @@ import sysql.testing.TestData;
 /**
  * The daemon's protocol and the client's choice of engine, without root: a {@code sysql daemon} serving a
  * capture file (its own process, its own socket) gives the same rows, types and errors as the embedded engine
- * over that file; the {@code engine} property and the socket's presence choose the engine.
+ * over that file, and the same warning when its window lost events; the {@code engine} property and the socket's presence choose the engine.
  */
 class DaemonSocketTest {
+    /** falco_cat_write.scap with a drop notice in it (testdata/made/). */
     static final Path FILE =
-            TestData.scap("falco_cat_write.scap").toAbsolutePath().normalize();
+            TestData.file("made/falco_cat_write_drops.scap").toAbsolutePath().normalize();
 
     @TempDir
     static Path tmp;
@@ -98,6 +99,40 @@ class DaemonSocketTest {
                 assertEquals(e.getMessage(), r.getMessage(), bad);
                 assertFalse(r.getMessage().contains("\n"), r.getMessage());
             }
+        }
+    }
+
+    /** The warnings of a connection's queries, as query_warnings lists them. */
+    private static List<String> warnings(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT seq, \"time\", warning FROM query_warnings ORDER BY seq")) {
+            while (rs.next()) {
+                out.add(rs.getString(3));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aWindowThatLostEventsSaysSoToItsConnectionOnly() throws Exception {
+        try (Connection embedded = DriverManager.getConnection("jdbc:sysql:file=" + FILE);
+                Connection viaDaemon = DriverManager.getConnection("jdbc:sysql:engine=daemon;socket=" + socket);
+                Connection other = DriverManager.getConnection("jdbc:sysql:engine=daemon;socket=" + socket)) {
+            assertEquals(List.of(), warnings(viaDaemon));
+            String q = "SELECT evt.num, evt.cpu, evt.type, evt.arg.id, evt.arg.desc FROM events "
+                    + "WHERE evt.type = 'notification'";
+            List<String> notice = result(embedded, q);
+            assertEquals(2, notice.size(), notice.toString());
+            assertTrue(notice.get(1).startsWith("11|1|notification|sysql.drops|lost=1234 cpu=1 "), notice.toString());
+            assertEquals(notice, result(viaDaemon, q));
+            List<String> w = warnings(viaDaemon);
+            assertEquals(1, w.size(), w.toString());
+            assertTrue(w.get(0).startsWith("this query's window lost 1234 events (1 sysql.drops notice, "), w.get(0));
+            assertEquals(w, warnings(embedded), "embedded and daemon warn alike");
+            assertEquals(List.of(), warnings(other), "another connection's warnings are not this one's");
+            result(viaDaemon, "SELECT COUNT(*) FROM processes");
+            assertEquals(w, warnings(viaDaemon), "a query that read no events adds none");
         }
     }
 

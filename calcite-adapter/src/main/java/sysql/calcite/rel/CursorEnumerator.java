@@ -3,7 +3,9 @@ package sysql.calcite.rel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerator;
+import sysql.calcite.QueryWarnings;
 import sysql.calcite.SysqlException;
 import sysql.capture.CaptureException;
 import sysql.capture.engine.BatchCursor;
@@ -23,6 +25,9 @@ abstract class CursorEnumerator implements Enumerator<Object> {
     static final Object NO_ROW = new Object();
 
     private final AtomicBoolean cancel;
+    /** The connection whose {@link QueryWarnings} get the cursor's warning (null: none). */
+    private final Object connection;
+
     private final ReentrantLock reading = new ReentrantLock();
     private volatile boolean closeRequested;
     private BatchCursor cursor;
@@ -32,8 +37,14 @@ abstract class CursorEnumerator implements Enumerator<Object> {
     /** A read error held back by one row (see {@link #moveNext}); thrown by whatever is called next. */
     private SysqlException failure;
 
-    CursorEnumerator(AtomicBoolean cancel) {
+    /** An enumerator of the statement run with {@code root}: its cancel flag, its connection's warnings. */
+    CursorEnumerator(DataContext root) {
+        this(DataContext.Variable.CANCEL_FLAG.get(root), root.getQueryProvider());
+    }
+
+    CursorEnumerator(AtomicBoolean cancel, Object connection) {
         this.cancel = cancel;
+        this.connection = connection;
     }
 
     /** Opens the cursor. */
@@ -132,6 +143,7 @@ abstract class CursorEnumerator implements Enumerator<Object> {
         ended = true;
         release();
         if (cursor != null) {
+            QueryWarnings.add(connection, cursor.warning());
             cursor.close();
             cursor = null;
         }

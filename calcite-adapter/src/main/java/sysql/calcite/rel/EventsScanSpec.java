@@ -2,7 +2,6 @@
 package sysql.calcite.rel;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
@@ -63,11 +62,10 @@ public final class EventsScanSpec {
 
     /** Called by the generated code. */
     public Enumerable<Object> enumerable(DataContext root) {
-        AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object> enumerator() {
-                return new RowEnumerator(cancel);
+                return new RowEnumerator(root);
             }
         };
     }
@@ -78,8 +76,8 @@ public final class EventsScanSpec {
         private final boolean scalar = fields.size() == 1;
         private int row;
 
-        RowEnumerator(AtomicBoolean cancel) {
-            super(cancel);
+        RowEnumerator(DataContext root) {
+            super(root);
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexLiteral;
@@ -23,9 +24,10 @@ import sysql.driver.EventTables;
  * The part of a query's predicate the kernel probe can evaluate: conjuncts on {@code evt.type} (=, <>, IN,
  * NOT IN: a syscall set), {@code proc.pid} and {@code thread.tid} (=, IN: a pid set) and {@code proc.name}
  * (=, IN: a comm set). The result is a superset of what the predicate keeps; the whole predicate still runs
- * in the capture layer.
+ * in the capture layer. {@link Names} (a set of values of one of those fields) is shared with the daemon's
+ * history filter ({@code sysql.calcite.HistoryFilter}), which parses the same conditions from text.
  */
-final class KernelFilters {
+public final class KernelFilters {
     /** Longest thread name the kernel keeps (TASK_COMM_LEN - 1). */
     private static final int COMM_MAX = 15;
 
@@ -49,59 +51,43 @@ final class KernelFilters {
     /** What one conjunct asks of the kernel, or null when it cannot be said there. */
     private static KernelFilter conjunct(RexNode n, EventPredicates fieldsOf) {
         Names names = names(n, fieldsOf);
-        if (names == null) {
-            return null;
-        }
-        switch (names.field) {
-            case "evt.type": {
-                BitSet syscalls = new BitSet();
-                for (int nr = 0; nr < EventTables.SYSCALL_TABLE_SIZE; nr++) {
-                    String name = EventTypes.syscallEventName(nr);
-                    if (name != null && names.contains(name)) {
-                        syscalls.set(nr);
-                    }
-                }
-                return KernelFilter.syscalls(syscalls);
-            }
-            case "proc.pid", "thread.tid": {
-                if (names.complemented) {
-                    return null;
-                }
-                Set<Integer> pids = new HashSet<>();
-                for (String v : names.values) {
-                    long pid = Long.parseLong(v);
-                    if (pid <= 0 || pid > (1 << 22)) {
-                        return KernelFilter.pids(Set.of()); // no thread has it: nothing passes
-                    }
-                    pids.add((int) pid);
-                }
-                return pids.size() <= EventTables.PID_FILTER_MAX ? KernelFilter.pids(pids) : null;
-            }
-            case "proc.name": {
-                if (names.complemented) {
-                    return null;
-                }
-                Set<String> comms = new HashSet<>();
-                for (String v : names.values) {
-                    if (v.isEmpty()) {
-                        continue;
-                    }
-                    comms.add(v.length() > COMM_MAX ? v.substring(0, COMM_MAX) : v);
-                }
-                return comms.isEmpty() || comms.size() > 256 ? null : KernelFilter.comms(comms);
-            }
-            default:
-                return null;
-        }
+        return names == null ? null : names.kernelFilter();
     }
 
-    /** A set of values of one field: {@code values}, or everything but them. */
-    private record Names(String field, Set<String> values, boolean complemented) {
-        boolean contains(String v) {
+    /** The evt.type names of syscall events: what a syscall set can select. */
+    private static final Set<String> SYSCALL_EVENT_NAMES = syscallEventNames();
+
+    private static Set<String> syscallEventNames() {
+        Set<String> names = new HashSet<>();
+        for (int nr = 0; nr < EventTables.SYSCALL_TABLE_SIZE; nr++) {
+            String name = EventTypes.syscallEventName(nr);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return Set.copyOf(names);
+    }
+
+    /** True if {@code name} is the evt.type of some syscall's events ({@code openat}, {@code getppid}...). */
+    public static boolean isSyscallEventName(String name) {
+        return SYSCALL_EVENT_NAMES.contains(name);
+    }
+
+    /**
+     * A set of values of one field: {@code values}, or everything but them ({@code complemented}); a field's
+     * values as text ({@code evt.type} names, pids as whole numbers, {@code proc.name} comms).
+     */
+    public record Names(String field, Set<String> values, boolean complemented) {
+        public Names {
+            values = Set.copyOf(values);
+        }
+
+        public boolean contains(String v) {
             return values.contains(v) != complemented;
         }
 
-        Names union(Names o) {
+        /** The values of either (exact), or null when the fields differ. */
+        public Names union(Names o) {
             if (!field.equals(o.field)) {
                 return null;
             }
@@ -123,6 +109,77 @@ final class KernelFilters {
             }
             return new Names(field, r, true);
         }
+
+        /**
+         * The values of a disjunction: the union of what {@code names} says of each of {@code parts}, or null when
+         * it says nothing of one or they are not all on one field.
+         */
+        public static <T> Names unionOf(List<T> parts, Function<T, Names> names) {
+            Names acc = null;
+            for (T part : parts) {
+                Names n = names.apply(part);
+                acc = n == null ? null : acc == null ? n : acc.union(n);
+                if (acc == null) {
+                    return null;
+                }
+            }
+            return acc;
+        }
+
+        /** Everything but these values. */
+        public Names negate() {
+            return new Names(field, values, !complemented);
+        }
+
+        /**
+         * What the kernel keeps for this set: {@code evt.type} a syscall set (names that are no syscall's select
+         * nothing), {@code proc.pid}/{@code thread.tid} a pid set, {@code proc.name} a comm set (cut to the 15
+         * characters the kernel keeps); null when the kernel cannot say it (another field, a complemented pid or
+         * comm set, too many pids or comms).
+         */
+        public KernelFilter kernelFilter() {
+            switch (field) {
+                case "evt.type": {
+                    BitSet syscalls = new BitSet();
+                    for (int nr = 0; nr < EventTables.SYSCALL_TABLE_SIZE; nr++) {
+                        String name = EventTypes.syscallEventName(nr);
+                        if (name != null && contains(name)) {
+                            syscalls.set(nr);
+                        }
+                    }
+                    return KernelFilter.syscalls(syscalls);
+                }
+                case "proc.pid", "thread.tid": {
+                    if (complemented) {
+                        return null;
+                    }
+                    Set<Integer> pids = new HashSet<>();
+                    for (String v : values) {
+                        long pid = Long.parseLong(v);
+                        if (pid <= 0 || pid > (1 << 22)) {
+                            return KernelFilter.pids(Set.of()); // no thread has it: nothing passes
+                        }
+                        pids.add((int) pid);
+                    }
+                    return pids.size() <= EventTables.PID_FILTER_MAX ? KernelFilter.pids(pids) : null;
+                }
+                case "proc.name": {
+                    if (complemented) {
+                        return null;
+                    }
+                    Set<String> comms = new HashSet<>();
+                    for (String v : values) {
+                        if (v.isEmpty()) {
+                            continue;
+                        }
+                        comms.add(v.length() > COMM_MAX ? v.substring(0, COMM_MAX) : v);
+                    }
+                    return comms.isEmpty() || comms.size() > 256 ? null : KernelFilter.comms(comms);
+                }
+                default:
+                    return null;
+            }
+        }
     }
 
     /** The field and values a (disjunction of) =, <>, IN or NOT IN on one field denotes, or null. */
@@ -132,20 +189,8 @@ final class KernelFilters {
         }
         List<RexNode> ops = call.getOperands();
         switch (call.getKind()) {
-            case OR: {
-                Names acc = null;
-                for (RexNode op : ops) {
-                    Names part = names(op, fieldsOf);
-                    if (part == null) {
-                        return null;
-                    }
-                    acc = acc == null ? part : acc.union(part);
-                    if (acc == null) {
-                        return null;
-                    }
-                }
-                return acc;
-            }
+            case OR:
+                return Names.unionOf(ops, op -> names(op, fieldsOf));
             case EQUALS, NOT_EQUALS: {
                 Field f = fieldsOf.field(ops.get(0));
                 RexLiteral lit = ops.get(1) instanceof RexLiteral l ? l : null;

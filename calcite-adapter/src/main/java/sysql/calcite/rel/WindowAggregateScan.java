@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -455,7 +454,6 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
 
         /** Called by the generated code, with the row program (null when there is none). */
         public Enumerable<Object> enumerable(DataContext root, RowProgram program) {
-            AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
             boolean scalar = outputs.size() == 1;
             return new AbstractEnumerable<>() {
                 @Override
@@ -471,7 +469,7 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                             order,
                             limit,
                             maxGroups);
-                    return new WindowEnumerator(cancel, aggregator, scalar, program);
+                    return new WindowEnumerator(root, aggregator, scalar, program);
                 }
             };
         }
@@ -486,8 +484,8 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
 
             private final ArrayDeque<Object[]> ready = new ArrayDeque<>();
 
-            WindowEnumerator(AtomicBoolean cancel, WindowAggregator aggregator, boolean scalar, RowProgram program) {
-                super(cancel);
+            WindowEnumerator(DataContext root, WindowAggregator aggregator, boolean scalar, RowProgram program) {
+                super(root);
                 this.aggregator = aggregator;
                 this.scalar = scalar;
                 this.computed = program == null

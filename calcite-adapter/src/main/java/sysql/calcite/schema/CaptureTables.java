@@ -4,7 +4,11 @@ package sysql.calcite.schema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.sql.type.SqlTypeName;
+import sysql.calcite.QueryWarnings;
 import sysql.calcite.SysqlEngine;
 import sysql.capture.CaptureException;
 import sysql.capture.CaptureStats;
@@ -14,7 +18,7 @@ import sysql.capture.engine.CaptureHub;
  * The live capture's counters: {@code capture_stats} (one row per CPU and a total row with {@code cpu} NULL;
  * driver events, bytes, drops and kernel-filtered syscalls since the capture started, with the capture-wide
  * state on every row) and {@code capture_subscriptions} (the running scans of the live stream). Empty for a
- * capture file.
+ * capture file. And {@code query_warnings}, what the connection's queries warned of.
  */
 final class CaptureTables {
     private CaptureTables() {}
@@ -132,6 +136,31 @@ final class CaptureTables {
                     }
                 }
                 return rows;
+            }
+        };
+    }
+
+    /**
+     * {@code query_warnings}: what this connection's queries said beside their rows ({@link QueryWarnings}), oldest
+     * first: {@code seq} (increasing), {@code time}, {@code warning}.
+     */
+    static RowTable queryWarnings() {
+        return new RowTable(List.of(
+                RowTable.column("seq", SqlTypeName.BIGINT),
+                RowTable.column("time", SqlTypeName.TIMESTAMP),
+                RowTable.column("warning", SqlTypeName.VARCHAR))) {
+            @Override
+            List<Object[]> rows() {
+                throw new IllegalStateException("query_warnings is read with its statement's context");
+            }
+
+            @Override
+            public Enumerable<Object[]> scan(DataContext root) {
+                List<Object[]> rows = new ArrayList<>();
+                for (QueryWarnings.Warning w : QueryWarnings.since(root.getQueryProvider(), 0)) {
+                    rows.add(new Object[] {w.seq(), w.timeMillis(), w.text()});
+                }
+                return Linq4j.asEnumerable(rows);
             }
         };
     }

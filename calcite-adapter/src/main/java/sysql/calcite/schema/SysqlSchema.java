@@ -32,7 +32,8 @@ import sysql.capture.CaptureException;
  * Schema {@code sysql}: the events ({@code events}: the live stream and its history, or a capture file), the
  * state now ({@code processes}, {@code fds}, {@code connections}, {@code containers}, {@code users},
  * {@code groups}; a file's at its first event, {@code processes_at_end} at its end), the catalogs ({@code fields}, {@code event_types}), the capture's counters
- * ({@code capture_stats}, {@code capture_subscriptions}) and the table functions {@code scap_file('path')} and
+ * ({@code capture_stats}, {@code capture_subscriptions}), what the connection's queries warned of
+ * ({@code query_warnings}) and the table functions {@code scap_file('path')} and
  * {@code history_scap(from_rawtime, to_rawtime)}.
  */
 public final class SysqlSchema extends AbstractSchema {
@@ -55,6 +56,7 @@ public final class SysqlSchema extends AbstractSchema {
         TABLES.put("event_types", (e, s) -> CatalogTables.eventTypes());
         TABLES.put("capture_stats", (e, s) -> CaptureTables.captureStats(e));
         TABLES.put("capture_subscriptions", (e, s) -> CaptureTables.captureSubscriptions(e));
+        TABLES.put("query_warnings", (e, s) -> CaptureTables.queryWarnings());
     }
 
     /** The names of the schema's tables. */

@@ -47,7 +47,7 @@ class CursorEnumeratorTest {
         private boolean ready;
 
         OneRowPerRead() {
-            super(new AtomicBoolean());
+            super(new AtomicBoolean(), null);
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.apache.arrow.memory.BufferAllocator;
 import sysql.capture.CaptureException;
+import sysql.capture.DropNotices;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.EventSource;
@@ -24,8 +25,14 @@ public final class ColumnarReader implements AutoCloseable {
     private final Event event = new Event();
     private boolean ended;
     private long lastEventTs = Long.MIN_VALUE;
+    private final DropNotices.LostEvents lost = new DropNotices.LostEvents();
     /** A read error held back while the rows read before it go out; thrown by the next call. */
     private CaptureException failure;
+
+    /** The warning of the {@link DropNotices} read so far (null for none). */
+    public String warning() {
+        return lost.warning();
+    }
 
     public ColumnarReader(
             EventSource source,
@@ -58,6 +65,9 @@ public final class ColumnarReader implements AutoCloseable {
             while (!columns.isFull() && events.next(event)) {
                 lastEventTs = event.ts();
                 context.advance(event);
+                if (event.typeCode() == DropNotices.NOTIFICATION_E) {
+                    lost.addIfIn(event, Long.MIN_VALUE, Long.MAX_VALUE);
+                }
                 if (context.isRow() && keep.test(context)) {
                     columns.append(context);
                 }

@@ -2,6 +2,7 @@
 package sysql.capture.engine;
 
 import sysql.capture.CaptureException;
+import sysql.capture.DropNotices;
 import sysql.capture.columnar.EventColumns;
 
 /**
@@ -29,6 +30,14 @@ public interface BatchCursor extends AutoCloseable {
     /** Rows this consumer lost because it fell behind the stream (live streams only). */
     default long droppedRows() {
         return 0;
+    }
+
+    /**
+     * What the scan says about its rows once it has ended: a one-line warning when the events it read include
+     * {@link DropNotices} (its window lost events), else null.
+     */
+    default String warning() {
+        return null;
     }
 
     @Override

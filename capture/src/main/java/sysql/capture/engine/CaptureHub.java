@@ -15,6 +15,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import sysql.capture.CaptureException;
 import sysql.capture.CaptureStats;
+import sysql.capture.DropNotices;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.EventTypes;
@@ -32,9 +33,14 @@ import sysql.driver.EventTables;
  * bootstrapped from /proc) and offers every event to the recorder and to each subscription, which extracts
  * only its own fields for the rows its own predicate keeps.
  *
- * <p>The kernel filter is the union of what the consumers need (the recorder needs everything), plus the
- * syscalls that keep the state tables right; it narrows when a query ends, and the probe is detached when
- * nothing needs it (and attached again, with the state read anew from /proc, when something does).
+ * <p>The kernel filter is the union of what the consumers need (the recorder needs everything, or what its history
+ * filter keeps), plus the syscalls that keep the state tables right; it narrows when a query ends, and the probe is
+ * detached when nothing needs it (and attached again, with the state read anew from /proc, when something does).
+ *
+ * <p>With a history filter ({@link Options#historyFilter()}), the recorder keeps the events the filter lets through
+ * and every event the state needs (the state syscalls', and every event that is no syscall), so that a replay
+ * rebuilds the same process and fd state ({@link HistoryKeep}, decided on the capture thread). evt.num in the
+ * history then counts the recorded events: it no longer equals the live stream's evt.num of the same event.
  *
  * <p>Subscribing, unsubscribing and reading the state are done by the capture thread between two driver
  * batches, so the state is never read while it changes.
@@ -42,12 +48,32 @@ import sysql.driver.EventTables;
 public final class CaptureHub implements AutoCloseable {
     /**
      * The capture's settings; {@code history} null for no recorder, {@code disk} null to keep the history in memory
-     * only (else the recorder spills what leaves the memory history to segment files there).
+     * only (else the recorder spills what leaves the memory history to segment files there); {@code historyFilter}
+     * what the history keeps ({@link KernelFilter#ALL}, or null, for everything), besides the events the state
+     * needs, which it always keeps. The kernel captures what the history filter and the running queries need.
      */
-    public record Options(LiveCapture.Options capture, Recorder.Retention history, Recorder.DiskHistory disk) {
+    public record Options(
+            LiveCapture.Options capture,
+            Recorder.Retention history,
+            Recorder.DiskHistory disk,
+            KernelFilter historyFilter) {
+        public Options {
+            historyFilter = historyFilter == null ? KernelFilter.ALL : historyFilter;
+        }
+
         /** Memory history only. */
         public Options(LiveCapture.Options capture, Recorder.Retention history) {
             this(capture, history, null);
+        }
+
+        /** A history of every event. */
+        public Options(LiveCapture.Options capture, Recorder.Retention history, Recorder.DiskHistory disk) {
+            this(capture, history, disk, KernelFilter.ALL);
+        }
+
+        /** These settings with {@code filter} as the history filter. */
+        public Options withHistoryFilter(KernelFilter filter) {
+            return new Options(capture, history, disk, filter);
         }
 
         public static Options defaults() {
@@ -84,6 +110,8 @@ public final class CaptureHub implements AutoCloseable {
     private static final long REQUEST_TIMEOUT_MS = 10_000;
 
     private static final int WAIT_SLICE_MS = 100;
+    /** How often the capture thread looks at the drop counters (and writes {@link DropNotices}). */
+    private static final long DROP_CHECK_NANOS = 100_000_000L;
     /** Syscalls whose events keep the state tables right: captured whatever the consumers ask for. */
     static final BitSet STATE_SYSCALLS = stateSyscalls();
 
@@ -92,6 +120,11 @@ public final class CaptureHub implements AutoCloseable {
     private final Users users = Users.fromEtc(Path.of("/etc"));
     private final BufferAllocator allocator = new RootAllocator();
     private final Recorder recorder;
+    /** What the recorder needs from the kernel: everything, or its history filter. */
+    private final KernelFilter historyFilter;
+    /** Which events the recorder keeps; null for every event. */
+    private final HistoryKeep historyKeep;
+
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Object wakeup = new Object();
@@ -105,6 +138,8 @@ public final class CaptureHub implements AutoCloseable {
     // Capture thread only:
     private ThreadTable threads;
     private EventContext context;
+    private final DropNotices notices = new DropNotices();
+    private long lastDropCheck;
     /** The print length of buffer text: the capture's snaplen (see {@link EventContext#bufferPrintLength(int)}). */
     private final int bufferPrintLength;
 
@@ -126,6 +161,8 @@ public final class CaptureHub implements AutoCloseable {
         } else {
             recorder = null;
         }
+        historyFilter = options.historyFilter();
+        historyKeep = recorder == null ? null : HistoryKeep.of(historyFilter, STATE_SYSCALLS);
         applyFilter();
         thread = new Thread(this::run, "sysql-capture");
         thread.setDaemon(true);
@@ -263,7 +300,7 @@ public final class CaptureHub implements AutoCloseable {
         return new Stats(
                 capture.stats(),
                 attached,
-                k == null ? "detached" : describeApplied(k),
+                k == null ? "detached" : describeApplied(k) + describeHistoryFilter(),
                 List.copyOf(subs),
                 recorder == null ? 0 : recorder.events(),
                 recorder == null ? 0 : recorder.heldBytes(),
@@ -281,6 +318,11 @@ public final class CaptureHub implements AutoCloseable {
 
     private static String describeApplied(KernelFilter k) {
         return k.allSyscalls() ? k.toString() : k + " + " + STATE_SYSCALLS.cardinality() + " state syscalls";
+    }
+
+    /** {@code ; history keeps FILTER + state events} with a history filter, else nothing. */
+    private String describeHistoryFilter() {
+        return historyKeep == null ? "" : "; history keeps " + historyFilter + " + state events";
     }
 
     // ---- the capture thread
@@ -302,18 +344,20 @@ public final class CaptureHub implements AutoCloseable {
                 capture.fill(batch, WAIT_SLICE_MS);
                 Subscription[] subs = subscriptions;
                 long n = 0;
+                long newest = Long.MIN_VALUE;
                 while (batch.next(e)) {
-                    if (recorder != null) {
-                        recorder.append(e);
-                    }
-                    context.advance(e);
-                    for (Subscription s : subs) {
-                        s.offerSafely(context);
-                    }
+                    offer(e, subs);
+                    newest = Math.max(newest, e.ts());
                     n++;
                 }
                 eventsSeen += n;
                 long watermark = capture.watermark();
+                long now = System.nanoTime();
+                if (now - lastDropCheck >= DROP_CHECK_NANOS) {
+                    lastDropCheck = now;
+                    eventsSeen += notices.check(
+                            capture.stats(), historyDropped(), Math.max(newest, watermark), n2 -> offer(n2, subs));
+                }
                 for (Subscription s : subs) {
                     s.endRound(watermark);
                 }
@@ -332,6 +376,22 @@ public final class CaptureHub implements AutoCloseable {
         }
     }
 
+    /** Hands one event to the recorder and to every subscription. */
+    private void offer(Event e, Subscription[] subs) {
+        if (recorder != null && (historyKeep == null || historyKeep.keeps(e, threads))) {
+            recorder.append(e);
+        }
+        context.advance(e);
+        for (Subscription s : subs) {
+            s.offerSafely(context);
+        }
+    }
+
+    /** Events the history's disk writer did not write (0 without a disk tier). */
+    private long historyDropped() {
+        return recorder == null ? 0 : recorder.diskStats().droppedEvents();
+    }
+
     private void runTasks() {
         Runnable r;
         while ((r = tasks.poll()) != null) {
@@ -344,6 +404,20 @@ public final class CaptureHub implements AutoCloseable {
         synchronized (wakeup) {
             wakeup.notifyAll();
         }
+    }
+
+    /**
+     * For tests: the capture thread stops reading the driver for {@code millis}, as a consumer too slow for the
+     * rings would (under a storm, the rings fill and the driver counts drops).
+     */
+    void stallForTest(long millis) {
+        post(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private interface CaptureTask<T> {
@@ -404,6 +478,8 @@ public final class CaptureHub implements AutoCloseable {
         if (!attached) {
             capture.start(); // first, so that nothing between the /proc scan and the first event is missed
             bootstrap();
+            notices.reset(capture.stats(), historyDropped(), System.currentTimeMillis() * 1_000_000L);
+            lastDropCheck = System.nanoTime();
             attached = true;
         }
     }
@@ -422,7 +498,7 @@ public final class CaptureHub implements AutoCloseable {
 
     /** Sets the kernel filter to what the consumers need, attaching or detaching the probe. */
     private void applyFilter() throws CaptureException {
-        KernelFilter want = recorder != null ? KernelFilter.ALL : null;
+        KernelFilter want = recorder != null ? historyFilter : null;
         for (Subscription s : subscriptions) {
             KernelFilter k = s.request().kernelFilter();
             want = want == null ? k : want.union(k);
@@ -451,9 +527,18 @@ public final class CaptureHub implements AutoCloseable {
         applied = want;
         if (!attached) {
             attach();
-        } else if (before != null && !want.within(before)) {
+        } else if (before != null && !want.within(before) && !(recorder != null && sameThreads(want, before))) {
             bootstrap(); // the capture widened: what it did not see meanwhile is read from /proc
         }
+    }
+
+    /**
+     * Whether two filters capture the same threads: then the state is whole under either, since the state syscalls
+     * are always captured (with a history filter that keeps every thread, a query that asks for a syscall the
+     * history leaves out does not make the capture thread read /proc again).
+     */
+    private static boolean sameThreads(KernelFilter a, KernelFilter b) {
+        return java.util.Objects.equals(a.pids(), b.pids()) && java.util.Objects.equals(a.comms(), b.comms());
     }
 
     @Override

@@ -85,6 +85,11 @@ public final class FileScan implements BatchCursor {
     }
 
     @Override
+    public String warning() {
+        return reader.warning();
+    }
+
+    @Override
     public void close() {
         reader.close();
         source.close();

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import sysql.capture.CaptureException;
+import sysql.capture.DropNotices;
 import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.columnar.EventColumns;
@@ -58,6 +59,11 @@ import sysql.capture.state.Users;
  * {@link #MAX_PENDING} full segments' bytes behind (a segment less than half full is handed over as a copy of its
  * events, so that the segments the age cuts on a quiet host cost what they hold). A replay reads the disk segments (each from its own initial state, or
  * going on from the previous one's state when they follow each other), then the memory segments.
+ *
+ * <p>The recorder keeps what it is given: with a history filter, the capture hub appends only the events the
+ * filter lets through and those the state needs ({@link HistoryKeep}). evt.num in a replay counts the recorded
+ * events (the events of the disk files too), so with a history filter it no longer equals the evt.num the live
+ * stream gave the same event.
  */
 public final class Recorder implements AutoCloseable {
     /** How much history to keep: events younger than {@code nanos} (by event time), at most {@code bytes}. */
@@ -883,6 +889,7 @@ public final class Recorder implements AutoCloseable {
         private boolean ended;
         private CaptureException failure;
         private long lastTs = Long.MIN_VALUE;
+        private final DropNotices.LostEvents lost = new DropNotices.LostEvents();
 
         Replay(Walk walk, ScanRequest request, BufferAllocator allocator) {
             this.walk = walk;
@@ -911,6 +918,9 @@ public final class Recorder implements AutoCloseable {
                     EventContext c = walk.context;
                     lastTs = e.ts();
                     c.advance(e);
+                    if (e.typeCode() == DropNotices.NOTIFICATION_E) {
+                        lost.addIfIn(e, request.fromTs(), request.toTs());
+                    }
                     if (c.isRow()
                             && request.inTimeRange(lastTs)
                             && request.predicate().test(c)) {
@@ -935,6 +945,11 @@ public final class Recorder implements AutoCloseable {
         @Override
         public long watermark() {
             return ended() ? Long.MAX_VALUE : lastTs;
+        }
+
+        @Override
+        public String warning() {
+            return lost.warning();
         }
 
         @Override
