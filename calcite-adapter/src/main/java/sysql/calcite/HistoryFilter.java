@@ -26,10 +26,11 @@ import sysql.capture.engine.KernelFilter;
 
 /**
  * The daemon's history filter: a WHERE condition, written as in a query ({@code evt.type NOT IN ('getppid',
- * 'futex')}), that says which events the history keeps. It must be exactly what the kernel probe can keep, since
- * the probe applies it: {@code evt.type} with =, <>, !=, IN, NOT IN (syscall names, as evt.type shows them),
- * {@code proc.pid}/{@code thread.tid} with = and IN (a thread is kept when its tid or its pid is one of them) and
- * {@code proc.name} with = and IN, combined with AND (at most one condition on the threads) and with OR where the
+ * 'futex')}), that says which events the history keeps. It must be what the kernel probe can keep, since the
+ * probe applies it, with the probe's meaning: {@code evt.type} with =, <>, !=, IN, NOT IN (syscall names, as evt.type
+ * shows them), {@code proc.pid}/{@code thread.tid} with = and IN (a thread is kept when its tid or its pid is one of
+ * them: {@code thread.tid = P}, P a process's pid, keeps all of its threads) and {@code proc.name} with = and IN
+ * (the thread's own name, its comm: a thread that renamed itself is not kept), combined with AND (at most one condition on the threads) and with OR where the
  * union is exact (conditions on the same field, or parts that differ in the syscalls only or in the threads only).
  * Anything else is refused with one line that names the part the kernel cannot keep.
  *

@@ -147,6 +147,10 @@ class KernelFiltersTest {
                 kernel("proc.name = 'a-very-long-process-name'"),
                 "the kernel keeps 15 characters of a thread's name");
         assertEquals(KernelFilter.pids(Set.of()), kernel("proc.pid = -1"), "no thread has it: nothing passes");
+        assertEquals(
+                KernelFilter.pids(Set.of(1234)),
+                kernel("proc.pid IN (1234, 0)"),
+                "the impossible pid matches nothing, 1234 still does");
     }
 
     @Test

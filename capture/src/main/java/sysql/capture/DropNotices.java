@@ -13,10 +13,11 @@ import java.nio.charset.StandardCharsets;
  * as {@code notification id=sysql.drops desc=...}), the live queries, and a query over the history learns from it
  * that its window lost events ({@link LostEvents}).
  *
- * <p>The description is {@code lost=N cpu=C full=F invalid=I since=T}: N events lost on CPU C (F because the ring
- * was full, I because the event could not be built) after time T (ns since the epoch: the previous look at the
- * counters) and before the notice's own time; {@code cpu=history} for segments the disk writer did not write.
- * The notice has no thread (tid -1).
+ * <p>The description is {@code lost=N cpu=C full=F invalid=I since=A until=B}: N events lost on CPU C (F because
+ * the ring was full, I because the event could not be built) between times A and B (ns since the epoch: the
+ * previous look at the counters and this one, wall clock, which the events' times follow); {@code lost=N
+ * cpu=history since=A until=B} for segments the disk writer did not write (A, B: their first and last event's
+ * times). The notice's own time is the look's; it has no thread (tid -1).
  */
 public final class DropNotices {
     /** The notice's id parameter. */
@@ -31,7 +32,6 @@ public final class DropNotices {
     private final Event event = new Event();
     private long[] lastFull = new long[0];
     private long[] lastInvalid = new long[0];
-    private long lastHistoryDropped;
     private long since;
     private long notices;
     private long lost;
@@ -50,33 +50,44 @@ public final class DropNotices {
         return e.typeCode() == NOTIFICATION_E && e.nparams() == 2 && ID.equals(e.paramAsString(0));
     }
 
-    /** The events a notice says were lost (its {@code lost=} count), or 0 if its description has none. */
+    /** The events a notice says were lost (its {@code lost=}), or 0 if its description has none. */
     public static long lostBy(Event notice) {
-        String desc = notice.paramAsString(1);
-        if (!desc.startsWith("lost=")) {
-            return 0;
+        return number(notice.paramAsString(1), "lost=", 0);
+    }
+
+    /** When a notice's interval starts (its {@code since=}), or its own time when its description has none. */
+    public static long since(Event notice) {
+        return number(notice.paramAsString(1), "since=", notice.ts());
+    }
+
+    /** When a notice's interval ends (its {@code until=}), or its own time when its description has none. */
+    public static long until(Event notice) {
+        return number(notice.paramAsString(1), "until=", notice.ts());
+    }
+
+    private static long number(String desc, String key, long otherwise) {
+        int at = desc.startsWith(key) ? 0 : desc.indexOf(" " + key);
+        if (at < 0) {
+            return otherwise;
         }
-        int end = desc.indexOf(' ');
+        int from = at == 0 ? key.length() : at + 1 + key.length();
+        int end = desc.indexOf(' ', from);
         try {
-            return Long.parseLong(desc.substring(5, end < 0 ? desc.length() : end));
+            return Long.parseLong(desc.substring(from, end < 0 ? desc.length() : end));
         } catch (NumberFormatException e) {
-            return 0;
+            return otherwise;
         }
     }
 
-    /** The time a notice's interval starts (its {@code since=}), or its own time when its description has none. */
-    public static long since(Event notice) {
-        String desc = notice.paramAsString(1);
-        int at = desc.indexOf(" since=");
-        if (at < 0) {
-            return notice.ts();
-        }
-        int end = desc.indexOf(' ', at + 7);
-        try {
-            return Long.parseLong(desc.substring(at + 7, end < 0 ? desc.length() : end));
-        } catch (NumberFormatException e) {
-            return notice.ts();
-        }
+    /** Events the history's disk writer did not write since the last look, and their times (ns since the epoch). */
+    public record HistoryLoss(long events, long fromTs, long toTs) {
+        public static final HistoryLoss NONE = new HistoryLoss(0, 0, 0);
+    }
+
+    /** Now, ns since the epoch: the clock the events' times follow, and the notices'. */
+    public static long wallNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** The sink of the notices {@link #check} writes: each event is valid only during the call. */
@@ -89,7 +100,7 @@ public final class DropNotices {
      *
      * @param now the time from which drops are noticed (ns since the epoch)
      */
-    public void reset(CaptureStats stats, long historyDropped, long now) {
+    public void reset(CaptureStats stats, long now) {
         int n = stats.cpus().size();
         lastFull = new long[n];
         lastInvalid = new long[n];
@@ -97,19 +108,18 @@ public final class DropNotices {
             lastFull[c] = stats.cpus().get(c).dropsFull();
             lastInvalid[c] = stats.cpus().get(c).dropsInvalid();
         }
-        lastHistoryDropped = historyDropped;
         since = now;
     }
 
     /**
-     * Compares the counters with the last look and hands {@code sink} one notice per CPU that lost events, and
-     * one for the history's disk writer; returns how many notices it wrote.
+     * Compares the counters with the last look and hands {@code sink} one notice per CPU that lost events, and one
+     * for {@code history} when it lost any; returns how many notices it wrote.
      *
-     * @param now the notices' time (ns since the epoch): no later than the events still to come
+     * @param now this look's time (ns since the epoch, wall clock): the notices' time and the end of the CPUs' interval
      */
-    public int check(CaptureStats stats, long historyDropped, long now, Sink sink) throws CaptureException {
+    public int check(CaptureStats stats, HistoryLoss history, long now, Sink sink) throws CaptureException {
         if (stats.cpus().size() != lastFull.length) {
-            reset(stats, historyDropped, now);
+            reset(stats, now);
             return 0;
         }
         int written = 0;
@@ -124,20 +134,18 @@ public final class DropNotices {
                         now,
                         cpu.cpu(),
                         "lost=" + (full + invalid) + " cpu=" + cpu.cpu() + " full=" + full + " invalid=" + invalid
-                                + " since=" + since));
+                                + " since=" + since + " until=" + now));
                 lost += full + invalid;
                 written++;
             }
         }
-        long history = historyDropped - lastHistoryDropped;
-        lastHistoryDropped = historyDropped;
-        if (history > 0) {
+        if (history.events() > 0) {
             sink.notice(notice(
                     now,
                     0,
-                    "lost=" + history + " cpu=history since=" + since
+                    "lost=" + history.events() + " cpu=history since=" + history.fromTs() + " until=" + history.toTs()
                             + " (the history's disk writer fell behind: segments not written)"));
-            lost += history;
+            lost += history.events();
             written++;
         }
         notices += written;
@@ -173,26 +181,30 @@ public final class DropNotices {
     }
 
     /**
-     * What a scan of the history learned from the notices in its time range: how many events its window lost, in
-     * how many notices, and between which times (ns since the epoch).
+     * What a scan learned from the notices whose interval meets its time range: how many events its window lost, in
+     * how many notices, and between which times (ns since the epoch). A notice counts once however it is seen.
      */
     public static final class LostEvents {
+        private final java.util.Set<String> seen = new java.util.HashSet<>();
         private long events;
-        private long notices;
         private long firstTs = Long.MAX_VALUE;
         private long lastTs = Long.MIN_VALUE;
 
-        /**
-         * Counts {@code e} if it is a notice whose interval (its {@code since=} to its time) meets {@code fromTs..toTs}.
-         */
+        /** Counts {@code e} if it is a notice whose interval meets {@code fromTs..toTs}. Allocates for notices only. */
         public void addIfIn(Event e, long fromTs, long toTs) {
-            if (e.ts() < fromTs || !isNotice(e) || since(e) > toTs) {
+            if (e.typeCode() == NOTIFICATION_E && isNotice(e)) {
+                add(e.ts(), e.paramAsString(1), since(e), until(e), lostBy(e), fromTs, toTs);
+            }
+        }
+
+        /** Counts a notice (its time, description, interval and count) if its interval meets {@code fromTs..toTs}. */
+        public void add(long ts, String desc, long since, long until, long lost, long fromTs, long toTs) {
+            if (until < fromTs || since > toTs || !seen.add(ts + " " + desc)) {
                 return;
             }
-            events += lostBy(e);
-            notices++;
-            firstTs = Math.min(firstTs, e.ts());
-            lastTs = Math.max(lastTs, e.ts());
+            events += lost;
+            firstTs = Math.min(firstTs, since);
+            lastTs = Math.max(lastTs, until);
         }
 
         public long events() {
@@ -200,17 +212,18 @@ public final class DropNotices {
         }
 
         public long notices() {
-            return notices;
+            return seen.size();
         }
 
         /** The warning a query over this window gives, or null when it lost nothing. */
         public String warning() {
-            if (notices == 0) {
+            if (seen.isEmpty()) {
                 return null;
             }
-            return "this query's window lost " + events + " events (" + notices + " sysql.drops notice"
-                    + (notices == 1 ? ", " : "s, ") + java.time.Instant.ofEpochSecond(0, firstTs)
-                    + (notices == 1 ? "" : " to " + java.time.Instant.ofEpochSecond(0, lastTs))
+            int n = seen.size();
+            return "this query's window lost " + events + " events (" + n + " sysql.drops notice" + (n == 1 ? "" : "s")
+                    + ", " + java.time.Instant.ofEpochSecond(0, firstTs) + " to "
+                    + java.time.Instant.ofEpochSecond(0, lastTs)
                     + "): its results may be incomplete; see SELECT evt.time, evt.cpu, evt.arg.desc FROM events"
                     + " WHERE evt.type = 'notification'";
         }

@@ -107,7 +107,14 @@ class LauncherTest {
                 java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             daemon.bind(java.net.UnixDomainSocketAddress.of(socket));
             for (String[] client : new String[][] {
-                {"query", "SELECT 1"}, {}, {"shell"}, {"dump", "--since", "2m", "-w", "x.scap"}, {"--engine=daemon"}
+                {"query", "SELECT 1"},
+                {},
+                {"shell"},
+                {"dump", "--since", "2m", "-w", "x.scap"},
+                {"--engine=daemon"},
+                {"query", "-f", "x.sql"},
+                {"query", "--file", "x.sql"},
+                {"query", "--engine", "DAEMON", "SELECT 1"}
             }) {
                 String args = javaArguments(false, socket, client);
                 assertTrue(
@@ -119,6 +126,10 @@ class LauncherTest {
                 {"query", "-r", "f.scap", "SELECT 1"},
                 {"query", "--read=f.scap", "SELECT 1"},
                 {"query", "--engine", "embedded", "SELECT 1"},
+                {"query", "--engine", "EMBEDDED", "SELECT 1"},
+                {"query", "--engine=Embedded", "SELECT 1"},
+                {"query", "--socket", tmp.resolve("elsewhere.sock").toString(), "SELECT 1"},
+                {"query", "--socket=" + tmp.resolve("elsewhere.sock"), "SELECT 1"},
                 {"query", "--snaplen", "256", "SELECT 1"},
                 {"query", "--url", "http://h:8765", "SELECT 1"},
                 {"shell", "--no-history"},
@@ -134,6 +145,15 @@ class LauncherTest {
         }
         String noDaemon = javaArguments(false, tmp.resolve("none.sock"), "query", "SELECT 1");
         assertTrue(noDaemon.lines().noneMatch(l -> l.startsWith("-XX:TieredStopAtLevel")), noDaemon);
+        // --socket names the daemon's socket, whatever $SYSQL_SOCKET says
+        Path other = tmp.resolve("other.sock");
+        try (java.nio.channels.ServerSocketChannel daemon =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            daemon.bind(java.net.UnixDomainSocketAddress.of(other));
+            String named =
+                    javaArguments(false, tmp.resolve("none.sock"), "query", "--socket", other.toString(), "SELECT 1");
+            assertTrue(named.lines().anyMatch(l -> l.equals("-XX:TieredStopAtLevel=1")), named);
+        }
     }
 
     /**

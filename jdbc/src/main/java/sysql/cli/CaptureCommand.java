@@ -84,14 +84,15 @@ final class CaptureCommand implements Callable<Integer> {
                 Event e = new Event();
                 // where the rings lost events, the file says so (DropNotices: sysdig's own files record none)
                 DropNotices notices = new DropNotices();
-                notices.reset(live.stats(), 0, System.currentTimeMillis() * 1_000_000L);
+                notices.reset(live.stats(), DropNotices.wallNanos());
                 long lastCheck = System.nanoTime();
                 while (!stop.raised() && System.nanoTime() < deadline && writer.eventsWritten() < limit) {
                     live.fill(batch, 100);
                     write(writer, batch, e, limit);
                     if (System.nanoTime() - lastCheck >= 100_000_000L) {
                         lastCheck = System.nanoTime();
-                        notices.check(live.stats(), 0, live.watermark(), writer::write);
+                        notices.check(
+                                live.stats(), DropNotices.HistoryLoss.NONE, DropNotices.wallNanos(), writer::write);
                     }
                 }
                 live.stop();
@@ -103,7 +104,7 @@ final class CaptureCommand implements Callable<Integer> {
                     }
                     write(writer, batch, e, limit);
                 }
-                notices.check(live.stats(), 0, live.watermark(), writer::write);
+                notices.check(live.stats(), DropNotices.HistoryLoss.NONE, DropNotices.wallNanos(), writer::write);
                 written = writer.eventsWritten();
                 bytes = writer.bytesWritten();
             }

@@ -88,6 +88,7 @@ final class ShellCommand implements Callable<Integer> {
     private static final class DropWarnings {
         private Thread thread;
         private volatile boolean running = true;
+        private final Object sleep = new Object();
 
         void start(ShellLine sqlline, Connection held) {
             thread = new Thread(
@@ -96,8 +97,15 @@ final class ShellCommand implements Callable<Integer> {
                         long lost = -1;
                         while (running) {
                             try {
-                                Thread.sleep(1000);
+                                synchronized (sleep) {
+                                    if (running) {
+                                        sleep.wait(1000);
+                                    }
+                                }
                             } catch (InterruptedException e) {
+                                return;
+                            }
+                            if (!running) {
                                 return;
                             }
                             long[] now = counters(held);
@@ -155,10 +163,21 @@ final class ShellCommand implements Callable<Integer> {
             sqlline.printAbove(message);
         }
 
+        /**
+         * Stops the reports and waits for the last one: not by an interrupt, which would close the connection a
+         * report may be reading from (a daemon's socket).
+         */
         void stop() {
             running = false;
+            synchronized (sleep) {
+                sleep.notifyAll();
+            }
             if (thread != null) {
-                thread.interrupt();
+                try {
+                    thread.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -115,8 +115,21 @@ public record SysqlProperties(
     }
 
     private static KernelFilter historyFilter(Properties p) throws SQLException {
+        String filter = p.getProperty("historyFilter");
+        if (filter != null && !filter.isBlank()) {
+            String file = p.getProperty("file");
+            if (file != null && !file.isBlank()) {
+                throw new SQLException(
+                        "historyFilter is for a live capture's history, not a capture file: leave it out with file=",
+                        "HY024");
+            }
+            if (!onOff(p, "history", true)) {
+                throw new SQLException(
+                        "historyFilter needs a history: leave it out with history=off (--no-history)", "HY024");
+            }
+        }
         try {
-            return HistoryFilter.parse(p.getProperty("historyFilter"));
+            return HistoryFilter.parse(filter);
         } catch (SysqlException e) {
             throw new SQLException(e.getMessage(), "HY024");
         }

@@ -137,6 +137,21 @@ class DaemonSocketTest {
     }
 
     @Test
+    void aHistoryFilterNeedsALiveHistory() {
+        SQLException off = assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(
+                        "jdbc:sysql:engine=embedded;history=off;historyFilter=evt.type <> 'read'"));
+        assertEquals("historyFilter needs a history: leave it out with history=off (--no-history)", off.getMessage());
+        SQLException file = assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection("jdbc:sysql:file=" + FILE + ";historyFilter=evt.type <> 'read'"));
+        assertEquals(
+                "historyFilter is for a live capture's history, not a capture file: leave it out with file=",
+                file.getMessage());
+    }
+
+    @Test
     void theEnginePropertyAndTheSocketChooseTheEngine() throws Exception {
         Properties p = new Properties();
         p.setProperty("socket", socket.toString());

@@ -156,10 +156,9 @@ public final class KernelFilters {
                     Set<Integer> pids = new HashSet<>();
                     for (String v : values) {
                         long pid = Long.parseLong(v);
-                        if (pid <= 0 || pid > (1 << 22)) {
-                            return KernelFilter.pids(Set.of()); // no thread has it: nothing passes
+                        if (pid > 0 && pid <= (1 << 22)) {
+                            pids.add((int) pid); // a value no thread can have matches nothing: the others still do
                         }
-                        pids.add((int) pid);
                     }
                     return pids.size() <= EventTables.PID_FILTER_MAX ? KernelFilter.pids(pids) : null;
                 }

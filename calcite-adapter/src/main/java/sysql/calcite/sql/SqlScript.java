@@ -70,8 +70,61 @@ public final class SqlScript {
      * it: {@link StatementKind}). An EXPLAIN of one is not: its plan ends.
      */
     public static boolean isStream(String statement) {
-        // a stream says STREAM: text without the word needs no parser (which takes a fresh process 0.3 s to load)
-        return statement.toLowerCase(java.util.Locale.ROOT).contains("stream")
-                && StatementKind.of(statement) == StatementKind.STREAM;
+        // Read from the words, not with Calcite's parser: a client of the daemon would load the parser (hundreds of
+        // classes) for this alone. A STREAM stands right after a SELECT; literals, quoted names and comments are
+        // not words; an EXPLAIN's plan ends.
+        List<String> words = words(statement);
+        if (!words.isEmpty() && words.get(0).equals("explain")) {
+            return false;
+        }
+        for (int i = 0; i + 2 < words.size(); i++) {
+            if (words.get(i).equals("select")
+                    && words.get(i + 1).equals("stream")
+                    && !words.get(i + 2).equals("from")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The statement's words, lower case: literals, quoted names and comments left out, each bracket a word. */
+    private static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"') {
+                int j = i + 1;
+                while (j < n && (text.charAt(j) != c || (j + 1 < n && text.charAt(j + 1) == c && j++ >= 0))) {
+                    j++;
+                }
+                out.add(c == '"' ? "\"\"" : "''");
+                i = j + 1;
+            } else if (c == '-' && i + 1 < n && text.charAt(i + 1) == '-') {
+                int end = text.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
+                int end = text.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '$') {
+                int j = i;
+                while (j < n
+                        && (Character.isLetterOrDigit(text.charAt(j))
+                                || text.charAt(j) == '_'
+                                || text.charAt(j) == '.'
+                                || text.charAt(j) == '$')) {
+                    j++;
+                }
+                out.add(text.substring(i, j).toLowerCase(java.util.Locale.ROOT));
+                i = j;
+            } else {
+                if (!Character.isWhitespace(c)) {
+                    out.add(String.valueOf(c));
+                }
+                i++;
+            }
+        }
+        return out;
     }
 }

@@ -344,10 +344,8 @@ public final class CaptureHub implements AutoCloseable {
                 capture.fill(batch, WAIT_SLICE_MS);
                 Subscription[] subs = subscriptions;
                 long n = 0;
-                long newest = Long.MIN_VALUE;
                 while (batch.next(e)) {
                     offer(e, subs);
-                    newest = Math.max(newest, e.ts());
                     n++;
                 }
                 eventsSeen += n;
@@ -356,7 +354,7 @@ public final class CaptureHub implements AutoCloseable {
                 if (now - lastDropCheck >= DROP_CHECK_NANOS) {
                     lastDropCheck = now;
                     eventsSeen += notices.check(
-                            capture.stats(), historyDropped(), Math.max(newest, watermark), n2 -> offer(n2, subs));
+                            capture.stats(), historyLoss(), DropNotices.wallNanos(), notice -> offer(notice, subs));
                 }
                 for (Subscription s : subs) {
                     s.endRound(watermark);
@@ -387,9 +385,9 @@ public final class CaptureHub implements AutoCloseable {
         }
     }
 
-    /** Events the history's disk writer did not write (0 without a disk tier). */
-    private long historyDropped() {
-        return recorder == null ? 0 : recorder.diskStats().droppedEvents();
+    /** What the history's disk writer did not write since the last look (none without a disk tier). */
+    private DropNotices.HistoryLoss historyLoss() {
+        return recorder == null ? DropNotices.HistoryLoss.NONE : recorder.takeDiskLoss();
     }
 
     private void runTasks() {
@@ -478,7 +476,7 @@ public final class CaptureHub implements AutoCloseable {
         if (!attached) {
             capture.start(); // first, so that nothing between the /proc scan and the first event is missed
             bootstrap();
-            notices.reset(capture.stats(), historyDropped(), System.currentTimeMillis() * 1_000_000L);
+            notices.reset(capture.stats(), DropNotices.wallNanos());
             lastDropCheck = System.nanoTime();
             attached = true;
         }

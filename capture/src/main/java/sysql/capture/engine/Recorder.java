@@ -144,6 +144,11 @@ public final class Recorder implements AutoCloseable {
     static final int MAX_PENDING = 4;
 
     static final String FILE_PREFIX = "sysql-history-";
+    static final int KEPT_NOTICES = 4096;
+
+    /** A drop notice the recorder appended: its time, description, interval and count. */
+    private record KeptNotice(long ts, String desc, long since, long until, long lost) {}
+
     private static final Pattern FILE_NAME =
             Pattern.compile("sysql-history-(\\d+)-(\\d+)-(\\d+)-(\\d+)\\.scap(\\.gz)?");
     private static final long CLOSE_WAIT_MS = 60_000;
@@ -176,6 +181,13 @@ public final class Recorder implements AutoCloseable {
     private long diskEvents;
     private long droppedSegments;
     private long droppedEvents;
+    // what the disk tier lost since the last takeDiskLoss(): events and their times
+    private long lossEvents;
+    private long lossFromTs = Long.MAX_VALUE;
+    private long lossToTs = Long.MIN_VALUE;
+    /** The drop notices recorded (the last {@link #KEPT_NOTICES}), for the scans whose walk ends before them. */
+    private final ArrayDeque<KeptNotice> notices = new ArrayDeque<>(); // guarded by this
+
     private long deletedSegments;
     private long newestTs = Long.MIN_VALUE;
     private String lastError;
@@ -393,6 +405,9 @@ public final class Recorder implements AutoCloseable {
         }
         s.events++;
         s.committed = at + len;
+        if (e.typeCode() == DropNotices.NOTIFICATION_E && DropNotices.isNotice(e)) {
+            keepNotice(e);
+        }
         if (ts - oldestSealedMaxTs > retention.nanos()) {
             evict();
         }
@@ -471,6 +486,7 @@ public final class Recorder implements AutoCloseable {
         if (bounded && pendingBytes + (copy ? used : s.data.capacity()) > maxPendingBytes) {
             droppedSegments++;
             droppedEvents += s.events;
+            lostLocked(s.events, s.minTs, s.maxTs);
             return;
         }
         ThreadTable threads = baseThreads.copy(null);
@@ -493,6 +509,34 @@ public final class Recorder implements AutoCloseable {
         pending.addLast(new Spill(spilled, used, s.events, minTs, maxTs, start));
         pendingBytes += spilled.data.capacity();
         notifyAll();
+    }
+
+    /** Under the lock: the disk tier lost {@code events} of times {@code minTs..maxTs}. */
+    private void lostLocked(long events, long minTs, long maxTs) {
+        lossEvents += events;
+        lossFromTs = Math.min(lossFromTs, minTs);
+        lossToTs = Math.max(lossToTs, Math.max(minTs, maxTs));
+    }
+
+    /** What the disk tier lost since the last call (the capture thread's drop notices say it in the stream). */
+    public synchronized DropNotices.HistoryLoss takeDiskLoss() {
+        if (lossEvents == 0) {
+            return DropNotices.HistoryLoss.NONE;
+        }
+        DropNotices.HistoryLoss l = new DropNotices.HistoryLoss(lossEvents, lossFromTs, lossToTs);
+        lossEvents = 0;
+        lossFromTs = Long.MAX_VALUE;
+        lossToTs = Long.MIN_VALUE;
+        return l;
+    }
+
+    /** Capture thread: {@code e}, just appended, is a drop notice; a scan that does not read that far still learns it. */
+    private synchronized void keepNotice(Event e) {
+        if (notices.size() >= KEPT_NOTICES) {
+            notices.removeFirst();
+        }
+        notices.addLast(new KeptNotice(
+                e.ts(), e.paramAsString(1), DropNotices.since(e), DropNotices.until(e), DropNotices.lostBy(e)));
     }
 
     /** Events the recorder holds in memory now. */
@@ -556,10 +600,19 @@ public final class Recorder implements AutoCloseable {
     /** A scan of the history as it is now (later events are not included): the disk segments, then memory. */
     public BatchCursor replay(ScanRequest request, BufferAllocator allocator) {
         Walk walk;
+        List<KeptNotice> kept;
         synchronized (this) {
             walk = plan(request.fromTs(), request.toTs());
+            // a notice of what was lost before the oldest event kept is no longer the history's
+            DiskFile firstFile = files.peekFirst();
+            Segment firstSegment = segments.peekFirst();
+            long oldest = firstFile != null
+                    ? firstFile.minTs()
+                    : firstSegment != null && firstSegment.events > 0 ? firstSegment.minTs : Long.MAX_VALUE;
+            notices.removeIf(n -> n.until() < oldest);
+            kept = List.copyOf(notices);
         }
-        return new Replay(walk, request, allocator);
+        return new Replay(walk, request, allocator, kept);
     }
 
     /**
@@ -890,8 +943,10 @@ public final class Recorder implements AutoCloseable {
         private CaptureException failure;
         private long lastTs = Long.MIN_VALUE;
         private final DropNotices.LostEvents lost = new DropNotices.LostEvents();
+        private final List<KeptNotice> kept;
 
-        Replay(Walk walk, ScanRequest request, BufferAllocator allocator) {
+        Replay(Walk walk, ScanRequest request, BufferAllocator allocator, List<KeptNotice> kept) {
+            this.kept = kept;
             this.walk = walk;
             this.request = request;
             this.allocator = allocator;
@@ -947,8 +1002,12 @@ public final class Recorder implements AutoCloseable {
             return ended() ? Long.MAX_VALUE : lastTs;
         }
 
+        /** The notices the walk read, and those the recorder kept that it did not reach (the same notice counts once). */
         @Override
         public String warning() {
+            for (KeptNotice n : kept) {
+                lost.add(n.ts(), n.desc(), n.since(), n.until(), n.lost(), request.fromTs(), request.toTs());
+            }
             return lost.warning();
         }
 
@@ -1042,6 +1101,7 @@ public final class Recorder implements AutoCloseable {
                 } else {
                     droppedSegments++;
                     droppedEvents += s.events();
+                    lostLocked(s.events(), s.minTs(), s.maxTs());
                     lastError = error;
                 }
                 doomed = retainLocked();

@@ -71,12 +71,17 @@ class CaptureHubDropsIT {
             for (List<String> r : rows) {
                 assertEquals("sysql.drops", r.get(3), r.toString());
                 assertTrue(
-                        r.get(4).matches("lost=\\d+ cpu=" + r.get(1) + " full=\\d+ invalid=\\d+ since=\\d+"),
+                        r.get(4).matches("lost=\\d+ cpu=" + r.get(1) + " full=\\d+ invalid=\\d+ since=\\d+ until=\\d+"),
                         r.toString());
             }
             String warning = all.warning();
             assertNotNull(warning, "a scan over the drops gave no warning");
             assertTrue(warning.startsWith("this query's window lost " + drops + " events ("), warning);
+
+            // a window inside the stall, wherever the notice itself lies
+            BatchCursor during = hub.history(notices.withTimeRange(before + 1_000_000_000L, before + 2_000_000_000L));
+            RecorderDiskTest.rows(during, fields);
+            assertNotNull(during.warning(), "a window inside the lost span gave no warning");
 
             BatchCursor earlier = hub.history(notices.withTimeRange(before - 60_000_000_000L, before - 2_000_000_000L));
             RecorderDiskTest.rows(earlier, fields);

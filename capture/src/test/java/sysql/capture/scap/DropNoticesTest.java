@@ -46,24 +46,42 @@ class DropNoticesTest {
     @Test
     void aNoticeForEachCpuThatLostEventsSinceTheLastLook() throws Exception {
         DropNotices n = new DropNotices();
-        n.reset(stats(5, 0, 7, 1), 0, 100);
+        n.reset(stats(5, 0, 7, 1), 100);
         List<String> seen = new ArrayList<>();
         DropNotices.Sink sink = e -> seen.add(e.cpu() + "|" + e.ts() + "|" + e.tid() + "|" + e.typeName() + "|"
                 + e.paramAsString(0) + "|" + e.paramAsString(1) + "|" + DropNotices.isNotice(e) + "|"
-                + DropNotices.lostBy(e) + "|" + DropNotices.since(e));
-        assertEquals(0, n.check(stats(5, 0, 7, 1), 0, 200, sink), "the drops before the stream are not noticed");
-        assertEquals(1, n.check(stats(5, 0, 10, 2), 0, 300, sink));
-        assertEquals(1, n.check(stats(5, 0, 10, 2), 40, 400, sink));
+                + DropNotices.lostBy(e) + "|" + DropNotices.since(e) + "|" + DropNotices.until(e));
+        DropNotices.HistoryLoss none = DropNotices.HistoryLoss.NONE;
+        assertEquals(0, n.check(stats(5, 0, 7, 1), none, 200, sink), "the drops before the stream are not noticed");
+        assertEquals(1, n.check(stats(5, 0, 10, 2), none, 300, sink));
+        assertEquals(1, n.check(stats(5, 0, 10, 2), new DropNotices.HistoryLoss(40, 7, 9), 400, sink));
         assertEquals(
                 List.of(
-                        "1|300|-1|notification|sysql.drops|lost=4 cpu=1 full=3 invalid=1 since=200|true|4|200",
-                        "0|400|-1|notification|sysql.drops|lost=40 cpu=history since=300 (the history's disk writer"
-                                + " fell behind: segments not written)|true|40|300"),
+                        "1|300|-1|notification|sysql.drops|lost=4 cpu=1 full=3 invalid=1 since=200 until=300|true|4|200|300",
+                        "0|400|-1|notification|sysql.drops|lost=40 cpu=history since=7 until=9 (the history's disk writer"
+                                + " fell behind: segments not written)|true|40|7|9"),
                 seen);
-        assertEquals(0, n.check(stats(5, 0, 10, 2, 9, 9), 40, 500, sink), "another CPU count starts over");
-        assertEquals(0, n.check(stats(5, 0, 10, 2, 9, 9), 40, 600, sink));
+        assertEquals(0, n.check(stats(5, 0, 10, 2, 9, 9), none, 500, sink), "another CPU count starts over");
+        assertEquals(0, n.check(stats(5, 0, 10, 2, 9, 9), none, 600, sink));
         assertEquals(44, n.lost());
         assertEquals(2, n.notices());
+    }
+
+    @Test
+    void aWindowLearnsOfTheNoticesWhoseIntervalMeetsItOnce() {
+        DropNotices.LostEvents lost = new DropNotices.LostEvents();
+        lost.add(300, "lost=4 since=200 until=300", 200, 300, 4, 0, 199);
+        assertEquals(null, lost.warning(), "an interval after the window");
+        lost.add(300, "lost=4 since=200 until=300", 200, 300, 4, 301, 400);
+        assertEquals(null, lost.warning(), "an interval before the window");
+        lost.add(300, "lost=4 since=200 until=300", 200, 300, 4, 250, 260);
+        lost.add(300, "lost=4 since=200 until=300", 200, 300, 4, 250, 260);
+        lost.add(500, "lost=6 since=450 until=500", 450, 500, 6, 0, 1000);
+        assertEquals(10, lost.events(), "each notice once");
+        assertEquals(2, lost.notices());
+        assertTrue(
+                lost.warning().startsWith("this query's window lost 10 events (2 sysql.drops notices, "),
+                lost.warning());
     }
 
     @Test
