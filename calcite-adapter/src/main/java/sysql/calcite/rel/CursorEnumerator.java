@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerator;
+import sysql.calcite.Deadline;
 import sysql.calcite.QueryWarnings;
 import sysql.calcite.SysqlException;
 import sysql.capture.CaptureException;
@@ -25,6 +26,8 @@ abstract class CursorEnumerator implements Enumerator<Object> {
     static final Object NO_ROW = new Object();
 
     private final AtomicBoolean cancel;
+    /** The statement's time limit (null: none). */
+    private final Deadline deadline;
     /** The connection whose {@link QueryWarnings} get the cursor's warning (null: none). */
     private final Object connection;
 
@@ -39,12 +42,13 @@ abstract class CursorEnumerator implements Enumerator<Object> {
 
     /** An enumerator of the statement run with {@code root}: its cancel flag, its connection's warnings. */
     CursorEnumerator(DataContext root) {
-        this(DataContext.Variable.CANCEL_FLAG.get(root), root.getQueryProvider());
+        this(DataContext.Variable.CANCEL_FLAG.get(root), root.getQueryProvider(), Deadline.of(root));
     }
 
-    CursorEnumerator(AtomicBoolean cancel, Object connection) {
+    CursorEnumerator(AtomicBoolean cancel, Object connection, Deadline deadline) {
         this.cancel = cancel;
         this.connection = connection;
+        this.deadline = deadline;
     }
 
     /** Opens the cursor. */
@@ -95,6 +99,9 @@ abstract class CursorEnumerator implements Enumerator<Object> {
                     return false;
                 }
                 try {
+                    if (deadline != null) {
+                        deadline.check();
+                    }
                     if (cursor == null) {
                         cursor = open();
                     }

@@ -42,6 +42,9 @@ public enum StatementKind {
 
     /** The kind of one statement's text. */
     public static StatementKind of(String sql) {
+        if (!SqlLimits.textFits(sql)) {
+            return UNPARSED; // not parsed here: its prepare refuses it in one line
+        }
         SqlNode node;
         try {
             node = SqlParser.create(SysqlPrepare.rewrite(sql).sql(), PARSER).parseStmt();

@@ -123,6 +123,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
 
     @Override
     protected SqlParser createParser(String sql, SqlParser.Config parserConfig) {
+        SqlLimits.checkText(sql);
         FieldNameRewriter.Result r;
         try {
             r = REWRITER.rewrite(sql);

@@ -47,6 +47,13 @@ final class SysqlValidator extends CalciteSqlValidator {
      * expressions keep Calcite's {@code EXPR$n}. A {@code SELECT STREAM} from a chisel reads the chisel's own
      * stream query ({@link ChiselStreams}).
      */
+    /** Refuses a statement too large to plan ({@link SqlLimits}) before any work grows with it. */
+    @Override
+    public SqlNode validate(SqlNode topNode) {
+        SqlLimits.checkNodes(topNode);
+        return super.validate(topNode);
+    }
+
     @Override
     protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom) {
         if (node instanceof SqlSelect select) {

@@ -47,7 +47,7 @@ class CursorEnumeratorTest {
         private boolean ready;
 
         OneRowPerRead() {
-            super(new AtomicBoolean(), null);
+            super(new AtomicBoolean(), null, null);
         }
 
         @Override

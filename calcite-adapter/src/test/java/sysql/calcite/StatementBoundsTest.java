@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.calcite;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import sysql.calcite.sql.SqlLimits;
+
+/**
+ * What bounds one statement's work: a cancel stops a join of small tables (their scans look at the statement's
+ * cancel flag: Calcite's joins do not), and a statement too long or too large is refused before it is parsed or
+ * planned.
+ */
+class StatementBoundsTest {
+    private static Connection c;
+
+    @BeforeAll
+    static void open() throws Exception {
+        c = TestConnections.file("falco_cat_write.scap");
+    }
+
+    @AfterAll
+    static void close() throws SQLException {
+        c.close();
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCancelStopsACrossJoinOfCatalogs() throws Exception {
+        try (Statement st = c.createStatement()) {
+            Thread canceller = new Thread(() -> {
+                try {
+                    Thread.sleep(1_000);
+                    st.cancel();
+                } catch (InterruptedException | SQLException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long start = System.nanoTime();
+            canceller.start();
+            // thousands of fields to the fourth power: years of work unless the cancel reaches it
+            assertThrows(SQLException.class, () -> {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fields, fields f2, fields f3, fields f4")) {
+                    while (rs.next()) {
+                        rs.getLong(1);
+                    }
+                }
+            });
+            canceller.join();
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 20, "the cancelled join ran " + seconds + " s");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aQueryTimeoutStopsTheJoinWithOneLine() throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(1);
+            long start = System.nanoTime();
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fields, fields f2, fields f3, fields f4")) {
+                    while (rs.next()) {
+                        rs.getLong(1);
+                    }
+                }
+            });
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 20, "the join ran " + seconds + " s past a 1-s limit");
+            assertTrue(
+                    String.valueOf(e.getMessage()).contains("ran longer than its time limit of 1 s"),
+                    String.valueOf(e.getMessage()));
+        }
+    }
+
+    @Test
+    void aStatementTooLongOrTooLargeIsRefusedInOneLine() {
+        StringBuilder longText = new StringBuilder("SELECT COUNT(*) FROM events WHERE evt.num IN (0");
+        while (longText.length() <= SqlLimits.MAX_CHARS) {
+            longText.append(",123456789");
+        }
+        SQLException tooLong =
+                assertThrows(SQLException.class, () -> run(longText.append(")").toString()));
+        assertTrue(
+                tooLong.getMessage().contains("more than the " + SqlLimits.MAX_CHARS + " a statement may have"),
+                tooLong.getMessage());
+        StringBuilder many = new StringBuilder("SELECT COUNT(*) FROM events WHERE evt.num IN (0");
+        for (int i = 0; i < SqlLimits.MAX_NODES; i++) {
+            many.append(",0");
+        }
+        long start = System.nanoTime();
+        SQLException tooLarge =
+                assertThrows(SQLException.class, () -> run(many.append(")").toString()));
+        assertTrue(tooLarge.getMessage().contains("names, values and operators"), tooLarge.getMessage());
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        assertTrue(seconds < 20, "refused after " + seconds + " s");
+    }
+
+    private static void run(String sql) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rs.getObject(1);
+            }
+        }
+    }
+}
