@@ -13,6 +13,7 @@ import sysql.capture.engine.CaptureHub;
 import sysql.capture.engine.FileScan;
 import sysql.capture.engine.ScanRequest;
 import sysql.capture.fields.EventContext;
+import sysql.capture.scap.ScapDirectory;
 import sysql.capture.scap.ScapFileSource;
 
 /**
@@ -23,6 +24,10 @@ import sysql.capture.scap.ScapFileSource;
 public final class FileEngine implements SysqlEngine {
     private final Path file;
     private final int snaplen;
+    /** Where a server's client may read files (every open checked again), null for any path. */
+    private final ScapDirectory under;
+    /** The path as the client named it (under a {@link ScapDirectory}), for the refusal. */
+    private final String named;
 
     /** A file read with the default snaplen (80): buffer text as {@code sysdig -r FILE -p} prints it. */
     public FileEngine(Path file) throws CaptureException {
@@ -48,6 +53,57 @@ public final class FileEngine implements SysqlEngine {
         }
         this.file = file;
         this.snaplen = snaplen;
+        this.under = null;
+        this.named = null;
+    }
+
+    /**
+     * The capture file {@code named} names under {@code under} (a server's {@code --scap-dir}), read with {@code
+     * snaplen}: every open checks again that it is a regular file there, without blocking (see {@link
+     * ScapDirectory}); a path that is not one is refused with {@link #refusal(String)}, whatever the reason.
+     *
+     * @throws CaptureException with {@link #refusal(String)} if it is missing, outside, or not a regular file
+     */
+    public FileEngine(ScapDirectory under, String named, int snaplen) throws CaptureException {
+        try {
+            this.file = under.resolve(named);
+        } catch (ScapDirectory.Refused e) {
+            throw refused(named);
+        }
+        this.snaplen = snaplen;
+        this.under = under;
+        this.named = named;
+    }
+
+    /**
+     * The one refusal of {@code scap_file} under a server's {@code --scap-dir}: the same for a missing file, one
+     * outside the directory and one that is not a regular file, so a client cannot probe the server's files.
+     */
+    public static String refusal(String path) {
+        // the client's own path, on one line and not too long
+        String p = path.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .limit(256)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return "scap_file: no capture file '" + p + (path.length() > p.length() ? "...'" : "'")
+                + " under the server's --scap-dir";
+    }
+
+    private static CaptureException refused(String named) {
+        return new CaptureException(CaptureException.Reason.IO, refusal(named));
+    }
+
+    /** Opens the file: through {@link #under} when there is one (non-blocking, checked again). */
+    private ScapFileSource openSource() throws CaptureException {
+        if (under == null) {
+            return ScapFileSource.open(file);
+        }
+        try {
+            return under.open(file.toString());
+        } catch (ScapDirectory.Refused e) {
+            throw refused(named);
+        }
     }
 
     public Path file() {
@@ -61,7 +117,11 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public BatchCursor history(ScanRequest request) throws CaptureException {
-        return FileScan.open(file, request, new RootAllocator(), snaplen);
+        if (under == null) {
+            return FileScan.open(file, request, new RootAllocator(), snaplen);
+        }
+        ScapFileSource source = openSource();
+        return FileScan.open(source, request, new RootAllocator(), snaplen);
     }
 
     @Override
@@ -79,7 +139,7 @@ public final class FileEngine implements SysqlEngine {
     }
 
     private CaptureHub.StateSnapshot stateAfter(boolean firstRowOnly) throws CaptureException {
-        try (ScapFileSource source = ScapFileSource.open(file);
+        try (ScapFileSource source = openSource();
                 EventBatch batch = new EventBatch()) {
             EventContext ctx = EventContext.forCaptureFile(source.initialState());
             Event e = new Event();

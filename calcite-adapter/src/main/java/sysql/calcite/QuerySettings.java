@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
+import java.nio.file.Path;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
 /**
  * Settings a connection gives its queries: {@code windowGroups}, the most groups one window of a streaming
  * aggregate may hold (beyond it the query fails with a clear error rather than the process running out of
  * memory); {@code snaplen}, the connection's snaplen, which over a capture file read with
- * {@code scap_file('path')} is the print length of buffer text as it is for the connection's own events;
- * {@code readsFiles}, whether {@code scap_file('path')} may open a path.
+ * {@code scap_file('path')} is the print length of buffer text as it is for the connection's own events; which
+ * paths {@code scap_file('path')} may open: {@code anyFile}, every path the process can read (a local user's own
+ * engine), else only the regular files under {@code scapDir} (a server's clients, {@code --scap-dir}), or none when
+ * it is null.
  */
-public record QuerySettings(int windowGroups, int snaplen, boolean readsFiles) {
+public record QuerySettings(
+        int windowGroups,
+        int snaplen,
+        boolean anyFile,
+        @Nullable Path scapDir) {
     public static final QuerySettings DEFAULT = new QuerySettings(100_000, 80);
 
-    /** A connection that may read files by path ({@code scap_file}): every one but a server's clients'. */
+    /** A connection that may read files by any path ({@code scap_file}): every one but a server's clients'. */
     public QuerySettings(int windowGroups, int snaplen) {
-        this(windowGroups, snaplen, true);
+        this(windowGroups, snaplen, true, null);
     }
 
     /**
@@ -21,7 +30,15 @@ public record QuerySettings(int windowGroups, int snaplen, boolean readsFiles) {
      * paths for it to open.
      */
     public QuerySettings withoutFiles() {
-        return new QuerySettings(windowGroups, snaplen, false);
+        return new QuerySettings(windowGroups, snaplen, false, null);
+    }
+
+    /**
+     * The same with {@code scap_file} confined to the regular files under {@code dir} (a server's {@code
+     * --scap-dir}); null: no file at all.
+     */
+    public QuerySettings withScapDir(@Nullable Path dir) {
+        return new QuerySettings(windowGroups, snaplen, false, dir);
     }
 
     public QuerySettings {
@@ -30,6 +47,9 @@ public record QuerySettings(int windowGroups, int snaplen, boolean readsFiles) {
         }
         if (snaplen <= 0) {
             throw new IllegalArgumentException("snaplen must be positive, not " + snaplen);
+        }
+        if (anyFile && scapDir != null) {
+            throw new IllegalArgumentException("scap_file reads any path or the files under " + scapDir + ", not both");
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import sysql.server.ServerLimits;
 
@@ -51,13 +52,28 @@ final class LimitOptions {
     int connectionIdleTimeout;
 
     @Option(
-            names = "--allow-scap-file",
-            description = "Let clients read capture files by path (scap_file('path')), opened as this server's user.")
-    boolean allowScapFile;
+            names = "--statement-timeout",
+            paramLabel = "S",
+            defaultValue = "300",
+            description = "A query (not a stream) running longer than this is stopped with an error (default "
+                    + "${DEFAULT-VALUE}).")
+    int statementTimeout;
+
+    @Option(
+            names = "--scap-dir",
+            paramLabel = "DIR",
+            description = "Let clients read the capture files under DIR (scap_file('name'), relative to DIR): only "
+                    + "regular files there, opened as this server's user; without it clients read no file.")
+    Path scapDir;
 
     /** {@code engine} with what clients may do set in it. */
     java.util.Properties clientRights(java.util.Properties engine) {
-        engine.setProperty("scapFile", allowScapFile ? "on" : "off");
+        engine.setProperty("scapFile", "off");
+        if (scapDir != null) {
+            engine.setProperty("scapDir", scapDir.toAbsolutePath().normalize().toString());
+        } else {
+            engine.remove("scapDir");
+        }
         return engine;
     }
 
@@ -68,6 +84,7 @@ final class LimitOptions {
                 maxBufferedRows,
                 (long) maxBufferedMiB << 20,
                 idleTimeout,
-                connectionIdleTimeout);
+                connectionIdleTimeout,
+                statementTimeout);
     }
 }

@@ -39,7 +39,11 @@ import sysql.capture.engine.Recorder;
  *   <li>{@code captureStart} — {@code wait} (default: {@code connect} returns once the probe runs, so every
  *       later event is captured) or {@code background} (it returns at once and the probe loads while the first
  *       query is prepared: {@code sysql query}'s one-shot queries);
- *   <li>{@code scapFile} — {@code off} refuses {@code scap_file('path')} (a server's clients' connections);
+ *   <li>{@code scapFile} — {@code on} (default) lets {@code scap_file('path')} open any path this process can read;
+ *       {@code off} refuses it (a server's clients' connections, unless {@code scapDir} is given);
+ *   <li>{@code scapDir} — a server's {@code --scap-dir}: {@code scap_file('path')} reads only the regular files
+ *       under this directory (a relative path is taken from it), opened without blocking, and refuses every other
+ *       path with one message, whatever {@code scapFile} says. A server's property: its clients cannot set it;
  *   <li>{@code engine} — {@code auto} (default: the {@code sysql daemon} when it runs and no capture setting
  *       above is given, else this process's own capture), {@code daemon} or {@code embedded};
  *   <li>{@code socket} — the daemon's socket (default {@code $SYSQL_SOCKET}, else /run/sysql/sysql.sock).
@@ -59,6 +63,7 @@ public record SysqlProperties(
         long historyDiskSeconds,
         boolean historyCompress,
         boolean readsFiles,
+        Path scapDir,
         KernelFilter historyFilter) {
     public static final Set<String> NAMES = Set.of(
             "file",
@@ -76,6 +81,7 @@ public record SysqlProperties(
             "historyCompress",
             "historyFilter",
             "scapFile",
+            "scapDir",
             "captureStart");
 
     static SysqlProperties parse(Properties p) throws SQLException {
@@ -111,6 +117,7 @@ public record SysqlProperties(
                         "seconds of history kept on disk"),
                 onOff(p, "historyCompress", false),
                 onOff(p, "scapFile", true),
+                path(p, "scapDir"),
                 historyFilter(p));
     }
 
@@ -142,6 +149,9 @@ public record SysqlProperties(
 
     QuerySettings querySettings() {
         QuerySettings q = new QuerySettings(windowGroups, snaplen);
+        if (scapDir != null) {
+            return q.withScapDir(scapDir);
+        }
         return readsFiles ? q : q.withoutFiles();
     }
 

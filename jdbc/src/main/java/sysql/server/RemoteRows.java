@@ -21,15 +21,27 @@ import org.apache.calcite.avatica.util.DateTimeUtils;
 
 /**
  * The rows of one remote statement's result set, read on a thread of their own into a bounded buffer that the
- * client's fetches drain. A fetch hands over what is there (waiting a little for the first row), so a
- * stream's rows cross the wire frame by frame as they happen, and a bounded query's in full frames. When the
+ * client's fetches drain. A fetch hands over what is there, or waits for the first row (up to
+ * {@link #FETCH_WAIT_MILLIS}, or until the result set ends, fails or is closed), so a stream's rows cross the wire
+ * frame by frame as they happen, a quiet stream's fetch answers with its next row rather than with an empty frame
+ * that is not done (which some clients take for an error), and a bounded query's rows go in full frames. When the
  * buffer is full (the client fetches slower than rows come) the reader waits, and a stream's capture
  * subscription drops and counts the rows it cannot hand over ({@code capture_subscriptions}); the server's
  * memory stays bounded either way.
  */
 final class RemoteRows implements AutoCloseable {
-    /** A fetch waits this long for the first row before it returns an empty frame (the client asks again). */
+    /**
+     * The first frame of an execute waits this long for a row; without one the execute answers with no frame and
+     * the client fetches (so a client sees the columns of a quiet stream at once).
+     */
     static final long FIRST_ROW_WAIT_MILLIS = 1000;
+    /**
+     * A fetch waits this long for a row of a quiet stream before it answers with an empty frame that is not done
+     * (the client asks again): less than the HTTP timeouts of clients (30 s and more), long enough that a stream
+     * quiet for seconds still answers every fetch with rows. A close, a cancel or the server stopping ends the
+     * wait at once.
+     */
+    static final long FETCH_WAIT_MILLIS = 25_000;
     /** The most a frame holds (by the same estimate as the buffer's), unless one row is larger. */
     static final long MAX_FRAME_BYTES = 8L << 20;
     /** Once a fetch has a row, it waits this much longer for more to fill the frame. */
@@ -60,6 +72,43 @@ final class RemoteRows implements AutoCloseable {
         for (int i = 0; i < types.length; i++) {
             types[i] = md.getColumnType(i + 1);
         }
+    }
+
+    /**
+     * Why the columns of {@code md} cannot cross Avatica's wire (to every client, in both serializations), in one
+     * line naming the first such column and what to select instead; null when they all can. Nested values (ARRAY,
+     * MULTISET, MAP, ROW) and INTERVALs have no portable wire form: Avatica's protobuf has none, its JSON writes
+     * Java objects as it finds them, and clients other than Avatica's Java one cannot read either.
+     */
+    static String unsupported(ResultSetMetaData md) throws SQLException {
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            int type = md.getColumnType(i);
+            String name = String.valueOf(md.getColumnTypeName(i)).toUpperCase(java.util.Locale.ROOT);
+            String label = md.getColumnLabel(i);
+            String instead;
+            String kind;
+            if (type == Types.ARRAY && name.endsWith("MULTISET")) {
+                kind = "a MULTISET";
+                instead = "CARDINALITY(" + label + "), or its elements through UNNEST";
+            } else if (type == Types.ARRAY) {
+                kind = "an ARRAY";
+                instead = "its elements (" + label + "[1]) or CARDINALITY(" + label + ")";
+            } else if (type == Types.STRUCT) {
+                kind = "a ROW";
+                instead = "its fields (" + label + ".name)";
+            } else if ((type == Types.OTHER || type == Types.JAVA_OBJECT) && name.endsWith("MAP")) {
+                kind = "a MAP";
+                instead = "its values (" + label + "['key'])";
+            } else if ((type == Types.OTHER || type == Types.JAVA_OBJECT) && name.startsWith("INTERVAL")) {
+                kind = "an INTERVAL";
+                instead = "CAST(" + label + " AS VARCHAR) or EXTRACT(SECOND FROM " + label + ")";
+            } else {
+                continue;
+            }
+            return "column " + i + " (" + label + ") is " + kind + ", which sysql serve cannot send to a client: "
+                    + "select " + instead + " instead";
+        }
+        return null;
     }
 
     /** Starts reading rows on {@code executor}. */
@@ -144,8 +193,11 @@ final class RemoteRows implements AutoCloseable {
                 return v == 0 && rs.wasNull() ? null : v;
             }
             case Types.REAL -> {
+                // as a double (Avatica's protobuf sends a Float as its bits in an integer field, which clients
+                // but Avatica's Java one read as an integer); the float's own decimal value: 0.1f is 0.1, not
+                // 0.10000000149011612
                 float v = rs.getFloat(c);
-                return v == 0 && rs.wasNull() ? null : v;
+                return v == 0 && rs.wasNull() ? null : Double.valueOf(Float.toString(v));
             }
             case Types.DATE -> {
                 Date d = rs.getDate(c, calendar);
@@ -167,7 +219,8 @@ final class RemoteRows implements AutoCloseable {
 
     /**
      * The next frame: up to {@code maxRows} rows (a negative count: the default frame size), waiting up to
-     * {@code firstRowMillis} for the first; done once the result set has ended and every row went out.
+     * {@code firstRowMillis} for the first (less when the result set ends, fails or is closed meanwhile); done
+     * once the result set has ended and every row went out. Empty and not done only when the wait passed.
      */
     Meta.Frame fetch(int maxRows, long firstRowMillis) throws SQLException {
         int limit = maxRows < 0 ? 100 : Math.max(1, maxRows);

@@ -25,9 +25,11 @@ import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
+import org.apache.calcite.avatica.proto.Requests;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.DateTimeUtils;
+import sysql.calcite.sql.SqlScript;
 import sysql.calcite.sql.StatementKind;
 
 /**
@@ -173,9 +175,16 @@ final class SysqlMeta extends JdbcMeta {
         checkStatementLimits(ch.id);
         try {
             PreparedStatement statement = getConnection(ch.id).prepareStatement(sql);
+            String unsupported =
+                    statement.getMetaData() == null ? null : RemoteRows.unsupported(statement.getMetaData());
+            if (unsupported != null) {
+                statement.close();
+                throw error(unsupported, "0A000");
+            }
             if (maxRowCount > 0) {
                 statement.setLargeMaxRows(maxRowCount);
             }
+            statement.setQueryTimeout(timeLimit(sql));
             return register(
                     ch,
                     statement,
@@ -245,6 +254,14 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
+    /**
+     * The time a statement may run (s, 0 for no limit): a query's is the server's --statement-timeout; a stream runs
+     * until its client ends it (the idle timeout and the buffer bound it instead).
+     */
+    private int timeLimit(String sql) {
+        return SqlScript.isStream(sql) ? 0 : limits.statementSeconds();
+    }
+
     private static void checkReadOnly(String sql) {
         if (StatementKind.of(sql) == StatementKind.OTHER) {
             throw error("sysql serve is read-only: only queries (SELECT, WITH, VALUES, EXPLAIN) are run", "25006");
@@ -274,6 +291,7 @@ final class SysqlMeta extends JdbcMeta {
         try {
             stopReading(h.id);
             Statement statement = o.statement();
+            statement.setQueryTimeout(timeLimit(sql));
             if (maxRowCount > 0) {
                 statement.setLargeMaxRows(maxRowCount);
             } else if (maxRowCount < 0) {
@@ -333,14 +351,28 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
+    /**
+     * Starts reading {@code rs} for the client, whose answer carries the rows there are within
+     * {@link RemoteRows#FIRST_ROW_WAIT_MILLIS}; none yet (a quiet stream): no first frame, and the client fetches
+     * (an empty frame that is not done is an error to some clients). Columns that cannot cross the wire refuse the
+     * query before a row is read.
+     */
     private MetaResultSet startReading(StatementHandle h, ResultSet rs, Signature signature, int firstFrameRows)
             throws SQLException {
+        String unsupported = RemoteRows.unsupported(rs.getMetaData());
+        if (unsupported != null) {
+            rs.close();
+            throw new SQLException(unsupported, "0A000");
+        }
         RemoteRows r = new RemoteRows(rs, limits.bufferedRows(), limits.bufferedBytes());
         rows.put(h.id, r);
         r.start(reading);
-        Frame first = firstFrameRows == 0 ? Frame.MORE : r.fetch(firstFrameRows, RemoteRows.FIRST_ROW_WAIT_MILLIS);
-        if (first.done) {
+        Frame first = firstFrameRows == 0 ? null : r.fetch(firstFrameRows, RemoteRows.FIRST_ROW_WAIT_MILLIS);
+        if (first != null && first.done) {
             rows.remove(h.id, r);
+        }
+        if (first != null && !first.done && !first.rows.iterator().hasNext()) {
+            first = null;
         }
         return MetaResultSet.create(h.connectionId, h.id, true, signature, first);
     }
@@ -357,10 +389,30 @@ final class SysqlMeta extends JdbcMeta {
             throws NoSuchStatementException, MissingResultsException {
         Opened o = enter(h);
         try {
-            return fetch(h, offset, fetchMaxRowCount, rows.get(h.id));
+            RemoteRows r = rows.get(h.id);
+            if (r == null && o != null) {
+                return fetchAfterEnd(h, offset);
+            }
+            return fetch(h, offset, fetchMaxRowCount, r);
         } finally {
             leave(o);
         }
+    }
+
+    /**
+     * A fetch on a statement of the client whose rows are no longer read: the end again (an empty, done frame) if
+     * it ran a query whose rows all went out, else "no results" (never executed, or an update).
+     */
+    private Frame fetchAfterEnd(StatementHandle h, long offset)
+            throws NoSuchStatementException, MissingResultsException {
+        StatementInfo info = getStatementCache().getIfPresent(h.id);
+        if (info == null) {
+            throw new NoSuchStatementException(h);
+        }
+        if (info.getResultSet() == null) {
+            throw new MissingResultsException(h);
+        }
+        return new Frame(offset, true, List.of());
     }
 
     private Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount, RemoteRows r)
@@ -375,7 +427,7 @@ final class SysqlMeta extends JdbcMeta {
         }
         getConnectionCache().getIfPresent(h.connectionId);
         try {
-            Frame f = r.fetch(fetchMaxRowCount, RemoteRows.FIRST_ROW_WAIT_MILLIS);
+            Frame f = r.fetch(fetchMaxRowCount, RemoteRows.FETCH_WAIT_MILLIS);
             if (f.done) {
                 rows.remove(h.id, r);
             }
@@ -415,12 +467,25 @@ final class SysqlMeta extends JdbcMeta {
 
     @Override
     public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands) {
-        throw error("sysql serve is read-only: batches (of DML) are not run", "25006");
+        throw error(AvaticaWire.BATCH_REFUSAL, "25006");
     }
 
     @Override
     public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues) {
-        throw error("sysql serve is read-only: batches (of DML) are not run", "25006");
+        throw error(AvaticaWire.BATCH_REFUSAL, "25006");
+    }
+
+    /** A protobuf client's batch (Avatica's service calls this one for it, not {@link #executeBatch}). */
+    @Override
+    public ExecuteBatchResult executeBatchProtobuf(StatementHandle h, List<Requests.UpdateBatch> updateBatches) {
+        throw error(AvaticaWire.BATCH_REFUSAL, "25006");
+    }
+
+    /** Stops reading every result set: a fetch waiting for a row of one ends at once (the server is stopping). */
+    void stopReadingAll() {
+        for (Integer id : List.copyOf(rows.keySet())) {
+            stopReading(id);
+        }
     }
 
     /** Stops reading every result set (the server is stopping). */

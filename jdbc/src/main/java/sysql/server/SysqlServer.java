@@ -112,7 +112,8 @@ public final class SysqlServer implements AutoCloseable {
         Properties engine = new Properties();
         engine.putAll(o.engine());
         engine.setProperty("engine", "embedded");
-        // clients may not make the server open paths (it runs as root) unless the server says so (scapFile=on)
+        // clients may not make the server open paths (it runs as root): only the regular files under its --scap-dir
+        // (scapDir), or any path if the server says so (scapFile=on)
         engine.putIfAbsent("scapFile", "off");
         Connection held;
         try {
@@ -145,7 +146,7 @@ public final class SysqlServer implements AutoCloseable {
         HttpServer.Builder<Server> b = new HttpServer.Builder<Server>()
                 .withPort(o.port())
                 .withHandler(new BothSerializations(service))
-                .withServerCustomizers(List.of(bindTo(o.bind())), Server.class);
+                .withServerCustomizers(List.of(bindTo(o.bind()), SysqlServer::oneLineErrors), Server.class);
         String[] roles = o.roles().toArray(String[]::new);
         switch (o.auth()) {
             case BASIC -> b.withBasicAuthentication(o.users().toString(), roles);
@@ -168,6 +169,11 @@ public final class SysqlServer implements AutoCloseable {
             throw new ServeException(startFailure(o, e));
         }
         return new SysqlServer(http, socket, meta, held, o);
+    }
+
+    /** Jetty's own answers (401, 405, 413, a malformed HTTP request) in one line of text, never a stack trace. */
+    private static void oneLineErrors(Server server) {
+        server.setErrorHandler(new BothSerializations.OneLineErrorPage());
     }
 
     private static ServerCustomizer<Server> bindTo(String host) {
@@ -210,6 +216,9 @@ public final class SysqlServer implements AutoCloseable {
             if (o.roles().isEmpty()) {
                 throw new ServeException("--roles is empty: name the roles (of the users file) allowed to query");
             }
+            if (o.auth() == Auth.DIGEST) {
+                checkDigestUsers(o.users());
+            }
         } else if (o.users() != null) {
             throw new ServeException("--users is given but --auth is not: add --auth basic (or digest)");
         }
@@ -220,6 +229,36 @@ public final class SysqlServer implements AutoCloseable {
             }
             if (o.tlsPassword() == null) {
                 throw new ServeException("--tls-keystore needs its password: --tls-password-file FILE");
+            }
+        }
+        String scapDir = o.engine().getProperty("scapDir");
+        if (scapDir != null && !scapDir.isBlank() && !Files.isDirectory(Path.of(scapDir.trim()))) {
+            throw new ServeException("--scap-dir " + scapDir.trim() + " is not a directory: name the directory whose "
+                    + "capture files clients may read");
+        }
+    }
+
+    /** The realm digest authentication answers in (Avatica's, for the realm file's users). */
+    static final String DIGEST_REALM = "Avatica";
+
+    /**
+     * Refuses a users file that digest authentication cannot check: digest needs the password itself, or
+     * {@code MD5:} of {@code MD5(user:Avatica:password)} (Jetty takes an MD5 entry as that hash, not as the MD5
+     * of the password as basic does); a {@code CRYPT:} entry never matches, so it is refused here, in one line.
+     */
+    static void checkDigestUsers(Path users) throws ServeException {
+        Properties entries = new Properties();
+        try (java.io.Reader in = Files.newBufferedReader(users, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            entries.load(in);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new ServeException("cannot read the users file " + users + ": " + e.getMessage());
+        }
+        for (String user : new java.util.TreeSet<>(entries.stringPropertyNames())) {
+            String credential = entries.getProperty(user).split(",", 2)[0].strip();
+            if (credential.regionMatches(true, 0, "CRYPT:", 0, 6)) {
+                throw new ServeException("--auth digest cannot check the CRYPT: password of " + user + " in " + users
+                        + ": give it plain, or as MD5: followed by the hex MD5 of '" + user + ":" + DIGEST_REALM
+                        + ":PASSWORD' (or use --auth basic)");
             }
         }
     }
@@ -294,6 +333,7 @@ public final class SysqlServer implements AutoCloseable {
             if (socket != null) {
                 socket.close();
             }
+            meta.stopReadingAll(); // fetches waiting for a quiet stream's row end now, not when Jetty interrupts them
             if (http != null) {
                 http.stop();
             }

@@ -22,9 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
 import org.apache.calcite.avatica.remote.Handler;
-import org.apache.calcite.avatica.remote.ProtobufHandler;
 import org.apache.calcite.avatica.remote.ProtobufTranslation;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
@@ -50,7 +48,9 @@ final class UnixSocketServer implements AutoCloseable {
     private final Path path;
     private final String group;
     private final Service service;
-    private final ProtobufHandler handler;
+    /** Answers each request; an error as one line, with no stack trace (as sysql serve's HTTP clients get them). */
+    private final AvaticaWire handler;
+
     private final ServerSocketChannel server;
     private final Thread acceptor;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
@@ -72,7 +72,7 @@ final class UnixSocketServer implements AutoCloseable {
         this.path = path;
         this.group = group;
         this.service = service;
-        this.handler = new ProtobufHandler(service, TRANSLATION, NoopMetricsSystem.getInstance());
+        this.handler = new AvaticaWire(service);
         this.server = server;
         this.acceptor = new Thread(this::accept, "sysql-daemon-accept");
         acceptor.setDaemon(true);
@@ -287,7 +287,7 @@ final class UnixSocketServer implements AutoCloseable {
                             "no connection " + connection + " of " + user + " here: it was closed, or is not yours");
                     continue;
                 }
-                Handler.HandlerResponse<byte[]> answer = handler.apply(request);
+                Handler.HandlerResponse<byte[]> answer = handler.protobuf(request);
                 if (r instanceof Service.CloseConnectionRequest && connection != null) {
                     owners.remove(connection);
                     opened.remove(connection);

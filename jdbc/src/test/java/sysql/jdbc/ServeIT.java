@@ -73,7 +73,7 @@ class ServeIT {
         Class.forName("org.apache.calcite.avatica.remote.Driver");
         ServerLimits limits = new ServerLimits(4, 64, 1000, 1 << 20, IDLE_SECONDS, 600);
         Properties readsFiles = new Properties();
-        readsFiles.setProperty("scapFile", "on"); // as sysql serve --allow-scap-file: the tests compare over files
+        readsFiles.setProperty("scapFile", "on"); // any path, as embedded: the tests compare over files
         open = SysqlServer.start(new SysqlServer.Options(
                 "127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false, limits, readsFiles));
         Path users = dir.resolve("users.properties");
@@ -275,7 +275,7 @@ class ServeIT {
         p.setProperty("password", "secret");
         try (Connection c = DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + secured.url(), p)) {
             assertEquals(List.of("EXPR$0:4 ", "1|"), rows(c, "VALUES 1"));
-            // a server opens no path for its clients unless it was started to (--allow-scap-file)
+            // a server opens no path for its clients unless it was told where (--scap-dir)
             SQLException files = assertThrows(
                     SQLException.class,
                     () -> rows(c, "SELECT COUNT(*) FROM scap_file('" + file("falco_cat_write.scap") + "')"));

@@ -3,6 +3,7 @@ package sysql.calcite.schema;
 
 import com.google.common.collect.ImmutableMultimap;
 import com.google.common.collect.Multimap;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import sysql.calcite.functions.BufferFunctions;
 import sysql.calcite.functions.CsysdigFormats;
 import sysql.calcite.functions.SysdigFormats;
 import sysql.capture.CaptureException;
+import sysql.capture.scap.ScapDirectory;
 
 /**
  * Schema {@code sysql}: the events ({@code events}: the live stream and its history, or a capture file), the
@@ -136,11 +138,17 @@ public final class SysqlSchema extends AbstractSchema {
 
         @Override
         public TranslatableTable apply(List<? extends @Nullable Object> arguments) {
-            if (!settings.readsFiles()) {
-                throw new SysqlException("scap_file is off for clients of a server (it would open the path as the "
-                        + "server's user): read the file yourself, with sysql query -r FILE");
+            String path = (String) arguments.get(0);
+            if (settings.anyFile()) {
+                return scapFile(path, settings);
             }
-            return scapFile((String) arguments.get(0), settings);
+            Path dir = settings.scapDir();
+            if (dir == null) {
+                throw new SysqlException("scap_file is off for clients of a server (it would open the path as the "
+                        + "server's user): read the file yourself, with sysql query -r FILE, or start the server "
+                        + "with --scap-dir DIR");
+            }
+            return scapFileUnder(dir, path, settings);
         }
     };
 
@@ -166,6 +174,30 @@ public final class SysqlSchema extends AbstractSchema {
     /** {@code scap_file('path')}: a capture file's events, with the columns of {@code events}. */
     public static TranslatableTable scapFile(String path) {
         return scapFile(path, QuerySettings.DEFAULT);
+    }
+
+    /**
+     * {@code scap_file('path')} of a server's client: only a regular file under the server's {@code --scap-dir}
+     * ({@code dir}; a relative path is taken from it), opened without blocking; anything else — missing, outside,
+     * a FIFO, a device, a directory, a symbolic link out — is one refusal, the same for all ({@link
+     * FileEngine#refusal}).
+     */
+    private static TranslatableTable scapFileUnder(Path dir, String path, QuerySettings settings) {
+        if (path == null || path.isBlank()) {
+            throw new SysqlException("scap_file needs the path of a capture file, e.g. scap_file('trace.scap')");
+        }
+        ScapDirectory under;
+        try {
+            under = ScapDirectory.of(dir);
+        } catch (IOException e) {
+            throw new SysqlException(FileEngine.refusal(path)); // the server checked it at start: it went away
+        }
+        try {
+            return new EventsTable(
+                    new FileEngine(under, path, settings.snaplen()), settings, "scap_file('" + path + "')");
+        } catch (CaptureException e) {
+            throw new SysqlException(e.getMessage());
+        }
     }
 
     /** {@code scap_file('path')} under a connection's settings (its snaplen, its window limits). */

@@ -46,6 +46,15 @@ public final class FileScan implements BatchCursor {
             allocator.close();
             throw e;
         }
+        return open(source, request, allocator, bufferPrintLength);
+    }
+
+    /**
+     * As {@link #open(Path, ScanRequest, BufferAllocator, int)}, over a capture file already open (the scan takes
+     * it, and closes it with itself).
+     */
+    public static FileScan open(
+            ScapFileSource source, ScanRequest request, BufferAllocator allocator, int bufferPrintLength) {
         try {
             EventContext context =
                     EventContext.forCaptureFile(source.initialState()).bufferPrintLength(bufferPrintLength);

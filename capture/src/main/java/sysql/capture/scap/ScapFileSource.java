@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -109,8 +110,11 @@ public final class ScapFileSource implements EventSource {
     /**
      * Reads a capture from a stream (plain or gzip); {@code name} is used in messages. The source owns the stream
      * and closes it.
+     *
+     * @throws CaptureException if the stream cannot be read, is not a sysdig capture, or its metadata is damaged;
+     *     a stream that does not start with a section header block is refused without quoting any of its bytes
      */
-    static ScapFileSource open(String name, InputStream raw) throws CaptureException {
+    public static ScapFileSource open(String name, InputStream raw) throws CaptureException {
         boolean gzip = false;
         ScapInput input = null;
         try {
@@ -149,20 +153,21 @@ public final class ScapFileSource implements EventSource {
 
     private static ScapFileSource readHead(String name, boolean gzip, ScapInput input, BlockReader blocks)
             throws IOException {
-        boolean any;
-        try {
-            any = blocks.nextHeader();
-        } catch (ScapFormatException e) {
-            if (blocks.type() != ScapBlocks.SHB) {
-                throw notScap(blocks, e);
-            }
-            throw e;
-        }
-        if (!any) {
+        // The signature first (block type and byte-order magic): until it is there the bytes may be anything
+        // (a password file, a key), and no message may quote one of them.
+        byte[] signature = new byte[SIGNATURE_BYTES];
+        int n = input.peek(signature, SIGNATURE_BYTES);
+        if (n == 0) {
             throw new ScapFormatException(0, "empty file, not a sysdig capture file");
         }
-        if (blocks.type() != ScapBlocks.SHB) {
-            throw notScap(blocks, null);
+        if (n < SIGNATURE_BYTES && n >= 4 && ByteBuffer.wrap(signature).getInt(0) == ScapBlocks.SHB) {
+            throw new ScapFormatException(0, "truncated section header block (" + n + " bytes in all)");
+        }
+        if (!startsWithSectionHeader(signature, n)) {
+            throw new ScapFormatException(0, NOT_A_CAPTURE);
+        }
+        if (!blocks.nextHeader()) {
+            throw new ScapFormatException(0, "empty file, not a sysdig capture file");
         }
         blocks.readBody();
         SectionHeader section = MetadataParser.section(blocks);
@@ -204,15 +209,21 @@ public final class ScapFileSource implements EventSource {
         return new ScapFileSource(name, gzip, input, blocks, state, pending, skipped);
     }
 
-    private static ScapFormatException notScap(BlockReader blocks, ScapFormatException cause) {
-        if (cause != null && blocks.type() == 0 && blocks.totalLength() == 0) {
-            return new ScapFormatException(0, "not a sysdig capture file (" + cause.problem() + ")");
+    /** The bytes that make a capture file: the section header's block type, its length, its byte-order magic. */
+    private static final int SIGNATURE_BYTES = 12;
+
+    /** What is said of a file without the signature: nothing of its content. */
+    static final String NOT_A_CAPTURE = "not a sysdig capture file (it does not start with a section header block)";
+
+    /** The section header's block type, then (after its length) the byte-order magic, either byte order. */
+    private static boolean startsWithSectionHeader(byte[] b, int n) {
+        if (n < SIGNATURE_BYTES) {
+            return false;
         }
-        return new ScapFormatException(
-                0,
-                String.format(
-                        "not a sysdig capture file (first block type 0x%08x, expected the section header 0x%08x)",
-                        blocks.type(), ScapBlocks.SHB));
+        ByteBuffer head = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int magic = head.getInt(8);
+        return head.getInt(0) == ScapBlocks.SHB
+                && (magic == ScapBlocks.SHB_MAGIC || magic == Integer.reverseBytes(ScapBlocks.SHB_MAGIC));
     }
 
     private static CaptureException formatError(String name, boolean gzip, ScapFormatException e) {

@@ -47,6 +47,34 @@ final class ScapInput implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Copies the next {@code len} bytes (at most the buffer's size) into {@code dst} without consuming them, fewer
+     * only when the stream ends first.
+     *
+     * @return the number of bytes copied
+     */
+    int peek(byte[] dst, int len) throws IOException {
+        if (len > buf.length) {
+            throw new IllegalArgumentException("peek of " + len + " bytes, more than the buffer's " + buf.length);
+        }
+        if (buf.length - pos < len) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        while (lim - pos < len && !eof) {
+            int n = in.read(buf, lim, buf.length - lim);
+            if (n < 0) {
+                eof = true;
+            } else {
+                lim += n;
+            }
+        }
+        int k = Math.min(len, lim - pos);
+        System.arraycopy(buf, pos, dst, 0, k);
+        return k;
+    }
+
     private boolean refill() throws IOException {
         if (eof) {
             return false;

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import sysql.testing.TestData;
+
+/**
+ * A server bounds every query in time (--statement-timeout): a cross join that would run for years ends with one
+ * line after the limit, by Statement and by PreparedStatement, and the server answers the next query at once.
+ */
+class StatementTimeoutTest {
+    static SysqlServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Class.forName("org.apache.calcite.avatica.remote.Driver");
+        Properties engine = new Properties();
+        engine.setProperty(
+                "file",
+                TestData.scap("falco_cat_write.scap")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString());
+        server = SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1",
+                0,
+                SysqlServer.Auth.NONE,
+                null,
+                List.of(),
+                null,
+                null,
+                false,
+                new ServerLimits(16, 64, 1000, 1 << 20, 30, 600, 2),
+                engine));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static final String FOREVER = "SELECT COUNT(*) FROM fields, fields f2, fields f3, fields f4";
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aQueryPastTheServersTimeLimitEndsWithOneLine() throws Exception {
+        try (Connection c =
+                DriverManager.getConnection("jdbc:avatica:remote:url=" + server.url() + ";serialization=protobuf")) {
+            for (boolean prepared : new boolean[] {false, true}) {
+                long start = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> {
+                    if (!prepared) {
+                        try (Statement st = c.createStatement();
+                                ResultSet rs = st.executeQuery(FOREVER)) {
+                            rs.next();
+                        }
+                    } else {
+                        try (PreparedStatement ps = c.prepareStatement(FOREVER);
+                                ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                        }
+                    }
+                });
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                assertTrue(seconds < 30, "a 2-s limit stopped the join after " + seconds + " s");
+                assertTrue(
+                        String.valueOf(e.getMessage()).contains("ran longer than its time limit of 2 s"),
+                        String.valueOf(e.getMessage()));
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events")) {
+                assertTrue(rs.next());
+                assertTrue(rs.getLong(1) > 0);
+                assertEquals(false, rs.next());
+            }
+        }
+    }
+}
