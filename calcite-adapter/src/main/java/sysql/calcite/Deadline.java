@@ -17,10 +17,21 @@ public final class Deadline {
         this.endNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
     }
 
-    /** The deadline of the statement run with {@code root}, counted from now; null when it has no timeout. */
+    /** One deadline per execution: its cancel flag (a new one each time a statement runs) is the key. */
+    private static final java.util.Map<Object, Deadline> BY_EXECUTION =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * The deadline of the statement run with {@code root}, counted from its first scan (the same for every scan of
+     * the execution, however often a join opens them again); null when it has no timeout.
+     */
     public static Deadline of(DataContext root) {
         Object t = root.get(DataContext.Variable.TIMEOUT.camelName);
-        return t instanceof Long ms && ms > 0 ? new Deadline(ms) : null;
+        if (!(t instanceof Long ms) || ms <= 0) {
+            return null;
+        }
+        Object execution = DataContext.Variable.CANCEL_FLAG.get(root);
+        return execution == null ? new Deadline(ms) : BY_EXECUTION.computeIfAbsent(execution, k -> new Deadline(ms));
     }
 
     /** Fails the statement once its time is up. */

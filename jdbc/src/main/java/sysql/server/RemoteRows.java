@@ -5,6 +5,7 @@ import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -223,6 +224,36 @@ final class RemoteRows implements AutoCloseable {
      * once the result set has ended and every row went out. Empty and not done only when the wait passed.
      */
     Meta.Frame fetch(int maxRows, long firstRowMillis) throws SQLException {
+        // A long wait holds a server thread: one per result set, and LONG_WAITS in all; the others wait as the
+        // first frame does.
+        boolean longWait = firstRowMillis > FIRST_ROW_WAIT_MILLIS;
+        if (longWait && (!waiting.compareAndSet(false, true))) {
+            longWait = false;
+            firstRowMillis = FIRST_ROW_WAIT_MILLIS;
+        } else if (longWait && !LONG_WAITS.tryAcquire()) {
+            waiting.set(false);
+            longWait = false;
+            firstRowMillis = FIRST_ROW_WAIT_MILLIS;
+        }
+        try {
+            return fetchWaiting(maxRows, firstRowMillis);
+        } finally {
+            if (longWait) {
+                LONG_WAITS.release();
+                waiting.set(false);
+            }
+        }
+    }
+
+    /** Fetches for which a server may hold a thread up to FETCH_WAIT_MILLIS at once (the rest wait 1 s). */
+    static final int MAX_LONG_WAITS = 32;
+
+    private static final java.util.concurrent.Semaphore LONG_WAITS = new java.util.concurrent.Semaphore(MAX_LONG_WAITS);
+    private final java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Closed before its rows all came (guarded by the lock). */
+    private boolean abandoned;
+
+    private Meta.Frame fetchWaiting(int maxRows, long firstRowMillis) throws SQLException {
         int limit = maxRows < 0 ? 100 : Math.max(1, maxRows);
         List<Object> rows = new ArrayList<>();
         lock.lock();
@@ -263,7 +294,7 @@ final class RemoteRows implements AutoCloseable {
                 failure = null;
                 throw f instanceof SQLException s ? s : new SQLException(f.getMessage(), f);
             }
-            if (closed && !done) {
+            if (closed && (abandoned || !done)) {
                 throw new SQLException("the statement was closed on the server");
             }
             return new Meta.Frame(offset, buffer.isEmpty() && done && failure == null, rows);
@@ -275,11 +306,39 @@ final class RemoteRows implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the statement's work too, for a statement that is going away (closed, expired, its connection or the
+     * server closing): closing a result set does not stop a join still running on the reading thread, a cancel does
+     * (sysql's scans end on the statement's cancel flag). Not for a statement that runs again: Avatica never clears
+     * a statement's cancel flag.
+     */
+    void cancelAndClose() {
+        try {
+            Statement statement = rs.getStatement();
+            if (statement != null && !isDone()) {
+                statement.cancel();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // closing anyway
+        }
+        close();
+    }
+
+    private boolean isDone() {
+        lock.lock();
+        try {
+            return done;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops reading and lets go of the rows (the result set closes within one of its waits). */
     @Override
     public void close() {
         lock.lock();
         try {
+            abandoned = !done; // its rows did not all come: a fetch says so, whatever the reader does next
             closed = true;
             buffer.clear();
             sizes.clear();

@@ -29,7 +29,6 @@ import org.apache.calcite.avatica.proto.Requests;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.DateTimeUtils;
-import sysql.calcite.sql.SqlScript;
 import sysql.calcite.sql.StatementKind;
 
 /**
@@ -109,7 +108,7 @@ final class SysqlMeta extends JdbcMeta {
                     getStatementCache().getIfPresent(e.getKey());
                     getConnectionCache().getIfPresent(o.connectionId()); // a connection in use is not idle
                 } else if (o.idleLongerThan(idle, now) && opened.remove(e.getKey(), o)) {
-                    stopReading(e.getKey());
+                    stopWork(e.getKey());
                     getStatementCache().invalidate(e.getKey()); // JdbcMeta's listener closes the statement
                 }
             }
@@ -259,7 +258,9 @@ final class SysqlMeta extends JdbcMeta {
      * until its client ends it (the idle timeout and the buffer bound it instead).
      */
     private int timeLimit(String sql) {
-        return SqlScript.isStream(sql) ? 0 : limits.statementSeconds();
+        // the parser's word, as the read-only check's: a statement cannot pass for a stream (and escape the limit)
+        // with STREAM in a comment the parser reads as one
+        return StatementKind.of(sql) == StatementKind.STREAM ? 0 : limits.statementSeconds();
     }
 
     private static void checkReadOnly(String sql) {
@@ -384,6 +385,14 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
+    /** Stops reading and the statement's work: the statement is going away. */
+    private void stopWork(int statementId) {
+        RemoteRows r = rows.remove(statementId);
+        if (r != null) {
+            r.cancelAndClose();
+        }
+    }
+
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
             throws NoSuchStatementException, MissingResultsException {
@@ -422,7 +431,7 @@ final class SysqlMeta extends JdbcMeta {
         }
         // A fetch is use: of the statement (the cache's get) and of its connection.
         if (getStatementCache().getIfPresent(h.id) == null) {
-            stopReading(h.id);
+            stopWork(h.id);
             throw new NoSuchStatementException(h);
         }
         getConnectionCache().getIfPresent(h.connectionId);
@@ -445,7 +454,7 @@ final class SysqlMeta extends JdbcMeta {
         } catch (NoSuchStatementException e) {
             throw error("statement " + h.id + " is not one of connection " + h.connectionId, "24000");
         }
-        stopReading(h.id);
+        stopWork(h.id);
         opened.remove(h.id);
         super.closeStatement(h);
     }
@@ -459,7 +468,7 @@ final class SysqlMeta extends JdbcMeta {
             }
         });
         for (Integer id : mine) {
-            stopReading(id);
+            stopWork(id);
             opened.remove(id);
         }
         super.closeConnection(ch);
@@ -484,7 +493,7 @@ final class SysqlMeta extends JdbcMeta {
     /** Stops reading every result set: a fetch waiting for a row of one ends at once (the server is stopping). */
     void stopReadingAll() {
         for (Integer id : List.copyOf(rows.keySet())) {
-            stopReading(id);
+            stopWork(id);
         }
     }
 
@@ -492,7 +501,7 @@ final class SysqlMeta extends JdbcMeta {
     void shutdown() {
         housekeeping.shutdownNow();
         for (Integer id : List.copyOf(rows.keySet())) {
-            stopReading(id);
+            stopWork(id);
         }
         getConnectionCache().invalidateAll();
         reading.shutdownNow();

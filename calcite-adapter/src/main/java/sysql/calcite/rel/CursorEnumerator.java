@@ -88,6 +88,9 @@ abstract class CursorEnumerator implements Enumerator<Object> {
                 throw failure;
             }
             for (; ; ) {
+                if (deadline != null) {
+                    deadline.check(); // per row: a nested loop's inner side may never run dry
+                }
                 Object row = poll();
                 if (row != NO_ROW) {
                     current = row;

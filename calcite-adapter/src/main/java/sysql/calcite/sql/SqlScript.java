@@ -101,9 +101,13 @@ public final class SqlScript {
                 }
                 out.add(c == '"' ? "\"\"" : "''");
                 i = j + 1;
-            } else if (c == '-' && i + 1 < n && text.charAt(i + 1) == '-') {
-                int end = text.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
+            } else if ((c == '-' || c == '/') && i + 1 < n && text.charAt(i + 1) == c) {
+                // a line comment (Calcite's parser reads // as one too), to the end of the line (\n or \r)
+                int j = i + 2;
+                while (j < n && text.charAt(j) != '\n' && text.charAt(j) != '\r') {
+                    j++;
+                }
+                i = j;
             } else if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
                 int end = text.indexOf("*/", i + 2);
                 i = end < 0 ? n : end + 2;

@@ -39,6 +39,13 @@ final class SysqlValidator extends CalciteSqlValidator {
         super(opTab, catalogReader, typeFactory, config);
     }
 
+    /** Refuses a statement too large to plan ({@link SqlLimits}) before any work grows with it. */
+    @Override
+    public SqlNode validate(SqlNode topNode) {
+        SqlLimits.checkNodes(topNode);
+        return super.validate(topNode);
+    }
+
     /**
      * Names each aggregate call of a select list that has no AS (Calcite would label it {@code EXPR$n}), as
      * PostgreSQL does, so the label can be referred to ({@code ORDER BY count DESC}): see {@link #aggregateAlias}.
@@ -47,13 +54,6 @@ final class SysqlValidator extends CalciteSqlValidator {
      * expressions keep Calcite's {@code EXPR$n}. A {@code SELECT STREAM} from a chisel reads the chisel's own
      * stream query ({@link ChiselStreams}).
      */
-    /** Refuses a statement too large to plan ({@link SqlLimits}) before any work grows with it. */
-    @Override
-    public SqlNode validate(SqlNode topNode) {
-        SqlLimits.checkNodes(topNode);
-        return super.validate(topNode);
-    }
-
     @Override
     protected SqlNode performUnconditionalRewrites(SqlNode node, boolean underFrom) {
         if (node instanceof SqlSelect select) {

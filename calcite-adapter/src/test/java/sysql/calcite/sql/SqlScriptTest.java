@@ -16,6 +16,7 @@ class SqlScriptTest {
                 "-- the stream\nselect stream evt.type from events",
                 "WITH r AS (SELECT evt.time, proc.name FROM events WHERE evt.dir = '<') SELECT STREAM * FROM r",
                 "(SELECT STREAM evt.type FROM events)",
+                "-- a comment to the carriage return\rSELECT STREAM evt.type FROM events",
                 "( WITH r AS (SELECT evt.time FROM events) (SELECT STREAM evt.time FROM r) )",
                 "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' SECOND), COUNT(*) AS n FROM events GROUP BY "
                         + "TUMBLE(evt.time, INTERVAL '1' SECOND) ORDER BY TUMBLE_END(evt.time, INTERVAL '1' SECOND), n LIMIT 1")) {
@@ -26,7 +27,9 @@ class SqlScriptTest {
                 "SELECT 'SELECT STREAM x' FROM events",
                 "WITH s AS (SELECT evt.type FROM events) SELECT * FROM s",
                 "EXPLAIN PLAN FOR SELECT STREAM evt.type FROM events",
-                "SELECT STREAM FROM")) {
+                "SELECT STREAM FROM",
+                "SELECT COUNT(*) FROM events // SELECT STREAM evt.type FROM events",
+                "SELECT COUNT(*) FROM events -- SELECT STREAM evt.type FROM events")) {
             assertFalse(SqlScript.isStream(s), s);
         }
     }

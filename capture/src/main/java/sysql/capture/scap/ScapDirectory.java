@@ -17,7 +17,7 @@ import sysql.capture.CaptureException;
  * blocking. A path names a file under the directory (a relative one is taken from it); its real path (every
  * symbolic link followed, {@code ..} resolved) must lie under the directory's real path and be a regular file —
  * not a FIFO, a device, a socket or a directory, whose open(2) could block or have effects. Opening rechecks both
- * on the open descriptor itself ({@code O_NONBLOCK | O_NOFOLLOW}, then its {@code /proc/self/fd} entry), so a file
+ * on the descriptor itself ({@code O_PATH | O_NOFOLLOW}: no open(2) of a device or FIFO runs, then its {@code /proc/self/fd} entry), so a file
  * swapped for a FIFO or a symbolic link between the check and the open is refused as well, and no thread ever
  * waits in open(2).
  *
@@ -103,7 +103,9 @@ public final class ScapDirectory {
                     CaptureException.Reason.NATIVE_LIBRARY,
                     "capture files under a directory are read on Linux x86_64 only (" + LIBC_ERROR + ")");
         }
-        int fd = LibC.open(real.toString(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+        // O_PATH: a reference to the file, not an open of it (no device's or FIFO's open(2) runs, whatever the path
+        // has become since it was resolved); what it is and where, from the descriptor; only then a read open
+        int fd = LibC.open(real.toString(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             throw new Refused();
         }
@@ -124,10 +126,8 @@ public final class ScapDirectory {
     }
 
     // open(2)'s flags on Linux x86-64 (asm-generic)
-    private static final int O_RDONLY = 0;
-    private static final int O_NOCTTY = 0400;
-    private static final int O_NONBLOCK = 04000;
     private static final int O_NOFOLLOW = 0400000;
+    private static final int O_PATH = 010000000;
     private static final int O_CLOEXEC = 02000000;
 
     private static final String LIBC_ERROR = LibC.ERROR;
