@@ -250,8 +250,6 @@ final class RemoteRows implements AutoCloseable {
 
     private static final java.util.concurrent.Semaphore LONG_WAITS = new java.util.concurrent.Semaphore(MAX_LONG_WAITS);
     private final java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Closed before its rows all came (guarded by the lock). */
-    private boolean abandoned;
 
     private Meta.Frame fetchWaiting(int maxRows, long firstRowMillis) throws SQLException {
         int limit = maxRows < 0 ? 100 : Math.max(1, maxRows);
@@ -294,7 +292,7 @@ final class RemoteRows implements AutoCloseable {
                 failure = null;
                 throw f instanceof SQLException s ? s : new SQLException(f.getMessage(), f);
             }
-            if (closed && (abandoned || !done)) {
+            if (closed && !done) {
                 throw new SQLException("the statement was closed on the server");
             }
             return new Meta.Frame(offset, buffer.isEmpty() && done && failure == null, rows);
@@ -338,7 +336,6 @@ final class RemoteRows implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
-            abandoned = !done; // its rows did not all come: a fetch says so, whatever the reader does next
             closed = true;
             buffer.clear();
             sizes.clear();

@@ -385,11 +385,22 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
-    /** Stops reading and the statement's work: the statement is going away. */
+    /**
+     * Stops reading and the statement's work: the statement is going away. Its work may run on its reader's thread
+     * or, before the first row, in the execute call itself (a request's thread): a statement in a call is cancelled.
+     */
     private void stopWork(int statementId) {
         RemoteRows r = rows.remove(statementId);
         if (r != null) {
             r.cancelAndClose();
+        }
+        Opened o = opened.get(statementId);
+        if (o != null && o.busy().get() > 0) {
+            try {
+                o.statement().cancel();
+            } catch (SQLException | RuntimeException e) {
+                // it is being closed anyway
+            }
         }
     }
 
