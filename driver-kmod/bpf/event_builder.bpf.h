@@ -263,6 +263,10 @@ static __always_inline void sq_evt_submit(struct sq_evt *e)
 			s->drops_invalid++;
 		return;
 	}
+	/* Keeps the `& SQ_HALF_MASK` below (a no-op after the check above, so the compiler would
+	 * drop it): older verifiers (6.1) do not carry the check's bound over to the copy of len
+	 * that bpf_ringbuf_output gets. */
+	barrier_var(len);
 	h->ts = e->ts;
 	h->tid = e->tid;
 	h->len = len;

@@ -10,20 +10,32 @@ struct sq_iovec {
 	__u64 len;
 };
 
+struct sq_iov_sum_ctx {
+	const struct sq_iovec *uiov;
+	__u64 cnt;
+	__u64 total;
+};
+
+static long sq_iov_sum_cb(__u32 i, void *data)
+{
+	struct sq_iov_sum_ctx *c = data;
+	struct sq_iovec v;
+
+	if (i >= c->cnt)
+		return 1;
+	if (bpf_probe_read_user(&v, sizeof(v), &c->uiov[i]))
+		return 1;
+	c->total += v.len;
+	return 0;
+}
+
 /* Sum of the iov_len of an iovec array (first SQ_IOV_MAX entries). */
 static __always_inline __u64 sq_iov_total(const struct sq_iovec *uiov, __u64 cnt)
 {
-	struct sq_iovec v;
-	__u64 total = 0;
+	struct sq_iov_sum_ctx c = {.uiov = uiov, .cnt = cnt, .total = 0};
 
-	for (int i = 0; i < SQ_IOV_MAX; i++) {
-		if (i >= cnt)
-			break;
-		if (bpf_probe_read_user(&v, sizeof(v), &uiov[i]))
-			break;
-		total += v.len;
-	}
-	return total;
+	bpf_loop(SQ_IOV_MAX, sq_iov_sum_cb, &c, 0);
+	return c.total;
 }
 
 struct sq_iov_ctx {
@@ -42,6 +54,10 @@ static long sq_iov_copy_cb(__u32 i, void *data)
 	__u32 n;
 
 	if (i >= c->cnt || c->copied >= c->snap)
+		return 1;
+	/* never (copied < snap <= SQ_PARAM_MAX): bounds copied for the verifier, which then
+	 * needs a few passes over this callback instead of one per possible iteration */
+	if (c->copied > SQ_PARAM_MAX)
 		return 1;
 	if (bpf_probe_read_user(&v, sizeof(v), &c->uiov[i]))
 		return 1;

@@ -77,32 +77,57 @@ struct sq_pollfd {
 	__s16 revents;
 };
 
+struct sq_poll_ctx {
+	__u8 *buf;
+	const struct sq_pollfd *ufds;
+	__u64 nfds;
+	__u32 off;
+	__u32 count;
+	bool enter;
+};
+
+/* One pollfd: s64 fd + u16 events (enter: requested; exit: returned, only
+ * if there are some). A bpf_loop callback: verified once, not per fd. */
+static long sq_pollfd_cb(__u32 i, void *data)
+{
+	struct sq_poll_ctx *c = data;
+	struct sq_pollfd p;
+	__u8 *d;
+
+	if (i >= c->nfds)
+		return 1;
+	if (bpf_probe_read_user(&p, sizeof(p), &c->ufds[i]))
+		return 1;
+	if (!c->enter && !p.revents)
+		return 0;
+	d = c->buf + ((c->off + 2 + 10 * c->count) & SQ_HALF_MASK);
+	*(__s64 *)d = p.fd;
+	*(__u16 *)(d + 8) = sq_poll_events(c->enter ? p.events : p.revents);
+	c->count++;
+	return 0;
+}
+
 /* FDLIST: u16 count, then per fd s64 fd + u16 flags. Enter: requested
- * events of every fd; exit: returned events of the fds that have some. */
+ * events of every fd; exit: returned events of the fds that have some.
+ * At most SQ_POLL_MAX fds. */
 static __always_inline void sq_push_pollfds(struct sq_evt *e, const struct sq_pollfd *ufds,
 					    __u64 nfds, bool enter)
 {
-	__u32 pos = 2;
-	__u16 count = 0;
-	struct sq_pollfd p;
+	struct sq_poll_ctx c = {
+		.buf = e->buf,
+		.ufds = ufds,
+		.nfds = nfds,
+		.off = e->off,
+		.count = 0,
+		.enter = enter,
+	};
+	__u32 count;
 
-	for (int i = 0; i < SQ_POLL_MAX; i++) {
-		__u8 *d;
-
-		if (i >= nfds)
-			break;
-		if (bpf_probe_read_user(&p, sizeof(p), &ufds[i]))
-			break;
-		if (!enter && !p.revents)
-			continue;
-		d = e->buf + ((e->off + pos) & SQ_HALF_MASK);
-		*(__s64 *)d = p.fd;
-		*(__u16 *)(d + 8) = sq_poll_events(enter ? p.events : p.revents);
-		pos += 10;
-		count++;
-	}
+	bpf_loop(SQ_POLL_MAX, sq_pollfd_cb, &c, 0);
+	/* never more than SQ_POLL_MAX: the bound is for the verifier */
+	count = c.count > SQ_POLL_MAX ? SQ_POLL_MAX : c.count;
 	*(__u16 *)sq_cur(e) = count;
-	sq_param_done(e, pos);
+	sq_param_done(e, 2 + 10 * count);
 }
 
 SQ_ENTER(poll)

@@ -302,6 +302,15 @@ SQ_EXIT(prlimit)
 	return 0;
 }
 
+/* A capability set as a u64: the kernel_cap_t read whole, so that it is the same on kernels
+ * before 6.3 (u32 cap[2], low word first) as on later ones (u64 val). */
+#define SQ_CAPS(cred, set)                                      \
+	({                                                      \
+		__u64 __v = 0;                                  \
+		bpf_core_read(&__v, sizeof(__v), &(cred)->set); \
+		__v;                                            \
+	})
+
 /* capset exit: res + the capability sets of the task after the call */
 SQ_EXIT(capset)
 {
@@ -311,9 +320,9 @@ SQ_EXIT(capset)
 	if (!sq_evt_begin(&e, SQE_SYSCALL_CAPSET_X, 4))
 		return 0;
 	sq_push_s64(&e, ret);
-	sq_push_u64(&e, BPF_CORE_READ(cred, cap_inheritable.val));
-	sq_push_u64(&e, BPF_CORE_READ(cred, cap_permitted.val));
-	sq_push_u64(&e, BPF_CORE_READ(cred, cap_effective.val));
+	sq_push_u64(&e, SQ_CAPS(cred, cap_inheritable));
+	sq_push_u64(&e, SQ_CAPS(cred, cap_permitted));
+	sq_push_u64(&e, SQ_CAPS(cred, cap_effective));
 	sq_evt_submit(&e);
 	return 0;
 }

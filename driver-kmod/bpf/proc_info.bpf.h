@@ -10,6 +10,7 @@
 #define SQ_ARGV_MAX 64 /* argv/envp entries walked for a failed execve */
 #define SQ_CGROUP_DEPTH 12
 #define SQ_CGROUP_SUBSYS 12
+#define SQ_CGROUP_NAMES_MASK 15 /* index mask of a names array (>= SQ_CGROUP_DEPTH entries) */
 #define SQ_TASK_COMM_LEN 16
 
 struct kernfs_node___old {
@@ -28,18 +29,65 @@ struct sq_cg_ctx {
 	struct css_set *cs;
 	__u32 off;
 	__u32 len;
+	/* the subsystem being written: its cgroup's kernfs node walked up to the root, the names
+	 * met on the way (leaf first) and their count */
+	struct kernfs_node *kn;
+	__u32 depth;
+	const char *names[SQ_CGROUP_NAMES_MASK + 1];
 };
 
-/* One cgroup subsystem: "name=/path\0". */
+/*
+ * The path of one subsystem is walked with bpf_loop callbacks, so that the verifier checks each
+ * body once instead of every iteration of every depth.
+ */
+
+/* Level j of the walk up: the node's name, then its parent (none: the root, where the walk stops). */
+static long sq_cgroup_up_cb(__u32 j, void *data)
+{
+	struct sq_cg_ctx *c = data;
+	struct kernfs_node *kn = c->kn;
+	struct kernfs_node *parent = sq_kn_parent(kn);
+
+	if (!parent || j >= SQ_CGROUP_DEPTH)
+		return 1;
+	barrier_var(j); /* keeps the mask below, which the verifier needs */
+	c->names[j & SQ_CGROUP_NAMES_MASK] = BPF_CORE_READ(kn, name);
+	c->depth = j + 1;
+	c->kn = parent;
+	return 0;
+}
+
+/* Step k of the path, root first: "/" + the name met at level depth - 1 - k of the walk up. */
+static long sq_cgroup_down_cb(__u32 k, void *data)
+{
+	struct sq_cg_ctx *c = data;
+	__u32 len = c->len;
+	__u32 j;
+	long n;
+
+	if (k >= c->depth)
+		return 1;
+	j = c->depth - 1 - k;
+	if (j >= SQ_CGROUP_DEPTH)
+		return 1;
+	barrier_var(j);
+	c->buf[(c->off + len++) & SQ_HALF_MASK] = '/';
+	n = bpf_probe_read_kernel_str(c->buf + ((c->off + len) & SQ_HALF_MASK), 256,
+				      c->names[j & SQ_CGROUP_NAMES_MASK]);
+	if (n > 0)
+		len += n - 1;
+	c->len = len;
+	return 0;
+}
+
+/* One cgroup subsystem: "name=/path\0" (the path's last SQ_CGROUP_DEPTH levels). */
 static long sq_cgroup_cb(__u32 i, void *data)
 {
 	struct sq_cg_ctx *c = data;
 	struct cgroup_subsys_state *css = NULL;
-	const char *names[SQ_CGROUP_DEPTH];
 	struct kernfs_node *kn;
 	const char *ssname;
 	__u32 len = c->len;
-	int depth = 0;
 	long n;
 
 	if (i >= SQ_CGROUP_SUBSYS || len > SQ_ARGS_MAX)
@@ -56,41 +104,46 @@ static long sq_cgroup_cb(__u32 i, void *data)
 		return 0;
 	len += n; /* the NUL becomes '=' */
 	c->buf[(c->off + len - 1) & SQ_HALF_MASK] = '=';
-	for (int j = 0; j < SQ_CGROUP_DEPTH; j++) {
-		struct kernfs_node *parent = sq_kn_parent(kn);
-
-		if (!parent)
-			break;
-		names[j] = BPF_CORE_READ(kn, name);
-		depth++;
-		kn = parent;
-	}
-	if (depth == 0)
+	c->kn = kn;
+	c->depth = 0;
+	bpf_loop(SQ_CGROUP_DEPTH, sq_cgroup_up_cb, c, 0);
+	if (c->depth == 0)
 		c->buf[(c->off + len++) & SQ_HALF_MASK] = '/';
-	for (int j = SQ_CGROUP_DEPTH - 1; j >= 0; j--) {
-		if (j >= depth)
-			continue;
-		c->buf[(c->off + len++) & SQ_HALF_MASK] = '/';
-		n = bpf_probe_read_kernel_str(c->buf + ((c->off + len) & SQ_HALF_MASK), 256,
-					      names[j]);
-		if (n > 0)
-			len += n - 1;
-	}
+	c->len = len;
+	bpf_loop(SQ_CGROUP_DEPTH, sq_cgroup_down_cb, c, 0);
+	len = c->len;
 	c->buf[(c->off + len++) & SQ_HALF_MASK] = 0;
 	c->len = len;
 	return 0;
 }
 
-/* cgroups: "subsys=/path\0" for every cgroup subsystem of the task
- * (cgroup path from the kernfs node names, root-relative). */
-static __always_inline void sq_push_cgroups(struct sq_evt *e, struct task_struct *t)
+/*
+ * cgroups: "subsys=/path\0" for every cgroup subsystem of a css_set, written at offset off of
+ * the scratch buffer (cgroup paths from the kernfs node names, root-relative); returns the
+ * length. A global function: the verifier checks it once per program, not once per state of
+ * its callers.
+ */
+__noinline __u32 sq_write_cgroups(struct sq_scratch_buf *buf, unsigned long cs, __u32 off)
 {
-	struct sq_cg_ctx c = {
-		.buf = e->buf, .cs = BPF_CORE_READ(t, cgroups), .off = e->off, .len = 0};
+	struct sq_cg_ctx c = {.cs = (struct css_set *)cs, .off = off, .len = 0};
 
+	if (!buf) /* never NULL: the check is for the verifier */
+		return 0;
+	c.buf = buf->data;
 	if (c.cs)
 		bpf_loop(SQ_CGROUP_SUBSYS, sq_cgroup_cb, &c, 0);
-	sq_param_done(e, c.len > SQ_PARAM_MAX ? 0 : c.len);
+	return c.len;
+}
+
+static __always_inline void sq_push_cgroups(struct sq_evt *e, struct task_struct *t)
+{
+	__u32 len = sq_write_cgroups((struct sq_scratch_buf *)e->buf,
+				     (unsigned long)BPF_CORE_READ(t, cgroups), e->off);
+
+	if (len > SQ_PARAM_MAX)
+		len = 0;
+	barrier_var(len); /* keeps the mask below, which the verifier needs */
+	sq_param_done(e, len & SQ_PARAM_MAX);
 }
 
 /* A user memory area of NUL-separated strings (mm arg or env area):
@@ -169,15 +222,32 @@ static long sq_argv_cb(__u32 i, void *data)
 }
 
 /* NUL-separated concatenation of a user char *[] from entry `first`
- * (failed execve), written at the current offset; returns its length. */
-static __always_inline __u32 sq_write_argv(struct sq_evt *e, const char *const *argv, int first)
+ * (failed execve), written at offset off of the scratch buffer; returns its
+ * length (at most SQ_ARGS_MAX). A global function: verified once per program. */
+__noinline __u32 sq_write_argv_at(struct sq_scratch_buf *buf, unsigned long argv, __u32 off,
+				  int first)
 {
 	struct sq_argv_ctx c = {
-		.buf = e->buf, .argv = argv, .off = e->off, .len = 0, .first = first};
+		.argv = (const char *const *)argv, .off = off, .len = 0, .first = first};
 
-	if (argv)
+	if (!buf) /* never NULL: the check is for the verifier */
+		return 0;
+	c.buf = buf->data;
+	if (c.argv)
 		bpf_loop(SQ_ARGV_MAX, sq_argv_cb, &c, 0);
 	return c.len > SQ_ARGS_MAX ? SQ_ARGS_MAX : c.len;
+}
+
+/* The same at the current offset of an event. */
+static __always_inline __u32 sq_write_argv(struct sq_evt *e, const char *const *argv, int first)
+{
+	__u32 n = sq_write_argv_at((struct sq_scratch_buf *)e->buf, (unsigned long)argv, e->off,
+				   first);
+
+	if (n > SQ_ARGS_MAX) /* never: the bound is for the verifier */
+		n = SQ_ARGS_MAX;
+	barrier_var(n);
+	return n & (2 * SQ_ARGS_MAX - 1);
 }
 
 static __always_inline void sq_push_exe_args_user(struct sq_evt *e, const char *const *argv)

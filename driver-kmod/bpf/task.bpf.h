@@ -96,11 +96,25 @@ static __always_inline struct socket *sq_fd_socket(__s64 fd)
 	return (struct socket *)BPF_CORE_READ(f, private_data);
 }
 
+/* Kernels before 6.2 (Debian 12's 6.1): mm->rss_stat is a struct of atomic counters, not an
+ * array of percpu_counters. */
+struct mm_rss_stat___old {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___old {
+	struct mm_rss_stat___old rss_stat;
+} __attribute__((preserve_access_index));
+
 static __always_inline __s64 sq_mm_counter(struct mm_struct *mm, int i)
 {
 	__s64 v = 0;
 
-	bpf_probe_read_kernel(&v, sizeof(v), &mm->rss_stat[i & 3].count);
+	if (bpf_core_type_exists(struct mm_rss_stat___old))
+		bpf_probe_read_kernel(&v, sizeof(v),
+				      &((struct mm_struct___old *)mm)->rss_stat.count[i & 3]);
+	else
+		bpf_probe_read_kernel(&v, sizeof(v), &mm->rss_stat[i & 3].count);
 	return v < 0 ? 0 : v;
 }
 
