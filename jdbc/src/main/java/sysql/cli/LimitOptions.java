@@ -22,6 +22,37 @@ final class LimitOptions {
     int maxStatementsPerConnection;
 
     @Option(
+            names = "--max-statements-per-user",
+            paramLabel = "N",
+            defaultValue = "" + ServerLimits.DEFAULT_STATEMENTS_PER_USER,
+            description = "Open statements per user (default ${DEFAULT-VALUE}).")
+    int maxStatementsPerUser;
+
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            defaultValue = "" + ServerLimits.DEFAULT_CONNECTIONS,
+            description = "Open connections (JDBC sessions) in all (default ${DEFAULT-VALUE}); more are refused, none "
+                    + "is closed to make room.")
+    int maxConnections;
+
+    @Option(
+            names = "--max-connections-per-user",
+            paramLabel = "N",
+            defaultValue = "" + ServerLimits.DEFAULT_CONNECTIONS_PER_USER,
+            description = "Open connections per user (default ${DEFAULT-VALUE}): an authenticated user, or a local one "
+                    + "without --auth.")
+    int maxConnectionsPerUser;
+
+    @Option(
+            names = "--max-heap-percent",
+            paramLabel = "P",
+            defaultValue = "" + ServerLimits.DEFAULT_HEAP_PERCENT,
+            description = "When more than P% of the heap survives a collection, the query (not stream) running "
+                    + "longest is stopped with a one-line error (default ${DEFAULT-VALUE}).")
+    int maxHeapPercent;
+
+    @Option(
             names = "--max-buffered-rows",
             paramLabel = "N",
             defaultValue = "10000",
@@ -85,6 +116,10 @@ final class LimitOptions {
                 (long) maxBufferedMiB << 20,
                 idleTimeout,
                 connectionIdleTimeout,
-                statementTimeout);
+                statementTimeout,
+                maxConnections,
+                maxConnectionsPerUser,
+                maxStatementsPerUser,
+                maxHeapPercent);
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sysql.jdbc.DaemonSocket;
 import sysql.server.SysqlServer;
+import sysql.server.TransportLimits;
 
 /** {@code sysql serve}: this host's events over Avatica's HTTP protocol, for remote JDBC, BI tools and curl. */
 @Command(
@@ -81,10 +82,14 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limits = new LimitOptions();
 
+    @Mixin
+    TransportOptions transport = new TransportOptions();
+
     @Override
     public Integer call() {
         SysqlServer server;
         try {
+            TransportLimits transportLimits = transport.limits(); // a wrong value is one line before anything opens
             String password = tlsPasswordFile == null ? null : firstLine(tlsPasswordFile);
             server = SysqlServer.start(new SysqlServer.Options(
                     bind,
@@ -99,7 +104,8 @@ final class ServeCommand implements Callable<Integer> {
                     limits.clientRights(connect.properties()),
                     connect.socket, // also local clients, as sysql daemon serves them: one capture for both
                     DaemonSocket.DEFAULT_GROUP,
-                    true));
+                    true,
+                    transportLimits));
         } catch (SysqlServer.ServeException | IllegalArgumentException e) {
             System.err.println("sysql serve: " + e.getMessage());
             return 1;

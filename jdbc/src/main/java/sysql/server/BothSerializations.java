@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -9,7 +10,15 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.ReadListener;
 import javax.servlet.ServletException;
+import javax.servlet.ServletInputStream;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.apache.calcite.avatica.remote.Handler;
@@ -29,12 +38,23 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * fast one) and {@code curl} can post JSON to the same URL. Requests are answered by {@link AvaticaWire}
  * (Avatica's protocol with one-line errors, batches refused); JSON is UTF-8 unless the request's
  * {@code Content-Type} names another charset.
+ *
+ * <p>A body is read without holding a thread (Servlet 3.1 asynchronous input into a buffer of at most
+ * {@link #MAX_REQUEST_BYTES}; a larger {@code Content-Length} is refused with 413 before a byte is read), then
+ * answered on the Jetty thread that read its last bytes, as its caller; a body slower than {@link ReadDeadlines}
+ * allow gets 408. A user (or, without one, an address) with {@link TransportLimits#maxRequestsPerUser()} requests in
+ * flight gets 429 for another. Every refusal is one line of text.
  */
 final class BothSerializations extends AbstractHandler implements AvaticaHandler {
     /** Larger request bodies are refused (SQL text and parameters are far smaller). */
     static final int MAX_REQUEST_BYTES = 16 << 20;
 
+    /** HTTP 429 Too Many Requests (the Servlet API has no name for it). */
+    static final int TOO_MANY_REQUESTS = 429;
+
     private final AvaticaWire wire;
+    private volatile InFlight inFlight = InFlight.UNLIMITED;
+    private volatile ReadDeadlines deadlines; // null: bodies without deadlines (no customizer set them)
 
     BothSerializations(Service service) {
         wire = new AvaticaWire(service);
@@ -53,28 +73,267 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST Avatica requests (JSON or protobuf)");
             return;
         }
-        String header = request.getHeader("request");
-        if (header != null) {
-            // a header's bytes reach us as ISO-8859-1 characters: a client that put UTF-8 there meant UTF-8
-            writeJson(response, wire.json(headerText(header)));
+        String caller = caller(request);
+        InFlight limit = inFlight;
+        InFlight.Slot slot = limit.enter(Caller.NOBODY.equals(caller) ? "address " + request.getRemoteAddr() : caller);
+        if (slot == null) {
+            response.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
+            refuse(
+                    response,
+                    TOO_MANY_REQUESTS,
+                    "too many requests of this user at once (at most " + limit.max() + "): retry once one is answered",
+                    false);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
-        if (body.length > MAX_REQUEST_BYTES) {
-            response.sendError(
-                    HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                    "requests are limited to " + MAX_REQUEST_BYTES + " bytes");
-            return;
+        boolean reading = false;
+        try {
+            String header = request.getHeader("request");
+            if (header != null) {
+                // a header's bytes reach us as ISO-8859-1 characters: a client that put UTF-8 there meant UTF-8
+                String json = headerText(header);
+                writeJson(response, Caller.as(caller, () -> wire.json(json)));
+                return;
+            }
+            if (request.getContentLengthLong() > MAX_REQUEST_BYTES) {
+                // refused before a byte of it is read (the connection is closed after the answer)
+                response.sendError(
+                        HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                        "requests are limited to " + MAX_REQUEST_BYTES + " bytes");
+                return;
+            }
+            new BodyRead(request, response, caller, slot).start();
+            reading = true; // the body's reader frees the slot once it answers
+        } finally {
+            if (!reading) {
+                slot.close();
+            }
         }
+    }
+
+    /**
+     * Sets the cap on each user's requests in flight and the deadlines of request bodies ({@link TransportLimits},
+     * before the server starts).
+     */
+    void limit(InFlight inFlight, ReadDeadlines deadlines) {
+        this.inFlight = inFlight;
+        this.deadlines = deadlines;
+    }
+
+    /** Answers the Avatica request in {@code body}, as {@code caller}. */
+    private void answer(byte[] body, Charset charset, String caller, HttpServletResponse response) throws IOException {
         if (isJson(body)) {
-            writeJson(response, wire.json(new String(body, charset(request))));
+            String json = new String(body, charset);
+            writeJson(response, Caller.as(caller, () -> wire.json(json)));
         } else {
-            Handler.HandlerResponse<byte[]> answer = wire.protobuf(body);
+            Handler.HandlerResponse<byte[]> answer = Caller.as(caller, () -> wire.protobuf(body));
             response.setStatus(answer.getStatusCode());
             response.setContentType("application/octet-stream");
             response.setContentLength(answer.getResponse().length);
             response.getOutputStream().write(answer.getResponse());
         }
+    }
+
+    /**
+     * A request's body, read without holding a thread (Servlet 3.1 asynchronous input: Jetty calls back when bytes
+     * have come), into a buffer of at most {@link #MAX_REQUEST_BYTES}; then answered on the thread of that last
+     * call. A body slower than the {@link ReadDeadlines} allow is answered 408, one larger than the limit 413, and
+     * the connection closed.
+     */
+    private final class BodyRead implements ReadListener, AsyncListener, ReadDeadlines.Body {
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final String caller;
+        private final InFlight.Slot slot;
+        private final Charset charset;
+        private final ReadDeadlines watch = deadlines;
+        private final long started = System.nanoTime();
+        private final AtomicLong received = new AtomicLong();
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private final ByteArrayOutputStream body;
+        private AsyncContext async;
+        private ServletInputStream in;
+
+        BodyRead(HttpServletRequest request, HttpServletResponse response, String caller, InFlight.Slot slot) {
+            this.request = request;
+            this.response = response;
+            this.caller = caller;
+            this.slot = slot;
+            this.charset = charset(request);
+            long length = request.getContentLengthLong();
+            this.body = new ByteArrayOutputStream(length > 0 ? (int) Math.min(length, 1 << 16) : 512);
+        }
+
+        void start() throws IOException {
+            async = request.startAsync();
+            async.setTimeout(0); // the read deadlines end a slow body, the connector's idle timeout a silent one
+            async.addListener(this);
+            in = request.getInputStream();
+            if (watch != null) {
+                watch.watch(this);
+            }
+            in.setReadListener(this);
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            byte[] chunk = new byte[8192];
+            while (!answered.get() && in.isReady()) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    return;
+                }
+                received.addAndGet(n);
+                if (body.size() + n > MAX_REQUEST_BYTES) {
+                    if (claim()) {
+                        try {
+                            refuse(
+                                    response,
+                                    HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                                    "requests are limited to " + MAX_REQUEST_BYTES + " bytes",
+                                    true);
+                        } finally {
+                            finish();
+                        }
+                    }
+                    return;
+                }
+                body.write(chunk, 0, n);
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (!claim()) {
+                return;
+            }
+            try {
+                answer(body.toByteArray(), charset, caller, response);
+            } catch (IOException e) {
+                // the client went away
+            } catch (RuntimeException e) {
+                failed(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, null);
+            } finally {
+                finish();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (!claim()) {
+                return;
+            }
+            try {
+                failed(
+                        t instanceof TimeoutException
+                                ? HttpServletResponse.SC_REQUEST_TIMEOUT
+                                : HttpServletResponse.SC_BAD_REQUEST,
+                        t instanceof TimeoutException ? "the request body stopped coming" : "incomplete request body");
+            } finally {
+                finish();
+            }
+        }
+
+        @Override
+        public long started() {
+            return started;
+        }
+
+        @Override
+        public long received() {
+            return received.get();
+        }
+
+        @Override
+        public void expire() {
+            if (!claim()) {
+                return;
+            }
+            try {
+                async.start(() -> {
+                    try {
+                        failed(
+                                HttpServletResponse.SC_REQUEST_TIMEOUT,
+                                "the request body came slower than " + watch.minBodyRate() + " bytes a second");
+                    } finally {
+                        finish();
+                    }
+                });
+            } catch (RuntimeException e) {
+                finish(); // the request ended meanwhile
+            }
+        }
+
+        /** Whether this call answers the request (the first to ask does). */
+        private boolean claim() {
+            return answered.compareAndSet(false, true);
+        }
+
+        /** Answers an error in one line, if nothing was sent yet; the connection closes after it. */
+        private void failed(int status, String message) {
+            try {
+                if (!response.isCommitted()) {
+                    refuse(response, status, message, true);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the client went away
+            }
+        }
+
+        private void finish() {
+            if (watch != null) {
+                watch.forget(this);
+            }
+            slot.close();
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // completed already
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            if (watch != null) {
+                watch.forget(this);
+            }
+            slot.close();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {}
+
+        @Override
+        public void onError(AsyncEvent event) {}
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {}
+    }
+
+    /**
+     * Answers {@code status} with one line of text, as {@link OneLineErrorPage} does ({@code HTTP 429: …});
+     * {@code close}: and closes the connection after it (its request's body was not read).
+     */
+    static void refuse(HttpServletResponse response, int status, String message, boolean close) throws IOException {
+        byte[] bytes = OneLineErrorPage.line(status, message).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        if (close) {
+            response.setHeader(HttpHeader.CONNECTION.asString(), "close");
+        }
+        response.setContentType("text/plain;charset=utf-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /**
+     * Who sends {@code request}: the user authentication let in, else the local user {@link LocalPeers} found
+     * (a server without --auth), else nobody in particular (--insecure).
+     */
+    static String caller(HttpServletRequest request) {
+        String user = request.getRemoteUser();
+        if (user != null) {
+            return Caller.http(user);
+        }
+        return request.getAttribute(Caller.ATTRIBUTE) instanceof String local ? local : Caller.NOBODY;
     }
 
     private static void writeJson(HttpServletResponse response, Handler.HandlerResponse<String> answer)

@@ -322,6 +322,16 @@ final class RemoteRows implements AutoCloseable {
         close();
     }
 
+    /** Whether rows are still being read (the result set has not ended, failed or been closed). */
+    boolean reading() {
+        lock.lock();
+        try {
+            return !done && !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean isDone() {
         lock.lock();
         try {

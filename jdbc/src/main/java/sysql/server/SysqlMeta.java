@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,9 +21,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.MissingResultsException;
+import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.proto.Requests;
@@ -52,9 +56,35 @@ final class SysqlMeta extends JdbcMeta {
      * expiry (JdbcMeta's) would close a statement in the middle of a long execute or fetch, once the server is
      * slow enough.
      */
-    private record Opened(String connectionId, Statement statement, AtomicInteger busy, AtomicLong lastUse) {
-        Opened(String connectionId, Statement statement) {
-            this(connectionId, statement, new AtomicInteger(), new AtomicLong(System.nanoTime()));
+    private record Opened(
+            String connectionId,
+            Statement statement,
+            boolean metadata,
+            AtomicInteger busy,
+            AtomicLong lastUse,
+            AtomicLong queryStarted,
+            AtomicReference<String> stopped) {
+        Opened(String connectionId, Statement statement, boolean metadata) {
+            this(
+                    connectionId,
+                    statement,
+                    metadata,
+                    new AtomicInteger(),
+                    new AtomicLong(System.nanoTime()),
+                    new AtomicLong(),
+                    new AtomicReference<>());
+        }
+
+        /** An execution begins: a query's start time is kept (a stream's is not: its buffers bound it). */
+        void running(boolean stream) {
+            stopped.set(null);
+            queryStarted.set(stream ? 0 : System.nanoTime());
+        }
+
+        /** The error of a call on a statement the server stopped (why it stopped), else {@code e}'s. */
+        AvaticaRuntimeException failure(Throwable e) {
+            String why = stopped.get();
+            return why != null ? error(why, "53200") : error(e);
         }
 
         boolean idleLongerThan(long nanos, long now) {
@@ -63,6 +93,17 @@ final class SysqlMeta extends JdbcMeta {
     }
 
     private final ConcurrentMap<Integer, Opened> opened = new ConcurrentHashMap<>();
+    /**
+     * Whose each connection is ({@link Caller}): another caller's connection, and its statements, are to a client
+     * as if they did not exist. A connection is here from the moment its opening is allowed (the caps count it).
+     */
+    private final ConcurrentMap<String, String> owners = new ConcurrentHashMap<>();
+    /** Connections being opened: owned, not yet in the connection cache. */
+    private final Set<String> opening = ConcurrentHashMap.newKeySet();
+    /** Statement ids are drawn at random (a count would let one client guess another's); under this lock. */
+    private final Object statementIds = new Object();
+
+    private final SecureRandom random = new SecureRandom();
     private final AtomicInteger readers = new AtomicInteger();
     private final ExecutorService reading = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sysql-serve-rows-" + readers.incrementAndGet());
@@ -75,14 +116,22 @@ final class SysqlMeta extends JdbcMeta {
         return t;
     });
     private final Calendar calendar = DateTimeUtils.calendar();
+    private final MemoryGuard memory;
 
     SysqlMeta(String url, Properties serverProperties, ServerLimits limits) throws SQLException {
+        this(url, serverProperties, limits, new MemoryGuard(limits.heapPercent()));
+    }
+
+    SysqlMeta(String url, Properties serverProperties, ServerLimits limits, MemoryGuard memory) throws SQLException {
         super(url, cacheSettings(serverProperties, limits));
         this.serverProperties = serverProperties;
         this.limits = limits;
+        this.memory = memory;
         // Guava's caches expire entries only when touched: look at them every second.
         var unused = housekeeping.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS); // runs until close()
     }
+
+    private static final int NO_EVICTION = 1 << 30;
 
     private static Properties cacheSettings(Properties server, ServerLimits limits) {
         Properties p = new Properties();
@@ -94,12 +143,18 @@ final class SysqlMeta extends JdbcMeta {
                 StatementCacheSettings.EXPIRY_DURATION.key(),
                 String.valueOf(Math.max(limits.connectionIdleSeconds(), 10 * limits.statementIdleSeconds())));
         p.setProperty(StatementCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
-        p.setProperty(StatementCacheSettings.MAX_CAPACITY.key(), String.valueOf(limits.statements() + 64));
+        // sysql refuses what is over its limits; Guava's size bound would evict an open statement or connection instead
+        // (and before its bound: it evicts per segment), so it is set far beyond them
+        p.setProperty(StatementCacheSettings.MAX_CAPACITY.key(), String.valueOf(NO_EVICTION));
+        p.setProperty(ConnectionCacheSettings.MAX_CAPACITY.key(), String.valueOf(NO_EVICTION));
         return p;
     }
 
     private void expire() {
         try {
+            if (memory.overLimit()) {
+                stopLongestQuery();
+            }
             long now = System.nanoTime();
             long idle = TimeUnit.SECONDS.toNanos(limits.statementIdleSeconds());
             for (Map.Entry<Integer, Opened> e : opened.entrySet()) {
@@ -121,8 +176,78 @@ final class SysqlMeta extends JdbcMeta {
                 }
             }
             opened.keySet().removeIf(id -> !open.containsKey(id));
+            ConcurrentMap<String, Connection> connections = getConnectionCache().asMap();
+            // opening first: an opened connection is in the cache before it leaves opening
+            owners.keySet().removeIf(id -> !opening.contains(id) && !connections.containsKey(id));
         } catch (RuntimeException e) {
             // keep expiring
+        }
+    }
+
+    /**
+     * The heap is short: the query (not a stream) that has run longest, and is still running (executing, or its rows
+     * still being read), is stopped, its client told why in one line. Calcite's joins, sorts and aggregates keep their
+     * rows with no budget of their own; this bounds them all together, and the server lives on.
+     */
+    private void stopLongestQuery() {
+        Map.Entry<Integer, Opened> victim = null;
+        for (Map.Entry<Integer, Opened> e : opened.entrySet()) {
+            Opened o = e.getValue();
+            long started = o.queryStarted().get();
+            RemoteRows r = rows.get(e.getKey());
+            boolean running = o.busy().get() > 0 || (r != null && r.reading());
+            if (started != 0
+                    && running
+                    && (victim == null
+                            || started - victim.getValue().queryStarted().get() < 0)) {
+                victim = e;
+            }
+        }
+        if (victim != null) {
+            victim.getValue()
+                    .stopped()
+                    .set("the server ran short of memory (" + memory.state() + ") and stopped this query, the one "
+                            + "running longest: narrow it (a time range, fewer joined rows, a LIMIT before a sort), or "
+                            + "start the server with a larger heap (SYSQL_JAVA_OPTS=-Xmx…) or --max-heap-percent");
+            stopWork(victim.getKey());
+            cancel(victim.getValue());
+        }
+    }
+
+    /**
+     * A statement the server stopped runs again as a fresh JDBC statement under the same id (the stop cancelled the
+     * old one, and Avatica never clears a statement's cancel flag); any other as it is.
+     */
+    private Opened revived(StatementHandle h, Opened o) throws SQLException {
+        if (o.stopped().get() == null) {
+            return o;
+        }
+        Connection c = getConnection(h.connectionId);
+        Statement fresh;
+        if (o.statement() instanceof PreparedStatement) {
+            if (h.signature == null || h.signature.sql == null) {
+                throw new SQLException("the server stopped this statement: prepare it again", "53200");
+            }
+            fresh = c.prepareStatement(h.signature.sql);
+        } else {
+            fresh = c.createStatement();
+        }
+        fresh.setLargeMaxRows(o.statement().getLargeMaxRows());
+        fresh.setQueryTimeout(o.statement().getQueryTimeout());
+        Opened next = new Opened(
+                o.connectionId(), fresh, false, o.busy(), o.lastUse(), new AtomicLong(), new AtomicReference<>());
+        getStatementCache().put(h.id, new StatementInfo(fresh)); // JdbcMeta's listener closes the stopped one
+        opened.put(h.id, next);
+        return next;
+    }
+
+    private static void cancel(Opened o) {
+        if (o.statement() != null) {
+            try {
+                o.statement().cancel();
+            } catch (SQLException | RuntimeException e) {
+                // stopping anyway
+            }
         }
     }
 
@@ -142,19 +267,64 @@ final class SysqlMeta extends JdbcMeta {
             });
         }
         props.putAll(serverProperties);
-        ConcurrentMap<String, Connection> connections = getConnectionCache().asMap();
-        if (connections.containsKey(ch.id)) {
-            throw error("connection " + ch.id + " is already open", "08002");
-        }
+        String caller = Caller.current();
+        admit(ch.id, caller);
         try {
             Connection c = createConnection(SysqlServer.EMBEDDED_URL, props);
-            if (connections.putIfAbsent(ch.id, c) != null) {
+            if (getConnectionCache().asMap().putIfAbsent(ch.id, c) != null) {
                 c.close();
                 throw error("connection " + ch.id + " is already open", "08002");
             }
-        } catch (SQLException e) {
-            throw error(e);
+            opening.remove(ch.id);
+        } catch (SQLException | RuntimeException e) {
+            opening.remove(ch.id);
+            owners.remove(ch.id, caller);
+            throw e instanceof AvaticaRuntimeException a ? a : error(e);
         }
+    }
+
+    /**
+     * Takes a place for connection {@code id} of {@code caller}, within the server's and the caller's limits: over
+     * them the connection is refused (nobody else's is closed to make room).
+     */
+    private void admit(String id, String caller) {
+        synchronized (owners) {
+            if (owners.containsKey(id) || getConnectionCache().asMap().containsKey(id)) {
+                throw error("connection " + id + " is already open: give each connection an id of its own", "08002");
+            }
+            if (owners.size() >= limits.connections()) {
+                throw error(
+                        "the server already has " + owners.size() + " open connections, its limit: close connections "
+                                + "you no longer need, or start the server with a larger --max-connections",
+                        "53300");
+            }
+            long mine = owners.values().stream().filter(caller::equals).count();
+            if (mine >= limits.connectionsPerUser()) {
+                throw error(
+                        "you already have " + mine + " open connections, the limit per user: close connections you "
+                                + "no longer need, or start the server with a larger --max-connections-per-user",
+                        "53300");
+            }
+            opening.add(id);
+            owners.put(id, caller);
+        }
+    }
+
+    /** Whether connection {@code id} is the calling client's. */
+    private boolean callerOwns(String id) {
+        return id != null && Caller.current().equals(owners.get(id));
+    }
+
+    /**
+     * The connection {@code id}, if it is the caller's: every request on a connection (statements, metadata,
+     * properties) gets it here, so another caller's is as if it did not exist.
+     */
+    @Override
+    protected Connection getConnection(String id) throws SQLException {
+        if (!callerOwns(id) || opening.contains(id)) {
+            throw new NoSuchConnectionException("no such connection: " + id);
+        }
+        return super.getConnection(id);
     }
 
     @Override
@@ -207,10 +377,13 @@ final class SysqlMeta extends JdbcMeta {
         return o;
     }
 
-    /** The statement {@code h} names, if the client opened it on the connection {@code h} names. */
+    /**
+     * The statement {@code h} names, if it was opened on the connection {@code h} names and that connection is the
+     * caller's; else, to the caller, there is no such statement.
+     */
     private Opened ownStatement(StatementHandle h) throws NoSuchStatementException {
         Opened o = opened.get(h.id);
-        if (o != null && !o.connectionId().equals(h.connectionId)) {
+        if (o == null || !o.connectionId().equals(h.connectionId) || !callerOwns(h.connectionId)) {
             throw new NoSuchStatementException(h);
         }
         return o;
@@ -224,12 +397,86 @@ final class SysqlMeta extends JdbcMeta {
     }
 
     private StatementHandle register(ConnectionHandle ch, Statement statement, Signature signature) {
-        int id = getStatementIdGenerator().getAndIncrement();
-        // the cache first: expire() drops every opened statement the cache does not hold, so the other order lets
-        // a sweep between the two puts lose the statement (the client's next call: "missingStatement")
-        getStatementCache().put(id, new StatementInfo(statement));
-        opened.put(id, new Opened(ch.id, statement));
+        int id;
+        synchronized (statementIds) {
+            id = unusedStatementId();
+            // the cache first: expire() drops every opened statement the cache does not hold, so the other order
+            // lets a sweep between the two puts lose the statement (the client's next call: "missingStatement")
+            getStatementCache().put(id, new StatementInfo(statement));
+        }
+        opened.put(id, new Opened(ch.id, statement, false));
         return new StatementHandle(ch.id, id, signature);
+    }
+
+    /** A random statement id no statement has (under {@link #statementIds}). */
+    private int unusedStatementId() {
+        ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
+        while (true) {
+            int id = random.nextInt(Integer.MAX_VALUE - 1) + 1;
+            if (!open.containsKey(id) && !opened.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    /**
+     * A metadata call's answer (tables, columns…), whose rows Avatica keeps as a statement of the caller's: drawn
+     * with a random id too (JdbcMeta takes it from its counter, set here), within the limits, and the caller's.
+     */
+    private MetaResultSet metadata(ConnectionHandle ch, java.util.function.Supplier<MetaResultSet> call) {
+        try {
+            getConnection(ch.id);
+        } catch (SQLException e) {
+            throw error(e);
+        }
+        checkStatementLimits(ch.id);
+        MetaResultSet r;
+        synchronized (statementIds) {
+            getStatementIdGenerator().set(unusedStatementId());
+            r = call.get();
+        }
+        if (getStatementCache().getIfPresent(r.statementId) != null) {
+            opened.put(r.statementId, new Opened(ch.id, null, true)); // rows already read: nothing to cancel
+        }
+        return r;
+    }
+
+    @Override
+    public MetaResultSet getCatalogs(ConnectionHandle ch) {
+        return metadata(ch, () -> super.getCatalogs(ch));
+    }
+
+    @Override
+    public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
+        return metadata(ch, () -> super.getSchemas(ch, catalog, schemaPattern));
+    }
+
+    @Override
+    public MetaResultSet getTables(
+            ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, List<String> typeList) {
+        return metadata(ch, () -> super.getTables(ch, catalog, schemaPattern, tableNamePattern, typeList));
+    }
+
+    @Override
+    public MetaResultSet getTableTypes(ConnectionHandle ch) {
+        return metadata(ch, () -> super.getTableTypes(ch));
+    }
+
+    @Override
+    public MetaResultSet getTypeInfo(ConnectionHandle ch) {
+        return metadata(ch, () -> super.getTypeInfo(ch));
+    }
+
+    @Override
+    public MetaResultSet getColumns(
+            ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, Pat columnNamePattern) {
+        return metadata(ch, () -> super.getColumns(ch, catalog, schemaPattern, tableNamePattern, columnNamePattern));
+    }
+
+    @Override
+    public boolean syncResults(StatementHandle sh, QueryState state, long offset) throws NoSuchStatementException {
+        ownStatement(sh);
+        return super.syncResults(sh, state, offset);
     }
 
     private void checkStatementLimits(String connectionId) {
@@ -238,7 +485,7 @@ final class SysqlMeta extends JdbcMeta {
         if (open.size() >= limits.statements()) {
             throw error(
                     "the server already has " + open.size() + " open statements, its limit: close statements you "
-                            + "no longer need, or start sysql serve with a larger --max-statements",
+                            + "no longer need, or start the server with a larger --max-statements",
                     "53000");
         }
         long mine = opened.values().stream()
@@ -247,8 +494,18 @@ final class SysqlMeta extends JdbcMeta {
         if (mine >= limits.statementsPerConnection()) {
             throw error(
                     "this connection already has " + mine + " open statements, the limit per connection: close "
-                            + "statements you no longer need, or start sysql serve with a larger "
+                            + "statements you no longer need, or start the server with a larger "
                             + "--max-statements-per-connection",
+                    "53000");
+        }
+        String caller = Caller.current();
+        long users = opened.values().stream()
+                .filter(o -> caller.equals(owners.get(o.connectionId())))
+                .count();
+        if (users >= limits.statementsPerUser()) {
+            throw error(
+                    "you already have " + users + " open statements, the limit per user: close statements you no "
+                            + "longer need, or start the server with a larger --max-statements-per-user",
                     "53000");
         }
     }
@@ -285,14 +542,17 @@ final class SysqlMeta extends JdbcMeta {
     private ExecuteResult prepareAndExecute(
             StatementHandle h, Opened o, String sql, long maxRowCount, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        StatementInfo info = getStatementCache().getIfPresent(h.id);
-        if (info == null || o == null) {
+        if (getStatementCache().getIfPresent(h.id) == null || o == null || o.metadata()) {
             throw new NoSuchStatementException(h);
         }
         try {
             stopReading(h.id);
+            o = revived(h, o);
+            StatementInfo info = getStatementCache().getIfPresent(h.id);
             Statement statement = o.statement();
-            statement.setQueryTimeout(timeLimit(sql));
+            int limit = timeLimit(sql);
+            statement.setQueryTimeout(limit);
+            o.running(limit == 0);
             if (maxRowCount > 0) {
                 statement.setLargeMaxRows(maxRowCount);
             } else if (maxRowCount < 0) {
@@ -306,8 +566,8 @@ final class SysqlMeta extends JdbcMeta {
             ResultSet rs = statement.getResultSet();
             info.setResultSet(rs);
             return new ExecuteResult(List.of(startReading(h, rs, signature(rs.getMetaData()), maxRowsInFirstFrame)));
-        } catch (SQLException e) {
-            throw error(e);
+        } catch (SQLException | RuntimeException e) {
+            throw o.failure(e);
         }
     }
 
@@ -325,12 +585,18 @@ final class SysqlMeta extends JdbcMeta {
     private ExecuteResult execute(
             StatementHandle h, Opened o, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        StatementInfo info = getStatementCache().getIfPresent(h.id);
-        if (info == null || o == null || !(o.statement() instanceof PreparedStatement ps)) {
+        if (getStatementCache().getIfPresent(h.id) == null
+                || o == null
+                || o.metadata()
+                || !(o.statement() instanceof PreparedStatement)) {
             throw new NoSuchStatementException(h);
         }
         try {
             stopReading(h.id);
+            o = revived(h, o);
+            StatementInfo info = getStatementCache().getIfPresent(h.id);
+            PreparedStatement ps = (PreparedStatement) o.statement();
+            o.running(ps.getQueryTimeout() == 0);
             if (parameterValues != null) {
                 for (int i = 0; i < parameterValues.size(); i++) {
                     TypedValue v = parameterValues.get(i);
@@ -347,8 +613,8 @@ final class SysqlMeta extends JdbcMeta {
             ResultSet rs = ps.getResultSet();
             info.setResultSet(rs);
             return new ExecuteResult(List.of(startReading(h, rs, h.signature, maxRowsInFirstFrame)));
-        } catch (SQLException e) {
-            throw error(e);
+        } catch (SQLException | RuntimeException e) {
+            throw o.failure(e);
         }
     }
 
@@ -395,7 +661,7 @@ final class SysqlMeta extends JdbcMeta {
             r.cancelAndClose();
         }
         Opened o = opened.get(statementId);
-        if (o != null && o.busy().get() > 0) {
+        if (o != null && o.statement() != null && o.busy().get() > 0) {
             try {
                 o.statement().cancel();
             } catch (SQLException | RuntimeException e) {
@@ -409,11 +675,20 @@ final class SysqlMeta extends JdbcMeta {
             throws NoSuchStatementException, MissingResultsException {
         Opened o = enter(h);
         try {
+            if (o.stopped().get() != null) {
+                throw o.failure(null);
+            }
             RemoteRows r = rows.get(h.id);
-            if (r == null && o != null) {
+            if (r == null && !o.metadata()) {
                 return fetchAfterEnd(h, offset);
             }
-            return fetch(h, offset, fetchMaxRowCount, r);
+            Frame f = fetch(h, offset, fetchMaxRowCount, r);
+            if (o.stopped().get() != null) { // stopped while this fetch waited: its rows did not all come
+                throw o.failure(null);
+            }
+            return f;
+        } catch (AvaticaRuntimeException e) {
+            throw o.stopped().get() != null ? o.failure(e) : e;
         } finally {
             leave(o);
         }
@@ -463,7 +738,7 @@ final class SysqlMeta extends JdbcMeta {
         try {
             ownStatement(h);
         } catch (NoSuchStatementException e) {
-            throw error("statement " + h.id + " is not one of connection " + h.connectionId, "24000");
+            return; // as Avatica answers the close of a statement that does not exist: nothing to close
         }
         stopWork(h.id);
         opened.remove(h.id);
@@ -472,6 +747,9 @@ final class SysqlMeta extends JdbcMeta {
 
     @Override
     public void closeConnection(ConnectionHandle ch) {
+        if (!callerOwns(ch.id) || opening.contains(ch.id)) {
+            return; // as Avatica answers the close of a connection that does not exist
+        }
         List<Integer> mine = new ArrayList<>();
         opened.forEach((id, o) -> {
             if (o.connectionId().equals(ch.id)) {
@@ -482,7 +760,11 @@ final class SysqlMeta extends JdbcMeta {
             stopWork(id);
             opened.remove(id);
         }
-        super.closeConnection(ch);
+        try {
+            super.closeConnection(ch);
+        } finally {
+            owners.remove(ch.id);
+        }
     }
 
     @Override

@@ -52,7 +52,76 @@ public final class SysqlServer implements AutoCloseable {
             Properties engine,
             Path socket,
             String socketGroup,
-            boolean http) {
+            boolean http,
+            TransportLimits transport) {
+        public Options {
+            if (transport == null) {
+                transport = TransportLimits.defaults();
+            }
+        }
+
+        /** With the default {@link TransportLimits}. */
+        public Options(
+                String bind,
+                int port,
+                Auth auth,
+                Path users,
+                List<String> roles,
+                Path tlsKeystore,
+                String tlsPassword,
+                boolean insecure,
+                ServerLimits limits,
+                Properties engine,
+                Path socket,
+                String socketGroup,
+                boolean http) {
+            this(
+                    bind,
+                    port,
+                    auth,
+                    users,
+                    roles,
+                    tlsKeystore,
+                    tlsPassword,
+                    insecure,
+                    limits,
+                    engine,
+                    socket,
+                    socketGroup,
+                    http,
+                    TransportLimits.defaults());
+        }
+
+        /** HTTP only (sysql serve), with these transport limits. */
+        public Options(
+                String bind,
+                int port,
+                Auth auth,
+                Path users,
+                List<String> roles,
+                Path tlsKeystore,
+                String tlsPassword,
+                boolean insecure,
+                ServerLimits limits,
+                Properties engine,
+                TransportLimits transport) {
+            this(
+                    bind,
+                    port,
+                    auth,
+                    users,
+                    roles,
+                    tlsKeystore,
+                    tlsPassword,
+                    insecure,
+                    limits,
+                    engine,
+                    null,
+                    null,
+                    true,
+                    transport);
+        }
+
         /** Local clients on {@code socket} only, no HTTP (sysql daemon). */
         public static Options daemon(ServerLimits limits, Properties engine, Path socket, String group) {
             return new Options(
@@ -146,7 +215,13 @@ public final class SysqlServer implements AutoCloseable {
         HttpServer.Builder<Server> b = new HttpServer.Builder<Server>()
                 .withPort(o.port())
                 .withHandler(new BothSerializations(service))
-                .withServerCustomizers(List.of(bindTo(o.bind()), SysqlServer::oneLineErrors), Server.class);
+                .withServerCustomizers(
+                        List.of(
+                                bindTo(o.bind()),
+                                SysqlServer::oneLineErrors,
+                                localPeersOnly(o),
+                                o.transport().customizer(o.auth() != Auth.NONE)),
+                        Server.class);
         String[] roles = o.roles().toArray(String[]::new);
         switch (o.auth()) {
             case BASIC -> b.withBasicAuthentication(o.users().toString(), roles);
@@ -174,6 +249,19 @@ public final class SysqlServer implements AutoCloseable {
     /** Jetty's own answers (401, 405, 413, a malformed HTTP request) in one line of text, never a stack trace. */
     private static void oneLineErrors(Server server) {
         server.setErrorHandler(new BothSerializations.OneLineErrorPage());
+    }
+
+    /**
+     * Without --auth (so on loopback, unless --insecure), only root, this server's user and the group's members may
+     * ask: loopback is reachable by every local user ({@link LocalPeers}).
+     */
+    private static ServerCustomizer<Server> localPeersOnly(Options o) {
+        String group = o.socketGroup() != null ? o.socketGroup() : sysql.jdbc.DaemonSocket.DEFAULT_GROUP;
+        return server -> {
+            if (o.auth() == Auth.NONE && !o.insecure()) {
+                LocalPeers.install(server, group);
+            }
+        };
     }
 
     private static ServerCustomizer<Server> bindTo(String host) {

@@ -15,7 +15,6 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +32,7 @@ import sysql.jdbc.DaemonSocket;
  * {@link DaemonSocket}), no TCP port. Access is the socket file's: mode 0660, owner root, group {@code sysql}
  * (in a directory of mode 0750 with that group), and checked again per connection from the peer's
  * credentials (root, or a member of the group as /etc/group says). A connection belongs to the user who
- * opened it (another user's requests on it are refused), and it is closed, with its streams, when the socket
+ * opened it (to another user it does not exist: {@link SysqlMeta} sees to that for every front end), and it is closed, with its streams, when the socket
  * that opened it closes: a client that dies frees its subscriptions at once. A stale socket file of a daemon
  * that died is replaced; one that answers means another daemon runs, and this one does not start.
  */
@@ -62,8 +61,6 @@ final class UnixSocketServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-    /** The user each open connection belongs to. */
-    private final Map<String, String> owners = new ConcurrentHashMap<>();
 
     private final AtomicInteger threads = new AtomicInteger();
     private volatile boolean closed;
@@ -219,22 +216,7 @@ final class UnixSocketServer implements AutoCloseable {
         if (user.equals("root") || user.equals("0") || peer.group().getName().equals(group)) {
             return user;
         }
-        return groupMembers().contains(user) ? user : null;
-    }
-
-    /** The members /etc/group lists for the daemon's group. */
-    private List<String> groupMembers() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/group"))) {
-                String[] f = line.split(":", -1);
-                if (f.length >= 4 && f[0].equals(group)) {
-                    return List.of(f[3].split(","));
-                }
-            }
-        } catch (IOException e) {
-            // nobody but root then
-        }
-        return List.of();
+        return LocalPeers.groupMembers(group).contains(user) ? user : null;
     }
 
     /**
@@ -263,6 +245,7 @@ final class UnixSocketServer implements AutoCloseable {
 
     /** One client socket: requests in order until it closes; then the connections it opened are closed. */
     private void serve(SocketChannel ch, String user) {
+        String caller = Caller.local(user);
         Set<String> opened = ConcurrentHashMap.newKeySet();
         try (ch) {
             for (byte[] request; (request = DaemonSocket.readRequest(ch)) != null; ) {
@@ -274,22 +257,13 @@ final class UnixSocketServer implements AutoCloseable {
                     continue;
                 }
                 String connection = connectionId(r);
-                if (r instanceof Service.OpenConnectionRequest && connection != null) {
-                    if (owners.putIfAbsent(connection, user) != null) {
-                        DaemonSocket.writeRefusal(ch, "connection " + connection + " is already open");
-                        continue;
-                    }
-                    opened.add(connection);
-                } else if (connection != null && !user.equals(owners.get(connection))) {
-                    // another user's, a closed one, or one of another front end (sysql serve's HTTP clients)
-                    DaemonSocket.writeRefusal(
-                            ch,
-                            "no connection " + connection + " of " + user + " here: it was closed, or is not yours");
-                    continue;
-                }
-                Handler.HandlerResponse<byte[]> answer = handler.protobuf(request);
-                if (r instanceof Service.CloseConnectionRequest && connection != null) {
-                    owners.remove(connection);
+                byte[] body = request;
+                // the Meta keeps each connection its caller's: another user's is as if it did not exist
+                Handler.HandlerResponse<byte[]> answer = Caller.as(caller, () -> handler.protobuf(body));
+                boolean ok = answer.getStatusCode() == java.net.HttpURLConnection.HTTP_OK;
+                if (r instanceof Service.OpenConnectionRequest && connection != null && ok) {
+                    opened.add(connection); // closed with this socket
+                } else if (r instanceof Service.CloseConnectionRequest && connection != null) {
                     opened.remove(connection);
                 }
                 DaemonSocket.writeAnswer(ch, DaemonSocket.OK, answer.getResponse());
@@ -306,18 +280,16 @@ final class UnixSocketServer implements AutoCloseable {
             clients.remove(ch);
             socketsOf.merge(user, -1, Integer::sum);
             for (String id : opened) {
-                closeConnection(id);
+                closeConnection(id, caller);
             }
         }
     }
 
-    private void closeConnection(String id) {
+    private void closeConnection(String id, String caller) {
         try {
-            service.apply(new Service.CloseConnectionRequest(id));
+            Caller.as(caller, () -> service.apply(new Service.CloseConnectionRequest(id)));
         } catch (RuntimeException e) {
             // already closed (expired)
-        } finally {
-            owners.remove(id);
         }
     }
 

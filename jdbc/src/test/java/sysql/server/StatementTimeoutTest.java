@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -87,6 +88,25 @@ class StatementTimeoutTest {
                         String.valueOf(e.getMessage()).contains("ran longer than its time limit of 2 s"),
                         String.valueOf(e.getMessage()));
             }
+            // the self-join of events too, and then the server's CPU is back to idle within seconds
+            long start = System.nanoTime();
+            SQLException selfJoin = assertThrows(SQLException.class, () -> {
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events e1, events e2, events e3")) {
+                    rs.next();
+                }
+            });
+            assertTrue(
+                    String.valueOf(selfJoin.getMessage()).contains("ran longer than its time limit of 2 s"),
+                    String.valueOf(selfJoin.getMessage()));
+            assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 30);
+            Thread.sleep(1000);
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpuBefore = os.getProcessCpuTime();
+            Thread.sleep(3000);
+            long cpuMillis = TimeUnit.NANOSECONDS.toMillis(os.getProcessCpuTime() - cpuBefore);
+            assertTrue(
+                    cpuMillis < 1500, "the server used " + cpuMillis + " ms of CPU in the 3 s after its queries ended");
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events")) {
                 assertTrue(rs.next());

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import javax.servlet.ServletException;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.HandlerWrapper;
+
+/**
+ * Access control for a server without {@code --auth} on loopback: loopback is no access control on a host with
+ * several users, so each TCP connection's peer is looked up, as the kernel reports it in {@code /proc/net/tcp}
+ * (and {@code tcp6}): the local user who owns the client socket. Root, the server's own user and the members of
+ * the group {@code sysql} (as /etc/passwd and /etc/group say: the daemon's socket lets in the same users) get
+ * in, as {@code local:NAME} ({@link Caller}); anyone else gets a one-line 403 naming the ways in. Looked up once
+ * per TCP connection.
+ */
+final class LocalPeers extends HandlerWrapper {
+    private final String group;
+    private final int ownUid;
+    private final Map<EndPoint, String> callers = Collections.synchronizedMap(new WeakHashMap<>());
+
+    LocalPeers(String group) {
+        this.group = group;
+        this.ownUid = ownUid();
+    }
+
+    /** Puts the check in front of everything {@code server} answers. */
+    static void install(Server server, String group) {
+        LocalPeers peers = new LocalPeers(group);
+        peers.setHandler(server.getHandler());
+        server.setHandler(peers);
+    }
+
+    @Override
+    public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        EndPoint endPoint = baseRequest.getHttpChannel().getEndPoint();
+        String caller = callers.get(endPoint);
+        if (caller == null) {
+            caller = caller(request);
+            callers.put(endPoint, caller);
+        }
+        if (caller.startsWith("!")) {
+            baseRequest.setHandled(true);
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, caller.substring(1));
+            return;
+        }
+        request.setAttribute(Caller.ATTRIBUTE, caller);
+        super.handle(target, baseRequest, request, response);
+    }
+
+    /** The caller of a request's connection ({@code local:NAME}), or {@code !} and why it may not. */
+    private String caller(HttpServletRequest request) {
+        int uid;
+        try {
+            uid = uidOf(
+                    InetAddress.getByName(request.getRemoteAddr()),
+                    request.getRemotePort(),
+                    InetAddress.getByName(request.getLocalAddr()),
+                    request.getLocalPort());
+        } catch (IOException e) {
+            uid = -1;
+        }
+        String name = uid < 0 ? null : userName(uid);
+        if (uid == 0 || (uid >= 0 && uid == ownUid) || (name != null && inGroup(name, uid))) {
+            return Caller.local(name != null ? name : String.valueOf(uid));
+        }
+        return "!this server takes local clients of root or of the group " + group + " only"
+                + (uid < 0
+                        ? " (the client is not a local user's)"
+                        : " (the client runs as " + (name != null ? name : "uid " + uid) + ")")
+                + ": run it as root, add the user to the group " + group + " (usermod -aG " + group
+                + " USER), or start the server with --auth";
+    }
+
+    /**
+     * The uid owning the TCP socket whose local end is {@code client}:{@code clientPort} and remote end
+     * {@code server}:{@code serverPort}, as /proc/net/tcp or tcp6 lists it; -1 when none is there (not a
+     * socket of this host's network namespace).
+     */
+    static int uidOf(InetAddress client, int clientPort, InetAddress server, int serverPort) throws IOException {
+        int uid = -1;
+        if (client.getAddress().length == 4) {
+            uid = uidIn("/proc/net/tcp", procAddress(client, clientPort), procAddress(server, serverPort));
+        }
+        if (uid < 0) { // an IPv6 socket, or an IPv4 one of a dual-stack socket (Java's own), as ::ffff:a.b.c.d
+            uid = uidIn("/proc/net/tcp6", procAddress(v6(client), clientPort), procAddress(v6(server), serverPort));
+        }
+        return uid;
+    }
+
+    private static int uidIn(String table, String local, String remote) throws IOException {
+        for (String line : Files.readAllLines(Path.of(table), StandardCharsets.US_ASCII)) {
+            String[] f = line.trim().split("\\s+");
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+            if (f.length > 7 && f[1].equals(local) && f[2].equals(remote)) {
+                return Integer.parseInt(f[7]);
+            }
+        }
+        return -1;
+    }
+
+    /** The 16 bytes of an IPv6 address; an IPv4 one as the IPv4-mapped ::ffff:a.b.c.d. */
+    private static byte[] v6(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 16) {
+            return b;
+        }
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(b, 0, mapped, 12, 4);
+        return mapped;
+    }
+
+    /** An address as /proc/net/tcp writes it: each 32-bit word in the host's (little-endian) order, then the port. */
+    static String procAddress(InetAddress a, int port) {
+        return procAddress(a.getAddress(), port);
+    }
+
+    static String procAddress(byte[] b, int port) {
+        StringBuilder s = new StringBuilder();
+        for (int word = 0; word < b.length; word += 4) {
+            for (int i = 3; i >= 0; i--) {
+                s.append(String.format(Locale.ROOT, "%02X", b[word + i] & 0xff));
+            }
+        }
+        return s.append(String.format(Locale.ROOT, ":%04X", port)).toString();
+    }
+
+    /** The name /etc/passwd gives {@code uid}, or null. */
+    static String userName(int uid) {
+        for (String[] f : fields(Path.of("/etc/passwd"))) {
+            if (f.length >= 4 && f[2].equals(String.valueOf(uid))) {
+                return f[0];
+            }
+        }
+        return null;
+    }
+
+    /** Whether user {@code name} is in the group: its primary group, or a member as /etc/group lists it. */
+    private boolean inGroup(String name, int uid) {
+        String primary = null;
+        for (String[] f : fields(Path.of("/etc/passwd"))) {
+            if (f.length >= 4 && f[0].equals(name) && f[2].equals(String.valueOf(uid))) {
+                primary = f[3];
+            }
+        }
+        for (String[] f : fields(Path.of("/etc/group"))) {
+            if (f.length >= 4 && f[0].equals(group)) {
+                return f[2].equals(primary) || List.of(f[3].split(",")).contains(name);
+            }
+        }
+        return false;
+    }
+
+    /** The members /etc/group lists for {@code group} (its secondary members). */
+    static List<String> groupMembers(String group) {
+        for (String[] f : fields(Path.of("/etc/group"))) {
+            if (f.length >= 4 && f[0].equals(group)) {
+                return List.of(f[3].split(","));
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String[]> fields(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .map(l -> l.split(":", -1))
+                    .toList();
+        } catch (IOException e) {
+            return List.of(); // nobody but root then
+        }
+    }
+
+    private static int ownUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]); // the effective uid
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // root only then
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import sysql.testing.Await;
+import sysql.testing.TestData;
+
+/**
+ * {@code sysql serve}'s transport limits, without root (servers over a capture file, basic auth): 250 slow bodies
+ * and 2,000 wrong passwords do not delay another user's query past a second (bodies are read without a thread,
+ * guesses back off); headers that do not finish within the read timeout close the connection; a body slower than
+ * the minimum rate gets 408 and one larger than the limit 413 before it is read; past the connection cap a client
+ * waits while the open connections still work; one user's requests in flight are capped (429); failed logins back
+ * off per user and per address (429 with Retry-After, even for the right password), and the right password works
+ * once the wait is over. Every refusal is one line.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TransportLimitsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
+
+    @TempDir
+    static Path dir;
+
+    static Path users;
+    static HttpClient http;
+    /** Read timeout of 1 s, two requests per user at once. */
+    static SysqlServer tight;
+
+    @BeforeAll
+    static void start() throws Exception {
+        users = dir.resolve("users.properties");
+        Files.writeString(
+                users,
+                "alice: alicepw,sysql\nbob: bobpw,sysql\nmallory: mallorypw,sysql\ndave: davepw,sysql\n"
+                        + "erin: erinpw,sysql\n");
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        tight = start(limits(64, 2, READ_TIMEOUT));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (tight != null) {
+            tight.close();
+        }
+    }
+
+    static TransportLimits limits(int connections, int perUser, Duration readTimeout) {
+        return new TransportLimits(
+                connections,
+                perUser,
+                readTimeout,
+                1024,
+                Duration.ofSeconds(30),
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
+    }
+
+    static SysqlServer start(TransportLimits transport) throws SysqlServer.ServeException {
+        Properties engine = new Properties();
+        engine.setProperty(
+                "file",
+                TestData.scap("falco_cat_write.scap")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString());
+        return SysqlServer.start(new SysqlServer.Options(
+                "127.0.0.1",
+                0,
+                SysqlServer.Auth.BASIC,
+                users,
+                List.of("sysql"),
+                null,
+                null,
+                false,
+                ServerLimits.defaults(),
+                engine,
+                transport));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic "
+                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    static HttpResponse<String> post(SysqlServer s, String user, String password, String json) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(s.url()))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", basic(user, password))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A refusal: one line of text, no stack trace. */
+    static void oneLine(String body, String startsWith) {
+        assertTrue(body.startsWith(startsWith), body);
+        assertFalse(body.strip().contains("\n") || body.strip().contains("\r"), "more than one line: " + body);
+        WireHygieneTest.noStackTrace(body);
+    }
+
+    // ---- raw HTTP, for what no client library sends: slow headers, slow bodies, a huge Content-Length ----
+
+    static Socket connect(SysqlServer s) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", s.port()), 5000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    static void send(Socket s, String text) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    static String headers(String user, String password, long contentLength) {
+        return "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: "
+                + basic(user, password) + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+    }
+
+    /** A whole request: {@code {}} (a 400 answer of Avatica's protocol, quickly). */
+    static String request(String user, String password) {
+        return headers(user, password, 2) + "{}";
+    }
+
+    record Answer(int status, Map<String, String> headers, String body) {}
+
+    static Answer read(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("closed before an answer: " + head);
+            }
+            head.write(b);
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                fields.put(
+                        lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).strip());
+            }
+        }
+        int length = Integer.parseInt(fields.getOrDefault("content-length", "0"));
+        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), fields, body);
+    }
+
+    /** Milliseconds until the server closes {@code s} (reading and dropping what it sends), failing after 10 s. */
+    static long closedAfter(Socket s, long since) throws IOException {
+        InputStream in = s.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // an answer before the close
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("still open after " + (System.nanoTime() - since) / 1_000_000 + " ms", e);
+        } catch (IOException e) {
+            // reset: closed too
+        }
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    // ---- the tests ----
+
+    /**
+     * 250 clients send the headers of a large body and then a byte every two seconds, and 2,000 wrong passwords
+     * come in from 16 clients; meanwhile another user's simple query over JSON answers within a second. Before the
+     * limits, each slow body held one of Jetty's 200 threads (another client's query waited for a minute).
+     */
+    @Test
+    void slowBodiesAndPasswordGuessesDoNotDelayAnotherUsersQuery() throws Exception {
+        try (SysqlServer s = start(limits(1024, 250, Duration.ofSeconds(30)))) {
+            assertTrue(query(s, "warm-up") < 5000);
+            List<Socket> slow = new ArrayList<>();
+            ExecutorService guessers = Executors.newFixedThreadPool(16);
+            try {
+                for (int i = 0; i < 250; i++) {
+                    Socket socket = connect(s);
+                    slow.add(socket);
+                    send(socket, headers("mallory", "mallorypw", 1_000_000) + "{");
+                }
+                fill(s, slow, "mallory", "mallorypw", 1_000_000);
+                AtomicInteger refused = new AtomicInteger();
+                AtomicInteger checked = new AtomicInteger();
+                AtomicReference<String> refusal = new AtomicReference<>();
+                List<Future<?>> guesses = new ArrayList<>();
+                for (int i = 0; i < 2000; i++) {
+                    String user = i % 2 == 0 ? "alice" : "guess" + i;
+                    String password = "wrong" + i;
+                    guesses.add(guessers.submit(() -> {
+                        HttpResponse<String> r = post(s, user, password, "{}");
+                        if (r.statusCode() == 429) {
+                            refused.incrementAndGet();
+                            refusal.compareAndSet(
+                                    null,
+                                    r.body() + "|"
+                                            + r.headers()
+                                                    .firstValue("Retry-After")
+                                                    .orElse(""));
+                        } else {
+                            assertEquals(401, r.statusCode(), r.body());
+                            checked.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                // a byte every two seconds on each slow body while bob queries
+                AtomicLong worst = new AtomicLong();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                long nextTrickle = 0;
+                for (int q = 0; System.nanoTime() < until || q < 5; q++) {
+                    if (System.nanoTime() > nextTrickle) {
+                        for (Socket socket : slow) {
+                            send(socket, " ");
+                        }
+                        nextTrickle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    }
+                    worst.accumulateAndGet(query(s, "bob-" + q), Math::max);
+                }
+                for (Future<?> f : guesses) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                assertTrue(worst.get() < 1000, "bob's slowest request took " + worst.get() + " ms");
+                assertEquals(2000, refused.get() + checked.get());
+                // the guesses backed off: most were refused without checking their password
+                assertTrue(refused.get() >= 1800, refused.get() + " of 2000 guesses refused");
+                String[] r = refusal.get().split("\\|");
+                oneLine(r[0], "HTTP 429: too many failed logins");
+                assertTrue(Integer.parseInt(r[1]) >= 1, refusal.get());
+                // the slow bodies were never answered, and hold no thread: each still waits
+                assertEquals(0, slow.get(0).getInputStream().available());
+            } finally {
+                guessers.shutdownNow();
+                for (Socket socket : slow) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until every request of {@code slow} (headers and the body's first byte, sent) is in the server and fills
+     * {@code user}'s cap: until the user's next request gets 429. A slow one that came while such a probe was in flight
+     * got the 429 instead: it is sent again.
+     */
+    static void fill(SysqlServer s, List<Socket> slow, String user, String password, long length) throws Exception {
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        Await.until(
+                () -> {
+                    for (int i = 0; i < slow.size(); i++) {
+                        if (slow.get(i).getInputStream().available() > 0) {
+                            slow.get(i).close();
+                            slow.set(i, connect(s));
+                            send(slow.get(i), headers(user, password, length) + "{");
+                        }
+                    }
+                    last.set(post(s, user, password, "{}"));
+                    return last.get().statusCode() == 429;
+                },
+                Duration.ofSeconds(20),
+                () -> "the slow requests never filled " + user + "'s cap: "
+                        + last.get().statusCode());
+        oneLine(last.get().body(), "HTTP 429: too many requests of this user at once (at most " + slow.size() + ")");
+        assertEquals("1", last.get().headers().firstValue("Retry-After").orElse(null));
+    }
+
+    /** Bob's simple query over JSON (open, statement, VALUES 1, close); its slowest request in milliseconds. */
+    static long query(SysqlServer s, String connection) throws Exception {
+        long worst = 0;
+        long t = System.nanoTime();
+        HttpResponse<String> r =
+                post(s, "bob", "bobpw", "{\"request\":\"openConnection\",\"connectionId\":\"" + connection + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        worst = Math.max(worst, (System.nanoTime() - t) / 1_000_000);
+        t = System.nanoTime();
+        r = post(s, "bob", "bobpw", "{\"request\":\"createStatement\",\"connectionId\":\"" + connection + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        worst = Math.max(worst, (System.nanoTime() - t) / 1_000_000);
+        int id = JSON.readTree(r.body()).get("statementId").asInt();
+        t = System.nanoTime();
+        r = post(
+                s,
+                "bob",
+                "bobpw",
+                "{\"request\":\"prepareAndExecute\",\"connectionId\":\"" + connection + "\",\"statementId\":" + id
+                        + ",\"maxRowCount\":-1,\"maxRowsInFirstFrame\":100,\"sql\":\"VALUES 1\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        worst = Math.max(worst, (System.nanoTime() - t) / 1_000_000);
+        JsonNode frame = JSON.readTree(r.body()).at("/results/0/firstFrame");
+        assertEquals(1, frame.get("rows").size(), r.body());
+        r = post(s, "bob", "bobpw", "{\"request\":\"closeConnection\",\"connectionId\":\"" + connection + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        return worst;
+    }
+
+    /** Headers must be complete within the read timeout: a silent connection and a slow one are closed. */
+    @Test
+    void headersNotCompleteWithinTheReadTimeoutCloseTheConnection() throws Exception {
+        try (Socket silent = connect(tight);
+                Socket trickle = connect(tight);
+                Socket keptAlive = connect(tight)) {
+            long start = System.nanoTime();
+            send(trickle, "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            // a complete request first: the connection then idles between requests (the keep-alive timeout's)
+            send(keptAlive, request("bob", "bobpw"));
+            assertEquals(400, read(keptAlive).status());
+            Thread trickler = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 100; i++) {
+                        Thread.sleep(200);
+                        send(trickle, "X-Slow-" + i + ": 1\r\n");
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed, as it should be
+                }
+            });
+            trickler.start();
+            long silentClosed = closedAfter(silent, start);
+            long trickleClosed = closedAfter(trickle, start);
+            trickler.interrupt();
+            assertTrue(silentClosed >= 900 && silentClosed < 3000, "closed after " + silentClosed + " ms");
+            assertTrue(trickleClosed >= 900 && trickleClosed < 3000, "closed after " + trickleClosed + " ms");
+            // idle between requests past the read timeout, the kept-alive connection still serves
+            assertTrue(System.nanoTime() - start > READ_TIMEOUT.toNanos());
+            send(keptAlive, request("bob", "bobpw"));
+            assertEquals(400, read(keptAlive).status());
+            // and its next request's headers have the read timeout from their first byte
+            long second = System.nanoTime();
+            send(keptAlive, "POST / HTTP/1.1\r\n");
+            long closed = closedAfter(keptAlive, second);
+            assertTrue(closed < 3000, "closed after " + closed + " ms");
+        }
+    }
+
+    /**
+     * A body must come at the minimum rate once the read timeout has passed (else 408), and a Content-Length past the
+     * limit is refused (413) before a byte of it is read; a body in two parts within the time is answered.
+     */
+    @Test
+    void aSlowBodyGets408AndAHugeOne413AtOnce() throws Exception {
+        try (Socket huge = connect(tight);
+                Socket silent = connect(tight);
+                Socket trickle = connect(tight);
+                Socket parts = connect(tight)) {
+            long start = System.nanoTime();
+            send(huge, headers("bob", "bobpw", 1_000_000_000_000L));
+            Answer a = read(huge);
+            assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(900), "413 came late");
+            assertEquals(413, a.status());
+            oneLine(a.body(), "HTTP 413: requests are limited to " + BothSerializations.MAX_REQUEST_BYTES + " bytes");
+            closedAfter(huge, start);
+
+            start = System.nanoTime();
+            send(silent, headers("bob", "bobpw", 100) + "{");
+            send(trickle, headers("erin", "erinpw", 100) + "{");
+            send(parts, headers("dave", "davepw", 2) + "{");
+            Thread.sleep(200);
+            send(parts, "}");
+            assertEquals(400, read(parts).status()); // {} is no Avatica request: answered, not timed out
+            for (int i = 0; i < 4; i++) {
+                Thread.sleep(200);
+                send(trickle, " ");
+            }
+            for (Socket s : List.of(silent, trickle)) {
+                a = read(s);
+                long took = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(408, a.status(), a.body());
+                oneLine(a.body(), "HTTP 408: the request body came slower than 1024 bytes a second");
+                assertTrue(took >= 900 && took < 3000, "408 after " + took + " ms");
+                closedAfter(s, start);
+            }
+            // their requests are over: bob, erin and dave may send two at once again
+            assertEquals(400, post(tight, "bob", "bobpw", "{}").statusCode());
+        }
+    }
+
+    /** Past the connection cap a client waits to be accepted; the open connections still work meanwhile. */
+    @Test
+    void pastTheConnectionCapAClientWaitsWhileOpenConnectionsWork() throws Exception {
+        try (SysqlServer s = start(limits(4, 16, Duration.ofSeconds(10)))) {
+            List<Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket socket = connect(s);
+                    open.add(socket);
+                    send(socket, request("bob", "bobpw"));
+                    assertEquals(400, read(socket).status());
+                }
+                Socket extra = connect(s); // the kernel's listen queue takes it; the server does not
+                open.add(extra);
+                send(extra, request("alice", "alicepw"));
+                extra.setSoTimeout(1000);
+                assertThrows(SocketTimeoutException.class, () -> read(extra));
+                // an open connection still answers
+                send(open.get(0), request("bob", "bobpw"));
+                assertEquals(400, read(open.get(0)).status());
+                // one closes: the waiting client is let in and answered
+                open.get(1).close();
+                extra.setSoTimeout(10_000);
+                assertEquals(400, read(extra).status());
+            } finally {
+                for (Socket socket : open) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** One user's requests in flight are capped (429, one line); another user is served meanwhile. */
+    @Test
+    void aUsersRequestsInFlightAreCapped() throws Exception {
+        try (SysqlServer s = start(limits(64, 2, Duration.ofSeconds(30)))) {
+            List<Socket> slow = new ArrayList<>(List.of(connect(s), connect(s)));
+            try {
+                for (Socket socket : slow) {
+                    send(socket, headers("mallory", "mallorypw", 2) + "{");
+                }
+                fill(s, slow, "mallory", "mallorypw", 2); // 429, one line, Retry-After
+                assertEquals(400, post(s, "bob", "bobpw", "{}").statusCode());
+                // one of hers is answered: she may send again
+                send(slow.get(0), "}");
+                assertEquals(400, read(slow.get(0)).status());
+                assertEquals(400, post(s, "mallory", "mallorypw", "{}").statusCode());
+            } finally {
+                for (Socket socket : slow) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * After 5 wrong passwords the user backs off: even the right password gets 429 with Retry-After, without being
+     * checked; once the wait is over it works, and a success forgets the failures. Wrong passwords of several
+     * names from one address make that address back off for users who did not log in from it.
+     */
+    @Test
+    void failedLoginsBackOffPerUserAndPerAddress() throws Exception {
+        try (SysqlServer s = start(limits(64, 16, Duration.ofSeconds(10)))) {
+            assertEquals(400, post(s, "bob", "bobpw", "{}").statusCode()); // bob logs in from here
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, post(s, "dave", "guess" + i, "{}").statusCode());
+            }
+            long blocked = System.nanoTime();
+            HttpResponse<String> r = post(s, "dave", "davepw", "{}");
+            assertEquals(429, r.statusCode(), r.body());
+            oneLine(r.body(), "HTTP 429: too many failed logins from this user or address: retry after 1 s");
+            assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+            // the address has 5 failures too: a user who never logged in from it waits; bob, who did, does not
+            assertEquals(429, post(s, "erin", "erinpw", "{}").statusCode());
+            assertEquals(400, post(s, "bob", "bobpw", "{}").statusCode());
+            Await.until(
+                    () -> post(s, "dave", "davepw", "{}").statusCode() == 400,
+                    Duration.ofSeconds(5),
+                    "dave's right password never worked again");
+            long waited = (System.nanoTime() - blocked) / 1_000_000;
+            assertTrue(waited >= 900, "the back-off lasted " + waited + " ms");
+            // the success forgot dave's failures: a wrong password is checked again (401, not 429)
+            assertEquals(401, post(s, "dave", "wrong", "{}").statusCode());
+            assertEquals(400, post(s, "dave", "davepw", "{}").statusCode());
+            // the address backs off longer with each failure: its sixth doubles the wait to 2 s
+            Await.until(
+                    () -> post(s, "erin", "erinpw", "{}").statusCode() == 400,
+                    Duration.ofSeconds(5),
+                    "erin never got in once the address's wait was over");
+        }
+    }
+
+    @Test
+    void theUserOfAnAuthorizationHeader() {
+        assertEquals("user alice", LoginBackoff.user(basic("alice", "x:y")));
+        assertEquals(
+                "user alice",
+                LoginBackoff.user(
+                        "basic " + Base64.getEncoder().encodeToString("alice".getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals(
+                "user bob",
+                LoginBackoff.user(
+                        "Digest username=\"bob\", realm=\"Avatica\", nonce=\"n\", uri=\"/\", response=\"r\""));
+        assertEquals("user a\"b", LoginBackoff.user("Digest realm=\"Avatica\", username=\"a\\\"b\""));
+        assertEquals("user carol", LoginBackoff.user("Digest username=carol, realm=x"));
+        assertNull(LoginBackoff.user("Basic !!!"));
+        assertNull(LoginBackoff.user("Bearer abc"));
+        String longName = "x".repeat(5000);
+        String key = LoginBackoff.user(basic(longName, "pw"));
+        assertTrue(key.length() < 300, key);
+        assertNotEquals(key, LoginBackoff.user(basic(longName + "y", "pw")));
+    }
+
+    /** The failure tables keep at most MAX_KEYS keys (the least recently failed go first). */
+    @Test
+    void failuresAreBoundedInMemory() {
+        LoginBackoff.Failures f =
+                new LoginBackoff.Failures(5, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(60));
+        long now = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            f.failed("target", now);
+        }
+        assertTrue(f.waiting("target", now) > 0);
+        for (int i = 0; i < LoginBackoff.MAX_KEYS * 2; i++) {
+            f.failed("key" + i, now);
+        }
+        assertEquals(LoginBackoff.MAX_KEYS, f.size());
+        // a key is forgotten once it has not failed for a while
+        f.failed("old", now);
+        assertEquals(0, f.waiting("old", now + LoginBackoff.FORGET.toNanos() + TimeUnit.MINUTES.toNanos(3)));
+    }
+}
