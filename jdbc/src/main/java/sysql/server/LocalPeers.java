@@ -49,12 +49,13 @@ final class LocalPeers extends HandlerWrapper {
             throws IOException, ServletException {
         EndPoint endPoint = baseRequest.getHttpChannel().getEndPoint();
         String caller = callers.get(endPoint);
-        if (caller == null) {
+        if (caller == null) { // once per TCP connection (a refused one is closed after its answer)
             caller = caller(request);
             callers.put(endPoint, caller);
         }
         if (caller.startsWith("!")) {
             baseRequest.setHandled(true);
+            response.setHeader("Connection", "close"); // a refused client holds no connection of the server's
             response.sendError(HttpServletResponse.SC_FORBIDDEN, caller.substring(1));
             return;
         }

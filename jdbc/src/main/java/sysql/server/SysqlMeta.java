@@ -59,15 +59,17 @@ final class SysqlMeta extends JdbcMeta {
     private record Opened(
             String connectionId,
             Statement statement,
+            String preparedSql,
             boolean metadata,
             AtomicInteger busy,
             AtomicLong lastUse,
             AtomicLong queryStarted,
             AtomicReference<String> stopped) {
-        Opened(String connectionId, Statement statement, boolean metadata) {
+        Opened(String connectionId, Statement statement, String preparedSql, boolean metadata) {
             this(
                     connectionId,
                     statement,
+                    preparedSql,
                     metadata,
                     new AtomicInteger(),
                     new AtomicLong(System.nanoTime()),
@@ -177,6 +179,13 @@ final class SysqlMeta extends JdbcMeta {
             }
             opened.keySet().removeIf(id -> !open.containsKey(id));
             ConcurrentMap<String, Connection> connections = getConnectionCache().asMap();
+            for (Map.Entry<Integer, Opened> e : opened.entrySet()) {
+                String c = e.getValue().connectionId();
+                if (!opening.contains(c) && !connections.containsKey(c) && opened.remove(e.getKey(), e.getValue())) {
+                    stopWork(e.getKey()); // its connection expired: the statement goes too, and is counted no longer
+                    getStatementCache().invalidate(e.getKey());
+                }
+            }
             // opening first: an opened connection is in the cache before it leaves opening
             owners.keySet().removeIf(id -> !opening.contains(id) && !connections.containsKey(id));
         } catch (RuntimeException e) {
@@ -197,6 +206,7 @@ final class SysqlMeta extends JdbcMeta {
             RemoteRows r = rows.get(e.getKey());
             boolean running = o.busy().get() > 0 || (r != null && r.reading());
             if (started != 0
+                    && o.stopped().get() == null // stopped already: the next one is due
                     && running
                     && (victim == null
                             || started - victim.getValue().queryStarted().get() < 0)) {
@@ -225,17 +235,22 @@ final class SysqlMeta extends JdbcMeta {
         Connection c = getConnection(h.connectionId);
         Statement fresh;
         if (o.statement() instanceof PreparedStatement) {
-            if (h.signature == null || h.signature.sql == null) {
-                throw new SQLException("the server stopped this statement: prepare it again", "53200");
-            }
-            fresh = c.prepareStatement(h.signature.sql);
+            // the text it was prepared with (checked then), never the client's copy in the handle
+            fresh = c.prepareStatement(o.preparedSql());
+            fresh.setQueryTimeout(timeLimit(o.preparedSql()));
         } else {
             fresh = c.createStatement();
         }
         fresh.setLargeMaxRows(o.statement().getLargeMaxRows());
-        fresh.setQueryTimeout(o.statement().getQueryTimeout());
         Opened next = new Opened(
-                o.connectionId(), fresh, false, o.busy(), o.lastUse(), new AtomicLong(), new AtomicReference<>());
+                o.connectionId(),
+                fresh,
+                o.preparedSql(),
+                false,
+                o.busy(),
+                o.lastUse(),
+                new AtomicLong(),
+                new AtomicReference<>());
         getStatementCache().put(h.id, new StatementInfo(fresh)); // JdbcMeta's listener closes the stopped one
         opened.put(h.id, next);
         return next;
@@ -329,9 +344,10 @@ final class SysqlMeta extends JdbcMeta {
 
     @Override
     public StatementHandle createStatement(ConnectionHandle ch) {
-        checkStatementLimits(ch.id);
         try {
-            Statement statement = getConnection(ch.id).createStatement();
+            Connection connection = getConnection(ch.id); // another's: no such connection, before any limit speaks
+            checkStatementLimits(ch.id);
+            Statement statement = connection.createStatement();
             return register(ch, statement, null);
         } catch (SQLException e) {
             throw error(e);
@@ -341,9 +357,10 @@ final class SysqlMeta extends JdbcMeta {
     @Override
     public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
         checkReadOnly(sql);
-        checkStatementLimits(ch.id);
         try {
-            PreparedStatement statement = getConnection(ch.id).prepareStatement(sql);
+            Connection connection = getConnection(ch.id);
+            checkStatementLimits(ch.id);
+            PreparedStatement statement = connection.prepareStatement(sql);
             String unsupported =
                     statement.getMetaData() == null ? null : RemoteRows.unsupported(statement.getMetaData());
             if (unsupported != null) {
@@ -404,7 +421,7 @@ final class SysqlMeta extends JdbcMeta {
             // lets a sweep between the two puts lose the statement (the client's next call: "missingStatement")
             getStatementCache().put(id, new StatementInfo(statement));
         }
-        opened.put(id, new Opened(ch.id, statement, false));
+        opened.put(id, new Opened(ch.id, statement, signature == null ? null : signature.sql, false));
         return new StatementHandle(ch.id, id, signature);
     }
 
@@ -436,7 +453,7 @@ final class SysqlMeta extends JdbcMeta {
             r = call.get();
         }
         if (getStatementCache().getIfPresent(r.statementId) != null) {
-            opened.put(r.statementId, new Opened(ch.id, null, true)); // rows already read: nothing to cancel
+            opened.put(r.statementId, new Opened(ch.id, null, null, true)); // rows already read: nothing to cancel
         }
         return r;
     }
@@ -476,7 +493,9 @@ final class SysqlMeta extends JdbcMeta {
     @Override
     public boolean syncResults(StatementHandle sh, QueryState state, long offset) throws NoSuchStatementException {
         ownStatement(sh);
-        return super.syncResults(sh, state, offset);
+        // Avatica's would run the client's SQL (or metadata call) as it sends it, past the read-only check and the
+        // limits: a client executes its statement again instead
+        throw error("sysql serve does not re-create a statement's results: execute the statement again", "0A000");
     }
 
     private void checkStatementLimits(String connectionId) {
@@ -759,6 +778,8 @@ final class SysqlMeta extends JdbcMeta {
         for (Integer id : mine) {
             stopWork(id);
             opened.remove(id);
+            getStatementCache()
+                    .invalidate(id); // closes it; counted no longer (Avatica's client closes only the connection)
         }
         try {
             super.closeConnection(ch);

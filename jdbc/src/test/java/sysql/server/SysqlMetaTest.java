@@ -275,6 +275,42 @@ class SysqlMetaTest {
     }
 
     @Test
+    void aClosedConnectionsStatementsAreCountedNoLonger() throws Exception {
+        // 4 statements on the server: Avatica's client closes only the connection, and its statements go with it
+        SysqlMeta meta = meta(new ServerLimits(16, 4, 1000, 1 << 20, 30, 600, 60));
+        try {
+            for (int round = 0; round < 3; round++) {
+                Meta.ConnectionHandle c = new Meta.ConnectionHandle("round-" + round);
+                meta.openConnection(c, Map.of());
+                for (int i = 0; i < 4; i++) {
+                    meta.createStatement(c);
+                }
+                meta.closeConnection(c);
+            }
+        } finally {
+            meta.shutdown();
+        }
+    }
+
+    @Test
+    void resultsAreNotReCreatedFromAClientsState() throws Exception {
+        SysqlMeta meta = meta(ServerLimits.defaults());
+        try {
+            Meta.ConnectionHandle c = new Meta.ConnectionHandle("sync");
+            meta.openConnection(c, Map.of());
+            Meta.StatementHandle h = meta.createStatement(c);
+            // Avatica's would run this SQL as sent: past the read-only check and the time limit
+            AvaticaRuntimeException e = assertThrows(
+                    AvaticaRuntimeException.class,
+                    () -> meta.syncResults(
+                            h, new org.apache.calcite.avatica.QueryState("SELECT COUNT(*) FROM fields, fields f2"), 0));
+            assertTrue(e.getErrorMessage().contains("execute the statement again"), e.getErrorMessage());
+        } finally {
+            meta.shutdown();
+        }
+    }
+
+    @Test
     void manyConnectionsOfOneUserEvictNoneOfAnothers() throws Exception {
         // Guava's size bound (1,000 by default) evicted the oldest connection, whoever's; now only sysql's limits
         SysqlMeta meta = meta(ServerLimits.defaults().withUsers(1_200, 1_200, 128));
