@@ -74,6 +74,7 @@ final class CaptureCommand implements Callable<Integer> {
             new ProcfsReader().readAll(threads);
             InitialState initial = InitialStateSnapshot.live(threads);
             long written;
+            long droppedNotices;
             long bytes;
             try (ScapFileWriter writer = ScapFileWriter.create(
                     file, initial, ScapFileWriter.Options.defaults().withGzip(gzip))) {
@@ -86,36 +87,43 @@ final class CaptureCommand implements Callable<Integer> {
                 DropNotices notices = new DropNotices();
                 notices.reset(live.stats(), DropNotices.wallNanos());
                 long lastCheck = System.nanoTime();
-                while (!stop.raised() && System.nanoTime() < deadline && writer.eventsWritten() < limit) {
+                // --count counts the capture's events: the notices are beside them
+                long noticesWritten = 0;
+                while (!stop.raised()
+                        && System.nanoTime() < deadline
+                        && writer.eventsWritten() - noticesWritten < limit) {
                     live.fill(batch, 100);
-                    write(writer, batch, e, limit);
+                    write(writer, batch, e, limit + noticesWritten);
                     if (System.nanoTime() - lastCheck >= 100_000_000L) {
                         lastCheck = System.nanoTime();
-                        notices.check(
+                        noticesWritten += notices.check(
                                 live.stats(), DropNotices.HistoryLoss.NONE, DropNotices.wallNanos(), writer::write);
                     }
                 }
                 live.stop();
                 // What the rings still hold after the probe detached was captured before the end: keep it.
-                while (writer.eventsWritten() < limit) {
+                while (writer.eventsWritten() - noticesWritten < limit) {
                     live.fill(batch, 0);
                     if (batch.count() == 0) {
                         break;
                     }
-                    write(writer, batch, e, limit);
+                    write(writer, batch, e, limit + noticesWritten);
                 }
-                notices.check(live.stats(), DropNotices.HistoryLoss.NONE, DropNotices.wallNanos(), writer::write);
-                written = writer.eventsWritten();
+                noticesWritten += notices.check(
+                        live.stats(), DropNotices.HistoryLoss.NONE, DropNotices.wallNanos(), writer::write);
+                written = writer.eventsWritten() - noticesWritten;
+                droppedNotices = noticesWritten;
                 bytes = writer.bytesWritten();
             }
             CaptureStats s = live.stats();
             err.printf(
-                    "sysql capture: %d events written to %s (%d bytes%s); driver: %d events, %d dropped "
+                    "sysql capture: %d events written to %s (%d bytes%s%s); driver: %d events, %d dropped "
                             + "(ring full %d), %d filtered%s%n",
                     written,
                     file,
                     bytes,
                     gzip ? " before gzip" : "",
+                    droppedNotices > 0 ? ", and " + droppedNotices + " sysql.drops notices" : "",
                     s.events(),
                     s.drops(),
                     s.dropsFull(),

@@ -235,17 +235,21 @@ class CaptureCommandIT {
         } finally {
             load.destroy();
         }
+        // where the rings lost events (a busy host), the file also holds sysql.drops notices, beside the 2000
+        java.util.regex.Matcher m =
+                Pattern.compile("and (\\d+) sysql.drops notices").matcher(Files.readString(err));
+        long notices = m.find() ? Long.parseLong(m.group(1)) : 0;
         try (ScapFileSource src = ScapFileSource.open(file);
                 EventBatch batch = new EventBatch()) {
             assertTrue(src.compressed(), "--gzip writes a gzip file");
             while (src.fill(batch, 0)) {
                 // count only
             }
-            assertEquals(2000, src.eventsRead());
+            assertEquals(2000 + notices, src.eventsRead());
         }
         List<String> lines = sysdigLines(file, "*%evt.num", null);
         assertTrue(
-                !lines.isEmpty() && Long.parseLong(lines.get(lines.size() - 1).strip()) <= 2000,
+                !lines.isEmpty() && Long.parseLong(lines.get(lines.size() - 1).strip()) <= 2000 + notices,
                 "sysdig read " + lines.size() + " events");
     }
 }
