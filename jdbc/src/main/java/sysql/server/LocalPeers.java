@@ -75,8 +75,9 @@ final class LocalPeers extends HandlerWrapper {
         } catch (IOException e) {
             uid = -1;
         }
-        String name = uid < 0 ? null : userName(uid);
-        if (uid == 0 || (uid >= 0 && uid == ownUid) || (name != null && inGroup(name, uid))) {
+        String[] user = uid < 0 ? null : passwd(uid);
+        String name = user == null ? null : user[0];
+        if (uid == 0 || (uid >= 0 && uid == ownUid) || (user != null && inGroup(user))) {
             return Caller.local(name != null ? name : String.valueOf(uid));
         }
         return "!this server takes local clients of root or of the group " + group + " only"
@@ -142,40 +143,31 @@ final class LocalPeers extends HandlerWrapper {
         return s.append(String.format(Locale.ROOT, ":%04X", port)).toString();
     }
 
-    /** The name /etc/passwd gives {@code uid}, or null. */
-    static String userName(int uid) {
-        for (String[] f : fields(Path.of("/etc/passwd"))) {
-            if (f.length >= 4 && f[2].equals(String.valueOf(uid))) {
-                return f[0];
-            }
-        }
-        return null;
+    /** The /etc/passwd entry of {@code uid} (name, password, uid, gid, …), or null. */
+    static String[] passwd(int uid) {
+        return entry(Path.of("/etc/passwd"), 2, String.valueOf(uid));
     }
 
-    /** Whether user {@code name} is in the group: its primary group, or a member as /etc/group lists it. */
-    private boolean inGroup(String name, int uid) {
-        String primary = null;
-        for (String[] f : fields(Path.of("/etc/passwd"))) {
-            if (f.length >= 4 && f[0].equals(name) && f[2].equals(String.valueOf(uid))) {
-                primary = f[3];
-            }
-        }
-        for (String[] f : fields(Path.of("/etc/group"))) {
-            if (f.length >= 4 && f[0].equals(group)) {
-                return f[2].equals(primary) || List.of(f[3].split(",")).contains(name);
-            }
-        }
-        return false;
+    /** Whether the user of a passwd entry is in the group: its primary group, or a member /etc/group lists. */
+    private boolean inGroup(String[] user) {
+        String[] g = entry(Path.of("/etc/group"), 0, group);
+        return g != null && (g[2].equals(user[3]) || List.of(g[3].split(",")).contains(user[0]));
     }
 
     /** The members /etc/group lists for {@code group} (its secondary members). */
     static List<String> groupMembers(String group) {
-        for (String[] f : fields(Path.of("/etc/group"))) {
-            if (f.length >= 4 && f[0].equals(group)) {
-                return List.of(f[3].split(","));
+        String[] g = entry(Path.of("/etc/group"), 0, group);
+        return g == null ? List.of() : List.of(g[3].split(","));
+    }
+
+    /** The first line of a passwd-format {@code file} (at least 4 fields) whose field {@code key} is {@code value}. */
+    private static String[] entry(Path file, int key, String value) {
+        for (String[] f : fields(file)) {
+            if (f.length >= 4 && f[key].equals(value)) {
+                return f;
             }
         }
-        return List.of();
+        return null;
     }
 
     private static List<String[]> fields(Path file) {
