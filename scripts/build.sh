@@ -20,7 +20,7 @@ archive() {
 
 if [ -f "$stamp" ] && [ -f jdbc/target/sysql-jdbc.jar ] && [ -z "$(find pom.xml */pom.xml scripts/build.sh \
       scripts/cds-archive.sh driver-kmod/include driver-kmod/bpf driver-kmod/lib driver-kmod/tools driver-kmod/Makefile \
-      sql-examples/chisels */src/main -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+      sql-examples/chisels */src/main calcite-adapter/src/codegen -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   if [ ! -f "$jsa" ] || [ jdbc/target/sysql-jdbc.jar -nt "$jsa" ]; then
     archive
   fi

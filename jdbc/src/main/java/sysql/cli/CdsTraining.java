@@ -12,8 +12,9 @@ import sysql.server.SysqlServer;
 /**
  * What {@code scripts/cds-archive.sh} runs to record the classes a start of {@code sysql} loads, for the
  * class-data-sharing archive the launcher maps: a query over a capture file in this process (the embedded
- * engine), then the same query as a client of a daemon (serving that file, on a socket of its own), so both
- * kinds of start find their classes in the archive. Not a command of sysql's.
+ * engine), one over the live host in this process, then the file query as a client of a daemon (serving that
+ * file, on a socket of its own), so every kind of start finds its classes in the archive. Not a command of
+ * sysql's.
  */
 public final class CdsTraining {
     private CdsTraining() {}
@@ -23,6 +24,9 @@ public final class CdsTraining {
         String file = args[0];
         String sql = "SELECT proc.name, COUNT(*) FROM events GROUP BY proc.name";
         int embedded = Sysql.run("query", "-r", file, sql);
+        // the live engine's classes (the probe's loader, JNA, the capture): where this process may not capture
+        // (no root, no BPF) it fails with its one-line error, and the classes of the way there are still listed
+        Sysql.run("query", "--engine", "embedded", "SELECT COUNT(*) FROM processes");
         Path dir = Files.createTempDirectory("sysql-cds");
         Path socket = dir.resolve("sysql.sock");
         Properties engine = new Properties();

@@ -10,7 +10,6 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.calcite.avatica.util.ByteString;
@@ -48,11 +47,11 @@ final class BatchRows implements WindowAggregator.Input {
 
     /** Binds to {@code batch} (same fields, in the same order); returns its row count. */
     int bind(EventColumns batch) {
-        VectorSchemaRoot root = batch.root();
+        batch.finish();
         for (int i = 0; i < columns.length; i++) {
-            columns[i] = column(fields.get(i).type(), root.getVector(i), batch);
+            columns[i] = column(fields.get(i).type(), batch.vector(i), batch);
         }
-        rows = root.getRowCount();
+        rows = batch.rowCount();
         return rows;
     }
 

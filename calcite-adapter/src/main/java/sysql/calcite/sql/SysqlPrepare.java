@@ -43,6 +43,7 @@ import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import sysql.calcite.metadata.PrecompiledMetadata;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.StreamChecks;
 import sysql.calcite.rel.StreamRules;
@@ -152,6 +153,18 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             planner.addRule(rule);
         }
         return planner;
+    }
+
+    /**
+     * Calcite's cluster, whose metadata queries use the handlers compiled with this module
+     * ({@link PrecompiledMetadata}) instead of the ones Janino compiles in each process. The programs that set
+     * the cluster's metadata provider set Calcite's default one, which these handlers are generated from.
+     */
+    @Override
+    protected RelOptCluster createCluster(RelOptPlanner planner, RexBuilder rexBuilder) {
+        RelOptCluster cluster = super.createCluster(planner, rexBuilder);
+        cluster.setMetadataQuerySupplier(PrecompiledMetadata::query);
+        return cluster;
     }
 
     @Override

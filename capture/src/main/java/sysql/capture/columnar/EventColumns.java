@@ -59,7 +59,12 @@ public final class EventColumns implements AutoCloseable {
     private final List<Field> fields;
     private final List<FieldVector> vectors = new ArrayList<>();
     private final Column[] columns;
-    private final VectorSchemaRoot root;
+    /**
+     * The vectors as Arrow's VectorSchemaRoot, made by the first {@link #root()}: its Schema's class initialiser
+     * sets up Jackson (about 60 ms of a process's start), which a consumer reading {@link #vector} never needs.
+     */
+    private VectorSchemaRoot root; // null until the first root()
+
     private final DictionaryProvider.MapDictionaryProvider dictionaries =
             new DictionaryProvider.MapDictionaryProvider();
     private final int capacity;
@@ -161,7 +166,6 @@ public final class EventColumns implements AutoCloseable {
                 }
             }
         }
-        this.root = new VectorSchemaRoot(vectors);
     }
 
     /**
@@ -277,11 +281,24 @@ public final class EventColumns implements AutoCloseable {
 
     /** The batch as Arrow vectors, row count set. */
     public VectorSchemaRoot root() {
-        for (Column col : columns) {
-            col.finish(rows);
+        finish();
+        if (root == null) {
+            root = new VectorSchemaRoot(vectors);
         }
         root.setRowCount(rows);
         return root;
+    }
+
+    /** Completes the vectors of the rows appended so far ({@link #vector} reads them). */
+    public void finish() {
+        for (Column col : columns) {
+            col.finish(rows);
+        }
+    }
+
+    /** The vector of the {@code i}th field (complete after {@link #finish}); {@link #rowCount} rows. */
+    public FieldVector vector(int i) {
+        return vectors.get(i);
     }
 
     /** Dictionaries of the dictionary-encoded columns (by the encoding id in each column's Arrow field). */
@@ -298,12 +315,16 @@ public final class EventColumns implements AutoCloseable {
             col.clear();
         }
         rows = 0;
-        root.setRowCount(0);
+        if (root != null) {
+            root.setRowCount(0);
+        }
     }
 
     @Override
     public void close() {
-        root.close();
+        for (FieldVector v : vectors) {
+            v.close();
+        }
         for (long id : dictionaries.getDictionaryIds()) {
             dictionaries.lookup(id).getVector().close();
         }

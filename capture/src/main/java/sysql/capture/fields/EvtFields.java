@@ -598,12 +598,7 @@ final class EvtFields extends FieldDefinitions {
     }
 
     static boolean paramExists(String p) {
-        for (EventType t : EventTypes.all()) {
-            if (t.paramIndex(p) >= 0) {
-                return true;
-            }
-        }
-        return false;
+        return ParamNames.BY_NAME.containsKey(p);
     }
 
     /**
@@ -612,28 +607,50 @@ final class EvtFields extends FieldDefinitions {
      * the parameter's bytes whatever the event.
      */
     static boolean firstIsByteBuffer(String p) {
-        for (EventType t : EventTypes.all()) {
-            int i = t.paramIndex(p);
-            if (i >= 0) {
-                return t.params().get(i).type() == EventTables.PT_BYTEBUF;
-            }
-        }
-        return false;
+        ParamNames n = ParamNames.BY_NAME.get(p);
+        return n != null && n.firstIsByteBuffer;
     }
 
     /** True when every parameter called {@code p}, in every event type, is a fixed-size integer. */
     static boolean allNumeric(String p) {
-        for (EventType t : EventTypes.all()) {
-            int i = t.paramIndex(p);
-            if (i >= 0) {
-                int type = t.params().get(i).type();
-                int size = ParamInfo.fixedSize(type);
-                if (size < 1 || size > 8 || type == EventTables.PT_DOUBLE) {
-                    return false;
+        ParamNames n = ParamNames.BY_NAME.get(p);
+        return n == null || n.allNumeric;
+    }
+
+    /**
+     * What the event table says of each parameter name, over all event types, gathered in one pass: the catalog
+     * declares evt.arg.NAME and evt.rawarg.NAME for every name at start-up, and asking the table once per name
+     * walked every event type's parameters each time.
+     */
+    private static final class ParamNames {
+        static final Map<String, ParamNames> BY_NAME = index();
+
+        final boolean firstIsByteBuffer;
+        boolean allNumeric = true;
+
+        private ParamNames(boolean firstIsByteBuffer) {
+            this.firstIsByteBuffer = firstIsByteBuffer;
+        }
+
+        private static Map<String, ParamNames> index() {
+            Map<String, ParamNames> byName = new java.util.HashMap<>();
+            for (EventType t : EventTypes.all()) {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (ParamInfo param : t.params()) {
+                    if (!seen.add(param.name())) {
+                        continue; // paramIndex finds a name's first position only
+                    }
+                    int type = param.type();
+                    ParamNames n =
+                            byName.computeIfAbsent(param.name(), k -> new ParamNames(type == EventTables.PT_BYTEBUF));
+                    int size = ParamInfo.fixedSize(type);
+                    if (size < 1 || size > 8 || type == EventTables.PT_DOUBLE) {
+                        n.allNumeric = false;
+                    }
                 }
             }
+            return Collections.unmodifiableMap(byName);
         }
-        return true;
     }
 
     static void register() {
