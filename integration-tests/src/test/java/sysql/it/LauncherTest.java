@@ -157,6 +157,49 @@ class LauncherTest {
     }
 
     /**
+     * A query or shell over small capture files only starts with C1 and the serial collector too (it runs for a
+     * moment); a larger file, a live capture and the long-running commands keep C2, which compiles only what stays
+     * hot (raised tier-4 thresholds).
+     */
+    @Test
+    void smallFilesAreReadWithTheQuickCompilerAndTheRestWithC2ForWhatStaysHot() throws Exception {
+        Path small = tmp.resolve("small.scap");
+        Files.write(small, new byte[4096]);
+        Path large = tmp.resolve("large.scap");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(large.toFile(), "rw")) {
+            f.setLength((16L << 20) + 1); // sparse: its size is what counts
+        }
+        Path none = tmp.resolve("none.sock");
+        for (String[] quick : new String[][] {
+            {"query", "-r", small.toString(), "SELECT 1"},
+            {"query", "-r" + small, "SELECT 1"},
+            {"query", "--read=" + small, "SELECT 1"},
+            {"shell", "--read", small.toString()},
+            {"query", "-r", small.toString(), "-r", small.toString(), "SELECT 1"}
+        }) {
+            String args = javaArguments(false, none, quick);
+            assertTrue(args.lines().anyMatch(l -> l.equals("-XX:TieredStopAtLevel=1")), String.join(" ", quick) + args);
+            assertTrue(args.lines().anyMatch(l -> l.equals("-XX:+UseSerialGC")), args);
+        }
+        for (String[] hot : new String[][] {
+            {"query", "-r", large.toString(), "SELECT 1"},
+            {"query", "-r", small.toString(), "-r", large.toString(), "SELECT 1"},
+            {"query", "-r", tmp.resolve("missing.scap").toString(), "SELECT 1"},
+            {"print", "-r", small.toString()},
+            {"query", "SELECT 1"},
+            {"capture", "-w", "x.scap"},
+            {"daemon"}
+        }) {
+            String args = javaArguments(false, none, hot);
+            assertTrue(
+                    args.lines().noneMatch(l -> l.startsWith("-XX:TieredStopAtLevel")), String.join(" ", hot) + args);
+            assertTrue(
+                    args.lines().anyMatch(l -> l.equals("-XX:Tier4InvocationThreshold=50000")),
+                    String.join(" ", hot) + args);
+        }
+    }
+
+    /**
      * scripts/cds-archive.sh makes an archive the JDK maps for the launcher's class path: with -Xshare:on a JDK
      * that cannot use an archive refuses to start, where the launcher's -Xshare:auto would ignore it silently.
      */
