@@ -28,14 +28,14 @@ final class TransportOptions {
             paramLabel = "S",
             defaultValue = "" + TransportLimits.DEFAULT_READ_TIMEOUT_SECONDS,
             description = "A request's headers must arrive within this long, else the connection is closed; its body "
-                    + "gets as long again before --min-body-rate applies (default ${DEFAULT-VALUE}).")
+                    + "then comes at --min-body-rate in each window of this length (default ${DEFAULT-VALUE}).")
     int readTimeout;
 
     @Option(
             names = "--min-body-rate",
             paramLabel = "BYTES",
             defaultValue = "" + TransportLimits.DEFAULT_MIN_BODY_RATE,
-            description = "Bytes a second a request body must come at, on average, after --read-timeout (default "
+            description = "Bytes a second a request body must come at in every --read-timeout window (default "
                     + "${DEFAULT-VALUE}; 0: no minimum); slower gets HTTP 408.")
     int minBodyRate;
 

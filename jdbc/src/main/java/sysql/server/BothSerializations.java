@@ -55,6 +55,7 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
     private final AvaticaWire wire;
     private volatile InFlight inFlight = InFlight.UNLIMITED;
     private volatile ReadDeadlines deadlines; // null: bodies without deadlines (no customizer set them)
+    private volatile BodyBudget bodies; // null: no budget (no customizer set one)
 
     BothSerializations(Service service) {
         wire = new AvaticaWire(service);
@@ -114,9 +115,15 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
      * Sets the cap on each user's requests in flight and the deadlines of request bodies ({@link TransportLimits},
      * before the server starts).
      */
-    void limit(InFlight inFlight, ReadDeadlines deadlines) {
+    void limit(InFlight inFlight, ReadDeadlines deadlines, BodyBudget bodies) {
         this.inFlight = inFlight;
         this.deadlines = deadlines;
+        this.bodies = bodies;
+    }
+
+    /** The budget of request bodies held at once (a test's view). */
+    BodyBudget bodies() {
+        return bodies;
     }
 
     /** Answers the Avatica request in {@code body}, as {@code caller}. */
@@ -146,6 +153,8 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
         private final InFlight.Slot slot;
         private final Charset charset;
         private final ReadDeadlines watch = deadlines;
+        private final BodyBudget budget = bodies;
+        private final AtomicLong taken = new AtomicLong();
         private final long started = System.nanoTime();
         private final AtomicLong received = new AtomicLong();
         private final AtomicBoolean answered = new AtomicBoolean();
@@ -183,6 +192,22 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
                     return;
                 }
                 received.addAndGet(n);
+                if (budget != null && !take(n)) {
+                    if (claim()) {
+                        try {
+                            response.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
+                            refuse(
+                                    response,
+                                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                                    "the server holds too many request bodies at once (" + budget.max()
+                                            + " bytes): retry",
+                                    true);
+                        } finally {
+                            finish();
+                        }
+                    }
+                    return;
+                }
                 if (body.size() + n > MAX_REQUEST_BYTES) {
                     if (claim()) {
                         try {
@@ -263,6 +288,25 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
             }
         }
 
+        /** Takes {@code n} bytes of the server's body budget for this body, if they fit. */
+        private boolean take(long n) {
+            if (!budget.take(n)) {
+                return false;
+            }
+            taken.addAndGet(n);
+            if (answered.get()) {
+                release(); // answered meanwhile on another thread, which gave back what it saw
+            }
+            return true;
+        }
+
+        /** Gives back the budget this body holds. */
+        private void release() {
+            if (budget != null) {
+                budget.give(taken.getAndSet(0));
+            }
+        }
+
         /** Whether this call answers the request (the first to ask does). */
         private boolean claim() {
             return answered.compareAndSet(false, true);
@@ -280,6 +324,7 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
         }
 
         private void finish() {
+            release();
             if (watch != null) {
                 watch.forget(this);
             }
@@ -293,6 +338,7 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
 
         @Override
         public void onComplete(AsyncEvent event) {
+            release();
             if (watch != null) {
                 watch.forget(this);
             }

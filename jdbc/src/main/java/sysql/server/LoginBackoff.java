@@ -18,13 +18,15 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.HandlerWrapper;
 
 /**
- * Failed logins back off, per user name and per remote address: after {@code maxFailures} failures (a request
- * with credentials answered 401) the next attempt waits {@code backoff}, and each further failure doubles the wait
- * up to {@code maxBackoff}; an attempt in the wait is answered HTTP 429 with {@code Retry-After} and one line,
- * before authentication, so its password is not even checked. A successful login forgets its user's failures, and
- * lets that user in from that address even while the address backs off (another's guessing from the same host does
- * not lock out a user who logged in from there). Memory is bounded: each table keeps at most {@link #MAX_KEYS}
- * keys, the least recently failed going first, and a key without a failure for {@link #FORGET} is forgotten.
+ * Failed logins back off, per user name, per remote address and per user at an address: after {@code maxFailures}
+ * failures (a request with credentials answered 401) the next attempt waits {@code backoff}, and each further
+ * failure doubles the wait up to {@code maxBackoff}; an attempt in the wait is answered HTTP 429 with
+ * {@code Retry-After} and one line, before authentication, so its password is not even checked. A successful login
+ * forgets the failures of that user at that address and trusts them for an hour: a trusted user waits only for the
+ * failures of that same user at that same address, so neither guessing of the user's password from elsewhere nor
+ * another's guessing from the same host locks out a user who logged in from there, while guessing from the user's
+ * own address still backs off. Memory is bounded: each table keeps at most {@link #MAX_KEYS} keys, the least
+ * recently failed going first, and a key without a failure for {@link #FORGET} is forgotten.
  *
  * <p>Wraps the server's handlers, so it runs before Jetty's authentication (basic: the user of the decoded
  * {@code Authorization}; digest: its {@code username} parameter) and sees its answer after it.
@@ -39,11 +41,13 @@ final class LoginBackoff extends HandlerWrapper {
 
     private final Failures users;
     private final Failures addresses;
+    private final Failures pairs;
     private final Recent trusted = new Recent(MAX_KEYS, TRUST.toNanos());
 
     LoginBackoff(int maxFailures, Duration backoff, Duration maxBackoff) {
         users = new Failures(maxFailures, backoff.toNanos(), maxBackoff.toNanos());
         addresses = new Failures(maxFailures, backoff.toNanos(), maxBackoff.toNanos());
+        pairs = new Failures(maxFailures, backoff.toNanos(), maxBackoff.toNanos());
     }
 
     @Override
@@ -58,9 +62,12 @@ final class LoginBackoff extends HandlerWrapper {
         String address = "address " + request.getRemoteAddr();
         String pair = user == null ? null : user + "\n" + address;
         long now = System.nanoTime();
-        long wait = user == null ? 0 : users.waiting(user, now);
+        long wait = pair == null ? 0 : pairs.waiting(pair, now);
         if (pair == null || !trusted.contains(pair, now)) {
             wait = Math.max(wait, addresses.waiting(address, now));
+            if (user != null) {
+                wait = Math.max(wait, users.waiting(user, now));
+            }
         }
         if (wait > 0) {
             baseRequest.setHandled(true);
@@ -79,11 +86,12 @@ final class LoginBackoff extends HandlerWrapper {
             if (!stale(response)) {
                 if (user != null) {
                     users.failed(user, now);
+                    pairs.failed(pair, now);
                 }
                 addresses.failed(address, now);
             }
         } else if (user != null && baseRequest.getAuthentication() instanceof Authentication.User) {
-            users.forget(user);
+            pairs.forget(pair); // the user's own failures stay: guessing from elsewhere still backs off there
             trusted.add(pair, now);
         }
     }

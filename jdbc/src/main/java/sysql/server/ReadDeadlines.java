@@ -3,7 +3,6 @@ package sysql.server;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,9 +24,10 @@ import org.eclipse.jetty.util.component.AbstractLifeCycle;
  * handshake included), a later one within {@code readTimeout} of its first byte; else the connection is closed.
  * An idle keep-alive connection between requests is left to the connector's idle timeout.
  *
- * <p>Bodies ({@link Body}, read asynchronously by {@link BothSerializations}): once {@code readTimeout} has passed
- * since the headers, a body must have come at {@code minBodyRate} bytes a second on average since then; else it
- * {@link Body#expire() expires} (HTTP 408, the connection closed).
+ * <p>Bodies ({@link Body}, read asynchronously by {@link BothSerializations}): in every window of {@code readTimeout}
+ * from the headers on, a body must come at {@code minBodyRate} bytes a second; else it {@link Body#expire() expires}
+ * (HTTP 408, the connection closed). Each window counts on its own: bytes sent fast at first do not buy time later
+ * (on an average since the headers, 16 MiB sent at once held a connection and its buffer for four hours).
  */
 final class ReadDeadlines extends AbstractLifeCycle implements Connection.Listener {
     /** A request body being read. */
@@ -48,7 +48,7 @@ final class ReadDeadlines extends AbstractLifeCycle implements Connection.Listen
     private final long minBodyRate;
     private final long periodMillis;
     private final Map<HttpConnection, Waiting> connections = new ConcurrentHashMap<>();
-    private final Set<Body> bodies = ConcurrentHashMap.newKeySet();
+    private final Map<Body, Window> bodies = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private ScheduledFuture<?> sweeping;
 
@@ -103,7 +103,7 @@ final class ReadDeadlines extends AbstractLifeCycle implements Connection.Listen
 
     /** Checks {@code body} until {@link #forget} (when it is read, or its request ends otherwise). */
     void watch(Body body) {
-        bodies.add(body);
+        bodies.put(body, new Window(body.started()));
     }
 
     void forget(Body body) {
@@ -139,8 +139,9 @@ final class ReadDeadlines extends AbstractLifeCycle implements Connection.Listen
                 // a connection closing under us: the next sweep no longer sees it
             }
         }
-        for (Body b : bodies) {
-            if (tooSlow(b, now) && bodies.remove(b)) {
+        for (Map.Entry<Body, Window> e : bodies.entrySet()) {
+            Body b = e.getKey();
+            if (e.getValue().tooSlow(b.received(), now, readNanos, minBodyRate) && bodies.remove(b) != null) {
                 try {
                     b.expire();
                 } catch (RuntimeException x) {
@@ -150,16 +151,33 @@ final class ReadDeadlines extends AbstractLifeCycle implements Connection.Listen
         }
     }
 
-    /** Whether {@code b} has come slower than the minimum rate since its grace ({@code readTimeout}) ended. */
-    boolean tooSlow(Body b, long now) {
-        long late = now - b.started() - readNanos;
-        if (minBodyRate == 0 || late <= 0) {
+    /** A body's current window: since when, and how many of its bytes had come then; the timer thread's only. */
+    private static final class Window {
+        private long start;
+        private long receivedAtStart;
+
+        Window(long start) {
+            this.start = start;
+        }
+
+        /**
+         * Whether a body with {@code received} bytes by {@code now} came slower than {@code rate} bytes a second in
+         * this window, once the window is {@code length} long; a window fast enough is followed by the next.
+         */
+        boolean tooSlow(long received, long now, long length, long rate) {
+            long elapsed = now - start;
+            if (rate == 0 || elapsed < length) {
+                return false;
+            }
+            // at least one byte: a body that sent nothing in a window is too slow, whatever the rate
+            long due = Math.max(1, (long) (rate * (elapsed / 1e9)));
+            if (received - receivedAtStart < due) {
+                return true;
+            }
+            start = now;
+            receivedAtStart = received;
             return false;
         }
-        // bytes due by now: minBodyRate a second of the time past the grace (at least one: a body that sent nothing
-        // in its grace is too slow)
-        long due = Math.max(1, (long) (minBodyRate * (late / 1e9)));
-        return b.received() < due;
     }
 
     /** Closes the connection under {@code http} (the TCP connection, under TLS too). */

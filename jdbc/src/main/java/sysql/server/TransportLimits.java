@@ -23,7 +23,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@link BothSerializations}), how long an idle keep-alive connection stays open ({@code keepAliveTimeout}), and
  * failed logins ({@code maxLoginFailures} per user name and per address, then a back-off from
  * {@code loginBackoff} doubling up to {@code maxLoginBackoff}: HTTP 429 with Retry-After, see
- * {@link LoginBackoff}).
+ * {@link LoginBackoff}), and the bytes of request bodies held in memory at once, over all of them
+ * ({@code maxBodyBytes}, by default an eighth of the heap between 64 MiB and 1 GiB: past it HTTP 503, see
+ * {@link BodyBudget}).
  */
 public record TransportLimits(
         int maxConnections,
@@ -33,7 +35,8 @@ public record TransportLimits(
         Duration keepAliveTimeout,
         int maxLoginFailures,
         Duration loginBackoff,
-        Duration maxLoginBackoff) {
+        Duration maxLoginBackoff,
+        long maxBodyBytes) {
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
     /** Under Jetty's 200 threads (Avatica's pool), so one user never takes them all. */
     public static final int DEFAULT_MAX_REQUESTS_PER_USER = 128;
@@ -44,16 +47,42 @@ public record TransportLimits(
     public static final int DEFAULT_MAX_LOGIN_FAILURES = 5;
 
     public TransportLimits {
-        if (maxConnections < 1 || maxRequestsPerUser < 1 || minBodyRate < 0 || maxLoginFailures < 0) {
+        if (maxConnections < 1
+                || maxRequestsPerUser < 1
+                || minBodyRate < 0
+                || maxLoginFailures < 0
+                || maxBodyBytes < 1) {
             throw new IllegalArgumentException("transport limits must be positive: " + maxConnections + " connections, "
                     + maxRequestsPerUser + " requests per user, " + minBodyRate + " bytes/s, " + maxLoginFailures
-                    + " login failures");
+                    + " login failures, " + maxBodyBytes + " body bytes");
         }
         for (Duration d : new Duration[] {readTimeout, keepAliveTimeout, loginBackoff, maxLoginBackoff}) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("transport timeouts must be positive: " + d);
             }
         }
+    }
+
+    /** These limits, with the default budget of body bytes ({@link BodyBudget#defaultBytes()}). */
+    public TransportLimits(
+            int maxConnections,
+            int maxRequestsPerUser,
+            Duration readTimeout,
+            int minBodyRate,
+            Duration keepAliveTimeout,
+            int maxLoginFailures,
+            Duration loginBackoff,
+            Duration maxLoginBackoff) {
+        this(
+                maxConnections,
+                maxRequestsPerUser,
+                readTimeout,
+                minBodyRate,
+                keepAliveTimeout,
+                maxLoginFailures,
+                loginBackoff,
+                maxLoginBackoff,
+                BodyBudget.defaultBytes());
     }
 
     /** The defaults of {@code sysql serve}. */
@@ -97,7 +126,7 @@ public record TransportLimits(
         server.addBean(new NetworkConnectionLimit(maxConnections, server));
         BothSerializations handler = server.getChildHandlerByClass(BothSerializations.class);
         if (handler != null) {
-            handler.limit(new InFlight(maxRequestsPerUser), deadlines);
+            handler.limit(new InFlight(maxRequestsPerUser), deadlines, new BodyBudget(maxBodyBytes));
         }
         if (authenticated && maxLoginFailures > 0) {
             LoginBackoff backoff = new LoginBackoff(maxLoginFailures, loginBackoff, maxLoginBackoff);

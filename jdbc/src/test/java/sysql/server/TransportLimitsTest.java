@@ -431,6 +431,62 @@ class TransportLimitsTest {
         }
     }
 
+    /**
+     * The minimum rate holds in every window of the read timeout: a body whose first 200 KB came at once and then
+     * nothing gets 408 within a few windows, not after the 200 s its first bytes would have bought on an average.
+     */
+    @Test
+    void bytesSentFastAtFirstDoNotBuyTimeLater() throws Exception {
+        try (Socket front = connect(tight)) {
+            long start = System.nanoTime();
+            send(front, headers("alice", "alicepw", 1 << 20) + " ".repeat(200_000));
+            Answer a = read(front);
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(408, a.status(), a.body());
+            oneLine(a.body(), "HTTP 408: the request body came slower than 1024 bytes a second");
+            assertTrue(took >= 1900 && took < 5000, "408 after " + took + " ms");
+        }
+    }
+
+    /**
+     * The bodies the server holds at once have a budget over every connection: past it the body that does not fit
+     * gets 503 (one line, Retry-After) and its connection closes; a body that ends gives its bytes back.
+     */
+    @Test
+    void bodiesHeldAtOnceHaveOneBudget() throws Exception {
+        TransportLimits transport = new TransportLimits(
+                64,
+                16,
+                Duration.ofSeconds(10),
+                1024,
+                Duration.ofSeconds(30),
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                64 << 10);
+        try (SysqlServer s = start(transport)) {
+            Answer refused;
+            try (Socket first = connect(s);
+                    Socket second = connect(s)) {
+                send(first, headers("alice", "alicepw", 1 << 20) + " ".repeat(48 << 10));
+                Thread.sleep(300); // its bytes are read (and held) before the second body's
+                long start = System.nanoTime();
+                send(second, headers("bob", "bobpw", 1 << 20) + " ".repeat(32 << 10));
+                refused = read(second);
+                closedAfter(second, start);
+            }
+            assertEquals(503, refused.status(), refused.body());
+            oneLine(refused.body(), "HTTP 503: the server holds too many request bodies at once (65536 bytes): retry");
+            assertEquals("1", refused.headers().get("retry-after"));
+            // both are closed: their bytes are given back, and a 40 KB body fits again
+            String padded = "{}" + " ".repeat(40 << 10);
+            Await.until(
+                    () -> post(s, "dave", "davepw", padded).statusCode() == 400,
+                    Duration.ofSeconds(5),
+                    "the closed bodies' bytes were never given back");
+        }
+    }
+
     /** Past the connection cap a client waits to be accepted; the open connections still work meanwhile. */
     @Test
     void pastTheConnectionCapAClientWaitsWhileOpenConnectionsWork() throws Exception {
@@ -491,6 +547,54 @@ class TransportLimitsTest {
      * checked; once the wait is over it works, and a success forgets the failures. Wrong passwords of several
      * names from one address make that address back off for users who did not log in from it.
      */
+    /**
+     * Guessing a user's password from one address does not lock the user out where they logged in from: the
+     * guessing address waits, and so does the user's name at addresses the user never logged in from; guessing at
+     * the user's own address backs off there too. (All of 127.0.0.0/8 is this host: each client binds its own.)
+     */
+    @Test
+    void guessingFromElsewhereDoesNotLockOutAUserWhereTheyLoggedIn() throws Exception {
+        TransportLimits transport = new TransportLimits(
+                64,
+                16,
+                Duration.ofSeconds(10),
+                1024,
+                Duration.ofSeconds(30),
+                5,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60));
+        try (SysqlServer s = start(transport)) {
+            assertEquals(400, postFrom(s, "127.0.0.1", "alice", "alicepw").status());
+            assertEquals(400, postFrom(s, "127.0.0.1", "bob", "bobpw").status());
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, postFrom(s, "127.0.0.2", "alice", "guess" + i).status());
+            }
+            Answer guesser = postFrom(s, "127.0.0.2", "alice", "alicepw");
+            assertEquals(429, guesser.status(), guesser.body());
+            assertEquals(429, postFrom(s, "127.0.0.3", "alice", "alicepw").status(), "alice's name elsewhere");
+            Answer alice = postFrom(s, "127.0.0.1", "alice", "alicepw");
+            assertEquals(400, alice.status(), "alice where she logged in: " + alice.body());
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, postFrom(s, "127.0.0.1", "alice", "again" + i).status());
+            }
+            assertEquals(429, postFrom(s, "127.0.0.1", "alice", "alicepw").status(), "guessing at alice's address");
+            // the address has alice's 5 failures: bob, who logged in from it, is still in; erin, who did not, waits
+            assertEquals(400, postFrom(s, "127.0.0.1", "bob", "bobpw").status(), "bob at his address");
+            assertEquals(429, postFrom(s, "127.0.0.1", "erin", "erinpw").status(), "erin, new at the address");
+        }
+    }
+
+    /** One request from the local address {@code source} (a client of its own), its answer. */
+    static Answer postFrom(SysqlServer s, String source, String user, String password) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", s.port()), 5000);
+            socket.setSoTimeout(10_000);
+            send(socket, request(user, password));
+            return read(socket);
+        }
+    }
+
     @Test
     void failedLoginsBackOffPerUserAndPerAddress() throws Exception {
         try (SysqlServer s = start(limits(64, 16, Duration.ofSeconds(10)))) {
