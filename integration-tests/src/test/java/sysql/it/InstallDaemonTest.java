@@ -32,7 +32,10 @@ class InstallDaemonTest {
         assertEquals("", out, "systemd-analyze verify should have nothing to say");
         String unit = Files.readString(tmp.resolve("sysql.service"));
         // the installed jars, root's, not the clone's launcher (which builds, as root, what a user may change)
-        assertTrue(unit.contains("\nExecStart=/usr/bin/java -cp /opt/sysql/lib/* sysql.cli.Sysql daemon\n"), unit);
+        assertTrue(
+                unit.contains("\nExecStart=/usr/bin/java -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -cp "
+                        + "/opt/sysql/lib/* sysql.cli.Sysql daemon\n"),
+                unit);
         assertTrue(!unit.contains(root.toString()), unit);
         assertTrue(unit.contains("\nRuntimeDirectory=sysql\n"), unit);
         assertTrue(unit.contains("\nNoNewPrivileges=yes\n"), unit);

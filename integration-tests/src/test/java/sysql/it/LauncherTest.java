@@ -199,6 +199,19 @@ class LauncherTest {
         }
     }
 
+    /** A server shrinks its heap to what is live plus 30% once idle (HeapRelease collects; HeapReleaseIT). */
+    @Test
+    void aServerGivesBackItsHeapAndAOneShotCommandDoesNotBother() throws Exception {
+        Path none = tmp.resolve("none.sock");
+        for (String command : java.util.List.of("serve", "daemon")) {
+            String args = javaArguments(false, none, command);
+            assertTrue(args.lines().anyMatch(l -> l.equals("-XX:MaxHeapFreeRatio=30")), args);
+            assertTrue(args.lines().anyMatch(l -> l.equals("-XX:MinHeapFreeRatio=10")), args);
+        }
+        String query = javaArguments(false, none, "query", "SELECT 1");
+        assertTrue(query.lines().noneMatch(l -> l.startsWith("-XX:MaxHeapFreeRatio")), query);
+    }
+
     /**
      * scripts/cds-archive.sh makes an archive the JDK maps for the launcher's class path: with -Xshare:on a JDK
      * that cannot use an archive refuses to start, where the launcher's -Xshare:auto would ignore it silently.

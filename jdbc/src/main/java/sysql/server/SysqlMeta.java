@@ -119,6 +119,7 @@ final class SysqlMeta extends JdbcMeta {
     });
     private final Calendar calendar = DateTimeUtils.calendar();
     private final MemoryGuard memory;
+    private final HeapRelease heap = new HeapRelease();
 
     SysqlMeta(String url, Properties serverProperties, ServerLimits limits) throws SQLException {
         this(url, serverProperties, limits, new MemoryGuard(limits.heapPercent()));
@@ -159,9 +160,11 @@ final class SysqlMeta extends JdbcMeta {
             }
             long now = System.nanoTime();
             long idle = TimeUnit.SECONDS.toNanos(limits.statementIdleSeconds());
+            boolean working = false;
             for (Map.Entry<Integer, Opened> e : opened.entrySet()) {
                 Opened o = e.getValue();
                 if (o.busy().get() > 0) {
+                    working = true;
                     getStatementCache().getIfPresent(e.getKey());
                     getConnectionCache().getIfPresent(o.connectionId()); // a connection in use is not idle
                 } else if (o.idleLongerThan(idle, now) && opened.remove(e.getKey(), o)) {
@@ -188,6 +191,7 @@ final class SysqlMeta extends JdbcMeta {
             }
             // opening first: an opened connection is in the cache before it leaves opening
             owners.keySet().removeIf(id -> !opening.contains(id) && !connections.containsKey(id));
+            heap.tick(working); // an idle server gives back the heap a heavy query grew
         } catch (RuntimeException e) {
             // keep expiring
         }

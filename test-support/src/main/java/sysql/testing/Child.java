@@ -49,8 +49,14 @@ public final class Child implements AutoCloseable {
 
     /** {@code java -cp <this test's classpath> sysql.cli.Sysql args...}, in {@code dir}. */
     public static Child sysql(Path dir, String... args) throws IOException {
-        List<String> command =
-                new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), "sysql.cli.Sysql"));
+        return sysql(dir, List.of(), args);
+    }
+
+    /** The same with these options of the JVM (before the class path). */
+    public static Child sysql(Path dir, List<String> jvm, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "sysql.cli.Sysql"));
         command.addAll(List.of(args));
         return new Child(new ProcessBuilder(command).directory(dir.toFile()));
     }

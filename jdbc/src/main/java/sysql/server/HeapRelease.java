@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.server;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+
+/**
+ * Gives the heap a heavy query grew back to the system once the server is idle. The JVM keeps the memory its heap
+ * touched (a join the {@link MemoryGuard} stopped at half a gigabyte left the server's resident memory there for
+ * good). After {@link #IDLE_SECONDS} seconds without a statement at work, if the heap's use peaked since the last
+ * release at more than {@link #GROWTH} times what was live then (and {@link #MIN_GROWTH_BYTES} more), a full
+ * collection runs, and the collector shrinks the heap to what is live plus {@code MaxHeapFreeRatio} (the launcher
+ * gives a server 30%), returning the rest to the system. The peaks are reset then: an idle server is collected once,
+ * not again and again.
+ */
+final class HeapRelease {
+    static final int IDLE_SECONDS = 3;
+    static final double GROWTH = 1.5;
+    static final long MIN_GROWTH_BYTES = 64L << 20;
+
+    private final List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP && p.isValid())
+            .toList();
+    private long live = -1; // what the heap held after the last release (at first: when first asked)
+    private int idleSeconds;
+    private long releases;
+
+    /** Called once a second: {@code busy} when a statement is at work. True when it released the heap. */
+    synchronized boolean tick(boolean busy) {
+        if (live < 0) {
+            live = used();
+        }
+        if (busy) {
+            idleSeconds = 0;
+            return false;
+        }
+        if (++idleSeconds < IDLE_SECONDS || peak() <= Math.max((long) (live * GROWTH), live + MIN_GROWTH_BYTES)) {
+            return false;
+        }
+        System.gc(); // explicitly: nothing else would collect an idle heap
+        releases++;
+        live = used();
+        for (MemoryPoolMXBean p : pools) {
+            p.resetPeakUsage();
+        }
+        return true;
+    }
+
+    /** Releases so far (a test's view). */
+    synchronized long releases() {
+        return releases;
+    }
+
+    private long used() {
+        return pools.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
+    }
+
+    /** The heap's peak use since the last reset (each pool's own peak: at most what it took at once). */
+    private long peak() {
+        return pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+}
