@@ -28,6 +28,9 @@ import org.eclipse.jetty.server.handler.HandlerWrapper;
  * own address still backs off. Memory is bounded: each table keeps at most {@link #MAX_KEYS} keys, the least
  * recently failed going first, and a key without a failure for {@link #FORGET} is forgotten.
  *
+ * <p>A request without credentials gets its challenge (401) and its connection is closed after it: clients that never
+ * authenticate hold no connection longer than a request.
+ *
  * <p>Wraps the server's handlers, so it runs before Jetty's authentication (basic: the user of the decoded
  * {@code Authorization}; digest: its {@code username} parameter) and sees its answer after it.
  */
@@ -55,7 +58,11 @@ final class LoginBackoff extends HandlerWrapper {
             throws IOException, ServletException {
         String authorization = request.getHeader(HttpHeader.AUTHORIZATION.asString());
         if (authorization == null) {
-            super.handle(target, baseRequest, request, response); // a challenge (401 without a password to check)
+            // a challenge (401 without a password to check): its connection closes after it, so that clients who
+            // never authenticate cannot keep the server's connections (a client that does comes back with its
+            // credentials on a new connection)
+            response.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            super.handle(target, baseRequest, request, response);
             return;
         }
         String user = user(authorization);

@@ -584,6 +584,25 @@ class TransportLimitsTest {
         }
     }
 
+    /**
+     * A request without credentials gets its challenge and its connection is closed after it: clients that never
+     * authenticate hold no connection (before, each kept one open until the keep-alive timeout, and 512 of them took
+     * every connection the server accepts).
+     */
+    @Test
+    void aChallengeClosesItsConnection() throws Exception {
+        try (Socket anonymous = connect(tight)) {
+            long start = System.nanoTime();
+            send(anonymous, "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
+            Answer a = read(anonymous);
+            assertEquals(401, a.status(), a.body());
+            assertTrue(a.headers().containsKey("www-authenticate"), a.headers().toString());
+            assertEquals("close", a.headers().get("connection"));
+            closedAfter(anonymous, start);
+        }
+        assertEquals(400, post(tight, "bob", "bobpw", "{}").statusCode()); // a client with credentials is served
+    }
+
     /** One request from the local address {@code source} (a client of its own), its answer. */
     static Answer postFrom(SysqlServer s, String source, String user, String password) throws IOException {
         try (Socket socket = new Socket()) {
