@@ -76,7 +76,7 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
         }
         String caller = caller(request);
         InFlight limit = inFlight;
-        InFlight.Slot slot = limit.enter(Caller.NOBODY.equals(caller) ? "address " + request.getRemoteAddr() : caller);
+        InFlight.Slot slot = limit.enter(caller);
         if (slot == null) {
             response.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
             refuse(
@@ -372,14 +372,16 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
 
     /**
      * Who sends {@code request}: the user authentication let in, else the local user {@link LocalPeers} found
-     * (a server without --auth), else nobody in particular (--insecure).
+     * (a server without --auth), else its remote address (--insecure).
      */
     static String caller(HttpServletRequest request) {
         String user = request.getRemoteUser();
         if (user != null) {
             return Caller.http(user);
         }
-        return request.getAttribute(Caller.ATTRIBUTE) instanceof String local ? local : Caller.NOBODY;
+        return request.getAttribute(Caller.ATTRIBUTE) instanceof String local
+                ? local
+                : Caller.address(request.getRemoteAddr());
     }
 
     private static void writeJson(HttpServletResponse response, Handler.HandlerResponse<String> answer)

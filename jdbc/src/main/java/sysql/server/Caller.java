@@ -6,7 +6,9 @@ import java.util.function.Supplier;
 /**
  * Who makes the request being served, for {@link SysqlMeta} to tell whose connections and statements are whose:
  * {@code http:NAME} for a user HTTP authentication let in, {@code local:NAME} for a local user (a Unix socket's
- * peer, or a loopback TCP client without {@code --auth}, as {@link LocalPeers} found it). The front ends
+ * peer, or a loopback TCP client without {@code --auth}, as {@link LocalPeers} found it), {@code address:IP} for a
+ * remote client of a server without authentication ({@code --insecure}: each address its own connections and its
+ * own share of the per-user limits, where they all used to be one caller). The front ends
  * ({@link BothSerializations}, {@link UnixSocketServer}) name the caller around each request they answer.
  */
 final class Caller {
@@ -47,5 +49,9 @@ final class Caller {
 
     static String local(String user) {
         return "local:" + user;
+    }
+
+    static String address(String ip) {
+        return "address:" + ip;
     }
 }

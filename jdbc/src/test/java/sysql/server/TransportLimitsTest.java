@@ -603,6 +603,30 @@ class TransportLimitsTest {
         assertEquals(400, post(tight, "bob", "bobpw", "{}").statusCode()); // a client with credentials is served
     }
 
+    /**
+     * Without authentication (--insecure), a remote client is its address: each address has its own connections and
+     * its own share of the per-user limits (they were all one caller, whose limits one client could use up).
+     */
+    @Test
+    void aRemoteClientWithoutAuthenticationIsItsAddress() {
+        assertEquals("address:192.0.2.7", BothSerializations.caller(request(null, null, "192.0.2.7")));
+        assertEquals("http:alice", BothSerializations.caller(request("alice", null, "192.0.2.7")));
+        assertEquals("local:root", BothSerializations.caller(request(null, "local:root", "127.0.0.1")));
+    }
+
+    /** A request as a handler sees it: its authenticated user, the local caller LocalPeers left, its address. */
+    private static javax.servlet.http.HttpServletRequest request(String user, String local, String address) {
+        return (javax.servlet.http.HttpServletRequest) java.lang.reflect.Proxy.newProxyInstance(
+                TransportLimitsTest.class.getClassLoader(),
+                new Class<?>[] {javax.servlet.http.HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteUser" -> user;
+                    case "getAttribute" -> Caller.ATTRIBUTE.equals(args[0]) ? local : null;
+                    case "getRemoteAddr" -> address;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     /** One request from the local address {@code source} (a client of its own), its answer. */
     static Answer postFrom(SysqlServer s, String source, String user, String password) throws IOException {
         try (Socket socket = new Socket()) {
