@@ -45,9 +45,4 @@ final class BodyBudget {
     void give(long n) {
         held.addAndGet(-n);
     }
-
-    /** Bytes held now (a test's view). */
-    long held() {
-        return held.get();
-    }
 }

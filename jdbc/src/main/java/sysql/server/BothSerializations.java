@@ -121,11 +121,6 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
         this.bodies = bodies;
     }
 
-    /** The budget of request bodies held at once (a test's view). */
-    BodyBudget bodies() {
-        return bodies;
-    }
-
     /** Answers the Avatica request in {@code body}, as {@code caller}. */
     private void answer(byte[] body, Charset charset, String caller, HttpServletResponse response) throws IOException {
         if (isJson(body)) {

@@ -32,7 +32,6 @@ final class HeapRelease {
     private long live = -1; // what the heap held after the last release (at first: when first asked)
     private int idleSeconds;
     private int attempts;
-    private long releases;
 
     /** Called once a second: {@code busy} when a statement is at work. True when it released the heap. */
     synchronized boolean tick(boolean busy) {
@@ -47,7 +46,6 @@ final class HeapRelease {
             return false;
         }
         System.gc(); // nothing else would collect an idle heap
-        releases++;
         // a collection that left the heap as it was (data still referenced a moment after the query ended) is asked
         // for again at the next idle second: a few times per growth, not for ever
         if (used() > grown() && ++attempts < MAX_ATTEMPTS) {
@@ -64,11 +62,6 @@ final class HeapRelease {
     /** The heap's use past which it has grown since the last release. */
     private long grown() {
         return Math.max((long) (live * GROWTH), live + MIN_GROWTH_BYTES);
-    }
-
-    /** Releases so far (a test's view). */
-    synchronized long releases() {
-        return releases;
     }
 
     private long used() {
