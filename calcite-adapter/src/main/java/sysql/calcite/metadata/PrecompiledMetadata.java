@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
 import org.apache.calcite.rel.metadata.JaninoRelMetadataProvider;
 import org.apache.calcite.rel.metadata.MetadataHandler;
@@ -87,7 +86,9 @@ public final class PrecompiledMetadata implements MetadataHandlerProvider {
                 // the default provider's handlers are of other classes than at build time: Janino's below
             }
         }
-        return untilRevised(handlerKind);
+        // Janino's provider's own first handler: it has the query revise it (revise, below: Janino's) at its first
+        // use, so a kind no query uses is never compiled
+        return JaninoRelMetadataProvider.DEFAULT.handler(handlerKind);
     }
 
     /** True when code in another package can name {@code c} (as the build's GenerateMetadataHandlers judges). */
@@ -114,7 +115,7 @@ public final class PrecompiledMetadata implements MetadataHandlerProvider {
                 target.setAccessible(true);
                 targets.put(m, target);
             } catch (NoSuchMethodException e) {
-                // not a method the handler answers (getDef is every handler's): left to Object's below
+                // not a method this handler has: a call of it fails below, in one line
             }
         }
         return (MetadataHandler<?>) Proxy.newProxyInstance(
@@ -128,20 +129,6 @@ public final class PrecompiledMetadata implements MetadataHandlerProvider {
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                });
-    }
-
-    /**
-     * A handler that has the query revise it ({@link #revise}: Janino's) at its first use, as Janino's provider
-     * hands out: a kind no query uses is never compiled.
-     */
-    private static MetadataHandler<?> untilRevised(Class<? extends MetadataHandler<?>> kind) {
-        return (MetadataHandler<?>) Proxy.newProxyInstance(
-                RelMetadataQuery.class.getClassLoader(), new Class<?>[] {kind}, (proxy, method, args) -> {
-                    if (args == null || !(args[0] instanceof RelNode)) {
-                        throw new IllegalStateException("no metadata handler for " + method);
-                    }
-                    throw new NoHandler(((RelNode) args[0]).getClass());
                 });
     }
 }
