@@ -14,13 +14,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.server.TestServers;
 import sysql.testing.RequiresBpf;
 
 /**
@@ -36,17 +36,7 @@ class LocalAccessIT {
     @Test
     void onlyRootAndTheGroupMayAskAServerWithoutAuth() throws Exception {
         Class.forName("org.apache.calcite.avatica.remote.Driver");
-        try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1",
-                0,
-                SysqlServer.Auth.NONE,
-                null,
-                List.of(),
-                null,
-                null,
-                false,
-                ServerLimits.defaults(),
-                new Properties()))) {
+        try (SysqlServer server = SysqlServer.start(TestServers.loopback(ServerLimits.defaults(), new Properties()))) {
             // nobody, with no group but its own: refused, in one line that names the ways in
             Process p = new ProcessBuilder(
                             "setpriv",

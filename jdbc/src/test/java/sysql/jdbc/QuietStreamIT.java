@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.server.TestServers;
 import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 
@@ -32,17 +33,7 @@ class QuietStreamIT {
     void aStreamQuietForFiveSecondsBetweenBurstsLosesNothing() throws Exception {
         LiveSqlIT.driverAndWorkload();
         Class.forName("org.apache.calcite.avatica.remote.Driver");
-        try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
-                        "127.0.0.1",
-                        0,
-                        SysqlServer.Auth.NONE,
-                        null,
-                        List.of(),
-                        null,
-                        null,
-                        false,
-                        ServerLimits.defaults(),
-                        new Properties()));
+        try (SysqlServer server = SysqlServer.start(TestServers.loopback(ServerLimits.defaults(), new Properties()));
                 Connection c = DriverManager.getConnection(
                         "jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF")) {
             List<Long> arrivals = new CopyOnWriteArrayList<>();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.server.TestServers;
 import sysql.testing.TestData;
 
 /**
@@ -229,17 +230,8 @@ class ScapDirIT {
     void withoutScapDirAServerReadsNoFile() throws Exception {
         Properties engine = new Properties();
         engine.setProperty("file", CAPTURE.toString());
-        try (SysqlServer plain = SysqlServer.start(new SysqlServer.Options(
-                        "127.0.0.1",
-                        0,
-                        SysqlServer.Auth.NONE,
-                        null,
-                        List.of(),
-                        null,
-                        null,
-                        false,
-                        new ServerLimits(16, 64, 1000, 1 << 20, 30, 600),
-                        engine));
+        try (SysqlServer plain = SysqlServer.start(
+                        TestServers.loopback(new ServerLimits(16, 64, 1000, 1 << 20, 30, 600), engine));
                 Connection c = DriverManager.getConnection(RemoteDriver.PREFIX + "url=" + plain.url())) {
             SQLException e = assertThrows(SQLException.class, () -> rows(c, query(CAPTURE.toString())));
             assertTrue(e.getMessage().startsWith("scap_file is off for clients of a server"), e.getMessage());
@@ -248,17 +240,8 @@ class ScapDirIT {
         engine.setProperty("scapDir", tmp.resolve("nowhere").toString());
         SysqlServer.ServeException e = assertThrows(
                 SysqlServer.ServeException.class,
-                () -> SysqlServer.start(new SysqlServer.Options(
-                        "127.0.0.1",
-                        0,
-                        SysqlServer.Auth.NONE,
-                        null,
-                        List.of(),
-                        null,
-                        null,
-                        false,
-                        new ServerLimits(16, 64, 1000, 1 << 20, 30, 600),
-                        engine)));
+                () -> SysqlServer.start(
+                        TestServers.loopback(new ServerLimits(16, 64, 1000, 1 << 20, 30, 600), engine)));
         assertTrue(
                 e.getMessage().startsWith("--scap-dir " + tmp.resolve("nowhere") + " is not a directory"),
                 e.getMessage());

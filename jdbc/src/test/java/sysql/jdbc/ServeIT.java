@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sysql.cli.Sysql;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.server.TestServers;
 import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 import sysql.testing.TestData;
@@ -74,8 +75,7 @@ class ServeIT {
         ServerLimits limits = new ServerLimits(4, 64, 1000, 1 << 20, IDLE_SECONDS, 600);
         Properties readsFiles = new Properties();
         readsFiles.setProperty("scapFile", "on"); // any path, as embedded: the tests compare over files
-        open = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false, limits, readsFiles));
+        open = SysqlServer.start(TestServers.loopback(limits, readsFiles));
         Path users = dir.resolve("users.properties");
         String md5 = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("MD5").digest("carolpw".getBytes(StandardCharsets.UTF_8)));

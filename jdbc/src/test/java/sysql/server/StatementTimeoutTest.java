@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -38,17 +37,7 @@ class StatementTimeoutTest {
                         .toAbsolutePath()
                         .normalize()
                         .toString());
-        server = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1",
-                0,
-                SysqlServer.Auth.NONE,
-                null,
-                List.of(),
-                null,
-                null,
-                false,
-                new ServerLimits(16, 64, 1000, 1 << 20, 30, 600, 2),
-                engine));
+        server = SysqlServer.start(TestServers.loopback(new ServerLimits(16, 64, 1000, 1 << 20, 30, 600, 2), engine));
     }
 
     @AfterAll

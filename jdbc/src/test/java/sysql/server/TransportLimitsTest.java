@@ -92,6 +92,12 @@ class TransportLimitsTest {
     }
 
     static TransportLimits limits(int connections, int perUser, Duration readTimeout) {
+        return limits(connections, perUser, readTimeout, Duration.ofSeconds(1), BodyBudget.defaultBytes());
+    }
+
+    /** 1024 bytes/s, 30 s keep-alive, 5 failed logins then {@code loginBackoff} doubling up to 60 s. */
+    static TransportLimits limits(
+            int connections, int perUser, Duration readTimeout, Duration loginBackoff, long maxBodyBytes) {
         return new TransportLimits(
                 connections,
                 perUser,
@@ -99,8 +105,9 @@ class TransportLimitsTest {
                 1024,
                 Duration.ofSeconds(30),
                 5,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(60));
+                loginBackoff,
+                Duration.ofSeconds(60),
+                maxBodyBytes);
     }
 
     static SysqlServer start(TransportLimits transport) throws SysqlServer.ServeException {
@@ -454,16 +461,7 @@ class TransportLimitsTest {
      */
     @Test
     void bodiesHeldAtOnceHaveOneBudget() throws Exception {
-        TransportLimits transport = new TransportLimits(
-                64,
-                16,
-                Duration.ofSeconds(10),
-                1024,
-                Duration.ofSeconds(30),
-                5,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(60),
-                64 << 10);
+        TransportLimits transport = limits(64, 16, Duration.ofSeconds(10), Duration.ofSeconds(1), 64 << 10);
         try (SysqlServer s = start(transport)) {
             Answer refused;
             try (Socket first = connect(s);
@@ -554,15 +552,8 @@ class TransportLimitsTest {
      */
     @Test
     void guessingFromElsewhereDoesNotLockOutAUserWhereTheyLoggedIn() throws Exception {
-        TransportLimits transport = new TransportLimits(
-                64,
-                16,
-                Duration.ofSeconds(10),
-                1024,
-                Duration.ofSeconds(30),
-                5,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60));
+        TransportLimits transport =
+                limits(64, 16, Duration.ofSeconds(10), Duration.ofSeconds(30), BodyBudget.defaultBytes());
         try (SysqlServer s = start(transport)) {
             assertEquals(400, postFrom(s, "127.0.0.1", "alice", "alicepw").status());
             assertEquals(400, postFrom(s, "127.0.0.1", "bob", "bobpw").status());

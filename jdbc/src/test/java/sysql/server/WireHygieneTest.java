@@ -65,17 +65,7 @@ class WireHygieneTest {
                         .toAbsolutePath()
                         .normalize()
                         .toString());
-        server = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1",
-                0,
-                SysqlServer.Auth.NONE,
-                null,
-                List.of(),
-                null,
-                null,
-                false,
-                ServerLimits.defaults(),
-                engine));
+        server = SysqlServer.start(TestServers.loopback(ServerLimits.defaults(), engine));
         http = HttpClient.newHttpClient();
     }
 
