@@ -23,8 +23,8 @@ public record ServerLimits(
     public static final int DEFAULT_STATEMENT_SECONDS = 300;
 
     public static final int DEFAULT_CONNECTIONS = 256;
-    public static final int DEFAULT_CONNECTIONS_PER_USER = 128;
-    public static final int DEFAULT_STATEMENTS_PER_USER = 128;
+    public static final int DEFAULT_CONNECTIONS_PER_USER = 32;
+    public static final int DEFAULT_STATEMENTS_PER_USER = 32;
     /** Past this share of the heap surviving a collection, the longest-running query is stopped. */
     public static final int DEFAULT_HEAP_PERCENT = 80;
 

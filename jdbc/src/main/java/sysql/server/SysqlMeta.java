@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -102,8 +103,22 @@ final class SysqlMeta extends JdbcMeta {
     private final ConcurrentMap<String, String> owners = new ConcurrentHashMap<>();
     /** Connections being opened: owned, not yet in the connection cache. */
     private final Set<String> opening = ConcurrentHashMap.newKeySet();
-    /** Statement ids are drawn at random (a count would let one client guess another's); under this lock. */
+    /**
+     * Statement ids are drawn at random (a count would let one client guess another's), and places for statements
+     * taken within the limits ({@link Place}), under this lock.
+     */
     private final Object statementIds = new Object();
+    /**
+     * Statements being made (a prepare plans its query first, a metadata call reads its rows) that count against the
+     * limits already, by connection id: two requests at once cannot both take the last place. Under
+     * {@link #statementIds}.
+     */
+    private final Map<String, Integer> making = new HashMap<>();
+    /**
+     * Where Avatica's counter starts the ids it gives a metadata call's rows: negative, where no random id is drawn,
+     * so the call runs outside the lock; its rows then move to a random id ({@link Place#moved}).
+     */
+    private static final int FIRST_METADATA_ID = Integer.MIN_VALUE;
 
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger readers = new AtomicInteger();
@@ -130,6 +145,7 @@ final class SysqlMeta extends JdbcMeta {
         this.serverProperties = serverProperties;
         this.limits = limits;
         this.memory = memory;
+        getStatementIdGenerator().set(FIRST_METADATA_ID);
         // Guava's caches expire entries only when touched: look at them every second.
         var unused = housekeeping.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS); // runs until close()
     }
@@ -270,6 +286,11 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
+    /** Number of statements Avatica keeps, metadata answers included (a test's view). */
+    int statementsKept() {
+        return getStatementCache().asMap().size();
+    }
+
     /** Number of result sets being read (a test's and the stats' view). */
     int openResultSets() {
         return rows.size();
@@ -350,9 +371,9 @@ final class SysqlMeta extends JdbcMeta {
     public StatementHandle createStatement(ConnectionHandle ch) {
         try {
             Connection connection = getConnection(ch.id); // another's: no such connection, before any limit speaks
-            checkStatementLimits(ch.id);
-            Statement statement = connection.createStatement();
-            return register(ch, statement, null);
+            try (Place place = take(ch.id)) {
+                return place.register(ch, connection.createStatement(), null);
+            }
         } catch (SQLException e) {
             throw error(e);
         }
@@ -363,22 +384,31 @@ final class SysqlMeta extends JdbcMeta {
         checkReadOnly(sql);
         try {
             Connection connection = getConnection(ch.id);
-            checkStatementLimits(ch.id);
-            PreparedStatement statement = connection.prepareStatement(sql);
-            String unsupported =
-                    statement.getMetaData() == null ? null : RemoteRows.unsupported(statement.getMetaData());
-            if (unsupported != null) {
-                statement.close();
-                throw error(unsupported, "0A000");
+            try (Place place = take(ch.id)) {
+                PreparedStatement statement = connection.prepareStatement(sql);
+                try {
+                    String unsupported =
+                            statement.getMetaData() == null ? null : RemoteRows.unsupported(statement.getMetaData());
+                    if (unsupported != null) {
+                        throw error(unsupported, "0A000");
+                    }
+                    if (maxRowCount > 0) {
+                        statement.setLargeMaxRows(maxRowCount);
+                    }
+                    statement.setQueryTimeout(timeLimit(sql));
+                    return place.register(
+                            ch,
+                            statement,
+                            signature(
+                                    statement.getMetaData(),
+                                    statement.getParameterMetaData(),
+                                    sql,
+                                    StatementType.SELECT));
+                } catch (SQLException | RuntimeException e) {
+                    statement.close();
+                    throw e;
+                }
             }
-            if (maxRowCount > 0) {
-                statement.setLargeMaxRows(maxRowCount);
-            }
-            statement.setQueryTimeout(timeLimit(sql));
-            return register(
-                    ch,
-                    statement,
-                    signature(statement.getMetaData(), statement.getParameterMetaData(), sql, StatementType.SELECT));
         } catch (SQLException e) {
             throw error(e);
         }
@@ -417,16 +447,71 @@ final class SysqlMeta extends JdbcMeta {
         }
     }
 
-    private StatementHandle register(ConnectionHandle ch, Statement statement, Signature signature) {
-        int id;
-        synchronized (statementIds) {
-            id = unusedStatementId();
-            // the cache first: expire() drops every opened statement the cache does not hold, so the other order
-            // lets a sweep between the two puts lose the statement (the client's next call: "missingStatement")
-            getStatementCache().put(id, new StatementInfo(statement));
+    /**
+     * A place for one statement of a connection, taken within the limits before the statement is made ({@link #take})
+     * and filled by it under a random id; given back if no statement fills it.
+     */
+    private final class Place implements AutoCloseable {
+        private final String connectionId;
+        private boolean held = true;
+
+        Place(String connectionId) {
+            this.connectionId = connectionId;
         }
-        opened.put(id, new Opened(ch.id, statement, signature == null ? null : signature.sql, false));
-        return new StatementHandle(ch.id, id, signature);
+
+        /** Statement {@code statement} fills this place, under a random id. */
+        StatementHandle register(ConnectionHandle ch, Statement statement, Signature signature) {
+            int id;
+            synchronized (statementIds) {
+                id = unusedStatementId();
+                // the cache first: expire() drops every opened statement the cache does not hold, so the other order
+                // lets a sweep between the two puts lose the statement (the client's next call: "missingStatement")
+                getStatementCache().put(id, new StatementInfo(statement));
+                opened.put(id, new Opened(ch.id, statement, signature == null ? null : signature.sql, false));
+                giveBack();
+            }
+            return new StatementHandle(ch.id, id, signature);
+        }
+
+        /**
+         * A metadata call's answer fills this place: Avatica kept its rows under an id of its counter's (negative,
+         * see {@link #FIRST_METADATA_ID}), which they leave for a random one. Its rows are all read already
+         * (Avatica reads a metadata call's rows in one frame and closes them), so the entry Avatica's listener
+         * closes as it leaves the old id is done with.
+         */
+        MetaResultSet moved(MetaResultSet r) {
+            synchronized (statementIds) {
+                giveBack();
+                StatementInfo info = getStatementCache().getIfPresent(r.statementId);
+                if (info == null) {
+                    return r; // nothing kept
+                }
+                int id = unusedStatementId();
+                getStatementCache().put(id, info);
+                getStatementCache().invalidate(r.statementId);
+                opened.put(id, new Opened(r.connectionId, null, null, true)); // rows already read: nothing to cancel
+                AtomicInteger counter = getStatementIdGenerator();
+                if (counter.get() > FIRST_METADATA_ID / 2) {
+                    counter.set(FIRST_METADATA_ID); // never reaches the random ids
+                }
+                return MetaResultSet.create(r.connectionId, id, r.ownStatement, r.signature, r.firstFrame);
+            }
+        }
+
+        /** Under {@link #statementIds}. */
+        private void giveBack() {
+            if (held) {
+                held = false;
+                making.computeIfPresent(connectionId, (c, n) -> n > 1 ? n - 1 : null);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (statementIds) {
+                giveBack();
+            }
+        }
     }
 
     /** A random statement id no statement has (under {@link #statementIds}). */
@@ -441,8 +526,8 @@ final class SysqlMeta extends JdbcMeta {
     }
 
     /**
-     * A metadata call's answer (tables, columns…), whose rows Avatica keeps as a statement of the caller's: drawn
-     * with a random id too (JdbcMeta takes it from its counter, set here), within the limits, and the caller's.
+     * A metadata call's answer (tables, columns…), whose rows Avatica keeps as a statement of the caller's: within
+     * the limits, under a random id too, and the caller's. The call itself runs outside the lock.
      */
     private MetaResultSet metadata(ConnectionHandle ch, java.util.function.Supplier<MetaResultSet> call) {
         try {
@@ -450,16 +535,9 @@ final class SysqlMeta extends JdbcMeta {
         } catch (SQLException e) {
             throw error(e);
         }
-        checkStatementLimits(ch.id);
-        MetaResultSet r;
-        synchronized (statementIds) {
-            getStatementIdGenerator().set(unusedStatementId());
-            r = call.get();
+        try (Place place = take(ch.id)) {
+            return place.moved(call.get());
         }
-        if (getStatementCache().getIfPresent(r.statementId) != null) {
-            opened.put(r.statementId, new Opened(ch.id, null, null, true)); // rows already read: nothing to cancel
-        }
-        return r;
     }
 
     @Override
@@ -502,34 +580,49 @@ final class SysqlMeta extends JdbcMeta {
         throw error("sysql serve does not re-create a statement's results: execute the statement again", "0A000");
     }
 
-    private void checkStatementLimits(String connectionId) {
-        ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
-        opened.keySet().removeIf(id -> !open.containsKey(id));
-        if (open.size() >= limits.statements()) {
-            throw error(
-                    "the server already has " + open.size() + " open statements, its limit: close statements you "
-                            + "no longer need, or start the server with a larger --max-statements",
-                    "53000");
-        }
-        long mine = opened.values().stream()
-                .filter(o -> o.connectionId().equals(connectionId))
-                .count();
-        if (mine >= limits.statementsPerConnection()) {
-            throw error(
-                    "this connection already has " + mine + " open statements, the limit per connection: close "
-                            + "statements you no longer need, or start the server with a larger "
-                            + "--max-statements-per-connection",
-                    "53000");
-        }
+    /**
+     * A place for a statement of connection {@code connectionId} within the limits: the server's, the connection's and
+     * the caller's, counting the statements open and those being made; else a one-line refusal.
+     */
+    private Place take(String connectionId) {
         String caller = Caller.current();
-        long users = opened.values().stream()
-                .filter(o -> caller.equals(owners.get(o.connectionId())))
-                .count();
-        if (users >= limits.statementsPerUser()) {
-            throw error(
-                    "you already have " + users + " open statements, the limit per user: close statements you no "
-                            + "longer need, or start the server with a larger --max-statements-per-user",
-                    "53000");
+        synchronized (statementIds) {
+            ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
+            opened.keySet().removeIf(id -> !open.containsKey(id));
+            long all = open.size()
+                    + making.values().stream().mapToInt(Integer::intValue).sum();
+            if (all >= limits.statements()) {
+                throw error(
+                        "the server already has " + all + " open statements, its limit: close statements you "
+                                + "no longer need, or start the server with a larger --max-statements",
+                        "53000");
+            }
+            long mine = making.getOrDefault(connectionId, 0)
+                    + opened.values().stream()
+                            .filter(o -> o.connectionId().equals(connectionId))
+                            .count();
+            if (mine >= limits.statementsPerConnection()) {
+                throw error(
+                        "this connection already has " + mine + " open statements, the limit per connection: close "
+                                + "statements you no longer need, or start the server with a larger "
+                                + "--max-statements-per-connection",
+                        "53000");
+            }
+            long users = opened.values().stream()
+                            .filter(o -> caller.equals(owners.get(o.connectionId())))
+                            .count()
+                    + making.entrySet().stream()
+                            .filter(e -> caller.equals(owners.get(e.getKey())))
+                            .mapToInt(Map.Entry::getValue)
+                            .sum();
+            if (users >= limits.statementsPerUser()) {
+                throw error(
+                        "you already have " + users + " open statements, the limit per user: close statements you no "
+                                + "longer need, or start the server with a larger --max-statements-per-user",
+                        "53000");
+            }
+            making.merge(connectionId, 1, Integer::sum);
+            return new Place(connectionId);
         }
     }
 

@@ -168,6 +168,16 @@ class SysqlMetaTest {
             assertEquals(16, ids.size());
             // a count would span 15; 16 random ids in 2^31 span far more
             assertTrue(ids.last() - ids.first() > 1_000_000, ids::toString);
+            // a metadata answer leaves the id Avatica's counter gave it while its rows were read (negative)
+            assertTrue(ids.first() > 0, ids::toString);
+            // and it is closed under the id the client got
+            Meta.ConnectionHandle c2 = new Meta.ConnectionHandle("ids-2");
+            meta.openConnection(c2, Map.of());
+            Meta.MetaResultSet tables = meta.getTables(c2, null, Meta.Pat.of(null), Meta.Pat.of(null), null);
+            assertEquals(1, rows(tables.firstFrame).stream().filter(r -> "events".equals(((Object[]) r)[2])).count());
+            int before = meta.statementsKept();
+            meta.closeStatement(new Meta.StatementHandle(c2.id, tables.statementId, null));
+            assertEquals(before - 1, meta.statementsKept());
         } finally {
             meta.shutdown();
         }
@@ -230,6 +240,67 @@ class SysqlMetaTest {
             for (Meta.ConnectionHandle h : hers) { // and none of mallory's either
                 as(MALLORY, () -> meta.connectionSync(h, new org.apache.calcite.avatica.ConnectionPropertiesImpl()));
             }
+        } finally {
+            meta.shutdown();
+        }
+    }
+
+    /**
+     * A statement counts from the moment its preparation begins: requests at once (each planning its query for a
+     * while) cannot all pass the check before any is counted, and together overshoot the limit.
+     */
+    @Test
+    void requestsAtOnceDoNotOvershootALimit() throws Exception {
+        SysqlMeta meta = meta(new ServerLimits(16, 64, 1000, 1 << 20, 30, 600, 60).withUsers(64, 8, 4));
+        try {
+            List<Meta.ConnectionHandle> hers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Meta.ConnectionHandle h = new Meta.ConnectionHandle("mallory-" + i);
+                run(MALLORY, () -> meta.openConnection(h, Map.of()));
+                hers.add(h);
+            }
+            int requests = 16;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(requests);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(requests);
+            List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
+            try {
+                for (int i = 0; i < requests; i++) {
+                    Meta.ConnectionHandle h = hers.get(i % hers.size());
+                    boolean metadata = i % 4 == 3;
+                    outcomes.add(pool.submit(() -> Caller.as(MALLORY, () -> {
+                        try {
+                            start.await();
+                            if (metadata) {
+                                meta.getColumns(h, null, Meta.Pat.of(null), Meta.Pat.of(null), Meta.Pat.of(null));
+                            } else {
+                                meta.prepare(
+                                        h,
+                                        "SELECT proc.name, fd.name, COUNT(*) FROM events WHERE evt.type = 'openat' "
+                                                + "GROUP BY proc.name, fd.name ORDER BY 3 DESC",
+                                        -1);
+                            }
+                            return "made";
+                        } catch (AvaticaRuntimeException e) {
+                            return e.getErrorMessage();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })));
+                }
+                List<String> made = new ArrayList<>();
+                List<String> refusals = new ArrayList<>();
+                for (var f : outcomes) {
+                    String outcome = f.get();
+                    ("made".equals(outcome) ? made : refusals).add(outcome);
+                }
+                assertEquals(4, made.size(), refusals::toString);
+                for (String r : refusals) {
+                    assertTrue(r.contains("--max-statements-per-user"), r);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(4, meta.statementsKept()); // nothing else kept, under any id
         } finally {
             meta.shutdown();
         }
