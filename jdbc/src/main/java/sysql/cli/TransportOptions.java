@@ -16,6 +16,14 @@ final class TransportOptions {
     int maxConnections;
 
     @Option(
+            names = "--max-http-connections-per-address",
+            paramLabel = "N",
+            defaultValue = "" + TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            description = "Open HTTP connections from one client address, authenticated or not (default "
+                    + "${DEFAULT-VALUE}); a further one from it is closed at once.")
+    int maxConnectionsPerAddress;
+
+    @Option(
             names = "--max-requests-per-user",
             paramLabel = "N",
             defaultValue = "" + TransportLimits.DEFAULT_MAX_REQUESTS_PER_USER,
@@ -56,6 +64,7 @@ final class TransportOptions {
 
     TransportLimits limits() {
         positive("--max-http-connections", maxConnections);
+        positive("--max-http-connections-per-address", maxConnectionsPerAddress);
         positive("--max-requests-per-user", maxRequestsPerUser);
         positive("--read-timeout", readTimeout);
         positive("--keepalive-timeout", keepAliveTimeout);
@@ -75,7 +84,9 @@ final class TransportOptions {
                 Duration.ofSeconds(keepAliveTimeout),
                 maxLoginFailures,
                 d.loginBackoff(),
-                d.maxLoginBackoff());
+                d.maxLoginBackoff(),
+                d.maxBodyBytes(),
+                maxConnectionsPerAddress);
     }
 
     private static void positive(String option, int value) {

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.avatica.server.ServerCustomizer;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -15,7 +19,10 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * What a client may hold of {@code sysql serve}'s HTTP transport, authenticated or not: how many connections in all
  * ({@code maxConnections}: past it the server stops accepting, so a further client waits in the listen queue and
- * no open connection is evicted), how many requests of one user at once ({@code maxRequestsPerUser}; the
+ * no open connection is evicted), how many of them from one client address ({@code maxConnectionsPerAddress}:
+ * a further connection from that address is closed at once, before a byte of it is read, and again no open
+ * connection is evicted; at or above {@code maxConnections} only the cap in all holds; see
+ * {@link AddressConnectionLimit}), how many requests of one user at once ({@code maxRequestsPerUser}; the
  * authenticated user, or the local user, or without either the remote address: past it HTTP 429), how long a
  * request's headers may take ({@code readTimeout}, from the connect or the request's first byte: then the
  * connection is closed) and how slowly its body may come (at least {@code minBodyRate} bytes a second once
@@ -36,8 +43,15 @@ public record TransportLimits(
         int maxLoginFailures,
         Duration loginBackoff,
         Duration maxLoginBackoff,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        int maxConnectionsPerAddress) {
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    /**
+     * An eighth of {@link #DEFAULT_MAX_CONNECTIONS}, so one address never holds more than that and at least eight
+     * addresses always get in; over twice what one JVM's Avatica driver opens to a server (a pool of 25 per route),
+     * so two clients behind one address (a NAT, a shared host) still have all theirs.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
     /** Under Jetty's 200 threads (Avatica's pool), so one user never takes them all. */
     public static final int DEFAULT_MAX_REQUESTS_PER_USER = 128;
 
@@ -51,10 +65,12 @@ public record TransportLimits(
                 || maxRequestsPerUser < 1
                 || minBodyRate < 0
                 || maxLoginFailures < 0
-                || maxBodyBytes < 1) {
+                || maxBodyBytes < 1
+                || maxConnectionsPerAddress < 1) {
             throw new IllegalArgumentException("transport limits must be positive: " + maxConnections + " connections, "
-                    + maxRequestsPerUser + " requests per user, " + minBodyRate + " bytes/s, " + maxLoginFailures
-                    + " login failures, " + maxBodyBytes + " body bytes");
+                    + maxConnectionsPerAddress + " connections per address, " + maxRequestsPerUser
+                    + " requests per user, " + minBodyRate + " bytes/s, " + maxLoginFailures + " login failures, "
+                    + maxBodyBytes + " body bytes");
         }
         for (Duration d : new Duration[] {readTimeout, keepAliveTimeout, loginBackoff, maxLoginBackoff}) {
             if (d == null || d.isNegative() || d.isZero()) {
@@ -63,7 +79,34 @@ public record TransportLimits(
         }
     }
 
-    /** These limits, with the default budget of body bytes ({@link BodyBudget#defaultBytes()}). */
+    /** These limits, with {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} connections per address. */
+    public TransportLimits(
+            int maxConnections,
+            int maxRequestsPerUser,
+            Duration readTimeout,
+            int minBodyRate,
+            Duration keepAliveTimeout,
+            int maxLoginFailures,
+            Duration loginBackoff,
+            Duration maxLoginBackoff,
+            long maxBodyBytes) {
+        this(
+                maxConnections,
+                maxRequestsPerUser,
+                readTimeout,
+                minBodyRate,
+                keepAliveTimeout,
+                maxLoginFailures,
+                loginBackoff,
+                maxLoginBackoff,
+                maxBodyBytes,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
+    /**
+     * These limits, with the default budget of body bytes ({@link BodyBudget#defaultBytes()}) and
+     * {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} connections per address.
+     */
     public TransportLimits(
             int maxConnections,
             int maxRequestsPerUser,
@@ -100,8 +143,8 @@ public record TransportLimits(
 
     /**
      * Applies these limits to Avatica's server before it starts: the connectors' idle timeout and read deadlines, the
-     * connection cap, the per-user cap and body deadlines of {@link BothSerializations}, and (with authentication) the
-     * login back-off around every handler.
+     * connection caps (in all and per address), the per-user cap and body deadlines of {@link BothSerializations},
+     * and (with authentication) the login back-off around every handler.
      */
     ServerCustomizer<Server> customizer(boolean authenticated) {
         return server -> apply(server, authenticated);
@@ -110,10 +153,16 @@ public record TransportLimits(
     private void apply(Server server, boolean authenticated) {
         ReadDeadlines deadlines = new ReadDeadlines(readTimeout, minBodyRate);
         server.addBean(deadlines); // started and stopped with the server
+        // at or above the cap in all, a cap per address never closes a connection: none then
+        AddressConnectionLimit perAddress =
+                maxConnectionsPerAddress < maxConnections ? new AddressConnectionLimit(maxConnectionsPerAddress) : null;
         for (Connector c : server.getConnectors()) {
             if (c instanceof ServerConnector sc) {
                 sc.setIdleTimeout(keepAliveTimeout.toMillis());
                 sc.addBean(deadlines, false); // a Connection.Listener of each connection it makes
+                if (perAddress != null) {
+                    sc.addBean(perAddress, false); // likewise
+                }
                 for (ConnectionFactory f : sc.getConnectionFactories()) {
                     if (f instanceof HttpConnectionFactory h) {
                         // handle a request when its headers are complete, not at its body's first byte (Jetty's
@@ -156,6 +205,70 @@ public record TransportLimits(
             if (!(connection.getEndPoint() instanceof SslConnection.DecryptedEndPoint)) {
                 super.onClosed(connection);
             }
+        }
+    }
+
+    /**
+     * At most {@code max} open connections from one remote address (a TLS connection counted once, as by
+     * {@link NetworkConnectionLimit}): a connection that opens while its address has {@code max} open is closed at
+     * once, before a byte of it is read; no open connection is closed for it. The cap in all stops accepting, but
+     * which address a connection comes from is known only once it is accepted, so past this cap the connection is
+     * closed instead (the client sees the close; accepting and closing holds no thread). Loopback addresses count
+     * too. An address's count is forgotten when its last connection closes.
+     */
+    static final class AddressConnectionLimit implements Connection.Listener {
+        private final int max;
+        /** Open connections of each address that has any. */
+        private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+        /** The connections counted, with their address: only those are uncounted on close. */
+        private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+
+        AddressConnectionLimit(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            if (connection.getEndPoint() instanceof SslConnection.DecryptedEndPoint) {
+                return; // the HTTP connection inside a TLS one, counted as that
+            }
+            InetSocketAddress remote = connection.getEndPoint().getRemoteAddress();
+            InetAddress address = remote == null ? null : remote.getAddress();
+            if (address == null) {
+                return; // not an IP connection: the cap in all holds it
+            }
+            boolean[] admitted = {false};
+            open.compute(address, (a, n) -> {
+                int now = n == null ? 0 : n;
+                if (now >= max) {
+                    return n;
+                }
+                admitted[0] = true;
+                return now + 1;
+            });
+            if (admitted[0]) {
+                counted.put(connection, address);
+            } else {
+                connection.getEndPoint().close();
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            InetAddress address = counted.remove(connection);
+            if (address != null) {
+                open.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+            }
+        }
+
+        /** Open connections of {@code address}. */
+        int open(InetAddress address) {
+            return open.getOrDefault(address, 0);
+        }
+
+        /** Addresses with an open connection. */
+        int addresses() {
+            return open.size();
         }
     }
 }

@@ -22,6 +22,8 @@ class TransportOptionsTest {
                 new TransportOptions(),
                 "--max-http-connections",
                 "10",
+                "--max-http-connections-per-address",
+                "2",
                 "--max-requests-per-user",
                 "3",
                 "--read-timeout",
@@ -34,6 +36,7 @@ class TransportOptionsTest {
                 "0");
         TransportLimits l = o.limits();
         assertEquals(10, l.maxConnections());
+        assertEquals(2, l.maxConnectionsPerAddress());
         assertEquals(3, l.maxRequestsPerUser());
         assertEquals(4, l.readTimeout().toSeconds());
         assertEquals(0, l.minBodyRate());
@@ -46,6 +49,7 @@ class TransportOptionsTest {
         String help = capture(false, () -> assertEquals(0, Sysql.run("serve", "--help")));
         for (String option : List.of(
                 "--max-http-connections",
+                "--max-http-connections-per-address",
                 "--max-requests-per-user",
                 "--read-timeout",
                 "--min-body-rate",

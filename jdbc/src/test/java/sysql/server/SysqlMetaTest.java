@@ -174,7 +174,11 @@ class SysqlMetaTest {
             Meta.ConnectionHandle c2 = new Meta.ConnectionHandle("ids-2");
             meta.openConnection(c2, Map.of());
             Meta.MetaResultSet tables = meta.getTables(c2, null, Meta.Pat.of(null), Meta.Pat.of(null), null);
-            assertEquals(1, rows(tables.firstFrame).stream().filter(r -> "events".equals(((Object[]) r)[2])).count());
+            assertEquals(
+                    1,
+                    rows(tables.firstFrame).stream()
+                            .filter(r -> "events".equals(((Object[]) r)[2]))
+                            .count());
             int before = meta.statementsKept();
             meta.closeStatement(new Meta.StatementHandle(c2.id, tables.statementId, null));
             assertEquals(before - 1, meta.statementsKept());

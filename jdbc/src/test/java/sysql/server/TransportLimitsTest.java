@@ -15,6 +15,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -40,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +56,8 @@ import sysql.testing.TestData;
  * and 2,000 wrong passwords do not delay another user's query past a second (bodies are read without a thread,
  * guesses back off); headers that do not finish within the read timeout close the connection; a body slower than
  * the minimum rate gets 408 and one larger than the limit 413 before it is read; past the connection cap a client
- * waits while the open connections still work; one user's requests in flight are capped (429); failed logins back
+ * waits while the open connections still work, and past its own cap a connection from one address is closed while
+ * other addresses get in; one user's requests in flight are capped (429); failed logins back
  * off per user and per address (429 with Retry-After, even for the right password), and the right password works
  * once the wait is over. Every refusal is one line.
  */
@@ -95,7 +99,10 @@ class TransportLimitsTest {
         return limits(connections, perUser, readTimeout, Duration.ofSeconds(1), BodyBudget.defaultBytes());
     }
 
-    /** 1024 bytes/s, 30 s keep-alive, 5 failed logins then {@code loginBackoff} doubling up to 60 s. */
+    /**
+     * 1024 bytes/s, 30 s keep-alive, 5 failed logins then {@code loginBackoff} doubling up to 60 s; no cap per
+     * address but the cap in all (these clients all come from 127.0.0.1).
+     */
     static TransportLimits limits(
             int connections, int perUser, Duration readTimeout, Duration loginBackoff, long maxBodyBytes) {
         return new TransportLimits(
@@ -107,7 +114,24 @@ class TransportLimitsTest {
                 5,
                 loginBackoff,
                 Duration.ofSeconds(60),
-                maxBodyBytes);
+                maxBodyBytes,
+                connections);
+    }
+
+    /** {@link #limits(int, int, Duration)}'s, with at most {@code perAddress} connections from one address. */
+    static TransportLimits limitsPerAddress(int connections, int perAddress, int perUser, Duration readTimeout) {
+        TransportLimits l = limits(connections, perUser, readTimeout);
+        return new TransportLimits(
+                l.maxConnections(),
+                l.maxRequestsPerUser(),
+                l.readTimeout(),
+                l.minBodyRate(),
+                l.keepAliveTimeout(),
+                l.maxLoginFailures(),
+                l.loginBackoff(),
+                l.maxLoginBackoff(),
+                l.maxBodyBytes(),
+                perAddress);
     }
 
     static SysqlServer start(TransportLimits transport) throws SysqlServer.ServeException {
@@ -517,6 +541,122 @@ class TransportLimitsTest {
         }
     }
 
+    /**
+     * One address holds at most its share of the connections: past it, a connection from that address is closed at
+     * once (it is not left waiting, and no open one is dropped), the address's open connections still work, another
+     * address is still let in and answered, and once the address closes its connections it gets in again. Before
+     * the cap, one address could take all the connections the server accepts, and every other client waited.
+     */
+    @Test
+    void oneAddressHoldsAtMostItsShareOfTheConnections() throws Exception {
+        try (SysqlServer s = start(limitsPerAddress(16, 4, 16, Duration.ofSeconds(10)))) {
+            List<Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket socket = connectFrom(s, "127.0.0.2");
+                    open.add(socket);
+                    send(socket, request("bob", "bobpw"));
+                    assertEquals(400, read(socket).status());
+                }
+                for (int i = 0; i < 3; i++) {
+                    Socket extra = connectFrom(s, "127.0.0.2"); // accepted by the kernel, then closed by the server
+                    open.add(extra);
+                    extra.setSoTimeout(3000); // well under the read timeout (10 s), which would close it too
+                    long start = System.nanoTime();
+                    long closed = closedAfter(extra, start);
+                    assertTrue(closed < 3000, "closed after " + closed + " ms");
+                }
+                // the address's open connections still work
+                for (Socket socket : open.subList(0, 4)) {
+                    send(socket, request("bob", "bobpw"));
+                    assertEquals(400, read(socket).status());
+                }
+                // other addresses are let in and answered: a request from 127.0.0.3, a query from 127.0.0.1
+                assertEquals(400, postFrom(s, "127.0.0.3", "alice", "alicepw").status());
+                assertTrue(query(s, "elsewhere") < 5000);
+                // the address closes its connections: it is let in again, once the server has seen them close
+                for (Socket socket : open) {
+                    socket.close();
+                }
+                open.clear();
+                Await.until(
+                        () -> {
+                            try {
+                                return postFrom(s, "127.0.0.2", "bob", "bobpw").status() == 400;
+                            } catch (IOException e) {
+                                return false; // closed: the server still counts a closed one
+                            }
+                        },
+                        Duration.ofSeconds(10),
+                        "127.0.0.2 was never let in again after closing its connections");
+                for (int i = 0; i < 4; i++) {
+                    Socket socket = connectFrom(s, "127.0.0.2");
+                    open.add(socket);
+                    send(socket, request("bob", "bobpw"));
+                    assertEquals(400, read(socket).status(), "connection " + i + " after the close");
+                }
+            } finally {
+                for (Socket socket : open) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The per-address count: a connection past the cap is closed and never uncounted, a connection is uncounted
+     * once, another address has its own count, and an address's entry is gone once its last connection closed.
+     */
+    @Test
+    void connectionsPerAddressAreCountedOnceAndForgotten() throws Exception {
+        TransportLimits.AddressConnectionLimit limit = new TransportLimits.AddressConnectionLimit(2);
+        InetAddress a = InetAddress.getByName("192.0.2.7");
+        InetAddress b = InetAddress.getByName("192.0.2.8");
+        AtomicInteger closes = new AtomicInteger();
+        Connection a1 = connection(a, closes);
+        Connection a2 = connection(a, closes);
+        Connection a3 = connection(a, closes);
+        Connection b1 = connection(b, closes);
+        limit.onOpened(a1);
+        limit.onOpened(a2);
+        limit.onOpened(b1);
+        assertEquals(0, closes.get());
+        limit.onOpened(a3);
+        assertEquals(1, closes.get(), "the third connection of an address with two is closed");
+        limit.onClosed(a3);
+        assertEquals(2, limit.open(a), "a refused connection is not uncounted");
+        limit.onClosed(a1);
+        limit.onClosed(a1);
+        assertEquals(1, limit.open(a), "a connection is uncounted once");
+        limit.onClosed(a2);
+        limit.onClosed(b1);
+        assertEquals(0, limit.addresses());
+    }
+
+    /** A connection from {@code address} whose closes are counted in {@code closes}. */
+    private static Connection connection(InetAddress address, AtomicInteger closes) {
+        EndPoint endPoint = (EndPoint) java.lang.reflect.Proxy.newProxyInstance(
+                TransportLimitsTest.class.getClassLoader(),
+                new Class<?>[] {EndPoint.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteAddress" -> new InetSocketAddress(address, 40000);
+                    case "close" -> {
+                        closes.incrementAndGet();
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(
+                TransportLimitsTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getEndPoint" -> endPoint;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     /** One user's requests in flight are capped (429, one line); another user is served meanwhile. */
     @Test
     void aUsersRequestsInFlightAreCapped() throws Exception {
@@ -618,12 +758,18 @@ class TransportLimitsTest {
                 });
     }
 
+    /** A connection from the local address {@code source} (all of 127.0.0.0/8 is this host). */
+    static Socket connectFrom(SysqlServer s, String source) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(source, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", s.port()), 5000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
     /** One request from the local address {@code source} (a client of its own), its answer. */
     static Answer postFrom(SysqlServer s, String source, String user, String password) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(source, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", s.port()), 5000);
-            socket.setSoTimeout(10_000);
+        try (Socket socket = connectFrom(s, source)) {
             send(socket, request(user, password));
             return read(socket);
         }
