@@ -24,6 +24,7 @@ import sysql.calcite.SysqlException;
 import sysql.calcite.schema.FieldColumns;
 import sysql.calcite.schema.SysqlSchema;
 import sysql.calcite.sql.FieldNameRewriter;
+import sysql.calcite.sql.PlanningCancel;
 import sysql.capture.CaptureException;
 
 /**
@@ -31,7 +32,8 @@ import sysql.capture.CaptureException;
  * "&lt;the whole statement&gt;": parse failed: ... Was expecting one of: &lt;forty lines&gt;"; sysql's say what is
  * wrong, where, and what to write instead ({@code Column 'nme' not found in any table; did you mean name?}).
  * The connection, its statements, result sets and metadata are wrapped so that every SQLException (and any
- * runtime exception of a running query) reaches the caller that way, the original kept as the cause.
+ * runtime exception of a running query) reaches the caller that way, the original kept as the cause. A statement
+ * executed with its SQL is planned under its cancel flag and time limit ({@link PlanningScope}).
  */
 final class SqlErrors {
     private static final Set<Class<?>> WRAPPED = Set.of(
@@ -61,7 +63,12 @@ final class SqlErrors {
                 return method.invoke(target, args);
             }
             Object result;
+            PlanningCancel planning = null;
             try {
+                planning = PlanningScope.of(target, method, args);
+                if (target instanceof Statement s && method.getName().equals("cancel") && !s.isClosed()) {
+                    PlanningScope.cancelling(s);
+                }
                 result = method.invoke(target, args);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
@@ -72,6 +79,12 @@ final class SqlErrors {
                     throw translate(cause);
                 }
                 throw cause;
+            } catch (SQLException e) {
+                throw translate(e);
+            } finally {
+                if (planning != null) {
+                    planning.close();
+                }
             }
             Class<?> type = method.getReturnType();
             return result != null && WRAPPED.contains(type) ? wrap(result, type) : result;

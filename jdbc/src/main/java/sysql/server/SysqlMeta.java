@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +35,7 @@ import org.apache.calcite.avatica.proto.Requests;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.DateTimeUtils;
+import sysql.calcite.sql.PlanningCancel;
 import sysql.calcite.sql.StatementKind;
 
 /**
@@ -385,7 +387,14 @@ final class SysqlMeta extends JdbcMeta {
         try {
             Connection connection = getConnection(ch.id);
             try (Place place = take(ch.id)) {
-                PreparedStatement statement = connection.prepareStatement(sql);
+                PreparedStatement statement;
+                // planned now, before there is a statement to cancel: the server's time limit bounds the planning
+                PlanningCancel planning = PlanningCancel.begin(new AtomicBoolean(), timeLimit(sql));
+                try {
+                    statement = connection.prepareStatement(sql);
+                } finally {
+                    planning.close();
+                }
                 try {
                     String unsupported =
                             statement.getMetaData() == null ? null : RemoteRows.unsupported(statement.getMetaData());

@@ -104,4 +104,70 @@ class StatementTimeoutTest {
             }
         }
     }
+
+    /**
+     * A union of 150 four-way joins (25 KB of SQL) that Calcite's planner works on for minutes before a row is read
+     * (175 s on the project's 2-core machine): the planning itself is stopped at the time limit, by Statement
+     * (planned in the execute call) and by PreparedStatement (planned in the prepare call).
+     */
+    static String slowToPlan() {
+        String join = "SELECT COUNT(*) AS n FROM event_types a JOIN event_types b ON a.name = b.name "
+                + "JOIN event_types c ON b.name = c.name JOIN event_types d ON c.name = d.name";
+        return String.join(" UNION ALL ", java.util.Collections.nCopies(150, join));
+    }
+
+    @Test
+    @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void planningPastTheServersTimeLimitEndsWithOneLine() throws Exception {
+        try (Connection c =
+                DriverManager.getConnection("jdbc:avatica:remote:url=" + server.url() + ";serialization=protobuf")) {
+            for (boolean prepared : new boolean[] {false, true}) {
+                long start = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> {
+                    if (!prepared) {
+                        try (Statement st = c.createStatement();
+                                ResultSet rs = st.executeQuery(slowToPlan())) {
+                            rs.next();
+                        }
+                    } else {
+                        try (PreparedStatement ps = c.prepareStatement(slowToPlan());
+                                ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                        }
+                    }
+                });
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                assertTrue(seconds < 12, "a 2-s limit stopped the planning after " + seconds + " s");
+                if (!prepared) { // Avatica's client keeps a prepare's error state, not the server's message: below
+                    assertTrue(
+                            String.valueOf(e.getMessage()).contains("planned for longer than its time limit of 2 s"),
+                            String.valueOf(e.getMessage()));
+                }
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM event_types")) {
+                assertTrue(rs.next());
+            }
+        }
+        // the prepare's own answer on the wire: one line, saying why
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String[] requests = {
+            "{\"request\":\"openConnection\",\"connectionId\":\"c-plan\"}",
+            "{\"request\":\"prepare\",\"connectionId\":\"c-plan\",\"maxRowCount\":-1,\"sql\":\"" + slowToPlan() + "\"}"
+        };
+        String answer = "";
+        for (String json : requests) {
+            answer = http.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url()))
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                                    .header("Content-Type", "application/json")
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+        }
+        assertTrue(
+                answer.contains("\"errorMessage\":\"the statement was planned for longer than its time limit of 2 s"),
+                answer);
+        assertTrue(!answer.strip().contains("\n") && !answer.contains("UNION"), answer);
+    }
 }

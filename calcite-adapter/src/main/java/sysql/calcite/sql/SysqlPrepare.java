@@ -13,6 +13,7 @@ import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.jdbc.CalcitePrepare.CalciteSignature;
 import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCostFactory;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -42,6 +43,7 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.SqlRexConvertletTable;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
+import org.apache.calcite.util.CancelFlag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.metadata.PrecompiledMetadata;
 import sysql.calcite.rel.EventsRules;
@@ -87,9 +89,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         Object key = PlanCache.key(context, query.sql, elementType, maxRowCount);
         CalciteSignature<T> kept = key == null ? null : PlanCache.get(key);
         if (kept != null) {
+            PlanningCancel.planned();
             return kept;
         }
         CalciteSignature<T> s = RowAtATime.of(super.prepareSql(context, query, elementType, maxRowCount));
+        PlanningCancel.planned();
         if (key != null) {
             PlanCache.put(key, s);
         }
@@ -142,6 +146,13 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             CalcitePrepare.Context prepareContext,
             org.apache.calcite.plan.Context externalContext,
             RelOptCostFactory costFactory) {
+        // the statement's cancel flag and time limit (PlanningCancel), looked at before every rule the planner fires
+        CancelFlag cancel = PlanningCancel.cancelFlag();
+        if (cancel != null) {
+            externalContext = Contexts.chain(
+                    Contexts.of(cancel),
+                    externalContext != null ? externalContext : Contexts.of(prepareContext.config()));
+        }
         RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
         for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.AGGREGATE, EventsRules.STREAM)) {
             planner.addRule(rule);
@@ -282,12 +293,21 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                 List<Prepare.Materialization> materializations,
                 List<CalciteSchema.LatticeEntry> lattices) {
             logical = root.rel;
-            return super.optimize(root, materializations, lattices);
+            RelRoot optimized;
+            try {
+                optimized = super.optimize(root, materializations, lattices);
+            } catch (RuntimeException e) {
+                PlanningCancel.check(e); // a planner stopped by the flag fails as it can (no plan, "aborted")
+                throw e;
+            }
+            PlanningCancel.check(null); // Volcano stopped by the flag keeps the best plan so far
+            return optimized;
         }
 
         @Override
         protected PreparedResult implement(RelRoot root) {
             StreamChecks.check(root.rel, logical);
+            PlanningCancel.check(null);
             return super.implement(root);
         }
     }
