@@ -40,8 +40,14 @@ final class PlanningScope {
      * statement's lock, which its execute holds for as long as Calcite prepares the statement, so the planning
      * would otherwise end on its own before the cancel could tell it to stop.
      */
-    static void cancelling(Statement statement) throws SQLException {
-        cancelFlag(statement).set(true);
+    static void cancelling(Statement statement) {
+        try {
+            if (!statement.isClosed()) {
+                cancelFlag(statement).set(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // a statement closed meanwhile, or not Avatica's: its cancel still runs
+        }
     }
 
     private static AtomicBoolean cancelFlag(Statement statement) throws SQLException {

@@ -66,8 +66,8 @@ final class SqlErrors {
             PlanningCancel planning = null;
             try {
                 planning = PlanningScope.of(target, method, args);
-                if (target instanceof Statement s && method.getName().equals("cancel") && !s.isClosed()) {
-                    PlanningScope.cancelling(s);
+                if (target instanceof Statement s && method.getName().equals("cancel")) {
+                    PlanningScope.cancelling(s); // never fails: the cancel itself comes next whatever happens here
                 }
                 result = method.invoke(target, args);
             } catch (InvocationTargetException e) {
