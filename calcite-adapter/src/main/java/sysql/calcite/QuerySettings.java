@@ -11,18 +11,32 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code scap_file('path')} is the print length of buffer text as it is for the connection's own events; which
  * paths {@code scap_file('path')} may open: {@code anyFile}, every path the process can read (a local user's own
  * engine), else only the regular files under {@code scapDir} (a server's clients, {@code --scap-dir}), or none when
- * it is null.
+ * it is null; {@code statementBytes}, the most a statement's sorts, joins' build sides, windows, set operations
+ * and value-keeping aggregates may hold, estimated from their rows ({@code MemoryBudget}: beyond it the statement
+ * fails in one line).
  */
 public record QuerySettings(
         int windowGroups,
         int snaplen,
         boolean anyFile,
-        @Nullable Path scapDir) {
+        @Nullable Path scapDir,
+        long statementBytes) {
+    /**
+     * Half the heap, as estimated (which counts a string shared by many rows once per row, so a statement at its
+     * budget often holds much less): past it a statement leaves the rest to the others and to the capture.
+     */
+    public static final long DEFAULT_STATEMENT_BYTES = Runtime.getRuntime().maxMemory() / 2;
+
     public static final QuerySettings DEFAULT = new QuerySettings(100_000, 80);
 
     /** A connection that may read files by any path ({@code scap_file}): every one but a server's clients'. */
     public QuerySettings(int windowGroups, int snaplen) {
-        this(windowGroups, snaplen, true, null);
+        this(windowGroups, snaplen, true, null, DEFAULT_STATEMENT_BYTES);
+    }
+
+    /** The same with another memory budget per statement. */
+    public QuerySettings withStatementBytes(long bytes) {
+        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, bytes);
     }
 
     /**
@@ -30,7 +44,7 @@ public record QuerySettings(
      * paths for it to open.
      */
     public QuerySettings withoutFiles() {
-        return new QuerySettings(windowGroups, snaplen, false, null);
+        return new QuerySettings(windowGroups, snaplen, false, null, statementBytes);
     }
 
     /**
@@ -38,7 +52,7 @@ public record QuerySettings(
      * --scap-dir}); null: no file at all.
      */
     public QuerySettings withScapDir(@Nullable Path dir) {
-        return new QuerySettings(windowGroups, snaplen, false, dir);
+        return new QuerySettings(windowGroups, snaplen, false, dir, statementBytes);
     }
 
     public QuerySettings {
@@ -47,6 +61,9 @@ public record QuerySettings(
         }
         if (snaplen <= 0) {
             throw new IllegalArgumentException("snaplen must be positive, not " + snaplen);
+        }
+        if (statementBytes <= 0) {
+            throw new IllegalArgumentException("statementBytes must be positive, not " + statementBytes);
         }
         if (anyFile && scapDir != null) {
             throw new IllegalArgumentException("scap_file reads any path or the files under " + scapDir + ", not both");

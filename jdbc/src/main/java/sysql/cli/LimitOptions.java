@@ -48,7 +48,7 @@ final class LimitOptions {
             names = "--max-heap-percent",
             paramLabel = "P",
             defaultValue = "" + ServerLimits.DEFAULT_HEAP_PERCENT,
-            description = "When more than P% of the heap survives a collection, the query (not stream) running "
+            description = "When more than P%% of the heap survives a collection, the query (not stream) running "
                     + "longest is stopped with a one-line error (default ${DEFAULT-VALUE}).")
     int maxHeapPercent;
 
@@ -91,6 +91,14 @@ final class LimitOptions {
     int statementTimeout;
 
     @Option(
+            names = "--max-statement-memory",
+            paramLabel = "MiB",
+            description = "Rows one statement's sorts, joins' build sides, windows, set operations and value-keeping "
+                    + "aggregates may keep, estimated from the rows (default half the heap); past it the "
+                    + "statement is stopped with a one-line error.")
+    Integer maxStatementMemory;
+
+    @Option(
             names = "--scap-dir",
             paramLabel = "DIR",
             description = "Let clients read the capture files under DIR (scap_file('name'), relative to DIR): only "
@@ -100,6 +108,13 @@ final class LimitOptions {
     /** {@code engine} with what clients may do set in it. */
     java.util.Properties clientRights(java.util.Properties engine) {
         engine.setProperty("scapFile", "off");
+        if (maxStatementMemory != null) {
+            if (maxStatementMemory < 1) {
+                throw new IllegalArgumentException(
+                        "--max-statement-memory " + maxStatementMemory + " is not positive: give 1 or more (MiB)");
+            }
+            engine.setProperty("statementMemory", String.valueOf(maxStatementMemory));
+        }
         if (scapDir != null) {
             engine.setProperty("scapDir", scapDir.toAbsolutePath().normalize().toString());
         } else {

@@ -32,6 +32,9 @@ import sysql.capture.engine.Recorder;
  *       evt.type NOT IN ('getppid','futex')} (default none: every event); the events the state needs are kept
  *       whatever it says, and evt.num in the history then counts the recorded events;
  *   <li>{@code windowGroups} — the most groups one window of a streaming aggregate holds (default 100000);
+ *   <li>{@code statementMemory} — MiB of rows one statement's sorts, joins' build sides, windows, set operations and
+ *       value-keeping aggregates may keep, estimated from the rows (default half the heap); past it the
+ *       statement fails in one line;
  *   <li>{@code historyDir} — a directory where the history goes on, on disk, beyond the memory budget: rotating
  *       sysdig {@code .scap} segments (default none: memory only; {@code sysql daemon} uses /var/lib/sysql/history);
  *   <li>{@code historyDiskMegabytes} (2048), {@code historyDiskSeconds} (900) — what the disk history keeps, the
@@ -64,7 +67,8 @@ public record SysqlProperties(
         boolean historyCompress,
         boolean readsFiles,
         Path scapDir,
-        KernelFilter historyFilter) {
+        KernelFilter historyFilter,
+        int statementMegabytes) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
@@ -82,6 +86,7 @@ public record SysqlProperties(
             "historyFilter",
             "scapFile",
             "scapDir",
+            "statementMemory",
             "captureStart");
 
     static SysqlProperties parse(Properties p) throws SQLException {
@@ -118,7 +123,14 @@ public record SysqlProperties(
                 onOff(p, "historyCompress", false),
                 onOff(p, "scapFile", true),
                 path(p, "scapDir"),
-                historyFilter(p));
+                historyFilter(p),
+                intIn(
+                        p,
+                        "statementMemory",
+                        (int) Math.max(1, QuerySettings.DEFAULT_STATEMENT_BYTES >> 20),
+                        1,
+                        1 << 24,
+                        "MiB of rows one statement's sorts, joins and windows may keep"));
     }
 
     private static KernelFilter historyFilter(Properties p) throws SQLException {
@@ -148,7 +160,7 @@ public record SysqlProperties(
     }
 
     QuerySettings querySettings() {
-        QuerySettings q = new QuerySettings(windowGroups, snaplen);
+        QuerySettings q = new QuerySettings(windowGroups, snaplen).withStatementBytes((long) statementMegabytes << 20);
         if (scapDir != null) {
             return q.withScapDir(scapDir);
         }

@@ -217,8 +217,9 @@ final class SysqlMeta extends JdbcMeta {
 
     /**
      * The heap is short: the query (not a stream) that has run longest, and is still running (executing, or its rows
-     * still being read), is stopped, its client told why in one line. Calcite's joins, sorts and aggregates keep their
-     * rows with no budget of their own; this bounds them all together, and the server lives on.
+     * still being read), is stopped, its client told why in one line. Each statement's kept rows have a budget of their
+     * own (MemoryBudget, --max-statement-memory), but many statements at once, or an aggregate's groups, can still
+     * fill the heap: this bounds them all together, and the server lives on.
      */
     private void stopLongestQuery() {
         Map.Entry<Integer, Opened> victim = null;

@@ -48,7 +48,9 @@ class HeapReleaseIT {
         List<String> jvm = new java.util.ArrayList<>(SERVER_HEAP);
         jvm.add("-Xmx512m");
         String scap = TestData.scap("falco_cat_write.scap").toAbsolutePath().toString();
-        try (Child server = Child.sysql(dir, jvm, "serve", "-r", scap, "--port", String.valueOf(port))) {
+        // the statement's own budget (--max-statement-memory) set past the heap: the memory guard is what stops it here
+        try (Child server = Child.sysql(
+                dir, jvm, "serve", "-r", scap, "--port", String.valueOf(port), "--max-statement-memory", "4096")) {
             server.await("listening on", 60);
             long pid = server.process.pid();
             String url = RemoteDriver.PREFIX + "url=http://127.0.0.1:" + port;

@@ -45,12 +45,15 @@ import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.apache.calcite.util.CancelFlag;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import sysql.calcite.QuerySettings;
 import sysql.calcite.metadata.PrecompiledMetadata;
 import sysql.calcite.rel.EventsRules;
+import sysql.calcite.rel.MemoryBudgets;
 import sysql.calcite.rel.StreamChecks;
 import sysql.calcite.rel.StreamRules;
 import sysql.calcite.rel.WindowRules;
 import sysql.calcite.schema.FieldColumns;
+import sysql.calcite.schema.SysqlSchema;
 
 /**
  * Calcite's statement preparation with sysql's parts: sysdig's field names made identifiers before parsing
@@ -308,7 +311,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         protected PreparedResult implement(RelRoot root) {
             StreamChecks.check(root.rel, logical);
             PlanningCancel.check(null);
-            return super.implement(root);
+            CalciteSchema sysql = context.getRootSchema().getSubSchema(SysqlSchema.NAME, true);
+            long budget = sysql != null && sysql.schema instanceof SysqlSchema s
+                    ? s.settings().statementBytes()
+                    : QuerySettings.DEFAULT_STATEMENT_BYTES;
+            return super.implement(root.withRel(MemoryBudgets.insert(root.rel, budget)));
         }
     }
 }

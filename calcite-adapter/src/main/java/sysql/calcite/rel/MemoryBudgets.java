@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.calcite.rel;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
+import org.apache.calcite.adapter.enumerable.EnumerableHashJoin;
+import org.apache.calcite.adapter.enumerable.EnumerableIntersect;
+import org.apache.calcite.adapter.enumerable.EnumerableMinus;
+import org.apache.calcite.adapter.enumerable.EnumerableNestedLoopJoin;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.EnumerableSort;
+import org.apache.calcite.adapter.enumerable.EnumerableUnion;
+import org.apache.calcite.adapter.enumerable.EnumerableWindow;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.tree.BlockBuilder;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.linq4j.tree.Types;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.SingleRel;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * Puts {@link MemoryBudget} in a physical plan, once it is chosen: before each input whose rows an operator keeps
+ * whole (a sort's; a hash join's build side, the right, and a RIGHT or FULL nested-loop join's; a window's; a set operation's that removes
+ * duplicates or compares; an aggregate's that keeps values, DISTINCT or LISTAGG and the like). An aggregate that
+ * keeps only its groups' accumulators is not counted: its input may be every event while it holds a few rows
+ * (the server's memory guard bounds the groups together with everything else).
+ */
+public final class MemoryBudgets {
+    private MemoryBudgets() {}
+
+    /** Aggregate functions that keep the values they are given, not an accumulator of them. */
+    private static final Set<SqlKind> KEEPING = Set.of(
+            SqlKind.LISTAGG,
+            SqlKind.STRING_AGG,
+            SqlKind.ARRAY_AGG,
+            SqlKind.ARRAY_CONCAT_AGG,
+            SqlKind.COLLECT,
+            SqlKind.FUSION,
+            SqlKind.INTERSECTION,
+            SqlKind.JSON_ARRAYAGG,
+            SqlKind.JSON_OBJECTAGG,
+            SqlKind.MODE,
+            SqlKind.PERCENTILE_CONT,
+            SqlKind.PERCENTILE_DISC);
+
+    /** {@code plan} with every kept input counted against {@code budget} bytes. */
+    public static RelNode insert(RelNode plan, long budget) {
+        List<RelNode> inputs = new ArrayList<>();
+        boolean changed = false;
+        for (int i = 0; i < plan.getInputs().size(); i++) {
+            RelNode input = plan.getInput(i);
+            RelNode counted = insert(input, budget);
+            String what = keeps(plan, i);
+            if (what != null && counted instanceof EnumerableRel) {
+                counted = new Counted(counted, budget, what);
+            }
+            changed |= counted != input;
+            inputs.add(counted);
+        }
+        return changed ? plan.copy(plan.getTraitSet(), inputs) : plan;
+    }
+
+    /** What keeps the rows of input {@code i} of {@code rel}, said as the error says it; null if nothing does. */
+    static String keeps(RelNode rel, int i) {
+        if (rel instanceof EnumerableSort) {
+            return "a sort";
+        }
+        // a hash join builds a table of its right side; a nested-loop join reads its right side again for each row
+        // of its left, except one that keeps unmatched right rows (RIGHT, FULL), which keeps it all and its result
+        if (i == 1
+                && (rel instanceof EnumerableHashJoin
+                        || (rel instanceof EnumerableNestedLoopJoin j
+                                && j.getJoinType().generatesNullsOnLeft()))) {
+            return "a join";
+        }
+        if (rel instanceof EnumerableWindow) {
+            return "a window";
+        }
+        if (rel instanceof EnumerableMinus
+                || rel instanceof EnumerableIntersect
+                || (rel instanceof EnumerableUnion u && !u.all)) {
+            return "a set operation";
+        }
+        if (rel instanceof EnumerableAggregate a) {
+            for (AggregateCall call : a.getAggCallList()) {
+                if (call.isDistinct() || KEEPING.contains(call.getAggregation().getKind())) {
+                    return "an aggregate";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final Method COUNTED = Types.lookupMethod(
+            MemoryBudget.class, "counted", Enumerable.class, DataContext.class, long.class, String.class);
+
+    /** The rows of its input, as they are, each counted against the statement's budget. */
+    static final class Counted extends SingleRel implements EnumerableRel {
+        private final long budget;
+        private final String what;
+
+        Counted(RelNode input, long budget, String what) {
+            super(input.getCluster(), input.getTraitSet(), input);
+            this.budget = budget;
+            this.what = what;
+        }
+
+        @Override
+        public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+            return new Counted(sole(inputs), budget, what);
+        }
+
+        @Override
+        public RelWriter explainTerms(RelWriter pw) {
+            return super.explainTerms(pw).item("budget", budget).item("for", what);
+        }
+
+        @Override
+        public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
+            BlockBuilder builder = new BlockBuilder();
+            Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), pref);
+            Expression rows = builder.append("rows", input.block);
+            builder.add(Expressions.return_(
+                    null,
+                    Expressions.call(
+                            COUNTED,
+                            rows,
+                            DataContext.ROOT,
+                            Expressions.constant(budget),
+                            Expressions.constant(what))));
+            return implementor.result(input.physType, builder.toBlock());
+        }
+    }
+}
