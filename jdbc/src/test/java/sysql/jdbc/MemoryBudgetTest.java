@@ -17,8 +17,8 @@ import sysql.testing.TestData;
 /**
  * A statement's sorts, joins' build sides, windows, set operations and value-keeping aggregates keep their rows
  * within its memory budget (connection property statementMemory, in MiB): past it the statement fails in one line
- * naming what kept them, and the connection goes on; an aggregate that keeps only its groups is not counted, nor a
- * query that keeps nothing. Over a capture file: no root needed.
+ * naming what kept them, and the connection goes on; an aggregate that keeps only its groups counts its groups (as
+ * many as its input has distinct keys, not its input's rows), and a query that keeps nothing runs whole. Over a capture file: no root needed.
  */
 class MemoryBudgetTest {
     static final String FILE = TestData.scap("falco_cat_write.scap").toString();
@@ -55,6 +55,9 @@ class MemoryBudgetTest {
                 "SELECT COUNT(*) FROM (SELECT f1.name, f2.name FROM fields f1, fields f2 "
                         + "EXCEPT SELECT name, name FROM fields)",
                 "in a set operation",
+                "SELECT COUNT(*) FROM (SELECT f1.name, f2.name, COUNT(*) FROM fields f1, fields f2 "
+                        + "GROUP BY f1.name, f2.name)",
+                "in an aggregate's groups",
                 "SELECT MAX(r) FROM (SELECT ROW_NUMBER() OVER (ORDER BY f1.name, f2.name) AS r "
                         + "FROM fields f1, fields f2)",
                 "in a window");

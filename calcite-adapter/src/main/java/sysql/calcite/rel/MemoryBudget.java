@@ -57,10 +57,7 @@ public final class MemoryBudget {
                         long n = bytes(rows.current());
                         pass.addAndGet(n);
                         if (kept.addAndGet(n) > budget) {
-                            throw new SysqlException("the statement kept more than " + (budget >> 20) + " MiB of rows"
-                                    + " in " + what + " (its memory budget) and was stopped: narrow it (a time range, "
-                                    + "fewer joined rows, a LIMIT before a sort), or raise the budget (connection "
-                                    + "property statementMemory; sysql serve and the daemon: --max-statement-memory)");
+                            throw exceeded(budget, what);
                         }
                         return true;
                     }
@@ -77,6 +74,128 @@ public final class MemoryBudget {
                 };
             }
         };
+    }
+
+    /**
+     * {@code input}, the rows of an aggregate that keeps one accumulator row per group: the groups it will hold are
+     * estimated from the distinct values of the {@code keys} columns seen so far ({@link GroupEstimate}), each with
+     * its key and {@code accumulators} accumulators, and counted against the budget as they grow.
+     */
+    public static <T> Enumerable<T> groups(
+            Enumerable<T> input, DataContext root, long budget, int[] keys, int accumulators) {
+        AtomicLong kept = KEPT.computeIfAbsent(root, k -> new AtomicLong());
+        AtomicLong pass = new AtomicLong();
+        return new AbstractEnumerable<T>() {
+            @Override
+            public Enumerator<T> enumerator() {
+                kept.addAndGet(-pass.getAndSet(0));
+                Enumerator<T> rows = input.enumerator();
+                GroupEstimate groups = new GroupEstimate(keys, ROW_OVERHEAD + 24L * accumulators);
+                return new Enumerator<T>() {
+                    @Override
+                    public T current() {
+                        return rows.current();
+                    }
+
+                    @Override
+                    public boolean moveNext() {
+                        if (!rows.moveNext()) {
+                            return false;
+                        }
+                        long n = groups.add(rows.current());
+                        if (kept.addAndGet(n - pass.getAndSet(n)) > budget) {
+                            throw exceeded(budget, "an aggregate's groups (about " + groups.count() + ")");
+                        }
+                        return true;
+                    }
+
+                    @Override
+                    public void reset() {
+                        rows.reset();
+                    }
+
+                    @Override
+                    public void close() {
+                        rows.close();
+                    }
+                };
+            }
+        };
+    }
+
+    private static SysqlException exceeded(long budget, String what) {
+        return new SysqlException("the statement kept more than " + (budget >> 20) + " MiB of rows in " + what
+                + " (its memory budget) and was stopped: narrow it (a time range, fewer joined rows or groups, a LIMIT "
+                + "before a sort), or raise the budget (connection property statementMemory; sysql serve and the "
+                + "daemon: --max-statement-memory)");
+    }
+
+    /**
+     * How many distinct keys a stream of rows has, estimated in bounded memory: the K smallest hashes of the keys seen
+     * (exact below K distinct keys; beyond, K-1 over the K-th smallest hash's share of the hash range, a K-minimum-
+     * values sketch, within a few percent), and the bytes of the groups, each its key's bytes (their mean over the
+     * keys sketched) and {@code groupBytes}.
+     */
+    static final class GroupEstimate {
+        private static final int K = 1024;
+        private final int[] keys;
+        private final long groupBytes;
+        private final it.unimi.dsi.fastutil.longs.LongRBTreeSet smallest =
+                new it.unimi.dsi.fastutil.longs.LongRBTreeSet();
+        private long keyBytes;
+        private long keysMeasured;
+        private long count;
+
+        GroupEstimate(int[] keys, long groupBytes) {
+            this.keys = keys;
+            this.groupBytes = groupBytes;
+        }
+
+        /** Takes a row in; the estimated bytes of the groups so far. */
+        long add(Object row) {
+            long h = hash(row) >>> 1; // 63 bits, from 0
+            boolean full = smallest.size() >= K;
+            if ((!full || h < smallest.lastLong()) && smallest.add(h)) {
+                if (full) {
+                    smallest.remove(smallest.lastLong());
+                }
+                keyBytes += keyBytes(row);
+                keysMeasured++;
+                count = smallest.size() < K
+                        ? smallest.size()
+                        : (long) ((K - 1) / ((smallest.lastLong() + 1.0) / 0x1p63));
+            }
+            return count * (groupBytes + (keysMeasured == 0 ? 0 : keyBytes / keysMeasured));
+        }
+
+        long count() {
+            return count;
+        }
+
+        private long hash(Object row) {
+            long h = 0x9E3779B97F4A7C15L;
+            if (row instanceof Object[] values) {
+                for (int k : keys) {
+                    h = (h ^ java.util.Objects.hashCode(values[k])) * 0xff51afd7ed558ccdL;
+                }
+            } else {
+                h = (h ^ java.util.Objects.hashCode(row)) * 0xff51afd7ed558ccdL;
+            }
+            h ^= h >>> 33; // MurmurHash3's finaliser
+            h *= 0xc4ceb9fe1a85ec53L;
+            return h ^ (h >>> 33);
+        }
+
+        private long keyBytes(Object row) {
+            if (!(row instanceof Object[] values)) {
+                return value(row);
+            }
+            long n = 8L * keys.length;
+            for (int k : keys) {
+                n += value(values[k]);
+            }
+            return n;
+        }
     }
 
     /** The estimated bytes of a row kept in memory. */

@@ -27,13 +27,14 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.SingleRel;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.sql.SqlKind;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Puts {@link MemoryBudget} in a physical plan, once it is chosen: before each input whose rows an operator keeps
  * whole (a sort's; a hash join's build side, the right, and a RIGHT or FULL nested-loop join's; a window's; a set operation's that removes
  * duplicates or compares; an aggregate's that keeps values, DISTINCT or LISTAGG and the like). An aggregate that
- * keeps only its groups' accumulators is not counted: its input may be every event while it holds a few rows
- * (the server's memory guard bounds the groups together with everything else).
+ * keeps only its groups' accumulators counts its groups instead, estimated from the distinct keys of its input
+ * ({@link MemoryBudget#groups}): its input may be every event while it holds a few rows.
  */
 public final class MemoryBudgets {
     private MemoryBudgets() {}
@@ -61,8 +62,18 @@ public final class MemoryBudgets {
             RelNode input = plan.getInput(i);
             RelNode counted = insert(input, budget);
             String what = keeps(plan, i);
-            if (what != null && counted instanceof EnumerableRel) {
-                counted = new Counted(counted, budget, what);
+            if (counted instanceof EnumerableRel) {
+                if (what != null) {
+                    counted = new Counted(counted, budget, what, null, 0);
+                } else if (plan instanceof EnumerableAggregate a
+                        && !a.getGroupSet().isEmpty()) {
+                    counted = new Counted(
+                            counted,
+                            budget,
+                            "groups",
+                            a.getGroupSet().toArray(),
+                            a.getAggCallList().size());
+                }
             }
             changed |= counted != input;
             inputs.add(counted);
@@ -103,21 +114,30 @@ public final class MemoryBudgets {
 
     private static final Method COUNTED = Types.lookupMethod(
             MemoryBudget.class, "counted", Enumerable.class, DataContext.class, long.class, String.class);
+    private static final Method GROUPS = Types.lookupMethod(
+            MemoryBudget.class, "groups", Enumerable.class, DataContext.class, long.class, int[].class, int.class);
 
-    /** The rows of its input, as they are, each counted against the statement's budget. */
+    /**
+     * The rows of its input, as they are, each counted against the statement's budget: as kept rows, or, with
+     * {@code keys}, as the groups of an aggregate with {@code accumulators} accumulators.
+     */
     static final class Counted extends SingleRel implements EnumerableRel {
         private final long budget;
         private final String what;
+        private final int @Nullable [] keys;
+        private final int accumulators;
 
-        Counted(RelNode input, long budget, String what) {
+        Counted(RelNode input, long budget, String what, int @Nullable [] keys, int accumulators) {
             super(input.getCluster(), input.getTraitSet(), input);
             this.budget = budget;
             this.what = what;
+            this.keys = keys;
+            this.accumulators = accumulators;
         }
 
         @Override
         public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-            return new Counted(sole(inputs), budget, what);
+            return new Counted(sole(inputs), budget, what, keys, accumulators);
         }
 
         @Override
@@ -130,14 +150,17 @@ public final class MemoryBudgets {
             BlockBuilder builder = new BlockBuilder();
             Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), pref);
             Expression rows = builder.append("rows", input.block);
-            builder.add(Expressions.return_(
-                    null,
-                    Expressions.call(
-                            COUNTED,
+            Expression counted = keys == null
+                    ? Expressions.call(
+                            COUNTED, rows, DataContext.ROOT, Expressions.constant(budget), Expressions.constant(what))
+                    : Expressions.call(
+                            GROUPS,
                             rows,
                             DataContext.ROOT,
                             Expressions.constant(budget),
-                            Expressions.constant(what))));
+                            Expressions.constant(keys),
+                            Expressions.constant(accumulators));
+            builder.add(Expressions.return_(null, counted));
             return implementor.result(input.physType, builder.toBlock());
         }
     }
