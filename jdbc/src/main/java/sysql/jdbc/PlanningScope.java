@@ -36,14 +36,14 @@ final class PlanningScope {
     }
 
     /**
-     * Raises the cancel flag of {@code statement} before its {@code cancel()} runs: Avatica's cancel waits for the
-     * statement's lock, which its execute holds for as long as Calcite prepares the statement, so the planning
-     * would otherwise end on its own before the cancel could tell it to stop.
+     * Stops the planning of {@code statement}, if it is being planned, before its {@code cancel()} runs: Avatica's
+     * cancel waits for the statement's lock, which its execute holds for as long as Calcite prepares the statement,
+     * so the planning would otherwise end on its own before the cancel could tell it to stop.
      */
     static void cancelling(Statement statement) {
         try {
             if (!statement.isClosed()) {
-                cancelFlag(statement).set(true);
+                PlanningCancel.cancel(cancelFlag(statement));
             }
         } catch (SQLException | RuntimeException e) {
             // a statement closed meanwhile, or not Avatica's: its cancel still runs

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -259,7 +258,12 @@ final class SysqlMeta extends JdbcMeta {
         Statement fresh;
         if (o.statement() instanceof PreparedStatement) {
             // the text it was prepared with (checked then), never the client's copy in the handle
-            fresh = c.prepareStatement(o.preparedSql());
+            PlanningCancel planning = PlanningCancel.begin(null, timeLimit(o.preparedSql()));
+            try {
+                fresh = c.prepareStatement(o.preparedSql());
+            } finally {
+                planning.close();
+            }
             fresh.setQueryTimeout(timeLimit(o.preparedSql()));
         } else {
             fresh = c.createStatement();
@@ -390,7 +394,7 @@ final class SysqlMeta extends JdbcMeta {
             try (Place place = take(ch.id)) {
                 PreparedStatement statement;
                 // planned now, before there is a statement to cancel: the server's time limit bounds the planning
-                PlanningCancel planning = PlanningCancel.begin(new AtomicBoolean(), timeLimit(sql));
+                PlanningCancel planning = PlanningCancel.begin(null, timeLimit(sql));
                 try {
                     statement = connection.prepareStatement(sql);
                 } finally {
@@ -599,7 +603,8 @@ final class SysqlMeta extends JdbcMeta {
         synchronized (statementIds) {
             ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
             opened.keySet().removeIf(id -> !open.containsKey(id));
-            long all = open.size()
+            // a metadata call's rows under their temporary (negative) id are counted in making until they move
+            long all = open.keySet().stream().filter(id -> id > 0).count()
                     + making.values().stream().mapToInt(Integer::intValue).sum();
             if (all >= limits.statements()) {
                 throw error(

@@ -89,18 +89,29 @@ public class SysqlPrepare extends CalcitePrepareImpl {
     @Override
     public <T> CalciteSignature<T> prepareSql(
             CalcitePrepare.Context context, CalcitePrepare.Query<T> query, Type elementType, long maxRowCount) {
-        Object key = PlanCache.key(context, query.sql, elementType, maxRowCount);
-        CalciteSignature<T> kept = key == null ? null : PlanCache.get(key);
-        if (kept != null) {
-            PlanningCancel.planned();
-            return kept;
+        // a view's SQL (the chisels) is prepared inside a statement's: only the statement's own preparation ends its
+        // planning
+        boolean statements = PlanningCancel.enter() == 1;
+        try {
+            Object key = PlanCache.key(context, query.sql, elementType, maxRowCount);
+            CalciteSignature<T> kept = key == null ? null : PlanCache.get(key);
+            if (kept != null) {
+                if (statements) {
+                    PlanningCancel.planned();
+                }
+                return kept;
+            }
+            CalciteSignature<T> s = RowAtATime.of(super.prepareSql(context, query, elementType, maxRowCount));
+            if (statements) {
+                PlanningCancel.planned();
+            }
+            if (key != null) {
+                PlanCache.put(key, s);
+            }
+            return s;
+        } finally {
+            PlanningCancel.leave();
         }
-        CalciteSignature<T> s = RowAtATime.of(super.prepareSql(context, query, elementType, maxRowCount));
-        PlanningCancel.planned();
-        if (key != null) {
-            PlanCache.put(key, s);
-        }
-        return s;
     }
 
     /** Forgets the kept plans over {@code engine}, which is closing. */
