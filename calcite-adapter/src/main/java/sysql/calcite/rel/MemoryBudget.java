@@ -19,14 +19,31 @@ import sysql.calcite.SysqlException;
  * it there), which estimates the bytes of every row that goes by (object headers, references, boxed numbers,
  * strings and buffers by their length) and fails the statement in one line once the rows kept by all of its
  * operators together pass the budget ({@code QuerySettings.statementBytes}). The count is per execution; an input
- * read again (an operator run once per row of an outer join's side) counts its latest pass only, as its operator
- * drops the rows of the pass before.
+ * read again (an operator run once per row of an outer join's side, or of a correlated subquery) counts its latest
+ * pass only, as its operator drops the rows of the pass before.
  */
 public final class MemoryBudget {
     private MemoryBudget() {}
 
-    /** Bytes kept so far by each running execution (its DataContext: a new one each time a statement runs). */
-    private static final Map<DataContext, AtomicLong> KEPT = Collections.synchronizedMap(new WeakHashMap<>());
+    /** What each running execution keeps (its DataContext: a new one each time a statement runs). */
+    private static final Map<DataContext, Execution> KEPT = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * The bytes an execution keeps in all, and what the latest pass over each counted input (its site in the plan)
+     * counted: an input read again, or built again (a correlated subquery's plan is made once per outer row), counts
+     * its latest pass only, as its operator drops the rows of the pass before.
+     */
+    private static final class Execution {
+        final AtomicLong total = new AtomicLong();
+        final Map<Integer, AtomicLong> passes = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** A new pass over input {@code site}: the previous one's bytes are given back. */
+        AtomicLong newPass(int site) {
+            AtomicLong pass = passes.computeIfAbsent(site, s -> new AtomicLong());
+            total.addAndGet(-pass.getAndSet(0));
+            return pass;
+        }
+    }
 
     /** An array's or an object's header, and a hash table's or list's entry for the row. */
     private static final int ROW_OVERHEAD = 16 + 32;
@@ -35,13 +52,13 @@ public final class MemoryBudget {
      * {@code input}, each row of which is counted against the budget of the statement run with {@code root}: past
      * {@code budget} bytes, the statement fails, naming {@code what} keeps the rows.
      */
-    public static <T> Enumerable<T> counted(Enumerable<T> input, DataContext root, long budget, String what) {
-        AtomicLong kept = KEPT.computeIfAbsent(root, k -> new AtomicLong());
-        AtomicLong pass = new AtomicLong(); // what the latest pass over this input counted
+    public static <T> Enumerable<T> counted(Enumerable<T> input, DataContext root, long budget, String what, int site) {
+        Execution execution = KEPT.computeIfAbsent(root, k -> new Execution());
+        AtomicLong kept = execution.total;
         return new AbstractEnumerable<T>() {
             @Override
             public Enumerator<T> enumerator() {
-                kept.addAndGet(-pass.getAndSet(0));
+                AtomicLong pass = execution.newPass(site);
                 Enumerator<T> rows = input.enumerator();
                 return new Enumerator<T>() {
                     @Override
@@ -82,13 +99,13 @@ public final class MemoryBudget {
      * its key and {@code accumulators} accumulators, and counted against the budget as they grow.
      */
     public static <T> Enumerable<T> groups(
-            Enumerable<T> input, DataContext root, long budget, int[] keys, int accumulators) {
-        AtomicLong kept = KEPT.computeIfAbsent(root, k -> new AtomicLong());
-        AtomicLong pass = new AtomicLong();
+            Enumerable<T> input, DataContext root, long budget, int[] keys, int accumulators, int site) {
+        Execution execution = KEPT.computeIfAbsent(root, k -> new Execution());
+        AtomicLong kept = execution.total;
         return new AbstractEnumerable<T>() {
             @Override
             public Enumerator<T> enumerator() {
-                kept.addAndGet(-pass.getAndSet(0));
+                AtomicLong pass = execution.newPass(site);
                 Enumerator<T> rows = input.enumerator();
                 GroupEstimate groups = new GroupEstimate(keys, ROW_OVERHEAD + 24L * accumulators);
                 return new Enumerator<T>() {

@@ -56,15 +56,20 @@ public final class MemoryBudgets {
 
     /** {@code plan} with every kept input counted against {@code budget} bytes. */
     public static RelNode insert(RelNode plan, long budget) {
+        return insert(plan, budget, new int[1]);
+    }
+
+    /** {@code sites}: the number of counted inputs so far, each one's site in the plan. */
+    private static RelNode insert(RelNode plan, long budget, int[] sites) {
         List<RelNode> inputs = new ArrayList<>();
         boolean changed = false;
         for (int i = 0; i < plan.getInputs().size(); i++) {
             RelNode input = plan.getInput(i);
-            RelNode counted = insert(input, budget);
+            RelNode counted = insert(input, budget, sites);
             String what = keeps(plan, i);
             if (counted instanceof EnumerableRel) {
                 if (what != null) {
-                    counted = new Counted(counted, budget, what, null, 0);
+                    counted = new Counted(counted, budget, what, null, 0, sites[0]++);
                 } else if (plan instanceof EnumerableAggregate a
                         && !a.getGroupSet().isEmpty()) {
                     counted = new Counted(
@@ -72,7 +77,8 @@ public final class MemoryBudgets {
                             budget,
                             "groups",
                             a.getGroupSet().toArray(),
-                            a.getAggCallList().size());
+                            a.getAggCallList().size(),
+                            sites[0]++);
                 }
             }
             changed |= counted != input;
@@ -113,9 +119,16 @@ public final class MemoryBudgets {
     }
 
     private static final Method COUNTED = Types.lookupMethod(
-            MemoryBudget.class, "counted", Enumerable.class, DataContext.class, long.class, String.class);
+            MemoryBudget.class, "counted", Enumerable.class, DataContext.class, long.class, String.class, int.class);
     private static final Method GROUPS = Types.lookupMethod(
-            MemoryBudget.class, "groups", Enumerable.class, DataContext.class, long.class, int[].class, int.class);
+            MemoryBudget.class,
+            "groups",
+            Enumerable.class,
+            DataContext.class,
+            long.class,
+            int[].class,
+            int.class,
+            int.class);
 
     /**
      * The rows of its input, as they are, each counted against the statement's budget: as kept rows, or, with
@@ -126,18 +139,20 @@ public final class MemoryBudgets {
         private final String what;
         private final int @Nullable [] keys;
         private final int accumulators;
+        private final int site;
 
-        Counted(RelNode input, long budget, String what, int @Nullable [] keys, int accumulators) {
+        Counted(RelNode input, long budget, String what, int @Nullable [] keys, int accumulators, int site) {
             super(input.getCluster(), input.getTraitSet(), input);
             this.budget = budget;
             this.what = what;
             this.keys = keys;
             this.accumulators = accumulators;
+            this.site = site;
         }
 
         @Override
         public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-            return new Counted(sole(inputs), budget, what, keys, accumulators);
+            return new Counted(sole(inputs), budget, what, keys, accumulators, site);
         }
 
         @Override
@@ -152,14 +167,20 @@ public final class MemoryBudgets {
             Expression rows = builder.append("rows", input.block);
             Expression counted = keys == null
                     ? Expressions.call(
-                            COUNTED, rows, DataContext.ROOT, Expressions.constant(budget), Expressions.constant(what))
+                            COUNTED,
+                            rows,
+                            DataContext.ROOT,
+                            Expressions.constant(budget),
+                            Expressions.constant(what),
+                            Expressions.constant(site))
                     : Expressions.call(
                             GROUPS,
                             rows,
                             DataContext.ROOT,
                             Expressions.constant(budget),
                             Expressions.constant(keys),
-                            Expressions.constant(accumulators));
+                            Expressions.constant(accumulators),
+                            Expressions.constant(site));
             builder.add(Expressions.return_(null, counted));
             return implementor.result(input.physType, builder.toBlock());
         }
