@@ -244,11 +244,10 @@ public record TransportLimits(
                     return n;
                 }
                 admitted[0] = true;
+                counted.put(connection, address); // with the count, so that a close right after uncounts it
                 return now + 1;
             });
-            if (admitted[0]) {
-                counted.put(connection, address);
-            } else {
+            if (!admitted[0]) {
                 connection.getEndPoint().close();
             }
         }
