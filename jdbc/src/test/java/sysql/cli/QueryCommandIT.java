@@ -23,6 +23,7 @@ class QueryCommandIT {
 
     @Test
     void aStreamingQueryPrintsRowsAsTheyHappenUntilSigint() throws Exception {
+        sysql.testing.Sigint.requireDelivered();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process query = new ProcessBuilder(
                         java,

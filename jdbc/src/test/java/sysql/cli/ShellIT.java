@@ -32,6 +32,7 @@ class ShellIT {
 
     @Test
     void aSessionAtTheTerminal() throws Exception {
+        sysql.testing.Sigint.requireDelivered();
         try (Child t = Child.onTerminal(Path.of("."), shellCommand())) {
             t.await("sysql> ", 90);
             t.type("SELECT COUNT(*) AS threads FROM processes WHERE proc.pid = 1;\n");
