@@ -43,7 +43,9 @@ start_storm
 stop_storm
 
 # 2. the server, as `sysql serve` runs it (the JVM's default heap settings), and the load over HTTP
-"${SYSQL[@]}" serve --port "$PORT" >"$tmp/server.log" 2>&1 &
+# one local user runs every client from one address: the per-user and per-address caps are raised past them
+"${SYSQL[@]}" serve --port "$PORT" --max-connections-per-user 256 --max-statements-per-user 256 \
+  --max-http-connections-per-address 512 >"$tmp/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do
   curl -s -o /dev/null -d '{"request":"openConnection","connectionId":"bench-probe"}' "http://127.0.0.1:$PORT" && break

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.server.TransportLimits;
 import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 
@@ -32,9 +33,33 @@ class ServeLoadIT {
     @Test
     @Timeout(180)
     void aHundredClientsAndTenStreamsWithoutAnError() throws Exception {
-        ServerLimits limits = new ServerLimits(16, 256, 10_000, 16L << 20, 3, 600);
+        // one local user runs all 110 clients from one address: the per-user and per-address caps are raised past
+        // them, as serve-bench.sh raises them (the defaults would refuse that user past 32 connections)
+        ServerLimits limits = new ServerLimits(16, 256, 10_000, 16L << 20, 3, 600).withUsers(256, 256, 256);
+        TransportLimits d = TransportLimits.defaults();
+        TransportLimits transport = new TransportLimits(
+                d.maxConnections(),
+                d.maxRequestsPerUser(),
+                d.readTimeout(),
+                d.minBodyRate(),
+                d.keepAliveTimeout(),
+                d.maxLoginFailures(),
+                d.loginBackoff(),
+                d.maxLoginBackoff(),
+                d.maxBodyBytes(),
+                d.maxConnections());
         try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1", 0, SysqlServer.Auth.NONE, null, List.of(), null, null, false, limits, new Properties()))) {
+                "127.0.0.1",
+                0,
+                SysqlServer.Auth.NONE,
+                null,
+                List.of(),
+                null,
+                null,
+                false,
+                limits,
+                new Properties(),
+                transport))) {
             String url = "jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF";
             System.gc();
             long heapBefore =
