@@ -36,18 +36,8 @@ class ServeLoadIT {
         // one local user runs all 110 clients from one address: the per-user and per-address caps are raised past
         // them, as serve-bench.sh raises them (the defaults would refuse that user past 32 connections)
         ServerLimits limits = new ServerLimits(16, 256, 10_000, 16L << 20, 3, 600).withUsers(256, 256, 256);
-        TransportLimits d = TransportLimits.defaults();
-        TransportLimits transport = new TransportLimits(
-                d.maxConnections(),
-                d.maxRequestsPerUser(),
-                d.readTimeout(),
-                d.minBodyRate(),
-                d.keepAliveTimeout(),
-                d.maxLoginFailures(),
-                d.loginBackoff(),
-                d.maxLoginBackoff(),
-                d.maxBodyBytes(),
-                d.maxConnections());
+        TransportLimits transport =
+                TransportLimits.defaults().withMaxConnectionsPerAddress(TransportLimits.DEFAULT_MAX_CONNECTIONS);
         try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
                 "127.0.0.1",
                 0,

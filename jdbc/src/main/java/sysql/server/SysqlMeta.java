@@ -258,12 +258,7 @@ final class SysqlMeta extends JdbcMeta {
         Statement fresh;
         if (o.statement() instanceof PreparedStatement) {
             // the text it was prepared with (checked then), never the client's copy in the handle
-            PlanningCancel planning = PlanningCancel.begin(null, timeLimit(o.preparedSql()));
-            try {
-                fresh = c.prepareStatement(o.preparedSql());
-            } finally {
-                planning.close();
-            }
+            fresh = prepareWithinTimeLimit(c, o.preparedSql());
             fresh.setQueryTimeout(timeLimit(o.preparedSql()));
         } else {
             fresh = c.createStatement();
@@ -281,6 +276,19 @@ final class SysqlMeta extends JdbcMeta {
         getStatementCache().put(h.id, new StatementInfo(fresh)); // JdbcMeta's listener closes the stopped one
         opened.put(h.id, next);
         return next;
+    }
+
+    /**
+     * {@code sql} prepared on {@code connection}: planned before there is a statement to cancel, so the server's time
+     * limit bounds the planning.
+     */
+    private PreparedStatement prepareWithinTimeLimit(Connection connection, String sql) throws SQLException {
+        PlanningCancel planning = PlanningCancel.begin(null, timeLimit(sql));
+        try {
+            return connection.prepareStatement(sql);
+        } finally {
+            planning.close();
+        }
     }
 
     private static void cancel(Opened o) {
@@ -392,14 +400,7 @@ final class SysqlMeta extends JdbcMeta {
         try {
             Connection connection = getConnection(ch.id);
             try (Place place = take(ch.id)) {
-                PreparedStatement statement;
-                // planned now, before there is a statement to cancel: the server's time limit bounds the planning
-                PlanningCancel planning = PlanningCancel.begin(null, timeLimit(sql));
-                try {
-                    statement = connection.prepareStatement(sql);
-                } finally {
-                    planning.close();
-                }
+                PreparedStatement statement = prepareWithinTimeLimit(connection, sql);
                 try {
                     String unsupported =
                             statement.getMetaData() == null ? null : RemoteRows.unsupported(statement.getMetaData());

@@ -128,6 +128,21 @@ public record TransportLimits(
                 BodyBudget.defaultBytes());
     }
 
+    /** These limits with another cap on the connections of one address. */
+    public TransportLimits withMaxConnectionsPerAddress(int perAddress) {
+        return new TransportLimits(
+                maxConnections,
+                maxRequestsPerUser,
+                readTimeout,
+                minBodyRate,
+                keepAliveTimeout,
+                maxLoginFailures,
+                loginBackoff,
+                maxLoginBackoff,
+                maxBodyBytes,
+                perAddress);
+    }
+
     /** The defaults of {@code sysql serve}. */
     public static TransportLimits defaults() {
         return new TransportLimits(

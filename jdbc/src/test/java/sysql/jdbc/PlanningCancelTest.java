@@ -22,10 +22,11 @@ import sysql.testing.TestData;
  * union of 150 four-way joins whose planning alone takes minutes (175 s on the project's 2-core machine). Over a
  * capture file: no root needed.
  */
-class PlanningCancelTest {
+public class PlanningCancelTest {
     static final String FILE = TestData.scap("falco_cat_write.scap").toString();
 
-    static String slowToPlan() {
+    /** A union of 150 four-way joins (25 KB of SQL) that Calcite's planner works on for minutes. */
+    public static String slowToPlan() {
         String join = "SELECT COUNT(*) AS n FROM event_types a JOIN event_types b ON a.name = b.name "
                 + "JOIN event_types c ON b.name = c.name JOIN event_types d ON c.name = d.name";
         return String.join(" UNION ALL ", java.util.Collections.nCopies(150, join));

@@ -111,9 +111,7 @@ class StatementTimeoutTest {
      * (planned in the execute call) and by PreparedStatement (planned in the prepare call).
      */
     static String slowToPlan() {
-        String join = "SELECT COUNT(*) AS n FROM event_types a JOIN event_types b ON a.name = b.name "
-                + "JOIN event_types c ON b.name = c.name JOIN event_types d ON c.name = d.name";
-        return String.join(" UNION ALL ", java.util.Collections.nCopies(150, join));
+        return sysql.jdbc.PlanningCancelTest.slowToPlan();
     }
 
     @Test

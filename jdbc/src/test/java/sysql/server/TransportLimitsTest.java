@@ -120,18 +120,7 @@ class TransportLimitsTest {
 
     /** {@link #limits(int, int, Duration)}'s, with at most {@code perAddress} connections from one address. */
     static TransportLimits limitsPerAddress(int connections, int perAddress, int perUser, Duration readTimeout) {
-        TransportLimits l = limits(connections, perUser, readTimeout);
-        return new TransportLimits(
-                l.maxConnections(),
-                l.maxRequestsPerUser(),
-                l.readTimeout(),
-                l.minBodyRate(),
-                l.keepAliveTimeout(),
-                l.maxLoginFailures(),
-                l.loginBackoff(),
-                l.maxLoginBackoff(),
-                l.maxBodyBytes(),
-                perAddress);
+        return limits(connections, perUser, readTimeout).withMaxConnectionsPerAddress(perAddress);
     }
 
     static SysqlServer start(TransportLimits transport) throws SysqlServer.ServeException {

@@ -53,44 +53,7 @@ public final class MemoryBudget {
      * {@code budget} bytes, the statement fails, naming {@code what} keeps the rows.
      */
     public static <T> Enumerable<T> counted(Enumerable<T> input, DataContext root, long budget, String what, int site) {
-        Execution execution = KEPT.computeIfAbsent(root, k -> new Execution());
-        AtomicLong kept = execution.total;
-        return new AbstractEnumerable<T>() {
-            @Override
-            public Enumerator<T> enumerator() {
-                AtomicLong pass = execution.newPass(site);
-                Enumerator<T> rows = input.enumerator();
-                return new Enumerator<T>() {
-                    @Override
-                    public T current() {
-                        return rows.current();
-                    }
-
-                    @Override
-                    public boolean moveNext() {
-                        if (!rows.moveNext()) {
-                            return false;
-                        }
-                        long n = bytes(rows.current());
-                        pass.addAndGet(n);
-                        if (kept.addAndGet(n) > budget) {
-                            throw exceeded(budget, what);
-                        }
-                        return true;
-                    }
-
-                    @Override
-                    public void reset() {
-                        rows.reset();
-                    }
-
-                    @Override
-                    public void close() {
-                        rows.close();
-                    }
-                };
-            }
-        };
+        return metered(input, root, budget, site, () -> new RowsKept(what));
     }
 
     /**
@@ -100,6 +63,41 @@ public final class MemoryBudget {
      */
     public static <T> Enumerable<T> groups(
             Enumerable<T> input, DataContext root, long budget, int[] keys, int accumulators, int site) {
+        return metered(input, root, budget, site, () -> new GroupEstimate(keys, ROW_OVERHEAD + 24L * accumulators));
+    }
+
+    /** What one pass over a counted input keeps, as its rows go by. */
+    private interface Meter {
+        /** Takes a row in; the bytes the pass keeps so far. */
+        long add(Object row);
+
+        /** What keeps them, as the error says it. */
+        String what();
+    }
+
+    /** Every row kept as it is. */
+    private static final class RowsKept implements Meter {
+        private final String what;
+        private long bytes;
+
+        RowsKept(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public long add(Object row) {
+            return bytes += bytes(row);
+        }
+
+        @Override
+        public String what() {
+            return what;
+        }
+    }
+
+    /** {@code input} with each pass over it measured by a new meter, the execution's total checked per row. */
+    private static <T> Enumerable<T> metered(
+            Enumerable<T> input, DataContext root, long budget, int site, java.util.function.Supplier<Meter> meters) {
         Execution execution = KEPT.computeIfAbsent(root, k -> new Execution());
         AtomicLong kept = execution.total;
         return new AbstractEnumerable<T>() {
@@ -107,7 +105,7 @@ public final class MemoryBudget {
             public Enumerator<T> enumerator() {
                 AtomicLong pass = execution.newPass(site);
                 Enumerator<T> rows = input.enumerator();
-                GroupEstimate groups = new GroupEstimate(keys, ROW_OVERHEAD + 24L * accumulators);
+                Meter meter = meters.get();
                 return new Enumerator<T>() {
                     @Override
                     public T current() {
@@ -119,9 +117,9 @@ public final class MemoryBudget {
                         if (!rows.moveNext()) {
                             return false;
                         }
-                        long n = groups.add(rows.current());
+                        long n = meter.add(rows.current());
                         if (kept.addAndGet(n - pass.getAndSet(n)) > budget) {
-                            throw exceeded(budget, "an aggregate's groups (about " + groups.count() + ")");
+                            throw exceeded(budget, meter.what());
                         }
                         return true;
                     }
@@ -153,7 +151,7 @@ public final class MemoryBudget {
      * values sketch, within a few percent), and the bytes of the groups, each its key's bytes (their mean over the
      * keys sketched) and {@code groupBytes}.
      */
-    static final class GroupEstimate {
+    static final class GroupEstimate implements Meter {
         private static final int K = 1024;
         private final int[] keys;
         private final long groupBytes;
@@ -169,7 +167,8 @@ public final class MemoryBudget {
         }
 
         /** Takes a row in; the estimated bytes of the groups so far. */
-        long add(Object row) {
+        @Override
+        public long add(Object row) {
             long h = hash(row) >>> 1; // 63 bits, from 0
             boolean full = smallest.size() >= K;
             if ((!full || h < smallest.lastLong()) && smallest.add(h)) {
@@ -187,6 +186,11 @@ public final class MemoryBudget {
 
         long count() {
             return count;
+        }
+
+        @Override
+        public String what() {
+            return "an aggregate's groups (about " + count + ")";
         }
 
         private long hash(Object row) {
