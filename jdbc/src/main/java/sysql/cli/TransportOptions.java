@@ -19,8 +19,8 @@ final class TransportOptions {
             names = "--max-http-connections-per-address",
             paramLabel = "N",
             defaultValue = "" + TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-            description = "Open HTTP connections from one client address, authenticated or not (default "
-                    + "${DEFAULT-VALUE}); a further one from it is closed at once.")
+            description = "Open HTTP connections of one client, authenticated or not (default ${DEFAULT-VALUE}): "
+                    + "an address, an IPv6 /64, on loopback a local user; a further one of it is closed at once.")
     int maxConnectionsPerAddress;
 
     @Option(

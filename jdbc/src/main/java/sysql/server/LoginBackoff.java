@@ -18,7 +18,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.HandlerWrapper;
 
 /**
- * Failed logins back off, per user name, per remote address and per user at an address: after {@code maxFailures}
+ * Failed logins back off, per user name, per remote address (an IPv6 client's /64, all of loopback as one: see
+ * {@link Clients#network}) and per user at an address: after {@code maxFailures}
  * failures (a request with credentials answered 401) the next attempt waits {@code backoff}, and each further
  * failure doubles the wait up to {@code maxBackoff}; an attempt in the wait is answered HTTP 429 with
  * {@code Retry-After} and one line, before authentication, so its password is not even checked. A successful login
@@ -66,7 +67,7 @@ final class LoginBackoff extends HandlerWrapper {
             return;
         }
         String user = user(authorization);
-        String address = "address " + request.getRemoteAddr();
+        String address = "address " + Clients.network(request.getRemoteAddr());
         String pair = user == null ? null : user + "\n" + address;
         long now = System.nanoTime();
         long wait = pair == null ? 0 : pairs.waiting(pair, now);

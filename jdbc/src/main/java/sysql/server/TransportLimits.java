@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -224,19 +223,21 @@ public record TransportLimits(
     }
 
     /**
-     * At most {@code max} open connections from one remote address (a TLS connection counted once, as by
-     * {@link NetworkConnectionLimit}): a connection that opens while its address has {@code max} open is closed at
+     * At most {@code max} open connections from one client (a TLS connection counted once, as by
+     * {@link NetworkConnectionLimit}): a connection that opens while its client has {@code max} open is closed at
      * once, before a byte of it is read; no open connection is closed for it. The cap in all stops accepting, but
-     * which address a connection comes from is known only once it is accepted, so past this cap the connection is
-     * closed instead (the client sees the close; accepting and closing holds no thread). Loopback addresses count
-     * too. An address's count is forgotten when its last connection closes.
+     * which client a connection comes from is known only once it is accepted, so past this cap the connection is
+     * closed instead (the client sees the close; accepting and closing holds no thread). A client is what
+     * {@link Clients#ofConnection} says: an address, an IPv6 /64, or on loopback the local user (so one local user
+     * cannot take every local user's share, nor get more by connecting from other 127.x addresses). A client's count
+     * is forgotten when its last connection closes.
      */
     static final class AddressConnectionLimit implements Connection.Listener {
         private final int max;
-        /** Open connections of each address that has any. */
-        private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
-        /** The connections counted, with their address: only those are uncounted on close. */
-        private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+        /** Open connections of each client that has any. */
+        private final Map<String, Integer> open = new ConcurrentHashMap<>();
+        /** The connections counted, with their client: only those are uncounted on close. */
+        private final Map<Connection, String> counted = new ConcurrentHashMap<>();
 
         AddressConnectionLimit(int max) {
             this.max = max;
@@ -248,18 +249,19 @@ public record TransportLimits(
                 return; // the HTTP connection inside a TLS one, counted as that
             }
             InetSocketAddress remote = connection.getEndPoint().getRemoteAddress();
-            InetAddress address = remote == null ? null : remote.getAddress();
-            if (address == null) {
+            if (remote == null || remote.getAddress() == null) {
                 return; // not an IP connection: the cap in all holds it
             }
+            String client =
+                    Clients.ofConnection(remote, connection.getEndPoint().getLocalAddress());
             boolean[] admitted = {false};
-            open.compute(address, (a, n) -> {
+            open.compute(client, (a, n) -> {
                 int now = n == null ? 0 : n;
                 if (now >= max) {
                     return n;
                 }
                 admitted[0] = true;
-                counted.put(connection, address); // with the count, so that a close right after uncounts it
+                counted.put(connection, client); // with the count, so that a close right after uncounts it
                 return now + 1;
             });
             if (!admitted[0]) {
@@ -269,18 +271,18 @@ public record TransportLimits(
 
         @Override
         public void onClosed(Connection connection) {
-            InetAddress address = counted.remove(connection);
-            if (address != null) {
-                open.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+            String client = counted.remove(connection);
+            if (client != null) {
+                open.computeIfPresent(client, (a, n) -> n > 1 ? n - 1 : null);
             }
         }
 
-        /** Open connections of {@code address}. */
-        int open(InetAddress address) {
-            return open.getOrDefault(address, 0);
+        /** Open connections of {@code client} (a key of {@link Clients}). */
+        int open(String client) {
+            return open.getOrDefault(client, 0);
         }
 
-        /** Addresses with an open connection. */
+        /** Clients with an open connection. */
         int addresses() {
             return open.size();
         }

@@ -49,6 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import sysql.testing.Await;
+import sysql.testing.Privileges;
 import sysql.testing.TestData;
 
 /**
@@ -531,13 +532,17 @@ class TransportLimitsTest {
     }
 
     /**
-     * One address holds at most its share of the connections: past it, a connection from that address is closed at
-     * once (it is not left waiting, and no open one is dropped), the address's open connections still work, another
-     * address is still let in and answered, and once the address closes its connections it gets in again. Before
-     * the cap, one address could take all the connections the server accepts, and every other client waited.
+     * One client holds at most its share of the connections: past it, a connection of that client is closed at once
+     * (it is not left waiting, and no open one is dropped), the client's open connections still work, another client
+     * is still let in and answered, and once the client closes its connections it gets in again. On loopback the
+     * client is the local user: root's connections from 127.0.0.2 fill its share, so one from 127.0.0.3 is closed
+     * too, while the user nobody on 127.0.0.2 is answered. Before, one address could take all the connections the
+     * server accepts (and every other client waited); then every local user shared one share per 127.x address, so
+     * one user could take another's, and get more by connecting from other 127.x addresses. Root: to be nobody.
      */
     @Test
-    void oneAddressHoldsAtMostItsShareOfTheConnections() throws Exception {
+    void oneClientHoldsAtMostItsShareOfTheConnections() throws Exception {
+        Privileges.requireRoot("to connect as the user nobody (setpriv)");
         try (SysqlServer s = start(limitsPerAddress(16, 4, 16, Duration.ofSeconds(10)))) {
             List<Socket> open = new ArrayList<>();
             try {
@@ -547,23 +552,23 @@ class TransportLimitsTest {
                     send(socket, request("bob", "bobpw"));
                     assertEquals(400, read(socket).status());
                 }
-                for (int i = 0; i < 3; i++) {
-                    Socket extra = connectFrom(s, "127.0.0.2"); // accepted by the kernel, then closed by the server
+                for (String source : List.of("127.0.0.2", "127.0.0.3", "127.0.0.1")) {
+                    Socket extra = connectFrom(s, source); // accepted by the kernel, then closed by the server
                     open.add(extra);
                     extra.setSoTimeout(3000); // well under the read timeout (10 s), which would close it too
                     long start = System.nanoTime();
                     long closed = closedAfter(extra, start);
-                    assertTrue(closed < 3000, "closed after " + closed + " ms");
+                    assertTrue(closed < 3000, source + ": closed after " + closed + " ms");
                 }
-                // the address's open connections still work
+                // the client's open connections still work
                 for (Socket socket : open.subList(0, 4)) {
                     send(socket, request("bob", "bobpw"));
                     assertEquals(400, read(socket).status());
                 }
-                // other addresses are let in and answered: a request from 127.0.0.3, a query from 127.0.0.1
-                assertEquals(400, postFrom(s, "127.0.0.3", "alice", "alicepw").status());
-                assertTrue(query(s, "elsewhere") < 5000);
-                // the address closes its connections: it is let in again, once the server has seen them close
+                // another local user is let in and answered, from the address just refused to root
+                String nobody = asNobody(s);
+                assertTrue(nobody.startsWith("HTTP/1.1 400"), "nobody was not answered: " + nobody);
+                // the client closes its connections: it is let in again, once the server has seen them close
                 for (Socket socket : open) {
                     socket.close();
                 }
@@ -571,13 +576,13 @@ class TransportLimitsTest {
                 Await.until(
                         () -> {
                             try {
-                                return postFrom(s, "127.0.0.2", "bob", "bobpw").status() == 400;
+                                return postFrom(s, "127.0.0.3", "bob", "bobpw").status() == 400;
                             } catch (IOException e) {
                                 return false; // closed: the server still counts a closed one
                             }
                         },
                         Duration.ofSeconds(10),
-                        "127.0.0.2 was never let in again after closing its connections");
+                        "root was never let in again after closing its connections");
                 for (int i = 0; i < 4; i++) {
                     Socket socket = connectFrom(s, "127.0.0.2");
                     open.add(socket);
@@ -592,12 +597,33 @@ class TransportLimitsTest {
         }
     }
 
+    /** The status line of the answer to one {@link #request} as the user nobody from 127.0.0.1 (bash's /dev/tcp). */
+    private static String asNobody(SysqlServer s) throws Exception {
+        Process p = new ProcessBuilder(
+                        "setpriv",
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--clear-groups",
+                        "bash",
+                        "-c",
+                        "exec 3<>/dev/tcp/127.0.0.1/" + s.port() + " && printf %s \"$0\" >&3"
+                                + " && IFS= read -r -t 5 line <&3; printf '%s\\n' \"$line\"",
+                        request("bob", "bobpw"))
+                .redirectErrorStream(true)
+                .start();
+        String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "setpriv did not end");
+        return answer;
+    }
+
     /**
-     * The per-address count: a connection past the cap is closed and never uncounted, a connection is uncounted
-     * once, another address has its own count, and an address's entry is gone once its last connection closed.
+     * The per-client count: a connection past the cap is closed and never uncounted, a connection is uncounted once,
+     * another address has its own count, and a client's entry is gone once its last connection closed. An IPv6
+     * client counts as its /64: addresses inside one /64 share its count (a host rotating its addresses gets no
+     * more), another /64 has its own.
      */
     @Test
-    void connectionsPerAddressAreCountedOnceAndForgotten() throws Exception {
+    void connectionsPerClientAreCountedOnceAndForgotten() throws Exception {
         TransportLimits.AddressConnectionLimit limit = new TransportLimits.AddressConnectionLimit(2);
         InetAddress a = InetAddress.getByName("192.0.2.7");
         InetAddress b = InetAddress.getByName("192.0.2.8");
@@ -613,13 +639,27 @@ class TransportLimitsTest {
         limit.onOpened(a3);
         assertEquals(1, closes.get(), "the third connection of an address with two is closed");
         limit.onClosed(a3);
-        assertEquals(2, limit.open(a), "a refused connection is not uncounted");
+        assertEquals(2, limit.open("192.0.2.7"), "a refused connection is not uncounted");
         limit.onClosed(a1);
         limit.onClosed(a1);
-        assertEquals(1, limit.open(a), "a connection is uncounted once");
+        assertEquals(1, limit.open("192.0.2.7"), "a connection is uncounted once");
         limit.onClosed(a2);
         limit.onClosed(b1);
         assertEquals(0, limit.addresses());
+
+        closes.set(0);
+        Connection v1 = connection(InetAddress.getByName("2001:db8:1:2::7"), closes);
+        Connection v2 = connection(InetAddress.getByName("2001:db8:1:2:ffff:ffff:ffff:ffff"), closes);
+        Connection v3 = connection(InetAddress.getByName("2001:db8:1:2:a:b:c:d"), closes);
+        Connection other = connection(InetAddress.getByName("2001:db8:1:3::7"), closes);
+        limit.onOpened(v1);
+        limit.onOpened(v2);
+        limit.onOpened(other);
+        assertEquals(0, closes.get());
+        assertEquals(2, limit.open("2001:db8:1:2:0:0:0:0/64"));
+        limit.onOpened(v3);
+        assertEquals(1, closes.get(), "a third address of a /64 with two connections is closed");
+        assertEquals(1, limit.open("2001:db8:1:3:0:0:0:0/64"), "another /64 counts apart");
     }
 
     /** A connection from {@code address} whose closes are counted in {@code closes}. */
@@ -629,6 +669,7 @@ class TransportLimitsTest {
                 new Class<?>[] {EndPoint.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getRemoteAddress" -> new InetSocketAddress(address, 40000);
+                    case "getLocalAddress" -> new InetSocketAddress(address, 8765);
                     case "close" -> {
                         closes.incrementAndGet();
                         yield null;

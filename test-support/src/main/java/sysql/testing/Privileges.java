@@ -86,6 +86,22 @@ public final class Privileges {
         }
     }
 
+    /**
+     * Fails, or skips with {@code -Dsysql.allowSkipPrivileged=true}, unless this JVM runs as root: for a test that
+     * must act as another user ({@code setpriv}). {@code why} says what the test needs root for.
+     */
+    public static void requireRoot(String why) {
+        String user = System.getProperty("user.name");
+        if ("root".equals(user)) {
+            return;
+        }
+        String message = "this test needs root " + why + "; running as " + user;
+        if (Boolean.getBoolean(ALLOW_SKIP)) {
+            Assumptions.abort(message + " (skipped: -D" + ALLOW_SKIP + "=true)");
+        }
+        Assertions.fail(message + ": run as root (CI does), or pass -D" + ALLOW_SKIP + "=true on a laptop");
+    }
+
     /** {@link RequiresBpf}'s extension: checks before the class's tests, and before each annotated method. */
     static final class Extension implements BeforeAllCallback, BeforeEachCallback {
         @Override
