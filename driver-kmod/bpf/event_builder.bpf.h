@@ -4,7 +4,7 @@
  * CPU's ring:
  *
  *   struct sq_evt e;
- *   if (!sq_evt_begin(&e, SQE_X, nparams)) return 0;
+ *   if (!SQ_EVT_BEGIN(&e, X)) return 0;   (sq_evt_begin(&e, SQE_X, SQ_NP_X))
  *   sq_push_s64(&e, fd); sq_push_user_str(&e, path); ...
  *   sq_evt_submit(&e);
  *
@@ -69,6 +69,10 @@ static __always_inline bool sq_evt_begin(struct sq_evt *e, __u16 type, __u32 npa
 	e->off = SQ_EVT_HDR_LEN + SQ_PARAM_LEN_SIZE * nparams;
 	return true;
 }
+
+/* sq_evt_begin for the event type SQE_<ID>, with the event table's parameter
+ * count for it (SQ_NP_<ID>): a filler names its event, never a count. */
+#define SQ_EVT_BEGIN(e, ID) sq_evt_begin(e, SQE_##ID, SQ_NP_##ID)
 
 /* Records the length of the next parameter and advances. */
 static __always_inline void sq_param_done(struct sq_evt *e, __u32 len)

@@ -5,15 +5,38 @@
  * SQ_ENTER(name) declares the program sq_e_<name>, tail-called from the
  * sys_enter dispatcher with (regs, id); SQ_EXIT(name) declares sq_x_<name>,
  * tail-called from sys_exit with (regs, ret). Both are tp_btf programs of
- * the same tracepoint as their dispatcher, as tail calls require.
+ * the same tracepoint as their dispatcher, as tail calls require. Such a
+ * filler names the event types it emits (SQ_EVT_BEGIN).
+ *
+ * SQ_ENTER_ROW(name, nparams) / SQ_EXIT_ROW(name, nparams) declare a filler
+ * that emits the event type of the syscall table's row instead (the enter
+ * event, or the exit one), with nparams parameters, which it passes as
+ * SQ_FNP_e_<name> / SQ_FNP_x_<name>: sysql.bpf.c checks at compile time that
+ * every row naming such a filler has an event with that many parameters.
  */
 #ifndef SQ_FILLERS_COMMON_BPF_H
 #define SQ_FILLERS_COMMON_BPF_H
 
-#define SQ_ENTER(name) \
+/* SQ_FNP_<e|x>_<filler> of a filler that names its own event types. */
+#define SQ_FNP_OWN_EVENT (-1)
+
+#define SQ_ENTER(name)                               \
+	enum { SQ_FNP_e_##name = SQ_FNP_OWN_EVENT }; \
 	SEC("tp_btf/sys_enter") int BPF_PROG(sq_e_##name, struct pt_regs *regs, long id)
-#define SQ_EXIT(name) \
+#define SQ_EXIT(name)                                \
+	enum { SQ_FNP_x_##name = SQ_FNP_OWN_EVENT }; \
 	SEC("tp_btf/sys_exit") int BPF_PROG(sq_x_##name, struct pt_regs *regs, long ret)
+#define SQ_ENTER_ROW(name, nparams)         \
+	enum { SQ_FNP_e_##name = nparams }; \
+	SEC("tp_btf/sys_enter") int BPF_PROG(sq_e_##name, struct pt_regs *regs, long id)
+#define SQ_EXIT_ROW(name, nparams)          \
+	enum { SQ_FNP_x_##name = nparams }; \
+	SEC("tp_btf/sys_exit") int BPF_PROG(sq_x_##name, struct pt_regs *regs, long ret)
+
+/* The syscall table's "generic": no filler (the dispatcher emits GENERIC_ARGS). */
+enum { SQ_FNP_e_generic = SQ_FNP_OWN_EVENT, SQ_FNP_x_generic = SQ_FNP_OWN_EVENT };
+#define sq_e_generic NULL
+#define sq_x_generic NULL
 
 /* Syscall id of a pt_regs (the exit tracepoint gives no id). */
 static __always_inline long sq_regs_id(struct pt_regs *regs)
@@ -23,13 +46,13 @@ static __always_inline long sq_regs_id(struct pt_regs *regs)
 
 /* Per syscall number: enter event code and sysdig syscall code. */
 const volatile __u16 sq_sc_enter_evt[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, evt, flags) [nr] = SQE_##evt,
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = SQE_##event##_E,
 #include "sysql_syscall_table.h"
 #undef SQ_SYSCALL
 };
 
 const volatile __u16 sq_sc_code[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, evt, flags) [nr] = SQ_SC_##sc,
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = SQ_SC_##sc,
 #include "sysql_syscall_table.h"
 #undef SQ_SYSCALL
 };
@@ -51,7 +74,7 @@ static __always_inline int sq_emit_generic_enter(struct pt_regs *regs, long id)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_GENERIC_ARGS_E, 8))
+	if (!SQ_EVT_BEGIN(&e, GENERIC_ARGS_E))
 		return 0;
 	sq_push_u16(&e, sq_sc_code[id & (SQ_SYSCALL_TABLE_SIZE - 1)]);
 	sq_push_u16(&e, (__u16)id);
@@ -69,7 +92,7 @@ static __always_inline int sq_emit_generic_exit(long id, long ret)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_GENERIC_ARGS_X, 3))
+	if (!SQ_EVT_BEGIN(&e, GENERIC_ARGS_X))
 		return 0;
 	sq_push_u16(&e, sq_sc_code[id & (SQ_SYSCALL_TABLE_SIZE - 1)]);
 	sq_push_u16(&e, (__u16)id);
@@ -79,22 +102,22 @@ static __always_inline int sq_emit_generic_exit(long id, long ret)
 }
 
 /* Enter events without parameters (type from the syscall table). */
-SQ_ENTER(none)
+SQ_ENTER_ROW(none, 0)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 0))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_none))
 		return 0;
 	sq_evt_submit(&e);
 	return 0;
 }
 
 /* Enter events whose only parameter is the fd in arg0. */
-SQ_ENTER(fd)
+SQ_ENTER_ROW(fd, 1)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 1))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_fd))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_evt_submit(&e);
@@ -102,11 +125,11 @@ SQ_ENTER(fd)
 }
 
 /* Exit events whose only parameter is the return value. */
-SQ_EXIT(res)
+SQ_EXIT_ROW(res, 1)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 1))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_res))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_evt_submit(&e);
@@ -114,11 +137,11 @@ SQ_EXIT(res)
 }
 
 /* Exit events with no parameter at all (getsockname, sendmmsg, ...). */
-SQ_EXIT(none)
+SQ_EXIT_ROW(none, 0)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 0))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_none))
 		return 0;
 	sq_evt_submit(&e);
 	return 0;

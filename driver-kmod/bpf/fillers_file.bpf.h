@@ -8,7 +8,7 @@ SQ_ENTER(open)
 	struct sq_evt e;
 	__u64 flags = SQ_ARG(1);
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_OPEN_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_OPEN_E))
 		return 0;
 	sq_push_user_str(&e, SQ_PTR(0));
 	sq_push_u32(&e, sq_open_flags(flags));
@@ -22,7 +22,7 @@ SQ_EXIT(open)
 	struct sq_evt e;
 	__u64 flags = SQ_ARG(1);
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_OPEN_X, 5))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_OPEN_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -37,7 +37,7 @@ SQ_ENTER(creat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_CREAT_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_CREAT_E))
 		return 0;
 	sq_push_user_str(&e, SQ_PTR(0));
 	sq_push_u32(&e, sq_open_mode(K_O_CREAT, SQ_ARG(1)));
@@ -49,7 +49,7 @@ SQ_EXIT(creat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_CREAT_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_CREAT_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -64,7 +64,7 @@ SQ_ENTER(openat)
 	struct sq_evt e;
 	__u64 flags = SQ_ARG(2);
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT_2_E, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_OPENAT_2_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_user_str(&e, SQ_PTR(1));
@@ -79,7 +79,7 @@ SQ_EXIT(openat)
 	struct sq_evt e;
 	__u64 flags = SQ_ARG(2);
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT_2_X, 6))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_OPENAT_2_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -114,7 +114,7 @@ SQ_ENTER(openat2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT2_E, 5))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_OPENAT2_E))
 		return 0;
 	sq_openat2_common(&e, regs);
 	sq_evt_submit(&e);
@@ -125,7 +125,7 @@ SQ_EXIT(openat2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_OPENAT2_X, 6))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_OPENAT2_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_openat2_common(&e, regs);
@@ -135,11 +135,11 @@ SQ_EXIT(openat2)
 
 /* Exit events: res + path(arg0): stat, lstat, chdir, getcwd, rmdir, unlink,
  * mkdir, access, chroot, umount (type from the syscall table). */
-SQ_EXIT(res_path0)
+SQ_EXIT_ROW(res_path0, 2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 2))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_res_path0))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -148,11 +148,11 @@ SQ_EXIT(res_path0)
 }
 
 /* Exit events: res + path(arg0) + path(arg1): rename, link, symlink. */
-SQ_EXIT(res_path01)
+SQ_EXIT_ROW(res_path01, 3)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 3))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_res_path01))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -165,7 +165,7 @@ SQ_ENTER(lseek)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_LSEEK_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_LSEEK_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u64(&e, SQ_ARG(1));
@@ -179,7 +179,7 @@ SQ_ENTER(mkdir)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MKDIR_2_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MKDIR_2_E))
 		return 0;
 	sq_push_u32(&e, 0);
 	sq_evt_submit(&e);
@@ -190,7 +190,7 @@ SQ_EXIT(mkdirat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MKDIRAT_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MKDIRAT_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -204,7 +204,7 @@ SQ_EXIT(unlinkat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_UNLINKAT_2_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_UNLINKAT_2_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -218,7 +218,7 @@ SQ_EXIT(linkat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_LINKAT_2_X, 6))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_LINKAT_2_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -234,9 +234,9 @@ SQ_EXIT(linkat)
 SQ_EXIT(renameat)
 {
 	struct sq_evt e;
-	bool two = sq_regs_id(regs) == 316;
+	bool two = sq_regs_id(regs) == SQ_NR_renameat2;
 
-	if (!sq_evt_begin(&e, two ? SQE_SYSCALL_RENAMEAT2_X : SQE_SYSCALL_RENAMEAT_X, two ? 6 : 5))
+	if (!(two ? SQ_EVT_BEGIN(&e, SYSCALL_RENAMEAT2_X) : SQ_EVT_BEGIN(&e, SYSCALL_RENAMEAT_X)))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -253,7 +253,7 @@ SQ_EXIT(symlinkat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SYMLINKAT_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SYMLINKAT_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -267,7 +267,7 @@ SQ_EXIT(chmod)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_CHMOD_X, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_CHMOD_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -280,7 +280,7 @@ SQ_EXIT(fchmod)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHMOD_X, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_FCHMOD_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -293,7 +293,7 @@ SQ_EXIT(fchmodat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHMODAT_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_FCHMODAT_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -304,11 +304,11 @@ SQ_EXIT(fchmodat)
 }
 
 /* chown / lchown: res, path, uid, gid */
-SQ_EXIT(chown)
+SQ_EXIT_ROW(chown, 4)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 4))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_chown))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -322,7 +322,7 @@ SQ_EXIT(fchown)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHOWN_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_FCHOWN_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -336,7 +336,7 @@ SQ_EXIT(fchownat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_FCHOWNAT_X, 6))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_FCHOWNAT_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
@@ -352,7 +352,7 @@ SQ_ENTER(access)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_ACCESS_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_ACCESS_E))
 		return 0;
 	sq_push_u32(&e, sq_access_flags(SQ_ARG(1)));
 	sq_evt_submit(&e);
@@ -363,7 +363,7 @@ SQ_ENTER(mount)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MOUNT_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MOUNT_E))
 		return 0;
 	sq_push_u32(&e, sq_mount_flags(SQ_ARG(3)));
 	sq_evt_submit(&e);
@@ -374,7 +374,7 @@ SQ_EXIT(mount)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MOUNT_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MOUNT_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -388,7 +388,7 @@ SQ_ENTER(umount)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_UMOUNT_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_UMOUNT_E))
 		return 0;
 	sq_push_u32(&e, (__u32)SQ_ARG(1));
 	sq_evt_submit(&e);
@@ -399,7 +399,7 @@ SQ_ENTER(flock)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_FLOCK_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_FLOCK_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, sq_flock_flags(SQ_ARG(1)));
@@ -411,7 +411,7 @@ SQ_ENTER(fcntl)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_FCNTL_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_FCNTL_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u8(&e, sq_fcntl_cmd(SQ_ARG(1)));
@@ -423,7 +423,7 @@ SQ_ENTER(ioctl)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_IOCTL_3_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_IOCTL_3_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u64(&e, SQ_ARG(1));
@@ -436,7 +436,7 @@ SQ_EXIT(memfd_create)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MEMFD_CREATE_X, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MEMFD_CREATE_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_str(&e, SQ_PTR(0));
@@ -450,7 +450,7 @@ SQ_EXIT(userfaultfd)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_USERFAULTFD_X, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_USERFAULTFD_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_u32(&e, (__u32)SQ_ARG(0));
@@ -462,7 +462,7 @@ SQ_ENTER(copy_file_range)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_COPY_FILE_RANGE_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_COPY_FILE_RANGE_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u64(&e, SQ_ARG(1));
@@ -475,7 +475,7 @@ SQ_EXIT(copy_file_range)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_COPY_FILE_RANGE_X, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_COPY_FILE_RANGE_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_s64(&e, SQ_FD(SQ_ARG(2)));
@@ -489,7 +489,7 @@ SQ_ENTER(splice)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SPLICE_E, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SPLICE_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_s64(&e, SQ_FD(SQ_ARG(2)));

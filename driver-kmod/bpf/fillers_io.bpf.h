@@ -102,7 +102,7 @@ SQ_ENTER(read)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_READ_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_READ_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, (__u32)SQ_ARG(2));
@@ -111,11 +111,11 @@ SQ_ENTER(read)
 }
 
 /* write, send... : fd, size (type from the table) */
-SQ_ENTER(fd_size)
+SQ_ENTER_ROW(fd_size, 2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 2))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_fd_size))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, (__u32)SQ_ARG(2));
@@ -124,11 +124,11 @@ SQ_ENTER(fd_size)
 }
 
 /* pread64 / pwrite64: fd, size, pos */
-SQ_ENTER(fd_size_pos)
+SQ_ENTER_ROW(fd_size_pos, 3)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 3))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_fd_size_pos))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, (__u32)SQ_ARG(2));
@@ -138,11 +138,11 @@ SQ_ENTER(fd_size_pos)
 }
 
 /* read-like exits (read, pread64, recvfrom w/o tuple): res, data of res bytes */
-SQ_EXIT(read)
+SQ_EXIT_ROW(read, 2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 2))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_read))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_data(&e, SQ_PTR(1), ret);
@@ -151,11 +151,11 @@ SQ_EXIT(read)
 }
 
 /* write-like exits (write, pwrite64): res, data of the requested size */
-SQ_EXIT(write)
+SQ_EXIT_ROW(write, 2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 2))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_write))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_data(&e, SQ_PTR(1), (__s64)SQ_ARG(2));
@@ -168,7 +168,7 @@ SQ_ENTER(preadv)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_PREADV_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_PREADV_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u64(&e, SQ_ARG(3));
@@ -180,9 +180,9 @@ SQ_ENTER(preadv)
 SQ_ENTER(writev)
 {
 	struct sq_evt e;
-	bool p = id == 296;
+	bool p = id == SQ_NR_pwritev;
 
-	if (!sq_evt_begin(&e, p ? SQE_SYSCALL_PWRITEV_E : SQE_SYSCALL_WRITEV_E, p ? 3 : 2))
+	if (!(p ? SQ_EVT_BEGIN(&e, SYSCALL_PWRITEV_E) : SQ_EVT_BEGIN(&e, SYSCALL_WRITEV_E)))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, (__u32)sq_iov_total(SQ_PTR(1), SQ_ARG(2)));
@@ -193,12 +193,12 @@ SQ_ENTER(writev)
 }
 
 /* readv / preadv exit: res, size, data */
-SQ_EXIT(readv)
+SQ_EXIT_ROW(readv, 3)
 {
 	struct sq_evt e;
 	__u64 size;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 3))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_readv))
 		return 0;
 	sq_push_s64(&e, ret);
 	size = sq_iov_total(SQ_PTR(1), SQ_ARG(2));
@@ -211,11 +211,11 @@ SQ_EXIT(readv)
 }
 
 /* writev / pwritev exit: res, data (the buffers given, up to snaplen) */
-SQ_EXIT(writev)
+SQ_EXIT_ROW(writev, 2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 2))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_writev))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_iov_data(&e, SQ_PTR(1), SQ_ARG(2), SQ_PARAM_MAX);
@@ -236,7 +236,7 @@ SQ_ENTER(sendfile)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SENDFILE_E, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SENDFILE_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_s64(&e, SQ_FD(SQ_ARG(1)));
@@ -250,7 +250,7 @@ SQ_EXIT(sendfile)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SENDFILE_X, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SENDFILE_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_u64(&e, sq_user_off(SQ_PTR(2)));

@@ -10,7 +10,7 @@ SQ_ENTER(brk)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_BRK_4_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_BRK_4_E))
 		return 0;
 	sq_push_u64(&e, SQ_ARG(0));
 	sq_evt_submit(&e);
@@ -21,7 +21,7 @@ SQ_ENTER(munmap)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MUNMAP_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MUNMAP_E))
 		return 0;
 	sq_push_u64(&e, SQ_ARG(0));
 	sq_push_u64(&e, SQ_ARG(1));
@@ -33,7 +33,7 @@ SQ_ENTER(mmap)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MMAP_E, 6))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MMAP_E))
 		return 0;
 	sq_push_u64(&e, SQ_ARG(0));
 	sq_push_u64(&e, SQ_ARG(1));
@@ -49,7 +49,7 @@ SQ_ENTER(mprotect)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_MPROTECT_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_MPROTECT_E))
 		return 0;
 	sq_push_u64(&e, SQ_ARG(0));
 	sq_push_u64(&e, SQ_ARG(1));
@@ -59,11 +59,11 @@ SQ_ENTER(mprotect)
 }
 
 /* brk / mmap / munmap exit: res, vm_size, vm_rss, vm_swap */
-SQ_EXIT(mm)
+SQ_EXIT_ROW(mm, 4)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 4))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_mm))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_vm(&e, sq_current());
@@ -134,7 +134,7 @@ SQ_ENTER(poll)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_POLL_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_POLL_E))
 		return 0;
 	sq_push_pollfds(&e, SQ_PTR(0), SQ_ARG(1), true);
 	sq_push_s64(&e, (__s32)SQ_ARG(2));
@@ -143,11 +143,11 @@ SQ_ENTER(poll)
 }
 
 /* poll / ppoll exit: res, fds */
-SQ_EXIT(poll)
+SQ_EXIT_ROW(poll, 2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 2))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_poll))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_pollfds(&e, SQ_PTR(0), SQ_ARG(1), false);
@@ -177,7 +177,7 @@ SQ_ENTER(ppoll)
 	struct sq_evt e;
 	__u64 mask = 0;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_PPOLL_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_PPOLL_E))
 		return 0;
 	sq_push_pollfds(&e, SQ_PTR(0), SQ_ARG(1), true);
 	sq_push_u64(&e, sq_user_timespec_ns(SQ_PTR(2), (__u64)-1));
@@ -192,7 +192,7 @@ SQ_ENTER(nanosleep)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_NANOSLEEP_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_NANOSLEEP_E))
 		return 0;
 	sq_push_u64(&e, sq_user_timespec_ns(SQ_PTR(0), 0));
 	sq_evt_submit(&e);
@@ -203,7 +203,7 @@ SQ_ENTER(futex)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_FUTEX_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_FUTEX_E))
 		return 0;
 	sq_push_u64(&e, SQ_ARG(0));
 	sq_push_u16(&e, sq_futex_op(SQ_ARG(1)));
@@ -216,7 +216,7 @@ SQ_ENTER(epoll_wait)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_EPOLLWAIT_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_EPOLLWAIT_E))
 		return 0;
 	sq_push_s64(&e, (__s32)SQ_ARG(2));
 	sq_evt_submit(&e);
@@ -228,7 +228,7 @@ SQ_ENTER(eventfd)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_EVENTFD_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_EVENTFD_E))
 		return 0;
 	sq_push_u64(&e, (__u32)SQ_ARG(0));
 	sq_push_u32(&e, 0);
@@ -241,7 +241,7 @@ SQ_ENTER(signalfd)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SIGNALFD_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SIGNALFD_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, 0);
@@ -255,7 +255,7 @@ SQ_ENTER(timerfd_create)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_TIMERFD_CREATE_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_TIMERFD_CREATE_E))
 		return 0;
 	sq_push_u8(&e, 0);
 	sq_push_u8(&e, 0);
@@ -268,7 +268,7 @@ SQ_ENTER(inotify_init)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_INOTIFY_INIT_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_INOTIFY_INIT_E))
 		return 0;
 	sq_push_u8(&e, 0);
 	sq_evt_submit(&e);
@@ -279,7 +279,7 @@ SQ_ENTER(epoll_create)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_EPOLL_CREATE_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_EPOLL_CREATE_E))
 		return 0;
 	sq_push_s32(&e, (__s32)SQ_ARG(0));
 	sq_evt_submit(&e);
@@ -291,7 +291,7 @@ SQ_ENTER(epoll_create1)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_EPOLL_CREATE1_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_EPOLL_CREATE1_E))
 		return 0;
 	sq_push_u32(&e, (SQ_ARG(0) & K_O_CLOEXEC) ? 1 : 0);
 	sq_evt_submit(&e);
@@ -304,7 +304,7 @@ SQ_EXIT(pipe)
 	struct sq_evt e;
 	int fds[2] = {};
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_PIPE_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_PIPE_X))
 		return 0;
 	bpf_probe_read_user(fds, sizeof(fds), SQ_PTR(0));
 	sq_push_s64(&e, ret);
@@ -330,7 +330,7 @@ SQ_EXIT(io_uring_setup)
 	struct sq_evt e;
 	struct sq_io_uring_params p = {};
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_IO_URING_SETUP_X, 8))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_IO_URING_SETUP_X))
 		return 0;
 	bpf_probe_read_user(&p, sizeof(p), SQ_PTR(1));
 	sq_push_s64(&e, ret);
@@ -350,7 +350,7 @@ SQ_EXIT(io_uring_enter)
 	struct sq_evt e;
 	__u64 sig = 0;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_IO_URING_ENTER_X, 6))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_IO_URING_ENTER_X))
 		return 0;
 	/* without IORING_ENTER_EXT_ARG, arg4 is a sigset_t pointer */
 	if (SQ_ARG(4) && !(SQ_ARG(3) & 8))

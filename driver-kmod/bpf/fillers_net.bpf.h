@@ -4,11 +4,11 @@
 #define SQ_FILLERS_NET_BPF_H
 
 /* socket / socketpair enter: domain, type, proto */
-SQ_ENTER(socket)
+SQ_ENTER_ROW(socket, 3)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 3))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_socket))
 		return 0;
 	sq_push_u32(&e, sq_socket_family(SQ_ARG(0)));
 	sq_push_u32(&e, (__u32)SQ_ARG(1));
@@ -23,7 +23,7 @@ SQ_EXIT(socketpair)
 	int fds[2] = {};
 	struct socket *sock = NULL;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_SOCKETPAIR_X, 5))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_SOCKETPAIR_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	if (ret >= 0 && bpf_probe_read_user(fds, sizeof(fds), SQ_PTR(3)) == 0)
@@ -52,7 +52,7 @@ SQ_EXIT(bind)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_BIND_X, 2))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_BIND_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_sockaddr(&e, SQ_PTR(1), (__s64)(__s32)SQ_ARG(2));
@@ -64,7 +64,7 @@ SQ_ENTER(connect)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_CONNECT_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_CONNECT_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_user_sockaddr(&e, SQ_PTR(1), (__s64)(__s32)SQ_ARG(2));
@@ -87,7 +87,7 @@ SQ_EXIT(connect)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_CONNECT_X, 2))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_CONNECT_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_user_tuple(&e, SQ_FD(SQ_ARG(0)), SQ_PTR(1), (__s32)SQ_ARG(2), false);
@@ -99,7 +99,7 @@ SQ_ENTER(listen)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_LISTEN_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_LISTEN_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, (__u32)SQ_ARG(1));
@@ -112,7 +112,7 @@ SQ_ENTER(accept4)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_ACCEPT4_5_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_ACCEPT4_5_E))
 		return 0;
 	sq_push_u32(&e, 0);
 	sq_evt_submit(&e);
@@ -121,14 +121,14 @@ SQ_ENTER(accept4)
 
 /* accept / accept4 exit: fd, tuple (client -> server), queue stats of the
  * listening socket. */
-SQ_EXIT(accept)
+SQ_EXIT_ROW(accept, 5)
 {
 	struct sq_evt e;
 	struct socket *lsock;
 	__u32 backlog = 0, maxq = 0;
 	__u8 pct = 0;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 5))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_accept))
 		return 0;
 	sq_push_s64(&e, ret);
 	if (ret >= 0)
@@ -156,7 +156,7 @@ SQ_ENTER(sendto)
 	struct sq_evt e;
 	__s64 fd = SQ_FD(SQ_ARG(0));
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_SENDTO_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_SENDTO_E))
 		return 0;
 	sq_push_s64(&e, fd);
 	sq_push_u32(&e, (__u32)SQ_ARG(2));
@@ -170,7 +170,7 @@ SQ_EXIT(recvfrom)
 	struct sq_evt e;
 	int alen = 0;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_RECVFROM_X, 3))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_RECVFROM_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_data(&e, SQ_PTR(1), ret);
@@ -188,7 +188,7 @@ SQ_ENTER(shutdown)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_SHUTDOWN_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_SHUTDOWN_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u8(&e, sq_shutdown_how(SQ_ARG(1)));
@@ -214,7 +214,7 @@ SQ_ENTER(sendmsg)
 	struct sq_msghdr mh = {};
 	__s64 fd = SQ_FD(SQ_ARG(0));
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_SENDMSG_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_SENDMSG_E))
 		return 0;
 	bpf_probe_read_user(&mh, sizeof(mh), SQ_PTR(1));
 	sq_push_s64(&e, fd);
@@ -229,7 +229,7 @@ SQ_EXIT(sendmsg)
 	struct sq_evt e;
 	struct sq_msghdr mh = {};
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_SENDMSG_X, 2))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_SENDMSG_X))
 		return 0;
 	bpf_probe_read_user(&mh, sizeof(mh), SQ_PTR(1));
 	sq_push_s64(&e, ret);
@@ -244,7 +244,7 @@ SQ_EXIT(recvmsg)
 	struct sq_msghdr mh = {};
 	__u64 size;
 
-	if (!sq_evt_begin(&e, SQE_SOCKET_RECVMSG_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SOCKET_RECVMSG_X))
 		return 0;
 	bpf_probe_read_user(&mh, sizeof(mh), SQ_PTR(1));
 	sq_push_s64(&e, ret);
@@ -327,11 +327,11 @@ static __always_inline void sq_push_sockopt_val(struct sq_evt *e, __u64 level, _
 SQ_EXIT(sockopt)
 {
 	struct sq_evt e;
-	bool get = sq_regs_id(regs) == 55;
+	bool get = sq_regs_id(regs) == SQ_NR_getsockopt;
 	__u64 level = SQ_ARG(1), name = SQ_ARG(2);
 	__s32 optlen = 0;
 
-	if (!sq_evt_begin(&e, get ? SQE_SOCKET_GETSOCKOPT_X : SQE_SOCKET_SETSOCKOPT_X, 6))
+	if (!(get ? SQ_EVT_BEGIN(&e, SOCKET_GETSOCKOPT_X) : SQ_EVT_BEGIN(&e, SOCKET_SETSOCKOPT_X)))
 		return 0;
 	if (get)
 		bpf_probe_read_user(&optlen, sizeof(optlen), SQ_PTR(4));

@@ -15,7 +15,7 @@ SQ_EXIT(clone)
 
 	if (ret == 0 && sq_cfg.sched_events_on)
 		return 0;
-	if (!sq_evt_begin(&e, sq_clone_exit_type(id), 20))
+	if (!sq_evt_begin(&e, sq_clone_exit_type(id), SQ_NP_CLONE_FAMILY_X))
 		return 0;
 	sq_fill_clone_x(&e, sq_current(), ret, sq_clone_kflags(regs, id));
 	sq_evt_submit(&e);
@@ -26,7 +26,7 @@ SQ_ENTER(execve)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_EXECVE_19_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_EXECVE_19_E))
 		return 0;
 	sq_push_user_str_na(&e, SQ_PTR(0));
 	sq_evt_submit(&e);
@@ -37,7 +37,7 @@ SQ_ENTER(execveat)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_EXECVEAT_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_EXECVEAT_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_user_str_na(&e, SQ_PTR(1));
@@ -52,10 +52,10 @@ SQ_EXIT(execve)
 {
 	struct sq_evt e;
 	struct task_struct *t = sq_current();
-	bool at = sq_regs_id(regs) == 322;
+	bool at = sq_regs_id(regs) == SQ_NR_execveat;
 	struct mm_struct *mm;
 
-	if (!sq_evt_begin(&e, at ? SQE_SYSCALL_EXECVEAT_X : SQE_SYSCALL_EXECVE_19_X, 20))
+	if (!(at ? SQ_EVT_BEGIN(&e, SYSCALL_EXECVEAT_X) : SQ_EVT_BEGIN(&e, SYSCALL_EXECVE_19_X)))
 		return 0;
 	sq_push_s64(&e, ret);
 	if (ret >= 0)
@@ -85,11 +85,11 @@ SQ_EXIT(execve)
 }
 
 /* kill / tkill: pid, sig */
-SQ_ENTER(kill)
+SQ_ENTER_ROW(kill, 2)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 2))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_kill))
 		return 0;
 	sq_push_s64(&e, (__s32)SQ_ARG(0));
 	sq_push_u8(&e, (__u8)SQ_ARG(1));
@@ -101,7 +101,7 @@ SQ_ENTER(tgkill)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_TGKILL_E, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_TGKILL_E))
 		return 0;
 	sq_push_s64(&e, (__s32)SQ_ARG(0));
 	sq_push_s64(&e, (__s32)SQ_ARG(1));
@@ -111,11 +111,11 @@ SQ_ENTER(tgkill)
 }
 
 /* setuid / setgid: one id */
-SQ_ENTER(u32_0)
+SQ_ENTER_ROW(u32_0, 1)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 1))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_u32_0))
 		return 0;
 	sq_push_u32(&e, (__u32)SQ_ARG(0));
 	sq_evt_submit(&e);
@@ -123,11 +123,11 @@ SQ_ENTER(u32_0)
 }
 
 /* setresuid / setresgid: three ids */
-SQ_ENTER(u32_012)
+SQ_ENTER_ROW(u32_012, 3)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 3))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_u32_012))
 		return 0;
 	sq_push_u32(&e, (__u32)SQ_ARG(0));
 	sq_push_u32(&e, (__u32)SQ_ARG(1));
@@ -137,11 +137,11 @@ SQ_ENTER(u32_012)
 }
 
 /* getuid / geteuid / getgid / getegid exit: the id */
-SQ_EXIT(u32_ret)
+SQ_EXIT_ROW(u32_ret, 1)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 1))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_u32_ret))
 		return 0;
 	sq_push_u32(&e, (__u32)ret);
 	sq_evt_submit(&e);
@@ -158,11 +158,11 @@ static __always_inline __u32 sq_user_u32(const void *p)
 }
 
 /* getresuid / getresgid exit: res, the three ids read back */
-SQ_EXIT(getresid)
+SQ_EXIT_ROW(getresid, 4)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, 4))
+	if (!sq_evt_begin(&e, sq_enter_type(sq_regs_id(regs)) + 1, SQ_FNP_x_getresid))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_u32(&e, sq_user_u32(SQ_PTR(0)));
@@ -176,7 +176,7 @@ SQ_ENTER(ptrace)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_PTRACE_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_PTRACE_E))
 		return 0;
 	sq_push_u16(&e, sq_ptrace_request(SQ_ARG(0)));
 	sq_push_s64(&e, (__s32)SQ_ARG(1));
@@ -190,7 +190,7 @@ SQ_EXIT(ptrace)
 	__u16 req;
 	__u64 data;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_PTRACE_X, 3))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_PTRACE_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	if (ret < 0) {
@@ -227,11 +227,11 @@ SQ_EXIT(ptrace)
 }
 
 /* getrlimit / setrlimit enter: resource */
-SQ_ENTER(rlimit)
+SQ_ENTER_ROW(rlimit, 1)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, sq_enter_type(id), 1))
+	if (!sq_evt_begin(&e, sq_enter_type(id), SQ_FNP_e_rlimit))
 		return 0;
 	sq_push_u8(&e, sq_rlimit_resource(SQ_ARG(0)));
 	sq_evt_submit(&e);
@@ -244,15 +244,15 @@ struct sq_rlimit {
 };
 
 /* getrlimit / setrlimit exit: res, cur, max */
-SQ_EXIT(rlimit)
+SQ_EXIT_ROW(rlimit, 3)
 {
 	struct sq_evt e;
 	long id = sq_regs_id(regs);
 	struct sq_rlimit rl = {-1, -1};
 
-	if (!sq_evt_begin(&e, sq_enter_type(id) + 1, 3))
+	if (!sq_evt_begin(&e, sq_enter_type(id) + 1, SQ_FNP_x_rlimit))
 		return 0;
-	if (ret >= 0 || id == 160)
+	if (ret >= 0 || id == SQ_NR_setrlimit)
 		if (bpf_probe_read_user(&rl, sizeof(rl), SQ_PTR(1))) {
 			rl.cur = -1;
 			rl.max = -1;
@@ -268,7 +268,7 @@ SQ_ENTER(prlimit)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_PRLIMIT_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_PRLIMIT_E))
 		return 0;
 	sq_push_s64(&e, (__s32)SQ_ARG(0));
 	sq_push_u8(&e, sq_rlimit_resource(SQ_ARG(1)));
@@ -281,7 +281,7 @@ SQ_EXIT(prlimit)
 	struct sq_evt e;
 	struct sq_rlimit nl = {-1, -1}, ol = {-1, -1};
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_PRLIMIT_X, 5))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_PRLIMIT_X))
 		return 0;
 	if (ret >= 0) {
 		if (SQ_ARG(2) && bpf_probe_read_user(&nl, sizeof(nl), SQ_PTR(2))) {
@@ -317,7 +317,7 @@ SQ_EXIT(capset)
 	struct sq_evt e;
 	const struct cred *cred = BPF_CORE_READ(sq_current(), cred);
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_CAPSET_X, 4))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_CAPSET_X))
 		return 0;
 	sq_push_s64(&e, ret);
 	sq_push_u64(&e, SQ_CAPS(cred, cap_inheritable));
@@ -331,7 +331,7 @@ SQ_ENTER(setns)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SETNS_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SETNS_E))
 		return 0;
 	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
 	sq_push_u32(&e, sq_clone_flags(SQ_ARG(1)));
@@ -343,7 +343,7 @@ SQ_ENTER(unshare)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_UNSHARE_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_UNSHARE_E))
 		return 0;
 	sq_push_u32(&e, sq_clone_flags(SQ_ARG(0)));
 	sq_evt_submit(&e);
@@ -354,7 +354,7 @@ SQ_ENTER(setpgid)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SETPGID_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SETPGID_E))
 		return 0;
 	sq_push_s64(&e, (__s32)SQ_ARG(0));
 	sq_push_s64(&e, (__s32)SQ_ARG(1));
@@ -366,7 +366,7 @@ SQ_ENTER(seccomp)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_SECCOMP_E, 2))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_SECCOMP_E))
 		return 0;
 	sq_push_u64(&e, SQ_ARG(0));
 	sq_push_u64(&e, SQ_ARG(1));
@@ -378,7 +378,7 @@ SQ_ENTER(bpf)
 {
 	struct sq_evt e;
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_BPF_E, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_BPF_E))
 		return 0;
 	sq_push_s64(&e, (__s32)SQ_ARG(0));
 	sq_evt_submit(&e);
@@ -390,7 +390,7 @@ SQ_EXIT(bpf)
 	struct sq_evt e;
 	__u64 cmd = SQ_ARG(0);
 
-	if (!sq_evt_begin(&e, SQE_SYSCALL_BPF_X, 1))
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_BPF_X))
 		return 0;
 	/* BPF_MAP_CREATE 0, BPF_PROG_LOAD 5 return fds */
 	if (ret >= 0 && (cmd == 0 || cmd == 5))

@@ -321,32 +321,34 @@ static __always_inline void sq_fill_clone_x(struct sq_evt *e, struct task_struct
 	sq_push_s64(e, sq_task_vpid(t));
 }
 
-/* x86_64 numbers of the syscalls that create a task. */
-#define SQ_NR_CLONE 56
-#define SQ_NR_FORK 57
-#define SQ_NR_VFORK 58
-#define SQ_NR_CLONE3 435
-
 /* Clone flags of the clone-family syscall `id` whose arguments are in regs. */
 static __always_inline __u64 sq_clone_kflags(struct pt_regs *regs, long id)
 {
 	__u64 f = 0;
 
-	if (id == SQ_NR_CLONE)
+	if (id == SQ_NR_clone)
 		return sq_arg(regs, 0);
-	if (id == SQ_NR_CLONE3) /* struct clone_args starts with u64 flags */
+	if (id == SQ_NR_clone3) /* struct clone_args starts with u64 flags */
 		bpf_probe_read_user(&f, sizeof(f), (const void *)sq_arg(regs, 0));
 	return f;
 }
 
+/* The clone family's exit events, one of which sq_clone_exit_type names, have
+ * one parameter count. */
+#define SQ_NP_CLONE_FAMILY_X SQ_NP_SYSCALL_CLONE_20_X
+_Static_assert(SQ_NP_SYSCALL_FORK_20_X == SQ_NP_CLONE_FAMILY_X &&
+		       SQ_NP_SYSCALL_VFORK_20_X == SQ_NP_CLONE_FAMILY_X &&
+		       SQ_NP_SYSCALL_CLONE3_X == SQ_NP_CLONE_FAMILY_X,
+	       "clone, fork, vfork and clone3 exit events differ in their parameter count");
+
 static __always_inline __u16 sq_clone_exit_type(long id)
 {
 	switch (id) {
-	case SQ_NR_FORK:
+	case SQ_NR_fork:
 		return SQE_SYSCALL_FORK_20_X;
-	case SQ_NR_VFORK:
+	case SQ_NR_vfork:
 		return SQE_SYSCALL_VFORK_20_X;
-	case SQ_NR_CLONE3:
+	case SQ_NR_clone3:
 		return SQE_SYSCALL_CLONE3_X;
 	}
 	return SQE_SYSCALL_CLONE_20_X;

@@ -184,6 +184,13 @@ enum sq_event_code {
 #undef SQ_EVENT
 	SQE_EXTENSION_BASE = 1000,
 };
+/* Parameters of each event type: SQ_NP_<ID> = nparams, from the event table. */
+enum sq_event_nparams {
+#define SQ_EVENT(code, id, name, cat, flags, nparams, params) SQ_NP_##id = nparams,
+#include "sysql_event_table.h"
+#undef SQ_EVENT
+};
+
 /* One past the largest event code in the table. */
 #define SQ_EVENT_CODE_LIMIT 1002
 
@@ -192,6 +199,13 @@ enum sq_syscall_code {
 #define SQ_SC(code, id, name) SQ_SC_##id = code,
 #include "sysql_syscall_table.h"
 #undef SQ_SC
+};
+
+/* x86_64 syscall numbers: SQ_NR_<native_name> = nr, from the syscall table. */
+enum sq_syscall_nr {
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) SQ_NR_##native = nr,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
 };
 
 /* x86_64 syscall numbers handled by the drivers are below this bound. */

@@ -56,7 +56,8 @@ struct syscall {
 	int enter;
 	int flags;
 };
-#define SQ_SYSCALL(nr, name, sc, enter, flags) {nr, #name, SQ_SC_##sc, SQE_##enter, flags},
+#define SQ_SYSCALL(nr, name, sc, event, flags, enter_filler, exit_filler) \
+	{nr, #name, SQ_SC_##sc, SQE_##event##_E, flags},
 static const struct syscall syscalls[] = {
 #include "sysql_syscall_table.h"
 };
