@@ -332,6 +332,21 @@ SQ_EXIT(fchown)
 	return 0;
 }
 
+/* newfstatat (the stat family): dirfd, path, flags; the struct stat is not kept. */
+SQ_EXIT(newfstatat)
+{
+	struct sq_evt e;
+
+	if (!SQ_EVT_BEGIN(&e, SYSCALL_NEWFSTATAT_X))
+		return 0;
+	sq_push_s64(&e, ret);
+	sq_push_s64(&e, SQ_FD(SQ_ARG(0)));
+	sq_push_user_str(&e, SQ_PTR(1));
+	sq_push_u32(&e, sq_newfstatat_flags(SQ_ARG(3)));
+	sq_evt_submit(&e);
+	return 0;
+}
+
 SQ_EXIT(fchownat)
 {
 	struct sq_evt e;

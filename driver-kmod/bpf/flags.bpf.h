@@ -385,6 +385,12 @@ static __always_inline __u32 sq_unlinkat_flags(__u64 f)
 	return (f & 0x200) ? SQ_AT_REMOVEDIR : 0;
 }
 
+/* newfstatat's AT_* flags (sysdig's values are the kernel's). */
+static __always_inline __u32 sq_newfstatat_flags(__u64 f)
+{
+	return f & (SQ_AT_EMPTY_PATH | SQ_AT_NO_AUTOMOUNT | SQ_AT_SYMLINK_NOFOLLOW);
+}
+
 static __always_inline __u32 sq_linkat_flags(__u64 f)
 {
 	__u32 r = 0;

@@ -4,9 +4,10 @@
  * system calls it is told to (it is linked statically, so no loader opens
  * libraries before it starts).
  *
- *   sysql-workload [-d DELAY_MS] [-o N PATH] [-w M] [-c K PORT] [-r RATE] [-H SECONDS]
+ *   sysql-workload [-d DELAY_MS] [-o N PATH] [-s N PATH] [-w M] [-c K PORT] [-r RATE] [-H SECONDS]
  *     -d  wait DELAY_MS before the first call (with nanosleep)
  *     -o  N times: openat(AT_FDCWD, PATH, O_RDONLY) and close
+ *     -s  N times: newfstatat(AT_FDCWD, PATH, &st, AT_SYMLINK_NOFOLLOW), after the other calls
  *     -w  M times: write one byte to fd 1
  *     -c  K times: socket, connect to 127.0.0.1:PORT (TCP), close
  *     -r  do the calls at RATE rounds per second (one round: an openat, a write and a connect, as far as
@@ -24,14 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sysql-workload [-d DELAY_MS] [-o N PATH] [-w M] [-c K PORT] [-r "
-			"RATE] [-H SECONDS]\n");
+	fprintf(stderr, "usage: sysql-workload [-d DELAY_MS] [-o N PATH] [-s N PATH] [-w M] [-c K "
+			"PORT] [-r RATE] [-H SECONDS]\n");
 	exit(2);
 }
 
@@ -77,7 +79,8 @@ int main(int argc, char **argv)
 {
 	long delay = 0, opens = 0, writes = 0, connects = 0, port = 0, hold = -1;
 	double rate = 0;
-	const char *path = NULL;
+	const char *path = NULL, *stat_path = NULL;
+	long stats = 0;
 	char b = 'x';
 
 	for (int i = 1; i < argc; i++) {
@@ -86,6 +89,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-o") && i + 2 < argc) {
 			opens = number(argv[++i]);
 			path = argv[++i];
+		} else if (!strcmp(argv[i], "-s") && i + 2 < argc) {
+			stats = number(argv[++i]);
+			stat_path = argv[++i];
 		} else if (!strcmp(argv[i], "-w") && i + 1 < argc) {
 			writes = number(argv[++i]);
 		} else if (!strcmp(argv[i], "-c") && i + 2 < argc) {
@@ -120,6 +126,14 @@ int main(int argc, char **argv)
 			close(connect_to((int)port));
 		if (rate > 0)
 			sleep_ns((long long)(1e9 / rate));
+	}
+	for (long r = 0; r < stats; r++) {
+		struct stat st;
+
+		if (syscall(SYS_newfstatat, AT_FDCWD, stat_path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			perror(stat_path);
+			return 1;
+		}
 	}
 	if (hold >= 0) {
 		int fd = path ? openat(AT_FDCWD, path, O_RDONLY) : -1;

@@ -162,6 +162,38 @@ class LiveSqlIT {
         }
     }
 
+    /**
+     * newfstatat (the stat family) is a typed event with falcosecurity's code and parameters: each call's exit
+     * carries its result, the directory fd (AT_FDCWD), the path and the flags by name. Before, it went out as the
+     * generic event with raw registers: the path could not be asked for.
+     */
+    @Test
+    void newfstatatIsATypedEventWithItsPathAndFlags() throws Exception {
+        int n = 7;
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:")) {
+            Process child = workload("-d", "200", "-s", String.valueOf(n), "/etc/hostname");
+            assertEquals(0, child.waitFor(), "the workload failed");
+            awaitExitInHistory(c, child.pid());
+            try (PreparedStatement ps = c.prepareStatement("SELECT evt.rawres, evt.rawarg.dirfd, evt.arg.path, "
+                    + "evt.arg.flags, evt.category, COUNT(*) FROM events "
+                    + "WHERE proc.pid = ? AND proc.name = ? AND evt.type = 'newfstatat' AND evt.dir = '<' "
+                    + "GROUP BY 1, 2, 3, 4, 5")) {
+                ps.setLong(1, child.pid());
+                ps.setString(2, COMM); // not the fstat calls of the JVM's spawn helper, before the exec
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next(), "no newfstatat exit");
+                    assertEquals(0, rs.getLong(1));
+                    assertEquals(-100, rs.getLong(2), "dirfd is AT_FDCWD");
+                    assertEquals("/etc/hostname", rs.getString(3));
+                    assertEquals("AT_SYMLINK_NOFOLLOW", rs.getString(4));
+                    assertEquals("file", rs.getString(5));
+                    assertEquals(n, rs.getLong(6));
+                    assertFalse(rs.next(), "newfstatat exits of another shape");
+                }
+            }
+        }
+    }
+
     @Test
     void streamDeliversTheChildsEventsWhileItRuns() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
