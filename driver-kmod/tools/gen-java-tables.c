@@ -6,9 +6,16 @@
  *   gen-java-tables PACKAGE > EventTables.java
  *
  * The C headers are the one definition; the capture module runs this at
- * build time, so Java never holds a hand-copied table.
+ * build time, so Java never holds a hand-copied table or constant: besides
+ * the tables it prints every event code (EVENT_<ID>), the event flags
+ * (EF_*), categories (EC_*), parameter types (PT_*) and every value a flag
+ * table names (O_*, CL_*, FCNTL_*, RLIMIT_* ...), named as the headers name
+ * them without SQ_.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sysql_probe.h"
@@ -75,6 +82,7 @@ static const struct sc scs[] = {
 
 struct nv {
 	const char *name;
+	const char *macro; /* the value as the table spells it: the header's SQ_ name */
 	long long value;
 };
 struct flag_table {
@@ -82,9 +90,9 @@ struct flag_table {
 	const struct nv *rows;
 	int n;
 };
-#define SQ_NV(n, v)               \
-	{                         \
-		n, (long long)(v) \
+#define SQ_NV(n, v)                   \
+	{                             \
+		n, #v, (long long)(v) \
 	}
 #define SQ_FLAG_TABLE(t, rows) static const struct nv t##_rows[] = {SQ_UNPACK rows};
 #include "sysql_flag_tables.h"
@@ -117,6 +125,76 @@ static const struct dyn_table dyn_tables[] = {
 #include "sysql_flag_tables.h"
 };
 
+/*
+ * Named values of the ABI, exported to Java under their header name without
+ * the SQ_ prefix (which is sysdig's name without PPM_): SQ_EF_USES_FD is
+ * EF_USES_FD, SQ_FCNTL_F_DUPFD_CLOEXEC is FCNTL_F_DUPFD_CLOEXEC.
+ */
+struct named {
+	const char *macro;
+	long long value;
+};
+#define SQ_NAMED(m)                \
+	{                          \
+#m, (long long)(m) \
+	}
+static const struct named named[] = {
+	/* Event flags (sysdig's EF_*). */
+	SQ_NAMED(SQ_EF_NONE),
+	SQ_NAMED(SQ_EF_CREATES_FD),
+	SQ_NAMED(SQ_EF_DESTROYS_FD),
+	SQ_NAMED(SQ_EF_USES_FD),
+	SQ_NAMED(SQ_EF_READS_FROM_FD),
+	SQ_NAMED(SQ_EF_WRITES_TO_FD),
+	SQ_NAMED(SQ_EF_MODIFIES_STATE),
+	SQ_NAMED(SQ_EF_UNUSED),
+	SQ_NAMED(SQ_EF_WAITS),
+	SQ_NAMED(SQ_EF_SKIPPARSERESET),
+	SQ_NAMED(SQ_EF_OLD_VERSION),
+	SQ_NAMED(SQ_EF_DROP_SIMPLE_CONS),
+	SQ_NAMED(SQ_EF_LARGE_PAYLOAD),
+	/* Values no flag table names. */
+	SQ_NAMED(SQ_AT_FDCWD),
+	SQ_NAMED(SQ_MAX_EVENT_PARAMS),
+	SQ_NAMED(SQ_SOCKTUPLE_IPV4_LEN),
+	SQ_NAMED(SQ_SOCKTUPLE_IPV6_LEN),
+	SQ_NAMED(SQ_SOCKADDR_IPV4_LEN),
+	SQ_NAMED(SQ_SOCKADDR_IPV6_LEN),
+};
+
+static const char *exported[2048];
+static long long exported_value[2048];
+static int nexported;
+
+/* Prints one Java constant named after a header macro (SQ_ dropped), once. */
+static void constant(const char *macro, long long value)
+{
+	if (strncmp(macro, "SQ_", 3) != 0 || !macro[3] ||
+	    strspn(macro, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+		    strlen(macro))
+		return; /* not a plain header name (an expression): nothing to call it */
+	const char *name = macro + 3;
+	for (int i = 0; i < nexported; i++) {
+		if (strcmp(exported[i], name) == 0) {
+			if (exported_value[i] == value)
+				return;
+			fprintf(stderr, "gen-java-tables: %s is both %lld and %lld\n", name,
+				exported_value[i], value);
+			exit(1);
+		}
+	}
+	if (nexported == (int)(sizeof(exported) / sizeof(exported[0]))) {
+		fprintf(stderr, "gen-java-tables: more than %d named values\n", nexported);
+		exit(1);
+	}
+	exported[nexported] = name;
+	exported_value[nexported++] = value;
+	if (value >= INT32_MIN && value <= INT32_MAX)
+		printf("    public static final int %s = %lld;\n", name, value);
+	else
+		printf("    public static final long %s = %lldL;\n", name, value);
+}
+
 static void jstr(const char *s)
 {
 	putchar('"');
@@ -140,7 +218,13 @@ int main(int argc, char **argv)
 	printf("/** The event ABI's tables, mirrored from the C headers at build time. */\n");
 	printf("public final class EventTables {\n    private EventTables() {}\n\n");
 	printf("    public static final int EVENT_CODE_LIMIT = %d;\n", SQ_EVENT_CODE_LIMIT);
+	_Static_assert(sizeof(struct sq_evt_hdr) == SQ_EVT_HDR_LEN, "the header is packed");
+	printf("    /** Length of an event's header ({@code struct sq_evt_hdr}). */\n");
 	printf("    public static final int HEADER_LEN = %d;\n", SQ_EVT_HDR_LEN);
+	printf("    /** Length of the header of old capture files' events, which lack nparams: the "
+	       "header up to nparams. */\n");
+	printf("    public static final int OLD_HEADER_LEN = %d;\n",
+	       (int)offsetof(struct sq_evt_hdr, nparams));
 	printf("    public static final int SNAPLEN_DEFAULT = %d;\n", SQ_SNAPLEN_DEFAULT);
 	printf("    public static final int SNAPLEN_MAX = %d;\n", SQ_SNAPLEN_MAX);
 	printf("    public static final int EVENT_MAX_SIZE = %d;\n", SQ_EVENT_MAX_SIZE);
@@ -229,11 +313,55 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
 		printf("    public static final int EC_%s = %d;\n", cats[i].name, cats[i].code);
 	printf("\n");
-	printf("    public static final int AF_UNIX = %d;\n", SQ_AF_UNIX);
-	printf("    public static final int AF_INET = %d;\n", SQ_AF_INET);
-	printf("    public static final int AF_INET6 = %d;\n", SQ_AF_INET6);
-	printf("    public static final int EVENT_GENERIC_ARGS_E = %d;\n", SQE_GENERIC_ARGS_E);
-	printf("    public static final int EVENT_GENERIC_E = %d;\n\n", SQE_GENERIC_E);
+	/* Named values: the event flags, then every value a flag table names. */
+	printf("    // Named values, as sysql_flags.h / sysql_event.h name them without SQ_ "
+	       "(sysdig's names without PPM_): event flags (EF_*), then the values of the flag "
+	       "tables (AF_*, O_*, CL_*, FCNTL_*, RLIMIT_*, S_* ...).\n");
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		constant(named[i].macro, named[i].value);
+	for (size_t i = 0; i < sizeof(flag_tables) / sizeof(flag_tables[0]); i++)
+		for (int j = 0; j < flag_tables[i].n; j++)
+			constant(flag_tables[i].rows[j].macro, flag_tables[i].rows[j].value);
+	printf("\n");
+
+	/* The event flags' names by bit (sysdig -L prints them so). */
+	const char *ef_names[32] = {0};
+	int nef = 0;
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		long long v = named[i].value;
+		if (strncmp(named[i].macro, "SQ_EF_", 6) != 0 || v == 0)
+			continue;
+		int bit = __builtin_ctzll((unsigned long long)v);
+		if (bit >= 32 || v != 1LL << bit || ef_names[bit]) {
+			fprintf(stderr, "gen-java-tables: %s is not a bit of its own\n",
+				named[i].macro);
+			return 1;
+		}
+		ef_names[bit] = named[i].macro + 6;
+		if (bit >= nef)
+			nef = bit + 1;
+	}
+	printf("    /** The event flags' names (EF_* without EF_) by bit: the name of 1 << i at i. "
+	       "*/\n");
+	printf("    public static java.util.List<String> eventFlagNames() {\n");
+	printf("        return java.util.List.of(");
+	for (int i = 0; i < nef; i++) {
+		if (!ef_names[i]) {
+			fprintf(stderr, "gen-java-tables: no event flag is 1 << %d\n", i);
+			return 1;
+		}
+		printf("%s", i ? ", " : "");
+		jstr(ef_names[i]);
+	}
+	printf(");\n    }\n\n");
+
+	/* Event codes: EVENT_<ID> = code, as the SQE_<ID> enum of sysql_event.h. */
+	printf("    // Event codes (sysql_event.h's SQE_<ID>, sysdig's PPME_<ID>).\n");
+	for (int code = 0; code < SQ_EVENT_CODE_LIMIT; code++)
+		if (events[code].defined)
+			printf("    public static final int EVENT_%s = %d;\n", events[code].id,
+			       code);
+	printf("\n");
 
 	/* Events: {code, id, name, category, flags, nparams} and their params. */
 	printf("    /** code, id, name, category, flags, nparams; params as {name, type, format, "

@@ -4,6 +4,7 @@ package sysql.capture;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import sysql.driver.EventTables;
 
 /**
  * Lost events, written into the stream itself: sysdig's files record no drop, so where the driver lost events (a
@@ -23,7 +24,9 @@ public final class DropNotices {
     /** The notice's id parameter. */
     public static final String ID = "sysql.drops";
 
-    public static final int NOTIFICATION_E = notificationCode();
+    /** The notices' event type: sysdig's notification enter. */
+    public static final int NOTIFICATION_E = EventTables.EVENT_NOTIFICATION_E;
+
     private static final byte[] ID_BYTES = (ID + "\0").getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_DESC = 200;
 
@@ -35,15 +38,6 @@ public final class DropNotices {
     private long since;
     private long notices;
     private long lost;
-
-    private static int notificationCode() {
-        for (EventType t : EventTypes.all()) {
-            if (t.name().equals("notification") && t.isEnter()) {
-                return t.code();
-            }
-        }
-        throw new IllegalStateException("the event table has no notification event");
-    }
 
     /** Whether {@code e} is a drop notice. Allocates only for a notification event. */
     public static boolean isNotice(Event e) {

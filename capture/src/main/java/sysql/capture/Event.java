@@ -15,7 +15,7 @@ import sysql.driver.EventTables;
  */
 public final class Event {
     public static final int HEADER_LEN = EventTables.HEADER_LEN;
-    private static final int MAX_PARAMS = 32;
+    private static final int MAX_PARAMS = EventTables.MAX_EVENT_PARAMS;
 
     private ByteBuffer buf;
     private int base;

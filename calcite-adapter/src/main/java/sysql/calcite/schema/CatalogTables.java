@@ -66,20 +66,7 @@ public final class CatalogTables {
         "FSRELPATH"
     };
 
-    private static final String[] FLAG_NAMES = {
-        "CREATES_FD",
-        "DESTROYS_FD",
-        "USES_FD",
-        "READS_FROM_FD",
-        "WRITES_TO_FD",
-        "MODIFIES_STATE",
-        "UNUSED",
-        "WAITS",
-        "SKIPPARSERESET",
-        "OLD_VERSION",
-        "DROP_SIMPLE_CONS",
-        "LARGE_PAYLOAD"
-    };
+    private static final List<String> FLAG_NAMES = EventTables.eventFlagNames();
 
     /** {@code fields}: every field (parametric ones once, by their pattern, and each instance). */
     static RowTable fields() {
@@ -155,9 +142,9 @@ public final class CatalogTables {
 
     static String flags(int flags) {
         StringJoiner j = new StringJoiner("|");
-        for (int i = 0; i < FLAG_NAMES.length; i++) {
+        for (int i = 0; i < FLAG_NAMES.size(); i++) {
             if ((flags & (1 << i)) != 0) {
-                j.add(FLAG_NAMES[i]);
+                j.add(FLAG_NAMES.get(i));
             }
         }
         return j.toString();

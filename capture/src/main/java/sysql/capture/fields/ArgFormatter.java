@@ -27,7 +27,6 @@ import sysql.driver.EventTables;
  * a new String.
  */
 final class ArgFormatter {
-    private static final long AT_FDCWD = -100;
 
     private static final String[] SIGNALS = {
         null,
@@ -502,7 +501,7 @@ final class ArgFormatter {
             int d = pi.infoArg();
             if (d >= 0 && d < e.nparams() && e.paramLength(d) == 8) {
                 long dirfd = e.paramAsLong(d);
-                if (dirfd != AT_FDCWD) {
+                if (dirfd != EventTables.AT_FDCWD) {
                     FdInfo f = c.tracker().threads().fd(t, dirfd);
                     base = f != null ? sanitize(f.name()) : "";
                 }
@@ -538,7 +537,7 @@ final class ArgFormatter {
                 default -> {}
             }
             res.append('>').append(sanitize(f.name()));
-        } else if (fd == AT_FDCWD) {
+        } else if (fd == EventTables.AT_FDCWD) {
             res.append("AT_FDCWD");
         } else {
             String n = Errno.name(-(long) (int) fd);
@@ -614,14 +613,14 @@ final class ArgFormatter {
         if (family == EventTables.AF_UNIX) {
             raw.append(sanitized(b, off + 1, len - 1));
         } else if (family == EventTables.AF_INET) {
-            if (len == 7) {
+            if (len == EventTables.SOCKADDR_IPV4_LEN) {
                 ipv4(b, off + 1, raw);
                 raw.append(':').append(port(b, off + 5));
             } else {
                 raw.append("INVALID IPv4");
             }
         } else if (family == EventTables.AF_INET6) {
-            if (len == 19) {
+            if (len == EventTables.SOCKADDR_IPV6_LEN) {
                 ipv6(b, off + 1, raw);
                 raw.append(':').append(port(b, off + 17));
             } else {
@@ -639,7 +638,7 @@ final class ArgFormatter {
         }
         int family = b.get(off) & 0xff;
         if (family == EventTables.AF_INET) {
-            if (len == 13) {
+            if (len == EventTables.SOCKTUPLE_IPV4_LEN) {
                 ipv4(b, off + 1, raw);
                 raw.append(':').append(port(b, off + 5)).append("->");
                 ipv4(b, off + 7, raw);
@@ -648,7 +647,7 @@ final class ArgFormatter {
                 raw.append("INVALID IPv4");
             }
         } else if (family == EventTables.AF_INET6) {
-            if (len == 37) {
+            if (len == EventTables.SOCKTUPLE_IPV6_LEN) {
                 if (v4mapped(b, off + 1) && v4mapped(b, off + 19)) {
                     ipv4(b, off + 13, raw);
                     raw.append(':').append(port(b, off + 17)).append("->");

@@ -27,7 +27,8 @@ import sysql.driver.EventTables;
  * has its current value.
  */
 public final class EventContext {
-    private static final int STATE_EVENT_TYPE = stateEventType();
+    /** A state row is seen as this event: a close enter. */
+    private static final int STATE_EVENT_TYPE = EventTables.EVENT_SYSCALL_CLOSE_E;
     /**
      * Event types that are no rows: container descriptions (sysdig never shows them, even with -D, but numbers
      * them; their time is 0) and later libs' user and group descriptions (sysdig 0.29.3 skips them).
@@ -105,15 +106,6 @@ public final class EventContext {
         t.lastEventFd(fd == null ? -1 : fd.fd()); // as the close's enter sets it: fd.num reads it
         rowThread = t;
         rowFd = fd;
-    }
-
-    private static int stateEventType() {
-        for (EventType t : EventTypes.all()) {
-            if (t.isEnter() && t.name().equals("close")) {
-                return t.code();
-            }
-        }
-        throw new IllegalStateException("the event table has no close event");
     }
 
     /**

@@ -25,14 +25,8 @@ final class EvtFields extends FieldDefinitions {
     private EvtFields() {}
 
     private static final long NS = 1_000_000_000L;
-    // Event flags (EF_*).
-    static final int EF_CREATES_FD = 1;
-    static final int EF_USES_FD = 1 << 2;
-    static final int EF_READS_FROM_FD = 1 << 3;
-    static final int EF_WRITES_TO_FD = 1 << 4;
-    static final int EF_WAITS = 1 << 7;
-    /** sysdig's PPM_O_RDONLY / PPM_O_WRONLY / PPM_O_CREAT / PPM_O_TMPFILE and the exec bits of chmod_mode. */
-    private static final int O_RDONLY = 1, O_WRONLY = 2, O_CREAT = 4, O_TMPFILE = 8192, EXEC_BITS = 1 | 8 | 64;
+    /** The exec bits of chmod_mode. */
+    private static final int EXEC_BITS = EventTables.S_IXOTH | EventTables.S_IXGRP | EventTables.S_IXUSR;
 
     /**
      * Category of each sysdig syscall code (the ID of generic events), from sysdig's syscall info table, one
@@ -96,7 +90,7 @@ final class EvtFields extends FieldDefinitions {
             return -1;
         }
         int i = t.paramIndex("res");
-        if (i < 0 && (t.flags() & EF_CREATES_FD) != 0 && !e.isEnter()) {
+        if (i < 0 && (t.flags() & EventTables.EF_CREATES_FD) != 0 && !e.isEnter()) {
             i = 0;
         }
         if (i < 0 || i >= e.nparams()) {
@@ -357,11 +351,11 @@ final class EvtFields extends FieldDefinitions {
     }
 
     static boolean isOpen(EventType t) {
-        String id = t.id();
-        return id.equals("SYSCALL_OPEN_X")
-                || id.equals("SYSCALL_OPENAT_E")
-                || id.equals("SYSCALL_OPENAT_2_X")
-                || id.equals("SYSCALL_OPENAT2_X");
+        int code = t.code();
+        return code == EventTables.EVENT_SYSCALL_OPEN_X
+                || code == EventTables.EVENT_SYSCALL_OPENAT_E
+                || code == EventTables.EVENT_SYSCALL_OPENAT_2_X
+                || code == EventTables.EVENT_SYSCALL_OPENAT2_X;
     }
 
     static boolean fileOpenError(Event e) {
@@ -369,13 +363,13 @@ final class EvtFields extends FieldDefinitions {
         if (t == null) {
             return false;
         }
-        String id = t.id();
-        return id.equals("SYSCALL_OPEN_X")
-                || id.equals("SYSCALL_CREAT_X")
-                || id.equals("SYSCALL_OPENAT_X")
-                || id.equals("SYSCALL_OPENAT_2_X")
-                || id.equals("SYSCALL_OPENAT2_X")
-                || id.equals("SYSCALL_OPEN_BY_HANDLE_AT_X");
+        int code = t.code();
+        // sysdig's list also has open_by_handle_at's exit, which the event table has no row for
+        return code == EventTables.EVENT_SYSCALL_OPEN_X
+                || code == EventTables.EVENT_SYSCALL_CREAT_X
+                || code == EventTables.EVENT_SYSCALL_OPENAT_X
+                || code == EventTables.EVENT_SYSCALL_OPENAT_2_X
+                || code == EventTables.EVENT_SYSCALL_OPENAT2_X;
     }
 
     static boolean netError(Event e) {
@@ -403,25 +397,28 @@ final class EvtFields extends FieldDefinitions {
             return 0;
         }
         if (isOpen(t)) {
-            boolean v2 = t.id().equals("SYSCALL_OPENAT_2_X") || t.id().equals("SYSCALL_OPENAT2_X");
+            boolean v2 =
+                    t.code() == EventTables.EVENT_SYSCALL_OPENAT_2_X || t.code() == EventTables.EVENT_SYSCALL_OPENAT2_X;
             int fi = v2 ? 3 : 2;
             if (fi >= e.nparams() || e.paramLength(fi) != 4) {
                 return 0;
             }
             long fl = e.paramAsLong(fi);
             return switch (what) {
-                case 0 -> (fl & O_RDONLY) != 0 ? 1 : 0;
-                case 1 -> (fl & O_WRONLY) != 0 ? 1 : 0;
+                case 0 -> (fl & EventTables.O_RDONLY) != 0 ? 1 : 0;
+                case 1 -> (fl & EventTables.O_WRONLY) != 0 ? 1 : 0;
                 default -> {
                     int mi = v2 ? 4 : 3;
-                    if ((fl & (O_TMPFILE | O_CREAT)) == 0 || mi >= e.nparams() || e.paramLength(mi) != 4) {
+                    if ((fl & (EventTables.O_TMPFILE | EventTables.O_CREAT)) == 0
+                            || mi >= e.nparams()
+                            || e.paramLength(mi) != 4) {
                         yield 0;
                     }
                     yield (e.paramAsLong(mi) & EXEC_BITS) != 0 ? 1 : 0;
                 }
             };
         }
-        if (what == 2 && t.id().equals("SYSCALL_CREAT_X") && e.nparams() > 2 && e.paramLength(2) == 4) {
+        if (what == 2 && t.code() == EventTables.EVENT_SYSCALL_CREAT_X && e.nparams() > 2 && e.paramLength(2) == 4) {
             return (e.paramAsLong(2) & EXEC_BITS) != 0 ? 1 : 0;
         }
         return 0;
@@ -846,34 +843,38 @@ final class EvtFields extends FieldDefinitions {
                 "evt.is_io",
                 FieldType.BOOLEAN,
                 "True for events that read or write a descriptor.",
-                always(c -> (flags(c.event()) & (EF_READS_FROM_FD | EF_WRITES_TO_FD)) != 0 ? 1 : 0));
+                always(c -> (flags(c.event()) & (EventTables.EF_READS_FROM_FD | EventTables.EF_WRITES_TO_FD)) != 0
+                        ? 1
+                        : 0));
         num(
                 "evt.is_io_read",
                 FieldType.BOOLEAN,
                 "True for events that read from a descriptor.",
-                always(c -> (flags(c.event()) & EF_READS_FROM_FD) != 0 ? 1 : 0));
+                always(c -> (flags(c.event()) & EventTables.EF_READS_FROM_FD) != 0 ? 1 : 0));
         num(
                 "evt.is_io_write",
                 FieldType.BOOLEAN,
                 "True for events that write to a descriptor.",
-                always(c -> (flags(c.event()) & EF_WRITES_TO_FD) != 0 ? 1 : 0));
+                always(c -> (flags(c.event()) & EventTables.EF_WRITES_TO_FD) != 0 ? 1 : 0));
         str("evt.io_dir", "'read' for events that read from a descriptor, 'write' for those that write to one.", c -> {
             int f = flags(c.event());
-            return (f & EF_WRITES_TO_FD) != 0 ? "write" : (f & EF_READS_FROM_FD) != 0 ? "read" : null;
+            return (f & EventTables.EF_WRITES_TO_FD) != 0
+                    ? "write"
+                    : (f & EventTables.EF_READS_FROM_FD) != 0 ? "read" : null;
         });
         num(
                 "evt.is_wait",
                 FieldType.BOOLEAN,
                 "True for events that make the thread wait (sleep, select, poll...).",
-                always(c -> (flags(c.event()) & EF_WAITS) != 0 ? 1 : 0));
+                always(c -> (flags(c.event()) & EventTables.EF_WAITS) != 0 ? 1 : 0));
         num(
                 "evt.wait_latency",
                 FieldType.BIGINT,
                 "For the exit of a waiting event (sleep, select, poll...), nanoseconds spent waiting.",
-                when(c -> exitWith(c, EF_WAITS), EvtFields::latency));
+                when(c -> exitWith(c, EventTables.EF_WAITS), EvtFields::latency));
         num("evt.is_syslog", FieldType.BOOLEAN, "True for writes to /dev/log.", always(c -> {
             FdInfo f = c.fd();
-            return (flags(c.event()) & EF_WRITES_TO_FD) != 0
+            return (flags(c.event()) & EventTables.EF_WRITES_TO_FD) != 0
                             && f != null
                             && f.type() == FdType.UNIX
                             && f.name().contains("/dev/log")

@@ -6,6 +6,7 @@ import sysql.capture.state.FdInfo;
 import sysql.capture.state.FdType;
 import sysql.capture.state.Paths;
 import sysql.capture.state.ThreadInfo;
+import sysql.driver.EventTables;
 
 /**
  * Fields of class fd, extracted as sysdig's fd filter check does. They exist for events that create, use or
@@ -14,10 +15,6 @@ import sysql.capture.state.ThreadInfo;
  * a failed open, connect or accept tried, and is empty for the other exit events.
  */
 final class FdFields extends FieldDefinitions {
-    private static final int EF_CREATES_FD = 1;
-    private static final int EF_DESTROYS_FD = 1 << 1;
-    private static final int EF_USES_FD = 1 << 2;
-    private static final long AT_FDCWD = -100;
 
     private static final Field.LongExtractor LOCAL_PORT = endPort(true);
     private static final Field.LongExtractor REMOTE_PORT = endPort(false);
@@ -27,7 +24,9 @@ final class FdFields extends FieldDefinitions {
     /** True for events of the fd class: they create, use or destroy a descriptor, and have a thread. */
     static boolean fdEvent(EventContext c) {
         var t = c.event().type();
-        return t != null && (t.flags() & (EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD)) != 0 && c.thread() != null;
+        return t != null
+                && (t.flags() & (EventTables.EF_CREATES_FD | EventTables.EF_USES_FD | EventTables.EF_DESTROYS_FD)) != 0
+                && c.thread() != null;
     }
 
     /** The event's descriptor as the fd class sees it, or null. */
@@ -370,11 +369,11 @@ final class FdFields extends FieldDefinitions {
                     return null; // the old openat exit needs its enter, which sysdig no longer holds here
                 }
                 String name = ArgFormatter.sanitize(e.paramAsString(nameIdx));
-                long dirfd = e.paramLength(dirfdIdx) == 8 ? e.paramAsLong(dirfdIdx) : AT_FDCWD;
+                long dirfd = e.paramLength(dirfdIdx) == 8 ? e.paramAsLong(dirfdIdx) : EventTables.AT_FDCWD;
                 String dir;
                 if (!name.isEmpty() && name.charAt(0) == '/') {
                     dir = "";
-                } else if (dirfd == AT_FDCWD) {
+                } else if (dirfd == EventTables.AT_FDCWD) {
                     dir = c.tracker().threads().cwd(c.thread());
                 } else {
                     FdInfo d = c.tracker().threads().fd(c.thread(), dirfd);

@@ -20,6 +20,7 @@ import sysql.capture.EventBatch;
 import sysql.capture.EventSource;
 import sysql.capture.EventType;
 import sysql.capture.EventTypes;
+import sysql.driver.EventTables;
 
 /**
  * A sysdig capture file ({@code .scap}, plain or gzip-compressed) as an {@link EventSource}: the same events, in
@@ -40,14 +41,10 @@ import sysql.capture.EventTypes;
  */
 public final class ScapFileSource implements EventSource {
     /** Most parameters an event may have (what the decoder accepts). */
-    static final int MAX_PARAMS = 32;
+    static final int MAX_PARAMS = EventTables.MAX_EVENT_PARAMS;
 
-    private static final int HEADER_LEN = 26;
-    private static final int OLD_HEADER_LEN = 22;
-    /** Old captures wrote these two event types with a length 3 bytes too long (libscap corrects it too). */
-    private static final int NOTIFICATION_E = 280;
-
-    private static final int INFRASTRUCTURE_EVENT_E = 286;
+    private static final int HEADER_LEN = EventTables.HEADER_LEN;
+    private static final int OLD_HEADER_LEN = EventTables.OLD_HEADER_LEN;
 
     private final String name;
     private final boolean compressed;
@@ -401,7 +398,8 @@ public final class ScapFileSource implements EventSource {
             return 0;
         }
         long end = len;
-        if (code == NOTIFICATION_E || code == INFRASTRUCTURE_EVENT_E) {
+        // Old captures wrote these two event types with a length 3 bytes too long (libscap corrects it too).
+        if (code == EventTables.EVENT_NOTIFICATION_E || code == EventTables.EVENT_INFRASTRUCTURE_EVENT_E) {
             end -= 3;
         }
         // libscap: start from the table's parameter count and go down until the lengths fill the event exactly

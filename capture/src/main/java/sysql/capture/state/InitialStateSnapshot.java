@@ -23,6 +23,7 @@ import sysql.capture.scap.MachineInfo;
 import sysql.capture.scap.ProcessInfo;
 import sysql.capture.scap.SectionHeader;
 import sysql.capture.scap.UserInfo;
+import sysql.driver.EventTables;
 
 /**
  * The live state as a capture file's initial state: the thread table (each process's descriptors once, under its
@@ -32,10 +33,6 @@ import sysql.capture.scap.UserInfo;
 public final class InitialStateSnapshot {
     private static final int II_IPV4 = 1;
     private static final int II_IPV6 = 2;
-    /** libscap's process flags (PPM_CL_*). */
-    static final int CL_CLONE_FILES = 1;
-
-    static final int CL_CLONE_THREAD = 1 << 13;
 
     private InitialStateSnapshot() {}
 
@@ -99,7 +96,7 @@ public final class InitialStateSnapshot {
      * /proc): without it sysdig gives the thread an fd table of its own, empty.
      */
     public static ProcessInfo process(ThreadInfo t) {
-        int flags = t.tid != t.pid ? CL_CLONE_THREAD | CL_CLONE_FILES : 0;
+        int flags = t.tid != t.pid ? EventTables.CL_CLONE_THREAD | EventTables.CL_CLONE_FILES : 0;
         String cwd = t.cwd.isEmpty() ? "/" : t.cwd; // as sysdig writes a thread's (its process keeps the real one)
         return new ProcessInfo(
                 t.tid,

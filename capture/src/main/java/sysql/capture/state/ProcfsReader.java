@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import sysql.driver.EventTables;
 
 /**
  * Reads threads and their descriptors from /proc: the state a live capture starts from, and the fallback
  * for a thread first seen mid-stream. A thread that vanished while being read is skipped, never an error.
  */
 public final class ProcfsReader implements ThreadLoader {
-    private static final int O_CLOEXEC_SYSDIG = 1 << 12;
     private final Path proc;
     private final long bootTimeNs;
     private final long clockTicks;
@@ -325,7 +325,7 @@ public final class ProcfsReader implements ThreadLoader {
                 readString(pidDir.resolve("fdinfo").resolve(Long.toString(fd))).split("\n")) {
             if (line.startsWith("flags:")) {
                 int kflags = (int) Long.parseLong(line.substring(6).trim(), 8);
-                return (kflags & 02000000) != 0 ? O_CLOEXEC_SYSDIG : 0;
+                return (kflags & 02000000) != 0 ? EventTables.O_CLOEXEC : 0;
             }
         }
         return 0;

@@ -30,18 +30,9 @@ import sysql.driver.EventTables;
  * (I/O on known descriptors); creating state (a new fd, a new thread) allocates.
  */
 public final class StateTracker {
-    private static final long AT_FDCWD = -100;
-    private static final int O_DIRECTORY = 1 << 10; // sysdig's PPM_O_DIRECTORY
-    private static final int F_DUPFD = 1; // sysdig's PPM_FCNTL_F_DUPFD
-    private static final int F_DUPFD_CLOEXEC = 26; // sysdig's PPM_FCNTL_F_DUPFD_CLOEXEC
-    private static final int RLIMIT_NOFILE = 7; // sysdig's PPM_RLIMIT_NOFILE
     private static final int EINPROGRESS = 115;
     /** A child thread entry older than this at its own clone exit is a leftover of a lost exit (sysdig's rule). */
     private static final long CLONE_STALE_TIME_NS = 2_000_000_000L;
-    // Event flags (EF_*).
-    private static final int EF_USES_FD = 1 << 2;
-    private static final int EF_READS_FROM_FD = 1 << 3;
-    private static final int EF_SKIPPARSERESET = 1 << 8;
 
     // Parameter names the parsers read; SLOTS[code][n] is the parameter's index in that event type, or -1.
     private static final String[] NAMES = {
@@ -187,15 +178,6 @@ public final class StateTracker {
     /** Container metadata events with a JSON description. */
     private static final boolean[] CONTAINER_JSON = new boolean[EventTables.EVENT_CODE_LIMIT];
 
-    /** execve's flag: the executable is writable by the user that runs it. */
-    private static final int PPM_EXE_WRITABLE = 1;
-
-    private static final int PROCINFO_E = code("PROCINFO_E");
-    private static final int SCHEDSWITCH_1_E = code("SCHEDSWITCH_1_E");
-    private static final int SCHEDSWITCH_6_E = code("SCHEDSWITCH_6_E");
-    private static final int CONTAINER_E = code("CONTAINER_E");
-    private static final int EXECVEAT_E = code("SYSCALL_EXECVEAT_E");
-
     static {
         Arrays.fill(ACTIONS, Action.NONE);
         Arrays.fill(ENTER_FD, (short) -1);
@@ -281,15 +263,6 @@ public final class StateTracker {
                 default -> null;
             };
         }
-    }
-
-    private static int code(String id) {
-        for (EventType t : EventTypes.all()) {
-            if (t.id().equals(id)) {
-                return t.code();
-            }
-        }
-        return -1;
     }
 
     private final ThreadTable threads;
@@ -431,7 +404,7 @@ public final class StateTracker {
         int code = e.typeCode();
         exectime = 0;
         cpuValid = false;
-        if (code == SCHEDSWITCH_1_E || code == SCHEDSWITCH_6_E) {
+        if (code == EventTables.EVENT_SCHEDSWITCH_1_E || code == EventTables.EVENT_SCHEDSWITCH_6_E) {
             int cpu = e.cpu();
             if (cpu >= lastSwitchTs.length) {
                 lastSwitchTs = Arrays.copyOf(lastSwitchTs, Math.max(cpu + 1, 2 * lastSwitchTs.length));
@@ -444,7 +417,7 @@ public final class StateTracker {
             if (current != null) {
                 current.totExectime += exectime;
             }
-        } else if (code == PROCINFO_E && current != null && e.nparams() >= 2) {
+        } else if (code == EventTables.EVENT_PROCINFO_E && current != null && e.nparams() >= 2) {
             ThreadInfo t = current;
             long user = e.paramAsLong(0);
             long system = e.paramAsLong(1);
@@ -479,10 +452,10 @@ public final class StateTracker {
         }
         int flags = FLAGS[code];
         long tid = e.tid();
-        if ((flags & EF_SKIPPARSERESET) != 0) {
+        if ((flags & EventTables.EF_SKIPPARSERESET) != 0) {
             // internal events: only procinfo has a thread, and only a known one
-            current = code == PROCINFO_E ? threads.get(tid) : null;
-            if (code == CONTAINER_E) {
+            current = code == EventTables.EVENT_PROCINFO_E ? threads.get(tid) : null;
+            if (code == EventTables.EVENT_CONTAINER_E) {
                 onOldContainer(e);
             }
             return;
@@ -514,7 +487,7 @@ public final class StateTracker {
             t.lastEventFd = -1;
             t.latency = 0;
             rememberEnter(t, e);
-            short fdIdx = (flags & EF_USES_FD) != 0 ? ENTER_FD[code] : -1;
+            short fdIdx = (flags & EventTables.EF_USES_FD) != 0 ? ENTER_FD[code] : -1;
             if (fdIdx >= 0 && fdIdx < e.nparams() && e.paramLength(fdIdx) == 8) {
                 t.lastEventFd = e.paramAsLong(fdIdx);
                 currentFd = threads.fd(t, t.lastEventFd);
@@ -532,10 +505,11 @@ public final class StateTracker {
         if (t.lastEnterTs != 0) {
             t.latency = e.ts() - t.lastEnterTs;
         }
-        boolean matches = code == t.lastEnterType + 1 || t.lastEnterType == EXECVEAT_E && action == Action.EXECVE;
+        boolean matches = code == t.lastEnterType + 1
+                || t.lastEnterType == EventTables.EVENT_SYSCALL_EXECVEAT_E && action == Action.EXECVE;
         if (matches) {
             paired = t.lastEnterLen > 0 && wrapEnter(t);
-            if ((flags & EF_USES_FD) != 0) {
+            if ((flags & EventTables.EF_USES_FD) != 0) {
                 currentFd = threads.fd(t, t.lastEventFd);
             }
         }
@@ -558,7 +532,7 @@ public final class StateTracker {
             case SETUID, SETGID, SETRESUID, SETRESGID -> onSetIds(t, e, slot, action);
             case NEWFD -> onNewFd(t, e, slot, NEWFD_TYPE[code]);
             case MEMORY -> onMemory(t, e, slot);
-            case RECV_TUPLE, SEND_TUPLE -> onReadWrite(t, e, slot, (flags & EF_READS_FROM_FD) != 0);
+            case RECV_TUPLE, SEND_TUPLE -> onReadWrite(t, e, slot, (flags & EventTables.EF_READS_FROM_FD) != 0);
             case GETSETRLIMIT -> onGetSetRlimit(t, e, slot);
             case PRLIMIT -> onPrlimit(e, slot);
             case SETSID -> onSetsid(t, e, slot);
@@ -864,7 +838,7 @@ public final class StateTracker {
         t.vpgid = longParam(e, s[P_PGID], t.vpgid);
         t.loginUid = (int) longParam(e, s[P_LOGINUID], t.loginUid);
         if (s[P_FLAGS] >= 0 && s[P_FLAGS] < e.nparams()) {
-            t.exeWritable = (longParam(e, s[P_FLAGS], 0) & PPM_EXE_WRITABLE) != 0;
+            t.exeWritable = (longParam(e, s[P_FLAGS], 0) & EventTables.EXE_WRITABLE) != 0;
         }
         t.flags = t.flags & ThreadInfo.CLONE_INVERTED;
     }
@@ -879,7 +853,7 @@ public final class StateTracker {
         if (!name.isEmpty() && name.charAt(0) == '/') {
             return "";
         }
-        if (dirfd == AT_FDCWD) {
+        if (dirfd == EventTables.AT_FDCWD) {
             return threads.cwd(t);
         }
         currentFd = threads.fd(t, dirfd);
@@ -901,12 +875,13 @@ public final class StateTracker {
         long fd = longParam(e, s[P_FD], -1);
         String name = stringParam(src, ss[P_NAME]);
         int flags = (int) longParam(src, ss[P_FLAGS], 0);
-        String dir = ss[P_DIRFD] >= 0 ? dirOf(t, name, longParam(src, ss[P_DIRFD], AT_FDCWD)) : threads.cwd(t);
+        String dir =
+                ss[P_DIRFD] >= 0 ? dirOf(t, name, longParam(src, ss[P_DIRFD], EventTables.AT_FDCWD)) : threads.cwd(t);
         String path = Paths.resolve(dir, name);
         if (fd < 0) {
             return;
         }
-        FdType type = (flags & O_DIRECTORY) != 0 ? FdType.DIRECTORY : FdType.FILE;
+        FdType type = (flags & EventTables.O_DIRECTORY) != 0 ? FdType.DIRECTORY : FdType.FILE;
         addFd(t, new FdInfo(fd).set(type, path, flags).dev((int) longParam(e, s[P_DEV], 0)));
     }
 
@@ -1281,7 +1256,7 @@ public final class StateTracker {
             return;
         }
         long cmd = longParam(enter, SLOTS[enter.typeCode()][P_CMD], -1);
-        if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) {
+        if (cmd != EventTables.FCNTL_F_DUPFD && cmd != EventTables.FCNTL_F_DUPFD_CLOEXEC) {
             return;
         }
         long res = longParam(e, s[P_RES], -1);
@@ -1338,7 +1313,7 @@ public final class StateTracker {
         if (longParam(e, s[P_RES], -1) < 0 || !paired) {
             return;
         }
-        if (longParam(enter, SLOTS[enter.typeCode()][P_RESOURCE], -1) != RLIMIT_NOFILE) {
+        if (longParam(enter, SLOTS[enter.typeCode()][P_RESOURCE], -1) != EventTables.RLIMIT_NOFILE) {
             return;
         }
         long cur = longParam(e, s[P_CUR], -1);
@@ -1353,7 +1328,7 @@ public final class StateTracker {
             return;
         }
         short[] es = SLOTS[enter.typeCode()];
-        if (longParam(enter, es[P_RESOURCE], -1) != RLIMIT_NOFILE) {
+        if (longParam(enter, es[P_RESOURCE], -1) != EventTables.RLIMIT_NOFILE) {
             return;
         }
         long cur = longParam(e, s[P_NEWCUR], -1);

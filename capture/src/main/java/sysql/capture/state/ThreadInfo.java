@@ -2,6 +2,7 @@
 package sysql.capture.state;
 
 import java.util.List;
+import sysql.driver.EventTables;
 
 /**
  * One thread as the state tracker knows it: identity (tid, pid, ptid), the process image (comm, exe,
@@ -14,10 +15,10 @@ import java.util.List;
 public final class ThreadInfo {
     static final int ENTER_COPY_MAX = 4096;
     // sysdig's thread flags (PPM_CL_*) the state tracker reads.
-    public static final int CLONE_FILES = 1;
-    public static final int CLONE_THREAD = 1 << 13;
-    public static final int CLONE_INVERTED = 1 << 16;
-    public static final int CLOSED = 1 << 18;
+    public static final int CLONE_FILES = EventTables.CL_CLONE_FILES;
+    public static final int CLONE_THREAD = EventTables.CL_CLONE_THREAD;
+    public static final int CLONE_INVERTED = EventTables.CL_CLONE_INVERTED;
+    public static final int CLOSED = EventTables.CL_CLOSED;
 
     long tid;
     long pid;
