@@ -16,7 +16,7 @@ bench_start_sysql() {
   scripts/build.sh </dev/null
 }
 
-# bench_build: packages the bench module and what it depends on in one reactor build (jdbc/target/sysql-jdbc.jar
+# bench_build: packages the bench module and what it depends on in one reactor build (cli/target/sysql-cli.jar
 # and its lib/, driver-kmod/target/native/ included) when a source is newer than the bench jar. `package`, not
 # `install`: nothing goes into ~/.m2, where other checkouts' SNAPSHOTs live. Offline first.
 bench_build() {

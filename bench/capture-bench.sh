@@ -20,7 +20,7 @@ DD_COUNT=${DD_COUNT:-2000000}
 RATES=${RATES:-"250000 500000 750000 1000000 1250000 1500000"}
 STORM_THREADS=${STORM_THREADS:-2}
 STORM=driver-kmod/target/native/sysql-storm
-SYSQL=(java -cp "jdbc/target/sysql-jdbc.jar:jdbc/target/lib/*" sysql.cli.Sysql)
+SYSQL=(java -cp "cli/target/sysql-cli.jar:cli/target/lib/*" sysql.cli.Sysql)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -20,7 +20,7 @@ SOAK_SECONDS=${SOAK_SECONDS:-600}
 SOAK_RATE=${SOAK_RATE:-100000}
 DISK_MB=${DISK_MB:-512}
 STORM=driver-kmod/target/native/sysql-storm
-SYSQL=(java -cp "jdbc/target/sysql-jdbc.jar:jdbc/target/lib/*" sysql.cli.Sysql)
+SYSQL=(java -cp "cli/target/sysql-cli.jar:cli/target/lib/*" sysql.cli.Sysql)
 tmp=$(mktemp -d /var/tmp/sysql-daemon-bench.XXXXXX)
 SOCK=$tmp/run/sysql.sock
 daemon=; capture=

@@ -19,7 +19,7 @@ SECONDS_=${DURATION:-60}
 PORT=${PORT:-18765}
 STORM_RATE=${STORM_RATE:-2000}
 STORM=driver-kmod/target/native/sysql-storm
-SYSQL=(java -cp "jdbc/target/sysql-jdbc.jar:jdbc/target/lib/*" sysql.cli.Sysql)
+SYSQL=(java -cp "cli/target/sysql-cli.jar:cli/target/lib/*" sysql.cli.Sysql)
 LOAD=(java -cp "bench/target/sysql-bench.jar:bench/target/lib/*" sysql.bench.ServeLoadBench)
 tmp=$(mktemp -d /var/tmp/sysql-serve-bench.XXXXXX)
 server=; storm=; jstat_pid=

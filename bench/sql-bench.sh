@@ -30,7 +30,7 @@ HISTORY_MIB=${HISTORY_MIB:-2048}
 MIN_EVENTS=${MIN_EVENTS:-5000000}   # the issue asks for 5M; lower only to try the script out
 SQL="SELECT proc.name, COUNT(*) FROM events WHERE fd.type = 'file' GROUP BY proc.name"
 STORM=driver-kmod/target/native/sysql-storm
-SYSQL="java -cp jdbc/target/sysql-jdbc.jar:jdbc/target/lib/* sysql.cli.Sysql"
+SYSQL="java -cp cli/target/sysql-cli.jar:cli/target/lib/* sysql.cli.Sysql"
 # The recorder's segments are direct buffers: allow them beyond the heap.
 BENCH=(java -Xmx"$XMX" -XX:MaxDirectMemorySize=$((HISTORY_MIB + 512))m
        -cp "bench/target/sysql-bench.jar:bench/target/lib/*" sysql.bench.SqlQueryBench)

@@ -69,8 +69,8 @@ d_stream=$(wall ./sysql query "$STREAM_SQL")
 d_history=$(wall ./sysql query "SELECT COUNT(*) FROM events WHERE proc.name = 'tick2'")
 # the same client without the launcher's set-up checks: what the JVM itself takes
 here=$(pwd)
-java_client=(java -XX:SharedArchiveFile="$here/jdbc/target/sysql.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off
-  -cp "$here/jdbc/target/sysql-jdbc.jar:$here/jdbc/target/lib/*" sysql.cli.Sysql)
+java_client=(java -XX:SharedArchiveFile="$here/cli/target/sysql.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off
+  -cp "$here/cli/target/sysql-cli.jar:$here/cli/target/lib/*" sysql.cli.Sysql)
 d_procs_java=$(wall "${java_client[@]}" query "$PROCS_SQL")
 d_procs_c1=$(wall "${java_client[@]:0:1}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "${java_client[@]:1}" query "$PROCS_SQL")
 launcher=$(wall bash -c 'scripts/install-deps.sh && scripts/build.sh')

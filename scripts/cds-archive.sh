@@ -8,12 +8,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$1"
-cp="$root/jdbc/target/sysql-jdbc.jar:$root/jdbc/target/lib/*"
+cp="$root/cli/target/sysql-cli.jar:$root/cli/target/lib/*"
 list="$(mktemp -t sysql-cds.XXXXXX.classlist)"
 trap 'rm -f "$list"' EXIT
 rm -f "$out"
 # class-data sharing skips signed jars (Janino's): the launcher's copies go unsigned first
-java "$root/scripts/UnsignJars.java" "$root/jdbc/target/lib" </dev/null >/dev/null 2>&1 || exit 1
+java "$root/scripts/UnsignJars.java" "$root/cli/target/lib" </dev/null >/dev/null 2>&1 || exit 1
 if ! java -XX:DumpLoadedClassList="$list" -cp "$cp" sysql.cli.CdsTraining \
     "$root/testdata/scap/falco_cat_write.scap" </dev/null >/dev/null 2>&1 \
     || ! java -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$out" -Xlog:cds=off \

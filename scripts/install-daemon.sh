@@ -37,7 +37,7 @@ fi
 getent group sysql >/dev/null || groupadd --system sysql
 install -d -m 0755 -o root -g root /opt/sysql /opt/sysql/lib
 rm -f /opt/sysql/lib/*.jar
-install -m 0644 -o root -g root "$root/jdbc/target/sysql-jdbc.jar" "$root"/jdbc/target/lib/*.jar /opt/sysql/lib/
+install -m 0644 -o root -g root "$root/cli/target/sysql-cli.jar" "$root"/cli/target/lib/*.jar /opt/sysql/lib/
 install -m 0644 -o root -g root "$root/README.md" /opt/sysql/README.md
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -61,7 +61,7 @@ class CaptureCommandIT {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
-                target.resolve("sysql-jdbc.jar") + ":" + target.resolve("lib") + "/*",
+                target.resolve("sysql-cli.jar") + ":" + target.resolve("lib") + "/*",
                 "sysql.cli.Sysql",
                 "capture"));
         cmd.addAll(List.of(args));

@@ -28,7 +28,7 @@ class QueryCommandIT {
         Process query = new ProcessBuilder(
                         java,
                         "-cp",
-                        "target/sysql-jdbc.jar:target/lib/*",
+                        "target/sysql-cli.jar:target/lib/*",
                         "sysql.cli.Sysql",
                         "query",
                         "--format",

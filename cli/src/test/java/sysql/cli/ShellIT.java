@@ -22,7 +22,7 @@ class ShellIT {
     static final Path WORKLOAD = Path.of("../driver-kmod/target/native/sysql-workload");
 
     static String shellCommand() {
-        return Child.java() + " -cp 'target/sysql-jdbc.jar:target/lib/*' sysql.cli.Sysql shell";
+        return Child.java() + " -cp 'target/sysql-cli.jar:target/lib/*' sysql.cli.Sysql shell";
     }
 
     /** The lines of the tables sqlline drew in {@code out}. */

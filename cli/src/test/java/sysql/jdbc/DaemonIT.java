@@ -171,7 +171,7 @@ class DaemonIT {
     void aUserOutsideTheGroupGetsOneLineNamingTheSocketAndTheGroup() throws Exception {
         Path jars = tmp.resolve("jars");
         Files.createDirectories(jars);
-        Files.copy(Path.of("target/sysql-jdbc.jar"), jars.resolve("sysql-jdbc.jar"));
+        Files.copy(Path.of("target/sysql-cli.jar"), jars.resolve("sysql-cli.jar"));
         try (var lib = Files.list(Path.of("target/lib"))) {
             for (Path p : (Iterable<Path>) lib::iterator) {
                 Files.copy(p, jars.resolve(p.getFileName()));

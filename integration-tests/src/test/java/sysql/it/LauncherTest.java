@@ -66,8 +66,8 @@ class LauncherTest {
         script(clone.resolve("scripts/install-deps.sh"), "true");
         script(clone.resolve("scripts/build.sh"), "true");
         if (withArchive) {
-            Files.createDirectories(clone.resolve("jdbc/target"));
-            Files.writeString(clone.resolve("jdbc/target/sysql.jsa"), "");
+            Files.createDirectories(clone.resolve("cli/target"));
+            Files.writeString(clone.resolve("cli/target/sysql.jsa"), "");
         }
         Path bin = tmp.resolve("bin-args");
         script(bin.resolve("java"), "printf '%s\\n' \"$@\"");
@@ -89,7 +89,7 @@ class LauncherTest {
         String with = javaArguments(true);
         assertTrue(
                 with.lines()
-                        .anyMatch(l -> l.startsWith("-XX:SharedArchiveFile=") && l.endsWith("jdbc/target/sysql.jsa")),
+                        .anyMatch(l -> l.startsWith("-XX:SharedArchiveFile=") && l.endsWith("cli/target/sysql.jsa")),
                 with);
         assertTrue(with.lines().toList().containsAll(java.util.List.of("sysql.cli.Sysql", "query", "SELECT 1")), with);
         String without = javaArguments(false);
@@ -232,7 +232,7 @@ class LauncherTest {
                         "-XX:SharedArchiveFile=" + jsa,
                         "-Xshare:on",
                         "-cp",
-                        root + "/jdbc/target/sysql-jdbc.jar:" + root + "/jdbc/target/lib/*",
+                        root + "/cli/target/sysql-cli.jar:" + root + "/cli/target/lib/*",
                         "sysql.cli.Sysql",
                         "query",
                         "SELECT 1 AS x")
@@ -250,7 +250,7 @@ class LauncherTest {
                         "-Xshare:on",
                         "-Xlog:class+load=info",
                         "-cp",
-                        root + "/jdbc/target/sysql-jdbc.jar:" + root + "/jdbc/target/lib/*",
+                        root + "/cli/target/sysql-cli.jar:" + root + "/cli/target/lib/*",
                         "sysql.cli.Sysql",
                         "query",
                         "-r",

@@ -262,11 +262,11 @@ class ReadmeIT {
         }
 
         // The README's command, with its paths in this clone: Java's source launcher, from the program's folder.
-        Path jar = readme.root.resolve("jdbc/target/sysql-jdbc.jar");
+        Path jar = readme.root.resolve("cli/target/sysql-cli.jar");
         assertTrue(Files.isRegularFile(jar), jar + " missing: build it first (mvn -pl integration-tests -am verify)");
         String command = run.group(1)
-                .replace("'jdbc/target/", "'" + readme.root + "/jdbc/target/")
-                .replace(":jdbc/target/", ":" + readme.root + "/jdbc/target/");
+                .replace("'cli/target/", "'" + readme.root + "/cli/target/")
+                .replace(":cli/target/", ":" + readme.root + "/cli/target/");
         assertTrue(command.contains(jar.toString()), command);
         Result r = bash(command, source.getParent(), 120);
         assertEquals(0, r.exit, command + " printed:\n" + r.out);
