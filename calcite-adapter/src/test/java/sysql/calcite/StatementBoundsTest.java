@@ -105,6 +105,33 @@ class StatementBoundsTest {
         assertTrue(seconds < 20, "refused after " + seconds + " s");
     }
 
+    /**
+     * A statement nested too deep is refused in one line, and the connection goes on: a chain of 1,000 UNIONs and
+     * one of 2,000 ORs overflowed the thread's stack in Calcite's validator before (a StackOverflowError out of
+     * executeQuery, not an SQLException). A chain within the limit still runs.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aStatementNestedTooDeepIsRefusedInOneLine() throws SQLException {
+        String unions = String.join(" UNION ALL ", java.util.Collections.nCopies(1000, "SELECT name FROM event_types"));
+        StringBuilder ors = new StringBuilder("SELECT COUNT(*) FROM event_types WHERE name = 'n0'");
+        for (int i = 1; i < 2000; i++) {
+            ors.append(" OR name = 'n").append(i).append('\'');
+        }
+        for (String sql : java.util.List.of(unions, ors.toString())) {
+            SQLException e = assertThrows(SQLException.class, () -> run(sql));
+            String message = String.valueOf(e.getMessage());
+            assertTrue(
+                    message.contains("the statement nests more than " + SqlLimits.MAX_DEPTH + " deep"),
+                    message.substring(Math.max(0, message.length() - 300)));
+        }
+        StringBuilder fewer = new StringBuilder("SELECT COUNT(*) FROM event_types WHERE name = 'n0'");
+        for (int i = 1; i < SqlLimits.MAX_DEPTH / 2; i++) {
+            fewer.append(" OR name = 'n").append(i).append('\'');
+        }
+        run(fewer.toString());
+    }
+
     private static void run(String sql) throws SQLException {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {

@@ -46,6 +46,7 @@ import org.apache.calcite.tools.Programs;
 import org.apache.calcite.util.CancelFlag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.QuerySettings;
+import sysql.calcite.SysqlException;
 import sysql.calcite.metadata.PrecompiledMetadata;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.MemoryBudgets;
@@ -109,6 +110,11 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                 PlanCache.put(key, s);
             }
             return s;
+        } catch (StackOverflowError e) {
+            // a shape SqlLimits lets through that Calcite still recurses through too deeply: the stack is unwound
+            // here, and the statement fails like any other
+            throw new SysqlException("the statement nests too deeply for sysql to plan it: write long chains of OR"
+                    + " as IN (...), and split long UNIONs or deeply nested subqueries into several statements");
         } finally {
             PlanningCancel.leave();
         }
