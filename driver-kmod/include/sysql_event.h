@@ -196,7 +196,7 @@ enum sq_event_nparams {
 
 /* sysdig syscall codes: SQ_SC_<ID> = code. */
 enum sq_syscall_code {
-#define SQ_SC(code, id, name) SQ_SC_##id = code,
+#define SQ_SC(code, id, name, cat) SQ_SC_##id = code,
 #include "sysql_syscall_table.h"
 #undef SQ_SC
 };

@@ -73,8 +73,9 @@ static const struct syscall syscalls[] = {
 struct sc {
 	int code;
 	const char *name;
+	int category;
 };
-#define SQ_SC(code, id, name) {code, name},
+#define SQ_SC(code, id, name, cat) {code, name, cat},
 static const struct sc scs[] = {
 #include "sysql_syscall_table.h"
 };
@@ -412,12 +413,13 @@ int main(int argc, char **argv)
 	}
 	printf("    }\n\n");
 
-	printf("    /** sysdig syscall codes and their names. */\n");
+	printf("    /** sysdig syscall codes, their names and categories (EC_*: what their generic "
+	       "events' evt.category is). */\n");
 	printf("    public static void syscallCodes(SyscallCodeSink sink) {\n");
 	for (size_t i = 0; i < sizeof(scs) / sizeof(scs[0]); i++) {
 		printf("        sink.code(%d, ", scs[i].code);
 		jstr(scs[i].name);
-		printf(");\n");
+		printf(", %d);\n", scs[i].category);
 	}
 	printf("    }\n\n");
 
@@ -458,7 +460,8 @@ int main(int argc, char **argv)
 	       "category, int flags, int nparams, Object[][] params); }\n");
 	printf("    public interface SyscallSink { void syscall(int nr, String name, int "
 	       "syscallCode, int enterEvent, int flags); }\n");
-	printf("    public interface SyscallCodeSink { void code(int code, String name); }\n");
+	printf("    public interface SyscallCodeSink { void code(int code, String name, int "
+	       "category); }\n");
 	printf("    public interface FlagTableSink { void table(String name, String[] names, "
 	       "long[] values); }\n");
 	printf("    public interface DynTableSink { void table(String name, int[][] rows); }\n");

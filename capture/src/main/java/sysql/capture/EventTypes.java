@@ -11,7 +11,7 @@ import sysql.driver.EventTables;
 
 /**
  * The ABI's tables as Java objects, built once from the generated {@link EventTables}: event types by
- * code, x86_64 syscalls by number and name, sysdig's syscall codes, and flag name tables.
+ * code, x86_64 syscalls by number and name, sysdig's syscall codes (names and categories), and flag name tables.
  */
 public final class EventTypes {
     private static final EventType[] BY_CODE = new EventType[EventTables.EVENT_CODE_LIMIT];
@@ -20,6 +20,7 @@ public final class EventTypes {
     private static final int[] SYSCALL_CODE = new int[EventTables.SYSCALL_TABLE_SIZE];
     private static final Map<String, Integer> SYSCALL_NRS = new HashMap<>();
     private static final Map<Integer, String> SYSCALL_CODE_NAMES = new HashMap<>();
+    private static final int[] SYSCALL_CODE_CATEGORIES;
     private static final Map<String, FlagTable> FLAG_TABLES = new HashMap<>();
 
     /** A flag table: names and their encoded values, in the order sysdig matches them. */
@@ -42,7 +43,15 @@ public final class EventTypes {
             SYSCALL_CODE[nr] = syscallCode;
             SYSCALL_NRS.put(name, nr);
         });
-        EventTables.syscallCodes((code, name) -> SYSCALL_CODE_NAMES.put(code, name));
+        int[] limit = {0};
+        EventTables.syscallCodes((code, name, category) -> limit[0] = Math.max(limit[0], code + 1));
+        int[] categories = new int[limit[0]];
+        Arrays.fill(categories, EventTables.EC_OTHER);
+        EventTables.syscallCodes((code, name, category) -> {
+            SYSCALL_CODE_NAMES.put(code, name);
+            categories[code] = category;
+        });
+        SYSCALL_CODE_CATEGORIES = categories;
         EventTables.flagTables(
                 (name, names, values) -> FLAG_TABLES.put(name, new FlagTable(name, List.of(names), values)));
     }
@@ -100,6 +109,16 @@ public final class EventTypes {
     /** sysdig's name of a syscall code (the ID parameter of generic events), or null. */
     public static String syscallCodeName(int code) {
         return SYSCALL_CODE_NAMES.get(code);
+    }
+
+    /**
+     * The category (EC_*) of a syscall code, as sysdig's syscall info table gives it: the evt.category of the
+     * generic events with this ID; EC_OTHER for a code the table does not have.
+     */
+    public static int syscallCodeCategory(int code) {
+        return code >= 0 && code < SYSCALL_CODE_CATEGORIES.length
+                ? SYSCALL_CODE_CATEGORIES[code]
+                : EventTables.EC_OTHER;
     }
 
     /** A flag name table by name ({@code file_flags}), or null. */

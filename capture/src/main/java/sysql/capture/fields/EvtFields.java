@@ -29,40 +29,6 @@ final class EvtFields extends FieldDefinitions {
     private static final int EXEC_BITS = EventTables.S_IXOTH | EventTables.S_IXGRP | EventTables.S_IXUSR;
 
     /**
-     * Category of each sysdig syscall code (the ID of generic events), from sysdig's syscall info table, one
-     * letter per code: O other, F file, N net, I IPC, M memory, P process, S sleep, Y system, G signal, U user,
-     * T time, R/W/X I/O read/write/other, A wait.
-     */
-    private static final String SYSCALL_CATEGORIES =
-            "OYPRWFFFFFFTFFFFPFOTFATFXIFFFXITMPXAPPIFXPPPYPPTTFFFPPYFFFFFPPFFYTTYOAYYXYYMYYYPFYPFAFXRWPXMMMMPPPPS"
-                    + "PPPSFAPGGGGGGFPPFPFUUUUUUUUFUUUUFUUUUPMMPFFFFFFFFFFFFGIPPPPXXXXXXAAAFPTTTTTTTTSGFIIIIIIYAYYYPPIIIFFF"
-                    + "FFFFFFFFFAAPPPIIIPAFGTITTGIAXIIRWOOIPOFPINNNNNNNNNNNNNNNNNNIIIIIIIIIIFFFFPOGINFFFFFAGGGYFGPTFAFFPIGX"
-                    + "XXXXXXXXXXXXXXYOOXXXFFFFYYXPP";
-
-    static int syscallCategory(int code) {
-        if (code < 0 || code >= SYSCALL_CATEGORIES.length()) {
-            return EventTables.EC_OTHER;
-        }
-        return switch (SYSCALL_CATEGORIES.charAt(code)) {
-            case 'F' -> EventTables.EC_FILE;
-            case 'N' -> EventTables.EC_NET;
-            case 'I' -> EventTables.EC_IPC;
-            case 'M' -> EventTables.EC_MEMORY;
-            case 'P' -> EventTables.EC_PROCESS;
-            case 'S' -> EventTables.EC_SLEEP;
-            case 'Y' -> EventTables.EC_SYSTEM;
-            case 'G' -> EventTables.EC_SIGNAL;
-            case 'U' -> EventTables.EC_USER;
-            case 'T' -> EventTables.EC_TIME;
-            case 'R' -> EventTables.EC_IO_READ;
-            case 'W' -> EventTables.EC_IO_WRITE;
-            case 'X' -> EventTables.EC_IO_OTHER;
-            case 'A' -> EventTables.EC_WAIT;
-            default -> EventTables.EC_OTHER;
-        };
-    }
-
-    /**
      * Index of an exit event's result: its first parameter when that is the syscall's return value (named
      * {@code res}, or an errno, fd or pid — accept's and open's {@code fd}), else -1.
      */
@@ -107,7 +73,7 @@ final class EvtFields extends FieldDefinitions {
     static int categoryCode(Event e) {
         if (ArgFormatter.isSysdigGeneric(e)) {
             return e.nparams() > 0 && e.paramLength(0) == 2
-                    ? syscallCategory((int) e.paramAsLong(0))
+                    ? EventTypes.syscallCodeCategory((int) e.paramAsLong(0))
                     : EventTables.EC_OTHER;
         }
         EventType t = e.type();
