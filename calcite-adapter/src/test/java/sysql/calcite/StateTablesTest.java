@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import sysql.calcite.schema.CatalogTables;
 import sysql.calcite.schema.FieldColumns;
 import sysql.capture.fields.Field;
-import sysql.capture.scap.FdInfo;
-import sysql.capture.scap.FdType;
 import sysql.capture.scap.GroupInfo;
 import sysql.capture.scap.InitialState;
 import sysql.capture.scap.ProcessInfo;
+import sysql.capture.scap.ScapFdInfo;
+import sysql.capture.scap.ScapFdType;
 import sysql.capture.scap.ScapFileSource;
 import sysql.capture.scap.UserInfo;
 
@@ -111,11 +111,11 @@ class StateTablesTest {
             state.processes().forEach(p -> pidOf.put(p.tid(), p.pid()));
             Set<List<Object>> expected = new HashSet<>();
             Map<List<Object>, String> fileNames = new HashMap<>();
-            for (FdInfo f : state.fds()) {
+            for (ScapFdInfo f : state.fds()) {
                 Long pid = pidOf.get(f.tid());
                 if (pid != null) {
                     expected.add(List.of(pid, f.fd()));
-                    if (f.type() == FdType.FILE || f.type() == FdType.FILE_V2) {
+                    if (f.type() == ScapFdType.FILE || f.type() == ScapFdType.FILE_V2) {
                         fileNames.put(List.of(pid, f.fd()), f.name());
                     }
                 }

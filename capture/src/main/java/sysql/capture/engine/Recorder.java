@@ -25,11 +25,11 @@ import sysql.capture.Event;
 import sysql.capture.EventBatch;
 import sysql.capture.columnar.EventColumns;
 import sysql.capture.fields.EventContext;
-import sysql.capture.scap.FdInfo;
 import sysql.capture.scap.GroupInfo;
 import sysql.capture.scap.InitialState;
 import sysql.capture.scap.InterfaceInfo;
 import sysql.capture.scap.MachineInfo;
+import sysql.capture.scap.ScapFdInfo;
 import sysql.capture.scap.ScapFileSource;
 import sysql.capture.scap.ScapFileWriter;
 import sysql.capture.scap.UserInfo;
@@ -1154,8 +1154,8 @@ public final class Recorder implements AutoCloseable {
         List<GroupInfo> gs = new ArrayList<>();
         InitialStateSnapshot.usersOf(s.start().users(), us, gs);
         InitialState st = InitialStateSnapshot.of(all, host.machine(), host.interfaces(), us, gs);
-        List<FdInfo> fds = new ArrayList<>(st.fds().size());
-        for (FdInfo f : st.fds()) {
+        List<ScapFdInfo> fds = new ArrayList<>(st.fds().size());
+        for (ScapFdInfo f : st.fds()) {
             fds.add(ScapFileWriter.forSysdig(f));
         }
         return new InitialState(

@@ -11,13 +11,13 @@ import java.util.List;
  *
  * @param machine null when the file has no machine info block
  * @param processes every thread, in file order
- * @param fds every fd of every thread, in file order; {@link FdInfo#tid()} says whose
+ * @param fds every fd of every thread, in file order; {@link ScapFdInfo#tid()} says whose
  */
 public record InitialState(
         SectionHeader section,
         MachineInfo machine,
         List<ProcessInfo> processes,
-        List<FdInfo> fds,
+        List<ScapFdInfo> fds,
         List<InterfaceInfo> interfaces,
         List<UserInfo> users,
         List<GroupInfo> groups) {
@@ -41,9 +41,9 @@ public record InitialState(
     }
 
     /** The fds of thread {@code tid}, in file order. */
-    public List<FdInfo> fdsOf(long tid) {
-        List<FdInfo> out = new ArrayList<>();
-        for (FdInfo f : fds) {
+    public List<ScapFdInfo> fdsOf(long tid) {
+        List<ScapFdInfo> out = new ArrayList<>();
+        for (ScapFdInfo f : fds) {
             if (f.tid() == tid) {
                 out.add(f);
             }

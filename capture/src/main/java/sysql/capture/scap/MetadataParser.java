@@ -227,7 +227,7 @@ final class MetadataParser {
         }
     }
 
-    static void fdList(BlockReader b, List<FdInfo> out) {
+    static void fdList(BlockReader b, List<ScapFdInfo> out) {
         boolean v2 = b.type() == ScapBlocks.FDL_V2;
         BodyCursor c = cursor(b);
         int blockEnd = c.end();
@@ -249,7 +249,7 @@ final class MetadataParser {
             long fd = c.i64("fd");
             long ino = c.i64("ino");
             int code = c.u8("fd type");
-            FdType type = FdType.of(code);
+            ScapFdType type = ScapFdType.of(code);
             String name = "";
             int openFlags = 0;
             int dev = 0;
@@ -267,7 +267,7 @@ final class MetadataParser {
                             ScapBlocks.describe(b.type()) + ": unknown fd type " + code
                                     + " (an old fd list cannot skip it)");
                 }
-                type = FdType.UNSUPPORTED;
+                type = ScapFdType.UNSUPPORTED;
                 name = "unknown-type:[" + code + "]";
             } else {
                 switch (type) {
@@ -317,7 +317,7 @@ final class MetadataParser {
                 c.seek(c.end());
                 c.limit(blockEnd);
             }
-            out.add(new FdInfo(
+            out.add(new ScapFdInfo(
                     tid,
                     fd,
                     ino,

@@ -15,17 +15,17 @@ import java.net.InetAddress;
  * <li>FILE_V2: {@code openFlags}, {@code name}, and {@code dev} when the file records it;</li>
  * <li>every other type: {@code name} only.</li>
  * </ul>
- * A type code this reader does not know becomes {@link FdType#UNSUPPORTED} named {@code unknown-type:[N]}, as in
+ * A type code this reader does not know becomes {@link ScapFdType#UNSUPPORTED} named {@code unknown-type:[N]}, as in
  * libscap. {@code l4proto} is libscap's {@code scap_l4_proto} (2 TCP, 3 UDP, 4 ICMP, 5 raw; 0 unknown).
  *
  * @param tid the thread whose fd table holds it
  * @param ino inode number (unix sockets, files)
  */
-public record FdInfo(
+public record ScapFdInfo(
         long tid,
         long fd,
         long ino,
-        FdType type,
+        ScapFdType type,
         String name,
         int openFlags,
         int dev,

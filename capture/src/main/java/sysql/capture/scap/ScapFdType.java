@@ -2,7 +2,7 @@
 package sysql.capture.scap;
 
 /** File descriptor types of the capture format (libscap {@code scap_fd_type}), with their codes. */
-public enum FdType {
+public enum ScapFdType {
     UNKNOWN(0),
     FILE(1),
     DIRECTORY(2),
@@ -27,17 +27,17 @@ public enum FdType {
     MEMFD(20),
     PIDFD(21);
 
-    private static final FdType[] BY_CODE = new FdType[22];
+    private static final ScapFdType[] BY_CODE = new ScapFdType[22];
 
     static {
-        for (FdType t : values()) {
+        for (ScapFdType t : values()) {
             BY_CODE[t.code] = t;
         }
     }
 
     private final int code;
 
-    FdType(int code) {
+    ScapFdType(int code) {
         this.code = code;
     }
 
@@ -46,7 +46,7 @@ public enum FdType {
     }
 
     /** The type with this code, or null. */
-    public static FdType of(int code) {
+    public static ScapFdType of(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

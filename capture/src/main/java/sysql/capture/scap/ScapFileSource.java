@@ -170,7 +170,7 @@ public final class ScapFileSource implements EventSource {
         SectionHeader section = MetadataParser.section(blocks);
         MachineInfo machine = null;
         List<ProcessInfo> processes = new ArrayList<>();
-        List<FdInfo> fds = new ArrayList<>();
+        List<ScapFdInfo> fds = new ArrayList<>();
         List<InterfaceInfo> interfaces = new ArrayList<>();
         List<UserInfo> users = new ArrayList<>();
         List<GroupInfo> groups = new ArrayList<>();

@@ -440,17 +440,17 @@ public final class ScapFileWriter implements AutoCloseable {
         for (ProcessInfo p : s.processes()) {
             tids.add(p.tid());
         }
-        Map<Long, List<FdInfo>> byTid = new LinkedHashMap<>();
-        for (FdInfo f : s.fds()) {
-            if (f.type() == FdType.UNKNOWN || !tids.contains(f.tid())) {
+        Map<Long, List<ScapFdInfo>> byTid = new LinkedHashMap<>();
+        for (ScapFdInfo f : s.fds()) {
+            if (f.type() == ScapFdType.UNKNOWN || !tids.contains(f.tid())) {
                 fdsSkipped++; // libscap does not write unknown fds either
                 continue;
             }
             byTid.computeIfAbsent(f.tid(), t -> new ArrayList<>()).add(options.sysdigCompatible() ? forSysdig(f) : f);
         }
-        for (Map.Entry<Long, List<FdInfo>> e : byTid.entrySet()) {
+        for (Map.Entry<Long, List<ScapFdInfo>> e : byTid.entrySet()) {
             b.start(ScapBlocks.FDL_V2).i64(e.getKey());
-            for (FdInfo f : e.getValue()) {
+            for (ScapFdInfo f : e.getValue()) {
                 writeFd(b, f);
             }
             emitBlock(b);
@@ -461,16 +461,16 @@ public final class ScapFileWriter implements AutoCloseable {
      * An fd of a type sysdig 0.29.3 does not know (it refuses the file: "wrong fd type") as the one libscap of that
      * version would have recorded: a memfd as the file it looks like in /proc, the others as unsupported.
      */
-    public static FdInfo forSysdig(FdInfo f) {
+    public static ScapFdInfo forSysdig(ScapFdInfo f) {
         if (f.type().code() < SYSDIG_FD_TYPE_LIMIT) {
             return f;
         }
-        if (f.type() == FdType.MEMFD) {
-            return new FdInfo(
+        if (f.type() == ScapFdType.MEMFD) {
+            return new ScapFdInfo(
                     f.tid(),
                     f.fd(),
                     f.ino(),
-                    FdType.FILE_V2,
+                    ScapFdType.FILE_V2,
                     f.name(),
                     f.openFlags(),
                     f.dev(),
@@ -482,7 +482,8 @@ public final class ScapFileWriter implements AutoCloseable {
                     0,
                     0);
         }
-        return new FdInfo(f.tid(), f.fd(), f.ino(), FdType.UNSUPPORTED, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+        return new ScapFdInfo(
+                f.tid(), f.fd(), f.ino(), ScapFdType.UNSUPPORTED, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
     }
 
     private static void writeInterface(Block b, InterfaceInfo i) {
@@ -515,7 +516,7 @@ public final class ScapFileWriter implements AutoCloseable {
         b.endEntry(at);
     }
 
-    private static void writeFd(Block b, FdInfo f) {
+    private static void writeFd(Block b, ScapFdInfo f) {
         int at = b.entry();
         b.i64(f.fd()).i64(f.ino()).u8(f.type().code());
         switch (f.type()) {

@@ -4,6 +4,8 @@ package sysql.capture.state;
 import java.net.InetAddress;
 import sysql.capture.scap.InitialState;
 import sysql.capture.scap.ProcessInfo;
+import sysql.capture.scap.ScapFdInfo;
+import sysql.capture.scap.ScapFdType;
 
 /**
  * Seeds the thread table, the descriptor tables, the users and the machine's interfaces from what a capture
@@ -27,7 +29,7 @@ public final class CaptureFileState {
             t.args = p.args();
             if (p.isMainThread()) {
                 // sysdig keeps the environment and the working directory on main threads only
-                t.env = StateTracker.sysdigEnv(p.env());
+                t.env = Params.sysdigEnv(p.env());
                 String cwd = Paths.resolve("", p.cwd());
                 t.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
             }
@@ -50,7 +52,7 @@ public final class CaptureFileState {
             threads.putInitial(t);
         }
         java.util.Set<Integer> serverPorts = new java.util.HashSet<>();
-        for (sysql.capture.scap.FdInfo f : s.fds()) {
+        for (ScapFdInfo f : s.fds()) {
             ThreadInfo owner = threads.get(f.tid());
             if (owner == null) {
                 continue;
@@ -94,7 +96,7 @@ public final class CaptureFileState {
     }
 
     /** sysdig's add_fd_from_scap: one descriptor of a file's fd list. */
-    static FdInfo convert(sysql.capture.scap.FdInfo f, NetworkInterfaces interfaces) {
+    static FdInfo convert(ScapFdInfo f, NetworkInterfaces interfaces) {
         FdInfo d = new FdInfo(f.fd());
         d.ino(f.ino());
         switch (f.type()) {
@@ -116,11 +118,11 @@ public final class CaptureFileState {
             case IOURING -> d.set(FdType.IO_URING, f.name(), 0);
             case MEMFD -> d.set(FdType.MEMFD, f.name(), 0);
             case IPV4_SOCK, IPV6_SOCK -> {
-                boolean v6 = f.type() == sysql.capture.scap.FdType.IPV6_SOCK;
+                boolean v6 = f.type() == ScapFdType.IPV6_SOCK;
                 byte[] sip = bytes(f.sip(), v6);
                 byte[] dip = bytes(f.dip(), v6);
                 boolean v4 = !v6 || SocketNames.isV4Mapped(sip) && SocketNames.isV4Mapped(dip);
-                if (v4 && f.type() == sysql.capture.scap.FdType.IPV6_SOCK) {
+                if (v4 && f.type() == ScapFdType.IPV6_SOCK) {
                     System.arraycopy(sip, 12, sip, 0, 4);
                     System.arraycopy(dip, 12, dip, 0, 4);
                 }
@@ -134,7 +136,7 @@ public final class CaptureFileState {
                 d.name(SocketNames.inetName(d));
             }
             case IPV4_SERVSOCK, IPV6_SERVSOCK -> {
-                boolean v6 = f.type() == sysql.capture.scap.FdType.IPV6_SERVSOCK;
+                boolean v6 = f.type() == ScapFdType.IPV6_SERVSOCK;
                 d.set(v6 ? FdType.IPV6 : FdType.IPV4, "", 0);
                 d.serverSocket(true)
                         .serverAddress(bytes(f.sip(), v6), f.sport())

@@ -21,6 +21,8 @@ import sysql.capture.scap.InitialState;
 import sysql.capture.scap.InterfaceInfo;
 import sysql.capture.scap.MachineInfo;
 import sysql.capture.scap.ProcessInfo;
+import sysql.capture.scap.ScapFdInfo;
+import sysql.capture.scap.ScapFdType;
 import sysql.capture.scap.SectionHeader;
 import sysql.capture.scap.UserInfo;
 import sysql.driver.EventTables;
@@ -64,7 +66,7 @@ public final class InitialStateSnapshot {
         List<ThreadInfo> all = new ArrayList<>(threads);
         all.sort(Comparator.comparingLong(ThreadInfo::tid));
         List<ProcessInfo> processes = new ArrayList<>(all.size());
-        List<sysql.capture.scap.FdInfo> fds = new ArrayList<>();
+        List<ScapFdInfo> fds = new ArrayList<>();
         Map<FdTable, Boolean> written = new IdentityHashMap<>();
         // main threads first own their process's table; a thread whose main thread is unknown writes it itself
         for (int pass = 0; pass < 2; pass++) {
@@ -80,7 +82,7 @@ public final class InitialStateSnapshot {
                 List<FdInfo> list = new ArrayList<>(t.fds.all());
                 list.sort(Comparator.comparingLong(FdInfo::fd));
                 for (FdInfo f : list) {
-                    sysql.capture.scap.FdInfo s = fd(t.tid, f);
+                    ScapFdInfo s = fd(t.tid, f);
                     if (s != null) {
                         fds.add(s);
                     }
@@ -142,15 +144,15 @@ public final class InitialStateSnapshot {
      * Inet sockets are written local end first, as libscap reads them from /proc/net; a descriptor of unknown kind
      * keeps its name as an "unsupported" one.
      */
-    public static sysql.capture.scap.FdInfo fd(long tid, FdInfo f) {
-        sysql.capture.scap.FdType type;
+    public static ScapFdInfo fd(long tid, FdInfo f) {
+        ScapFdType type;
         switch (f.type()) {
             case FILE -> {
-                return new sysql.capture.scap.FdInfo(
+                return new ScapFdInfo(
                         tid,
                         f.fd(),
                         f.ino(),
-                        sysql.capture.scap.FdType.FILE_V2,
+                        ScapFdType.FILE_V2,
                         f.name(),
                         f.openFlags(),
                         0,
@@ -166,55 +168,42 @@ public final class InitialStateSnapshot {
                 return inet(tid, f);
             }
             case UNIX -> {
-                return new sysql.capture.scap.FdInfo(
-                        tid,
-                        f.fd(),
-                        f.ino(),
-                        sysql.capture.scap.FdType.UNIX_SOCK,
-                        f.name(),
-                        0,
-                        0,
-                        null,
-                        null,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0);
+                return new ScapFdInfo(
+                        tid, f.fd(), f.ino(), ScapFdType.UNIX_SOCK, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
             }
-            case DIRECTORY -> type = sysql.capture.scap.FdType.DIRECTORY;
-            case PIPE -> type = sysql.capture.scap.FdType.FIFO;
-            case EVENT -> type = sysql.capture.scap.FdType.EVENT;
-            case SIGNALFD -> type = sysql.capture.scap.FdType.SIGNALFD;
-            case EVENTPOLL -> type = sysql.capture.scap.FdType.EVENTPOLL;
-            case INOTIFY -> type = sysql.capture.scap.FdType.INOTIFY;
-            case TIMERFD -> type = sysql.capture.scap.FdType.TIMERFD;
-            case NETLINK -> type = sysql.capture.scap.FdType.NETLINK;
-            case BPF -> type = sysql.capture.scap.FdType.BPF;
-            case USERFAULTFD -> type = sysql.capture.scap.FdType.USERFAULTFD;
-            case IO_URING -> type = sysql.capture.scap.FdType.IOURING;
-            case MEMFD -> type = sysql.capture.scap.FdType.MEMFD;
+            case DIRECTORY -> type = ScapFdType.DIRECTORY;
+            case PIPE -> type = ScapFdType.FIFO;
+            case EVENT -> type = ScapFdType.EVENT;
+            case SIGNALFD -> type = ScapFdType.SIGNALFD;
+            case EVENTPOLL -> type = ScapFdType.EVENTPOLL;
+            case INOTIFY -> type = ScapFdType.INOTIFY;
+            case TIMERFD -> type = ScapFdType.TIMERFD;
+            case NETLINK -> type = ScapFdType.NETLINK;
+            case BPF -> type = ScapFdType.BPF;
+            case USERFAULTFD -> type = ScapFdType.USERFAULTFD;
+            case IO_URING -> type = ScapFdType.IOURING;
+            case MEMFD -> type = ScapFdType.MEMFD;
             default -> {
                 if (f.name() == null || f.name().isEmpty()) {
                     return null;
                 }
-                type = sysql.capture.scap.FdType.UNSUPPORTED;
+                type = ScapFdType.UNSUPPORTED;
             }
         }
-        return new sysql.capture.scap.FdInfo(tid, f.fd(), f.ino(), type, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+        return new ScapFdInfo(tid, f.fd(), f.ino(), type, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
     }
 
-    private static sysql.capture.scap.FdInfo inet(long tid, FdInfo f) {
+    private static ScapFdInfo inet(long tid, FdInfo f) {
         boolean v6 = f.type() == FdType.IPV6;
         int len = v6 ? 16 : 4;
         byte[] a = new byte[16];
         if (f.isServerSocket()) {
             f.copyServerSocketIp(a);
-            return new sysql.capture.scap.FdInfo(
+            return new ScapFdInfo(
                     tid,
                     f.fd(),
                     f.ino(),
-                    v6 ? sysql.capture.scap.FdType.IPV6_SERVSOCK : sysql.capture.scap.FdType.IPV4_SERVSOCK,
+                    v6 ? ScapFdType.IPV6_SERVSOCK : ScapFdType.IPV4_SERVSOCK,
                     "",
                     0,
                     0,
@@ -235,32 +224,19 @@ public final class InitialStateSnapshot {
                 && java.util.Arrays.equals(a, new byte[16])
                 && java.util.Arrays.equals(b, new byte[16])) {
             // a socket that never connected nor bound: nothing to record but its name
-            return new sysql.capture.scap.FdInfo(
-                    tid,
-                    f.fd(),
-                    f.ino(),
-                    sysql.capture.scap.FdType.UNSUPPORTED,
-                    f.name(),
-                    0,
-                    0,
-                    null,
-                    null,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0);
+            return new ScapFdInfo(
+                    tid, f.fd(), f.ino(), ScapFdType.UNSUPPORTED, f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
         }
         boolean server = f.role() == FdInfo.Role.SERVER;
         byte[] localIp = server ? b : a;
         byte[] remoteIp = server ? a : b;
         int localPort = server ? f.tupleDestinationPort() : f.tupleSourcePort();
         int remotePort = server ? f.tupleSourcePort() : f.tupleDestinationPort();
-        return new sysql.capture.scap.FdInfo(
+        return new ScapFdInfo(
                 tid,
                 f.fd(),
                 f.ino(),
-                v6 ? sysql.capture.scap.FdType.IPV6_SOCK : sysql.capture.scap.FdType.IPV4_SOCK,
+                v6 ? ScapFdType.IPV6_SOCK : ScapFdType.IPV4_SOCK,
                 "",
                 0,
                 0,

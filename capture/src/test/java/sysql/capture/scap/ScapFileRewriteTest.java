@@ -99,9 +99,9 @@ class ScapFileRewriteTest {
             }
             Set<Long> tids = new HashSet<>();
             s.processes().forEach(p -> tids.add(p.tid()));
-            List<FdInfo> fds = new ArrayList<>();
-            for (FdInfo f : s.fds()) {
-                if (f.type() != FdType.UNKNOWN && tids.contains(f.tid())) {
+            List<ScapFdInfo> fds = new ArrayList<>();
+            for (ScapFdInfo f : s.fds()) {
+                if (f.type() != ScapFdType.UNKNOWN && tids.contains(f.tid())) {
                     fds.add(f);
                 }
             }

@@ -75,23 +75,23 @@ class ScapFileSourceTest {
             assertFalse(nginx.cgroups().isEmpty(), "v7 entries carry cgroups");
 
             // lsof: systemd 1 fds 10 file /proc/1/mountinfo, 6 directory, 14 unix /run/systemd/private
-            assertFd(s, 1, 10, FdType.FILE_V2, "/proc/1/mountinfo");
+            assertFd(s, 1, 10, ScapFdType.FILE_V2, "/proc/1/mountinfo");
             assertEquals(4097, fd(s, 1, 10).openFlags(), "O_RDONLY|O_CLOEXEC");
-            assertFd(s, 1, 6, FdType.DIRECTORY, "/sys/fs/cgroup/systemd");
-            assertFd(s, 1, 14, FdType.UNIX_SOCK, "/run/systemd/private\n"); // newline as in /proc/net/unix
+            assertFd(s, 1, 6, ScapFdType.DIRECTORY, "/sys/fs/cgroup/systemd");
+            assertFd(s, 1, 14, ScapFdType.UNIX_SOCK, "/run/systemd/private\n"); // newline as in /proc/net/unix
             // lsof: sshd 1320 fd 3 ipv4 0.0.0.0:22 (server), fd 4 ipv6 :::22 (server)
-            FdInfo listen4 = fd(s, 1320, 3);
-            assertEquals(FdType.IPV4_SERVSOCK, listen4.type());
+            ScapFdInfo listen4 = fd(s, 1320, 3);
+            assertEquals(ScapFdType.IPV4_SERVSOCK, listen4.type());
             assertEquals(InetAddress.getByName("0.0.0.0"), listen4.sip());
             assertEquals(22, listen4.sport());
             assertEquals(2, listen4.l4proto(), "TCP");
-            FdInfo listen6 = fd(s, 1320, 4);
-            assertEquals(FdType.IPV6_SERVSOCK, listen6.type());
+            ScapFdInfo listen6 = fd(s, 1320, 4);
+            assertEquals(ScapFdType.IPV6_SERVSOCK, listen6.type());
             assertEquals(InetAddress.getByName("::"), listen6.sip());
             assertEquals(22, listen6.sport());
             // lsof: sshd 1365 fd 3 ipv4 71.42.218.131:49396->172.31.19.240:22
-            FdInfo conn = fd(s, 1365, 3);
-            assertEquals(FdType.IPV4_SOCK, conn.type());
+            ScapFdInfo conn = fd(s, 1365, 3);
+            assertEquals(ScapFdType.IPV4_SOCK, conn.type());
             // lsof prints client->server; the file holds the tuple as libscap read it from /proc/net/tcp, local
             // side (this sshd, the server) first
             assertEquals(InetAddress.getByName("172.31.19.240"), conn.sip());
@@ -144,11 +144,11 @@ class ScapFileSourceTest {
             assertEquals(736, s.process(737).ptid(), "sysdig run by sudo 736");
             // lsof: systemd fd 24 unix /var/run/docker.sock, fd 3 file /dev/kmsg, fd 4 eventpoll
             // the file records the name as read from /proc/net/unix, with its newline (lsof prints it trimmed)
-            assertFd(s, 1, 24, FdType.UNIX_SOCK, "/var/run/docker.sock\n");
-            FdInfo kmsg = fd(s, 1, 3);
-            assertTrue(kmsg.type() == FdType.FILE || kmsg.type() == FdType.FILE_V2, kmsg.toString());
+            assertFd(s, 1, 24, ScapFdType.UNIX_SOCK, "/var/run/docker.sock\n");
+            ScapFdInfo kmsg = fd(s, 1, 3);
+            assertTrue(kmsg.type() == ScapFdType.FILE || kmsg.type() == ScapFdType.FILE_V2, kmsg.toString());
             assertEquals("/dev/kmsg", kmsg.name());
-            assertEquals(FdType.EVENTPOLL, fd(s, 1, 4).type());
+            assertEquals(ScapFdType.EVENTPOLL, fd(s, 1, 4).type());
             assertFalse(s.interfaces().isEmpty());
             assertFalse(s.users().isEmpty());
         }
@@ -162,15 +162,15 @@ class ScapFileSourceTest {
                 .orElse(null);
     }
 
-    private static FdInfo fd(InitialState s, long tid, long fd) {
+    private static ScapFdInfo fd(InitialState s, long tid, long fd) {
         return s.fdsOf(tid).stream()
                 .filter(f -> f.fd() == fd)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no fd " + fd + " for tid " + tid));
     }
 
-    private static void assertFd(InitialState s, long tid, long fdNum, FdType type, String name) {
-        FdInfo f = fd(s, tid, fdNum);
+    private static void assertFd(InitialState s, long tid, long fdNum, ScapFdType type, String name) {
+        ScapFdInfo f = fd(s, tid, fdNum);
         assertEquals(type, f.type(), f.toString());
         assertEquals(name, f.name(), f.toString());
     }

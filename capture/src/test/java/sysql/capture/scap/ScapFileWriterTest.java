@@ -219,25 +219,29 @@ class ScapFileWriterTest {
                 process(100, 100, 1, "server", "/usr/bin/server", List.of("--port", "80"), 0),
                 process(101, 100, 1, "server", "/usr/bin/server", List.of("--port", "80"), 0),
                 process(200, 200, 100, "client", "client", List.of(), 1000));
-        List<FdInfo> fds = new ArrayList<>();
-        fds.add(new FdInfo(100, 0, 11, FdType.FILE_V2, "/dev/null", 1, 0x1234, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 1, 12, FdType.FIFO, "pipe:[12]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 2, 13, FdType.DIRECTORY, "/tmp", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 3, 14, FdType.IPV4_SERVSOCK, "", 0, 0, ip("0.0.0.0"), null, 80, 0, 2, 0, 0));
-        fds.add(new FdInfo(
-                100, 4, 15, FdType.IPV4_SOCK, "", 0, 0, ip("127.0.0.1"), ip("127.0.0.1"), 80, 41000, 2, 0, 0));
-        fds.add(new FdInfo(100, 5, 16, FdType.IPV6_SERVSOCK, "", 0, 0, ip("::"), null, 8080, 0, 2, 0, 0));
-        fds.add(new FdInfo(
-                100, 6, 17, FdType.IPV6_SOCK, "", 0, 0, ip("2001:db8::1"), ip("2001:db8::2"), 8080, 5000, 3, 0, 0));
-        fds.add(new FdInfo(100, 7, 18, FdType.UNIX_SOCK, "/run/x.sock", 0, 0, null, null, 0, 0, 0, 0xffff1, 0xffff2));
-        fds.add(new FdInfo(100, 8, 0, FdType.EVENTPOLL, "anon_inode:[eventpoll]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 9, 0, FdType.EVENT, "anon_inode:[eventfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 10, 0, FdType.SIGNALFD, "anon_inode:[signalfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 11, 0, FdType.INOTIFY, "anon_inode:inotify", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 12, 0, FdType.TIMERFD, "anon_inode:[timerfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 13, 19, FdType.NETLINK, "", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 14, 0, FdType.UNSUPPORTED, "socket:[99]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(200, 0, 21, FdType.FILE_V2, "/home/u/é-file", 0x41, 0, null, null, 0, 0, 0, 0, 0));
+        List<ScapFdInfo> fds = new ArrayList<>();
+        fds.add(new ScapFdInfo(100, 0, 11, ScapFdType.FILE_V2, "/dev/null", 1, 0x1234, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 1, 12, ScapFdType.FIFO, "pipe:[12]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 2, 13, ScapFdType.DIRECTORY, "/tmp", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 3, 14, ScapFdType.IPV4_SERVSOCK, "", 0, 0, ip("0.0.0.0"), null, 80, 0, 2, 0, 0));
+        fds.add(new ScapFdInfo(
+                100, 4, 15, ScapFdType.IPV4_SOCK, "", 0, 0, ip("127.0.0.1"), ip("127.0.0.1"), 80, 41000, 2, 0, 0));
+        fds.add(new ScapFdInfo(100, 5, 16, ScapFdType.IPV6_SERVSOCK, "", 0, 0, ip("::"), null, 8080, 0, 2, 0, 0));
+        fds.add(new ScapFdInfo(
+                100, 6, 17, ScapFdType.IPV6_SOCK, "", 0, 0, ip("2001:db8::1"), ip("2001:db8::2"), 8080, 5000, 3, 0, 0));
+        fds.add(new ScapFdInfo(
+                100, 7, 18, ScapFdType.UNIX_SOCK, "/run/x.sock", 0, 0, null, null, 0, 0, 0, 0xffff1, 0xffff2));
+        fds.add(new ScapFdInfo(
+                100, 8, 0, ScapFdType.EVENTPOLL, "anon_inode:[eventpoll]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 9, 0, ScapFdType.EVENT, "anon_inode:[eventfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(
+                100, 10, 0, ScapFdType.SIGNALFD, "anon_inode:[signalfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 11, 0, ScapFdType.INOTIFY, "anon_inode:inotify", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(
+                100, 12, 0, ScapFdType.TIMERFD, "anon_inode:[timerfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 13, 19, ScapFdType.NETLINK, "", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 14, 0, ScapFdType.UNSUPPORTED, "socket:[99]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(200, 0, 21, ScapFdType.FILE_V2, "/home/u/é-file", 0x41, 0, null, null, 0, 0, 0, 0, 0));
         List<InterfaceInfo> ifs = List.of(
                 new InterfaceInfo(1, "lo", ip("127.0.0.1"), ip("255.0.0.0"), ip("127.0.0.1"), 0),
                 new InterfaceInfo(1, "eth0", ip("10.0.0.5"), ip("255.255.255.0"), ip("10.0.0.255"), 1000),
@@ -400,12 +404,13 @@ class ScapFileWriterTest {
     @Test
     void fdTypesSysdigDoesNotKnowAreWrittenAsItWouldHave() throws Exception {
         InitialState base = state();
-        List<FdInfo> fds = new ArrayList<>(base.fds());
-        fds.add(new FdInfo(100, 20, 30, FdType.MEMFD, "/memfd:buf (deleted)", 2, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 21, 0, FdType.BPF, "anon_inode:bpf-map", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 22, 0, FdType.IOURING, "anon_inode:[io_uring]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(100, 23, 0, FdType.PIDFD, "anon_inode:[pidfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
-        fds.add(new FdInfo(999, 0, 0, FdType.FILE_V2, "/orphan", 0, 0, null, null, 0, 0, 0, 0, 0));
+        List<ScapFdInfo> fds = new ArrayList<>(base.fds());
+        fds.add(new ScapFdInfo(100, 20, 30, ScapFdType.MEMFD, "/memfd:buf (deleted)", 2, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 21, 0, ScapFdType.BPF, "anon_inode:bpf-map", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(
+                100, 22, 0, ScapFdType.IOURING, "anon_inode:[io_uring]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(100, 23, 0, ScapFdType.PIDFD, "anon_inode:[pidfd]", 0, 0, null, null, 0, 0, 0, 0, 0));
+        fds.add(new ScapFdInfo(999, 0, 0, ScapFdType.FILE_V2, "/orphan", 0, 0, null, null, 0, 0, 0, 0, 0));
         InitialState s = new InitialState(
                 base.section(), base.machine(), base.processes(), fds, base.interfaces(), base.users(), base.groups());
         List<Ev> events = List.of(
@@ -429,15 +434,15 @@ class ScapFileWriterTest {
                         "4|22|<NA>|anon_inode:[io_uring]"),
                 lines);
         try (ScapFileSource src = ScapFileSource.open(file)) {
-            List<FdInfo> got = src.initialState().fds();
+            List<ScapFdInfo> got = src.initialState().fds();
             assertEquals(fds.size() - 1, got.size());
-            FdInfo memfd = fd(got, 100, 20);
-            assertEquals(FdType.FILE_V2, memfd.type());
+            ScapFdInfo memfd = fd(got, 100, 20);
+            assertEquals(ScapFdType.FILE_V2, memfd.type());
             assertEquals("/memfd:buf (deleted)", memfd.name());
             assertEquals(2, memfd.openFlags());
-            assertEquals(FdType.UNSUPPORTED, fd(got, 100, 21).type());
+            assertEquals(ScapFdType.UNSUPPORTED, fd(got, 100, 21).type());
             assertEquals("anon_inode:bpf-map", fd(got, 100, 21).name());
-            assertEquals(FdType.UNSUPPORTED, fd(got, 100, 23).type());
+            assertEquals(ScapFdType.UNSUPPORTED, fd(got, 100, 23).type());
             assertEquals(null, fd(got, 999, 0));
         }
         // for sysql's own reader they stay what they are
@@ -447,19 +452,19 @@ class ScapFileWriterTest {
             assertEquals(1, w.fdsSkipped());
         }
         try (ScapFileSource src = ScapFileSource.open(own)) {
-            List<FdInfo> got = src.initialState().fds();
+            List<ScapFdInfo> got = src.initialState().fds();
             assertEquals(fds.size() - 1, got.size());
-            for (FdInfo f : fds.subList(0, fds.size() - 1)) {
-                if (f.type() == FdType.MEMFD) { // an fd list entry of this type has the name only
-                    f = new FdInfo(f.tid(), f.fd(), f.ino(), f.type(), f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
+            for (ScapFdInfo f : fds.subList(0, fds.size() - 1)) {
+                if (f.type() == ScapFdType.MEMFD) { // an fd list entry of this type has the name only
+                    f = new ScapFdInfo(f.tid(), f.fd(), f.ino(), f.type(), f.name(), 0, 0, null, null, 0, 0, 0, 0, 0);
                 }
                 assertEquals(f, fd(got, f.tid(), f.fd()));
             }
         }
     }
 
-    static FdInfo fd(List<FdInfo> fds, long tid, long fd) {
-        for (FdInfo f : fds) {
+    static ScapFdInfo fd(List<ScapFdInfo> fds, long tid, long fd) {
+        for (ScapFdInfo f : fds) {
             if (f.tid() == tid && f.fd() == fd) {
                 return f;
             }
