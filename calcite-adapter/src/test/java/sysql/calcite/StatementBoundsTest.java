@@ -106,16 +106,16 @@ class StatementBoundsTest {
     }
 
     /**
-     * A statement nested too deep is refused in one line, and the connection goes on: a chain of 1,000 UNIONs and
-     * one of 2,000 ORs overflowed the thread's stack in Calcite's validator before (a StackOverflowError out of
-     * executeQuery, not an SQLException). A chain within the limit still runs.
+     * A statement nested too deep is refused in one line, and the connection goes on: a chain of 1,000 UNIONs
+     * overflowed the thread's stack in Calcite's validator before (a StackOverflowError out of executeQuery, not an
+     * SQLException; 2,000 ORs did too, now refused before the parse: see below). A chain within the limit still runs.
      */
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aStatementNestedTooDeepIsRefusedInOneLine() throws SQLException {
         String unions = String.join(" UNION ALL ", java.util.Collections.nCopies(1000, "SELECT name FROM event_types"));
         StringBuilder ors = new StringBuilder("SELECT COUNT(*) FROM event_types WHERE name = 'n0'");
-        for (int i = 1; i < 2000; i++) {
+        for (int i = 1; i < 900; i++) {
             ors.append(" OR name = 'n").append(i).append('\'');
         }
         for (String sql : java.util.List.of(unions, ors.toString())) {
@@ -130,6 +130,35 @@ class StatementBoundsTest {
             fewer.append(" OR name = 'n").append(i).append('\'');
         }
         run(fewer.toString());
+    }
+
+    /**
+     * A chain of more than {@link SqlLimits#MAX_CHAIN} operators is refused before it is parsed, at once: Calcite's
+     * parser orders a chain's operators in time that grows with its square (a 1 MB chain of ORs took 77 s, which
+     * nothing could cancel, and then failed with an empty syntax error). Literals, quoted names and comments are not
+     * counted, nor are operators in separate parentheses, expressions or clauses.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aChainTooLongToParseIsRefusedBeforeTheParse() {
+        StringBuilder ors = new StringBuilder("SELECT COUNT(*) FROM event_types WHERE name = 'n0'");
+        while (ors.length() < 900_000) {
+            ors.append(" OR name = 'n").append(ors.length()).append('\'');
+        }
+        long start = System.nanoTime();
+        SQLException e = assertThrows(SQLException.class, () -> run(ors.toString()));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        String message = String.valueOf(e.getMessage());
+        assertTrue(
+                message.contains("chains more than " + SqlLimits.MAX_CHAIN + " operators"),
+                message.substring(Math.max(0, message.length() - 300)));
+        assertTrue(seconds < 5, "refused after " + seconds + " s");
+        String unions = String.join(" UNION ALL ", java.util.Collections.nCopies(2500, "SELECT name FROM t"));
+        assertTrue(SqlLimits.longestChain(unions) == 2499, "UNIONs counted: " + SqlLimits.longestChain(unions));
+        // what is not one chain: literals, quoted names, comments, other parentheses, lists, clauses
+        String apart = "SELECT 'a+b+c' AS \"x+y\", (1 + 2) + (3 + 4), f(1 + 1, 2 + 2) -- + + +\n"
+                + "FROM t WHERE /* OR OR */ a = 1 AND b = 2";
+        assertTrue(SqlLimits.longestChain(apart) == 3, "counted: " + SqlLimits.longestChain(apart));
     }
 
     private static void run(String sql) throws SQLException {

@@ -141,6 +141,10 @@ final class SqlErrors {
     }
 
     private static String syntax(SqlParseException p) {
+        if (p.getCause() instanceof StackOverflowError) { // Calcite's parser reports its own overflow this way
+            return "the statement nests too deeply to parse it: write long chains of OR as IN (...), and split long"
+                    + " UNIONs or deeply nested expressions into several statements";
+        }
         String first = firstLine(p.getMessage()).replaceFirst("^Encountered ", "unexpected ");
         StringBuilder sb = new StringBuilder("Syntax error: ").append(first);
         Collection<String> expected = p.getExpectedTokenNames();

@@ -2,8 +2,11 @@
 package sysql.calcite.sql;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -28,21 +31,127 @@ public final class SqlLimits {
      * stack (1 MiB) before this; sysql's chisels nest about 15 deep.
      */
     public static final int MAX_DEPTH = 250;
+    /**
+     * How many operators (or set operations) one expression may chain, counted in the text before it is parsed:
+     * Calcite's parser orders a chain's operators in time that grows with the square of its length (a 1 MB chain
+     * of ORs kept it busy for 77 s, which nothing can cancel). Far above {@link #MAX_DEPTH}, which refuses such a
+     * chain after the parse anyway, so that no statement the parser would have accepted is refused here.
+     */
+    public static final int MAX_CHAIN = 2_000;
 
     private SqlLimits() {}
 
-    /** Whether {@code sql} is short enough to parse. */
+    /** Whether {@code sql} is short enough to parse, and chains few enough operators. */
     public static boolean textFits(String sql) {
-        return sql.length() <= MAX_CHARS;
+        return sql.length() <= MAX_CHARS && longestChain(sql) <= MAX_CHAIN;
     }
 
-    /** Refuses a statement longer than {@link #MAX_CHARS}. */
+    /** Refuses a statement longer than {@link #MAX_CHARS}, or chaining more than {@link #MAX_CHAIN} operators. */
     public static void checkText(String sql) {
-        if (!textFits(sql)) {
+        if (sql.length() > MAX_CHARS) {
             throw new SysqlException("the statement has " + sql.length() + " characters, more than the "
                     + MAX_CHARS + " a statement may have: for a long list of values, filter with a shorter condition"
                     + " (LIKE, a range) or join with a table");
         }
+        if (longestChain(sql) > MAX_CHAIN) {
+            throw new SysqlException("the statement chains more than " + MAX_CHAIN + " operators or UNIONs in one"
+                    + " expression: write a long OR of values as IN (...), and split a long UNION into several"
+                    + " statements");
+        }
+    }
+
+    /** Words that begin another part of a statement: an expression's operator chain ends before each. */
+    private static final Set<String> CLAUSE_WORDS = Set.of(
+            "SELECT",
+            "FROM",
+            "WHERE",
+            "GROUP",
+            "BY",
+            "HAVING",
+            "ORDER",
+            "LIMIT",
+            "OFFSET",
+            "FETCH",
+            "WINDOW",
+            "CASE",
+            "WHEN",
+            "THEN",
+            "ELSE",
+            "END",
+            "ON",
+            "USING",
+            "JOIN",
+            "VALUES",
+            "AS",
+            "WITH",
+            "OVER",
+            "PARTITION");
+
+    private static final Set<String> SET_WORDS = Set.of("UNION", "INTERSECT", "EXCEPT", "MINUS");
+
+    /**
+     * The longest chain of operators (or of UNION, INTERSECT, EXCEPT) at one level of parentheses in {@code sql},
+     * found without parsing: literals, quoted names and comments skipped, a chain of operators ended by a comma or
+     * a clause's word, a parenthesised part counted apart from the chain around it.
+     */
+    public static int longestChain(String sql) {
+        int n = sql.length();
+        int[] operators = new int[16]; // per open parenthesis: the operators of the current chain
+        int[] setOperations = new int[16]; // and its set operations
+        int level = 0;
+        int longest = 0;
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            char next = i + 1 < n ? sql.charAt(i + 1) : 0;
+            if (c == '\'' || c == '"' || c == '`') {
+                int end = sql.indexOf(c, i + 1);
+                i = end < 0 ? n : end + 1; // 'it''s' reads as two literals: no operator between them either way
+            } else if (c == '-' && next == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '/' && next == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (c == '(') {
+                level++;
+                if (level == operators.length) {
+                    operators = Arrays.copyOf(operators, level * 2);
+                    setOperations = Arrays.copyOf(setOperations, level * 2);
+                }
+                operators[level] = 0;
+                setOperations[level] = 0;
+                i++;
+            } else if (c == ')') {
+                level = Math.max(0, level - 1);
+                i++;
+            } else if (c == ',' || c == ';') {
+                operators[level] = 0;
+                if (c == ';') {
+                    setOperations[level] = 0;
+                }
+                i++;
+            } else if (Character.isLetter(c) || c == '_') {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+                    i++;
+                }
+                String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
+                if (word.equals("AND") || word.equals("OR")) {
+                    longest = Math.max(longest, ++operators[level]);
+                } else if (SET_WORDS.contains(word)) {
+                    longest = Math.max(longest, ++setOperations[level]);
+                } else if (CLAUSE_WORDS.contains(word)) {
+                    operators[level] = 0;
+                }
+            } else if ("+-*/%|=<>!".indexOf(c) >= 0) {
+                longest = Math.max(longest, ++operators[level]);
+                i += (next == '=' || next == '>' || (c == '|' && next == '|')) ? 2 : 1;
+            } else {
+                i++;
+            }
+        }
+        return longest;
     }
 
     /**
