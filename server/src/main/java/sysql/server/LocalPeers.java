@@ -106,6 +106,9 @@ final class LocalPeers extends HandlerWrapper {
 
     private static int uidIn(String table, String local, String remote) throws IOException {
         for (String line : Files.readAllLines(Path.of(table), StandardCharsets.US_ASCII)) {
+            if (!line.contains(local)) {
+                continue; // most lines: no split (this runs for every loopback connection the server accepts)
+            }
             String[] f = line.trim().split("\\s+");
             // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
             if (f.length > 7 && f[1].equals(local) && f[2].equals(remote)) {
