@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlNode;
@@ -62,96 +61,81 @@ public final class SqlLimits {
 
     /** Words that begin another part of a statement: an expression's operator chain ends before each. */
     private static final Set<String> CLAUSE_WORDS = Set.of(
-            "SELECT",
-            "FROM",
-            "WHERE",
-            "GROUP",
-            "BY",
-            "HAVING",
-            "ORDER",
-            "LIMIT",
-            "OFFSET",
-            "FETCH",
-            "WINDOW",
-            "CASE",
-            "WHEN",
-            "THEN",
-            "ELSE",
-            "END",
-            "ON",
-            "USING",
-            "JOIN",
-            "VALUES",
-            "AS",
-            "WITH",
-            "OVER",
-            "PARTITION");
+            "select",
+            "from",
+            "where",
+            "group",
+            "by",
+            "having",
+            "order",
+            "limit",
+            "offset",
+            "fetch",
+            "window",
+            "case",
+            "when",
+            "then",
+            "else",
+            "end",
+            "on",
+            "using",
+            "join",
+            "values",
+            "as",
+            "with",
+            "over",
+            "partition");
 
-    private static final Set<String> SET_WORDS = Set.of("UNION", "INTERSECT", "EXCEPT", "MINUS");
+    private static final Set<String> SET_WORDS = Set.of("union", "intersect", "except", "minus");
 
     /**
      * The longest chain of operators (or of UNION, INTERSECT, EXCEPT) at one level of parentheses in {@code sql},
-     * found without parsing: literals, quoted names and comments skipped, a chain of operators ended by a comma or
-     * a clause's word, a parenthesised part counted apart from the chain around it.
+     * found without parsing, over {@link SqlScript}'s words (literals, quoted names and comments left out): a chain
+     * of operators ended by a comma or a clause's word, a parenthesised part counted apart from the chain around it.
      */
     public static int longestChain(String sql) {
-        int n = sql.length();
         int[] operators = new int[16]; // per open parenthesis: the operators of the current chain
         int[] setOperations = new int[16]; // and its set operations
         int level = 0;
         int longest = 0;
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            char next = i + 1 < n ? sql.charAt(i + 1) : 0;
-            if (c == '\'' || c == '"' || c == '`') {
-                int end = sql.indexOf(c, i + 1);
-                i = end < 0 ? n : end + 1; // 'it''s' reads as two literals: no operator between them either way
-            } else if (c == '-' && next == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '/' && next == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else if (c == '(') {
-                level++;
-                if (level == operators.length) {
-                    operators = Arrays.copyOf(operators, level * 2);
-                    setOperations = Arrays.copyOf(setOperations, level * 2);
-                }
-                operators[level] = 0;
-                setOperations[level] = 0;
-                i++;
-            } else if (c == ')') {
-                level = Math.max(0, level - 1);
-                i++;
-            } else if (c == ',' || c == ';') {
-                operators[level] = 0;
-                if (c == ';') {
+        String previous = "";
+        for (String word : SqlScript.words(sql)) {
+            switch (word) {
+                case "(" -> {
+                    level++;
+                    if (level == operators.length) {
+                        operators = Arrays.copyOf(operators, level * 2);
+                        setOperations = Arrays.copyOf(setOperations, level * 2);
+                    }
+                    operators[level] = 0;
                     setOperations[level] = 0;
                 }
-                i++;
-            } else if (Character.isLetter(c) || c == '_') {
-                int start = i;
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
-                    i++;
-                }
-                String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
-                if (word.equals("AND") || word.equals("OR")) {
-                    longest = Math.max(longest, ++operators[level]);
-                } else if (SET_WORDS.contains(word)) {
-                    longest = Math.max(longest, ++setOperations[level]);
-                } else if (CLAUSE_WORDS.contains(word)) {
+                case ")" -> level = Math.max(0, level - 1);
+                case "," -> operators[level] = 0;
+                case ";" -> {
                     operators[level] = 0;
+                    setOperations[level] = 0;
                 }
-            } else if ("+-*/%|=<>!".indexOf(c) >= 0) {
-                longest = Math.max(longest, ++operators[level]);
-                i += (next == '=' || next == '>' || (c == '|' && next == '|')) ? 2 : 1;
-            } else {
-                i++;
+                case "and", "or" -> longest = Math.max(longest, ++operators[level]);
+                default -> {
+                    if (SET_WORDS.contains(word)) {
+                        longest = Math.max(longest, ++setOperations[level]);
+                    } else if (CLAUSE_WORDS.contains(word)) {
+                        operators[level] = 0;
+                    } else if (word.length() == 1 && "+-*/%|=<>!".contains(word) && !secondOfPair(previous, word)) {
+                        longest = Math.max(longest, ++operators[level]);
+                    }
+                }
             }
+            previous = word;
         }
         return longest;
+    }
+
+    /** Whether {@code word} is the second character of a two-character operator ({@code <=}, {@code <>}, {@code ||}…). */
+    private static boolean secondOfPair(String previous, String word) {
+        return ((word.equals("=") || word.equals(">")) && previous.length() == 1 && "<>!".contains(previous))
+                || (word.equals("|") && previous.equals("|"));
     }
 
     /**

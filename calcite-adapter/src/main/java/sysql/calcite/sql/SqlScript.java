@@ -88,7 +88,7 @@ public final class SqlScript {
     }
 
     /** The statement's words, lower case: literals, quoted names and comments left out, each bracket a word. */
-    private static List<String> words(String text) {
+    static List<String> words(String text) {
         List<String> out = new ArrayList<>();
         int n = text.length();
         int i = 0;
