@@ -78,12 +78,7 @@ public final class Privileges {
 
     /** Fails, skips or lets the test run, as {@link #current()} says. */
     public static void require() {
-        Decision d = current();
-        switch (d.outcome()) {
-            case RUN -> {}
-            case SKIP -> Assumptions.abort(d.message());
-            case FAIL -> Assertions.fail(d.message());
-        }
+        apply(current());
     }
 
     /**
@@ -96,10 +91,20 @@ public final class Privileges {
             return;
         }
         String message = "this test needs root " + why + "; running as " + user;
-        if (Boolean.getBoolean(ALLOW_SKIP)) {
-            Assumptions.abort(message + " (skipped: -D" + ALLOW_SKIP + "=true)");
+        apply(
+                Boolean.getBoolean(ALLOW_SKIP)
+                        ? new Decision(Outcome.SKIP, message + " (skipped: -D" + ALLOW_SKIP + "=true)")
+                        : new Decision(
+                                Outcome.FAIL,
+                                message + ": run as root (CI does), or pass -D" + ALLOW_SKIP + "=true on a laptop"));
+    }
+
+    private static void apply(Decision d) {
+        switch (d.outcome()) {
+            case RUN -> {}
+            case SKIP -> Assumptions.abort(d.message());
+            case FAIL -> Assertions.fail(d.message());
         }
-        Assertions.fail(message + ": run as root (CI does), or pass -D" + ALLOW_SKIP + "=true on a laptop");
     }
 
     /** {@link RequiresBpf}'s extension: checks before the class's tests, and before each annotated method. */
