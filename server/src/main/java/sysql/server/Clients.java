@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.server;
 
-import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import org.eclipse.jetty.io.EndPoint;
 
 /**
  * Whom the server's per-client limits count a connection or a failed login against: not always the address a packet
@@ -19,25 +18,16 @@ final class Clients {
     private Clients() {}
 
     /**
-     * The client a connection from {@code remote} to the server's {@code local} end counts as: {@code uid N} for a
-     * loopback connection ({@code loopback} if its user is not found), else {@link #network}'s key.
+     * The client a connection counts as: {@code uid N} for a loopback connection ({@code loopback} if its user is
+     * not found), else {@link #network}'s key of its remote address.
      */
-    static String ofConnection(InetSocketAddress remote, InetSocketAddress local) {
-        InetAddress address = remote.getAddress();
+    static String ofConnection(EndPoint endPoint) {
+        InetAddress address = endPoint.getRemoteAddress().getAddress();
         if (!address.isLoopbackAddress()) {
             return network(address);
         }
-        if (local != null && local.getAddress() != null) {
-            try {
-                int uid = LocalPeers.uidOf(address, remote.getPort(), local.getAddress(), local.getPort());
-                if (uid >= 0) {
-                    return "uid " + uid;
-                }
-            } catch (IOException e) {
-                // not found: one loopback client
-            }
-        }
-        return "loopback";
+        int uid = LocalPeers.uidOf(endPoint);
+        return uid >= 0 ? "uid " + uid : "loopback";
     }
 
     /** The client an address counts as: an IPv6 address's /64 ({@code 2001:db8:0:1:0:0:0:0/64}), else the address. */

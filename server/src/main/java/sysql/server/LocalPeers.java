@@ -3,6 +3,7 @@ package sysql.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ final class LocalPeers extends HandlerWrapper {
     private final String group;
     private final int ownUid;
     private final Map<EndPoint, String> callers = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * The uid of each connection's client, looked up once per connection by whoever asks first (the per-client
+     * connection cap when it is accepted, or the check of its first request): -1 when not found.
+     */
+    private static final Map<EndPoint, Integer> UIDS = Collections.synchronizedMap(new WeakHashMap<>());
 
     LocalPeers(String group) {
         this.group = group;
@@ -50,7 +56,7 @@ final class LocalPeers extends HandlerWrapper {
         EndPoint endPoint = baseRequest.getHttpChannel().getEndPoint();
         String caller = callers.get(endPoint);
         if (caller == null) { // once per TCP connection (a refused one is closed after its answer)
-            caller = caller(request);
+            caller = caller(endPoint);
             callers.put(endPoint, caller);
         }
         if (caller.startsWith("!")) {
@@ -63,18 +69,9 @@ final class LocalPeers extends HandlerWrapper {
         super.handle(target, baseRequest, request, response);
     }
 
-    /** The caller of a request's connection ({@code local:NAME}), or {@code !} and why it may not. */
-    private String caller(HttpServletRequest request) {
-        int uid;
-        try {
-            uid = uidOf(
-                    InetAddress.getByName(request.getRemoteAddr()),
-                    request.getRemotePort(),
-                    InetAddress.getByName(request.getLocalAddr()),
-                    request.getLocalPort());
-        } catch (IOException e) {
-            uid = -1;
-        }
+    /** The caller of a connection ({@code local:NAME}), or {@code !} and why it may not. */
+    private String caller(EndPoint endPoint) {
+        int uid = uidOf(endPoint);
         String[] user = uid < 0 ? null : passwd(uid);
         String name = user == null ? null : user[0];
         if (uid == 0 || (uid >= 0 && uid == ownUid) || (user != null && inGroup(user))) {
@@ -86,6 +83,26 @@ final class LocalPeers extends HandlerWrapper {
                         : " (the client runs as " + (name != null ? name : "uid " + uid) + ")")
                 + ": run it as root, add the user to the group " + group + " (usermod -aG " + group
                 + " USER), or start the server with --auth";
+    }
+
+    /** The uid owning the client end of {@code endPoint}'s TCP connection, -1 if not found; looked up once. */
+    static int uidOf(EndPoint endPoint) {
+        Integer known = UIDS.get(endPoint);
+        if (known != null) {
+            return known;
+        }
+        int uid = -1;
+        InetSocketAddress remote = endPoint.getRemoteAddress();
+        InetSocketAddress local = endPoint.getLocalAddress();
+        if (remote != null && local != null && remote.getAddress() != null && local.getAddress() != null) {
+            try {
+                uid = uidOf(remote.getAddress(), remote.getPort(), local.getAddress(), local.getPort());
+            } catch (IOException e) {
+                uid = -1;
+            }
+        }
+        UIDS.put(endPoint, uid);
+        return uid;
     }
 
     /**

@@ -252,8 +252,7 @@ public record TransportLimits(
             if (remote == null || remote.getAddress() == null) {
                 return; // not an IP connection: the cap in all holds it
             }
-            String client =
-                    Clients.ofConnection(remote, connection.getEndPoint().getLocalAddress());
+            String client = Clients.ofConnection(connection.getEndPoint());
             boolean[] admitted = {false};
             open.compute(client, (a, n) -> {
                 int now = n == null ? 0 : n;
