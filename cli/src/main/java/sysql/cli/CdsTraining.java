@@ -10,8 +10,8 @@ import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
 
 /**
- * What {@code scripts/cds-archive.sh} runs to record the classes a start of {@code sysql} loads, for the
- * class-data-sharing archive the launcher maps: a query over a capture file in this process (the embedded
+ * What {@code scripts/cds-archive.sh} runs to record the classes a start of {@code sysql} loads (and, on a JDK 25+,
+ * the methods' profiles), for the start-up archive the launcher maps: a query over a capture file in this process (the embedded
  * engine), one over the live host in this process, then the file query as a client of a daemon (serving that
  * file, on a socket of its own), so every kind of start finds its classes in the archive. Not a command of
  * sysql's.

@@ -116,8 +116,14 @@ class ShellIT {
     @Test
     void theReadmesFirstCommandOpensTheShell() throws Exception {
         try (Child t = Child.onTerminal(Path.of("..").toAbsolutePath().normalize(), "./sysql")) {
-            t.await("sysql 0.1.0: SQL over this host's system calls.", 300);
+            String banner = t.await("sysql 0.1.0: SQL over this host's system calls.", 300);
             t.await("sysql> ", 60);
+            // a live query on the Java runtime the launcher chose (a JDK 25 with its AOT cache where there is one:
+            // scripts/runtime-java.sh): the probe loads through JNA, and the JDK warns about nothing on the way
+            t.type("SELECT COUNT(*) AS threads FROM processes WHERE proc.pid = 1;\n");
+            String out = banner + t.await("sysql> ", 60);
+            assertTrue(Pattern.compile("\\| [1-9][0-9]* +\\|").matcher(out).find(), out);
+            assertTrue(!out.contains("WARNING") && !out.contains("Error"), out);
             t.type("!quit\n");
             assertTrue(t.process.waitFor(30, TimeUnit.SECONDS), "the shell did not end on !quit");
             assertEquals(0, t.process.exitValue());

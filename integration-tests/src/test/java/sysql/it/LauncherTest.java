@@ -35,13 +35,13 @@ class LauncherTest {
         Path root = Readme.ofThisClone().root;
         Path clone = tmp.resolve("clone");
         Files.createDirectories(clone);
-        Files.copy(root.resolve("sysql"), clone.resolve("sysql"));
+        copyLauncher(root, clone);
         script(clone.resolve("scripts/install-deps.sh"), "cat >/dev/null");
         script(clone.resolve("scripts/build.sh"), "cat >/dev/null");
         Path bin = tmp.resolve("bin");
         script(bin.resolve("java"), "cat");
         ProcessBuilder pb = new ProcessBuilder("bash", clone.resolve("sysql").toString()).redirectErrorStream(true);
-        pb.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("SYSQL_JAVA", bin.resolve("java").toString());
         Process p = pb.start();
         try (var in = p.getOutputStream()) {
             in.write("SELECT 1 AS x;\n".getBytes(StandardCharsets.UTF_8));
@@ -52,6 +52,13 @@ class LauncherTest {
         assertEquals("SELECT 1 AS x;\n", out, "what reached the shell");
     }
 
+    /** The launcher and the script it sources to choose its Java runtime. */
+    private static void copyLauncher(Path root, Path clone) throws Exception {
+        Files.createDirectories(clone.resolve("scripts"));
+        Files.copy(root.resolve("sysql"), clone.resolve("sysql"));
+        Files.copy(root.resolve("scripts/runtime-java.sh"), clone.resolve("scripts/runtime-java.sh"));
+    }
+
     /** The launcher with stand-in set-up steps and a java that prints its arguments, one a line. */
     private String javaArguments(boolean withArchive) throws Exception {
         return javaArguments(withArchive, tmp.resolve("no-daemon.sock"), "query", "SELECT 1");
@@ -59,29 +66,57 @@ class LauncherTest {
 
     /** The same, with {@code socket} as the daemon's socket ($SYSQL_SOCKET) and these arguments. */
     private String javaArguments(boolean withArchive, Path socket, String... args) throws Exception {
-        Path root = Readme.ofThisClone().root;
-        Path clone = tmp.resolve((withArchive ? "with" : "without") + "-" + clones++);
-        Files.createDirectories(clone);
-        Files.copy(root.resolve("sysql"), clone.resolve("sysql"));
+        return launch(withArchive ? "sysql.jsa" : null, null, socket, args);
+    }
+
+    /**
+     * The launcher with stand-in set-up steps, {@code archive} (if not null) made in its cli/target, and as
+     * SYSQL_JAVA a java that prints its arguments, one a line, in a JDK home whose release file says
+     * {@code javaVersion} (none if null); what it printed.
+     */
+    private String launch(String archive, String javaVersion, Path socket, String... args) throws Exception {
+        Path clone = clone(archive);
+        Path printer = jdk(tmp.resolve("jdk-" + clones), javaVersion, "printf '%s\\n' \"$@\"");
+        return run(clone, java.util.Map.of("SYSQL_JAVA", printer.toString(), "SYSQL_SOCKET", socket.toString()), args)
+                .out;
+    }
+
+    /** A copy of the launcher with stand-in set-up steps, and {@code archive} (if not null) in its cli/target. */
+    private Path clone(String archive) throws Exception {
+        Path clone = tmp.resolve("clone-" + clones++);
+        copyLauncher(Readme.ofThisClone().root, clone);
         script(clone.resolve("scripts/install-deps.sh"), "true");
         script(clone.resolve("scripts/build.sh"), "true");
-        if (withArchive) {
+        if (archive != null) {
             Files.createDirectories(clone.resolve("cli/target"));
-            Files.writeString(clone.resolve("cli/target/sysql.jsa"), "");
+            Files.writeString(clone.resolve("cli/target").resolve(archive), "");
         }
-        Path bin = tmp.resolve("bin-args");
-        script(bin.resolve("java"), "printf '%s\\n' \"$@\"");
+        return clone;
+    }
+
+    /** A stand-in JDK home: bin/java runs {@code body}; a release file says {@code version} (none if null). */
+    private static Path jdk(Path home, String version, String body) throws Exception {
+        script(home.resolve("bin/java"), body);
+        if (version != null) {
+            Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\n");
+        }
+        return home.resolve("bin/java");
+    }
+
+    private record Launched(int exit, String out) {}
+
+    private Launched run(Path clone, java.util.Map<String, String> env, String... args) throws Exception {
         java.util.List<String> cmd = new java.util.ArrayList<>(
                 java.util.List.of("bash", clone.resolve("sysql").toString()));
         cmd.addAll(java.util.List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().put("SYSQL_SOCKET", socket.toString());
+        pb.environment().remove("SYSQL_JAVA");
+        pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher did not end");
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Launched(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -94,6 +129,81 @@ class LauncherTest {
         assertTrue(with.lines().toList().containsAll(java.util.List.of("sysql.cli.Sysql", "query", "SELECT 1")), with);
         String without = javaArguments(false);
         assertTrue(without.lines().noneMatch(l -> l.startsWith("-XX:SharedArchiveFile")), without);
+    }
+
+    /**
+     * On a JDK 25 or later the launcher maps the build's AOT cache (not a JDK 17 archive, which that JDK cannot
+     * use) and allows JNA's native calls and Arrow's Unsafe memory access, which JDK 24+ would warn about on
+     * stderr; a JDK 17 gets neither option (it does not know them) and maps its class-data-sharing archive.
+     */
+    @Test
+    void aJdk25MapsTheAotCacheAndAJdk17ItsClassArchive() throws Exception {
+        Path none = tmp.resolve("none.sock");
+        String on25 = launch("sysql.aot", "25.0.3", none, "query", "SELECT 1");
+        assertTrue(
+                on25.lines().anyMatch(l -> l.startsWith("-XX:AOTCache=") && l.endsWith("/cli/target/sysql.aot")), on25);
+        assertTrue(
+                on25.lines()
+                        .toList()
+                        .containsAll(java.util.List.of(
+                                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")),
+                on25);
+        assertTrue(on25.lines().noneMatch(l -> l.startsWith("-XX:SharedArchiveFile")), on25);
+        String only17sArchive = launch("sysql.jsa", "26", none, "query", "SELECT 1");
+        assertTrue(only17sArchive.lines().noneMatch(l -> l.startsWith("-XX:AOTCache")), only17sArchive);
+        assertTrue(only17sArchive.lines().noneMatch(l -> l.startsWith("-XX:SharedArchiveFile")), only17sArchive);
+        assertTrue(only17sArchive.contains("--enable-native-access=ALL-UNNAMED"), only17sArchive);
+        String on17 = launch("sysql.aot", "17.0.15", none, "query", "SELECT 1");
+        assertTrue(on17.lines().noneMatch(l -> l.startsWith("-XX:AOTCache") || l.startsWith("--")), on17);
+    }
+
+    /**
+     * Without SYSQL_JAVA a command that computes in its own process and ends runs on the newest JDK of version 25
+     * or later in the JVM directory (symbolic links skipped), else on the java on PATH; a client of the daemon,
+     * the daemon and the server run on the java on PATH. A SYSQL_JAVA that is no command is one line naming it.
+     */
+    @Test
+    void theNewestJdk25OrLaterIsChosenElseTheJavaOnPath() throws Exception {
+        Path clone = clone(null);
+        Path jvms = tmp.resolve("jvm");
+        jdk(jvms.resolve("jdk-17"), "17.0.15", "echo jdk-17");
+        jdk(jvms.resolve("jdk-25"), "25.0.3", "echo jdk-25");
+        jdk(jvms.resolve("jdk-26"), "26", "echo jdk-26");
+        jdk(jvms.resolve("jdk-27-no-release"), null, "echo jdk-27-no-release");
+        Files.createSymbolicLink(jvms.resolve("jdk-99-link"), jvms.resolve("jdk-26"));
+        Path bin = tmp.resolve("path-bin");
+        script(bin.resolve("java"), "echo path-java");
+        String path = bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        java.util.Map<String, String> env =
+                java.util.Map.of("SYSQL_JVM_DIR", jvms.toString(), "PATH", path, "SYSQL_SOCKET", tmp + "/none.sock");
+        assertEquals(new Launched(0, "jdk-26\n"), run(clone, env, "--version"));
+        assertEquals(new Launched(0, "jdk-26\n"), run(clone, env, "query", "SELECT 1"));
+        // the daemon, the server and a client of the daemon run on the JDK the tests run (17, on PATH)
+        assertEquals(new Launched(0, "path-java\n"), run(clone, env, "daemon"));
+        assertEquals(new Launched(0, "path-java\n"), run(clone, env, "serve", "--port", "0"));
+        Path socket = tmp.resolve("daemon.sock");
+        try (java.nio.channels.ServerSocketChannel daemon =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            daemon.bind(java.net.UnixDomainSocketAddress.of(socket));
+            java.util.Map<String, String> withDaemon = new java.util.HashMap<>(env);
+            withDaemon.put("SYSQL_SOCKET", socket.toString());
+            assertEquals(new Launched(0, "path-java\n"), run(clone, withDaemon, "query", "SELECT 1"));
+            assertEquals(new Launched(0, "jdk-26\n"), run(clone, withDaemon, "query", "-r", "f.scap", "SELECT 1"));
+        }
+        Path old = tmp.resolve("jvm-old");
+        jdk(old.resolve("jdk-17"), "17.0.15", "echo jdk-17");
+        Launched onPath = run(clone, java.util.Map.of("SYSQL_JVM_DIR", old.toString(), "PATH", path), "--version");
+        assertEquals(new Launched(0, "path-java\n"), onPath);
+        Launched chosen = run(
+                clone,
+                java.util.Map.of(
+                        "SYSQL_JVM_DIR", jvms.toString(), "PATH", path, "SYSQL_JAVA", jvms + "/jdk-25/bin/java"),
+                "--version");
+        assertEquals(new Launched(0, "jdk-25\n"), chosen);
+        Launched bad = run(clone, java.util.Map.of("SYSQL_JAVA", tmp + "/no/such/java"), "--version");
+        assertEquals(2, bad.exit, bad.out);
+        assertEquals(1, bad.out.lines().count(), bad.out);
+        assertTrue(bad.out.startsWith("sysql: SYSQL_JAVA=" + tmp + "/no/such/java is not a java command"), bad.out);
     }
 
     /**
@@ -220,9 +330,11 @@ class LauncherTest {
     void theClassArchiveServesTheLaunchersClassPath() throws Exception {
         Path root = Readme.ofThisClone().root;
         Path jsa = tmp.resolve("sysql.jsa");
-        Process make = new ProcessBuilder(root.resolve("scripts/cds-archive.sh").toString(), jsa.toString())
-                .redirectErrorStream(true)
-                .start();
+        ProcessBuilder makeIt = new ProcessBuilder(
+                        root.resolve("scripts/cds-archive.sh").toString(), jsa.toString())
+                .redirectErrorStream(true);
+        makeIt.environment().put("SYSQL_JAVA", "java"); // the JDK on PATH (17), which runs the checks below
+        Process make = makeIt.start();
         assertTrue(make.waitFor(120, TimeUnit.SECONDS), "cds-archive.sh did not end");
         String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, make.exitValue(), made);
@@ -265,6 +377,86 @@ class LauncherTest {
             assertTrue(
                     log.lines().anyMatch(l -> l.contains(" " + cls + "source: shared objects file")),
                     cls + "is not in the archive: "
+                            + log.lines()
+                                    .filter(l -> l.contains(cls))
+                                    .findFirst()
+                                    .orElse("not loaded"));
+        }
+    }
+
+    /** The newest JDK of version 25 or later in /usr/lib/jvm, as the launcher chooses it, or null. */
+    private static Path jdk25OrLater() throws Exception {
+        Path best = null;
+        int bestMajor = 0;
+        try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.toList()) {
+                Path release = home.resolve("release");
+                if (Files.isSymbolicLink(home) || !Files.isReadable(release)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(release)) {
+                    var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+).*")
+                            .matcher(line);
+                    if (m.matches() && Integer.parseInt(m.group(1)) >= 25 && Integer.parseInt(m.group(1)) > bestMajor) {
+                        bestMajor = Integer.parseInt(m.group(1));
+                        best = home.resolve("bin/java");
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * On a JDK 25 or later, scripts/cds-archive.sh makes an AOT cache the JDK maps for the launcher's class path
+     * (-XX:AOTMode=on refuses to start where it could not), with Calcite's planner and Janino in it, and sysql
+     * runs on that JDK with the launcher's options without a word on stderr (no warning about native access or
+     * sun.misc.Unsafe). Where no such JDK is installed the launcher runs the JDK 17 archive tested above.
+     */
+    @Test
+    void onAJdk25TheAotCacheServesTheLaunchersClassPathQuietly() throws Exception {
+        Path java25 = jdk25OrLater();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java25 != null, "no JDK 25 or later in /usr/lib/jvm: the launcher runs the JDK 17 archive");
+        Path root = Readme.ofThisClone().root;
+        Path aot = tmp.resolve("sysql.aot");
+        ProcessBuilder makeIt = new ProcessBuilder(
+                        root.resolve("scripts/cds-archive.sh").toString(), aot.toString())
+                .redirectErrorStream(true);
+        makeIt.environment().put("SYSQL_JAVA", java25.toString());
+        Process make = makeIt.start();
+        assertTrue(make.waitFor(180, TimeUnit.SECONDS), "cds-archive.sh did not end");
+        String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, make.exitValue(), made);
+        assertTrue(Files.size(aot) > 1_000_000, "cache of " + Files.size(aot) + " bytes");
+        Process p = new ProcessBuilder(
+                        java25.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "--sun-misc-unsafe-memory-access=allow",
+                        "-XX:AOTCache=" + aot,
+                        "-XX:AOTMode=on",
+                        "-Xlog:class+load=info:file=" + tmp.resolve("classes.log"),
+                        "-cp",
+                        root + "/cli/target/sysql-cli.jar:" + root + "/cli/target/lib/*",
+                        "sysql.cli.Sysql",
+                        "query",
+                        "-r",
+                        root + "/testdata/scap/falco_cat_write.scap",
+                        "SELECT COUNT(*) AS n FROM events")
+                .redirectError(tmp.resolve("stderr").toFile())
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java did not end");
+        String err = Files.readString(tmp.resolve("stderr"));
+        assertEquals(0, p.exitValue(), out + err);
+        assertTrue(out.contains("345") && out.contains("(1 row)"), out);
+        assertEquals("", err, "stderr");
+        String log = Files.readString(tmp.resolve("classes.log"));
+        for (String cls : java.util.List.of(
+                "org.apache.calcite.plan.volcano.VolcanoPlanner ", "org.codehaus.janino.SimpleCompiler ")) {
+            assertTrue(
+                    log.lines().anyMatch(l -> l.contains(" " + cls + "source: shared objects file")),
+                    cls + "is not in the cache: "
                             + log.lines()
                                     .filter(l -> l.contains(cls))
                                     .findFirst()
