@@ -193,6 +193,7 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
         return planner.getCostFactory().makeCost(work, work, 0);
     }
 
+    /** The rules that push filters, projections and aggregates into event scans, and STREAM into a live scan. */
     @Override
     public void register(RelOptPlanner planner) {
         EventsRules.register(planner);

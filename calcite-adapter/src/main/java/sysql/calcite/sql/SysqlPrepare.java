@@ -174,9 +174,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                     externalContext != null ? externalContext : Contexts.of(prepareContext.config()));
         }
         RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
-        for (var rule : List.of(EventsRules.FILTER, EventsRules.PROJECT, EventsRules.AGGREGATE, EventsRules.STREAM)) {
-            planner.addRule(rule);
-        }
+        // the event scans' own rules come with the first scan the planner registers (EventsScan.register)
         for (var rule : WindowRules.ALL) {
             planner.addRule(rule);
         }
