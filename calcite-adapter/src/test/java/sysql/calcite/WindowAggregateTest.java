@@ -155,6 +155,27 @@ class WindowAggregateTest extends CaptureFileTests {
         assertEquals(expected, sorted(rows(c, sql, 1)));
     }
 
+    /**
+     * Any SQL a HAVING says, not only comparisons with literals (LIKE, arithmetic on an aggregate, a function of
+     * a key), is the window aggregate's own, compiled by Calcite with the plan: the same groups as Calcite's own
+     * GROUP BY and HAVING keep.
+     */
+    @Test
+    void aHavingOfAnySqlIsTheWindowAggregatesOwn() throws Exception {
+        String having = " HAVING (proc.name LIKE 'my%' OR MOD(COUNT(*), 2) = 0) AND CHAR_LENGTH(proc.name) > 2"
+                + " AND AVG(evt.rawarg.res) IS NOT NULL";
+        List<String> expected = sorted(rows(
+                c,
+                "SELECT evt.rawtime / 1000000000, proc.name, COUNT(*) FROM events "
+                        + "GROUP BY evt.rawtime / 1000000000, proc.name" + having));
+        assertFalse(expected.isEmpty());
+        String sql = "SELECT STREAM TUMBLE_START(evt.time, INTERVAL '1' SECOND), proc.name, COUNT(*) FROM events "
+                + "GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name" + having;
+        String plan = TestConnections.explain(c, sql);
+        assertTrue(plan.contains("having=") && !plan.contains("Filter"), plan);
+        assertEquals(expected, sorted(rows(c, sql, 1)));
+    }
+
     @Test
     void aStreamsLimitIsPerWindow() throws Exception {
         // Expected: per second, the 2 processes with the most events (ties by name).

@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
@@ -38,6 +37,8 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
+import org.apache.calcite.rex.RexProgramBuilder;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlExplainLevel;
 import sysql.capture.CaptureException;
 import sysql.capture.columnar.EventColumns;
@@ -288,8 +289,6 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 implementor.getTypeFactory(),
                 getRowType(),
                 rowType.getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
-        Predicate<Object[]> havingTest =
-                having == null ? null : java.util.Objects.requireNonNull(RowPredicates.compile(having));
         int scanColumns = scan.getRowType().getFieldCount();
         FieldType[] keyTypes = new FieldType[keyColumns.length];
         List<Field> fields = scan.outputFields();
@@ -311,17 +310,60 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 keyTypes,
                 aggregates,
                 outputs,
-                havingTest,
                 order == null ? null : comparator(order),
                 limit,
                 maxGroups(),
                 programInputs,
                 program == null ? 0 : program.getProjectList().size());
         Expression stashed = implementor.stash(spec, Spec.class);
-        Expression enumerable = program == null
-                ? Expressions.call(stashed, "enumerable", implementor.getRootExpression())
-                : Expressions.call(stashed, "enumerable", implementor.getRootExpression(), rowProgram(implementor));
+        Expression enumerable = Expressions.call(
+                stashed,
+                "enumerable",
+                implementor.getRootExpression(),
+                program == null ? Expressions.constant(null, RowProgram.class) : rowProgram(implementor),
+                having == null ? Expressions.constant(null, RowCondition.class) : havingCondition(implementor));
         return implementor.result(physType, Blocks.toBlock(enumerable));
+    }
+
+    /**
+     * The HAVING as generated code, translated by Calcite as EnumerableFilter translates its condition:
+     * {@code new RowCondition() { public boolean test(Object[] row) { return condition; } }} over the rows this
+     * node emits (UNKNOWN is false). Compiled once with the rest of the plan, like {@link #rowProgram}.
+     */
+    private Expression havingCondition(EnumerableRelImplementor implementor) {
+        JavaTypeFactory typeFactory = implementor.getTypeFactory();
+        ParameterExpression row = Expressions.parameter(0, Object[].class, "sysqlRow");
+        RexProgramBuilder builder =
+                new RexProgramBuilder(getRowType(), getCluster().getRexBuilder());
+        builder.addCondition(having);
+        BlockBuilder body = new BlockBuilder();
+        Expression condition = RexToLixTranslator.translateCondition(
+                builder.getProgram(),
+                typeFactory,
+                body,
+                new RexToLixTranslator.InputGetterImpl(
+                        row, PhysTypeImpl.of(typeFactory, getRowType(), JavaRowFormat.ARRAY)),
+                noCorrelation(),
+                implementor.getConformance());
+        body.add(Expressions.return_(null, condition));
+        return Expressions.new_(
+                RowCondition.class,
+                List.of(),
+                List.of(Expressions.methodDecl(
+                        java.lang.reflect.Modifier.PUBLIC, boolean.class, "test", List.of(row), body.toBlock())));
+    }
+
+    /** Whether {@code condition}, over this node's rows, can be its HAVING: what Calcite compiles for a filter. */
+    static boolean canBeHaving(RexNode condition) {
+        return RexUtil.isDeterministic(condition)
+                && !RexUtil.containsCorrelation(condition)
+                && RexUtil.SubQueryFinder.find(List.of(condition)) == null;
+    }
+
+    private static Function1<String, RexToLixTranslator.InputGetter> noCorrelation() {
+        return name -> {
+            throw new IllegalStateException("a correlation variable (" + name + ") in a window aggregate's row");
+        };
     }
 
     /**
@@ -341,9 +383,7 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         ParameterExpression out = Expressions.parameter(0, Object[].class, "sysqlOut");
         RexToLixTranslator.InputGetter input = new RexToLixTranslator.InputGetterImpl(
                 in, PhysTypeImpl.of(typeFactory, scan.getRowType(), JavaRowFormat.ARRAY));
-        Function1<String, RexToLixTranslator.InputGetter> noCorrelation = name -> {
-            throw new IllegalStateException("a correlation variable (" + name + ") in a window aggregate's row");
-        };
+        Function1<String, RexToLixTranslator.InputGetter> noCorrelation = noCorrelation();
         BlockBuilder body = new BlockBuilder();
         if (program.getCondition() != null) {
             Expression condition = RexToLixTranslator.translateCondition(
@@ -411,7 +451,6 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
         private final FieldType[] keyTypes;
         private final List<WindowAggregator.Aggregate> aggregates;
         private final List<WindowAggregator.Output> outputs;
-        private final Predicate<Object[]> having;
         private final Comparator<Object[]> order;
         private final long limit;
         private final int maxGroups;
@@ -426,7 +465,6 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
                 FieldType[] keyTypes,
                 List<WindowAggregator.Aggregate> aggregates,
                 List<WindowAggregator.Output> outputs,
-                Predicate<Object[]> having,
                 Comparator<Object[]> order,
                 long limit,
                 int maxGroups,
@@ -441,19 +479,16 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
             this.computedColumns = computedColumns;
             this.aggregates = aggregates;
             this.outputs = outputs;
-            this.having = having;
             this.order = order;
             this.limit = limit;
             this.maxGroups = maxGroups;
         }
 
-        /** Called by the generated code of an aggregate of scan columns only. */
-        public Enumerable<Object> enumerable(DataContext root) {
-            return enumerable(root, null);
-        }
-
-        /** Called by the generated code, with the row program (null when there is none). */
-        public Enumerable<Object> enumerable(DataContext root, RowProgram program) {
+        /**
+         * Called by the generated code, with the row program and the HAVING (each null when the aggregate has
+         * none).
+         */
+        public Enumerable<Object> enumerable(DataContext root, RowProgram program, RowCondition having) {
             boolean scalar = outputs.size() == 1;
             return new AbstractEnumerable<>() {
                 @Override

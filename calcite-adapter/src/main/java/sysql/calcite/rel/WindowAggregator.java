@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import org.apache.calcite.sql.type.SqlTypeName;
 import sysql.calcite.SysqlException;
 import sysql.capture.fields.FieldType;
@@ -102,7 +101,7 @@ final class WindowAggregator {
     private final FieldType[] keyTypes;
     private final Aggregate[] aggregates;
     private final Output[] outputs;
-    private final Predicate<Object[]> having;
+    private final RowCondition having;
     private final Comparator<Object[]> order;
     private final long limit;
     private final int maxGroups;
@@ -122,7 +121,7 @@ final class WindowAggregator {
             FieldType[] keyTypes,
             List<Aggregate> aggregates,
             List<Output> outputs,
-            Predicate<Object[]> having,
+            RowCondition having,
             Comparator<Object[]> order,
             long limit,
             int maxGroups) {

@@ -204,7 +204,7 @@ public final class WindowRules {
         public void onMatch(RelOptRuleCall call) {
             Filter filter = call.rel(0);
             WindowAggregateScan w = call.rel(1);
-            if (RowPredicates.compile(filter.getCondition()) != null) {
+            if (WindowAggregateScan.canBeHaving(filter.getCondition())) {
                 call.transformTo(w.withHaving(filter.getCondition()));
             }
         }
