@@ -299,6 +299,11 @@ public final class StateTracker {
         if (matches) {
             paired = t.lastEnterLen > 0 && wrapEnter(t);
             if ((flags & EventTables.EF_USES_FD) != 0) {
+                // copy_file_range uses two descriptors: its enter names the one it reads (fdin), its exit the one
+                // it writes (fdout, the exit's second parameter), which is the exit's fd, as libsinsp's reset() says
+                if (code == EventTables.EVENT_SYSCALL_COPY_FILE_RANGE_X && e.nparams() > 1 && e.paramLength(1) == 8) {
+                    t.lastEventFd = e.paramAsLong(1);
+                }
                 currentFd = threads.fd(t, t.lastEventFd);
             }
         }

@@ -442,6 +442,28 @@ class StateTrackerTest {
         assertSame(threads.get(PID), tracker.thread());
     }
 
+    /**
+     * copy_file_range reads one descriptor and writes another: its enter's fd is the one it reads (fdin), its
+     * exit's the one it writes (fdout), as sysdig shows them (seen in scap-bench's comparison: `cat` copying a file
+     * to its stdout, fd 3 on the enter and 1 on the exit in sysdig's output).
+     */
+    @Test
+    void copyFileRangesExitIsOnTheDescriptorItWrites() {
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "/etc/hostname"),
+                TestEvents.exit("openat").p("fd", 3).p("dirfd", -100).p("name", "/etc/hostname"),
+                PID);
+        syscall(
+                TestEvents.enter("openat").p("dirfd", -100).p("name", "/tmp/out"),
+                TestEvents.exit("openat").p("fd", 4).p("dirfd", -100).p("name", "/tmp/out"),
+                PID);
+        feed(TestEvents.enter("copy_file_range").p("fdin", 3).p("offin", 0).p("len", 65536), PID);
+        assertEquals("/etc/hostname", tracker.fd().name());
+        feed(TestEvents.exit("copy_file_range").p("res", 5).p("fdout", 4).p("offout", 0), PID);
+        assertEquals("/tmp/out", tracker.fd().name());
+        assertEquals(4, threads.get(PID).lastEventFd());
+    }
+
     @Test
     void anExitWithoutItsEnterKeepsTheThreadsLastEventFd() {
         // a capture that starts between enter and exit: fd.num is the thread's last-event fd, 0 at first
