@@ -52,6 +52,8 @@ public final class EventContext {
     private ThreadInfo rowThread;
     private FdInfo rowFd;
     private final ByteBuffer rowBuffer;
+    /** The stream's clock of evt.reltime and evt.deltatime: its first timestamp and the previous shown event's. */
+    final EvtFields.Clock clock = new EvtFields.Clock();
     /** The last evt.latency.human text, which sysdig shows again for an event without a thread. */
     String lastLatencyText = "";
     /** ArgFormatter's builders, reused event after event (a buffer's text can be 64 KiB). */

@@ -4,9 +4,10 @@ package sysql.capture.fields;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.Map;
-import java.util.WeakHashMap;
 import sysql.capture.Event;
 import sysql.capture.EventType;
 import sysql.capture.EventTypes;
@@ -28,6 +29,57 @@ final class EvtFields extends FieldDefinitions {
     /** The exec bits of chmod_mode. */
     private static final int EXEC_BITS = EventTables.S_IXOTH | EventTables.S_IXGRP | EventTables.S_IXUSR;
 
+    /** By event code: index of the parameter named {@code res}, or -1 (also for codes the table does not define). */
+    private static final byte[] RES_INDEX = paramIndexByCode("res");
+    /** By event code: index of the parameter named {@code data} (evt.buffer), or -1. */
+    private static final byte[] DATA_INDEX = paramIndexByCode("data");
+    /** By event code: container metadata events (type {@code container}), which carry no time of their own. */
+    private static final boolean[] CONTAINER_EVENT = new boolean[EventTables.EVENT_CODE_LIMIT];
+    /** By event code: the exits of accept, accept4 and connect (evt.count.error.net of an event without an fd). */
+    private static final boolean[] NET_EXIT = new boolean[EventTables.EVENT_CODE_LIMIT];
+    /**
+     * By event code, the parameters evt.abspath.* resolves, -1 for events without them: the directory fd and the
+     * path of the source side ({@link PathSide#SOURCE}) and of the destination side.
+     */
+    private static final byte[] SOURCE_DIR = noParams();
+
+    private static final byte[] SOURCE_PATH = noParams();
+    private static final byte[] DESTINATION_DIR = noParams();
+    private static final byte[] DESTINATION_PATH = noParams();
+
+    static {
+        for (EventType t : EventTypes.all()) {
+            int code = t.code();
+            String n = t.name();
+            CONTAINER_EVENT[code] = n.equals("container");
+            NET_EXIT[code] = !t.isEnter() && (n.equals("accept") || n.equals("accept4") || n.equals("connect"));
+            switch (n) {
+                case "renameat", "renameat2" -> paths(t, "olddirfd", "oldpath", "newdirfd", "newpath");
+                case "symlinkat" -> paths(t, "linkdirfd", "linkpath", "linkdirfd", "linkpath");
+                case "openat", "openat2", "unlinkat" -> paths(t, "dirfd", "name", "dirfd", "name");
+                case "linkat" -> paths(t, "olddir", "oldpath", "newdir", "newpath");
+                case "mkdirat" -> paths(t, "dirfd", "path", "dirfd", "path");
+                default -> {}
+            }
+        }
+    }
+
+    /** A table by event code with no parameter (-1) for every code. */
+    private static byte[] noParams() {
+        byte[] b = new byte[EventTables.EVENT_CODE_LIMIT];
+        Arrays.fill(b, (byte) -1);
+        return b;
+    }
+
+    /** Records the parameters of {@code t} that evt.abspath.* resolves, by name. */
+    private static void paths(EventType t, String sourceDir, String sourcePath, String destDir, String destPath) {
+        int code = t.code();
+        SOURCE_DIR[code] = (byte) t.paramIndex(sourceDir);
+        SOURCE_PATH[code] = (byte) t.paramIndex(sourcePath);
+        DESTINATION_DIR[code] = (byte) t.paramIndex(destDir);
+        DESTINATION_PATH[code] = (byte) t.paramIndex(destPath);
+    }
+
     /**
      * Index of an exit event's result: its first parameter when that is the syscall's return value (named
      * {@code res}, or an errno, fd or pid — accept's and open's {@code fd}), else -1.
@@ -37,7 +89,7 @@ final class EvtFields extends FieldDefinitions {
             return -1;
         }
         int t = e.paramType(0);
-        boolean named = e.type() != null && e.type().params().get(0).name().equals("res");
+        boolean named = e.type() != null && RES_INDEX[e.typeCode()] == 0;
         return named || t == EventTables.PT_ERRNO || t == EventTables.PT_FD || t == EventTables.PT_PID ? 0 : -1;
     }
 
@@ -55,7 +107,7 @@ final class EvtFields extends FieldDefinitions {
         if (t == null) {
             return -1;
         }
-        int i = t.paramIndex("res");
+        int i = RES_INDEX[t.code()];
         if (i < 0 && (t.flags() & EventTables.EF_CREATES_FD) != 0 && !e.isEnter()) {
             i = 0;
         }
@@ -159,7 +211,10 @@ final class EvtFields extends FieldDefinitions {
 
     // ---- per-stream clock: first timestamp and the previous shown event, for evt.reltime and evt.deltatime
 
-    /** What the time fields remember about one stream (one EventContext). */
+    /**
+     * What the time fields remember about one stream: the first timestamp they saw, the previous shown event's
+     * and the current event's distance to it. Each {@link EventContext} owns one ({@link EventContext#clock}).
+     */
     static final class Clock {
         long firstTs = Long.MIN_VALUE;
         long lastNum = -1;
@@ -167,32 +222,19 @@ final class EvtFields extends FieldDefinitions {
         long delta;
     }
 
-    private record ClockRef(EventContext ctx, Clock clock) {}
-
-    private static final Map<EventContext, Clock> CLOCKS = Collections.synchronizedMap(new WeakHashMap<>());
-    private static volatile ClockRef lastClock;
-
     /**
      * The stream's clock, updated with the current event: the first event seen gives the stream's start; each
      * event that is a row gets its distance to the previous row (as sysdig -D, which shows internal events).
      */
     static Clock clock(EventContext c) {
-        ClockRef ref = lastClock;
-        Clock k;
-        if (ref != null && ref.ctx == c) {
-            k = ref.clock;
-        } else {
-            k = CLOCKS.computeIfAbsent(c, x -> new Clock());
-            lastClock = new ClockRef(c, k);
-        }
+        Clock k = c.clock;
         Event e = c.event();
         long num = c.num();
         if (k.lastNum != num) {
             k.lastNum = num;
             long ts = e.ts();
-            EventType t = e.type();
             // Container metadata events carry no time of their own; sysdig does not show internal events.
-            boolean meta = t != null && t.name().equals("container");
+            boolean meta = e.type() != null && CONTAINER_EVENT[e.typeCode()];
             if (k.firstTs == Long.MIN_VALUE && !meta) {
                 k.firstTs = ts;
             }
@@ -339,12 +381,7 @@ final class EvtFields extends FieldDefinitions {
     }
 
     static boolean netError(Event e) {
-        EventType t = e.type();
-        if (t == null) {
-            return false;
-        }
-        String n = t.name();
-        return !t.isEnter() && (n.equals("accept") || n.equals("accept4") || n.equals("connect"));
+        return e.type() != null && NET_EXIT[e.typeCode()];
     }
 
     static boolean isFileFd(FdInfo f) {
@@ -355,8 +392,18 @@ final class EvtFields extends FieldDefinitions {
         return f.type().isInet() || f.type() == FdType.UNIX;
     }
 
-    /** evt.is_open_read / write / exec. */
-    static long openCheck(EventContext c, int what) {
+    /** What an open is tested for: evt.is_open_read, evt.is_open_write, evt.is_open_exec. */
+    enum OpenCheck {
+        /** Opened for reading. */
+        READ,
+        /** Opened for writing. */
+        WRITE,
+        /** Creating a file with an execute bit (creat too). */
+        EXEC
+    }
+
+    /** evt.is_open_read / write / exec: 1 when the event is an open (or for EXEC a creat) that passes {@code what}. */
+    static long openCheck(EventContext c, OpenCheck what) {
         Event e = c.event();
         EventType t = e.type();
         if (t == null) {
@@ -371,9 +418,9 @@ final class EvtFields extends FieldDefinitions {
             }
             long fl = e.paramAsLong(fi);
             return switch (what) {
-                case 0 -> (fl & EventTables.O_RDONLY) != 0 ? 1 : 0;
-                case 1 -> (fl & EventTables.O_WRONLY) != 0 ? 1 : 0;
-                default -> {
+                case READ -> (fl & EventTables.O_RDONLY) != 0 ? 1 : 0;
+                case WRITE -> (fl & EventTables.O_WRONLY) != 0 ? 1 : 0;
+                case EXEC -> {
                     int mi = v2 ? 4 : 3;
                     if ((fl & (EventTables.O_TMPFILE | EventTables.O_CREAT)) == 0
                             || mi >= e.nparams()
@@ -384,49 +431,36 @@ final class EvtFields extends FieldDefinitions {
                 }
             };
         }
-        if (what == 2 && t.code() == EventTables.EVENT_SYSCALL_CREAT_X && e.nparams() > 2 && e.paramLength(2) == 4) {
+        if (what == OpenCheck.EXEC
+                && t.code() == EventTables.EVENT_SYSCALL_CREAT_X
+                && e.nparams() > 2
+                && e.paramLength(2) == 4) {
             return (e.paramAsLong(2) & EXEC_BITS) != 0 ? 1 : 0;
         }
         return 0;
     }
 
-    /** evt.abspath (which = 0), evt.abspath.src (1), evt.abspath.dst (2). */
-    static String abspath(EventContext c, int which) {
+    /**
+     * Which path evt.abspath.* resolves: renameat and linkat have a source and a destination; the other events
+     * with a directory fd and a path (symlinkat, openat, openat2, unlinkat, mkdirat) have one, both sides.
+     * evt.abspath is the source side.
+     */
+    enum PathSide {
+        SOURCE,
+        DESTINATION
+    }
+
+    /** evt.abspath and evt.abspath.src (SOURCE), evt.abspath.dst (DESTINATION). */
+    static String abspath(EventContext c, PathSide side) {
         Event e = c.event();
         EventType t = e.type();
         ThreadInfo th = c.thread();
         if (t == null || th == null || t.isEnter()) {
             return null;
         }
-        String dirArg;
-        String pathArg;
-        switch (t.name()) {
-            case "renameat", "renameat2" -> {
-                dirArg = which == 2 ? "newdirfd" : "olddirfd";
-                pathArg = which == 2 ? "newpath" : "oldpath";
-            }
-            case "symlinkat" -> {
-                dirArg = "linkdirfd";
-                pathArg = "linkpath";
-            }
-            case "openat", "openat2", "unlinkat" -> {
-                dirArg = "dirfd";
-                pathArg = "name";
-            }
-            case "linkat" -> {
-                dirArg = which == 2 ? "newdir" : "olddir";
-                pathArg = which == 2 ? "newpath" : "oldpath";
-            }
-            case "mkdirat" -> {
-                dirArg = "dirfd";
-                pathArg = "path";
-            }
-            default -> {
-                return null;
-            }
-        }
-        int di = t.paramIndex(dirArg);
-        int pi = t.paramIndex(pathArg);
+        boolean source = side == PathSide.SOURCE;
+        int di = (source ? SOURCE_DIR : DESTINATION_DIR)[t.code()];
+        int pi = (source ? SOURCE_PATH : DESTINATION_PATH)[t.code()];
         if (di < 0
                 || pi < 0
                 || di >= e.nparams()
@@ -477,12 +511,13 @@ final class EvtFields extends FieldDefinitions {
             if (!paramExists(p)) {
                 return null;
             }
+            byte[] index = paramIndexByCode(p);
             return Field.ofString(
                     name,
                     "Argument '" + p + "' of the event, resolved to text where possible "
                             + "(the file behind an fd, the errno name, flag names...).",
                     c -> {
-                        int i = c.event().paramIndex(p);
+                        int i = paramIndex(c.event(), index);
                         return i >= 0 && i < c.event().nparams() ? ArgFormatter.arg(c, i) : null;
                     });
         }
@@ -491,6 +526,7 @@ final class EvtFields extends FieldDefinitions {
             if (!paramExists(p)) {
                 return null;
             }
+            byte[] index = paramIndexByCode(p);
             if (allNumeric(p)) {
                 return Field.ofLong(
                         name,
@@ -499,7 +535,7 @@ final class EvtFields extends FieldDefinitions {
                         new Field.LongExtractor() {
                             @Override
                             public boolean present(EventContext c) {
-                                int i = c.event().paramIndex(p);
+                                int i = paramIndex(c.event(), index);
                                 return i >= 0
                                         && i < c.event().nparams()
                                         && isInteger(c.event().paramLength(i));
@@ -507,7 +543,7 @@ final class EvtFields extends FieldDefinitions {
 
                             @Override
                             public long get(EventContext c) {
-                                return c.event().paramAsLong(c.event().paramIndex(p));
+                                return c.event().paramAsLong(paramIndex(c.event(), index));
                             }
                         });
             }
@@ -518,26 +554,29 @@ final class EvtFields extends FieldDefinitions {
                                 + "I/O data), uncut; sysdig prints them as they are, up to the first NUL.",
                         c -> {
                             Event e = c.event();
-                            int i = e.paramIndex(p);
+                            int i = paramIndex(e, index);
                             return i >= 0 && i < e.nparams() ? (long) e.paramOffset(i) << 32 | e.paramLength(i) : -1L;
                         });
             }
             return Field.ofString(name, "Argument '" + p + "' of the event as its raw text.", c -> {
-                int i = c.event().paramIndex(p);
+                int i = paramIndex(c.event(), index);
                 return i >= 0 && i < c.event().nparams() ? ArgFormatter.raw(c, i) : null;
             });
         }
         if (name.startsWith("evt.type.is.")) {
             String t = name.substring("evt.type.is.".length());
             int code = -1;
+            // The codes of the event types named t (enter and exit, every version), for a name.
+            BitSet named = new BitSet(EventTables.EVENT_CODE_LIMIT);
             try {
                 code = Integer.parseInt(t);
             } catch (NumberFormatException ex) {
-                boolean known = false;
                 for (EventType et : EventTypes.all()) {
-                    known |= et.name().equals(t);
+                    if (et.name().equals(t)) {
+                        named.set(et.code());
+                    }
                 }
-                if (!known) {
+                if (named.isEmpty()) {
                     return null;
                 }
             }
@@ -546,18 +585,31 @@ final class EvtFields extends FieldDefinitions {
                     name,
                     FieldType.INTEGER,
                     "1 for events of type '" + t + "', 0 otherwise.",
-                    always(c -> fcode >= 0
-                            ? (c.event().typeCode() == fcode ? 1 : 0)
-                            : c.event().type() != null
-                                            && c.event().type().name().equals(t)
-                                    ? 1
-                                    : 0));
+                    always(c -> (fcode >= 0
+                                    ? c.event().typeCode() == fcode
+                                    : named.get(c.event().typeCode()))
+                            ? 1
+                            : 0));
         }
         return null;
     }
 
     private static boolean isInteger(int len) {
         return len == 1 || len == 2 || len == 4 || len == 8;
+    }
+
+    /**
+     * By event code, the index of the parameter called {@code p} (its first, as {@link Event#paramIndex(String)}
+     * finds it), -1 for the types without one; every entry -1 for a name no type has. Shared: not to be changed.
+     */
+    static byte[] paramIndexByCode(String p) {
+        ParamNames n = ParamNames.BY_NAME.get(p);
+        return n != null ? n.indexByCode : ParamNames.NONE;
+    }
+
+    /** The index in {@code e} of a parameter whose {@link #paramIndexByCode} is {@code indexByCode}, or -1. */
+    static int paramIndex(Event e, byte[] indexByCode) {
+        return e.type() != null ? indexByCode[e.typeCode()] : -1;
     }
 
     static boolean paramExists(String p) {
@@ -587,25 +639,32 @@ final class EvtFields extends FieldDefinitions {
      */
     private static final class ParamNames {
         static final Map<String, ParamNames> BY_NAME = index();
+        /** The index by code of a name no type has. */
+        static final byte[] NONE = new ParamNames(false).indexByCode;
 
         final boolean firstIsByteBuffer;
         boolean allNumeric = true;
+        /** By event code: the name's first position among the type's parameters, or -1. */
+        final byte[] indexByCode = new byte[EventTables.EVENT_CODE_LIMIT];
 
         private ParamNames(boolean firstIsByteBuffer) {
             this.firstIsByteBuffer = firstIsByteBuffer;
+            Arrays.fill(indexByCode, (byte) -1);
         }
 
         private static Map<String, ParamNames> index() {
             Map<String, ParamNames> byName = new java.util.HashMap<>();
             for (EventType t : EventTypes.all()) {
                 java.util.Set<String> seen = new java.util.HashSet<>();
-                for (ParamInfo param : t.params()) {
+                for (int i = 0; i < t.nparams(); i++) {
+                    ParamInfo param = t.params().get(i);
                     if (!seen.add(param.name())) {
                         continue; // paramIndex finds a name's first position only
                     }
                     int type = param.type();
                     ParamNames n =
                             byName.computeIfAbsent(param.name(), k -> new ParamNames(type == EventTables.PT_BYTEBUF));
+                    n.indexByCode[t.code()] = (byte) i;
                     int size = ParamInfo.fixedSize(type);
                     if (size < 1 || size > 8 || type == EventTables.PT_DOUBLE) {
                         n.allNumeric = false;
@@ -754,7 +813,7 @@ final class EvtFields extends FieldDefinitions {
                         + "than the snaplen setting (default 80), cut to it ending in '...'. "
                         + "evt.rawarg.data has the bytes.",
                 c -> {
-                    int i = c.event().paramIndex("data");
+                    int i = paramIndex(c.event(), DATA_INDEX);
                     return i >= 0 && i < c.event().nparams() ? ArgFormatter.raw(c, i) : null;
                 });
         num(
@@ -881,26 +940,29 @@ final class EvtFields extends FieldDefinitions {
         str(
                 "evt.abspath",
                 "Absolute path from a dirfd and a name (openat, renameat, symlinkat, mkdirat...).",
-                c -> abspath(c, 0));
+                c -> abspath(c, PathSide.SOURCE));
         str(
                 "evt.abspath.src",
                 "Absolute source path of renameat and linkat (the path of the others).",
-                c -> abspath(c, 1));
-        str("evt.abspath.dst", "Absolute destination path of renameat and linkat.", c -> abspath(c, 2));
+                c -> abspath(c, PathSide.SOURCE));
+        str(
+                "evt.abspath.dst",
+                "Absolute destination path of renameat and linkat.",
+                c -> abspath(c, PathSide.DESTINATION));
         num(
                 "evt.is_open_read",
                 FieldType.BOOLEAN,
                 "True for open/openat/openat2 opening the file for reading.",
-                always(c -> openCheck(c, 0)));
+                always(c -> openCheck(c, OpenCheck.READ)));
         num(
                 "evt.is_open_write",
                 FieldType.BOOLEAN,
                 "True for open/openat/openat2 opening the file for writing.",
-                always(c -> openCheck(c, 1)));
+                always(c -> openCheck(c, OpenCheck.WRITE)));
         num(
                 "evt.is_open_exec",
                 FieldType.BOOLEAN,
                 "True for open/openat/openat2/creat creating a file with execute permission.",
-                always(c -> openCheck(c, 2)));
+                always(c -> openCheck(c, OpenCheck.EXEC)));
     }
 }

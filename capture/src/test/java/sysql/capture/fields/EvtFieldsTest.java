@@ -319,6 +319,106 @@ class EvtFieldsTest {
     }
 
     @Test
+    void clocksOfAlternatingStreamsAndContainerEvents() {
+        long first = ctx.event().ts();
+        Field reltime = FieldCatalog.get("evt.reltime");
+        Field deltatime = FieldCatalog.get("evt.deltatime");
+        assertEquals(0, reltime.getLong(ctx));
+        EventContext other = new EventContext(new StateTracker(new ThreadTable(null)), users);
+        other.advance(enter("read").p("fd", 3).p("size", 1).event(5, 1));
+        assertEquals(0, reltime.getLong(other));
+        feed(enter("read").p("fd", 3).p("size", 1), 20072);
+        other.advance(enter("read").p("fd", 3).p("size", 1).event(12, 1));
+        assertEquals(1000, deltatime.getLong(ctx));
+        assertEquals(7, deltatime.getLong(other));
+        assertEquals(7, reltime.getLong(other));
+        // A container event (no time of its own) is no shown row: delta 0, and the next row's delta spans it.
+        feed(
+                new Ev(EventTypes.byCode(EventTables.EVENT_CONTAINER_E))
+                        .s("id", "abc")
+                        .p("type", 0)
+                        .s("name", "c")
+                        .s("image", "i"),
+                0);
+        assertEquals(0, deltatime.getLong(ctx));
+        feed(exit("read").p("res", 0).raw("data", new byte[0]), 20072);
+        assertEquals(2000, deltatime.getLong(ctx));
+        assertEquals(ctx.event().ts() - first, reltime.getLong(ctx));
+        // A stream whose first event is a container event starts its clock at the next one.
+        EventContext third = new EventContext(new StateTracker(new ThreadTable(null)), users);
+        third.advance(new Ev(EventTypes.byCode(EventTables.EVENT_CONTAINER_E))
+                .s("id", "abc")
+                .p("type", 0)
+                .s("name", "c")
+                .s("image", "i")
+                .event(0, 0));
+        assertEquals(0, deltatime.getLong(third));
+        third.advance(enter("read").p("fd", 3).p("size", 1).event(50, 1));
+        assertEquals(0, reltime.getLong(third));
+        assertEquals(0, deltatime.getLong(third));
+    }
+
+    @Test
+    void absolutePathsOfBothSides() {
+        feed(
+                exit("renameat2")
+                        .p("res", 0)
+                        .p("olddirfd", -100)
+                        .s("oldpath", "a")
+                        .p("newdirfd", -100)
+                        .s("newpath", "/tmp/b")
+                        .p("flags", 0),
+                20072);
+        assertEquals("/home/u/a", get("evt.abspath"));
+        assertEquals("/home/u/a", get("evt.abspath.src"));
+        assertEquals("/tmp/b", get("evt.abspath.dst"));
+        feed(
+                exit("linkat")
+                        .p("res", 0)
+                        .p("olddir", -100)
+                        .s("oldpath", "x")
+                        .p("newdir", -100)
+                        .s("newpath", "y"),
+                20072);
+        assertEquals("/home/u/x", get("evt.abspath.src"));
+        assertEquals("/home/u/y", get("evt.abspath.dst"));
+        feed(exit("mkdirat").p("res", 0).p("dirfd", -100).s("path", "d").p("mode", 0), 20072);
+        assertEquals("/home/u/d", get("evt.abspath"));
+        assertEquals("/home/u/d", get("evt.abspath.dst"));
+        feed(enter("read").p("fd", 3).p("size", 1), 20072);
+        assertEquals("<NA>", get("evt.abspath"));
+        assertEquals("<NA>", get("evt.abspath.dst"));
+    }
+
+    @Test
+    void typeIsMatchesEveryVersionOfTheName() {
+        feed(
+                enter("openat")
+                        .p("dirfd", -100)
+                        .s("name", "/etc/hostname")
+                        .p("flags", 1)
+                        .p("mode", 0),
+                20072);
+        assertEquals("1", get("evt.type.is.openat"));
+        assertEquals("0", get("evt.type.is.open"));
+        assertEquals("1", get("evt.type.is." + ctx.event().typeCode()));
+        feed(
+                exit("openat")
+                        .p("fd", 3)
+                        .p("dirfd", -100)
+                        .s("name", "/etc/hostname")
+                        .p("flags", 1)
+                        .p("mode", 0)
+                        .p("dev", 0),
+                20072);
+        assertEquals("1", get("evt.type.is.openat"));
+        assertEquals("0", get("evt.type.is." + (ctx.event().typeCode() - 1)));
+        assertEquals("0", get("evt.type.is.-1"));
+        assertEquals("true", get("evt.is_open_read"));
+        assertEquals("false", get("evt.is_open_exec"));
+    }
+
+    @Test
     void flagsAndCountsOfIoEvents() {
         args(exit("openat")
                 .p("fd", 3)
