@@ -63,10 +63,20 @@ public final class EventsRules {
      * The program that runs before Calcite's own (which trims unused fields, then plans): filters go into the
      * event scans first (through joins and merged projections, a projection staying right over each scan), so
      * that the trimmed projection over a scan keeps only the columns the rest of the query uses, and the
-     * planner folds it into the scan ({@link #PROJECT}).
+     * planner folds it into the scan ({@link #PROJECT}). A chain of UNIONs (INTERSECTs, EXCEPTs) becomes one set
+     * operation of all its branches here, once: Calcite's cost-based planner, merging the chain itself, kept every
+     * partial merge as an alternative (1.4 million rule productions and 124 s for 200 branches, against 604 and a
+     * few seconds merged first).
      */
     public static final Program PRE_TRIM = Programs.hep(
-            List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.PROJECT_MERGE, FILTER_PROJECT),
+            List.of(
+                    CoreRules.UNION_MERGE,
+                    CoreRules.INTERSECT_MERGE,
+                    CoreRules.MINUS_MERGE,
+                    CoreRules.FILTER_INTO_JOIN,
+                    CoreRules.JOIN_CONDITION_PUSH,
+                    CoreRules.PROJECT_MERGE,
+                    FILTER_PROJECT),
             true,
             DefaultRelMetadataProvider.INSTANCE);
 
