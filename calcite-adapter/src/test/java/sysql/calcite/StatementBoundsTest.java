@@ -133,6 +133,41 @@ class StatementBoundsTest {
     }
 
     /**
+     * A CASE of more branches than {@link SqlLimits#MAX_DEPTH} (or a COALESCE of as many operands, which Calcite
+     * turns into a CASE) is refused in one line before it is planned: Calcite compiles it into conditionals nested
+     * once per branch, and generating and compiling that code, which nothing can cancel, grew with the square of
+     * the branches (2,000 branches: 152 s, then Janino's "Compilation unit is nested too deeply"). A CASE within the
+     * limit still runs.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCaseOfTooManyBranchesIsRefusedBeforeItIsCompiled() throws SQLException {
+        int many = SqlLimits.MAX_DEPTH + 50;
+        StringBuilder longCase = new StringBuilder("SELECT CASE code");
+        StringBuilder longCoalesce = new StringBuilder("SELECT COALESCE(NULL");
+        for (int i = 0; i < many; i++) {
+            longCase.append(" WHEN ").append(i).append(" THEN 'v").append(i).append('\'');
+            longCoalesce.append(", NULLIF(code, ").append(i).append(')');
+        }
+        longCase.append(" END FROM event_types");
+        longCoalesce.append(") FROM event_types");
+        for (String sql : java.util.List.of(longCase.toString(), longCoalesce.toString())) {
+            SQLException e = assertThrows(SQLException.class, () -> run(sql), sql.substring(0, 30));
+            String message = String.valueOf(e.getMessage());
+            assertTrue(
+                    message.contains("the statement nests more than " + SqlLimits.MAX_DEPTH + " deep")
+                            && message.contains("a long CASE as a join")
+                            && !message.contains("\n"),
+                    message.substring(Math.max(0, message.length() - 300)));
+        }
+        StringBuilder fewer = new StringBuilder("SELECT CASE code");
+        for (int i = 0; i < SqlLimits.MAX_DEPTH - 20; i++) {
+            fewer.append(" WHEN ").append(i).append(" THEN 'v").append(i).append('\'');
+        }
+        run(fewer.append(" END FROM event_types").toString());
+    }
+
+    /**
      * A chain of more than {@link SqlLimits#MAX_CHAIN} operators is refused before it is parsed, at once: Calcite's
      * parser orders a chain's operators in time that grows with its square (a 1 MB chain of ORs took 77 s, which
      * nothing could cancel, and then failed with an empty syntax error). Literals, quoted names and comments are not

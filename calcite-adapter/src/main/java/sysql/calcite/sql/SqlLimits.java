@@ -7,8 +7,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.fun.SqlCase;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.SysqlException;
 
@@ -25,9 +27,13 @@ public final class SqlLimits {
     /** Parsed nodes (names, literals, operators) a statement may have. */
     public static final int MAX_NODES = 100_000;
     /**
-     * How deep a statement's operations may nest, a chain of UNIONs or ORs nesting one deeper for each: Calcite's
-     * validator and planner recurse once per level, and a chain of 1,000 UNIONs or 2,000 ORs overflowed a thread's
-     * stack (1 MiB) before this; sysql's chisels nest about 15 deep.
+     * How deep a statement's operations may nest, a chain of UNIONs or ORs nesting one deeper for each, and a CASE
+     * (or COALESCE, which Calcite turns into one) one deeper for each of its branches: Calcite's validator and
+     * planner recurse once per level, and a chain of 1,000 UNIONs or 2,000 ORs overflowed a thread's stack (1 MiB)
+     * before this; Calcite compiles a CASE into conditionals nested once per branch, and its code generation and
+     * Janino's compile, which nothing can cancel, grew with the square of the branches (a CASE of 600 branches took
+     * 9 s, of 2,000 branches 152 s, to fail with "Compilation unit is nested too deeply"). sysql's chisels nest
+     * about 15 deep.
      */
     public static final int MAX_DEPTH = 250;
     /**
@@ -39,6 +45,23 @@ public final class SqlLimits {
     public static final int MAX_CHAIN = 2_000;
 
     private SqlLimits() {}
+
+    /**
+     * How many levels deeper than one the operands of {@code node} are, compiled: a CASE's branches (its WHENs) and a
+     * COALESCE's operands each nest one level of conditionals in the generated code.
+     */
+    private static int branches(SqlNode node) {
+        if (node instanceof SqlCase c) {
+            return c.getWhenOperands().size();
+        }
+        // before validation a COALESCE may still be an unresolved function of that name
+        if (node instanceof SqlCall call
+                && (call.getKind() == SqlKind.COALESCE
+                        || call.getOperator().getName().equalsIgnoreCase("COALESCE"))) {
+            return call.operandCount();
+        }
+        return 0;
+    }
 
     /** Whether {@code sql} is short enough to parse, and chains few enough operators. */
     public static boolean textFits(String sql) {
@@ -167,14 +190,16 @@ public final class SqlLimits {
                 deepest = depth;
                 if (deepest > MAX_DEPTH) {
                     throw new SysqlException("the statement nests more than " + MAX_DEPTH + " deep (each of a chain"
-                            + " of UNIONs, ORs or operators nests one deeper): write a long OR of values as IN (...),"
-                            + " and split a long UNION into several statements");
+                            + " of UNIONs, ORs or operators, and each branch of a CASE or COALESCE, nests one deeper):"
+                            + " write a long OR of values as IN (...), a long CASE as a join with a table of its"
+                            + " values, and split a long UNION into several statements");
                 }
             }
+            int below = depth + 1 + branches(node);
             for (SqlNode operand : operands) {
                 if (operand != null) {
                     pending.push(operand);
-                    depths.push(depth + 1);
+                    depths.push(below);
                 }
             }
         }
