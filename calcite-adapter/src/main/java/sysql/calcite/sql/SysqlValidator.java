@@ -46,6 +46,14 @@ final class SysqlValidator extends CalciteSqlValidator {
         return super.validate(topNode);
     }
 
+    /** Refuses a select list wider than {@link SqlLimits#MAX_COLUMNS} once its stars are expanded. */
+    @Override
+    public SqlNodeList expandStar(SqlNodeList selectList, SqlSelect select, boolean includeSystemVars) {
+        SqlNodeList expanded = super.expandStar(selectList, select, includeSystemVars);
+        SqlLimits.checkColumns(expanded.size());
+        return expanded;
+    }
+
     /**
      * Names each aggregate call of a select list that has no AS (Calcite would label it {@code EXPR$n}), as
      * PostgreSQL does, so the label can be referred to ({@code ORDER BY count DESC}): see {@link #aggregateAlias}.
