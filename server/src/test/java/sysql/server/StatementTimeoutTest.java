@@ -106,9 +106,9 @@ class StatementTimeoutTest {
     }
 
     /**
-     * A union of 150 four-way joins (25 KB of SQL) that Calcite's planner works on for minutes before a row is read
-     * (175 s on the project's 2-core machine): the planning itself is stopped at the time limit, by Statement
-     * (planned in the execute call) and by PreparedStatement (planned in the prepare call).
+     * A query whose planning is made to last minutes (PlanningCancelTest.slowPlanning: the planner waits at each
+     * node) before a row is read: the planning itself is stopped at the time limit, by Statement (planned in the
+     * execute call) and by PreparedStatement (planned in the prepare call).
      */
     static String slowToPlan() {
         return sysql.jdbc.PlanningCancelTest.slowToPlan();
@@ -116,24 +116,28 @@ class StatementTimeoutTest {
 
     @Test
     @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @SuppressWarnings("try") // the hook is held while the statements plan, not used
     void planningPastTheServersTimeLimitEndsWithOneLine() throws Exception {
         try (Connection c =
                 DriverManager.getConnection("jdbc:avatica:remote:url=" + server.url() + ";serialization=protobuf")) {
             for (boolean prepared : new boolean[] {false, true}) {
                 long start = System.nanoTime();
-                SQLException e = assertThrows(SQLException.class, () -> {
-                    if (!prepared) {
-                        try (Statement st = c.createStatement();
-                                ResultSet rs = st.executeQuery(slowToPlan())) {
-                            rs.next();
+                SQLException e;
+                try (org.apache.calcite.runtime.Hook.Closeable slow = sysql.jdbc.PlanningCancelTest.slowPlanning()) {
+                    e = assertThrows(SQLException.class, () -> {
+                        if (!prepared) {
+                            try (Statement st = c.createStatement();
+                                    ResultSet rs = st.executeQuery(slowToPlan())) {
+                                rs.next();
+                            }
+                        } else {
+                            try (PreparedStatement ps = c.prepareStatement(slowToPlan());
+                                    ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                            }
                         }
-                    } else {
-                        try (PreparedStatement ps = c.prepareStatement(slowToPlan());
-                                ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                        }
-                    }
-                });
+                    });
+                }
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
                 assertTrue(seconds < 12, "a 2-s limit stopped the planning after " + seconds + " s");
                 if (!prepared) { // Avatica's client keeps a prepare's error state, not the server's message: below
@@ -154,14 +158,16 @@ class StatementTimeoutTest {
             "{\"request\":\"prepare\",\"connectionId\":\"c-plan\",\"maxRowCount\":-1,\"sql\":\"" + slowToPlan() + "\"}"
         };
         String answer = "";
-        for (String json : requests) {
-            answer = http.send(
-                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url()))
-                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
-                                    .header("Content-Type", "application/json")
-                                    .build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .body();
+        try (org.apache.calcite.runtime.Hook.Closeable slow = sysql.jdbc.PlanningCancelTest.slowPlanning()) {
+            for (String json : requests) {
+                answer = http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url()))
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                                        .header("Content-Type", "application/json")
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+            }
         }
         assertTrue(
                 answer.contains("\"errorMessage\":\"the statement was planned for longer than its time limit of 2 s"),
