@@ -187,12 +187,7 @@ final class ProcessParsers {
         child.exe = stringParam(e, s[P_EXE]);
         child.comm = s[P_COMM] >= 0 ? stringParam(e, s[P_COMM]) : child.exe;
         child.args = listParam(e, s[P_ARGS]);
-        child.fdLimit = longParam(e, s[P_FDLIMIT], child.fdLimit);
-        child.pfMajor = longParam(e, s[P_PGFT_MAJ], child.pfMajor);
-        child.pfMinor = longParam(e, s[P_PGFT_MIN], child.pfMinor);
-        child.vmSizeKb = longParam(e, s[P_VM_SIZE], child.vmSizeKb);
-        child.vmRssKb = longParam(e, s[P_VM_RSS], child.vmRssKb);
-        child.vmSwapKb = longParam(e, s[P_VM_SWAP], child.vmSwapKb);
+        counters(child, e, s);
         child.uid = (int) longParam(e, s[P_UID], child.uid);
         child.gid = (int) longParam(e, s[P_GID], child.gid);
         if (inContainer) {
@@ -212,6 +207,19 @@ final class ProcessParsers {
         if (collision) {
             st.current = threads.get(e.tid());
         }
+    }
+
+    /**
+     * The fd limit, page-fault and memory counters that clone's and execve's exits both carry, where the event has
+     * them (else the thread keeps its own).
+     */
+    private static void counters(ThreadInfo t, Event e, short[] s) {
+        t.fdLimit = longParam(e, s[P_FDLIMIT], t.fdLimit);
+        t.pfMajor = longParam(e, s[P_PGFT_MAJ], t.pfMajor);
+        t.pfMinor = longParam(e, s[P_PGFT_MIN], t.pfMinor);
+        t.vmSizeKb = longParam(e, s[P_VM_SIZE], t.vmSizeKb);
+        t.vmRssKb = longParam(e, s[P_VM_RSS], t.vmRssKb);
+        t.vmSwapKb = longParam(e, s[P_VM_SWAP], t.vmSwapKb);
     }
 
     /** What a child takes from its caller: the image, the session and group, the terminal and the login uid. */
@@ -242,12 +250,7 @@ final class ProcessParsers {
         if (t.ptid == -1) {
             t.ptid = longParam(e, s[P_PTID], t.ptid);
         }
-        t.fdLimit = longParam(e, s[P_FDLIMIT], t.fdLimit);
-        t.pfMajor = longParam(e, s[P_PGFT_MAJ], t.pfMajor);
-        t.pfMinor = longParam(e, s[P_PGFT_MIN], t.pfMinor);
-        t.vmSizeKb = longParam(e, s[P_VM_SIZE], t.vmSizeKb);
-        t.vmRssKb = longParam(e, s[P_VM_RSS], t.vmRssKb);
-        t.vmSwapKb = longParam(e, s[P_VM_SWAP], t.vmSwapKb);
+        counters(t, e, s);
         if (s[P_ENV] >= 0) {
             t.env = sysdigEnv(listParam(e, s[P_ENV]));
         }
