@@ -329,16 +329,8 @@ class LauncherTest {
     @Test
     void theClassArchiveServesTheLaunchersClassPath() throws Exception {
         Path root = Readme.ofThisClone().root;
-        Path jsa = tmp.resolve("sysql.jsa");
-        ProcessBuilder makeIt = new ProcessBuilder(
-                        root.resolve("scripts/cds-archive.sh").toString(), jsa.toString())
-                .redirectErrorStream(true);
-        makeIt.environment().put("SYSQL_JAVA", "java"); // the JDK on PATH (17), which runs the checks below
-        Process make = makeIt.start();
-        assertTrue(make.waitFor(120, TimeUnit.SECONDS), "cds-archive.sh did not end");
-        String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, make.exitValue(), made);
-        assertTrue(Files.size(jsa) > 1_000_000, "archive of " + Files.size(jsa) + " bytes");
+        // the JDK on PATH (17), which runs the checks below
+        Path jsa = archive(root, "sysql.jsa", "java", 120);
         Process p = new ProcessBuilder(
                         "java",
                         "-XX:SharedArchiveFile=" + jsa,
@@ -373,7 +365,30 @@ class LauncherTest {
         String log = new String(shared.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(shared.waitFor(60, TimeUnit.SECONDS), "java did not end");
         assertEquals(0, shared.exitValue(), log);
-        for (String cls : java.util.List.of("picocli.CommandLine ", "org.codehaus.janino.SimpleCompiler ")) {
+        assertLoadedFromTheArchive(log, "picocli.CommandLine ", "org.codehaus.janino.SimpleCompiler ");
+    }
+
+    /**
+     * {@code tmp/name} made by scripts/cds-archive.sh for the runtime {@code java} (SYSQL_JAVA) within {@code seconds};
+     * fails if not.
+     */
+    private Path archive(Path root, String name, String java, int seconds) throws Exception {
+        Path out = tmp.resolve(name);
+        ProcessBuilder makeIt = new ProcessBuilder(
+                        root.resolve("scripts/cds-archive.sh").toString(), out.toString())
+                .redirectErrorStream(true);
+        makeIt.environment().put("SYSQL_JAVA", java);
+        Process make = makeIt.start();
+        assertTrue(make.waitFor(seconds, TimeUnit.SECONDS), "cds-archive.sh did not end");
+        String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, make.exitValue(), made);
+        assertTrue(Files.size(out) > 1_000_000, name + " of " + Files.size(out) + " bytes");
+        return out;
+    }
+
+    /** Each class (its name and a space) was loaded from the archive, by the JVM's class+load log. */
+    private static void assertLoadedFromTheArchive(String log, String... classes) {
+        for (String cls : classes) {
             assertTrue(
                     log.lines().anyMatch(l -> l.contains(" " + cls + "source: shared objects file")),
                     cls + "is not in the archive: "
@@ -419,16 +434,7 @@ class LauncherTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 java25 != null, "no JDK 25 or later in /usr/lib/jvm: the launcher runs the JDK 17 archive");
         Path root = Readme.ofThisClone().root;
-        Path aot = tmp.resolve("sysql.aot");
-        ProcessBuilder makeIt = new ProcessBuilder(
-                        root.resolve("scripts/cds-archive.sh").toString(), aot.toString())
-                .redirectErrorStream(true);
-        makeIt.environment().put("SYSQL_JAVA", java25.toString());
-        Process make = makeIt.start();
-        assertTrue(make.waitFor(180, TimeUnit.SECONDS), "cds-archive.sh did not end");
-        String made = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, make.exitValue(), made);
-        assertTrue(Files.size(aot) > 1_000_000, "cache of " + Files.size(aot) + " bytes");
+        Path aot = archive(root, "sysql.aot", java25.toString(), 180);
         Process p = new ProcessBuilder(
                         java25.toString(),
                         "--enable-native-access=ALL-UNNAMED",
@@ -452,15 +458,7 @@ class LauncherTest {
         assertTrue(out.contains("345") && out.contains("(1 row)"), out);
         assertEquals("", err, "stderr");
         String log = Files.readString(tmp.resolve("classes.log"));
-        for (String cls : java.util.List.of(
-                "org.apache.calcite.plan.volcano.VolcanoPlanner ", "org.codehaus.janino.SimpleCompiler ")) {
-            assertTrue(
-                    log.lines().anyMatch(l -> l.contains(" " + cls + "source: shared objects file")),
-                    cls + "is not in the cache: "
-                            + log.lines()
-                                    .filter(l -> l.contains(cls))
-                                    .findFirst()
-                                    .orElse("not loaded"));
-        }
+        assertLoadedFromTheArchive(
+                log, "org.apache.calcite.plan.volcano.VolcanoPlanner ", "org.codehaus.janino.SimpleCompiler ");
     }
 }
