@@ -34,6 +34,10 @@ public final class SysqlConnections {
         p.setProperty("fun", "standard,postgresql,mysql,bigquery");
         p.setProperty("typeSystem", SysqlTypeSystem.class.getName() + "#INSTANCE");
         p.setProperty("timeZone", "UTC");
+        // sysql has no materialized views; with them enabled every plan is walked for its tables by
+        // RelMdNodeTypes, whose maps grow with the plan unrolled as a tree: exponential in the number of
+        // correlated subqueries, whose decorrelated plans share their outer input
+        p.setProperty("materializationsEnabled", "false");
         return p;
     }
 

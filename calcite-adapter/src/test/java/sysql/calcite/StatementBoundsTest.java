@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.calcite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +191,69 @@ class StatementBoundsTest {
         }
         run("SELECT * FROM events");
         run("SELECT " + String.join(", ", java.util.Collections.nCopies(300, "evt.num")) + " FROM events");
+    }
+
+    /**
+     * More than {@link SqlLimits#MAX_CORRELATED_SUBQUERIES} correlated subqueries are refused in one line before they
+     * are decorrelated (40 counting subqueries kept Calcite's decorrelator busy for more than 10 minutes, in steps no
+     * cancel reaches), in a select list, in a WHERE or nested in each other; as many correlated subqueries as the
+     * limit still run, with the right counts, and uncorrelated subqueries are not limited.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tooManyCorrelatedSubqueriesAreRefusedBeforeTheyAreDecorrelated() throws SQLException {
+        String nested = "(SELECT COUNT(*) FROM event_types y WHERE y.code = a.code)";
+        for (int i = 0; i <= SqlLimits.MAX_CORRELATED_SUBQUERIES; i++) {
+            nested = "(SELECT COUNT(*) FROM event_types y" + i + " WHERE y" + i + ".code < a.code + " + nested + ")";
+        }
+        for (String sql : java.util.List.of(
+                "SELECT a.code" + countingSubqueries(40) + " FROM event_types a",
+                "SELECT a.code FROM event_types a WHERE a.code >= 0"
+                        + countingSubqueries(9)
+                                .replace(", (SELECT", " AND 1000 > (SELECT")
+                                .replaceAll(" AS s[0-9]+", ""),
+                "SELECT a.code, " + nested + " FROM event_types a")) {
+            SQLException e = assertThrows(SQLException.class, () -> run(sql), sql.substring(0, 60));
+            String message = String.valueOf(e.getMessage());
+            assertTrue(
+                    message.contains("correlated subqueries, more than the " + SqlLimits.MAX_CORRELATED_SUBQUERIES)
+                            && !message.contains("\n"),
+                    message.substring(Math.max(0, message.length() - 300)));
+        }
+        int most = SqlLimits.MAX_CORRELATED_SUBQUERIES;
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT a.code" + countingSubqueries(most) + " FROM event_types a WHERE a.code = 2")) {
+            assertTrue(rs.next());
+            // event codes are dense from 0: each code from 2 to 2 + most - 1 is one event type
+            for (int i = 0; i < most; i++) {
+                assertEquals(1, rs.getLong(2 + i), "s" + i);
+            }
+        }
+        StringBuilder uncorrelated = new StringBuilder("SELECT a.code");
+        for (int i = 0; i < 40; i++) {
+            uncorrelated
+                    .append(", (SELECT COUNT(*) FROM event_types x WHERE x.code > ")
+                    .append(i)
+                    .append(')');
+        }
+        run(uncorrelated.append(" FROM event_types a").toString());
+    }
+
+    /** {@code n} select-list subqueries that count the event types of the outer row's code plus 0, 1, … */
+    private static String countingSubqueries(int n) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sql.append(", (SELECT COUNT(*) FROM event_types x")
+                    .append(i)
+                    .append(" WHERE x")
+                    .append(i)
+                    .append(".code = a.code + ")
+                    .append(i)
+                    .append(") AS s")
+                    .append(i);
+        }
+        return sql.toString();
     }
 
     /**

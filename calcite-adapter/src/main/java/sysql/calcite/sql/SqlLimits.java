@@ -51,7 +51,25 @@ public final class SqlLimits {
      */
     public static final int MAX_COLUMNS = 2_000;
 
+    /**
+     * Correlated subqueries one statement may have (a subquery that reads a column of the query around it, as
+     * {@code (SELECT COUNT(*) FROM t x WHERE x.k = a.k)}): Calcite's decorrelation doubles the plan with each, or
+     * triples it when the correlation is not an equality, in steps nothing can cancel (12 counting subqueries took 4 s
+     * to plan, 16 took 46 s and 40 more than 10 minutes; 11 subqueries correlated by {@code >} took 21 s, 12 more than
+     * 2 minutes). 8 plan in about a second at worst.
+     */
+    public static final int MAX_CORRELATED_SUBQUERIES = 8;
+
     private SqlLimits() {}
+
+    /** Refuses a statement of more than {@link #MAX_CORRELATED_SUBQUERIES} correlated subqueries. */
+    public static void checkCorrelatedSubqueries(int subqueries) {
+        if (subqueries > MAX_CORRELATED_SUBQUERIES) {
+            throw new SysqlException("the statement has " + subqueries + " correlated subqueries, more than the "
+                    + MAX_CORRELATED_SUBQUERIES + " one may have: join each table once to a grouped subquery instead "
+                    + "(LEFT JOIN (SELECT k, COUNT(*) AS n FROM t GROUP BY k) c ON c.k = a.k)");
+        }
+    }
 
     /** Refuses a select list of more than {@link #MAX_COLUMNS} columns. */
     public static void checkColumns(int columns) {

@@ -283,7 +283,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
 
         @Override
         protected Program getProgram() {
-            return Programs.sequence(EventsRules.PRE_TRIM, super.getProgram());
+            return Programs.sequence(CorrelatedSubqueries.LIMIT, EventsRules.PRE_TRIM, super.getProgram());
         }
 
         /**
