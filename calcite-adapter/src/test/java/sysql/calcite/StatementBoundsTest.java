@@ -257,6 +257,94 @@ class StatementBoundsTest {
     }
 
     /**
+     * An IN list of tens of thousands of values runs (Calcite joins it as a VALUES, whose every value it wrote into the
+     * generated code: past about 5,000 values "Code grows beyond 64 KB"), and filters as the same values would as a
+     * range.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anInListOfTensOfThousandsOfValuesRuns() throws SQLException {
+        StringBuilder numbers = new StringBuilder("0");
+        StringBuilder names = new StringBuilder("'open'");
+        for (int i = 1; i < 30_000; i++) {
+            numbers.append(',').append(i);
+            names.append(", 'no such event ").append(i).append('\'');
+        }
+        assertEquals(
+                count("SELECT COUNT(*) FROM events WHERE evt.num BETWEEN 0 AND 29999"),
+                count("SELECT COUNT(*) FROM events WHERE evt.num IN (" + numbers + ")"));
+        assertEquals(
+                count("SELECT COUNT(*) FROM event_types WHERE name = 'open'"),
+                count("SELECT COUNT(*) FROM event_types WHERE name IN (" + names + ")"));
+    }
+
+    /**
+     * A large VALUES, whose rows the generated code no longer holds (StashedValues), has the values of each type the
+     * generated code gave them: the same sums, maxima and counts as Calcite's own small VALUES of the same kind.
+     */
+    @Test
+    void aLargeValuesHasTheValuesOfASmallOne() throws SQLException {
+        for (int n : new int[] {40, 300}) {
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                rows.append(i == 0 ? "" : ", ")
+                        .append("(")
+                        .append(i)
+                        .append(", ")
+                        .append(i % 7 == 3 ? "NULL" : "'v" + i + "'")
+                        .append(", ")
+                        .append(i % 2 == 0)
+                        .append(", TIMESTAMP '2026-01-01 00:")
+                        .append(String.format("%02d:%02d", i / 60, i % 60))
+                        .append("', ")
+                        .append(i * 0.5)
+                        .append("E0, ")
+                        .append(i)
+                        .append(".25)");
+            }
+            String sql =
+                    "SELECT SUM(a), MAX(b), COUNT(b), COUNT(CASE WHEN c THEN 1 END), MAX(t), SUM(d), SUM(e) FROM (VALUES "
+                            + rows + ") AS v(a, b, c, t, d, e)";
+            try (Statement st = c.createStatement();
+                    ResultSet plan = st.executeQuery("EXPLAIN PLAN FOR " + sql)) {
+                assertTrue(plan.next());
+                assertTrue(
+                        plan.getString(1).contains(n == 40 ? "EnumerableValues" : "StashedValues"), plan.getString(1));
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(sql)) {
+                assertTrue(rs.next());
+                long sum = (long) n * (n - 1) / 2;
+                assertEquals(sum, rs.getLong(1), n + " rows");
+                assertEquals(n == 40 ? "v9" : "v99", rs.getString(2), n + " rows"); // the greatest as text
+                long nulls = java.util.stream.IntStream.range(0, n)
+                        .filter(i -> i % 7 == 3)
+                        .count();
+                assertEquals(n - nulls, rs.getLong(3), n + " rows");
+                assertEquals(n / 2, rs.getLong(4), n + " rows");
+                assertEquals(
+                        String.format("2026-01-01 00:%02d:%02d", (n - 1) / 60, (n - 1) % 60),
+                        rs.getString(5).substring(0, 19),
+                        n + " rows");
+                assertEquals(sum * 0.5, rs.getDouble(6), 1e-9, n + " rows");
+                assertEquals(
+                        new java.math.BigDecimal(sum)
+                                .add(new java.math.BigDecimal("0.25").multiply(new java.math.BigDecimal(n))),
+                        rs.getBigDecimal(7),
+                        n + " rows");
+            }
+        }
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next());
+            return rs.getLong(1);
+        }
+    }
+
+    /**
      * A chain of more than {@link SqlLimits#MAX_CHAIN} operators is refused before it is parsed, at once: Calcite's
      * parser orders a chain's operators in time that grows with its square (a 1 MB chain of ORs took 77 s, which
      * nothing could cancel, and then failed with an empty syntax error). Literals, quoted names and comments are not

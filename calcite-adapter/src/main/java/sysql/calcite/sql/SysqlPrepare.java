@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.jdbc.CalcitePrepare;
@@ -50,6 +51,7 @@ import sysql.calcite.SysqlException;
 import sysql.calcite.metadata.PrecompiledMetadata;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.MemoryBudgets;
+import sysql.calcite.rel.StashedValues;
 import sysql.calcite.rel.StreamChecks;
 import sysql.calcite.rel.StreamRules;
 import sysql.calcite.rel.WindowRules;
@@ -175,6 +177,8 @@ public class SysqlPrepare extends CalcitePrepareImpl {
         }
         RelOptPlanner planner = super.createPlanner(prepareContext, externalContext, costFactory);
         // the event scans' own rules come with the first scan the planner registers (EventsScan.register)
+        planner.removeRule(EnumerableRules.ENUMERABLE_VALUES_RULE);
+        planner.addRule(StashedValues.RULE);
         for (var rule : WindowRules.ALL) {
             planner.addRule(rule);
         }
