@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import sysql.calcite.functions.BoundedStrings;
 import sysql.calcite.sql.SqlLimits;
 
 /**
@@ -341,6 +342,105 @@ class StatementBoundsTest {
                 ResultSet rs = st.executeQuery(sql)) {
             assertTrue(rs.next());
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * A function whose value's length is an argument is refused past {@link BoundedStrings#MAX_CHARS} in one line,
+     * folded at planning or per row (REPEAT('x', 2000000000) ran the process out of memory, LPAD took 4 GB of heap);
+     * within the limit each gives what Calcite's gave, NULLs and binary strings included.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFunctionAskedForAHugeValueIsRefusedInOneLine() throws SQLException {
+        for (String sql : java.util.List.of(
+                "SELECT CHAR_LENGTH(REPEAT('x', 2000000000))",
+                "SELECT CHAR_LENGTH(SPACE(2000000000))",
+                "SELECT CHAR_LENGTH(LPAD('x', 2000000000))",
+                "SELECT CHAR_LENGTH(RPAD('x', 2000000000, 'ab'))",
+                "SELECT OCTET_LENGTH(LPAD(x'00', 2000000000, x'01'))",
+                "SELECT COUNT(*) FROM event_types WHERE CHAR_LENGTH(REPEAT(name, code * 10000)) > 5")) {
+            // a SysqlException when the planner folds the call (jdbc:sysql: makes it an SQLException), else an
+            // SQLException
+            Exception e = assertThrows(Exception.class, () -> run(sql), sql);
+            assertTrue(e instanceof SQLException || e instanceof SysqlException, e.toString());
+            String message = String.valueOf(e.getMessage());
+            assertTrue(
+                    message.contains("more than the " + BoundedStrings.MAX_CHARS + " one value may have")
+                            && !message.contains("\n"),
+                    sql + ": " + message.substring(Math.max(0, message.length() - 300)));
+        }
+        try (Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT REPEAT('ab', 3), LPAD('x', 4, 'ab'), RPAD('x', 3), SPACE(2) || '|',"
+                                + " LPAD(x'01', 3, x'ff'), REPEAT(CAST(NULL AS VARCHAR), 3), CHAR_LENGTH(REPEAT('x', "
+                                + BoundedStrings.MAX_CHARS + "))")) {
+            assertTrue(rs.next());
+            assertEquals("ababab", rs.getString(1));
+            assertEquals("abax", rs.getString(2));
+            assertEquals("x  ", rs.getString(3));
+            assertEquals("  |", rs.getString(4));
+            assertEquals(java.util.HexFormat.of().formatHex(rs.getBytes(5)), "ffff01");
+            assertEquals(null, rs.getString(6));
+            assertEquals(BoundedStrings.MAX_CHARS, rs.getInt(7));
+        }
+        assertEquals(
+                count("SELECT 2 * MAX(CHAR_LENGTH(name)) FROM event_types"),
+                count("SELECT MAX(CHAR_LENGTH(REPEAT(name, 2))) FROM event_types"));
+    }
+
+    /**
+     * Work that reads no sysql table is stopped too: a recursive WITH that never ends by its time limit, a join of two
+     * large VALUES by a cancel (Calcite's operators never look at the flag; before, both ran until the process ended).
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void workOverValuesAloneIsStoppedByTheTimeLimitAndTheCancel() throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(2);
+            long start = System.nanoTime();
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (ResultSet rs = st.executeQuery(
+                        "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t) SELECT COUNT(*) FROM t")) {
+                    rs.next();
+                }
+            });
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(
+                    String.valueOf(e.getMessage()).contains("longer than its time limit of 2 s"),
+                    String.valueOf(e.getMessage()));
+            assertTrue(seconds < 20, "the recursive query ran " + seconds + " s");
+        }
+        StringBuilder rows = new StringBuilder("(0)");
+        for (int i = 1; i < 20_000; i++) { // two lists within the statement's 100,000 nodes
+            rows.append(", (").append(i).append(')');
+        }
+        try (Statement st = c.createStatement()) {
+            Thread canceller = new Thread(() -> {
+                try {
+                    Thread.sleep(1_000);
+                    st.cancel();
+                } catch (InterruptedException | SQLException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long start = System.nanoTime();
+            canceller.start();
+            // 400 million pairs, compared on an expression no hash join takes: minutes unless the cancel reaches it
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (VALUES " + rows + ") a(x), (VALUES " + rows
+                        + ") b(y) WHERE a.x * 7 + b.y = -1")) {
+                    rs.next();
+                }
+            });
+            canceller.join();
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(
+                    String.valueOf(e.getMessage())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .contains("cancel"),
+                    e.toString());
+            assertTrue(seconds < 20, "the cancelled join ran " + seconds + " s");
         }
     }
 

@@ -75,7 +75,9 @@ final class SqlErrors {
                 if (target instanceof ResultSet rs && method.getName().equals("next")) {
                     closeIfCanceled(rs, cause);
                 }
-                if (cause instanceof SQLException || cause instanceof RuntimeException) {
+                if (cause instanceof SQLException
+                        || cause instanceof RuntimeException
+                        || cause instanceof OutOfMemoryError) {
                     throw translate(cause);
                 }
                 throw cause;
@@ -113,6 +115,13 @@ final class SqlErrors {
 
     /** The one-line message of an error from sysql, Calcite or the capture. */
     static String message(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // one allocation too large fails alone and leaves the heap as it was; the statement fails, not the process
+            if (t instanceof OutOfMemoryError) {
+                return "the statement needed more memory than this process has (" + firstLine(t.getMessage())
+                        + "): make fewer or smaller values (REPEAT, LPAD, string concatenation), or fewer rows at once";
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SysqlException
                     || t instanceof CaptureException

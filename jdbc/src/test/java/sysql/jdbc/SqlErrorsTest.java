@@ -31,4 +31,22 @@ class SqlErrorsTest {
                 "Syntax error: unexpected \"FROM\" at line 1, column 8.",
                 SqlErrors.message(new RuntimeException("parse failed", e)));
     }
+
+    /**
+     * An allocation too large for the heap fails the call that made it in one line, as an SQLException: before, the
+     * OutOfMemoryError left the driver as it was, and the shell died with a Java stack trace.
+     */
+    @Test
+    void anOutOfMemoryErrorFailsTheCallInOneLine() {
+        java.sql.Connection failing = (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                    throw new OutOfMemoryError("Java heap space");
+                });
+        java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class, () -> SqlErrors.wrap(failing).createStatement());
+        assertTrue(
+                e.getMessage().startsWith("the statement needed more memory than this process has (Java heap space)"),
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
 }

@@ -10,8 +10,8 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
-import sysql.calcite.Deadline;
 import sysql.calcite.SysqlException;
+import sysql.calcite.rel.Cancellation;
 import sysql.capture.CaptureException;
 import sysql.capture.fields.EventContext;
 import sysql.capture.fields.Field;
@@ -59,53 +59,12 @@ abstract class RowTable extends AbstractTable implements ScannableTable {
     @Override
     public Enumerable<Object[]> scan(DataContext root) {
         try {
-            return cancellable(Linq4j.asEnumerable(rows()), root);
+            // a join of small tables is work that only its scans can stop (Calcite's own operators do not look at the
+            // flag)
+            return Cancellation.rows(Linq4j.asEnumerable(rows()), root);
         } catch (CaptureException e) {
             throw new SysqlException(e.getMessage(), e);
         }
-    }
-
-    /**
-     * {@code rows}, ending as soon as the statement is cancelled, failing once its time is up ({@link Deadline}): a
-     * join of small tables is work that only its scans can stop (a nested loop joins by scanning its inner side again
-     * for each outer row, so the check runs all along), and Calcite's own operators do not look at the flag.
-     */
-    static <T> Enumerable<T> cancellable(Enumerable<T> rows, DataContext root) {
-        java.util.concurrent.atomic.AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
-        Deadline deadline = Deadline.of(root);
-        if (cancel == null && deadline == null) {
-            return rows;
-        }
-        return new org.apache.calcite.linq4j.AbstractEnumerable<>() {
-            @Override
-            public org.apache.calcite.linq4j.Enumerator<T> enumerator() {
-                org.apache.calcite.linq4j.Enumerator<T> e = rows.enumerator();
-                return new org.apache.calcite.linq4j.Enumerator<>() {
-                    @Override
-                    public T current() {
-                        return e.current();
-                    }
-
-                    @Override
-                    public boolean moveNext() {
-                        if (deadline != null) {
-                            deadline.check();
-                        }
-                        return (cancel == null || !cancel.get()) && e.moveNext();
-                    }
-
-                    @Override
-                    public void reset() {
-                        e.reset();
-                    }
-
-                    @Override
-                    public void close() {
-                        e.close();
-                    }
-                };
-            }
-        };
     }
 
     /** The value of {@code f} for the context's current row, as Calcite's runtime value. */

@@ -49,6 +49,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlException;
 import sysql.calcite.metadata.PrecompiledMetadata;
+import sysql.calcite.rel.Cancellation;
 import sysql.calcite.rel.EventsRules;
 import sysql.calcite.rel.MemoryBudgets;
 import sysql.calcite.rel.StashedValues;
@@ -216,7 +217,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
                 types,
                 prefer,
                 createCluster(planner, new RexBuilder(types)),
-                createConvertletTable());
+                SysqlConvertlets.INSTANCE);
     }
 
     /** Calcite's preparing statement with sysql's validator and sysql's program before Calcite's. */
@@ -334,7 +335,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             long budget = sysql != null && sysql.schema instanceof SysqlSchema s
                     ? s.settings().statementBytes()
                     : QuerySettings.DEFAULT_STATEMENT_BYTES;
-            return super.implement(root.withRel(MemoryBudgets.insert(root.rel, budget)));
+            return super.implement(root.withRel(Cancellation.insert(MemoryBudgets.insert(root.rel, budget))));
         }
     }
 }
