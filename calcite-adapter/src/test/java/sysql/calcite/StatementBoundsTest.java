@@ -35,20 +35,26 @@ class StatementBoundsTest {
         c.close();
     }
 
+    /** A thread, started, that cancels {@code st} a second from now. */
+    private static Thread cancelAfterASecond(Statement st) {
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(1_000);
+                st.cancel();
+            } catch (InterruptedException | SQLException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        canceller.start();
+        return canceller;
+    }
+
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aCancelStopsACrossJoinOfCatalogs() throws Exception {
         try (Statement st = c.createStatement()) {
-            Thread canceller = new Thread(() -> {
-                try {
-                    Thread.sleep(1_000);
-                    st.cancel();
-                } catch (InterruptedException | SQLException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
             long start = System.nanoTime();
-            canceller.start();
+            Thread canceller = cancelAfterASecond(st);
             // thousands of fields to the fourth power: years of work unless the cancel reaches it
             assertThrows(SQLException.class, () -> {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fields, fields f2, fields f3, fields f4")) {
@@ -416,16 +422,8 @@ class StatementBoundsTest {
             rows.append(", (").append(i).append(')');
         }
         try (Statement st = c.createStatement()) {
-            Thread canceller = new Thread(() -> {
-                try {
-                    Thread.sleep(1_000);
-                    st.cancel();
-                } catch (InterruptedException | SQLException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
             long start = System.nanoTime();
-            canceller.start();
+            Thread canceller = cancelAfterASecond(st);
             // 400 million pairs, compared on an expression no hash join takes: minutes unless the cancel reaches it
             SQLException e = assertThrows(SQLException.class, () -> {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (VALUES " + rows + ") a(x), (VALUES " + rows

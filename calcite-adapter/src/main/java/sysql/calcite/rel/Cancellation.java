@@ -22,10 +22,11 @@ import sysql.calcite.Deadline;
 
 /**
  * Where a running statement looks at its cancel flag and its time limit ({@link Deadline}): in every row its leaves
- * give (the operators of its generated code with no input there). Calcite's operators never look; sysql's scans do as they read, and {@link #insert} puts a {@link Checked}
- * over every other leaf of a plan (a VALUES, an UNNEST, a recursive query's own rows), so that no work is beyond
- * reach: a recursive WITH that never ends, or a join of two VALUES of 30,000 rows, read all they do from leaves (a
- * nested loop reads its inner side again for each outer row), so the check runs all along.
+ * give (the operators of its generated code with no input there). Calcite's operators never look; the event scans
+ * do as they read, and {@link #insert} puts a {@link Checked} over every other leaf of a plan (a catalog or state
+ * table, a VALUES, an UNNEST, a recursive query's own rows), so that no work is beyond reach: a join of small
+ * tables, a recursive WITH that never ends, or a join of two large VALUES read all they do from leaves (a nested
+ * loop reads its inner side again for each outer row), so the check runs all along.
  */
 public final class Cancellation {
     private Cancellation() {}

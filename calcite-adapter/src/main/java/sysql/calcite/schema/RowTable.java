@@ -11,7 +11,6 @@ import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import sysql.calcite.SysqlException;
-import sysql.calcite.rel.Cancellation;
 import sysql.capture.CaptureException;
 import sysql.capture.fields.EventContext;
 import sysql.capture.fields.Field;
@@ -59,9 +58,8 @@ abstract class RowTable extends AbstractTable implements ScannableTable {
     @Override
     public Enumerable<Object[]> scan(DataContext root) {
         try {
-            // a join of small tables is work that only its scans can stop (Calcite's own operators do not look at the
-            // flag)
-            return Cancellation.rows(Linq4j.asEnumerable(rows()), root);
+            // the plan's Cancellation.Checked over this scan stops a join of small tables at a cancel or time limit
+            return Linq4j.asEnumerable(rows());
         } catch (CaptureException e) {
             throw new SysqlException(e.getMessage(), e);
         }
