@@ -352,9 +352,10 @@ class StatementBoundsTest {
     }
 
     /**
-     * A function whose value's length is an argument is refused past {@link BoundedStrings#MAX_CHARS} in one line,
-     * folded at planning or per row (REPEAT('x', 2000000000) ran the process out of memory, LPAD took 4 GB of heap);
-     * within the limit each gives what Calcite's gave, NULLs and binary strings included.
+     * A function whose value's length is an argument, or whose value joins or multiplies its operands, is refused past
+     * {@link BoundedStrings#MAX_CHARS} in one line, folded at planning or per row (REPEAT('x', 2000000000) ran the
+     * process out of memory, LPAD took 4 GB of heap, a chain of {@code s || s} doubled until the heap ended); within
+     * the limit each gives what Calcite's gave, NULLs and binary strings included.
      */
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -365,7 +366,18 @@ class StatementBoundsTest {
                 "SELECT CHAR_LENGTH(LPAD('x', 2000000000))",
                 "SELECT CHAR_LENGTH(RPAD('x', 2000000000, 'ab'))",
                 "SELECT OCTET_LENGTH(LPAD(x'00', 2000000000, x'01'))",
-                "SELECT COUNT(*) FROM event_types WHERE CHAR_LENGTH(REPEAT(name, code * 10000)) > 5")) {
+                "SELECT COUNT(*) FROM event_types WHERE CHAR_LENGTH(REPEAT(name, code * 10000)) > 5",
+                // a value that doubles, or is multiplied, is refused as soon as it is longer than the limit
+                "WITH a AS (SELECT REPEAT('x', 1000000) s), b AS (SELECT s || s s FROM a), c AS (SELECT s || s s"
+                        + " FROM b) SELECT CHAR_LENGTH(s) FROM c",
+                "SELECT CHAR_LENGTH(CONCAT(REPEAT('x', 1000000), REPEAT('y', 100000)))",
+                "SELECT CHAR_LENGTH(CONCAT_WS(REPEAT('-', 600000), 'a', 'b', 'c'))",
+                "SELECT OCTET_LENGTH(x'00' || LPAD(x'01', 1048576, x'02'))",
+                "SELECT CHAR_LENGTH(REPLACE(REPEAT('ab', 500000), 'a', REPEAT('x', 1000)))",
+                "SELECT CHAR_LENGTH(REGEXP_REPLACE(REPEAT('ab', 500000), 'a', REPEAT('x', 1000)))",
+                "SELECT CHAR_LENGTH(REGEXP_REPLACE(REPEAT('ab', 300000), '(a)', '$1$1$1$1'))",
+                "SELECT COUNT(*) FROM event_types WHERE CHAR_LENGTH(REPLACE(REPEAT(name, 1000), 'e', REPEAT('y',"
+                        + " code * 100))) > 5")) {
             // a SysqlException when the planner folds the call (jdbc:sysql: makes it an SQLException), else an
             // SQLException
             Exception e = assertThrows(Exception.class, () -> run(sql), sql);
@@ -393,6 +405,36 @@ class StatementBoundsTest {
         assertEquals(
                 count("SELECT 2 * MAX(CHAR_LENGTH(name)) FROM event_types"),
                 count("SELECT MAX(CHAR_LENGTH(REPEAT(name, 2))) FROM event_types"));
+        // within the limit, each is Calcite's own: its value, its NULLs, and a value as long as the limit
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT 'a' || 'b', CONCAT('a', 'b', 'c'), CONCAT_WS('-', 'a', 'b'),"
+                        + " REPLACE('abcabc', 'b', 'XY'), REGEXP_REPLACE('abc', 'b', '$0$0'), x'01' || x'02',"
+                        + " 'a' || CAST(NULL AS VARCHAR), REPLACE(CAST(NULL AS VARCHAR), 'a', 'b'),"
+                        + " CHAR_LENGTH(REPLACE(REPEAT('ab', 300000), 'a', 'xy')),"
+                        + " CHAR_LENGTH(REGEXP_REPLACE(REPEAT('ab', 300000), 'a', 'xy')),"
+                        + " CHAR_LENGTH(REPEAT('x', 1048575) || 'y'), CHAR_LENGTH(REPLACE('abc', '', 'xx')),"
+                        + " CHAR_LENGTH(REGEXP_REPLACE(REPEAT('ab', 200000), '(a)', '$1$1$1$1'))")) {
+            assertTrue(rs.next());
+            assertEquals("ab", rs.getString(1));
+            assertEquals("abc", rs.getString(2));
+            assertEquals("a-b", rs.getString(3));
+            assertEquals("aXYcaXYc", rs.getString(4));
+            assertEquals("abbc", rs.getString(5));
+            assertEquals("0102", java.util.HexFormat.of().formatHex(rs.getBytes(6)));
+            assertEquals(null, rs.getString(7));
+            assertEquals(null, rs.getString(8));
+            assertEquals(900_000, rs.getInt(9));
+            assertEquals(900_000, rs.getInt(10));
+            assertEquals(BoundedStrings.MAX_CHARS, rs.getInt(11));
+            assertEquals(3, rs.getInt(12));
+            assertEquals(1_000_000, rs.getInt(13));
+        }
+        assertEquals(
+                count("SELECT SUM(CHAR_LENGTH(name) + 1) FROM event_types"),
+                count("SELECT SUM(CHAR_LENGTH(name || '.')) FROM event_types"));
+        assertEquals(
+                count("SELECT COUNT(*) FROM event_types WHERE name LIKE 'open%'"),
+                count("SELECT COUNT(*) FROM event_types WHERE REPLACE(name, 'open', 'OPEN') LIKE 'OPEN%'"));
     }
 
     /**

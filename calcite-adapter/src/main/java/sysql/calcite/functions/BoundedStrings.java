@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.functions;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.linq4j.function.Strict;
 import org.apache.calcite.runtime.SqlFunctions;
@@ -8,7 +11,8 @@ import sysql.calcite.SysqlException;
 
 /**
  * SQL's functions whose value's length is one of their arguments ({@code REPEAT}, {@code SPACE}, {@code LPAD},
- * {@code RPAD}), refused past {@link #MAX_CHARS}: a statement of a few bytes asked Calcite's for two billion
+ * {@code RPAD}), and the checks of those that join or multiply their operands ({@code ||}, {@code REPLACE}…), refused
+ * past {@link #MAX_CHARS}: a statement of a few bytes asked Calcite's for two billion
  * characters, and got them (4 GB of heap for {@code LPAD}) or ran the process out of memory ({@code REPEAT}).
  * Within the limit each is Calcite's own ({@link SqlFunctions}); {@code SysqlConvertlets} puts them in place of
  * Calcite's.
@@ -24,6 +28,77 @@ public final class BoundedStrings {
             throw new SysqlException(function + " would make a value of " + length + " characters, more than the "
                     + MAX_CHARS + " one value may have");
         }
+    }
+
+    /**
+     * {@code value}, the value of a call of {@code function} that joins its operands ({@code ||}, {@code CONCAT}…),
+     * refused if it is longer than {@link #MAX_CHARS}.
+     */
+    @Strict
+    public static String checked(String value, String function) {
+        if (value.length() > MAX_CHARS) {
+            throw new SysqlException(function + " made a value of " + value.length() + " characters, more than the "
+                    + MAX_CHARS + " one value may have");
+        }
+        return value;
+    }
+
+    @Strict
+    public static ByteString checked(ByteString value, String function) {
+        if (value.length() > MAX_CHARS) {
+            throw new SysqlException(function + " made a value of " + value.length() + " bytes, more than the "
+                    + MAX_CHARS + " one value may have");
+        }
+        return value;
+    }
+
+    /**
+     * {@code s}, refused if {@code REPLACE(s, search, replacement)} would be longer than {@link #MAX_CHARS}: each
+     * occurrence of {@code search} grows {@code s} by the difference of their lengths (an empty search replaces
+     * nothing).
+     */
+    @Strict
+    public static String replaceSource(String s, String search, String replacement) {
+        long growth = replacement.length() - (long) search.length();
+        if (growth <= 0 || search.isEmpty() || s.length() + growth * (s.length() / search.length()) <= MAX_CHARS) {
+            return s;
+        }
+        long occurrences = 0;
+        for (int at = s.indexOf(search); at >= 0; at = s.indexOf(search, at + search.length())) {
+            occurrences++;
+        }
+        check("REPLACE", s.length() + growth * occurrences);
+        return s;
+    }
+
+    /**
+     * {@code s}, refused if {@code REGEXP_REPLACE(s, pattern, replacement)} could be longer than {@link #MAX_CHARS}:
+     * each match of {@code pattern} becomes {@code replacement}, whose group references ({@code $1}, {@code \\1}, in any
+     * library's syntax) are each taken to be as long as the match. The matches are found only when the longest
+     * possible value could pass the limit; a pattern that does not compile is left to Calcite to refuse.
+     */
+    @Strict
+    public static String regexpReplaceSource(String s, String pattern, String replacement) {
+        long references = replacement.chars().filter(c -> c == '$' || c == '\\').count();
+        if (s.length() + (s.length() + 1L) * replacement.length() + references * s.length() <= MAX_CHARS) {
+            return s;
+        }
+        long literal = Math.max(0, replacement.length() - 2 * references); // a reference is 2 characters or more
+        long length = s.length();
+        try {
+            Matcher matcher = Pattern.compile(pattern).matcher(s);
+            while (matcher.find()) {
+                long matched = matcher.end() - matcher.start();
+                length += literal + references * matched - matched;
+            }
+        } catch (PatternSyntaxException e) {
+            return s;
+        }
+        if (length > MAX_CHARS) {
+            throw new SysqlException("REGEXP_REPLACE could make a value of " + length + " characters, more than the "
+                    + MAX_CHARS + " one value may have");
+        }
+        return s;
     }
 
     @Strict
