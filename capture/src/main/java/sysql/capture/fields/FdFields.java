@@ -2,6 +2,8 @@
 package sysql.capture.fields;
 
 import sysql.capture.Event;
+import sysql.capture.EventType;
+import sysql.capture.EventTypes;
 import sysql.capture.state.FdInfo;
 import sysql.capture.state.FdType;
 import sysql.capture.state.Paths;
@@ -338,10 +340,8 @@ final class FdFields extends FieldDefinitions {
     }
 
     private static boolean failedConnect(Event e) {
-        var t = e.type();
-        return t != null
-                && !t.isEnter()
-                && t.name().equals("connect")
+        return e.type() != null
+                && CONNECT_EXIT[e.typeCode()]
                 && e.nparams() > 0
                 && e.paramLength(0) == 8
                 && e.paramAsLong(0) < 0;
@@ -354,17 +354,17 @@ final class FdFields extends FieldDefinitions {
      */
     static String creatorName(EventContext c) {
         Event e = c.event();
-        var t = e.type();
-        if (t == null || t.isEnter()) {
+        if (e.type() == null || e.isEnter()) {
             return null;
         }
-        switch (t.name()) {
-            case "open", "creat", "accept", "accept4", "connect" -> {
+        int code = e.typeCode();
+        switch (CREATOR[code]) {
+            case SECOND_PARAMETER -> {
                 return e.nparams() > 1 ? ArgFormatter.arg(c, 1) : "";
             }
-            case "openat", "openat2" -> {
-                int dirfdIdx = e.paramIndex("dirfd");
-                int nameIdx = e.paramIndex("name");
+            case RESOLVED_PATH -> {
+                int dirfdIdx = CREATOR_DIRFD[code];
+                int nameIdx = CREATOR_PATH[code];
                 if (dirfdIdx < 0 || nameIdx < 0 || nameIdx >= e.nparams()) {
                     return null; // the old openat exit needs its enter, which sysdig no longer holds here
                 }
@@ -381,8 +381,8 @@ final class FdFields extends FieldDefinitions {
                 }
                 return Paths.resolve(dir, name);
             }
-            case "open_by_handle_at" -> {
-                int i = e.paramIndex("path");
+            case PATH_PARAMETER -> {
+                int i = CREATOR_PATH[code];
                 return i >= 0 && i < e.nparams() ? ArgFormatter.sanitize(e.paramAsString(i)) : "";
             }
             default -> {
@@ -393,15 +393,64 @@ final class FdFields extends FieldDefinitions {
 
     /** fd.typechar without a descriptor: what the event's syscall would have created. */
     private static char creatorTypeChar(Event e) {
-        return switch (e.type().name()) {
-            case "open", "openat", "openat2", "creat" -> 'f';
-            case "socket", "accept", "accept4" -> '4';
-            case "pipe", "pipe2" -> 'p';
-            case "eventfd", "eventfd2" -> 'e';
-            case "signalfd", "signalfd4" -> 's';
-            case "timerfd_create" -> 't';
-            case "inotify_init", "inotify_init1" -> 'i';
-            default -> 'o';
-        };
+        return CREATOR_TYPE_CHAR[e.typeCode()];
+    }
+
+    /** How an exit event without a descriptor names what it tried to create ({@link #creatorName}). */
+    private enum Creator {
+        /** Nothing: "". */
+        NONE,
+        /** Its second parameter, formatted: open's and creat's path, accept's and connect's tuple. */
+        SECOND_PARAMETER,
+        /** Its path resolved against its directory fd or the thread's cwd: openat's. */
+        RESOLVED_PATH,
+        /** Its path parameter as it is: open_by_handle_at's. */
+        PATH_PARAMETER
+    }
+
+    /** By event code: how its exit names what it tried to create. */
+    private static final Creator[] CREATOR = new Creator[EventTables.EVENT_CODE_LIMIT];
+    /** By event code: the index of the directory fd and of the path {@link #creatorName} reads, or -1. */
+    private static final byte[] CREATOR_DIRFD = new byte[EventTables.EVENT_CODE_LIMIT];
+
+    private static final byte[] CREATOR_PATH = new byte[EventTables.EVENT_CODE_LIMIT];
+    /** By event code: fd.typechar of what its syscall would have created ('o' for the others). */
+    private static final char[] CREATOR_TYPE_CHAR = new char[EventTables.EVENT_CODE_LIMIT];
+    /** By event code: connect's exits (a failed connect names its tuple, not its socket). */
+    private static final boolean[] CONNECT_EXIT = new boolean[EventTables.EVENT_CODE_LIMIT];
+
+    static {
+        java.util.Arrays.fill(CREATOR, Creator.NONE);
+        java.util.Arrays.fill(CREATOR_DIRFD, (byte) -1);
+        java.util.Arrays.fill(CREATOR_PATH, (byte) -1);
+        java.util.Arrays.fill(CREATOR_TYPE_CHAR, 'o');
+        for (EventType t : EventTypes.all()) {
+            int code = t.code();
+            String n = t.name();
+            CONNECT_EXIT[code] = !t.isEnter() && n.equals("connect");
+            switch (n) {
+                case "open", "creat", "accept", "accept4", "connect" -> CREATOR[code] = Creator.SECOND_PARAMETER;
+                case "openat", "openat2" -> {
+                    CREATOR[code] = Creator.RESOLVED_PATH;
+                    CREATOR_DIRFD[code] = (byte) t.paramIndex("dirfd");
+                    CREATOR_PATH[code] = (byte) t.paramIndex("name");
+                }
+                case "open_by_handle_at" -> {
+                    CREATOR[code] = Creator.PATH_PARAMETER;
+                    CREATOR_PATH[code] = (byte) t.paramIndex("path");
+                }
+                default -> {}
+            }
+            CREATOR_TYPE_CHAR[code] = switch (n) {
+                case "open", "openat", "openat2", "creat" -> 'f';
+                case "socket", "accept", "accept4" -> '4';
+                case "pipe", "pipe2" -> 'p';
+                case "eventfd", "eventfd2" -> 'e';
+                case "signalfd", "signalfd4" -> 's';
+                case "timerfd_create" -> 't';
+                case "inotify_init", "inotify_init1" -> 'i';
+                default -> 'o';
+            };
+        }
     }
 }
