@@ -27,6 +27,9 @@ import sysql.jdbc.SysqlDriver;
         mixinStandardHelpOptions = true,
         description = "The interactive SQL shell over live events (a capture file with -r, a sysql serve with --url).")
 final class ShellCommand implements Callable<Integer> {
+    /** JLine's property for a terminal without line editing (what it falls back to without a terminal). */
+    private static final String DUMB_TERMINAL = "org.jline.terminal.dumb";
+
     @Mixin
     ConnectOptions connect = new ConnectOptions();
 
@@ -38,6 +41,11 @@ final class ShellCommand implements Callable<Integer> {
     public Integer call() {
         try (Connection held = remote.isSet() ? remote.connect() : connect.connect()) {
             DropWarnings warnings = new DropWarnings();
+            if (System.console() == null && System.getProperty(DUMB_TERMINAL) == null) {
+                // statements piped in (or the output piped on): JLine cannot make a system terminal, and asked
+                // for a dumb one explicitly it makes it without warning that it could not
+                System.setProperty(DUMB_TERMINAL, "true");
+            }
             ShellLine sqlline = new ShellLine();
             warnings.start(sqlline, held);
             try {
