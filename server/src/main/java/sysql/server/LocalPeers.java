@@ -22,8 +22,9 @@ import org.eclipse.jetty.server.handler.HandlerWrapper;
 
 /**
  * Access control for a server without {@code --auth} on loopback: loopback is no access control on a host with
- * several users, so each TCP connection's peer is looked up, as the kernel reports it in {@code /proc/net/tcp}
- * (and {@code tcp6}): the local user who owns the client socket. Root, the server's own user and the members of
+ * several users, so each TCP connection's peer is looked up, as the kernel finds it by its addresses and ports
+ * ({@link SockDiag}; {@code /proc/net/tcp} and {@code tcp6} where that cannot be asked): the local user who owns
+ * the client socket. Root, the server's own user and the members of
  * the group {@code sysql} (as /etc/passwd and /etc/group say: the daemon's socket lets in the same users) get
  * in, as {@code local:NAME} ({@link Caller}); anyone else gets a one-line 403 naming the ways in. Looked up once
  * per TCP connection.
@@ -107,10 +108,19 @@ final class LocalPeers extends HandlerWrapper {
 
     /**
      * The uid owning the TCP socket whose local end is {@code client}:{@code clientPort} and remote end
-     * {@code server}:{@code serverPort}, as /proc/net/tcp or tcp6 lists it; -1 when none is there (not a
-     * socket of this host's network namespace).
+     * {@code server}:{@code serverPort}, as the kernel finds it for {@link SockDiag} (one lookup), else as
+     * /proc/net/tcp or tcp6 lists it; -1 when none is there (not a socket of this host's network namespace).
      */
     static int uidOf(InetAddress client, int clientPort, InetAddress server, int serverPort) throws IOException {
+        int asked = SockDiag.uidOf(client, clientPort, server, serverPort);
+        if (asked != SockDiag.UNAVAILABLE) {
+            return asked;
+        }
+        return uidInProc(client, clientPort, server, serverPort);
+    }
+
+    /** {@link #uidOf} as /proc/net/tcp and tcp6 list the sockets: every line read (where netlink cannot be asked). */
+    static int uidInProc(InetAddress client, int clientPort, InetAddress server, int serverPort) throws IOException {
         int uid = -1;
         if (client.getAddress().length == 4) {
             uid = uidIn("/proc/net/tcp", procAddress(client, clientPort), procAddress(server, serverPort));

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** A loopback TCP client's user, as the kernel reports its socket's owner: the check behind a server without --auth. */
+/**
+ * A loopback TCP client's user, as the kernel reports its socket's owner (one netlink lookup, or /proc/net/tcp where
+ * that cannot be made): the check behind a server without --auth.
+ */
 class LocalPeersTest {
     static int myUid() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -52,6 +55,31 @@ class LocalPeersTest {
                                     accepted.getLocalAddress(),
                                     accepted.getLocalPort()),
                             host);
+                    // found by the kernel's lookup of the one socket (netlink sock_diag), as /proc lists it
+                    assertEquals(
+                            myUid(),
+                            SockDiag.uidOf(
+                                    accepted.getInetAddress(),
+                                    accepted.getPort(),
+                                    accepted.getLocalAddress(),
+                                    accepted.getLocalPort()),
+                            host + " by sock_diag");
+                    assertEquals(
+                            myUid(),
+                            LocalPeers.uidInProc(
+                                    accepted.getInetAddress(),
+                                    accepted.getPort(),
+                                    accepted.getLocalAddress(),
+                                    accepted.getLocalPort()),
+                            host + " in /proc");
+                    assertEquals(
+                            SockDiag.NOT_FOUND,
+                            SockDiag.uidOf(
+                                    accepted.getInetAddress(),
+                                    accepted.getPort() == 1 ? 2 : 1,
+                                    accepted.getLocalAddress(),
+                                    accepted.getLocalPort()),
+                            host + " by sock_diag, a port nobody has");
                     // the server's end is not a client's: looked up the other way round, nothing
                     assertEquals(
                             -1,
