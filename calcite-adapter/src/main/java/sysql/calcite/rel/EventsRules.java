@@ -3,14 +3,13 @@ package sysql.calcite.rel;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.Aggregate;
-import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
@@ -19,6 +18,7 @@ import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexPermuteInputsShuttle;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
@@ -42,28 +42,33 @@ public final class EventsRules {
     public static final RelOptRule FILTER = RuleConfig.of(
                     "EventsFilterRule",
                     b -> b.operand(Filter.class)
-                            .oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
+                            .oneInput(b1 -> b1.operand(EventsScan.class)
+                                    .trait(Convention.NONE)
+                                    .noInputs()),
                     FilterRule::new)
             .toRule();
 
     /**
      * Filter(Project(EventsScan)) → Project(EventsScan with the conjuncts the capture layer evaluates), and a
      * Filter of the rest. Run before Calcite trims the unused fields (see {@link #PRE_TRIM}): a filter evaluated
-     * by the scan then no longer makes the scan read the columns it tests.
+     * by the scan then no longer makes the scan read the columns it tests. Not through a projection that computes
+     * window functions ({@code OVER}): they see the rows before the filter above them.
      */
     public static final RelOptRule FILTER_PROJECT = RuleConfig.of(
                     "EventsFilterProjectRule",
                     b -> b.operand(Filter.class)
                             .oneInput(b1 -> b1.operand(Project.class)
-                                    .oneInput(b2 -> b2.operand(EventsScan.class).noInputs())),
+                                    .predicate(p -> !RexOver.containsOver(p.getProjects(), null))
+                                    .oneInput(b2 -> b2.operand(EventsScan.class)
+                                            .trait(Convention.NONE)
+                                            .noInputs())),
                     FilterRule::new)
             .toRule();
 
     /**
      * The program that runs before Calcite's own (which trims unused fields, then plans): filters go into the
-     * event scans first (through joins and merged projections, a projection staying right over each scan), so
-     * that the trimmed projection over a scan keeps only the columns the rest of the query uses, and the
-     * planner folds it into the scan ({@link #PROJECT}). A chain of UNIONs (INTERSECTs, EXCEPTs) becomes one set
+     * event scans first (through joins and merged projections), so that Calcite's field trimmer then narrows each
+     * scan ({@link EventsScan#project}) to the columns the rest of the query uses. A chain of UNIONs (INTERSECTs, EXCEPTs) becomes one set
      * operation of all its branches here, once: Calcite's cost-based planner, merging the chain itself, kept every
      * partial merge as an alternative (1.4 million rule productions and 124 s for 200 branches, against 604 and a
      * few seconds merged first).
@@ -76,6 +81,7 @@ public final class EventsRules {
                     CoreRules.FILTER_INTO_JOIN,
                     CoreRules.JOIN_CONDITION_PUSH,
                     CoreRules.PROJECT_MERGE,
+                    FILTER,
                     FILTER_PROJECT),
             true,
             DefaultRelMetadataProvider.INSTANCE);
@@ -84,19 +90,10 @@ public final class EventsRules {
     public static final RelOptRule PROJECT = RuleConfig.of(
                     "EventsProjectRule",
                     b -> b.operand(Project.class)
-                            .oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
+                            .oneInput(b1 -> b1.operand(EventsScan.class)
+                                    .trait(Convention.NONE)
+                                    .noInputs()),
                     ProjectRule::new)
-            .toRule();
-
-    /**
-     * Aggregate(EventsScan) → Aggregate(EventsScan of the columns the aggregate uses): after a pushed filter or
-     * for {@code COUNT(*)}, no projection is left between them to narrow the scan.
-     */
-    public static final RelOptRule AGGREGATE = RuleConfig.of(
-                    "EventsAggregateRule",
-                    b -> b.operand(Aggregate.class)
-                            .oneInput(b1 -> b1.operand(EventsScan.class).noInputs()),
-                    AggregateRule::new)
             .toRule();
 
     /** Delta(EventsScan of the history) → EventsScan of the live stream: what SELECT STREAM reads. */
@@ -104,15 +101,16 @@ public final class EventsRules {
                     "EventsStreamRule",
                     b -> b.operand(Delta.class)
                             .oneInput(b1 -> b1.operand(EventsScan.class)
+                                    .trait(Convention.NONE)
                                     .predicate(s -> s.source() == EventsScan.Source.HISTORY)
                                     .noInputs()),
                     StreamRule::new)
             .toRule();
 
     static void register(RelOptPlanner planner) {
+        planner.addRule(EventsScan.ENUMERABLE);
         planner.addRule(FILTER);
         planner.addRule(PROJECT);
-        planner.addRule(AGGREGATE);
         planner.addRule(STREAM);
     }
 
@@ -155,7 +153,7 @@ public final class EventsRules {
 
     /**
      * Pushes the conjuncts of a filter that the capture layer evaluates into the scan under it, directly or
-     * through a projection (the projection the events table starts under, see EventsTable.toRel).
+     * through a projection.
      */
     private static final class FilterRule extends RelRule<RuleConfig> {
         FilterRule(RuleConfig config) {
@@ -236,36 +234,6 @@ public final class EventsRules {
                 exprs.add(p.accept(toNarrowed));
             }
             call.transformTo(project.copy(project.getTraitSet(), narrowed(scan, mapping), exprs, project.getRowType()));
-        }
-    }
-
-    private static final class AggregateRule extends RelRule<RuleConfig> {
-        AggregateRule(RuleConfig config) {
-            super(config);
-        }
-
-        @Override
-        public void onMatch(RelOptRuleCall call) {
-            Aggregate aggregate = call.rel(0);
-            EventsScan scan = call.rel(1);
-            Mapping mapping = narrowing(scan, ImmutableBitSet.of(RelOptUtil.getAllFields(aggregate)));
-            if (mapping == null) {
-                return;
-            }
-            List<ImmutableBitSet> groupSets = new ArrayList<>();
-            for (ImmutableBitSet g : aggregate.getGroupSets()) {
-                groupSets.add(Mappings.apply(mapping, g));
-            }
-            List<AggregateCall> calls = new ArrayList<>();
-            for (AggregateCall c : aggregate.getAggCallList()) {
-                calls.add(c.transform(mapping));
-            }
-            call.transformTo(aggregate.copy(
-                    aggregate.getTraitSet(),
-                    narrowed(scan, mapping),
-                    Mappings.apply(mapping, aggregate.getGroupSet()),
-                    groupSets,
-                    calls));
         }
     }
 

@@ -3,25 +3,24 @@ package sysql.calcite.rel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
-import org.apache.calcite.adapter.enumerable.EnumerableRel;
-import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
-import org.apache.calcite.adapter.enumerable.JavaRowFormat;
-import org.apache.calcite.adapter.enumerable.PhysType;
-import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
-import org.apache.calcite.linq4j.tree.Blocks;
-import org.apache.calcite.linq4j.tree.Expression;
-import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.convert.ConverterRule;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
-import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.ImmutableBitSet;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.schema.FieldColumns;
@@ -33,11 +32,13 @@ import sysql.capture.fields.Field;
  * the columns the query uses and with the predicates the capture layer can evaluate pushed into it (the part
  * the kernel can evaluate goes on into the probe's filter, shown by EXPLAIN as {@code kernel}).
  *
- * <p>Not a {@code TableScan}: its row is a projection of the table's, so Calcite's table metadata (column
- * collations, for one) would not describe it. {@link #condition} is over the table's full row, so it stays
- * valid whatever columns are read.
+ * <p>A {@code TableScan} whose row is a projection of the table's: Calcite's field trimmer narrows it through
+ * {@link #project}, and its {@link #getTable() table} is {@link EventsScanTable}, the events table as this scan
+ * reads it (its columns, and no claim of order or keys that the table's full row makes). {@link #condition} is
+ * over the table's full row, so it stays valid whatever columns are read. The rules narrow the logical scan
+ * ({@code Convention.NONE}); {@link #ENUMERABLE} makes it the {@link EnumerableEventsScan} that runs.
  */
-public final class EventsScan extends AbstractRelNode implements EnumerableRel {
+public class EventsScan extends TableScan {
     /** What the scan reads. */
     public enum Source {
         /** The live stream from now on (SELECT STREAM). */
@@ -46,6 +47,7 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
         HISTORY
     }
 
+    private final RelOptTable events;
     private final SysqlEngine engine;
     private final QuerySettings settings;
     private final String tableName;
@@ -56,13 +58,15 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
     EventsScan(
             RelOptCluster cluster,
             RelTraitSet traits,
+            RelOptTable events,
             SysqlEngine engine,
             QuerySettings settings,
             String tableName,
             Source source,
             int[] columns,
             RexNode condition) {
-        super(cluster, traits);
+        super(cluster, traits, List.of(), EventsScanTable.of(events, cluster.getTypeFactory(), columns));
+        this.events = events;
         this.engine = engine;
         this.settings = settings;
         this.tableName = tableName;
@@ -71,38 +75,68 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
         this.condition = condition;
     }
 
-    /** The scan of every column, no predicate. */
+    /**
+     * Makes the logical scan (the one the table gives and the rules narrow) the physical one that runs, as
+     * Calcite's own table scans are made {@code EnumerableTableScan}s.
+     */
+    static final RelOptRule ENUMERABLE = ConverterRule.Config.INSTANCE
+            .withConversion(
+                    EventsScan.class, Convention.NONE, EnumerableConvention.INSTANCE, "EventsScanEnumerableRule")
+            .withRuleFactory(EnumerableRule::new)
+            .toRule();
+
+    private static final class EnumerableRule extends ConverterRule {
+        EnumerableRule(Config config) {
+            super(config);
+        }
+
+        @Override
+        public RelNode convert(RelNode rel) {
+            return new EnumerableEventsScan((EventsScan) rel);
+        }
+    }
+
+    /** The logical scan of every column of {@code events}, no predicate. */
     public static EventsScan of(
-            RelOptCluster cluster, SysqlEngine engine, QuerySettings settings, String tableName, Source source) {
+            RelOptCluster cluster,
+            RelOptTable events,
+            SysqlEngine engine,
+            QuerySettings settings,
+            String tableName,
+            Source source) {
         int[] all = new int[FieldColumns.eventFields().size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
         return new EventsScan(
-                cluster,
-                cluster.traitSetOf(EnumerableConvention.INSTANCE),
-                engine,
-                settings,
-                tableName,
-                source,
-                all,
-                null);
+                cluster, cluster.traitSetOf(Convention.NONE), events, engine, settings, tableName, source, all, null);
     }
 
     EventsScan withColumns(int[] newColumns) {
-        return new EventsScan(getCluster(), getTraitSet(), engine, settings, tableName, source, newColumns, condition);
+        return with(getTraitSet(), source, newColumns, condition);
     }
 
     EventsScan withCondition(RexNode newCondition) {
-        return new EventsScan(getCluster(), getTraitSet(), engine, settings, tableName, source, columns, newCondition);
+        return with(getTraitSet(), source, columns, newCondition);
     }
 
     EventsScan withSource(Source newSource) {
-        return new EventsScan(getCluster(), getTraitSet(), engine, settings, tableName, newSource, columns, condition);
+        return with(getTraitSet(), newSource, columns, condition);
+    }
+
+    /** This scan (logical, or {@link EnumerableEventsScan} when physical) with other traits, source, columns, condition. */
+    EventsScan with(RelTraitSet traits, Source newSource, int[] newColumns, RexNode newCondition) {
+        return new EventsScan(
+                getCluster(), traits, events, engine, settings, tableName, newSource, newColumns, newCondition);
     }
 
     public Source source() {
         return source;
+    }
+
+    /** The events table this scan reads (all its columns). */
+    RelOptTable events() {
+        return events;
     }
 
     /** Indexes (into the table's columns) of the columns read, in output order. */
@@ -134,14 +168,28 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
                 : KernelFilter.ALL;
     }
 
+    /**
+     * The scan of the {@code fieldsUsed} of its columns only: what Calcite's field trimmer asks of a table scan
+     * under a projection, a filter, a join or an aggregate that uses some of its columns ({@code COUNT(*)}, none:
+     * then the first is read, the rows being still needed).
+     */
     @Override
-    protected RelDataType deriveRowType() {
-        return FieldColumns.rowType(getCluster().getTypeFactory(), outputFields());
+    public RelNode project(ImmutableBitSet fieldsUsed, Set<RelDataTypeField> extraFields, RelBuilder relBuilder) {
+        if (!extraFields.isEmpty()) {
+            return super.project(fieldsUsed, extraFields, relBuilder);
+        }
+        ImmutableBitSet read = fieldsUsed.isEmpty() ? ImmutableBitSet.of(0) : fieldsUsed;
+        int[] narrowed = new int[read.cardinality()];
+        int k = 0;
+        for (int i : read) {
+            narrowed[k++] = columns[i];
+        }
+        return withColumns(narrowed);
     }
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new EventsScan(getCluster(), traitSet, engine, settings, tableName, source, columns, condition);
+        return with(traitSet, source, columns, condition);
     }
 
     @Override
@@ -152,8 +200,8 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
         }
         boolean file = !engine.isLive();
         String time = source == Source.HISTORY ? timeRangeText() : "";
-        return super.explainTerms(pw)
-                .item("table", tableName)
+        // not TableScan's terms (its table's name): sysql's own, as EXPLAIN has always shown them
+        return pw.item("table", tableName)
                 .item(
                         "source",
                         file
@@ -221,16 +269,5 @@ public final class EventsScan extends AbstractRelNode implements EnumerableRel {
 
     String tableName() {
         return tableName;
-    }
-
-    @Override
-    public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-        PhysType physType = PhysTypeImpl.of(
-                implementor.getTypeFactory(),
-                getRowType(),
-                columns.length == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
-        Expression stashed = implementor.stash(spec(), EventsScanSpec.class);
-        return implementor.result(
-                physType, Blocks.toBlock(Expressions.call(stashed, "enumerable", implementor.getRootExpression())));
     }
 }

@@ -7,7 +7,6 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.Statistic;
@@ -16,7 +15,6 @@ import org.apache.calcite.schema.StreamableTable;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
-import org.apache.calcite.tools.RelBuilder;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.rel.EventsScan;
@@ -59,17 +57,10 @@ public final class EventsTable extends AbstractTable implements TranslatableTabl
         return Statistics.of(1_000_000, List.of(), collations);
     }
 
-    /**
-     * The scan under a projection of all its columns. Calcite's field trimmer narrows projections (it cannot
-     * narrow a custom scan): over a join, an aggregate or a filter the projection keeps only the columns the
-     * query uses, and the planner folds it into the scan, which then reads those columns only.
-     */
+    /** The scan of every column; Calcite's field trimmer narrows it to the columns the query uses. */
     @Override
     public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-        EventsScan scan = EventsScan.of(context.getCluster(), engine, settings, name, EventsScan.Source.HISTORY);
-        RelBuilder b =
-                RelFactories.LOGICAL_BUILDER.create(context.getCluster(), null).push(scan);
-        return b.project(b.fields(), scan.getRowType().getFieldNames(), true).build();
+        return EventsScan.of(context.getCluster(), relOptTable, engine, settings, name, EventsScan.Source.HISTORY);
     }
 
     /** The stream is this table: its scan is turned into a live one by the planner (see EventsRules.STREAM). */
