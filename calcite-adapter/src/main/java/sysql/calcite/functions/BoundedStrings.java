@@ -24,8 +24,13 @@ public final class BoundedStrings {
     private BoundedStrings() {}
 
     private static void check(String function, long length) {
+        check(function, "would make", length, "characters");
+    }
+
+    /** Refuses a value of {@code length} {@code unit} that {@code function} {@code made} ("would make"…) past the limit. */
+    private static void check(String function, String made, long length, String unit) {
         if (length > MAX_CHARS) {
-            throw new SysqlException(function + " would make a value of " + length + " characters, more than the "
+            throw new SysqlException(function + " " + made + " a value of " + length + " " + unit + ", more than the "
                     + MAX_CHARS + " one value may have");
         }
     }
@@ -36,19 +41,13 @@ public final class BoundedStrings {
      */
     @Strict
     public static String checked(String value, String function) {
-        if (value.length() > MAX_CHARS) {
-            throw new SysqlException(function + " made a value of " + value.length() + " characters, more than the "
-                    + MAX_CHARS + " one value may have");
-        }
+        check(function, "made", value.length(), "characters");
         return value;
     }
 
     @Strict
     public static ByteString checked(ByteString value, String function) {
-        if (value.length() > MAX_CHARS) {
-            throw new SysqlException(function + " made a value of " + value.length() + " bytes, more than the "
-                    + MAX_CHARS + " one value may have");
-        }
+        check(function, "made", value.length(), "bytes");
         return value;
     }
 
@@ -94,10 +93,7 @@ public final class BoundedStrings {
         } catch (PatternSyntaxException e) {
             return s;
         }
-        if (length > MAX_CHARS) {
-            throw new SysqlException("REGEXP_REPLACE could make a value of " + length + " characters, more than the "
-                    + MAX_CHARS + " one value may have");
-        }
+        check("REGEXP_REPLACE", "could make", length, "characters");
         return s;
     }
 

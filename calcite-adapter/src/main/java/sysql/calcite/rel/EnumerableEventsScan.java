@@ -53,10 +53,8 @@ final class EnumerableEventsScan extends EventsScan implements EnumerableRel {
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-        PhysType physType = PhysTypeImpl.of(
-                implementor.getTypeFactory(),
-                getRowType(),
-                getRowType().getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
+        PhysType physType =
+                PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY.optimize(getRowType()));
         Expression stashed = implementor.stash(spec(), EventsScanSpec.class);
         return implementor.result(
                 physType, Blocks.toBlock(Expressions.call(stashed, "enumerable", implementor.getRootExpression())));

@@ -126,10 +126,8 @@ public final class StashedValues extends Values implements EnumerableRel {
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-        PhysType physType = PhysTypeImpl.of(
-                implementor.getTypeFactory(),
-                getRowType(),
-                getRowType().getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
+        PhysType physType =
+                PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY.optimize(getRowType()));
         Expression stashed = implementor.stash(rows, List.class);
         return implementor.result(physType, Blocks.toBlock(Expressions.call(Linq4j.class, "asEnumerable", stashed)));
     }

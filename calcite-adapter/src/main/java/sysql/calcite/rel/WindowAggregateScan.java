@@ -285,10 +285,8 @@ public final class WindowAggregateScan extends AbstractRelNode implements Enumer
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-        PhysType physType = PhysTypeImpl.of(
-                implementor.getTypeFactory(),
-                getRowType(),
-                rowType.getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
+        PhysType physType =
+                PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY.optimize(rowType));
         int scanColumns = scan.getRowType().getFieldCount();
         FieldType[] keyTypes = new FieldType[keyColumns.length];
         List<Field> fields = scan.outputFields();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.capture.fields;
 
+import java.util.Arrays;
 import sysql.capture.Event;
 import sysql.capture.EventType;
 import sysql.capture.EventTypes;
@@ -420,10 +421,10 @@ final class FdFields extends FieldDefinitions {
     private static final boolean[] CONNECT_EXIT = new boolean[EventTables.EVENT_CODE_LIMIT];
 
     static {
-        java.util.Arrays.fill(CREATOR, Creator.NONE);
-        java.util.Arrays.fill(CREATOR_DIRFD, (byte) -1);
-        java.util.Arrays.fill(CREATOR_PATH, (byte) -1);
-        java.util.Arrays.fill(CREATOR_TYPE_CHAR, 'o');
+        Arrays.fill(CREATOR, Creator.NONE);
+        Arrays.fill(CREATOR_DIRFD, (byte) -1);
+        Arrays.fill(CREATOR_PATH, (byte) -1);
+        Arrays.fill(CREATOR_TYPE_CHAR, 'o');
         for (EventType t : EventTypes.all()) {
             int code = t.code();
             String n = t.name();
