@@ -17,9 +17,10 @@ import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.util.Util;
 import sysql.calcite.rel.KernelFilters;
-import sysql.calcite.sql.FieldNameRewriter;
-import sysql.calcite.sql.PositionMap;
+import sysql.calcite.sql.FieldNames;
 import sysql.calcite.sql.SysqlPrepare;
 import sysql.capture.EventTypes;
 import sysql.capture.engine.KernelFilter;
@@ -43,11 +44,9 @@ public final class HistoryFilter {
             + " with =, <>, IN, NOT IN, AND (and OR within one field)";
 
     private final String text;
-    private final PositionMap positions;
 
-    private HistoryFilter(String text, PositionMap positions) {
+    private HistoryFilter(String text) {
         this.text = text;
-        this.positions = positions;
     }
 
     /**
@@ -59,20 +58,25 @@ public final class HistoryFilter {
         if (where == null || where.isBlank()) {
             return KernelFilter.ALL;
         }
-        FieldNameRewriter.Result rewritten;
-        try {
-            rewritten = SysqlPrepare.rewrite(where);
-        } catch (FieldNameRewriter.UnknownFieldException e) {
-            throw new SysqlException("history filter: " + e.getMessage());
-        }
         SqlNode node;
         try {
-            node = SqlParser.create(rewritten.sql(), SysqlPrepare.PARSER_CONFIG).parseExpression();
+            node = SqlParser.create(where, SysqlPrepare.PARSER_CONFIG).parseExpression();
         } catch (SqlParseException e) {
             throw new SysqlException("history filter: \"" + oneLine(where) + "\" is not one SQL condition ("
                     + e.getMessage().lines().findFirst().orElse("") + "); e.g. evt.type NOT IN ('getppid', 'futex')");
         }
-        return new HistoryFilter(where, rewritten.positions()).filter(node);
+        FieldNames.settleCase(node);
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlIdentifier id) {
+                String problem = FieldNames.problem(Util.last(id.names));
+                if (problem != null) {
+                    throw new SysqlException("history filter: " + problem);
+                }
+                return null;
+            }
+        });
+        return new HistoryFilter(where).filter(node);
     }
 
     private KernelFilter filter(SqlNode n) {
@@ -244,8 +248,8 @@ public final class HistoryFilter {
     private String span(SqlNode n) {
         SqlParserPos pos = extent(n);
         try {
-            int from = offset(pos.getLineNum(), positions.originalColumn(pos.getLineNum(), pos.getColumnNum()));
-            int to = offset(pos.getEndLineNum(), positions.originalColumn(pos.getEndLineNum(), pos.getEndColumnNum()));
+            int from = offset(pos.getLineNum(), pos.getColumnNum());
+            int to = offset(pos.getEndLineNum(), pos.getEndColumnNum());
             if (from >= 0 && to >= from && to < text.length()) {
                 String s = text.substring(from, to + 1);
                 // a closing parenthesis or quote the parser's position leaves out

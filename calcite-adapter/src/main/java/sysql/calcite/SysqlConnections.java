@@ -8,6 +8,7 @@ import org.apache.calcite.jdbc.CalciteConnection;
 import sysql.calcite.chisel.ChiselsSchema;
 import sysql.calcite.schema.SysqlSchema;
 import sysql.calcite.sql.SysqlTypeSystem;
+import sysql.sql.parser.impl.SysqlParserImpl;
 
 /**
  * How a Calcite connection becomes a sysql connection: the SQL dialect settings every connection uses, and
@@ -29,6 +30,8 @@ public final class SysqlConnections {
         p.setProperty("unquotedCasing", "TO_LOWER");
         p.setProperty("caseSensitive", "true");
         p.setProperty("conformance", "LENIENT");
+        // Calcite's grammar generated with sysdig's field names as identifiers (module sql-parser)
+        p.setProperty("parserFactory", SysqlParserImpl.class.getName() + "#FACTORY");
         // the function libraries of PostgreSQL, MySQL and BigQuery beside the standard ones (regexp_replace,
         // split_part, lpad, concat_ws...), looked up in any case (SysqlPrepare)
         p.setProperty("fun", "standard,postgresql,mysql,bigquery");

@@ -2,19 +2,18 @@
 package sysql.calcite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
+import java.util.List;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.junit.jupiter.api.Test;
-import sysql.calcite.sql.FieldNameRewriter;
 
 /**
- * Errors in statements with field names point at what the user wrote, not at the rewritten text (where every
- * field before the error moved the rest of its line by two columns).
+ * Errors in statements with field names point at what the user wrote: the parser reads the user's own text
+ * (module sql-parser), and an unknown field is refused at its own position.
  */
 class ErrorPositionsTest extends CaptureFileTests {
 
@@ -85,30 +84,41 @@ class ErrorPositionsTest extends CaptureFileTests {
     @Test
     void aFieldOfASysdigClassSqlDoesNotHaveIsAnUnknownFieldNotATable() {
         String sql = "SELECT evt.type FROM events WHERE syslog.facility = 'x'";
-        FieldNameRewriter.UnknownFieldException u = cause(failure(sql), FieldNameRewriter.UnknownFieldException.class);
-        assertEquals("syslog.facility", u.name());
+        CalciteContextException u = cause(failure(sql), CalciteContextException.class);
+        assertTrue(u.getMessage().contains("Unknown field 'syslog.facility'"), u.getMessage());
         assertTrue(u.getMessage().contains("sysdig's field class syslog"), u.getMessage());
-        assertTrue(u.getMessage().contains("column " + column(sql, "syslog", 0)), u.getMessage());
+        assertEquals(column(sql, "syslog", 0), u.getPosColumn(), u.getMessage());
+        assertEquals(column(sql, "syslog", 0) + "syslog.facility".length() - 1, u.getEndPosColumn());
     }
 
     @Test
     void anUnknownFieldIsAnsweredWithDidYouMean() {
-        String sql = "SELECT evt.type, proc.nme FROM events";
-        SQLException e = failure(sql);
-        FieldNameRewriter.UnknownFieldException u = cause(e, FieldNameRewriter.UnknownFieldException.class);
-        assertEquals("proc.nme", u.name());
-        assertTrue(u.getMessage().contains("did you mean proc.name"), u.getMessage());
-        assertTrue(u.getMessage().contains("line 1, column " + column(sql, "proc.nme", 0)), u.getMessage());
-        assertTrue(!u.getMessage().contains("\n"));
-        SqlParseException p = cause(e, SqlParseException.class);
-        assertNotNull(p.getPos(), "tools that read the position of a parse error find it");
-        assertEquals(column(sql, "proc.nme", 0), p.getPos().getColumnNum());
+        String sql = "SELECT evt.type,\n\tproc.nme FROM events";
+        CalciteContextException u = cause(failure(sql), CalciteContextException.class);
+        assertTrue(u.getMessage().contains("Unknown field 'proc.nme'; did you mean proc.name"), u.getMessage());
+        assertEquals(2, u.getPosLine());
+        assertEquals(2, u.getPosColumn(), "a tab counts one column, as in Calcite's parser");
+        assertTrue(!u.getMessage().contains("\n"), u.getMessage());
 
         // in WHERE, qualified, in upper case
-        assertTrue(cause(
-                        failure("SELECT 1 FROM events e WHERE e.FD.NAMEE = 'x'"),
-                        FieldNameRewriter.UnknownFieldException.class)
+        String qualified = "SELECT 1 FROM events e WHERE e.FD.NAMEE = 'x'";
+        u = cause(failure(qualified), CalciteContextException.class);
+        assertTrue(u.getMessage().contains("Unknown field 'fd.namee'; did you mean fd.name"), u.getMessage());
+        assertEquals(column(qualified, "FD.NAMEE", 0), u.getPosColumn());
+        // more after a field, an index no parameter has, nothing near
+        for (String name : List.of("proc.name.x", "evt.arg[99]")) {
+            assertTrue(
+                    cause(failure("SELECT " + name + " FROM events"), CalciteContextException.class)
+                            .getMessage()
+                            .contains("Unknown field '" + name + "'"),
+                    name);
+        }
+        assertTrue(cause(failure("SELECT fd.zzzzzzzzzzzz FROM events"), CalciteContextException.class)
                 .getMessage()
-                .contains("did you mean fd.name"));
+                .contains("Unknown field 'fd.zzzzzzzzzzzz'; the fields table lists every field"));
+        // a field of the catalog that the table read lacks is Calcite's own error, which SqlErrors completes
+        assertTrue(cause(failure("SELECT evt.type FROM processes"), CalciteContextException.class)
+                .getMessage()
+                .contains("Column 'evt.type' not found"));
     }
 }

@@ -93,7 +93,8 @@ class ShellIT {
             t.type("SELECT proc.nme FROM events;\n");
             out = t.await("sysql> ", 30);
             assertTrue(
-                    out.contains("Unknown field 'proc.nme' at line 1, column 8")
+                    out.contains("line 1, column 8")
+                            && out.contains("Unknown field 'proc.nme'")
                             && out.contains("did you mean proc.name"),
                     out);
 

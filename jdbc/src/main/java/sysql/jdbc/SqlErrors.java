@@ -23,7 +23,7 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import sysql.calcite.SysqlException;
 import sysql.calcite.schema.FieldColumns;
 import sysql.calcite.schema.SysqlSchema;
-import sysql.calcite.sql.FieldNameRewriter;
+import sysql.calcite.sql.FieldNames;
 import sysql.calcite.sql.PlanningCancel;
 import sysql.capture.CaptureException;
 
@@ -123,9 +123,7 @@ final class SqlErrors {
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SysqlException
-                    || t instanceof CaptureException
-                    || t instanceof FieldNameRewriter.UnknownFieldException) {
+            if (t instanceof SysqlException || t instanceof CaptureException) {
                 return firstLine(t.getMessage());
             }
         }
@@ -181,7 +179,7 @@ final class SqlErrors {
             // a field of the catalog that this table does not have (a state table has some of them)
             return message + "; " + name + " is a field of events, not a column of the tables this query reads";
         }
-        List<String> near = FieldNameRewriter.nearest(name, candidates);
+        List<String> near = FieldNames.nearest(name, candidates);
         return near.isEmpty() ? message : message + "; did you mean " + String.join(", ", near) + "?";
     }
 

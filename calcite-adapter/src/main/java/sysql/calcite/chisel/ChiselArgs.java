@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import sysql.calcite.SysqlException;
-import sysql.calcite.sql.FieldNameRewriter;
 import sysql.calcite.sql.SysqlPrepare;
 import sysql.capture.fields.FieldCatalog;
 
@@ -40,14 +39,8 @@ final class ChiselArgs {
 
     /** A filter argument: one SQL condition over the row's fields, nothing more (no closing parenthesis games). */
     private static String condition(String what, String value) {
-        String rewritten;
         try {
-            rewritten = SysqlPrepare.rewrite(value).sql();
-        } catch (FieldNameRewriter.UnknownFieldException e) {
-            throw new SysqlException(what + "is not a valid condition: " + e.getMessage());
-        }
-        try {
-            SqlParser.create(rewritten, SysqlPrepare.PARSER_CONFIG).parseExpression();
+            SqlParser.create(value, SysqlPrepare.PARSER_CONFIG).parseExpression();
         } catch (SqlParseException e) {
             throw new SysqlException(what + "must be one SQL condition, e.g. \"proc.name = 'nginx'\": "
                     + e.getMessage().lines().findFirst().orElse(""));

@@ -17,7 +17,7 @@ import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.Util;
 import sysql.calcite.SysqlException;
-import sysql.calcite.sql.FieldNameRewriter;
+import sysql.calcite.sql.FieldNames;
 import sysql.calcite.sql.SysqlPrepare;
 
 /**
@@ -74,9 +74,11 @@ public final class ChiselStreams {
 
     private static SqlNode parse(Chisel chisel, String sql) {
         try {
-            return SqlParser.create(SysqlPrepare.rewrite(sql).sql(), SysqlPrepare.PARSER_CONFIG)
-                    .parseQuery();
-        } catch (FieldNameRewriter.UnknownFieldException | SqlParseException e) {
+            SqlNode query = SqlParser.create(sql, SysqlPrepare.PARSER_CONFIG).parseQuery();
+            // substituted while the statement is validated, after the statement's own names were settled
+            FieldNames.settleCase(query);
+            return query;
+        } catch (SqlParseException e) {
             throw new SysqlException("chisel " + chisel.name() + "'s stream does not parse: " + e.getMessage(), e);
         }
     }

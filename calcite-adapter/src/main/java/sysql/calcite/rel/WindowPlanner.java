@@ -3,15 +3,12 @@ package sysql.calcite.rel;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptUtil;
-import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -58,8 +55,8 @@ import sysql.capture.fields.FieldType;
  * batches in place, the others become the outputs of the aggregate's {@link RexProgram}; the scan is narrowed to
  * the columns all of that reads.
  *
- * <p>In the planner the inputs are Volcano's subsets: each member is tried until one leads to the scan (every
- * member of a subset computes the same rows, so any that does is right).
+ * <p>It runs in a Hep phase before the cost-based planner ({@link WindowRules#PHASE}): an aggregate's input is one
+ * tree of logical nodes then, walked once from the top (and in a finished plan, for {@link StreamChecks}).
  */
 final class WindowPlanner {
     private WindowPlanner() {}
@@ -101,16 +98,19 @@ final class WindowPlanner {
         }
     }
 
-    /** Plans {@code aggregate} (over a stream when {@code live}: a Delta above it). */
-    static Outcome plan(Aggregate aggregate, boolean live) {
+    /**
+     * Plans {@code aggregate}: over the history, or over the stream when a Delta is under it. (A Delta above it is
+     * the cost-based planner's to push down, onto the window aggregate: {@link WindowRules#STREAM}.)
+     */
+    static Outcome plan(Aggregate aggregate) {
         Rows rows;
         try {
-            rows = new Walk().rows(aggregate.getInput(), 0);
+            rows = rows(aggregate.getInput());
         } catch (Refusal r) {
             return r.windowed || hasWindowKey(aggregate) ? new Unsupported(r.getMessage()) : new NotWindowed();
         }
         try {
-            WindowAggregateScan w = plan(aggregate, rows, live || rows.live());
+            WindowAggregateScan w = plan(aggregate, rows, rows.live());
             return w == null ? new NotWindowed() : new Planned(w);
         } catch (Refusal r) {
             return new Unsupported(r.getMessage());
@@ -119,7 +119,7 @@ final class WindowPlanner {
 
     /** True when a group key of {@code aggregate} is a $TUMBLE/$HOP/$SESSION call right below it. */
     private static boolean hasWindowKey(Aggregate aggregate) {
-        RelNode input = aggregate.getInput() instanceof RelSubset s ? s.getBestOrOriginal() : aggregate.getInput();
+        RelNode input = aggregate.getInput().stripped();
         List<RexNode> exprs = input instanceof Project p
                 ? p.getProjects()
                 : input instanceof Calc c
@@ -164,125 +164,76 @@ final class WindowPlanner {
 
     // ---- the rows under the aggregate
 
-    /** One walk down from an aggregate: what each node's rows are, remembered per node (subsets are shared). */
-    private static final class Walk {
-        private final Map<RelNode, Object> seen = new HashMap<>(); // Rows, or the Refusal
-        private final Set<RelNode> onPath = new HashSet<>();
-
-        Rows rows(RelNode n, int depth) throws Refusal {
-            Object known = seen.get(n);
-            if (known instanceof Rows r) {
-                return r;
+    /** What the rows of {@code n} are (a Hep vertex or a finished plan's node: one tree, walked once). */
+    private static Rows rows(RelNode input) throws Refusal {
+        RelNode n = input.stripped();
+        if (n instanceof EventsScan scan) {
+            List<RexNode> refs = new ArrayList<>();
+            for (int i = 0; i < scan.getRowType().getFieldCount(); i++) {
+                refs.add(RexInputRef.of(i, scan.getRowType()));
             }
-            if (known instanceof Refusal r) {
-                throw r;
-            }
-            if (depth > 64 || !onPath.add(n)) {
-                throw new Refusal("a plan that loops", false);
-            }
-            try {
-                Rows r = n instanceof RelSubset s ? alternatives(s, depth) : node(n, depth);
-                seen.put(n, r);
-                return r;
-            } catch (Refusal r) {
-                seen.put(n, r);
-                throw r;
-            } finally {
-                onPath.remove(n);
-            }
+            return new Rows(scan, scan.source() == EventsScan.Source.LIVE, refs, List.of(), null);
         }
-
-        /** The first member of a subset that leads to the scan; else the most telling refusal. */
-        private Rows alternatives(RelSubset s, int depth) throws Refusal {
-            Refusal first = null;
-            List<RelNode> members = new ArrayList<>(s.getRelList());
-            RelNode original = s.getOriginal();
-            if (original != null && members.remove(original)) {
-                members.add(0, original);
-            }
-            for (RelNode m : members) {
-                try {
-                    return rows(m, depth + 1);
-                } catch (Refusal r) {
-                    if (first == null || (r.windowed && !first.windowed)) {
-                        first = r;
-                    }
-                }
-            }
-            throw first != null ? first : new Refusal("an empty plan", false);
+        if (n instanceof Delta d) {
+            Rows in = rows(d.getInput());
+            return new Rows(in.scan(), true, in.columns(), in.conditions(), in.window());
         }
-
-        private Rows node(RelNode n, int depth) throws Refusal {
-            if (n instanceof EventsScan scan) {
-                List<RexNode> refs = new ArrayList<>();
-                for (int i = 0; i < scan.getRowType().getFieldCount(); i++) {
-                    refs.add(RexInputRef.of(i, scan.getRowType()));
-                }
-                return new Rows(scan, scan.source() == EventsScan.Source.LIVE, refs, List.of(), null);
-            }
-            if (n instanceof Delta d) {
-                Rows in = rows(d.getInput(), depth + 1);
-                return new Rows(in.scan(), true, in.columns(), in.conditions(), in.window());
-            }
-            if (n instanceof Project p) {
-                Rows in = rows(p.getInput(), depth + 1);
-                return project(in, p.getProjects());
-            }
-            if (n instanceof Filter f) {
-                Rows in = rows(f.getInput(), depth + 1);
-                return filter(in, f.getCondition());
-            }
-            if (n instanceof Calc c) {
-                Rows in = rows(c.getInput(), depth + 1);
-                RexProgram p = c.getProgram();
-                if (p.getCondition() != null) {
-                    in = filter(in, p.expandLocalRef(p.getCondition()));
-                }
-                return project(in, p.expandList(p.getProjectList()));
-            }
-            if (n instanceof TableFunctionScan t) {
-                return tableFunction(t, depth);
-            }
-            throw new Refusal(what(n), false);
+        if (n instanceof Project p) {
+            return project(rows(p.getInput()), p.getProjects());
         }
-
-        private Rows tableFunction(TableFunctionScan t, int depth) throws Refusal {
-            if (!(t.getCall() instanceof RexCall call) || t.getInputs().size() != 1) {
-                throw new Refusal("a table function", false);
-            }
-            SqlKind kind = WindowRules.windowKind(call.getOperator());
-            if (kind == null) {
-                boolean session = call.getOperator().getName().equals("SESSION");
-                throw new Refusal(
-                        session
-                                ? "SESSION windows (it has TUMBLE and HOP)"
-                                : "the table function " + call.getOperator().getName(),
-                        session);
-            }
-            Rows in;
-            try {
-                in = rows(t.getInput(0), depth + 1);
-            } catch (Refusal r) {
-                throw r.windowed ? r : new Refusal(r.getMessage(), true);
-            }
-            if (in.window() != null) {
-                throw new Refusal("a window table function over another", true);
-            }
-            RexNode descriptor = call.getOperands().get(0);
-            if (descriptor.getKind() != SqlKind.DESCRIPTOR
-                    || !(((RexCall) descriptor).getOperands().get(0) instanceof RexInputRef timeRef)) {
-                throw new Refusal("a window table function without a DESCRIPTOR of its time column", true);
-            }
-            int time = timeColumn(in.columns().get(timeRef.getIndex()), in);
-            WindowSpec spec =
-                    spec(kind, call.getOperands().subList(1, call.getOperands().size()));
-            List<RexNode> columns = new ArrayList<>(in.columns());
-            int n = in.scanColumns();
-            RelDataType type = t.getRowType().getFieldList().get(columns.size()).getType();
-            columns.add(new RexInputRef(n, type));
-            columns.add(new RexInputRef(n + 1, type));
-            return new Rows(in.scan(), in.live(), columns, in.conditions(), new TableWindow(spec, time, n, type));
+        if (n instanceof Filter f) {
+            return filter(rows(f.getInput()), f.getCondition());
         }
+        if (n instanceof Calc c) {
+            Rows in = rows(c.getInput());
+            RexProgram p = c.getProgram();
+            if (p.getCondition() != null) {
+                in = filter(in, p.expandLocalRef(p.getCondition()));
+            }
+            return project(in, p.expandList(p.getProjectList()));
+        }
+        if (n instanceof TableFunctionScan t) {
+            return tableFunction(t);
+        }
+        throw new Refusal(what(n), false);
+    }
+
+    private static Rows tableFunction(TableFunctionScan t) throws Refusal {
+        if (!(t.getCall() instanceof RexCall call) || t.getInputs().size() != 1) {
+            throw new Refusal("a table function", false);
+        }
+        SqlKind kind = WindowRules.windowKind(call.getOperator());
+        if (kind == null) {
+            boolean session = call.getOperator().getName().equals("SESSION");
+            throw new Refusal(
+                    session
+                            ? "SESSION windows (it has TUMBLE and HOP)"
+                            : "the table function " + call.getOperator().getName(),
+                    session);
+        }
+        Rows in;
+        try {
+            in = rows(t.getInput(0));
+        } catch (Refusal r) {
+            throw r.windowed ? r : new Refusal(r.getMessage(), true);
+        }
+        if (in.window() != null) {
+            throw new Refusal("a window table function over another", true);
+        }
+        RexNode descriptor = call.getOperands().get(0);
+        if (descriptor.getKind() != SqlKind.DESCRIPTOR
+                || !(((RexCall) descriptor).getOperands().get(0) instanceof RexInputRef timeRef)) {
+            throw new Refusal("a window table function without a DESCRIPTOR of its time column", true);
+        }
+        int time = timeColumn(in.columns().get(timeRef.getIndex()), in);
+        WindowSpec spec =
+                spec(kind, call.getOperands().subList(1, call.getOperands().size()));
+        List<RexNode> columns = new ArrayList<>(in.columns());
+        int n = in.scanColumns();
+        RelDataType type = t.getRowType().getFieldList().get(columns.size()).getType();
+        columns.add(new RexInputRef(n, type));
+        columns.add(new RexInputRef(n + 1, type));
+        return new Rows(in.scan(), in.live(), columns, in.conditions(), new TableWindow(spec, time, n, type));
     }
 
     /** The refusal's words for a node that does not work row by row. */
@@ -691,7 +642,7 @@ final class WindowPlanner {
             }
             return new WindowAggregateScan(
                     aggregate.getCluster(),
-                    aggregate.getCluster().traitSetOf(EnumerableConvention.INSTANCE),
+                    aggregate.getCluster().traitSetOf(Convention.NONE), // made ENUMERABLE by WindowRules.ENUMERABLE
                     narrowed,
                     p,
                     spec,

@@ -3,7 +3,9 @@ package sysql.calcite.rel;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableLimit;
+import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptPredicateList;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
@@ -13,11 +15,13 @@ import org.apache.calcite.plan.RelTrait;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.convert.ConverterRule;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableFunctionScan;
+import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
 import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rel.stream.LogicalDelta;
 import org.apache.calcite.rex.RexCall;
@@ -29,6 +33,8 @@ import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlWindowTableFunction;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -43,22 +49,20 @@ public final class WindowRules {
 
     /**
      * Aggregate(…(EventsScan)) with a TUMBLE/HOP window among the group keys (either form) and only per-row work
-     * between (projections, filters, calcs, a Delta, the window table function): see {@link WindowPlanner}.
+     * between (projections, filters, calcs, the window table function): see {@link WindowPlanner}. Run in
+     * {@link #PHASE}, where the aggregate's input is one tree.
      */
     public static final RelOptRule AGGREGATE = RuleConfig.of(
                     "WindowAggregateRule", b -> b.operand(Aggregate.class).anyInputs(), AggregateRule::new)
             .toRule();
 
     /**
-     * Delta(Aggregate(…)): the stream of a windowed aggregate, converted at once (Calcite pushes a Delta below an
-     * aggregate only in some of the forms it rewrites the aggregate into).
+     * The phase that plans windowed aggregates, before Calcite's own program (subqueries, decorrelation, field
+     * trimming, the cost-based planner): each aggregate over the events becomes a {@link WindowAggregateScan} of
+     * the history, once, from the logical plan as the query wrote it. A stream's Delta, at the top of the plan,
+     * is pushed down by the cost-based planner onto it ({@link #STREAM}), which then reads the live events.
      */
-    public static final RelOptRule STREAM_AGGREGATE = RuleConfig.of(
-                    "WindowStreamAggregateRule",
-                    b -> b.operand(Delta.class)
-                            .oneInput(b0 -> b0.operand(Aggregate.class).anyInputs()),
-                    AggregateRule::new)
-            .toRule();
+    public static final Program PHASE = Programs.hep(List.of(AGGREGATE), true, DefaultRelMetadataProvider.INSTANCE);
 
     /** Filter(WindowAggregateScan) → the aggregate with its HAVING. */
     public static final RelOptRule HAVING = RuleConfig.of(
@@ -135,16 +139,22 @@ public final class WindowRules {
                     DeltaTableFunctionRule::new)
             .toRule();
 
-    public static final List<RelOptRule> ALL = List.of(
-            AGGREGATE,
-            STREAM_AGGREGATE,
-            HAVING,
-            TOP_N,
-            TOP_N_PROJECT,
-            LIMIT,
-            LIMIT_PROJECT,
-            STREAM,
-            DELTA_TABLE_FUNCTION);
+    /**
+     * The window aggregate {@link #PHASE} made (logical, so that the cost-based planner implements it like any
+     * other node) → the same node in the enumerable convention, which runs it.
+     */
+    public static final RelOptRule ENUMERABLE = ConverterRule.Config.INSTANCE
+            .withConversion(
+                    WindowAggregateScan.class,
+                    Convention.NONE,
+                    EnumerableConvention.INSTANCE,
+                    "WindowAggregateScanEnumerableRule")
+            .withRuleFactory(EnumerableRule::new)
+            .toRule();
+
+    /** The rules of the cost-based planner (the aggregate's own is in {@link #PHASE}). */
+    public static final List<RelOptRule> ALL =
+            List.of(ENUMERABLE, HAVING, TOP_N, TOP_N_PROJECT, LIMIT, LIMIT_PROJECT, STREAM, DELTA_TABLE_FUNCTION);
 
     private static boolean isWindowFunction(TableFunctionScan s) {
         return s.getCall() instanceof RexCall c
@@ -179,9 +189,8 @@ public final class WindowRules {
 
         @Override
         public void onMatch(RelOptRuleCall call) {
-            boolean delta = call.rel(0) instanceof Delta;
-            Aggregate aggregate = call.rel(delta ? 1 : 0);
-            if (WindowPlanner.plan(aggregate, delta) instanceof WindowPlanner.Planned p) {
+            Aggregate aggregate = call.rel(0);
+            if (WindowPlanner.plan(aggregate) instanceof WindowPlanner.Planned p) {
                 call.transformTo(p.rel());
             }
         }
@@ -192,7 +201,7 @@ public final class WindowRules {
      * operator does not support; null when the aggregate has no window (or nothing is found missing).
      */
     public static String unsupported(Aggregate aggregate) {
-        return WindowPlanner.plan(aggregate, false) instanceof WindowPlanner.Unsupported u ? u.what() : null;
+        return WindowPlanner.plan(aggregate) instanceof WindowPlanner.Unsupported u ? u.what() : null;
     }
 
     private static final class HavingRule extends RelRule<RuleConfig> {
@@ -283,6 +292,17 @@ public final class WindowRules {
                     project == null
                             ? limited.copy(limited.getTraitSet().replace(collation), limited.getInputs())
                             : project.copy(project.getTraitSet().replace(collation), List.of(limited)));
+        }
+    }
+
+    private static final class EnumerableRule extends ConverterRule {
+        EnumerableRule(Config config) {
+            super(config);
+        }
+
+        @Override
+        public RelNode convert(RelNode rel) {
+            return rel.copy(rel.getTraitSet().replace(EnumerableConvention.INSTANCE), List.of());
         }
     }
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
-import org.apache.calcite.avatica.util.Casing;
-import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlKind;
@@ -12,7 +10,6 @@ import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * What a statement's SQL text is, read by sysql's parser (sysdig's field names rewritten as for running it, the
@@ -33,13 +30,6 @@ public enum StatementKind {
     /** Text that does not parse (running it gives the error). */
     UNPARSED;
 
-    private static final SqlParser.Config PARSER = SqlParser.config()
-            .withQuoting(Quoting.DOUBLE_QUOTE)
-            .withQuotedCasing(Casing.UNCHANGED)
-            .withUnquotedCasing(Casing.TO_LOWER)
-            .withCaseSensitive(true)
-            .withConformance(SqlConformanceEnum.LENIENT);
-
     /** The kind of one statement's text. */
     public static StatementKind of(String sql) {
         if (!SqlLimits.textFits(sql)) {
@@ -47,7 +37,7 @@ public enum StatementKind {
         }
         SqlNode node;
         try {
-            node = SqlParser.create(SysqlPrepare.rewrite(sql).sql(), PARSER).parseStmt();
+            node = SqlParser.create(sql, SysqlPrepare.PARSER_CONFIG).parseStmt();
         } catch (Exception e) {
             return UNPARSED;
         }

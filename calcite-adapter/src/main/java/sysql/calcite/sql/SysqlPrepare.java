@@ -4,7 +4,6 @@ package sysql.calcite.sql;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -33,9 +32,7 @@ import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
-import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
@@ -56,36 +53,15 @@ import sysql.calcite.rel.StashedValues;
 import sysql.calcite.rel.StreamChecks;
 import sysql.calcite.rel.StreamRules;
 import sysql.calcite.rel.WindowRules;
-import sysql.calcite.schema.FieldColumns;
 import sysql.calcite.schema.SysqlSchema;
+import sysql.sql.parser.impl.SysqlParserImpl;
 
 /**
- * Calcite's statement preparation with sysql's parts: sysdig's field names made identifiers before parsing
- * ({@link FieldNameRewriter}, errors mapped back to the user's text), sysql's validator, sysql's planner
+ * Calcite's statement preparation with sysql's parts: sysql's grammar (module sql-parser: Calcite's,
+ * with sysdig's field names as identifiers), sysql's validator, sysql's planner
  * rules, and Java names for the fields of the classes Calcite generates for rows ({@link SysqlTypeFactory}). Every statement of a {@code jdbc:sysql:} connection goes through it.
  */
 public class SysqlPrepare extends CalcitePrepareImpl {
-    /**
-     * Table names Calcite's parser reserves but never parses: SQL:2011 reserves GROUPS (a window frame unit
-     * Calcite does not implement), so an unquoted {@code groups} can only mean the table.
-     */
-    private static final Set<String> RESERVED_TABLE_NAMES = Set.of("groups");
-
-    /**
-     * Aggregate functions Calcite's parser reserves, whose names label columns (SysqlValidator names
-     * {@code COUNT(*)} {@code count}): not followed by '(', such a name is the column ({@code ORDER BY count}).
-     */
-    private static final Set<String> AGGREGATE_NAMES =
-            Set.of("count", "sum", "min", "max", "avg", "stddev_pop", "stddev_samp", "var_pop", "var_samp");
-
-    private static final FieldNameRewriter REWRITER =
-            new FieldNameRewriter(FieldColumns.names(), FieldColumns.CLASSES, RESERVED_TABLE_NAMES, AGGREGATE_NAMES);
-
-    /** Rewrites field names in {@code sql} (exposed for the shell's and the server's own checks). */
-    public static FieldNameRewriter.Result rewrite(String sql) throws FieldNameRewriter.UnknownFieldException {
-        return REWRITER.rewrite(sql);
-    }
-
     /**
      * Every statement's rows go out as soon as each exists (see {@link RowAtATime}); the live host's query plans
      * are kept by their text (see {@link PlanCache}).
@@ -142,7 +118,8 @@ public class SysqlPrepare extends CalcitePrepareImpl {
             .withQuotedCasing(Casing.UNCHANGED)
             .withUnquotedCasing(Casing.TO_LOWER)
             .withCaseSensitive(true)
-            .withConformance(SqlConformanceEnum.LENIENT);
+            .withConformance(SqlConformanceEnum.LENIENT)
+            .withParserFactory(SysqlParserImpl.FACTORY);
 
     @Override
     protected SqlParser createParser(String sql) {
@@ -152,16 +129,7 @@ public class SysqlPrepare extends CalcitePrepareImpl {
     @Override
     protected SqlParser createParser(String sql, SqlParser.Config parserConfig) {
         SqlLimits.checkText(sql);
-        FieldNameRewriter.Result r;
-        try {
-            r = REWRITER.rewrite(sql);
-        } catch (FieldNameRewriter.UnknownFieldException e) {
-            SqlParserPos pos = new SqlParserPos(
-                    e.line(), e.column(), e.line(), e.column() + e.name().length() - 1);
-            throw new RuntimeException(
-                    "parse failed: " + e.getMessage(), new SqlParseException(e.getMessage(), pos, null, null, e));
-        }
-        return SqlParser.create(r.sql(), parserConfig.withParserFactory(MappedSqlParser.factory(r.positions())));
+        return SqlParser.create(sql, parserConfig.withParserFactory(SysqlParserImpl.FACTORY));
     }
 
     @Override
@@ -288,7 +256,8 @@ public class SysqlPrepare extends CalcitePrepareImpl {
 
         @Override
         protected Program getProgram() {
-            return Programs.sequence(CorrelatedSubqueries.LIMIT, EventsRules.PRE_TRIM, super.getProgram());
+            return Programs.sequence(
+                    CorrelatedSubqueries.LIMIT, EventsRules.PRE_TRIM, WindowRules.PHASE, super.getProgram());
         }
 
         /**

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.calcite.sql;
 
+import static org.apache.calcite.util.Static.RESOURCE;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +12,8 @@ import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.prepare.CalciteSqlValidator;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.runtime.Resources;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -21,6 +25,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.validate.SelectScope;
 import org.apache.calcite.sql.validate.SqlModality;
+import org.apache.calcite.sql.validate.SqlValidatorException;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.util.Util;
 import sysql.calcite.chisel.ChiselStreams;
@@ -39,11 +44,41 @@ final class SysqlValidator extends CalciteSqlValidator {
         super(opTab, catalogReader, typeFactory, config);
     }
 
-    /** Refuses a statement too large to plan ({@link SqlLimits}) before any work grows with it. */
+    /**
+     * Refuses a statement too large to plan ({@link SqlLimits}) before any work grows with it; settles the case of
+     * the field names it has ({@link FieldNames#settleCase}).
+     */
     @Override
     public SqlNode validate(SqlNode topNode) {
         SqlLimits.checkNodes(topNode);
+        FieldNames.settleCase(topNode);
         return super.validate(topNode);
+    }
+
+    /**
+     * A column that is not found and is written as a sysdig field ({@code proc.nme}) is an unknown field, said with
+     * the nearest field names ({@link FieldNames}) at the name's own position; other errors are Calcite's.
+     */
+    @Override
+    public CalciteContextException newValidationError(SqlNode node, Resources.ExInst<SqlValidatorException> e) {
+        if (node instanceof SqlIdentifier id && !id.isStar()) {
+            String problem = FieldNames.problem(Util.last(id.names));
+            String calcites = e.str();
+            if (problem != null && calcites.startsWith("Column '") && calcites.contains("' not found")) {
+                SqlParserPos pos = id.getComponentParserPosition(id.names.size() - 1);
+                String at = RESOURCE.validatorContext(
+                                pos.getLineNum(), pos.getColumnNum(), pos.getEndLineNum(), pos.getEndColumnNum())
+                        .str();
+                return new CalciteContextException( // its message is the position, its cause's the problem
+                        at,
+                        new SqlValidatorException(problem, null),
+                        pos.getLineNum(),
+                        pos.getColumnNum(),
+                        pos.getEndLineNum(),
+                        pos.getEndColumnNum());
+            }
+        }
+        return super.newValidationError(node, e);
     }
 
     /** Refuses a select list wider than {@link SqlLimits#MAX_COLUMNS} once its stars are expanded. */
