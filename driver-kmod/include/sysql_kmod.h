@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (MIT OR GPL-2.0) */
+/*
+ * The contract between sysql's kernel module (kmod/) and its readers: the
+ * device, the per-CPU rings and the ioctls. The events in the rings are the
+ * ABI's (sysql_event.h), the counters sysql_probe.h's: the same as the eBPF
+ * probe's.
+ *
+ * /dev/sysql: one opener at a time. Opening it allocates one ring per
+ * possible CPU and registers the probes; closing it unregisters them (and
+ * waits for every running probe) before the rings are freed.
+ *
+ * Each CPU's ring is mapped with two mmap calls on the device, at page
+ * offsets SQ_KMOD_RING_PGOFF(cpu) (the control page, read-write: the reader
+ * advances `tail` there) and SQ_KMOD_RING_PGOFF(cpu) + 1 (the data,
+ * read-only, SQ_KMOD_RING_SIZE bytes). The kernel writes records at `head`
+ * (bytes written so far, modulo the size), the reader consumes from `tail`;
+ * both only grow. A record is a struct sq_kmod_record and its event, padded to
+ * 8 bytes; a record with SQ_KMOD_RECORD_WRAP in its length says the rest of
+ * the ring up to its end is padding: the next record is at offset 0.
+ */
+#ifndef SYSQL_KMOD_H
+#define SYSQL_KMOD_H
+
+#include "sysql_probe.h"
+
+#if !defined(__KERNEL__)
+#include <sys/ioctl.h>
+#else
+#include <linux/ioctl.h>
+#endif
+
+#define SQ_KMOD_DEVICE "/dev/sysql"
+#define SQ_KMOD_PAGE_SIZE 4096
+/* Data bytes of one CPU's ring: a power of two. */
+#define SQ_KMOD_RING_SIZE (8u << 20)
+#define SQ_KMOD_RING_PAGES (SQ_KMOD_RING_SIZE / SQ_KMOD_PAGE_SIZE)
+/* Page offset of a CPU's control page; its data follows at + 1. */
+#define SQ_KMOD_RING_PGOFF(cpu) ((sq_u64)(cpu) * (1 + SQ_KMOD_RING_PAGES))
+
+/* The control page of one ring. */
+struct sq_kmod_ring_ctl {
+	sq_u64 head; /* written by the kernel: bytes produced, records complete */
+	sq_u64 tail; /* written by the reader: bytes consumed */
+	struct sq_cpu_stats stats; /* this CPU's counters (the kernel's) */
+};
+
+struct sq_kmod_record {
+	sq_u32 len; /* bytes of the event that follows (its header's len) */
+	sq_u32 reserved;
+};
+
+#define SQ_KMOD_RECORD_WRAP 0x80000000u
+#define SQ_KMOD_ALIGN(n) (((n) + 7u) & ~7u)
+
+/* What the module serves. */
+struct sq_kmod_info {
+	sq_u32 abi_version; /* SQ_KMOD_ABI_VERSION */
+	sq_u32 ncpus; /* rings: CPUs 0..ncpus-1 (possible CPUs) */
+	sq_u32 ring_size; /* SQ_KMOD_RING_SIZE */
+	sq_u32 reserved;
+};
+
+#define SQ_KMOD_ABI_VERSION 1
+
+#define SQ_KMOD_IOCTL_MAGIC 's'
+#define SQ_KMOD_IOCTL_INFO _IOR(SQ_KMOD_IOCTL_MAGIC, 1, struct sq_kmod_info)
+/* Starts or stops capturing (the probes stay registered while the device is open). */
+#define SQ_KMOD_IOCTL_START _IO(SQ_KMOD_IOCTL_MAGIC, 2)
+#define SQ_KMOD_IOCTL_STOP _IO(SQ_KMOD_IOCTL_MAGIC, 3)
+
+#endif /* SYSQL_KMOD_H */
