@@ -64,8 +64,24 @@ struct sq_kmod_info {
 
 #define SQ_KMOD_IOCTL_MAGIC 's'
 #define SQ_KMOD_IOCTL_INFO _IOR(SQ_KMOD_IOCTL_MAGIC, 1, struct sq_kmod_info)
-/* Starts or stops capturing (the probes stay registered while the device is open). */
+/* Starts or stops capturing (the probes stay registered while the device is open); STOP returns once no
+ * probe writes any more. */
 #define SQ_KMOD_IOCTL_START _IO(SQ_KMOD_IOCTL_MAGIC, 2)
 #define SQ_KMOD_IOCTL_STOP _IO(SQ_KMOD_IOCTL_MAGIC, 3)
+/* The syscalls captured: interest[nr] != 0 (all of them after open). */
+struct sq_kmod_syscalls {
+	sq_u8 interest[SQ_SYSCALL_TABLE_SIZE];
+};
+#define SQ_KMOD_IOCTL_SET_SYSCALLS _IOW(SQ_KMOD_IOCTL_MAGIC, 4, struct sq_kmod_syscalls)
+/* The threads captured (sysql_probe.h says which): a pid filter mode and its pids, the comm filter's names. */
+struct sq_kmod_threads {
+	sq_u32 pid_filter_mode; /* enum sq_pid_filter_mode */
+	sq_u32 npids; /* <= SQ_PID_FILTER_MAX */
+	sq_u64 pids; /* user pointer to npids u32 */
+	sq_u32 ncomms; /* <= SQ_COMM_FILTER_MAX; 0: the comm filter is off */
+	sq_u32 reserved;
+	sq_u64 comms; /* user pointer to ncomms * SQ_COMM_LEN bytes, each name NUL padded */
+};
+#define SQ_KMOD_IOCTL_SET_THREADS _IOW(SQ_KMOD_IOCTL_MAGIC, 5, struct sq_kmod_threads)
 
 #endif /* SYSQL_KMOD_H */

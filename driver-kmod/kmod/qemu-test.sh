@@ -61,7 +61,11 @@ before=\$(awk '/^VmallocUsed/ {print \$2}' /proc/meminfo)
 ok=0
 i=0
 while [ \$i -lt 100 ]; do
-  insmod /sysql.ko && /sysql-kmod-read 100 >/dev/null && rmmod sysql && ok=\$((ok + 1))
+  fail=0
+  insmod /sysql.ko || { echo "SQKMOD cycle \$i: insmod failed"; fail=1; }
+  /sysql-kmod-read 100 >/tmp/read.out 2>&1 || { echo "SQKMOD cycle \$i: the reader failed:"; sed 's/^/SQKMOD   /' /tmp/read.out; fail=1; }
+  rmmod sysql || { echo "SQKMOD cycle \$i: rmmod failed"; fail=1; }
+  [ \$fail = 0 ] && ok=\$((ok + 1))
   i=\$((i + 1))
 done
 kill \$load

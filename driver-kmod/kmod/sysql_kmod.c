@@ -19,6 +19,10 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/bsearch.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -98,6 +102,18 @@ static struct sq_ring *sq_rings; /* one per possible CPU while open */
 static unsigned int sq_nrings;
 static pid_t sq_reader_tgid;
 static int sq_capture_on;
+/* The threads filter (sysql_probe.h), replaced whole by SET_THREADS and read by the probes under RCU (a
+ * tracepoint probe runs with preemption off: synchronize_rcu() waits for it). */
+struct sq_threads {
+	u32 pid_filter_mode;
+	u32 npids; /* sorted */
+	u32 ncomms;
+	u32 *pids;
+	char (*comms)[SQ_COMM_LEN];
+	struct rcu_head rcu;
+};
+static struct sq_threads __rcu *sq_threads;
+static u8 sq_interest[SQ_SYSCALL_TABLE_SIZE];
 static struct tracepoint *sq_tp_sys_enter;
 static struct tracepoint *sq_tp_sys_exit;
 
@@ -159,21 +175,129 @@ static void sq_emit(u16 type, u32 nparams, const u16 *lens, const u64 *vals)
 	smp_store_release(&ctl->head, head + reclen);
 }
 
-static bool sq_wanted(long id)
-{
-	if (!READ_ONCE(sq_capture_on) || id < 0 || id >= SQ_SYSCALL_TABLE_SIZE)
-		return false;
-	if (current->tgid == sq_reader_tgid)
-		return false;
-	return true;
-}
-
 static void sq_count_filtered(void)
 {
 	unsigned int cpu = smp_processor_id();
 
 	if (cpu < sq_nrings)
 		sq_rings[cpu].ctl->stats.filtered++;
+}
+
+static int sq_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool sq_pid_hit(const struct sq_threads *t, u32 tid, u32 tgid)
+{
+	return bsearch(&tid, t->pids, t->npids, sizeof(u32), sq_cmp_u32) ||
+	       bsearch(&tgid, t->pids, t->npids, sizeof(u32), sq_cmp_u32);
+}
+
+static bool sq_comm_hit(const struct sq_threads *t)
+{
+	char comm[SQ_COMM_LEN] = {};
+	u32 i;
+
+	strncpy(comm, current->comm, SQ_COMM_LEN - 1);
+	for (i = 0; i < t->ncomms; i++)
+		if (!memcmp(comm, t->comms[i], SQ_COMM_LEN))
+			return true;
+	return false;
+}
+
+/* True if the current thread must not be captured: the eBPF probe's sq_skip_thread, over the same settings. */
+static bool sq_skip_thread(void)
+{
+	const struct sq_threads *t = rcu_dereference_sched(sq_threads);
+	bool pid_hit, comm_on;
+
+	if (!t || (t->pid_filter_mode == SQ_PID_FILTER_OFF && !t->ncomms))
+		return false;
+	comm_on = t->ncomms > 0;
+	pid_hit = t->pid_filter_mode != SQ_PID_FILTER_OFF &&
+		  sq_pid_hit(t, current->pid, current->tgid);
+	if (t->pid_filter_mode == SQ_PID_FILTER_EXCLUDE)
+		return pid_hit || (comm_on && !sq_comm_hit(t));
+	if (pid_hit)
+		return false;
+	return !(comm_on && sq_comm_hit(t));
+}
+
+static bool sq_wanted(long id)
+{
+	if (!READ_ONCE(sq_capture_on) || id < 0 || id >= SQ_SYSCALL_TABLE_SIZE)
+		return false;
+	if (current->tgid == sq_reader_tgid)
+		return false;
+	if (!READ_ONCE(sq_interest[id]) || sq_skip_thread()) {
+		sq_count_filtered();
+		return false;
+	}
+	return true;
+}
+
+static void sq_free_threads(struct sq_threads *t)
+{
+	if (!t)
+		return;
+	kfree(t->pids);
+	kfree(t->comms);
+	kfree(t);
+}
+
+static void sq_free_threads_rcu(struct rcu_head *head)
+{
+	sq_free_threads(container_of(head, struct sq_threads, rcu));
+}
+
+static long sq_set_threads(unsigned long arg)
+{
+	struct sq_kmod_threads req;
+	struct sq_threads *t, *old;
+
+	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pid_filter_mode > SQ_PID_FILTER_EXCLUDE || req.npids > SQ_PID_FILTER_MAX ||
+	    req.ncomms > SQ_COMM_FILTER_MAX)
+		return -EINVAL;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->pid_filter_mode = req.pid_filter_mode;
+	t->npids = req.npids;
+	t->ncomms = req.ncomms;
+	if (req.npids) {
+		t->pids = memdup_user(u64_to_user_ptr(req.pids), req.npids * sizeof(u32));
+		if (IS_ERR(t->pids)) {
+			long err = PTR_ERR(t->pids);
+
+			t->pids = NULL;
+			sq_free_threads(t);
+			return err;
+		}
+		sort(t->pids, t->npids, sizeof(u32), sq_cmp_u32, NULL);
+	}
+	if (req.ncomms) {
+		t->comms =
+			memdup_user(u64_to_user_ptr(req.comms), (size_t)req.ncomms * SQ_COMM_LEN);
+		if (IS_ERR(t->comms)) {
+			long err = PTR_ERR(t->comms);
+
+			t->comms = NULL;
+			sq_free_threads(t);
+			return err;
+		}
+	}
+	mutex_lock(&sq_open_lock);
+	old = rcu_dereference_protected(sq_threads, lockdep_is_held(&sq_open_lock));
+	rcu_assign_pointer(sq_threads, t);
+	mutex_unlock(&sq_open_lock);
+	if (old)
+		call_rcu(&old->rcu, sq_free_threads_rcu);
+	return 0;
 }
 
 static void sq_probe_sys_enter(void *data, struct pt_regs *regs, long id)
@@ -294,6 +418,9 @@ static int sq_open(struct inode *inode, struct file *f)
 	}
 	sq_reader_tgid = current->tgid;
 	WRITE_ONCE(sq_capture_on, 0);
+	/* every syscall of every thread but the reader's, as the eBPF probe after sq_open */
+	memset(sq_interest, 1, sizeof(sq_interest));
+	sq_free_threads(rcu_replace_pointer(sq_threads, NULL, lockdep_is_held(&sq_open_lock)));
 	err = tracepoint_probe_register(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
 	if (err)
 		goto out;
@@ -321,6 +448,7 @@ static int sq_release(struct inode *inode, struct file *f)
 	/* no probe runs past this point: the rings can go */
 	tracepoint_synchronize_unregister();
 	sq_free_rings();
+	sq_free_threads(rcu_replace_pointer(sq_threads, NULL, lockdep_is_held(&sq_open_lock)));
 	sq_opened = false;
 	mutex_unlock(&sq_open_lock);
 	return 0;
@@ -342,7 +470,23 @@ static long sq_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return 0;
 	case SQ_KMOD_IOCTL_STOP:
 		WRITE_ONCE(sq_capture_on, 0);
+		/* a probe past its check still writes: wait for it (probes run with preemption off), so that
+		 * after STOP the rings hold everything there will be */
+		synchronize_rcu();
 		return 0;
+	case SQ_KMOD_IOCTL_SET_SYSCALLS: {
+		struct sq_kmod_syscalls *set = memdup_user((void __user *)arg, sizeof(*set));
+		int nr;
+
+		if (IS_ERR(set))
+			return PTR_ERR(set);
+		for (nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
+			WRITE_ONCE(sq_interest[nr], set->interest[nr] ? 1 : 0);
+		kfree(set);
+		return 0;
+	}
+	case SQ_KMOD_IOCTL_SET_THREADS:
+		return sq_set_threads(arg);
 	default:
 		return -ENOTTY;
 	}
@@ -422,6 +566,7 @@ static int __init sq_init(void)
 static void __exit sq_exit(void)
 {
 	misc_deregister(&sq_device);
+	rcu_barrier(); /* a replaced thread filter's free has run */
 }
 
 module_init(sq_init);

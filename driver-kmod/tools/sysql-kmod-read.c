@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
 /*
  * sysql-kmod-read: a reader of sysql's kernel module (kmod/) for its tests.
- * Opens /dev/sysql, maps every CPU's ring, starts capturing, runs a child
- * that calls getppid() N times and close(-1) N times, stops, and checks the
- * rings: every record well formed (header length, a known event type, the
- * event table's parameter count), and the child's events exactly the ones
- * its calls make. Prints one line "sysql-kmod-read: ..." with the counts and
- * exits 0 when they hold. Static, so that it runs in a bare initramfs.
+ * Opens /dev/sysql, maps every CPU's ring and captures, three times, a child
+ * that calls getppid() N times and close(-1) N times: with every syscall of
+ * every thread; with only getppid of only the child (syscall set, pid
+ * filter); with only the threads named as the child renames itself (comm
+ * filter). Each time it checks the rings: every record well formed (header
+ * length, a known event type, the event table's parameter count), the
+ * child's events exactly the ones its calls make and the settings let
+ * through, no other thread's where a filter names the child. Prints one line
+ * "sysql-kmod-read: phase=..." per capture and exits 0 when all hold.
+ * Static, so that it runs in a bare initramfs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,7 +39,16 @@ static const unsigned char event_known[SQ_EVENT_CODE_LIMIT] = {
 };
 
 struct counts {
-	long getppid_e, getppid_x, close_e, close_x, child_other, records, malformed;
+	long getppid_e, getppid_x, close_e, close_x, child_other, other_threads, records, malformed;
+};
+
+#define CHILD_COMM "sqkmod-child"
+
+struct rings {
+	int fd;
+	unsigned int ncpus;
+	struct sq_kmod_ring_ctl **ctl;
+	unsigned char **data;
 };
 
 static int fail(const char *what)
@@ -77,8 +91,10 @@ static void check(const unsigned char *ev, sq_u32 reclen, pid_t child, pid_t par
 		c->malformed++;
 		return;
 	}
-	if ((pid_t)h.tid != child)
+	if ((pid_t)h.tid != child) {
+		c->other_threads++;
 		return;
+	}
 	if (h.type == SQE_GENERIC_ARGS_E && param_u(ev, lens, 1) == SQ_NR_getppid &&
 	    param_u(ev, lens, 0) == SQ_SC_GETPPID)
 		c->getppid_e++;
@@ -93,21 +109,114 @@ static void check(const unsigned char *ev, sq_u32 reclen, pid_t child, pid_t par
 		c->child_other++;
 }
 
+/* Drains every ring into c; adds the CPUs' counters to the sums. */
+static void drain(struct rings *r, pid_t child, pid_t parent, struct counts *c, sq_u64 *events,
+		  sq_u64 *drops, sq_u64 *filtered)
+{
+	for (unsigned int cpu = 0; cpu < r->ncpus; cpu++) {
+		sq_u64 head = __atomic_load_n(&r->ctl[cpu]->head, __ATOMIC_ACQUIRE);
+		sq_u64 tail = r->ctl[cpu]->tail;
+
+		while (tail < head) {
+			sq_u64 off = tail & (SQ_KMOD_RING_SIZE - 1);
+			struct sq_kmod_record rec;
+
+			memcpy(&rec, r->data[cpu] + off, sizeof(rec));
+			if (rec.len & SQ_KMOD_RECORD_WRAP) {
+				tail += SQ_KMOD_RING_SIZE - off;
+				continue;
+			}
+			check(r->data[cpu] + off + sizeof(rec), rec.len, child, parent, c);
+			tail += SQ_KMOD_ALIGN(sizeof(rec) + rec.len);
+		}
+		__atomic_store_n(&r->ctl[cpu]->tail, tail, __ATOMIC_RELEASE);
+		*events += r->ctl[cpu]->stats.events;
+		*drops += r->ctl[cpu]->stats.drops_full;
+		*filtered += r->ctl[cpu]->stats.filtered;
+	}
+}
+
+enum phase { PHASE_ALL, PHASE_SYSCALL_PID, PHASE_COMM };
+static const char *const phase_names[] = {"all", "syscall+pid", "comm"};
+
+/* One capture of the child under the phase's settings; true when its counts hold. */
+static int capture(struct rings *r, enum phase phase, long n)
+{
+	struct sq_kmod_syscalls set;
+	struct sq_kmod_threads threads = {.pid_filter_mode = SQ_PID_FILTER_OFF};
+	char comms[1][SQ_COMM_LEN] = {CHILD_COMM};
+	sq_u64 events0 = 0, drops0 = 0, filtered0 = 0, events = 0, drops = 0, filtered = 0;
+	struct counts c = {0}, ignored = {0};
+	pid_t child, parent = getpid();
+	int go[2], status;
+	char b = 0;
+	uint32_t pid;
+
+	drain(r, 0, parent, &ignored, &events0, &drops0, &filtered0);
+	if (pipe(go))
+		return fail("pipe") == 0;
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_NAME, CHILD_COMM);
+		if (read(go[0], &b, 1) != 1)
+			_exit(3);
+		for (long i = 0; i < n; i++) {
+			syscall(SYS_getppid);
+			syscall(SYS_close, -1);
+		}
+		_exit(0);
+	}
+	memset(set.interest, 1, sizeof(set.interest));
+	pid = (uint32_t)child;
+	if (phase == PHASE_SYSCALL_PID) {
+		memset(set.interest, 0, sizeof(set.interest));
+		set.interest[SQ_NR_getppid] = 1;
+		threads.pid_filter_mode = SQ_PID_FILTER_INCLUDE;
+		threads.npids = 1;
+		threads.pids = (uintptr_t)&pid;
+	} else if (phase == PHASE_COMM) {
+		threads.ncomms = 1;
+		threads.comms = (uintptr_t)comms;
+	}
+	if (ioctl(r->fd, SQ_KMOD_IOCTL_SET_SYSCALLS, &set) ||
+	    ioctl(r->fd, SQ_KMOD_IOCTL_SET_THREADS, &threads) || ioctl(r->fd, SQ_KMOD_IOCTL_START))
+		return fail("ioctl SET_SYSCALLS, SET_THREADS or START") == 0;
+	if (write(go[1], &b, 1) != 1)
+		return fail("write") == 0;
+	waitpid(child, &status, 0);
+	if (ioctl(r->fd, SQ_KMOD_IOCTL_STOP))
+		return fail("ioctl STOP") == 0;
+	close(go[0]);
+	close(go[1]);
+	drain(r, child, parent, &c, &events, &drops, &filtered);
+	events -= events0;
+	drops -= drops0;
+	filtered -= filtered0;
+	printf("sysql-kmod-read: phase=%s calls=%ld getppid_e=%ld getppid_x=%ld close_e=%ld "
+	       "close_x=%ld "
+	       "child_other=%ld other_threads=%ld records=%ld malformed=%ld events=%llu drops=%llu "
+	       "filtered=%llu\n",
+	       phase_names[phase], n, c.getppid_e, c.getppid_x, c.close_e, c.close_x, c.child_other,
+	       c.other_threads, c.records, c.malformed, (unsigned long long)events,
+	       (unsigned long long)drops, (unsigned long long)filtered);
+	long closes = phase == PHASE_SYSCALL_PID ? 0 : n;
+	return c.getppid_e == n && c.getppid_x == n && c.close_e == closes && c.close_x == closes &&
+	       c.malformed == 0 && drops == 0 && (sq_u64)c.records == events &&
+	       (phase == PHASE_ALL || c.other_threads == 0) &&
+	       (phase != PHASE_SYSCALL_PID || (c.child_other == 0 && filtered >= (sq_u64)(2 * n)));
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1000;
 	struct sq_kmod_info info;
-	struct sq_kmod_ring_ctl **ctl;
-	unsigned char **data;
-	struct counts c = {0};
-	sq_u64 drops = 0, filtered = 0, events = 0;
-	pid_t child, parent = getpid();
-	int fd, status;
+	struct rings r;
+	int ok = 1;
 
-	fd = open(SQ_KMOD_DEVICE, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
+	r.fd = open(SQ_KMOD_DEVICE, O_RDWR | O_CLOEXEC);
+	if (r.fd < 0)
 		return fail("open " SQ_KMOD_DEVICE);
-	if (ioctl(fd, SQ_KMOD_IOCTL_INFO, &info))
+	if (ioctl(r.fd, SQ_KMOD_IOCTL_INFO, &info))
 		return fail("ioctl INFO");
 	if (info.abi_version != SQ_KMOD_ABI_VERSION || info.ring_size != SQ_KMOD_RING_SIZE) {
 		fprintf(stderr,
@@ -115,65 +224,27 @@ int main(int argc, char **argv)
 			info.abi_version, info.ring_size, SQ_KMOD_ABI_VERSION);
 		return 2;
 	}
-	ctl = calloc(info.ncpus, sizeof(*ctl));
-	data = calloc(info.ncpus, sizeof(*data));
+	r.ncpus = info.ncpus;
+	r.ctl = calloc(info.ncpus, sizeof(*r.ctl));
+	r.data = calloc(info.ncpus, sizeof(*r.data));
 	for (unsigned int cpu = 0; cpu < info.ncpus; cpu++) {
 		off_t base = (off_t)SQ_KMOD_RING_PGOFF(cpu) * SQ_KMOD_PAGE_SIZE;
 
-		ctl[cpu] =
-			mmap(NULL, SQ_KMOD_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, base);
-		data[cpu] = mmap(NULL, SQ_KMOD_RING_SIZE, PROT_READ, MAP_SHARED, fd,
-				 base + SQ_KMOD_PAGE_SIZE);
-		if (ctl[cpu] == MAP_FAILED || data[cpu] == MAP_FAILED)
+		r.ctl[cpu] = mmap(NULL, SQ_KMOD_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd,
+				  base);
+		r.data[cpu] = mmap(NULL, SQ_KMOD_RING_SIZE, PROT_READ, MAP_SHARED, r.fd,
+				   base + SQ_KMOD_PAGE_SIZE);
+		if (r.ctl[cpu] == MAP_FAILED || r.data[cpu] == MAP_FAILED)
 			return fail("mmap a ring");
 	}
 	/* the data is read-only: a writable mapping is refused */
-	if (mmap(NULL, SQ_KMOD_RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	if (mmap(NULL, SQ_KMOD_RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd,
 		 (off_t)SQ_KMOD_PAGE_SIZE) != MAP_FAILED) {
 		fprintf(stderr, "sysql-kmod-read: a ring's data could be mapped writable\n");
 		return 2;
 	}
-	if (ioctl(fd, SQ_KMOD_IOCTL_START))
-		return fail("ioctl START");
-	child = fork();
-	if (child == 0) {
-		for (long i = 0; i < n; i++) {
-			syscall(SYS_getppid);
-			syscall(SYS_close, -1);
-		}
-		_exit(0);
-	}
-	waitpid(child, &status, 0);
-	if (ioctl(fd, SQ_KMOD_IOCTL_STOP))
-		return fail("ioctl STOP");
-	for (unsigned int cpu = 0; cpu < info.ncpus; cpu++) {
-		sq_u64 head = __atomic_load_n(&ctl[cpu]->head, __ATOMIC_ACQUIRE);
-		sq_u64 tail = ctl[cpu]->tail;
-
-		while (tail < head) {
-			sq_u64 off = tail & (SQ_KMOD_RING_SIZE - 1);
-			struct sq_kmod_record rec;
-
-			memcpy(&rec, data[cpu] + off, sizeof(rec));
-			if (rec.len & SQ_KMOD_RECORD_WRAP) {
-				tail += SQ_KMOD_RING_SIZE - off;
-				continue;
-			}
-			check(data[cpu] + off + sizeof(rec), rec.len, child, parent, &c);
-			tail += SQ_KMOD_ALIGN(sizeof(rec) + rec.len);
-		}
-		__atomic_store_n(&ctl[cpu]->tail, tail, __ATOMIC_RELEASE);
-		drops += ctl[cpu]->stats.drops_full;
-		filtered += ctl[cpu]->stats.filtered;
-		events += ctl[cpu]->stats.events;
-	}
-	printf("sysql-kmod-read: calls=%ld getppid_e=%ld getppid_x=%ld close_e=%ld close_x=%ld "
-	       "records=%ld malformed=%ld events=%llu drops=%llu filtered=%llu\n",
-	       n, c.getppid_e, c.getppid_x, c.close_e, c.close_x, c.records, c.malformed,
-	       (unsigned long long)events, (unsigned long long)drops, (unsigned long long)filtered);
-	close(fd);
-	return c.getppid_e == n && c.getppid_x == n && c.close_e == n && c.close_x == n &&
-			       c.malformed == 0 && drops == 0 && (sq_u64)c.records == events
-		       ? 0
-		       : 1;
+	for (int phase = PHASE_ALL; phase <= PHASE_COMM; phase++)
+		ok &= capture(&r, (enum phase)phase, n);
+	close(r.fd);
+	return ok ? 0 : 1;
 }

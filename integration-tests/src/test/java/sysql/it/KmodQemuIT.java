@@ -18,7 +18,7 @@ import sysql.testing.Privileges;
 /**
  * sysql's kernel module (driver-kmod/kmod) in Debian 12's own kernel under qemu (this host's kernel loads no
  * module): built against the current headers, loaded, a capture of a known workload read from its per-CPU rings
- * by tools/sysql-kmod-read, unloaded, then 100 load/capture/unload cycles under a syscall loop, with the
+ * by tools/sysql-kmod-read (every syscall; a syscall set and a pid filter; a comm filter), unloaded, then 100 load/capture/unload cycles under a syscall loop, with the
  * kernel's vmalloc use before and after (the rings are 16 MiB an open: a leak would show). The guest panics on
  * any oops or WARN. Needs root (apt, the kernel package) and qemu, which the test command installs.
  */
@@ -44,14 +44,26 @@ class KmodQemuIT {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("SQKMOD loaded: events for ")), output);
         assertTrue(lines.contains("SQKMOD reader rc=0"), output);
         assertTrue(lines.contains("SQKMOD unloaded"), output);
-        Map<String, Long> read = values(output, "sysql-kmod-read:");
-        assertEquals(CALLS, read.get("getppid_e"), output);
-        assertEquals(CALLS, read.get("getppid_x"), output);
-        assertEquals(CALLS, read.get("close_e"), output);
-        assertEquals(CALLS, read.get("close_x"), output);
-        assertEquals(0, read.get("malformed"), output);
-        assertEquals(0, read.get("drops"), output);
-        assertEquals(read.get("events"), read.get("records"), "every event counted was read: " + output);
+        // every syscall of every thread; only getppid of only the child (syscall set, pid filter); only the
+        // threads of the child's name (comm filter)
+        for (String phase : List.of("all", "syscall+pid", "comm")) {
+            Map<String, Long> read = values(output, "sysql-kmod-read: phase=" + phase + " ");
+            long closes = phase.equals("syscall+pid") ? 0 : CALLS;
+            assertEquals(CALLS, read.get("getppid_e"), phase + ": " + output);
+            assertEquals(CALLS, read.get("getppid_x"), phase + ": " + output);
+            assertEquals(closes, read.get("close_e"), phase + ": " + output);
+            assertEquals(closes, read.get("close_x"), phase + ": " + output);
+            assertEquals(0, read.get("malformed"), phase + ": " + output);
+            assertEquals(0, read.get("drops"), phase + ": " + output);
+            assertEquals(read.get("events"), read.get("records"), "every event counted was read: " + output);
+            if (!phase.equals("all")) {
+                assertEquals(0, read.get("other_threads"), phase + ": " + output);
+            }
+            if (phase.equals("syscall+pid")) {
+                assertEquals(0, read.get("child_other"), output);
+                assertTrue(read.get("filtered") >= 2 * CALLS, "the closes are counted as filtered: " + output);
+            }
+        }
 
         Map<String, Long> cycles = values(output, "SQKMOD cycles=");
         assertEquals(100, cycles.get("cycles"), output);
