@@ -116,6 +116,7 @@ static struct sq_threads __rcu *sq_threads;
 static u8 sq_interest[SQ_SYSCALL_TABLE_SIZE];
 static struct tracepoint *sq_tp_sys_enter;
 static struct tracepoint *sq_tp_sys_exit;
+static struct tracepoint *sq_tp_process_exit;
 
 /* Writes one event into this CPU's ring: its header, its parameters' lengths
  * (lens) and values (vals, 8 bytes each, of which the first lens[i] bytes).
@@ -369,12 +370,38 @@ static void sq_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	}
 }
 
+/* A thread's end: PROCEXIT_1_E, as the eBPF probe's sched_process_exit program builds it. */
+static void sq_probe_process_exit(void *data, struct task_struct *p)
+{
+	u16 lens[4] = {8, 8, 1, 1};
+	u64 vals[4];
+	s32 code;
+	u32 sig;
+
+	if (!READ_ONCE(sq_capture_on) || (p->flags & PF_KTHREAD) || current->tgid == sq_reader_tgid)
+		return;
+	if (sq_skip_thread()) {
+		sq_count_filtered();
+		return;
+	}
+	code = p->exit_code;
+	sig = code & 0x7f;
+	vals[0] = (u64)(s64)code;
+	vals[1] = (u64)(s64)((code >> 8) & 0xff);
+	vals[2] = (sig != 0 && sig != 0x7f) ? sig : 0;
+	vals[3] = (code & 0x80) ? 1 : 0;
+	BUILD_BUG_ON(SQ_NP_PROCEXIT_1_E != 4);
+	sq_emit(SQE_PROCEXIT_1_E, SQ_NP_PROCEXIT_1_E, lens, vals);
+}
+
 static void sq_find_tracepoint(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, "sys_enter"))
 		sq_tp_sys_enter = tp;
 	else if (!strcmp(tp->name, "sys_exit"))
 		sq_tp_sys_exit = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		sq_tp_process_exit = tp;
 }
 
 static void sq_free_rings(void)
@@ -430,6 +457,13 @@ static int sq_open(struct inode *inode, struct file *f)
 		tracepoint_synchronize_unregister();
 		goto out;
 	}
+	err = tracepoint_probe_register(sq_tp_process_exit, sq_probe_process_exit, NULL);
+	if (err) {
+		tracepoint_probe_unregister(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
+		tracepoint_probe_unregister(sq_tp_sys_exit, sq_probe_sys_exit, NULL);
+		tracepoint_synchronize_unregister();
+		goto out;
+	}
 	sq_opened = true;
 	mutex_unlock(&sq_open_lock);
 	return 0;
@@ -445,6 +479,7 @@ static int sq_release(struct inode *inode, struct file *f)
 	WRITE_ONCE(sq_capture_on, 0);
 	tracepoint_probe_unregister(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
 	tracepoint_probe_unregister(sq_tp_sys_exit, sq_probe_sys_exit, NULL);
+	tracepoint_probe_unregister(sq_tp_process_exit, sq_probe_process_exit, NULL);
 	/* no probe runs past this point: the rings can go */
 	tracepoint_synchronize_unregister();
 	sq_free_rings();
@@ -555,8 +590,9 @@ static int __init sq_init(void)
 	}
 	pr_info("sysql: events for %d syscalls of the table\n", emitted);
 	for_each_kernel_tracepoint(sq_find_tracepoint, NULL);
-	if (!sq_tp_sys_enter || !sq_tp_sys_exit) {
-		pr_err("sysql: the kernel has no sys_enter/sys_exit tracepoints "
+	if (!sq_tp_sys_enter || !sq_tp_sys_exit || !sq_tp_process_exit) {
+		pr_err("sysql: the kernel has no sys_enter, sys_exit or sched_process_exit "
+		       "tracepoint "
 		       "(CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
 		return -ENODEV;
 	}

@@ -39,7 +39,8 @@ static const unsigned char event_known[SQ_EVENT_CODE_LIMIT] = {
 };
 
 struct counts {
-	long getppid_e, getppid_x, close_e, close_x, child_other, other_threads, records, malformed;
+	long getppid_e, getppid_x, close_e, close_x, procexit, child_other, other_threads, records,
+		malformed;
 };
 
 #define CHILD_COMM "sqkmod-child"
@@ -105,6 +106,9 @@ static void check(const unsigned char *ev, sq_u32 reclen, pid_t child, pid_t par
 		c->close_e++;
 	else if (h.type == SQE_SYSCALL_CLOSE_X && (long)param_u(ev, lens, 0) == -EBADF)
 		c->close_x++;
+	else if (h.type == SQE_PROCEXIT_1_E && param_u(ev, lens, 0) == 0 &&
+		 param_u(ev, lens, 1) == 0)
+		c->procexit++; /* _exit(0): status 0, ret 0 */
 	else
 		c->child_other++;
 }
@@ -194,14 +198,15 @@ static int capture(struct rings *r, enum phase phase, long n)
 	filtered -= filtered0;
 	printf("sysql-kmod-read: phase=%s calls=%ld getppid_e=%ld getppid_x=%ld close_e=%ld "
 	       "close_x=%ld "
-	       "child_other=%ld other_threads=%ld records=%ld malformed=%ld events=%llu drops=%llu "
-	       "filtered=%llu\n",
-	       phase_names[phase], n, c.getppid_e, c.getppid_x, c.close_e, c.close_x, c.child_other,
-	       c.other_threads, c.records, c.malformed, (unsigned long long)events,
+	       "procexit=%ld child_other=%ld other_threads=%ld records=%ld malformed=%ld "
+	       "events=%llu "
+	       "drops=%llu filtered=%llu\n",
+	       phase_names[phase], n, c.getppid_e, c.getppid_x, c.close_e, c.close_x, c.procexit,
+	       c.child_other, c.other_threads, c.records, c.malformed, (unsigned long long)events,
 	       (unsigned long long)drops, (unsigned long long)filtered);
 	long closes = phase == PHASE_SYSCALL_PID ? 0 : n;
 	return c.getppid_e == n && c.getppid_x == n && c.close_e == closes && c.close_x == closes &&
-	       c.malformed == 0 && drops == 0 && (sq_u64)c.records == events &&
+	       c.procexit == 1 && c.malformed == 0 && drops == 0 && (sq_u64)c.records == events &&
 	       (phase == PHASE_ALL || c.other_threads == 0) &&
 	       (phase != PHASE_SYSCALL_PID || (c.child_other == 0 && filtered >= (sq_u64)(2 * n)));
 }

@@ -53,6 +53,7 @@ class KmodQemuIT {
             assertEquals(CALLS, read.get("getppid_x"), phase + ": " + output);
             assertEquals(closes, read.get("close_e"), phase + ": " + output);
             assertEquals(closes, read.get("close_x"), phase + ": " + output);
+            assertEquals(1, read.get("procexit"), "the child's end (sched_process_exit): " + output);
             assertEquals(0, read.get("malformed"), phase + ": " + output);
             assertEquals(0, read.get("drops"), phase + ": " + output);
             assertEquals(read.get("events"), read.get("records"), "every event counted was read: " + output);
