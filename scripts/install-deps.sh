@@ -13,6 +13,11 @@ packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-confi
           systemd   # systemd-analyze verify checks the daemon's unit (scripts/install-daemon.sh)
           sysdig    # sysdig 0.29.3: the differential tests' oracle (reads .scap files; never captures here)
           memcached)  # sql-examples' MemcachelogIT (chisels/memcachelog.sql) starts its own on a free loopback port
+# --tests: also what the tests need (./run-tests): Debian's kernel headers, qemu, a static busybox and cpio, with
+# which KmodQemuIT builds sysql's kernel module and boots Debian's kernel (driver-kmod/kmod/qemu-test.sh)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(linux-headers-amd64 qemu-system-x86 busybox-static cpio)
+fi
 # one dpkg-query for all of them: the launcher runs this before every command, so it must cost milliseconds
 installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '/install ok installed/ {print $1}' || true)"
 missing=()

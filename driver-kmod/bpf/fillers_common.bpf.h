@@ -44,18 +44,9 @@ static __always_inline long sq_regs_id(struct pt_regs *regs)
 	return BPF_CORE_READ(regs, orig_ax);
 }
 
-/* Per syscall number: enter event code and sysdig syscall code. */
-const volatile __u16 sq_sc_enter_evt[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = SQE_##event##_E,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-};
-
-const volatile __u16 sq_sc_code[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = SQ_SC_##sc,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-};
+/* Per syscall number: enter event code and sysdig syscall code (read-only data of the program). */
+#define SQ_LOOKUP_QUALIFIER const volatile
+#include "sysql_syscall_lookup.h"
 
 static __always_inline __u16 sq_enter_type(long id)
 {

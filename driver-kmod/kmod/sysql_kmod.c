@@ -34,6 +34,7 @@
 
 #include "sysql_event.h"
 #include "sysql_kmod.h"
+#include "sysql_syscall_lookup.h"
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("sysql: system calls as sysdig-encoded events in per-CPU rings");
@@ -41,8 +42,6 @@ MODULE_DESCRIPTION("sysql: system calls as sysdig-encoded events in per-CPU ring
 /* How a syscall's events are built (its table row's fillers). */
 enum sq_kind { SQ_KIND_SKIP = 0, SQ_KIND_GENERIC, SQ_KIND_NONE, SQ_KIND_FD, SQ_KIND_RES };
 
-#define SQ_SC SQ_SC_IGNORED
-#define SQ_SC_IGNORED(code, id, name, cat)
 static const char *const sq_enter_filler[SQ_SYSCALL_TABLE_SIZE] = {
 #define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = #enter_filler,
 #include "sysql_syscall_table.h"
@@ -53,18 +52,6 @@ static const char *const sq_exit_filler[SQ_SYSCALL_TABLE_SIZE] = {
 #include "sysql_syscall_table.h"
 #undef SQ_SYSCALL
 };
-static const u16 sq_enter_evt[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = SQE_##event##_E,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-};
-static const u16 sq_sc_code[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = SQ_SC_##sc,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-};
-#undef SQ_SC
-#undef SQ_SC_IGNORED
 /* Parameters per event code, from the event table. */
 static const u8 sq_event_nparams[SQ_EVENT_CODE_LIMIT] = {
 #define SQ_EVENT(code, id, name, cat, flags, nparams, params) [code] = nparams,
@@ -325,13 +312,13 @@ static void sq_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		sq_emit(SQE_GENERIC_ARGS_E, SQ_NP_GENERIC_ARGS_E, lens, vals);
 		return;
 	case SQ_KIND_NONE:
-		sq_emit(sq_enter_evt[id], 0, lens, vals);
+		sq_emit(sq_sc_enter_evt[id], 0, lens, vals);
 		return;
 	case SQ_KIND_FD:
 		syscall_get_arguments(current, regs, args);
 		lens[0] = 8;
 		vals[0] = (u64)(s64)(s32)args[0]; /* an fd is a C int */
-		sq_emit(sq_enter_evt[id], 1, lens, vals);
+		sq_emit(sq_sc_enter_evt[id], 1, lens, vals);
 		return;
 	default:
 		sq_count_filtered();
@@ -358,12 +345,12 @@ static void sq_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 		sq_emit(SQE_GENERIC_ARGS_X, SQ_NP_GENERIC_ARGS_X, lens, vals);
 		return;
 	case SQ_KIND_NONE:
-		sq_emit(sq_enter_evt[id] + 1, 0, lens, vals);
+		sq_emit(sq_sc_enter_evt[id] + 1, 0, lens, vals);
 		return;
 	case SQ_KIND_RES:
 		lens[0] = 8;
 		vals[0] = (u64)ret;
-		sq_emit(sq_enter_evt[id] + 1, 1, lens, vals);
+		sq_emit(sq_sc_enter_evt[id] + 1, 1, lens, vals);
 		return;
 	default:
 		sq_count_filtered();
@@ -580,9 +567,9 @@ static int __init sq_init(void)
 		if (enter == SQ_KIND_SKIP || exit == SQ_KIND_SKIP ||
 		    (enter == SQ_KIND_GENERIC) != (exit == SQ_KIND_GENERIC) ||
 		    (enter != SQ_KIND_GENERIC &&
-		     sq_event_nparams[sq_enter_evt[nr]] != (enter == SQ_KIND_FD ? 1 : 0)) ||
+		     sq_event_nparams[sq_sc_enter_evt[nr]] != (enter == SQ_KIND_FD ? 1 : 0)) ||
 		    (exit != SQ_KIND_GENERIC &&
-		     sq_event_nparams[sq_enter_evt[nr] + 1] != (exit == SQ_KIND_RES ? 1 : 0)))
+		     sq_event_nparams[sq_sc_enter_evt[nr] + 1] != (exit == SQ_KIND_RES ? 1 : 0)))
 			continue;
 		sq_enter_kind[nr] = enter;
 		sq_exit_kind[nr] = exit;
