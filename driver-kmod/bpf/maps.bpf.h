@@ -54,6 +54,22 @@ struct {
 	__type(value, __u8);
 } sq_comms SEC(".maps");
 
+/*
+ * Each thread group's name as sysql gives it (proc.name, like sysdig): its
+ * comm at exec, at fork the comm its clone event gives it (the forking
+ * thread's), kept when a thread renames itself
+ * (prctl PR_SET_NAME: memcached's workers become mc-worker). The comm
+ * filter compares this name. Set by the sched_process_exec and
+ * sched_process_fork programs, removed when the group's last thread exits;
+ * LRU, so that a group whose end went unseen ages out.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct sq_comm_key);
+} sq_proc_names SEC(".maps");
+
 /* Per-CPU area where an event is built before being copied to the ring. */
 struct sq_scratch_buf {
 	__u8 data[SQ_SCRATCH_SIZE];

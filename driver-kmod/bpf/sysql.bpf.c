@@ -34,12 +34,29 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define K_PF_KTHREAD 0x00200000
 
-/* true if the current task's comm is in the comm map */
+/* The name of the current thread's process (sq_proc_names): its entry, else,
+ * for a process older than the probe, its group leader's comm. */
+static __always_inline void sq_proc_name(struct sq_comm_key *key)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sq_comm_key *known = bpf_map_lookup_elem(&sq_proc_names, &tgid);
+	struct task_struct *task;
+
+	if (known) {
+		__builtin_memcpy(key, known, sizeof(*key));
+		return;
+	}
+	task = bpf_get_current_task_btf();
+	BPF_CORE_READ_STR_INTO(&key->comm, task, group_leader, comm);
+}
+
+/* true if the current thread's process name (what proc.name says) is in the
+ * comm map */
 static __always_inline bool sq_comm_hit(void)
 {
 	struct sq_comm_key key = {};
 
-	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	sq_proc_name(&key);
 	return bpf_map_lookup_elem(&sq_comms, &key) != NULL;
 }
 
@@ -128,12 +145,20 @@ int BPF_PROG(sq_sched_process_fork, struct task_struct *parent, struct task_stru
 	__u32 tid, tgid;
 	long id = SQ_NR_clone;
 
+	tid = BPF_CORE_READ(child, pid);
+	tgid = BPF_CORE_READ(child, tgid);
+	if (tid == tgid) {
+		/* a new process: named as its clone event names it (the forking
+		 * thread's comm, which the child has) until it execs */
+		struct sq_comm_key name = {};
+
+		BPF_CORE_READ_STR_INTO(&name.comm, child, comm);
+		bpf_map_update_elem(&sq_proc_names, &tgid, &name, BPF_ANY);
+	}
 	if (!sq_cfg.capture_on || !sq_cfg.sched_events_on)
 		return 0;
 	if (BPF_CORE_READ(child, flags) & K_PF_KTHREAD)
 		return 0;
-	tid = BPF_CORE_READ(child, pid);
-	tgid = BPF_CORE_READ(child, tgid);
 	if (sq_skip_thread(tid, tgid)) {
 		sq_count_filtered();
 		return 0;
@@ -165,6 +190,12 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 	__s32 code;
 	__u32 sig;
 
+	if (BPF_CORE_READ(p, signal, live.counter) == 0) {
+		/* the group's last thread: its name goes */
+		__u32 tgid = pid_tgid >> 32;
+
+		bpf_map_delete_elem(&sq_proc_names, &tgid);
+	}
 	if (!sq_cfg.capture_on || !sq_cfg.sched_events_on)
 		return 0;
 	if (BPF_CORE_READ(p, flags) & K_PF_KTHREAD)
@@ -182,6 +213,19 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 	sq_push_u8(&e, (sig != 0 && sig != 0x7f) ? sig : 0);
 	sq_push_u8(&e, (code & 0x80) ? 1 : 0);
 	sq_evt_submit(&e);
+	return 0;
+}
+
+/* A process's new name at exec (sq_proc_names): the comm the kernel has just
+ * given it. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sq_sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct sq_comm_key name = {};
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+
+	BPF_CORE_READ_STR_INTO(&name.comm, p, comm);
+	bpf_map_update_elem(&sq_proc_names, &tgid, &name, BPF_ANY);
 	return 0;
 }
 

@@ -51,6 +51,11 @@ struct sq_probe_config {
  *   filters of several queries can be merged into one);
  * - pid filter EXCLUDE: threads not in the pid map, and, with the comm
  *   filter on, whose comm is in the comm map.
+ * A thread's "comm" here is its process's name as sysql gives it (proc.name):
+ * the comm at exec, at fork the forking thread's, kept when a thread renames
+ * itself; for a process older than the driver, its group leader's comm. (The
+ * kernel module takes the group leader's comm always: the same unless the
+ * leader renames itself.)
  */
 
 /* Per-CPU counters (one map value per CPU). */

@@ -189,7 +189,8 @@ static bool sq_comm_hit(const struct sq_threads *t)
 	char comm[SQ_COMM_LEN] = {};
 	u32 i;
 
-	strncpy(comm, current->comm, SQ_COMM_LEN - 1);
+	/* the process's name (sysql_probe.h): its group leader's comm, which a renamed worker thread does not change */
+	strncpy(comm, current->group_leader->comm, SQ_COMM_LEN - 1);
 	for (i = 0; i < t->ncomms; i++)
 		if (!memcmp(comm, t->comms[i], SQ_COMM_LEN))
 			return true;

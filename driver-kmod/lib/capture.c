@@ -296,6 +296,7 @@ int sq_start(sq_capture *c)
 		ATTACH(sq_sys_exit);
 		ATTACH(sq_sched_process_fork);
 		ATTACH(sq_sched_process_exit);
+		ATTACH(sq_sched_process_exec);
 		c->attached = 1;
 	}
 	c->skel->bss->sq_cfg.capture_on = 1;
@@ -319,6 +320,7 @@ int sq_stop(sq_capture *c)
 	DETACH(sq_sys_exit);
 	DETACH(sq_sched_process_fork);
 	DETACH(sq_sched_process_exit);
+	DETACH(sq_sched_process_exec);
 	c->attached = 0;
 	return 0;
 }

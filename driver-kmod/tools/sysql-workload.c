@@ -4,7 +4,7 @@
  * system calls it is told to (it is linked statically, so no loader opens
  * libraries before it starts).
  *
- *   sysql-workload [-d DELAY_MS] [-o N PATH] [-s N PATH] [-w M] [-c K PORT] [-r RATE] [-H SECONDS]
+ *   sysql-workload [-d DELAY_MS] [-o N PATH] [-s N PATH] [-w M] [-c K PORT] [-r RATE] [-H SECONDS] [-T NAME]
  *     -d  wait DELAY_MS before the first call (with nanosleep)
  *     -o  N times: openat(AT_FDCWD, PATH, O_RDONLY) and close
  *     -s  N times: newfstatat(AT_FDCWD, PATH, &st, AT_SYMLINK_NOFOLLOW), after the other calls
@@ -13,6 +13,8 @@
  *     -r  do the calls at RATE rounds per second (one round: an openat, a write and a connect, as far as
  *         each count goes), for a stream a test watches while it runs
  *     -H  then keep PATH open and one connection to PORT open for SECONDS (for the state tables)
+ *     -T  make the calls in a second thread that first renames itself NAME (prctl PR_SET_NAME), as
+ *         memcached's workers become mc-worker; the main thread waits for it
  *
  * Writes nothing else (a message would be a write): with -H it prints "holding" on stderr once the file and
  * the connection are open.
@@ -24,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,7 +37,7 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: sysql-workload [-d DELAY_MS] [-o N PATH] [-s N PATH] [-w M] [-c K "
-			"PORT] [-r RATE] [-H SECONDS]\n");
+			"PORT] [-r RATE] [-H SECONDS] [-T NAME]\n");
 	exit(2);
 }
 
@@ -75,36 +79,15 @@ static int connect_to(int port)
 	return s;
 }
 
-int main(int argc, char **argv)
+static long delay = 0, opens = 0, writes = 0, connects = 0, port = 0, hold = -1, stats = 0;
+static double rate = 0;
+static const char *path = NULL, *stat_path = NULL, *thread_name = NULL;
+
+/* The calls the options ask for; 0, or 1 when one failed. */
+static int calls(void)
 {
-	long delay = 0, opens = 0, writes = 0, connects = 0, port = 0, hold = -1;
-	double rate = 0;
-	const char *path = NULL, *stat_path = NULL;
-	long stats = 0;
 	char b = 'x';
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
-			delay = number(argv[++i]);
-		} else if (!strcmp(argv[i], "-o") && i + 2 < argc) {
-			opens = number(argv[++i]);
-			path = argv[++i];
-		} else if (!strcmp(argv[i], "-s") && i + 2 < argc) {
-			stats = number(argv[++i]);
-			stat_path = argv[++i];
-		} else if (!strcmp(argv[i], "-w") && i + 1 < argc) {
-			writes = number(argv[++i]);
-		} else if (!strcmp(argv[i], "-c") && i + 2 < argc) {
-			connects = number(argv[++i]);
-			port = number(argv[++i]);
-		} else if (!strcmp(argv[i], "-r") && i + 1 < argc) {
-			rate = (double)number(argv[++i]);
-		} else if (!strcmp(argv[i], "-H") && i + 1 < argc) {
-			hold = number(argv[++i]);
-		} else {
-			usage();
-		}
-	}
 	if (delay)
 		sleep_ns(delay * 1000000LL);
 	long rounds = opens > writes ? opens : writes;
@@ -147,4 +130,51 @@ int main(int argc, char **argv)
 			close(s);
 	}
 	return 0;
+}
+
+static void *renamed_thread(void *result)
+{
+	prctl(PR_SET_NAME, thread_name);
+	*(int *)result = calls();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			delay = number(argv[++i]);
+		} else if (!strcmp(argv[i], "-o") && i + 2 < argc) {
+			opens = number(argv[++i]);
+			path = argv[++i];
+		} else if (!strcmp(argv[i], "-s") && i + 2 < argc) {
+			stats = number(argv[++i]);
+			stat_path = argv[++i];
+		} else if (!strcmp(argv[i], "-w") && i + 1 < argc) {
+			writes = number(argv[++i]);
+		} else if (!strcmp(argv[i], "-c") && i + 2 < argc) {
+			connects = number(argv[++i]);
+			port = number(argv[++i]);
+		} else if (!strcmp(argv[i], "-r") && i + 1 < argc) {
+			rate = (double)number(argv[++i]);
+		} else if (!strcmp(argv[i], "-H") && i + 1 < argc) {
+			hold = number(argv[++i]);
+		} else if (!strcmp(argv[i], "-T") && i + 1 < argc) {
+			thread_name = argv[++i];
+		} else {
+			usage();
+		}
+	}
+	if (thread_name) {
+		pthread_t t;
+		int result = 1;
+
+		if (pthread_create(&t, NULL, renamed_thread, &result) != 0 ||
+		    pthread_join(t, NULL) != 0) {
+			perror("pthread");
+			return 1;
+		}
+		return result;
+	}
+	return calls();
 }

@@ -242,6 +242,33 @@ class LiveSqlIT {
         }
     }
 
+    /**
+     * proc.name is the process's name from exec (and clone), as sysdig keeps it: a worker thread that renames
+     * itself (memcached's become mc-worker) keeps it. With the history off, {@code proc.name = …} is the kernel's
+     * comm filter, which must compare that name too, not the thread's current comm (the probe's per-process
+     * names, set at exec and inherited at fork).
+     */
+    @Test
+    void aThreadThatRenamesItselfKeepsItsProcessNameInTheKernelFilter() throws Exception {
+        int n = 20;
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:history=off");
+                Statement st = c.createStatement()) {
+            StreamReader<long[]> stream = new StreamReader<>( // {tid, pid}
+                    c,
+                    st,
+                    "SELECT STREAM thread.tid, proc.pid FROM events WHERE proc.name = '" + COMM
+                            + "' AND evt.type = 'openat' AND evt.dir = '<'",
+                    rs -> new long[] {rs.getLong(1), rs.getLong(2)});
+            Process child = workload("-T", "mc-worker", "-o", String.valueOf(n), "/etc/hostname");
+            assertEquals(0, child.waitFor());
+            stream.await(rows -> rows.stream().filter(r -> r[1] == child.pid()).count() >= n);
+            List<long[]> rows =
+                    stream.finish().stream().filter(r -> r[1] == child.pid()).toList();
+            assertEquals(n, rows.size(), "the renamed thread's openat exits");
+            assertTrue(rows.stream().allMatch(r -> r[0] != child.pid()), "made by the second thread");
+        }
+    }
+
     /** What a stream reader keeps of one row. */
     interface RowReader<T> {
         T read(ResultSet rs) throws SQLException;
