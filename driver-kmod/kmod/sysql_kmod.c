@@ -128,6 +128,11 @@ static void sq_emit(u16 type, u32 nparams, const u16 *lens, const u64 *vals)
 	reclen = SQ_KMOD_ALIGN(sizeof(struct sq_kmod_record) + evlen);
 	head = ctl->head;
 	tail = READ_ONCE(ctl->tail);
+	if (head - tail > SQ_KMOD_RING_SIZE) {
+		/* the reader wrote a tail its ring never had: nothing it has not read is overwritten */
+		ctl->stats.drops_invalid++;
+		return;
+	}
 	off = head & (SQ_KMOD_RING_SIZE - 1);
 	room = SQ_KMOD_RING_SIZE - off;
 	/* a record never wraps: past the end's room, a wrap marker and offset 0 */
