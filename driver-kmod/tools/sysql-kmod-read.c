@@ -10,6 +10,12 @@
  * child's events exactly the ones its calls make and the settings let
  * through, no other thread's where a filter names the child. Prints one line
  * "sysql-kmod-read: phase=..." per capture and exits 0 when all hold.
+ *
+ * sysql-kmod-read --consume all|no-getppid: the benchmark's consumer. Starts
+ * capturing every syscall (or all but getppid: its cost when a filter leaves
+ * it out), drains the rings every millisecond until SIGINT or SIGTERM, and
+ * prints "sysql-kmod-read: consumed events=N bytes=B drops=D filtered=F".
+ *
  * Static, so that it runs in a bare initramfs.
  */
 #include <errno.h>
@@ -19,7 +25,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -211,9 +219,71 @@ static int capture(struct rings *r, enum phase phase, long n)
 	       (phase != PHASE_SYSCALL_PID || (c.child_other == 0 && filtered >= (sq_u64)(2 * n)));
 }
 
+static volatile sig_atomic_t consuming = 1;
+
+static void stop_consuming(int sig)
+{
+	(void)sig;
+	consuming = 0;
+}
+
+/* The benchmark's consumer (see the top of this file). */
+static int consume(struct rings *r, int without_getppid)
+{
+	struct sq_kmod_syscalls set;
+	struct sq_kmod_threads threads = {.pid_filter_mode = SQ_PID_FILTER_OFF};
+	struct timespec ms = {0, 1000000};
+	unsigned long long records = 0, bytes = 0, drops = 0, filtered = 0;
+
+	signal(SIGINT, stop_consuming);
+	signal(SIGTERM, stop_consuming);
+	memset(set.interest, 1, sizeof(set.interest));
+	if (without_getppid)
+		set.interest[SQ_NR_getppid] = 0;
+	if (ioctl(r->fd, SQ_KMOD_IOCTL_SET_SYSCALLS, &set) ||
+	    ioctl(r->fd, SQ_KMOD_IOCTL_SET_THREADS, &threads) || ioctl(r->fd, SQ_KMOD_IOCTL_START))
+		return fail("ioctl SET_SYSCALLS, SET_THREADS or START");
+	printf("sysql-kmod-read: consuming\n");
+	fflush(stdout);
+	for (int last = 0; !last;) {
+		last = !consuming;
+		if (last && ioctl(r->fd, SQ_KMOD_IOCTL_STOP))
+			return fail("ioctl STOP");
+		for (unsigned int cpu = 0; cpu < r->ncpus; cpu++) {
+			sq_u64 head = __atomic_load_n(&r->ctl[cpu]->head, __ATOMIC_ACQUIRE);
+			sq_u64 tail = r->ctl[cpu]->tail;
+
+			while (tail < head) {
+				sq_u64 off = tail & (SQ_KMOD_RING_SIZE - 1);
+				struct sq_kmod_record rec;
+
+				memcpy(&rec, r->data[cpu] + off, sizeof(rec));
+				if (rec.len & SQ_KMOD_RECORD_WRAP) {
+					tail += SQ_KMOD_RING_SIZE - off;
+					continue;
+				}
+				records++;
+				bytes += rec.len;
+				tail += SQ_KMOD_ALIGN(sizeof(rec) + rec.len);
+			}
+			__atomic_store_n(&r->ctl[cpu]->tail, tail, __ATOMIC_RELEASE);
+		}
+		if (!last)
+			nanosleep(&ms, NULL);
+	}
+	for (unsigned int cpu = 0; cpu < r->ncpus; cpu++) {
+		drops += r->ctl[cpu]->stats.drops_full;
+		filtered += r->ctl[cpu]->stats.filtered;
+	}
+	printf("sysql-kmod-read: consumed events=%llu bytes=%llu drops=%llu filtered=%llu\n",
+	       records, bytes, drops, filtered);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	long n = argc > 1 ? atol(argv[1]) : 1000;
+	int consumer = argc > 2 && !strcmp(argv[1], "--consume");
+	long n = argc > 1 && !consumer ? atol(argv[1]) : 1000;
 	struct sq_kmod_info info;
 	struct rings r;
 	int ok = 1;
@@ -248,6 +318,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sysql-kmod-read: a ring's data could be mapped writable\n");
 		return 2;
 	}
+	if (consumer)
+		return consume(&r, !strcmp(argv[2], "no-getppid"));
 	for (int phase = PHASE_ALL; phase <= PHASE_COMM; phase++)
 		ok &= capture(&r, (enum phase)phase, n);
 	close(r.fd);
