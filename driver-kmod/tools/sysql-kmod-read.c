@@ -121,27 +121,48 @@ static void check(const unsigned char *ev, sq_u32 reclen, pid_t child, pid_t par
 		c->child_other++;
 }
 
+/* Reads every record of one CPU's ring, handing each event to visit, and gives their room back. */
+static void drain_cpu(struct rings *r, unsigned int cpu,
+		      void (*visit)(const unsigned char *ev, sq_u32 len, void *ctx), void *ctx)
+{
+	sq_u64 head = __atomic_load_n(&r->ctl[cpu]->head, __ATOMIC_ACQUIRE);
+	sq_u64 tail = r->ctl[cpu]->tail;
+
+	while (tail < head) {
+		sq_u64 off = tail & (SQ_KMOD_RING_SIZE - 1);
+		struct sq_kmod_record rec;
+
+		memcpy(&rec, r->data[cpu] + off, sizeof(rec));
+		if (rec.len & SQ_KMOD_RECORD_WRAP) {
+			tail += SQ_KMOD_RING_SIZE - off;
+			continue;
+		}
+		visit(r->data[cpu] + off + sizeof(rec), rec.len, ctx);
+		tail += SQ_KMOD_ALIGN(sizeof(rec) + rec.len);
+	}
+	__atomic_store_n(&r->ctl[cpu]->tail, tail, __ATOMIC_RELEASE);
+}
+
+struct check_ctx {
+	pid_t child, parent;
+	struct counts *c;
+};
+
+static void check_visit(const unsigned char *ev, sq_u32 len, void *ctx)
+{
+	struct check_ctx *k = ctx;
+
+	check(ev, len, k->child, k->parent, k->c);
+}
+
 /* Drains every ring into c; adds the CPUs' counters to the sums. */
 static void drain(struct rings *r, pid_t child, pid_t parent, struct counts *c, sq_u64 *events,
 		  sq_u64 *drops, sq_u64 *filtered)
 {
+	struct check_ctx k = {child, parent, c};
+
 	for (unsigned int cpu = 0; cpu < r->ncpus; cpu++) {
-		sq_u64 head = __atomic_load_n(&r->ctl[cpu]->head, __ATOMIC_ACQUIRE);
-		sq_u64 tail = r->ctl[cpu]->tail;
-
-		while (tail < head) {
-			sq_u64 off = tail & (SQ_KMOD_RING_SIZE - 1);
-			struct sq_kmod_record rec;
-
-			memcpy(&rec, r->data[cpu] + off, sizeof(rec));
-			if (rec.len & SQ_KMOD_RECORD_WRAP) {
-				tail += SQ_KMOD_RING_SIZE - off;
-				continue;
-			}
-			check(r->data[cpu] + off + sizeof(rec), rec.len, child, parent, c);
-			tail += SQ_KMOD_ALIGN(sizeof(rec) + rec.len);
-		}
-		__atomic_store_n(&r->ctl[cpu]->tail, tail, __ATOMIC_RELEASE);
+		drain_cpu(r, cpu, check_visit, &k);
 		*events += r->ctl[cpu]->stats.events;
 		*drops += r->ctl[cpu]->stats.drops_full;
 		*filtered += r->ctl[cpu]->stats.filtered;
@@ -221,6 +242,16 @@ static int capture(struct rings *r, enum phase phase, long n)
 
 static volatile sig_atomic_t consuming = 1;
 
+/* The consumer's count: events and their bytes. */
+static void count_visit(const unsigned char *ev, sq_u32 len, void *ctx)
+{
+	unsigned long long *totals = ctx;
+
+	(void)ev;
+	totals[0]++;
+	totals[1] += len;
+}
+
 static void stop_consuming(int sig)
 {
 	(void)sig;
@@ -233,7 +264,7 @@ static int consume(struct rings *r, int without_getppid)
 	struct sq_kmod_syscalls set;
 	struct sq_kmod_threads threads = {.pid_filter_mode = SQ_PID_FILTER_OFF};
 	struct timespec ms = {0, 1000000};
-	unsigned long long records = 0, bytes = 0, drops = 0, filtered = 0;
+	unsigned long long totals[2] = {0, 0}, drops = 0, filtered = 0; /* events, bytes */
 
 	signal(SIGINT, stop_consuming);
 	signal(SIGTERM, stop_consuming);
@@ -249,25 +280,8 @@ static int consume(struct rings *r, int without_getppid)
 		last = !consuming;
 		if (last && ioctl(r->fd, SQ_KMOD_IOCTL_STOP))
 			return fail("ioctl STOP");
-		for (unsigned int cpu = 0; cpu < r->ncpus; cpu++) {
-			sq_u64 head = __atomic_load_n(&r->ctl[cpu]->head, __ATOMIC_ACQUIRE);
-			sq_u64 tail = r->ctl[cpu]->tail;
-
-			while (tail < head) {
-				sq_u64 off = tail & (SQ_KMOD_RING_SIZE - 1);
-				struct sq_kmod_record rec;
-
-				memcpy(&rec, r->data[cpu] + off, sizeof(rec));
-				if (rec.len & SQ_KMOD_RECORD_WRAP) {
-					tail += SQ_KMOD_RING_SIZE - off;
-					continue;
-				}
-				records++;
-				bytes += rec.len;
-				tail += SQ_KMOD_ALIGN(sizeof(rec) + rec.len);
-			}
-			__atomic_store_n(&r->ctl[cpu]->tail, tail, __ATOMIC_RELEASE);
-		}
+		for (unsigned int cpu = 0; cpu < r->ncpus; cpu++)
+			drain_cpu(r, cpu, count_visit, totals);
 		if (!last)
 			nanosleep(&ms, NULL);
 	}
@@ -276,7 +290,7 @@ static int consume(struct rings *r, int without_getppid)
 		filtered += r->ctl[cpu]->stats.filtered;
 	}
 	printf("sysql-kmod-read: consumed events=%llu bytes=%llu drops=%llu filtered=%llu\n",
-	       records, bytes, drops, filtered);
+	       totals[0], totals[1], drops, filtered);
 	return 0;
 }
 
