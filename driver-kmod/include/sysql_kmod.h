@@ -83,5 +83,7 @@ struct sq_kmod_threads {
 	sq_u64 comms; /* user pointer to ncomms * SQ_COMM_LEN bytes, each name NUL padded */
 };
 #define SQ_KMOD_IOCTL_SET_THREADS _IOW(SQ_KMOD_IOCTL_MAGIC, 5, struct sq_kmod_threads)
+/* Process lifecycle events (procexit) on (1, after open) or off (0): sysql_probe.h's sched_events_on. */
+#define SQ_KMOD_IOCTL_SET_SCHED_EVENTS _IOW(SQ_KMOD_IOCTL_MAGIC, 6, sq_u32)
 
 #endif /* SYSQL_KMOD_H */

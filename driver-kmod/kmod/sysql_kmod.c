@@ -89,6 +89,7 @@ static struct sq_ring *sq_rings; /* one per possible CPU while open */
 static unsigned int sq_nrings;
 static pid_t sq_reader_tgid;
 static int sq_capture_on;
+static int sq_sched_events_on;
 /* The threads filter (sysql_probe.h), replaced whole by SET_THREADS and read by the probes under RCU (a
  * tracepoint probe runs with preemption off: synchronize_rcu() waits for it). */
 struct sq_threads {
@@ -371,7 +372,8 @@ static void sq_probe_process_exit(void *data, struct task_struct *p)
 	s32 code;
 	u32 sig;
 
-	if (!READ_ONCE(sq_capture_on) || (p->flags & PF_KTHREAD) || current->tgid == sq_reader_tgid)
+	if (!READ_ONCE(sq_capture_on) || !READ_ONCE(sq_sched_events_on) ||
+	    (p->flags & PF_KTHREAD) || current->tgid == sq_reader_tgid)
 		return;
 	if (sq_skip_thread()) {
 		sq_count_filtered();
@@ -440,6 +442,7 @@ static int sq_open(struct inode *inode, struct file *f)
 	WRITE_ONCE(sq_capture_on, 0);
 	/* every syscall of every thread but the reader's, as the eBPF probe after sq_open */
 	memset(sq_interest, 1, sizeof(sq_interest));
+	WRITE_ONCE(sq_sched_events_on, 1);
 	sq_free_threads(rcu_replace_pointer(sq_threads, NULL, lockdep_is_held(&sq_open_lock)));
 	err = tracepoint_probe_register(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
 	if (err)
@@ -515,6 +518,14 @@ static long sq_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	}
 	case SQ_KMOD_IOCTL_SET_THREADS:
 		return sq_set_threads(arg);
+	case SQ_KMOD_IOCTL_SET_SCHED_EVENTS: {
+		u32 on;
+
+		if (get_user(on, (u32 __user *)arg))
+			return -EFAULT;
+		WRITE_ONCE(sq_sched_events_on, on ? 1 : 0);
+		return 0;
+	}
 	default:
 		return -ENOTTY;
 	}

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
 /*
  * sysql-kmod-read: a reader of sysql's kernel module (kmod/) for its tests.
- * Opens /dev/sysql, maps every CPU's ring and captures, three times, a child
+ * Opens /dev/sysql, maps every CPU's ring and captures, four times, a child
  * that calls getppid() N times and close(-1) N times: with every syscall of
  * every thread; with only getppid of only the child (syscall set, pid
  * filter); with only the threads named as the child renames itself (comm
- * filter). Each time it checks the rings: every record well formed (header
+ * filter); with the process lifecycle events off. Each time it checks the rings: every record well formed (header
  * length, a known event type, the event table's parameter count), the
  * child's events exactly the ones its calls make and the settings let
  * through, no other thread's where a filter names the child. Prints one line
@@ -169,8 +169,8 @@ static void drain(struct rings *r, pid_t child, pid_t parent, struct counts *c, 
 	}
 }
 
-enum phase { PHASE_ALL, PHASE_SYSCALL_PID, PHASE_COMM };
-static const char *const phase_names[] = {"all", "syscall+pid", "comm"};
+enum phase { PHASE_ALL, PHASE_SYSCALL_PID, PHASE_COMM, PHASE_NO_SCHED };
+static const char *const phase_names[] = {"all", "syscall+pid", "comm", "no-sched"};
 
 /* One capture of the child under the phase's settings; true when its counts hold. */
 static int capture(struct rings *r, enum phase phase, long n)
@@ -211,9 +211,13 @@ static int capture(struct rings *r, enum phase phase, long n)
 		threads.ncomms = 1;
 		threads.comms = (uintptr_t)comms;
 	}
+	uint32_t sched = phase != PHASE_NO_SCHED;
+
 	if (ioctl(r->fd, SQ_KMOD_IOCTL_SET_SYSCALLS, &set) ||
-	    ioctl(r->fd, SQ_KMOD_IOCTL_SET_THREADS, &threads) || ioctl(r->fd, SQ_KMOD_IOCTL_START))
-		return fail("ioctl SET_SYSCALLS, SET_THREADS or START") == 0;
+	    ioctl(r->fd, SQ_KMOD_IOCTL_SET_THREADS, &threads) ||
+	    ioctl(r->fd, SQ_KMOD_IOCTL_SET_SCHED_EVENTS, &sched) ||
+	    ioctl(r->fd, SQ_KMOD_IOCTL_START))
+		return fail("ioctl SET_SYSCALLS, SET_THREADS, SET_SCHED_EVENTS or START") == 0;
 	if (write(go[1], &b, 1) != 1)
 		return fail("write") == 0;
 	waitpid(child, &status, 0);
@@ -235,8 +239,9 @@ static int capture(struct rings *r, enum phase phase, long n)
 	       (unsigned long long)drops, (unsigned long long)filtered);
 	long closes = phase == PHASE_SYSCALL_PID ? 0 : n;
 	return c.getppid_e == n && c.getppid_x == n && c.close_e == closes && c.close_x == closes &&
-	       c.procexit == 1 && c.malformed == 0 && drops == 0 && (sq_u64)c.records == events &&
-	       (phase == PHASE_ALL || c.other_threads == 0) &&
+	       c.procexit == (phase == PHASE_NO_SCHED ? 0 : 1) && c.malformed == 0 && drops == 0 &&
+	       (sq_u64)c.records == events &&
+	       (phase == PHASE_ALL || phase == PHASE_NO_SCHED || c.other_threads == 0) &&
 	       (phase != PHASE_SYSCALL_PID || (c.child_other == 0 && filtered >= (sq_u64)(2 * n)));
 }
 
@@ -334,7 +339,7 @@ int main(int argc, char **argv)
 	}
 	if (consumer)
 		return consume(&r, !strcmp(argv[2], "no-getppid"));
-	for (int phase = PHASE_ALL; phase <= PHASE_COMM; phase++)
+	for (int phase = PHASE_ALL; phase <= PHASE_NO_SCHED; phase++)
 		ok &= capture(&r, (enum phase)phase, n);
 	close(r.fd);
 	return ok ? 0 : 1;
