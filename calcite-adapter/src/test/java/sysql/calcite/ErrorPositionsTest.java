@@ -45,7 +45,7 @@ class ErrorPositionsTest extends CaptureFileTests {
 
     @Test
     void aSyntaxErrorAfterFieldNamesIsReportedAtTheUsersColumn() {
-        // four fields before it on the line: the rewritten text has the "= =" eight columns further right
+        // four field names (one token each) before it on the line: the column is the one the user wrote
         String sql = "SELECT proc.name, evt.type, fd.name FROM events WHERE fd.name = = 'x'";
         SqlParseException p = cause(failure(sql), SqlParseException.class);
         assertEquals(1, p.getPos().getLineNum());

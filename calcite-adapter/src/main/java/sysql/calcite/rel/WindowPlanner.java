@@ -110,7 +110,7 @@ final class WindowPlanner {
             return r.windowed || hasWindowKey(aggregate) ? new Unsupported(r.getMessage()) : new NotWindowed();
         }
         try {
-            WindowAggregateScan w = plan(aggregate, rows, rows.live());
+            WindowAggregateScan w = plan(aggregate, rows);
             return w == null ? new NotWindowed() : new Planned(w);
         } catch (Refusal r) {
             return new Unsupported(r.getMessage());
@@ -361,7 +361,7 @@ final class WindowPlanner {
     // ---- the aggregate
 
     /** The window aggregate over {@code rows}, or null when no group key is a window. */
-    private static WindowAggregateScan plan(Aggregate aggregate, Rows rows, boolean live) throws Refusal {
+    private static WindowAggregateScan plan(Aggregate aggregate, Rows rows) throws Refusal {
         if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
             if (!hasWindow(aggregate, rows)) {
                 return null;
@@ -429,7 +429,7 @@ final class WindowPlanner {
                     aggregates.size() - 1,
                     call.getType().getSqlTypeName()));
         }
-        return b.build(aggregate, live, spec, time, keys, aggregates, outputs);
+        return b.build(aggregate, spec, time, keys, aggregates, outputs);
     }
 
     private static boolean hasWindow(Aggregate aggregate, Rows rows) {
@@ -549,7 +549,6 @@ final class WindowPlanner {
 
         WindowAggregateScan build(
                 Aggregate aggregate,
-                boolean live,
                 WindowSpec spec,
                 int time,
                 List<Integer> keys,
@@ -603,7 +602,7 @@ final class WindowPlanner {
                 }
                 narrowed = narrowed.withCondition(RexUtil.composeConjunction(rex, pushed));
             }
-            if (live) {
+            if (rows.live()) {
                 narrowed = narrowed.withSource(EventsScan.Source.LIVE);
             }
             RelDataType narrowedRow = narrowed.getRowType();

@@ -12,8 +12,8 @@ import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.parser.SqlParser;
 
 /**
- * What a statement's SQL text is, read by sysql's parser (sysdig's field names rewritten as for running it, the
- * connection's quoting and casing): a {@link #STREAM} is a query whose result is a stream, so it does not end by
+ * What a statement's SQL text is, read by sysql's parser (the one that runs it: sysdig's field names as
+ * identifiers, the connection's quoting and casing): a {@link #STREAM} is a query whose result is a stream, so it does not end by
  * itself; the text's shape does not matter ({@code WITH … SELECT STREAM …}, parentheses, comments, ORDER BY and
  * LIMIT, a UNION of streams), the parsed query does. For {@code sysql query}, which prints a stream's rows as
  * they arrive.
