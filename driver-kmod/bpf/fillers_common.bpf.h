@@ -20,18 +20,27 @@
 /* SQ_FNP_<e|x>_<filler> of a filler that names its own event types. */
 #define SQ_FNP_OWN_EVENT (-1)
 
+/* A filler's declaration: a tp_btf program of its dispatcher's tracepoint in the
+ * eBPF probe, a static function the kernel module's probes call in the module. */
+#ifdef SQ_KERNEL_MODULE
+#define SQ_FILLER(prog, tp, arg) static int prog(struct pt_regs *regs, long arg)
+#else
+#define SQ_FILLER(prog, tp, arg) \
+	SEC("tp_btf/" tp) int BPF_PROG(prog, struct pt_regs *regs, long arg)
+#endif
+
 #define SQ_ENTER(name)                               \
 	enum { SQ_FNP_e_##name = SQ_FNP_OWN_EVENT }; \
-	SEC("tp_btf/sys_enter") int BPF_PROG(sq_e_##name, struct pt_regs *regs, long id)
+	SQ_FILLER(sq_e_##name, "sys_enter", id)
 #define SQ_EXIT(name)                                \
 	enum { SQ_FNP_x_##name = SQ_FNP_OWN_EVENT }; \
-	SEC("tp_btf/sys_exit") int BPF_PROG(sq_x_##name, struct pt_regs *regs, long ret)
+	SQ_FILLER(sq_x_##name, "sys_exit", ret)
 #define SQ_ENTER_ROW(name, nparams)         \
 	enum { SQ_FNP_e_##name = nparams }; \
-	SEC("tp_btf/sys_enter") int BPF_PROG(sq_e_##name, struct pt_regs *regs, long id)
+	SQ_FILLER(sq_e_##name, "sys_enter", id)
 #define SQ_EXIT_ROW(name, nparams)          \
 	enum { SQ_FNP_x_##name = nparams }; \
-	SEC("tp_btf/sys_exit") int BPF_PROG(sq_x_##name, struct pt_regs *regs, long ret)
+	SQ_FILLER(sq_x_##name, "sys_exit", ret)
 
 /* The syscall table's "generic": no filler (the dispatcher emits GENERIC_ARGS). */
 enum { SQ_FNP_e_generic = SQ_FNP_OWN_EVENT, SQ_FNP_x_generic = SQ_FNP_OWN_EVENT };
@@ -41,11 +50,14 @@ enum { SQ_FNP_e_generic = SQ_FNP_OWN_EVENT, SQ_FNP_x_generic = SQ_FNP_OWN_EVENT 
 /* Syscall id of a pt_regs (the exit tracepoint gives no id). */
 static __always_inline long sq_regs_id(struct pt_regs *regs)
 {
-	return BPF_CORE_READ(regs, orig_ax);
+	return SQ_REGS_READ(regs, orig_ax);
 }
 
-/* Per syscall number: enter event code and sysdig syscall code (read-only data of the program). */
+/* Per syscall number: enter event code and sysdig syscall code (read-only data of the program;
+ * static constants in the kernel module). */
+#ifndef SQ_KERNEL_MODULE
 #define SQ_LOOKUP_QUALIFIER const volatile
+#endif
 #include "sysql_syscall_lookup.h"
 
 static __always_inline __u16 sq_enter_type(long id)

@@ -70,11 +70,7 @@ struct {
 	__type(value, struct sq_comm_key);
 } sq_proc_names SEC(".maps");
 
-/* Per-CPU area where an event is built before being copied to the ring. */
-struct sq_scratch_buf {
-	__u8 data[SQ_SCRATCH_SIZE];
-};
-
+/* Per-CPU area where an event is built before being copied to the ring (sysql_probe.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1); /* resized by the loader to the CPU count */

@@ -13,6 +13,17 @@
 #define SQ_CGROUP_NAMES_MASK 15 /* index mask of a names array (>= SQ_CGROUP_DEPTH entries) */
 #define SQ_TASK_COMM_LEN 16
 
+#ifdef SQ_KERNEL_MODULE
+/* kernfs_node's parent became __parent in 6.15. */
+static __always_inline struct kernfs_node *sq_kn_parent(struct kernfs_node *kn)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+	return BPF_CORE_READ(kn, __parent);
+#else
+	return BPF_CORE_READ(kn, parent);
+#endif
+}
+#else
 struct kernfs_node___old {
 	struct kernfs_node___old *parent;
 };
@@ -23,6 +34,7 @@ static __always_inline struct kernfs_node *sq_kn_parent(struct kernfs_node *kn)
 		return BPF_CORE_READ(kn, __parent);
 	return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
 }
+#endif
 
 struct sq_cg_ctx {
 	__u8 *buf;

@@ -19,6 +19,7 @@
 
 #include "maps.bpf.h"
 #include "event_builder.bpf.h"
+#include "event_output.bpf.h"
 #include "flags.bpf.h"
 #include "task.bpf.h"
 #include "sockets.bpf.h"

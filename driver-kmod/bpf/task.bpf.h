@@ -10,22 +10,28 @@
 #define K_S_IFMT 00170000
 #define K_S_IFSOCK 0140000
 
+/* A register of a syscall's pt_regs: read through CO-RE in the eBPF probe; the kernel
+ * module's probes get the task's own registers and read them directly. */
+#ifndef SQ_REGS_READ
+#define SQ_REGS_READ(regs, reg) BPF_CORE_READ(regs, reg)
+#endif
+
 /* Syscall argument i (x86_64 ABI: di, si, dx, r10, r8, r9). */
 static __always_inline unsigned long sq_arg(struct pt_regs *regs, int i)
 {
 	switch (i) {
 	case 0:
-		return BPF_CORE_READ(regs, di);
+		return SQ_REGS_READ(regs, di);
 	case 1:
-		return BPF_CORE_READ(regs, si);
+		return SQ_REGS_READ(regs, si);
 	case 2:
-		return BPF_CORE_READ(regs, dx);
+		return SQ_REGS_READ(regs, dx);
 	case 3:
-		return BPF_CORE_READ(regs, r10);
+		return SQ_REGS_READ(regs, r10);
 	case 4:
-		return BPF_CORE_READ(regs, r8);
+		return SQ_REGS_READ(regs, r8);
 	case 5:
-		return BPF_CORE_READ(regs, r9);
+		return SQ_REGS_READ(regs, r9);
 	}
 	return 0;
 }
@@ -96,6 +102,15 @@ static __always_inline struct socket *sq_fd_socket(__s64 fd)
 	return (struct socket *)BPF_CORE_READ(f, private_data);
 }
 
+#ifdef SQ_KERNEL_MODULE
+/* The module is built against its kernel's own headers, which know the layout. */
+static __always_inline __s64 sq_mm_counter(struct mm_struct *mm, int i)
+{
+	__s64 v = get_mm_counter(mm, i & 3);
+
+	return v < 0 ? 0 : v;
+}
+#else
 /* Kernels before 6.2 (Debian 12's 6.1): mm->rss_stat is a struct of atomic counters, not an
  * array of percpu_counters. */
 struct mm_rss_stat___old {
@@ -117,6 +132,7 @@ static __always_inline __s64 sq_mm_counter(struct mm_struct *mm, int i)
 		bpf_probe_read_kernel(&v, sizeof(v), &mm->rss_stat[i & 3].count);
 	return v < 0 ? 0 : v;
 }
+#endif
 
 /* vm_size, vm_rss, vm_swap in KiB, as sysdig reports them. */
 static __always_inline void sq_task_vm(struct task_struct *t, __u32 *size, __u32 *rss, __u32 *swap)

@@ -85,5 +85,8 @@ struct sq_kmod_threads {
 #define SQ_KMOD_IOCTL_SET_THREADS _IOW(SQ_KMOD_IOCTL_MAGIC, 5, struct sq_kmod_threads)
 /* Process lifecycle events (procexit) on (1, after open) or off (0): sysql_probe.h's sched_events_on. */
 #define SQ_KMOD_IOCTL_SET_SCHED_EVENTS _IOW(SQ_KMOD_IOCTL_MAGIC, 6, sq_u32)
+/* Data bytes copied per I/O buffer, 1..SQ_SNAPLEN_MAX (SQ_SNAPLEN_DEFAULT after open): sq_probe_config's
+ * snaplen. */
+#define SQ_KMOD_IOCTL_SET_SNAPLEN _IOW(SQ_KMOD_IOCTL_MAGIC, 7, sq_u32)
 
 #endif /* SYSQL_KMOD_H */

@@ -3,7 +3,7 @@
  * The contract between a sysql driver and libsysqlcap: run-time
  * configuration, kernel-side filters and per-CPU counters. The eBPF probe
  * keeps these in its global data (mmapped by libsysqlcap) and maps; the
- * kernel module will expose the same structures through ioctls.
+ * kernel module has the same structures behind its ioctls (sysql_kmod.h).
  */
 #ifndef SYSQL_PROBE_H
 #define SYSQL_PROBE_H
@@ -28,6 +28,9 @@ enum sq_pid_filter_mode {
 /* Per-CPU scratch area in which a driver builds one event. A power of two,
  * at least twice SQ_EVENT_MAX_SIZE so that masked offsets stay inside. */
 #define SQ_SCRATCH_SIZE (256 * 1024)
+struct sq_scratch_buf {
+	sq_u8 data[SQ_SCRATCH_SIZE];
+};
 
 /*
  * Run-time configuration. Written by userspace at any time; read by the

@@ -4,11 +4,14 @@
 # busybox-static, cpio and gcc (scripts/install-deps.sh --tests).
 #
 #   guest_prepare OUT       builds sysql.ko against the current headers and the static tools the guest runs
-#                           (sysql-kmod-read, sysql-storm) into OUT/build; unpacks Debian's kernel image package
-#                           (downloaded once into OUT/cache). Sets guest_kver, guest_build, guest_vmlinuz.
+#                           (sysql-kmod-read, sysql-storm into OUT/build; sysql-capture, libsysqlcap's .scap writer,
+#                           and sysql-workload into ../target/native); unpacks Debian's kernel image package
+#                           (downloaded once into OUT/cache). Sets guest_kver, guest_build, guest_native,
+#                           guest_vmlinuz.
 #   guest_run OUT BODY      boots that kernel with an initramfs of busybox, the module and the tools, whose /init
 #                           mounts /proc, /sys, /dev, runs BODY (shell, PATH=/bin; the files are in /) and powers
-#                           off; the console is OUT/console.log. Returns 1 when the guest did not end with a line
+#                           off; the console is OUT/console.log, and what BODY writes to /dev/ttyS1 (raw) is
+#                           OUT/ttyS1.bin. Returns 1 when the guest did not end with a line
 #                           "SQKMOD done" (BODY prints it last), 2 when it could not run.
 guest_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -37,9 +40,13 @@ guest_prepare() {
   # the module, built from a copy (the source folder stays clean), and the static tools
   guest_build="$out/build"
   rm -rf "$guest_build" && mkdir -p "$guest_build/kmod"
-  cp "$guest_here"/Kbuild "$guest_here"/*.c "$guest_build/kmod/" && cp -r "$guest_here/../include" "$guest_build/"
+  cp "$guest_here"/Kbuild "$guest_here"/*.[ch] "$guest_build/kmod/" && cp -r "$guest_here/../include" "$guest_here/../bpf" "$guest_build/"
   make -s -C "/usr/src/linux-headers-$guest_kver" M="$guest_build/kmod" modules >"$out/build.log" 2>&1 \
     || { cat "$out/build.log" >&2; echo "guest: the module does not build against $guest_kver" >&2; return 1; }
+  # libsysqlcap's static .scap writer and the scripted workload, from the driver's own build (make is incremental)
+  guest_native="$guest_here/../target/native"
+  make -s -C "$guest_here/.." OUT=target/native target/native/sysql-capture target/native/sysql-workload \
+    >"$out/native.log" 2>&1 || { cat "$out/native.log" >&2; echo "guest: the static tools do not build" >&2; return 1; }
   local cflags=(-O2 -Wall -Wextra -Werror -static -I"$guest_here/../include")
   gcc "${cflags[@]}" -o "$guest_build/sysql-kmod-read" "$guest_here/../tools/sysql-kmod-read.c"
   gcc "${cflags[@]}" -o "$guest_build/sysql-storm" "$guest_here/../tools/sysql-storm.c" -lpthread
@@ -51,6 +58,7 @@ guest_run() {
   rm -rf "$root" && mkdir -p "$root/bin"
   cp /bin/busybox "$root/bin/busybox"
   cp "$guest_build/kmod/sysql.ko" "$guest_build/sysql-kmod-read" "$guest_build/sysql-storm" "$root/"
+  cp "$guest_native/sysql-capture" "$guest_native/sysql-workload" "$root/"
   {
     printf '%s\n' '#!/bin/busybox sh' '/bin/busybox --install -s /bin' 'export PATH=/bin' \
       'mkdir -p /proc /sys /dev /tmp' 'mount -t proc proc /proc' 'mount -t sysfs sys /sys' \
@@ -62,13 +70,13 @@ guest_run() {
   (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 
   local console="$out/console.log"
-  rm -f "$console"
+  rm -f "$console" "$out/ttyS1.bin"
   # Single-threaded TCG: with one host thread per vCPU, a syscall loop on one vCPU while the other patches the
   # tracepoints' jump labels (registering the probes) left both spinning at the patched site (soft lockups,
   # measured here); one thread for both vCPUs keeps the guest's code consistent. KVM is no use: /dev/kvm here
   # runs PVM guests only.
   timeout --kill-after=10 600 qemu-system-x86_64 -accel tcg,thread=single -nodefaults -no-user-config \
-    -display none -serial "file:$console" -smp 2 -m 1024 -no-reboot -kernel "$guest_vmlinuz" \
+    -display none -serial "file:$console" -serial "file:$out/ttyS1.bin" -smp 2 -m 1024 -no-reboot -kernel "$guest_vmlinuz" \
     -initrd "$out/initrd.gz" \
     -append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 loglevel=7" \
     </dev/null || true

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests sysql.ko in Debian 12's own kernel under qemu (guest.sh): load the module, run tools/sysql-kmod-read (a
 # capture of a known workload, checked), unload, then 100 load, capture, unload cycles while a shell loop makes
-# syscalls, with the kernel's vmalloc use before and after. Every result is a console line starting with
+# syscalls, with the kernel's vmalloc use before and after; then one workload captured through libsysqlcap
+# (tools/sysql-capture) by each driver, the module and the eBPF probe, into OUT/auto.scap and OUT/bpf.scap for
+# the host to compare. Every result is a console line starting with
 # "SQKMOD"; the last one is "SQKMOD done". The guest panics on any oops, WARN or soft lockup, which ends the run
 # without that line.
 #
@@ -11,6 +13,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
 calls="${2:-10000}"
+# the workload both drivers capture (sysql-workload: opens, stats, writes, TCP connects to busybox's httpd, in a
+# thread that renames itself)
+workload="/sysql-workload -o 3 /init -s 2 /bin -w 2 -c 2 8080 -T sqworker"
 # shellcheck source=guest.sh
 . "$here/guest.sh"
 guest_prepare "$out"
@@ -35,6 +40,21 @@ kill \$load
 after=\$(awk '/^VmallocUsed/ {print \$2}' /proc/meminfo)
 echo "SQKMOD cycles=\$ok vmalloc_kb_before=\$before vmalloc_kb_after=\$after"
 echo "SQKMOD tainted=\$(cat /proc/sys/kernel/tainted)"
+# one workload captured through libsysqlcap by each driver, without address randomization, into .scap files the
+# host reads: auto (the module, whose device is there), then the eBPF probe
+echo 0 >/proc/sys/kernel/randomize_va_space
+ip link set lo up
+mkdir -p /tmp/www && httpd -p 127.0.0.1:8080 -h /tmp/www
+insmod /sysql.ko
+for driver in auto bpf; do
+  /sysql-capture --driver \$driver -o /tmp/\$driver.scap -- $workload >/dev/null 2>/tmp/capture.err
+  echo "SQKMOD capture \$driver rc=\$? \$(tail -n 1 /tmp/capture.err)"
+done
+rmmod sysql
+stty -F /dev/ttyS1 raw -echo
+tar -c -f /dev/ttyS1 -C /tmp auto.scap bpf.scap && echo "SQKMOD captures sent"
 echo "SQKMOD done"
 INIT
 )"
+rm -f "$out/auto.scap" "$out/bpf.scap"
+tar -x -f "$out/ttyS1.bin" -C "$out" auto.scap bpf.scap

@@ -9,78 +9,55 @@
  * sleeps, allocates or blocks: an event that does not fit in its CPU's ring
  * is counted (drops_full) and lost.
  *
- * What it emits so far: the events of the syscalls whose fillers in the
- * syscall table are generic (GENERIC_ARGS_E/X), none, fd and res, built from
- * the same table rows as the eBPF probe's; the other syscalls are counted as
- * filtered until their fillers are shared with the probe.
+ * Every event is built by the eBPF probe's own fillers (the ../bpf/ headers),
+ * compiled here through sysql_bpf_api.h (the probe's helpers in kernel
+ * terms): the same syscall table rows pick the same fillers, which write the
+ * same parameters; only where an event is built (this CPU's scratch area) and
+ * sent (this CPU's ring) is the module's own.
  */
+#include <linux/bsearch.h>
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/fdtable.h>
 #include <linux/fs.h>
+#include <linux/kernfs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/bsearch.h>
-#include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
+#include <linux/tty.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>
+#include <net/af_unix.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
 #include <asm/syscall.h>
 
 #include "sysql_event.h"
 #include "sysql_kmod.h"
-#include "sysql_syscall_lookup.h"
+#include "sysql_probe.h"
+#include "sysql_bpf_api.h"
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("sysql: system calls as sysdig-encoded events in per-CPU rings");
 
-/* How a syscall's events are built (its table row's fillers). */
-enum sq_kind { SQ_KIND_SKIP = 0, SQ_KIND_GENERIC, SQ_KIND_NONE, SQ_KIND_FD, SQ_KIND_RES };
-
-static const char *const sq_enter_filler[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = #enter_filler,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-};
-static const char *const sq_exit_filler[SQ_SYSCALL_TABLE_SIZE] = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = #exit_filler,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-};
-/* Parameters per event code, from the event table. */
-static const u8 sq_event_nparams[SQ_EVENT_CODE_LIMIT] = {
-#define SQ_EVENT(code, id, name, cat, flags, nparams, params) [code] = nparams,
-#include "sysql_event_table.h"
-#undef SQ_EVENT
-};
-
-/* Per syscall number: how its enter and exit events are built (module init). */
-static u8 sq_enter_kind[SQ_SYSCALL_TABLE_SIZE];
-static u8 sq_exit_kind[SQ_SYSCALL_TABLE_SIZE];
-
-static u8 sq_kind_of(const char *filler)
-{
-	if (!filler)
-		return SQ_KIND_SKIP;
-	if (!strcmp(filler, "generic"))
-		return SQ_KIND_GENERIC;
-	if (!strcmp(filler, "none"))
-		return SQ_KIND_NONE;
-	if (!strcmp(filler, "fd"))
-		return SQ_KIND_FD;
-	if (!strcmp(filler, "res"))
-		return SQ_KIND_RES;
-	return SQ_KIND_SKIP;
-}
-
 struct sq_ring {
 	struct sq_kmod_ring_ctl *ctl; /* the control page, then the data */
 	u8 *data;
+	struct sq_scratch_buf *scratch; /* where a probe builds an event */
 };
 
 static DEFINE_MUTEX(sq_open_lock);
@@ -88,8 +65,9 @@ static bool sq_opened;
 static struct sq_ring *sq_rings; /* one per possible CPU while open */
 static unsigned int sq_nrings;
 static pid_t sq_reader_tgid;
-static int sq_capture_on;
-static int sq_sched_events_on;
+/* capture_on, snaplen and sched_events_on: the probe's configuration, under the probe's names (the
+ * fillers read sq_cfg.snaplen and sq_cfg.sched_events_on) */
+static struct sq_probe_config sq_cfg;
 /* The threads filter (sysql_probe.h), replaced whole by SET_THREADS and read by the probes under RCU (a
  * tracepoint probe runs with preemption off: synchronize_rcu() waits for it). */
 struct sq_threads {
@@ -102,33 +80,16 @@ struct sq_threads {
 };
 static struct sq_threads __rcu *sq_threads;
 static u8 sq_interest[SQ_SYSCALL_TABLE_SIZE];
-static struct tracepoint *sq_tp_sys_enter;
-static struct tracepoint *sq_tp_sys_exit;
-static struct tracepoint *sq_tp_process_exit;
 
-/* Writes one event into this CPU's ring: its header, its parameters' lengths
- * (lens) and values (vals, 8 bytes each, of which the first lens[i] bytes).
- * Preemption is off (a tracepoint probe), so the ring is this CPU's alone. */
-static void sq_emit(u16 type, u32 nparams, const u16 *lens, const u64 *vals)
+/* Copies one event (len bytes) into this CPU's ring, or counts it lost. Preemption is off (a probe), so
+ * the ring is this CPU's alone. */
+static void sq_ring_write(struct sq_ring *r, const void *event, u32 len)
 {
-	unsigned int cpu = smp_processor_id();
-	struct sq_ring *r;
-	struct sq_kmod_ring_ctl *ctl;
-	struct sq_evt_hdr hdr;
-	u32 evlen, reclen, i;
-	u64 head, tail, off, room;
-	u8 *p;
+	struct sq_kmod_ring_ctl *ctl = r->ctl;
+	u32 reclen = SQ_KMOD_ALIGN(sizeof(struct sq_kmod_record) + len);
+	u64 head = ctl->head, tail = READ_ONCE(ctl->tail), off, room;
+	struct sq_kmod_record *rec;
 
-	if (cpu >= sq_nrings)
-		return;
-	r = &sq_rings[cpu];
-	ctl = r->ctl;
-	evlen = SQ_EVT_HDR_LEN + SQ_PARAM_LEN_SIZE * nparams;
-	for (i = 0; i < nparams; i++)
-		evlen += lens[i];
-	reclen = SQ_KMOD_ALIGN(sizeof(struct sq_kmod_record) + evlen);
-	head = ctl->head;
-	tail = READ_ONCE(ctl->tail);
 	if (head - tail > SQ_KMOD_RING_SIZE) {
 		/* the reader wrote a tail its ring never had: nothing it has not read is overwritten */
 		ctl->stats.drops_invalid++;
@@ -146,28 +107,81 @@ static void sq_emit(u16 type, u32 nparams, const u16 *lens, const u64 *vals)
 		head += room;
 		off = 0;
 	}
-	p = r->data + off;
-	((struct sq_kmod_record *)p)->len = evlen;
-	((struct sq_kmod_record *)p)->reserved = 0;
-	p += sizeof(struct sq_kmod_record);
-	hdr.ts = ktime_get_real_ns();
-	hdr.tid = current->pid;
-	hdr.len = evlen;
-	hdr.type = type;
-	hdr.nparams = nparams;
-	memcpy(p, &hdr, SQ_EVT_HDR_LEN);
-	p += SQ_EVT_HDR_LEN;
-	memcpy(p, lens, SQ_PARAM_LEN_SIZE * nparams);
-	p += SQ_PARAM_LEN_SIZE * nparams;
-	for (i = 0; i < nparams; i++) {
-		memcpy(p, &vals[i], lens[i]);
-		p += lens[i];
-	}
+	rec = (struct sq_kmod_record *)(r->data + off);
+	rec->len = len;
+	rec->reserved = 0;
+	memcpy(rec + 1, event, len);
 	ctl->stats.events++;
-	ctl->stats.bytes += evlen;
+	ctl->stats.bytes += len;
 	/* the record's bytes before the head that publishes them */
 	smp_store_release(&ctl->head, head + reclen);
 }
+
+/* The module's side of event building (the probe's is ../bpf/event_output.bpf.h): this CPU's scratch
+ * area, then its ring. */
+#include "event_builder.bpf.h"
+
+static __always_inline bool sq_evt_begin(struct sq_evt *e, __u16 type, __u32 nparams)
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (cpu >= sq_nrings)
+		return false;
+	e->buf = sq_rings[cpu].scratch->data;
+	e->ts = ktime_get_real_ns();
+	e->tid = current->pid;
+	e->type = type;
+	e->nparams = nparams;
+	e->idx = 0;
+	e->off = SQ_EVT_HDR_LEN + SQ_PARAM_LEN_SIZE * nparams;
+	return true;
+}
+
+static __always_inline void sq_evt_submit(struct sq_evt *e)
+{
+	struct sq_ring *r = &sq_rings[smp_processor_id()];
+	struct sq_evt_hdr *h = (struct sq_evt_hdr *)e->buf;
+
+	if (e->off > SQ_EVENT_MAX_SIZE || e->idx != e->nparams) {
+		r->ctl->stats.drops_invalid++;
+		return;
+	}
+	h->ts = e->ts;
+	h->tid = e->tid;
+	h->len = e->off;
+	h->type = e->type;
+	h->nparams = e->nparams;
+	sq_ring_write(r, e->buf, e->off);
+}
+
+#include "flags.bpf.h"
+#include "task.bpf.h"
+#include "sockets.bpf.h"
+#include "proc_info.bpf.h"
+#include "fillers_common.bpf.h"
+#include "fillers_file.bpf.h"
+#include "fillers_io.bpf.h"
+#include "fillers_net.bpf.h"
+#include "fillers_proc.bpf.h"
+#include "fillers_misc.bpf.h"
+
+/* Per syscall number, its table row's fillers (NULL: generic, GENERIC_ARGS_E/X), as the probe's tail-call
+ * tables hold them. */
+typedef int (*sq_filler_fn)(struct pt_regs *regs, long arg);
+
+static const sq_filler_fn sq_enter_fillers[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) \
+	[nr] = sq_e_##enter_filler,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
+
+static const sq_filler_fn sq_exit_fillers[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) \
+	[nr] = sq_x_##exit_filler,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
 
 static void sq_count_filtered(void)
 {
@@ -190,44 +204,46 @@ static bool sq_pid_hit(const struct sq_threads *t, u32 tid, u32 tgid)
 	       bsearch(&tgid, t->pids, t->npids, sizeof(u32), sq_cmp_u32);
 }
 
-static bool sq_comm_hit(const struct sq_threads *t)
+static bool sq_comm_hit(const struct sq_threads *t, struct task_struct *task)
 {
 	char comm[SQ_COMM_LEN] = {};
 	u32 i;
 
 	/* the process's name (sysql_probe.h): its group leader's comm, which a renamed worker thread does not change */
-	strncpy(comm, current->group_leader->comm, SQ_COMM_LEN - 1);
+	strncpy(comm, task->group_leader->comm, SQ_COMM_LEN - 1);
 	for (i = 0; i < t->ncomms; i++)
 		if (!memcmp(comm, t->comms[i], SQ_COMM_LEN))
 			return true;
 	return false;
 }
 
-/* True if the current thread must not be captured: the eBPF probe's sq_skip_thread, over the same settings. */
-static bool sq_skip_thread(void)
+/* True if the thread must not be captured: the eBPF probe's sq_skip_thread, over the same settings. */
+static bool sq_skip_thread(struct task_struct *task)
 {
-	const struct sq_threads *t = rcu_dereference_sched(sq_threads);
+	const struct sq_threads *t;
 	bool pid_hit, comm_on;
 
+	if (task->tgid == sq_reader_tgid)
+		return true;
+	t = rcu_dereference_sched(sq_threads);
 	if (!t || (t->pid_filter_mode == SQ_PID_FILTER_OFF && !t->ncomms))
 		return false;
 	comm_on = t->ncomms > 0;
-	pid_hit = t->pid_filter_mode != SQ_PID_FILTER_OFF &&
-		  sq_pid_hit(t, current->pid, current->tgid);
+	pid_hit = t->pid_filter_mode != SQ_PID_FILTER_OFF && sq_pid_hit(t, task->pid, task->tgid);
 	if (t->pid_filter_mode == SQ_PID_FILTER_EXCLUDE)
-		return pid_hit || (comm_on && !sq_comm_hit(t));
+		return pid_hit || (comm_on && !sq_comm_hit(t, task));
 	if (pid_hit)
 		return false;
-	return !(comm_on && sq_comm_hit(t));
+	return !(comm_on && sq_comm_hit(t, task));
 }
 
 static bool sq_wanted(long id)
 {
-	if (!READ_ONCE(sq_capture_on) || id < 0 || id >= SQ_SYSCALL_TABLE_SIZE)
+	if (!READ_ONCE(sq_cfg.capture_on) || id < 0 || id >= SQ_SYSCALL_TABLE_SIZE)
 		return false;
 	if (current->tgid == sq_reader_tgid)
 		return false;
-	if (!READ_ONCE(sq_interest[id]) || sq_skip_thread()) {
+	if (!READ_ONCE(sq_interest[id]) || sq_skip_thread(current)) {
 		sq_count_filtered();
 		return false;
 	}
@@ -295,108 +311,133 @@ static long sq_set_threads(unsigned long arg)
 	return 0;
 }
 
+/* The dispatchers: the probe's sq_sys_enter / sq_sys_exit, the table's fillers called instead of
+ * tail-called. Preemption stays off while an event is built in this CPU's scratch area (a tracepoint
+ * probe runs so on 6.1; later kernels may call syscall tracepoints' probes preemptible). */
 static void sq_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	unsigned long args[6];
-	u16 lens[8];
-	u64 vals[8];
-	int i;
+	preempt_disable_notrace();
+	if (sq_wanted(id)) {
+		sq_filler_fn filler = sq_enter_fillers[id];
 
-	if (!sq_wanted(id))
-		return;
-	switch (sq_enter_kind[id]) {
-	case SQ_KIND_GENERIC:
-		syscall_get_arguments(current, regs, args);
-		lens[0] = 2;
-		vals[0] = sq_sc_code[id];
-		lens[1] = 2;
-		vals[1] = (u16)id;
-		for (i = 0; i < 6; i++) {
-			lens[2 + i] = 8;
-			vals[2 + i] = args[i];
-		}
-		BUILD_BUG_ON(SQ_NP_GENERIC_ARGS_E != 8);
-		sq_emit(SQE_GENERIC_ARGS_E, SQ_NP_GENERIC_ARGS_E, lens, vals);
-		return;
-	case SQ_KIND_NONE:
-		sq_emit(sq_sc_enter_evt[id], 0, lens, vals);
-		return;
-	case SQ_KIND_FD:
-		syscall_get_arguments(current, regs, args);
-		lens[0] = 8;
-		vals[0] = (u64)(s64)(s32)args[0]; /* an fd is a C int */
-		sq_emit(sq_sc_enter_evt[id], 1, lens, vals);
-		return;
-	default:
-		sq_count_filtered();
+		if (filler)
+			filler(regs, id);
+		else
+			sq_emit_generic_enter(regs, id);
 	}
+	preempt_enable_notrace();
 }
 
 static void sq_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
 	long id = syscall_get_nr(current, regs);
-	u16 lens[3];
-	u64 vals[3];
 
-	if (!sq_wanted(id))
-		return;
-	switch (sq_exit_kind[id]) {
-	case SQ_KIND_GENERIC:
-		lens[0] = 2;
-		vals[0] = sq_sc_code[id];
-		lens[1] = 2;
-		vals[1] = (u16)id;
-		lens[2] = 8;
-		vals[2] = (u64)ret;
-		BUILD_BUG_ON(SQ_NP_GENERIC_ARGS_X != 3);
-		sq_emit(SQE_GENERIC_ARGS_X, SQ_NP_GENERIC_ARGS_X, lens, vals);
-		return;
-	case SQ_KIND_NONE:
-		sq_emit(sq_sc_enter_evt[id] + 1, 0, lens, vals);
-		return;
-	case SQ_KIND_RES:
-		lens[0] = 8;
-		vals[0] = (u64)ret;
-		sq_emit(sq_sc_enter_evt[id] + 1, 1, lens, vals);
-		return;
-	default:
-		sq_count_filtered();
+	preempt_disable_notrace();
+	if (sq_wanted(id)) {
+		sq_filler_fn filler = sq_exit_fillers[id];
+
+		if (filler)
+			filler(regs, ret);
+		else
+			sq_emit_generic_exit(id, ret);
 	}
+	preempt_enable_notrace();
 }
 
-/* A thread's end: PROCEXIT_1_E, as the eBPF probe's sched_process_exit program builds it. */
+/* The child's clone/fork/vfork/clone3 exit event (res 0), built from the child while the parent is still
+ * in the syscall: the probe's sq_sched_process_fork. */
+static void sq_probe_process_fork(void *data, struct task_struct *parent, struct task_struct *child)
+{
+	struct pt_regs *pregs = task_pt_regs(parent);
+	long id = SQ_NR_clone, nr;
+	struct sq_evt e;
+
+	if (!READ_ONCE(sq_cfg.capture_on) || !READ_ONCE(sq_cfg.sched_events_on) ||
+	    (child->flags & PF_KTHREAD))
+		return;
+	preempt_disable_notrace();
+	if (sq_skip_thread(child)) {
+		sq_count_filtered();
+		goto out;
+	}
+	nr = syscall_get_nr(parent, pregs);
+	if (nr == SQ_NR_fork || nr == SQ_NR_vfork || nr == SQ_NR_clone3)
+		id = nr;
+	if (!READ_ONCE(sq_interest[id])) {
+		sq_count_filtered();
+		goto out;
+	}
+	if (!sq_evt_begin(&e, sq_clone_exit_type(id), SQ_NP_CLONE_FAMILY_X))
+		goto out;
+	e.tid = child->pid;
+	sq_fill_clone_x(&e, child, 0, sq_clone_kflags(pregs, id));
+	sq_evt_submit(&e);
+out:
+	preempt_enable_notrace();
+}
+
+/* A thread's end: PROCEXIT_1_E, as the probe's sq_sched_process_exit builds it. */
 static void sq_probe_process_exit(void *data, struct task_struct *p)
 {
-	u16 lens[4] = {8, 8, 1, 1};
-	u64 vals[4];
+	struct sq_evt e;
 	s32 code;
 	u32 sig;
 
-	if (!READ_ONCE(sq_capture_on) || !READ_ONCE(sq_sched_events_on) ||
-	    (p->flags & PF_KTHREAD) || current->tgid == sq_reader_tgid)
+	if (!READ_ONCE(sq_cfg.capture_on) || !READ_ONCE(sq_cfg.sched_events_on) ||
+	    (p->flags & PF_KTHREAD))
 		return;
-	if (sq_skip_thread()) {
+	preempt_disable_notrace();
+	if (sq_skip_thread(current)) {
 		sq_count_filtered();
-		return;
+		goto out;
 	}
+	if (!SQ_EVT_BEGIN(&e, PROCEXIT_1_E))
+		goto out;
 	code = p->exit_code;
 	sig = code & 0x7f;
-	vals[0] = (u64)(s64)code;
-	vals[1] = (u64)(s64)((code >> 8) & 0xff);
-	vals[2] = (sig != 0 && sig != 0x7f) ? sig : 0;
-	vals[3] = (code & 0x80) ? 1 : 0;
-	BUILD_BUG_ON(SQ_NP_PROCEXIT_1_E != 4);
-	sq_emit(SQE_PROCEXIT_1_E, SQ_NP_PROCEXIT_1_E, lens, vals);
+	sq_push_s64(&e, code);
+	sq_push_s64(&e, (code >> 8) & 0xff);
+	sq_push_u8(&e, (sig != 0 && sig != 0x7f) ? sig : 0);
+	sq_push_u8(&e, (code & 0x80) ? 1 : 0);
+	sq_evt_submit(&e);
+out:
+	preempt_enable_notrace();
 }
+
+/* The syscall table's rows: every one has its events (its fillers, or GENERIC_ARGS). */
+static const int sq_table_rows = 0
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) +1
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+	;
+
+/* The tracepoints the module hooks while the device is open, and their probes. */
+static struct sq_hook {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp; /* found at module init */
+} sq_hooks[] = {
+	{"sys_enter", sq_probe_sys_enter},
+	{"sys_exit", sq_probe_sys_exit},
+	{"sched_process_fork", sq_probe_process_fork},
+	{"sched_process_exit", sq_probe_process_exit},
+};
 
 static void sq_find_tracepoint(struct tracepoint *tp, void *priv)
 {
-	if (!strcmp(tp->name, "sys_enter"))
-		sq_tp_sys_enter = tp;
-	else if (!strcmp(tp->name, "sys_exit"))
-		sq_tp_sys_exit = tp;
-	else if (!strcmp(tp->name, "sched_process_exit"))
-		sq_tp_process_exit = tp;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sq_hooks); i++)
+		if (!strcmp(tp->name, sq_hooks[i].name))
+			sq_hooks[i].tp = tp;
+}
+
+/* Unregisters the first n hooks and waits until none of their probes runs. */
+static void sq_unhook(int n)
+{
+	while (n-- > 0)
+		tracepoint_probe_unregister(sq_hooks[n].tp, sq_hooks[n].probe, NULL);
+	tracepoint_synchronize_unregister();
 }
 
 static void sq_free_rings(void)
@@ -405,8 +446,10 @@ static void sq_free_rings(void)
 
 	if (!sq_rings)
 		return;
-	for (cpu = 0; cpu < sq_nrings; cpu++)
+	for (cpu = 0; cpu < sq_nrings; cpu++) {
 		vfree(sq_rings[cpu].ctl);
+		vfree(sq_rings[cpu].scratch);
+	}
 	kfree(sq_rings);
 	sq_rings = NULL;
 	sq_nrings = 0;
@@ -415,7 +458,7 @@ static void sq_free_rings(void)
 static int sq_open(struct inode *inode, struct file *f)
 {
 	unsigned int cpu, n = nr_cpu_ids;
-	int err;
+	int err, i;
 
 	mutex_lock(&sq_open_lock);
 	if (sq_opened) {
@@ -437,28 +480,25 @@ static int sq_open(struct inode *inode, struct file *f)
 		}
 		sq_rings[cpu].ctl = mem;
 		sq_rings[cpu].data = (u8 *)mem + SQ_KMOD_PAGE_SIZE;
+		sq_rings[cpu].scratch = vmalloc(sizeof(struct sq_scratch_buf));
+		if (!sq_rings[cpu].scratch) {
+			err = -ENOMEM;
+			goto out;
+		}
 	}
 	sq_reader_tgid = current->tgid;
-	WRITE_ONCE(sq_capture_on, 0);
 	/* every syscall of every thread but the reader's, as the eBPF probe after sq_open */
+	WRITE_ONCE(sq_cfg.capture_on, 0);
+	WRITE_ONCE(sq_cfg.snaplen, SQ_SNAPLEN_DEFAULT);
+	WRITE_ONCE(sq_cfg.sched_events_on, 1);
 	memset(sq_interest, 1, sizeof(sq_interest));
-	WRITE_ONCE(sq_sched_events_on, 1);
 	sq_free_threads(rcu_replace_pointer(sq_threads, NULL, lockdep_is_held(&sq_open_lock)));
-	err = tracepoint_probe_register(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
-	if (err)
-		goto out;
-	err = tracepoint_probe_register(sq_tp_sys_exit, sq_probe_sys_exit, NULL);
-	if (err) {
-		tracepoint_probe_unregister(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
-		tracepoint_synchronize_unregister();
-		goto out;
-	}
-	err = tracepoint_probe_register(sq_tp_process_exit, sq_probe_process_exit, NULL);
-	if (err) {
-		tracepoint_probe_unregister(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
-		tracepoint_probe_unregister(sq_tp_sys_exit, sq_probe_sys_exit, NULL);
-		tracepoint_synchronize_unregister();
-		goto out;
+	for (i = 0; i < ARRAY_SIZE(sq_hooks); i++) {
+		err = tracepoint_probe_register(sq_hooks[i].tp, sq_hooks[i].probe, NULL);
+		if (err) {
+			sq_unhook(i);
+			goto out;
+		}
 	}
 	sq_opened = true;
 	mutex_unlock(&sq_open_lock);
@@ -472,12 +512,9 @@ out:
 static int sq_release(struct inode *inode, struct file *f)
 {
 	mutex_lock(&sq_open_lock);
-	WRITE_ONCE(sq_capture_on, 0);
-	tracepoint_probe_unregister(sq_tp_sys_enter, sq_probe_sys_enter, NULL);
-	tracepoint_probe_unregister(sq_tp_sys_exit, sq_probe_sys_exit, NULL);
-	tracepoint_probe_unregister(sq_tp_process_exit, sq_probe_process_exit, NULL);
+	WRITE_ONCE(sq_cfg.capture_on, 0);
 	/* no probe runs past this point: the rings can go */
-	tracepoint_synchronize_unregister();
+	sq_unhook(ARRAY_SIZE(sq_hooks));
 	sq_free_rings();
 	sq_free_threads(rcu_replace_pointer(sq_threads, NULL, lockdep_is_held(&sq_open_lock)));
 	sq_opened = false;
@@ -497,10 +534,10 @@ static long sq_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		info.ncpus = sq_nrings;
 		return copy_to_user((void __user *)arg, &info, sizeof(info)) ? -EFAULT : 0;
 	case SQ_KMOD_IOCTL_START:
-		WRITE_ONCE(sq_capture_on, 1);
+		WRITE_ONCE(sq_cfg.capture_on, 1);
 		return 0;
 	case SQ_KMOD_IOCTL_STOP:
-		WRITE_ONCE(sq_capture_on, 0);
+		WRITE_ONCE(sq_cfg.capture_on, 0);
 		/* a probe past its check still writes: wait for it (probes run with preemption off), so that
 		 * after STOP the rings hold everything there will be */
 		synchronize_rcu();
@@ -523,7 +560,17 @@ static long sq_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 
 		if (get_user(on, (u32 __user *)arg))
 			return -EFAULT;
-		WRITE_ONCE(sq_sched_events_on, on ? 1 : 0);
+		WRITE_ONCE(sq_cfg.sched_events_on, on ? 1 : 0);
+		return 0;
+	}
+	case SQ_KMOD_IOCTL_SET_SNAPLEN: {
+		u32 snaplen;
+
+		if (get_user(snaplen, (u32 __user *)arg))
+			return -EFAULT;
+		if (snaplen == 0 || snaplen > SQ_SNAPLEN_MAX)
+			return -EINVAL;
+		WRITE_ONCE(sq_cfg.snaplen, snaplen);
 		return 0;
 	}
 	default:
@@ -574,32 +621,20 @@ static struct miscdevice sq_device = {
 
 static int __init sq_init(void)
 {
-	int nr, emitted = 0;
+	int i;
 
-	for (nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++) {
-		u8 enter = sq_kind_of(sq_enter_filler[nr]);
-		u8 exit = sq_kind_of(sq_exit_filler[nr]);
-
-		/* both sides or neither: a pair the reader can match */
-		if (enter == SQ_KIND_SKIP || exit == SQ_KIND_SKIP ||
-		    (enter == SQ_KIND_GENERIC) != (exit == SQ_KIND_GENERIC) ||
-		    (enter != SQ_KIND_GENERIC &&
-		     sq_event_nparams[sq_sc_enter_evt[nr]] != (enter == SQ_KIND_FD ? 1 : 0)) ||
-		    (exit != SQ_KIND_GENERIC &&
-		     sq_event_nparams[sq_sc_enter_evt[nr] + 1] != (exit == SQ_KIND_RES ? 1 : 0)))
-			continue;
-		sq_enter_kind[nr] = enter;
-		sq_exit_kind[nr] = exit;
-		emitted++;
-	}
-	pr_info("sysql: events for %d syscalls of the table\n", emitted);
 	for_each_kernel_tracepoint(sq_find_tracepoint, NULL);
-	if (!sq_tp_sys_enter || !sq_tp_sys_exit || !sq_tp_process_exit) {
-		pr_err("sysql: the kernel has no sys_enter, sys_exit or sched_process_exit "
-		       "tracepoint "
-		       "(CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
-		return -ENODEV;
+	for (i = 0; i < ARRAY_SIZE(sq_hooks); i++) {
+		if (!sq_hooks[i].tp) {
+			pr_err("sysql: the kernel has no %s tracepoint "
+			       "(CONFIG_HAVE_SYSCALL_TRACEPOINTS, "
+			       "CONFIG_TRACEPOINTS)\n",
+			       sq_hooks[i].name);
+			return -ENODEV;
+		}
 	}
+	pr_info("sysql: events for %d syscalls of the table, built by the eBPF probe's fillers\n",
+		sq_table_rows);
 	return misc_register(&sq_device);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (MIT OR GPL-2.0) */
 /*
- * libsysqlcap: opens a sysql driver, sets its filters, and hands out whole
- * batches of events merged across CPUs in timestamp order.
+ * libsysqlcap: opens a sysql driver (the eBPF probe or the kernel module,
+ * through the same calls), sets its filters, and hands out whole batches of
+ * events merged across CPUs in timestamp order.
  *
  * Every call returns 0 (or a count) on success and a negative SQ_ERR_* code
  * on failure; sq_last_error() then holds a one-line message that names the
@@ -36,6 +37,15 @@ enum sq_error {
 	SQ_ERR_NOMEM = 7, /* memory or map allocation failed */
 	SQ_ERR_STATE = 8, /* call not valid now (e.g. after close) */
 	SQ_ERR_IO = 9, /* a system call of the library failed */
+	SQ_ERR_NO_DRIVER = 10, /* the driver asked for (or, for auto, either) is not on this host */
+	SQ_ERR_BUSY = 11, /* the kernel module's device has its one reader already */
+};
+
+/* Which driver captures (sq_open). */
+enum sq_driver {
+	SQ_DRIVER_AUTO = 0, /* the kernel module where /dev/sysql exists, else the eBPF probe */
+	SQ_DRIVER_BPF = 1, /* the CO-RE eBPF probe (kernel >= 5.8 with BTF) */
+	SQ_DRIVER_KMOD = 2, /* sysql's kernel module, sysql.ko (driver-kmod/kmod) */
 };
 
 /* Ring buffer size per CPU when 0 is passed to sq_open. */
@@ -49,18 +59,23 @@ enum sq_error {
 typedef struct sq_capture sq_capture;
 
 /*
- * Loads the eBPF driver. Capture is stopped until sq_start(). ring_bytes:
- * per-CPU ring size, a power of two in [SQ_RING_BYTES_MIN, SQ_RING_BYTES_MAX],
- * 0 for the default. snaplen: 1..SQ_SNAPLEN_MAX, 0 for the default. btf_path:
- * NULL for the running kernel's /sys/kernel/btf/vmlinux. On failure returns
- * NULL, stores the code in *err_code and the message in err (errlen bytes).
- * All syscalls are of interest and no pid filter is set after open; the
- * calling process is always excluded.
+ * Opens a driver (enum sq_driver). Capture is stopped until sq_start().
+ * ring_bytes: per-CPU ring size, a power of two in [SQ_RING_BYTES_MIN,
+ * SQ_RING_BYTES_MAX], 0 for the driver's default (the kernel module's rings
+ * are SQ_KMOD_RING_SIZE, and only that size is accepted for it). snaplen:
+ * 1..SQ_SNAPLEN_MAX, 0 for the default. btf_path: NULL for the running
+ * kernel's /sys/kernel/btf/vmlinux (eBPF only). On failure returns NULL,
+ * stores the code in *err_code and the message in err (errlen bytes). All
+ * syscalls are of interest and no pid filter is set after open; the calling
+ * process is always excluded.
  */
-sq_capture *sq_open(uint32_t ring_bytes, uint32_t snaplen, const char *btf_path, int *err_code,
-		    char *err, size_t errlen);
+sq_capture *sq_open(int driver, uint32_t ring_bytes, uint32_t snaplen, const char *btf_path,
+		    int *err_code, char *err, size_t errlen);
 
-/* Attaches the probe and turns capture on. */
+/* The driver that captures: SQ_DRIVER_BPF or SQ_DRIVER_KMOD. */
+int sq_driver(sq_capture *c);
+
+/* Attaches the probe (the module's probes are registered while it is open) and turns capture on. */
 int sq_start(sq_capture *c);
 /* Turns capture off and detaches the probe; events already in the rings stay readable. */
 int sq_stop(sq_capture *c);

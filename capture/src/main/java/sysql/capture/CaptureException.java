@@ -16,6 +16,10 @@ public final class CaptureException extends Exception {
         NO_MEMORY(7),
         STATE(8),
         IO(9),
+        /** The driver asked for is not on this host (for {@code auto}: neither is). */
+        NO_DRIVER(10),
+        /** The kernel module's device serves one reader, and has one. */
+        BUSY(11),
         NATIVE_LIBRARY(100),
         /** A capture file that is damaged, truncated or not in a format sysql reads. */
         FILE_FORMAT(101),

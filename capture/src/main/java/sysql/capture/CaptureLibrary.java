@@ -40,7 +40,9 @@ final class CaptureLibrary {
     }
 
     static native Pointer sq_open(
-            int ringBytes, int snaplen, String btfPath, IntByReference errCode, byte[] err, long errlen);
+            int driver, int ringBytes, int snaplen, String btfPath, IntByReference errCode, byte[] err, long errlen);
+
+    static native int sq_driver(Pointer c);
 
     static native int sq_start(Pointer c);
 

@@ -10,7 +10,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Live capture through libsysqlcap and the eBPF probe: an {@link EventSource} over the running host.
+ * Live capture through libsysqlcap and one of its drivers (the eBPF probe or sysql's kernel module): an
+ * {@link EventSource} over the running host.
  *
  * <pre>{@code
  * try (LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults());
@@ -38,45 +39,91 @@ public final class LiveCapture implements EventSource {
         EXCLUDE
     }
 
+    /** The capture drivers of libsysqlcap (sysqlcap.h's enum sq_driver). */
+    public enum Driver {
+        /** The kernel module where its device /dev/sysql exists, else the eBPF probe. */
+        AUTO,
+        /** The CO-RE eBPF probe (Linux 5.8 or newer with BTF). */
+        BPF,
+        /** sysql's kernel module, sysql.ko (driver-kmod/kmod). */
+        KMOD;
+
+        /** The name users give and see: auto, bpf, kmod. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The driver named {@code name} (any case), or a one-line error listing the names. */
+        public static Driver parse(String name) throws CaptureException {
+            for (Driver d : values()) {
+                if (d.label().equalsIgnoreCase(name.trim())) {
+                    return d;
+                }
+            }
+            throw new CaptureException(
+                    CaptureException.Reason.INVALID_ARGUMENT,
+                    "unknown driver '" + name + "': use auto, bpf (the eBPF probe) or kmod (sysql's kernel module)");
+        }
+    }
+
     /**
-     * @param ringBytesPerCpu per-CPU ring size, a power of two from 64 KiB to 1 GiB; 0 for 8 MiB
+     * @param ringBytesPerCpu per-CPU ring size, a power of two from 64 KiB to 1 GiB; 0 for 8 MiB (the kernel
+     *     module's rings are 8 MiB, and it takes no other size)
      * @param snaplen data bytes kept per I/O buffer, 1..65536; 0 for 80
-     * @param btfPath kernel BTF to use, null for /sys/kernel/btf/vmlinux
+     * @param btfPath kernel BTF to use, null for /sys/kernel/btf/vmlinux (eBPF only)
+     * @param driver which driver captures
      */
-    public record Options(int ringBytesPerCpu, int snaplen, String btfPath) {
+    public record Options(int ringBytesPerCpu, int snaplen, String btfPath, Driver driver) {
         public static Options defaults() {
-            return new Options(0, 0, null);
+            return new Options(0, 0, null, Driver.AUTO);
         }
 
         public Options withRingBytes(int bytes) {
-            return new Options(bytes, snaplen, btfPath);
+            return new Options(bytes, snaplen, btfPath, driver);
         }
 
         public Options withSnaplen(int n) {
-            return new Options(ringBytesPerCpu, n, btfPath);
+            return new Options(ringBytesPerCpu, n, btfPath, driver);
         }
 
         public Options withBtfPath(String path) {
-            return new Options(ringBytesPerCpu, snaplen, path);
+            return new Options(ringBytesPerCpu, snaplen, path, driver);
+        }
+
+        public Options withDriver(Driver d) {
+            return new Options(ringBytesPerCpu, snaplen, btfPath, d);
         }
     }
 
     private Pointer handle;
     private final int ncpus;
+    private final Driver driver;
     private final IntByReference outBytes = new IntByReference();
 
     private LiveCapture(Pointer handle) {
         this.handle = handle;
         this.ncpus = CaptureLibrary.sq_ncpus(handle);
+        this.driver = CaptureLibrary.sq_driver(handle) == 2 ? Driver.KMOD : Driver.BPF;
     }
 
-    /** Loads the probe (capture stays off until {@link #start()}). */
+    /** The driver that captures: {@link Driver#BPF} or {@link Driver#KMOD}. */
+    public Driver driver() {
+        return driver;
+    }
+
+    /** Opens the driver (capture stays off until {@link #start()}). */
     public static LiveCapture open(Options options) throws CaptureException {
         CaptureLibrary.ensureLoaded();
         IntByReference code = new IntByReference();
         byte[] err = new byte[512];
         Pointer h = CaptureLibrary.sq_open(
-                options.ringBytesPerCpu(), options.snaplen(), options.btfPath(), code, err, err.length);
+                options.driver().ordinal(),
+                options.ringBytesPerCpu(),
+                options.snaplen(),
+                options.btfPath(),
+                code,
+                err,
+                err.length);
         if (h == null) {
             throw new CaptureException(CaptureException.Reason.ofCode(code.getValue()), cString(err));
         }
@@ -245,7 +292,12 @@ public final class LiveCapture implements EventSource {
         LongByReference inv = new LongByReference();
         check(CaptureLibrary.sq_get_delivered(h, ev, by, inv));
         return new CaptureStats(
-                List.copyOf(cpus), ev.getValue(), by.getValue(), inv.getValue(), CaptureLibrary.sq_ring_bytes(h));
+                List.copyOf(cpus),
+                ev.getValue(),
+                by.getValue(),
+                inv.getValue(),
+                CaptureLibrary.sq_ring_bytes(h),
+                driver);
     }
 
     @Override

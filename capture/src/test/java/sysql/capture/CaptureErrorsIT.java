@@ -36,10 +36,49 @@ class CaptureErrorsIT {
     void kernelWithoutBtf() {
         CaptureException ex = expect(
                 CaptureException.Reason.NO_BTF,
-                () -> LiveCapture.open(LiveCapture.Options.defaults().withBtfPath("/nonexistent/vmlinux"))
+                () -> LiveCapture.open(LiveCapture.Options.defaults()
+                                .withDriver(LiveCapture.Driver.BPF)
+                                .withBtfPath("/nonexistent/vmlinux"))
                         .close());
         assertTrue(ex.getMessage().startsWith("kernel has no BTF at /nonexistent/vmlinux"), ex.getMessage());
         assertTrue(ex.getMessage().contains("CONFIG_DEBUG_INFO_BTF"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("--driver kmod"), ex.getMessage());
+    }
+
+    /** A host with neither driver (no /dev/sysql here, and a BTF path that is not there): both ways out. */
+    @Test
+    void neitherDriver() {
+        assertFalse(Files.exists(Path.of("/dev/sysql")), "this test needs a host without sysql's kernel module");
+        CaptureException ex = expect(
+                CaptureException.Reason.NO_DRIVER,
+                () -> LiveCapture.open(LiveCapture.Options.defaults().withBtfPath("/nonexistent/vmlinux"))
+                        .close());
+        assertTrue(ex.getMessage().startsWith("no capture driver on this host"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("insmod sysql.ko"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("CONFIG_DEBUG_INFO_BTF"), ex.getMessage());
+    }
+
+    @Test
+    void kernelModuleNotLoaded() {
+        assertFalse(Files.exists(Path.of("/dev/sysql")), "this test needs a host without sysql's kernel module");
+        CaptureException ex = expect(
+                CaptureException.Reason.NO_DRIVER,
+                () -> LiveCapture.open(LiveCapture.Options.defaults().withDriver(LiveCapture.Driver.KMOD))
+                        .close());
+        assertTrue(ex.getMessage().startsWith("sysql's kernel module is not loaded (no /dev/sysql)"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("--driver bpf"), ex.getMessage());
+    }
+
+    @Test
+    void driverNamesAndTheDriverThatRuns() throws Exception {
+        CaptureException ex = expect(CaptureException.Reason.INVALID_ARGUMENT, () -> LiveCapture.Driver.parse("ebpf"));
+        assertTrue(ex.getMessage().contains("use auto, bpf"), ex.getMessage());
+        assertEquals(LiveCapture.Driver.KMOD, LiveCapture.Driver.parse(" KMOD "));
+        // auto on a host without the module's device: the eBPF probe, and the counters say so
+        try (LiveCapture c = LiveCapture.open(LiveCapture.Options.defaults())) {
+            assertEquals(LiveCapture.Driver.BPF, c.driver());
+            assertEquals(LiveCapture.Driver.BPF, c.stats().driver());
+        }
     }
 
     @Test

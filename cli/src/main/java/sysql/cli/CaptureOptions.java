@@ -23,6 +23,13 @@ final class CaptureOptions {
     int ringMiB = 8;
 
     @Option(
+            names = "--driver",
+            paramLabel = "auto|bpf|kmod",
+            description = "The capture driver: sysql's kernel module where /dev/sysql exists, else the eBPF probe "
+                    + "(auto, the default), the eBPF probe (bpf) or the kernel module (kmod).")
+    String driver = "auto";
+
+    @Option(
             names = {"-s", "--syscalls"},
             split = ",",
             paramLabel = "NAME",
@@ -56,8 +63,10 @@ final class CaptureOptions {
                     CaptureException.Reason.INVALID_ARGUMENT,
                     "--syscalls and --exclude-syscalls exclude each other: give one of them");
         }
-        LiveCapture capture = LiveCapture.open(
-                LiveCapture.Options.defaults().withRingBytes(ringMiB << 20).withSnaplen(snaplen));
+        LiveCapture capture = LiveCapture.open(LiveCapture.Options.defaults()
+                .withRingBytes(ringMiB << 20)
+                .withSnaplen(snaplen)
+                .withDriver(LiveCapture.Driver.parse(driver)));
         try {
             if (!syscalls.isEmpty()) {
                 capture.captureOnlySyscalls(syscalls);

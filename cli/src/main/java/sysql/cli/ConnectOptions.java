@@ -34,6 +34,13 @@ final class ConnectOptions {
     Integer ringMiB;
 
     @Option(
+            names = "--driver",
+            paramLabel = "auto|bpf|kmod",
+            description = "The capture driver: sysql's kernel module where /dev/sysql exists, else the eBPF probe "
+                    + "(auto, the default), the eBPF probe (bpf) or the kernel module (kmod).")
+    String driver;
+
+    @Option(
             names = "--no-history",
             description = "Keep no history: only SELECT STREAM reads events, and the kernel "
                     + "captures just what running queries need.")
@@ -75,6 +82,9 @@ final class ConnectOptions {
         }
         if (ringMiB != null) {
             p.setProperty("ringSize", ringMiB.toString());
+        }
+        if (driver != null) {
+            p.setProperty("driver", driver);
         }
         if (noHistory) {
             p.setProperty("history", "off");

@@ -47,6 +47,7 @@ public final class DaemonSocket {
     static final java.util.Set<String> CAPTURE_PROPERTIES = java.util.Set.of(
             "snaplen",
             "ringSize",
+            "driver",
             "history",
             "historySeconds",
             "historyMegabytes",

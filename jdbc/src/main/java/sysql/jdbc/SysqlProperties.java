@@ -9,6 +9,7 @@ import java.util.Set;
 import sysql.calcite.HistoryFilter;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlException;
+import sysql.capture.CaptureException;
 import sysql.capture.LiveCapture;
 import sysql.capture.engine.CaptureHub;
 import sysql.capture.engine.KernelFilter;
@@ -22,7 +23,10 @@ import sysql.capture.engine.Recorder;
  *   <li>{@code snaplen} — data bytes kept per I/O buffer, 1..65536 (default 80), and the print length of a
  *       buffer's text (evt.arg.data, evt.buffer...): live, the capture keeps that many bytes and the text shows
  *       them all; over a file ({@code file}, {@code scap_file}), a buffer the file holds more of is cut to it;
- *   <li>{@code ringSize} — ring buffer per CPU in MiB, a power of two up to 1024 (default 8);
+ *   <li>{@code ringSize} — ring buffer per CPU in MiB, a power of two up to 1024 (default 8; the kernel
+ *       module's rings are 8 MiB);
+ *   <li>{@code driver} — the capture driver: {@code auto} (default: sysql's kernel module where its device
+ *       /dev/sysql exists, else the eBPF probe), {@code bpf} or {@code kmod};
  *   <li>{@code history} — {@code on} (default) keeps the recent events queryable without STREAM; {@code off}
  *       records nothing (the kernel then captures only what running queries ask for);
  *   <li>{@code historySeconds} — how long history is kept (default 60);
@@ -68,11 +72,13 @@ public record SysqlProperties(
         boolean readsFiles,
         Path scapDir,
         KernelFilter historyFilter,
-        int statementMegabytes) {
+        int statementMegabytes,
+        LiveCapture.Driver driver) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
             "ringSize",
+            "driver",
             "history",
             "historySeconds",
             "historyMegabytes",
@@ -130,7 +136,20 @@ public record SysqlProperties(
                         (int) Math.max(1, QuerySettings.DEFAULT_STATEMENT_BYTES >> 20),
                         1,
                         1 << 24,
-                        "MiB of rows one statement's sorts, joins and windows may keep"));
+                        "MiB of rows one statement's sorts, joins and windows may keep"),
+                driver(p));
+    }
+
+    private static LiveCapture.Driver driver(Properties p) throws SQLException {
+        String v = p.getProperty("driver");
+        if (v == null || v.isBlank()) {
+            return LiveCapture.Driver.AUTO;
+        }
+        try {
+            return LiveCapture.Driver.parse(v);
+        } catch (CaptureException e) {
+            throw new SQLException(e.getMessage(), "HY024");
+        }
     }
 
     private static KernelFilter historyFilter(Properties p) throws SQLException {
@@ -170,7 +189,10 @@ public record SysqlProperties(
     /** The live capture these properties describe. */
     CaptureHub.Options hubOptions() {
         return new CaptureHub.Options(
-                LiveCapture.Options.defaults().withSnaplen(snaplen).withRingBytes(ringMiB << 20),
+                LiveCapture.Options.defaults()
+                        .withSnaplen(snaplen)
+                        .withRingBytes(ringMiB << 20)
+                        .withDriver(driver),
                 history ? new Recorder.Retention(historySeconds * 1_000_000_000L, historyMegabytes << 20) : null,
                 history && historyDir != null
                         ? new Recorder.DiskHistory(

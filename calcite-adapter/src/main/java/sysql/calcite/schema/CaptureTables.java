@@ -17,7 +17,7 @@ import sysql.capture.engine.CaptureHub;
 /**
  * The live capture's counters: {@code capture_stats} (one row per CPU and a total row with {@code cpu} NULL;
  * driver events, bytes, drops and kernel-filtered syscalls since the capture started, with the capture-wide
- * state on every row) and {@code capture_subscriptions} (the running scans of the live stream). Empty for a
+ * state on every row: the driver that captures, bpf or kmod, among it) and {@code capture_subscriptions} (the running scans of the live stream). Empty for a
  * capture file. And {@code query_warnings}, what the connection's queries warned of.
  */
 final class CaptureTables {
@@ -33,6 +33,7 @@ final class CaptureTables {
                 RowTable.column("drops_invalid", SqlTypeName.BIGINT),
                 RowTable.column("filtered", SqlTypeName.BIGINT),
                 RowTable.column("ring_bytes", SqlTypeName.BIGINT),
+                RowTable.column("driver", SqlTypeName.VARCHAR),
                 RowTable.column("attached", SqlTypeName.BOOLEAN),
                 RowTable.column("kernel_filter", SqlTypeName.VARCHAR),
                 RowTable.column("subscriptions", SqlTypeName.INTEGER),
@@ -73,6 +74,7 @@ final class CaptureTables {
                         c.dropsInvalid(),
                         c.filtered(),
                         (long) d.ringBytesPerCpu(),
+                        d.driver().label(),
                         s.attached(),
                         s.kernelFilter(),
                         s.subscriptions().size(),
@@ -99,6 +101,7 @@ final class CaptureTables {
                     d.drops() - d.dropsFull(),
                     d.filtered(),
                     (long) d.ringBytesPerCpu() * d.cpus().size(),
+                    d.driver().label(),
                     s.attached(),
                     s.kernelFilter(),
                     s.subscriptions().size(),

@@ -40,7 +40,7 @@ class DropNoticesTest {
         for (int c = 0; c < fullInvalidPairs.length / 2; c++) {
             cpus.add(new CaptureStats.Cpu(c, 1000, 1000, fullInvalidPairs[2 * c], fullInvalidPairs[2 * c + 1], 0));
         }
-        return new CaptureStats(cpus, 0, 0, 0, 1 << 20);
+        return new CaptureStats(cpus, 0, 0, 0, 1 << 20, sysql.capture.LiveCapture.Driver.BPF);
     }
 
     @Test

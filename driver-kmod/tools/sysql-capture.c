@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0)
+/*
+ * sysql-capture: captures one command through libsysqlcap into a sysdig
+ * .scap file, with either driver. The kernel module's tests run it in the
+ * qemu guest (where no JVM runs) and read the file with the Java engine on
+ * the host.
+ *
+ *   sysql-capture [--driver auto|bpf|kmod] -o FILE.scap -- COMMAND [ARG...]
+ *
+ * Opens the driver, starts capturing, then runs COMMAND (forked and exec'd
+ * only once the capture runs, so its execve and everything after is in the
+ * file), waits for it and 300 ms more, stops, takes what the rings still
+ * hold, and writes: a section
+ * header block, then one event block (EV_V2: u16 cpu, the event) per event,
+ * in timestamp order. Every thread of the host is captured but this one's.
+ * Prints "sysql-capture: driver=D events=N drops=F exit=S" on stderr and
+ * exits 0 if COMMAND exited 0 and no event was lost.
+ *
+ * Linked statically (libbpf, libelf, zlib), so that it runs in a bare
+ * initramfs.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sysqlcap.h"
+
+#define SCAP_SHB 0x0A0D0D0Au
+#define SCAP_SHB_MAGIC 0x1A2B3C4Du
+#define SCAP_EV_V2 0x216u
+#define BATCH_BYTES (4u << 20)
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: sysql-capture [--driver auto|bpf|kmod] -o FILE.scap -- COMMAND [ARG...]\n");
+	exit(2);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* One block: type, total length, body, padding to 4, total length. */
+static int write_block(FILE *f, uint32_t type, const void *body, uint32_t len)
+{
+	static const uint8_t zeros[4];
+	uint32_t pad = (4 - len % 4) % 4, total = 12 + len + pad;
+
+	return fwrite(&type, 4, 1, f) == 1 && fwrite(&total, 4, 1, f) == 1 &&
+			       fwrite(body, 1, len, f) == len &&
+			       (pad == 0 || fwrite(zeros, 1, pad, f) == pad) &&
+			       fwrite(&total, 4, 1, f) == 1
+		       ? 0
+		       : -1;
+}
+
+static int write_section_header(FILE *f)
+{
+	uint8_t body[16];
+	uint32_t magic = SCAP_SHB_MAGIC;
+	uint16_t major = 1, minor = 2;
+	int64_t section_len = -1;
+
+	memcpy(body, &magic, 4);
+	memcpy(body + 4, &major, 2);
+	memcpy(body + 6, &minor, 2);
+	memcpy(body + 8, &section_len, 8);
+	return write_block(f, SCAP_SHB, body, sizeof(body));
+}
+
+/* Writes a batch's records (u16 cpu, event) as event blocks; returns the events written or -1. */
+static long write_batch(FILE *f, const uint8_t *buf, uint32_t bytes)
+{
+	long n = 0;
+	uint32_t off = 0;
+
+	while (off + SQ_BATCH_RECORD_HDR + SQ_EVT_HDR_LEN <= bytes) {
+		const struct sq_evt_hdr *h =
+			(const struct sq_evt_hdr *)(buf + off + SQ_BATCH_RECORD_HDR);
+		uint32_t len = SQ_BATCH_RECORD_HDR + h->len;
+
+		if (write_block(f, SCAP_EV_V2, buf + off, len) != 0)
+			return -1;
+		off += len;
+		n++;
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	int driver = SQ_DRIVER_AUTO, i, err_code = 0, sync[2], status = 0;
+	const char *out = NULL;
+	char err[512];
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (!strcmp(argv[i], "--driver") && i + 1 < argc) {
+			const char *d = argv[++i];
+			driver = !strcmp(d, "bpf")    ? SQ_DRIVER_BPF
+				 : !strcmp(d, "kmod") ? SQ_DRIVER_KMOD
+				 : !strcmp(d, "auto") ? SQ_DRIVER_AUTO
+						      : (usage(), 0);
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			usage();
+		}
+	}
+	if (!out || i + 1 >= argc)
+		usage();
+	char **command = &argv[i + 1];
+
+	FILE *f = fopen(out, "wb");
+	if (!f) {
+		fprintf(stderr, "sysql-capture: cannot create %s: %s\n", out, strerror(errno));
+		return 2;
+	}
+	sq_capture *c = sq_open(driver, 0, 0, NULL, &err_code, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "sysql-capture: %s\n", err);
+		return 2;
+	}
+	uint8_t *buf = malloc(BATCH_BYTES);
+	if (!buf || write_section_header(f) != 0 || pipe(sync) != 0) {
+		fprintf(stderr, "sysql-capture: cannot start: %s\n", strerror(errno));
+		return 2;
+	}
+	if (sq_start(c) < 0) {
+		fprintf(stderr, "sysql-capture: %s\n", sq_last_error(c));
+		return 2;
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		char go;
+
+		close(sync[1]);
+		if (read(sync[0], &go, 1) != 1)
+			_exit(127);
+		execv(command[0], command);
+		fprintf(stderr, "sysql-capture: cannot run %s: %s\n", command[0], strerror(errno));
+		_exit(127);
+	}
+	close(sync[0]);
+	if (child < 0 || write(sync[1], "g", 1) != 1) {
+		fprintf(stderr, "sysql-capture: cannot run %s: %s\n", command[0], strerror(errno));
+		return 2;
+	}
+	close(sync[1]);
+
+	long events = 0;
+	uint64_t stop_at = 0;
+	while (!stop_at || now_ms() < stop_at) {
+		uint32_t bytes = 0;
+		int n = sq_next_batch(c, buf, BATCH_BYTES, 100, &bytes);
+
+		if (n < 0) {
+			fprintf(stderr, "sysql-capture: %s\n", sq_last_error(c));
+			return 2;
+		}
+		long w = write_batch(f, buf, bytes);
+		if (w < 0) {
+			fprintf(stderr, "sysql-capture: cannot write %s: %s\n", out,
+				strerror(errno));
+			return 2;
+		}
+		events += w;
+		/* the command's last events are in the rings once it is reaped: a little longer for the merge */
+		if (!stop_at && waitpid(child, &status, WNOHANG) == child)
+			stop_at = now_ms() + 300;
+	}
+	sq_stop(c);
+	for (;;) {
+		uint32_t bytes = 0;
+		int n = sq_next_batch(c, buf, BATCH_BYTES, 50, &bytes);
+
+		if (n <= 0)
+			break;
+		events += write_batch(f, buf, bytes);
+	}
+	struct sq_cpu_stats stats[SQ_MAX_CPUS];
+	int ncpus = sq_get_stats(c, stats, sq_ncpus(c));
+	uint64_t drops = 0, invalid = 0;
+	for (i = 0; i < ncpus; i++)
+		drops += stats[i].drops_full + stats[i].drops_invalid;
+	sq_get_delivered(c, NULL, NULL, &invalid);
+	drops += invalid;
+	int kind = sq_driver(c);
+	sq_close(c);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "sysql-capture: cannot write %s: %s\n", out, strerror(errno));
+		return 2;
+	}
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	fprintf(stderr, "sysql-capture: driver=%s events=%ld drops=%llu exit=%d\n",
+		kind == SQ_DRIVER_KMOD ? "kmod" : "bpf", events, (unsigned long long)drops, code);
+	return code == 0 && drops == 0 ? 0 : 1;
+}
