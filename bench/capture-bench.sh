@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Capture benchmark: syscall storms untraced, under sysql full capture into Java, under sysql with
-# the storm's syscall filtered out in the kernel, and under bpftrace counting in the kernel; then the highest
+# the storm's syscall filtered out in the kernel, under sysql capturing a small set without the storm's syscalls
+# (caught by those syscalls' own functions: the storm's run untraced), and under bpftrace counting in the kernel; then the highest
 # paced event rate that reaches Java with zero drops. Writes a report to bench/results/capture-<date>.md and
 # prints it. Not part of the test suite (minutes long). Run as root: bench/capture-bench.sh
 #   N=5000000 (getppid calls), DD_COUNT=2000000 (dd 1-byte copies), RATES="250000 500000 ..." (paced
@@ -75,6 +76,12 @@ filt_dd=$(dd_ns)
 stop_sysql; filt_line2=$sysql_line
 echo "getppid $filt_storm ns/call ($filt_line1), dd $filt_dd ns/syscall ($filt_line2)"
 
+echo "== sysql capturing only openat and close: a small set, caught by those syscalls' own functions"
+start_sysql -s openat,close
+narrow_storm=$(storm_ns getppid "$N"); narrow_dd=$(dd_ns)
+stop_sysql; narrow_line=$sysql_line
+echo "getppid $narrow_storm ns/call, dd $narrow_dd ns/syscall ($narrow_line)"
+
 echo "== bpftrace counting in the kernel"
 start_bpftrace
 bt_storm=$(storm_ns getppid "$N"); bt_dd=$(dd_ns)
@@ -111,6 +118,7 @@ report=bench/results/capture-$(date +%Y-%m-%d).md
   echo "| untraced | $base_storm | 1.00 | $base_dd | 1.00 |"
   echo "| sysql, every event into Java | $full_storm | $(ratio "$full_storm" "$base_storm") | $full_dd | $(ratio "$full_dd" "$base_dd") |"
   echo "| sysql, storm syscall filtered in the kernel | $filt_storm | $(ratio "$filt_storm" "$base_storm") | $filt_dd | $(ratio "$filt_dd" "$base_dd") |"
+  echo "| sysql capturing only openat and close (fentry/fexit on their functions: getppid, read, write outside) | $narrow_storm | $(ratio "$narrow_storm" "$base_storm") | $narrow_dd | $(ratio "$narrow_dd" "$base_dd") |"
   echo "| bpftrace counting in the kernel | $bt_storm | $(ratio "$bt_storm" "$base_storm") | $bt_dd | $(ratio "$bt_dd" "$base_dd") |"
   echo
   echo "sysql full capture, consumer summary: \`$full_line\`"

@@ -25,8 +25,14 @@
 #ifdef SQ_KERNEL_MODULE
 #define SQ_FILLER(prog, tp, arg) static int prog(struct pt_regs *regs, long arg)
 #else
-#define SQ_FILLER(prog, tp, arg) \
-	SEC("tp_btf/" tp) int BPF_PROG(prog, struct pt_regs *regs, long arg)
+/* The body is also prog_body, which a syscall's fentry/fexit programs call (narrow.bpf.h). */
+#define SQ_FILLER(prog, tp, arg)                                                \
+	static __always_inline int prog##_body(struct pt_regs *regs, long arg); \
+	SEC("tp_btf/" tp) int BPF_PROG(prog, struct pt_regs *regs, long arg)    \
+	{                                                                       \
+		return prog##_body(regs, arg);                                  \
+	}                                                                       \
+	static __always_inline int prog##_body(struct pt_regs *regs, long arg)
 #endif
 
 #define SQ_ENTER(name)                               \
@@ -102,6 +108,17 @@ static __always_inline int sq_emit_generic_exit(long id, long ret)
 	sq_push_s64(&e, ret);
 	sq_evt_submit(&e);
 	return 0;
+}
+
+/* The generic "fillers" as bodies, for the syscalls' own fentry/fexit programs (narrow.bpf.h). */
+static __always_inline int sq_e_generic_body(struct pt_regs *regs, long id)
+{
+	return sq_emit_generic_enter(regs, id);
+}
+
+static __always_inline int sq_x_generic_body(struct pt_regs *regs, long ret)
+{
+	return sq_emit_generic_exit(sq_regs_id(regs), ret);
 }
 
 /* Enter events without parameters (type from the syscall table). */

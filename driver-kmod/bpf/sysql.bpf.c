@@ -92,11 +92,14 @@ static __always_inline bool sq_want_syscall(long id)
 		return false;
 	if (id < 0 || id >= SQ_SYSCALL_TABLE_SIZE)
 		return false;
+	pid_tgid = bpf_get_current_pid_tgid();
+	/* the capturing process: never captured, and not counted as filtered (as the kernel module does) */
+	if ((pid_tgid >> 32) == sq_cfg.self_tgid)
+		return false;
 	if (!sq_interest[id & (SQ_SYSCALL_TABLE_SIZE - 1)]) {
 		sq_count_filtered();
 		return false;
 	}
-	pid_tgid = bpf_get_current_pid_tgid();
 	if (sq_skip_thread((__u32)pid_tgid, pid_tgid >> 32)) {
 		sq_count_filtered();
 		return false;
@@ -104,8 +107,12 @@ static __always_inline bool sq_want_syscall(long id)
 	return true;
 }
 
-/* Tail-call tables: declared here, defined with their contents at the end
- * of the file (after the programs they point to). */
+/*
+ * Tail-call tables: libsysqlcap fills them after loading, from the syscall
+ * table's filler columns (each row's fillers at its syscall number, none for
+ * "generic"), so that a second instance of this object (narrow.bpf.h) can
+ * leave them out.
+ */
 struct sq_prog_table {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, SQ_SYSCALL_TABLE_SIZE);
@@ -113,13 +120,13 @@ struct sq_prog_table {
 	__array(values, int(void *));
 };
 
-extern struct sq_prog_table sq_enter_progs;
-extern struct sq_prog_table sq_exit_progs;
+struct sq_prog_table sq_enter_progs SEC(".maps");
+struct sq_prog_table sq_exit_progs SEC(".maps");
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sq_sys_enter, struct pt_regs *regs, long id)
 {
-	if (!sq_want_syscall(id))
+	if (sq_cfg.narrow_on || !sq_want_syscall(id))
 		return 0;
 	bpf_tail_call(ctx, &sq_enter_progs, (__u32)id);
 	return sq_emit_generic_enter(regs, id);
@@ -130,7 +137,7 @@ int BPF_PROG(sq_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = sq_regs_id(regs);
 
-	if (!sq_want_syscall(id))
+	if (sq_cfg.narrow_on || !sq_want_syscall(id))
 		return 0;
 	bpf_tail_call(ctx, &sq_exit_progs, (__u32)id);
 	return sq_emit_generic_exit(id, ret);
@@ -191,22 +198,16 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 	__s32 code;
 	__u32 sig;
 
-	if (BPF_CORE_READ(p, signal, live.counter) == 0) {
-		/* the group's last thread: its name goes */
-		__u32 tgid = pid_tgid >> 32;
-
-		bpf_map_delete_elem(&sq_proc_names, &tgid);
-	}
 	if (!sq_cfg.capture_on || !sq_cfg.sched_events_on)
-		return 0;
+		goto forget;
 	if (BPF_CORE_READ(p, flags) & K_PF_KTHREAD)
-		return 0;
+		goto forget;
 	if (sq_skip_thread((__u32)pid_tgid, pid_tgid >> 32)) {
 		sq_count_filtered();
-		return 0;
+		goto forget;
 	}
 	if (!SQ_EVT_BEGIN(&e, PROCEXIT_1_E))
-		return 0;
+		goto forget;
 	code = BPF_CORE_READ(p, exit_code);
 	sig = code & 0x7f;
 	sq_push_s64(&e, code);
@@ -214,6 +215,13 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 	sq_push_u8(&e, (sig != 0 && sig != 0x7f) ? sig : 0);
 	sq_push_u8(&e, (code & 0x80) ? 1 : 0);
 	sq_evt_submit(&e);
+forget:
+	if (BPF_CORE_READ(p, signal, live.counter) == 0) {
+		/* the group's last thread: its name goes, once its end was filtered by it */
+		__u32 tgid = pid_tgid >> 32;
+
+		bpf_map_delete_elem(&sq_proc_names, &tgid);
+	}
 	return 0;
 }
 
@@ -230,30 +238,9 @@ int BPF_PROG(sq_sched_process_exec, struct task_struct *p, pid_t old_pid, struct
 	return 0;
 }
 
-/*
- * Tail-call tables, filled statically from the syscall table (libbpf
- * initialises PROG_ARRAY .values at load time): each row's fillers at its
- * syscall number, none for "generic".
- */
+#include "narrow.bpf.h"
+
 /* clang-format off */
-struct sq_prog_table sq_enter_progs SEC(".maps") = {
-	.values = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) \
-		[nr] = (void *)sq_e_##enter_filler,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-	},
-};
-
-struct sq_prog_table sq_exit_progs SEC(".maps") = {
-	.values = {
-#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) \
-		[nr] = (void *)sq_x_##exit_filler,
-#include "sysql_syscall_table.h"
-#undef SQ_SYSCALL
-	},
-};
-
 /* A filler that emits its row's event type emits as many parameters as the
  * event table gives that type. */
 #define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) \

@@ -44,6 +44,8 @@ struct sq_probe_config {
 	sq_u64 boot_time_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, added to event timestamps */
 	sq_u32 sched_events_on; /* 1: emit process lifecycle events (fork child, procexit) */
 	sq_u32 comm_filter_on; /* 1: the comm map also selects threads (see below) */
+	sq_u32 narrow_on; /* eBPF: 1 while the syscalls' own fentry/fexit programs capture instead of the
+			     sys_enter/sys_exit dispatchers (a small syscall set) */
 };
 
 /*
@@ -56,9 +58,9 @@ struct sq_probe_config {
  *   filter on, whose comm is in the comm map.
  * A thread's "comm" here is its process's name as sysql gives it (proc.name):
  * the comm at exec, at fork the forking thread's, kept when a thread renames
- * itself; for a process older than the driver, its group leader's comm. (The
- * kernel module takes the group leader's comm always: the same unless the
- * leader renames itself.)
+ * itself; for a process older than the driver, its group leader's comm. Both
+ * drivers keep that name per thread group (the probe in an LRU map, the
+ * module in a direct-mapped table).
  */
 
 /* Per-CPU counters (one map value per CPU). */

@@ -8,7 +8,9 @@
 #                           and sysql-workload into ../target/native); unpacks Debian's kernel image package
 #                           (downloaded once into OUT/cache). Sets guest_kver, guest_build, guest_native,
 #                           guest_vmlinuz.
-#   guest_run OUT BODY      boots that kernel with an initramfs of busybox, the module and the tools, whose /init
+#   guest_add_sysdig OUT    builds sysdig's scap.ko (Debian's falcosecurity-scap-dkms) for the same kernel and
+#                           adds it, sysdig and sysdig's libraries to what guest_run puts in the initramfs.
+#   guest_run OUT BODY      boots that kernel (guest_mem_mb MiB, 1024 unless set) with an initramfs of busybox, the module and the tools, whose /init
 #                           mounts /proc, /sys, /dev, runs BODY (shell, PATH=/bin; the files are in /) and powers
 #                           off; the console is OUT/console.log, and what BODY writes to /dev/ttyS1 (raw) is
 #                           OUT/ttyS1.bin. Returns 1 when the guest did not end with a line
@@ -52,11 +54,39 @@ guest_prepare() {
   gcc "${cflags[@]}" -o "$guest_build/sysql-storm" "$guest_here/../tools/sysql-storm.c" -lpthread
 }
 
+# sysdig 0.29.3 (Debian's sysdig) and its own kernel module, scap.ko, built from Debian's falcosecurity-scap-dkms
+# source against the same headers: the benchmark's live peer. Puts scap.ko, sysdig and its shared libraries into
+# OUT/extra, which guest_run adds to the initramfs (guest_extra).
+guest_add_sysdig() {
+  local out="$1"
+  command -v sysdig >/dev/null || { echo "guest: sysdig is missing (apt-get install sysdig)" >&2; return 2; }
+  local cache="$out/cache/scap-dkms"
+  if ! ls "$cache"/x/usr/src/scap-*/Makefile >/dev/null 2>&1; then
+    rm -rf "$cache" && mkdir -p "$cache"
+    (cd "$cache" && apt-get download -q -o APT::Sandbox::User=root falcosecurity-scap-dkms >/dev/null)
+    dpkg-deb -x "$cache"/falcosecurity-scap-dkms_*.deb "$cache/x"
+  fi
+  local src
+  src="$(ls -d "$cache"/x/usr/src/scap-* | head -n 1)"
+  rm -rf "$out/build/scap" && cp -r "$src" "$out/build/scap"
+  make -s -C "/usr/src/linux-headers-$guest_kver" M="$out/build/scap" modules >"$out/scap-build.log" 2>&1 \
+    || { cat "$out/scap-build.log" >&2; echo "guest: scap.ko does not build against $guest_kver" >&2; return 1; }
+  guest_extra="$out/extra"
+  rm -rf "$guest_extra" && mkdir -p "$guest_extra/usr/bin"
+  cp "$out/build/scap/scap.ko" "$guest_extra/"
+  cp -L /usr/bin/sysdig "$guest_extra/usr/bin/"
+  local lib
+  for lib in $(ldd /usr/bin/sysdig | awk '/=>/ {print $3} /ld-linux/ {print $1}'); do
+    mkdir -p "$guest_extra$(dirname "$lib")" && cp -L "$lib" "$guest_extra$lib"
+  done
+}
+
 guest_run() {
   local out="$1" body="$2"
   local root="$out/initramfs"
   rm -rf "$root" && mkdir -p "$root/bin"
   cp /bin/busybox "$root/bin/busybox"
+  if [ -n "${guest_extra:-}" ]; then cp -a "$guest_extra/." "$root/"; fi
   cp "$guest_build/kmod/sysql.ko" "$guest_build/sysql-kmod-read" "$guest_build/sysql-storm" "$root/"
   cp "$guest_native/sysql-capture" "$guest_native/sysql-workload" "$root/"
   {
@@ -76,7 +106,7 @@ guest_run() {
   # measured here); one thread for both vCPUs keeps the guest's code consistent. KVM is no use: /dev/kvm here
   # runs PVM guests only.
   timeout --kill-after=10 600 qemu-system-x86_64 -accel tcg,thread=single -nodefaults -no-user-config \
-    -display none -serial "file:$console" -serial "file:$out/ttyS1.bin" -smp 2 -m 1024 -no-reboot -kernel "$guest_vmlinuz" \
+    -display none -serial "file:$console" -serial "file:$out/ttyS1.bin" -smp 2 -m "${guest_mem_mb:-1024}" -no-reboot -kernel "$guest_vmlinuz" \
     -initrd "$out/initrd.gz" \
     -append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 loglevel=7" \
     </dev/null || true

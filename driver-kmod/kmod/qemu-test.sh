@@ -25,7 +25,10 @@ insmod /sysql.ko && echo "SQKMOD loaded: \$(dmesg | grep -o 'events for [0-9]* s
 rmmod sysql && echo "SQKMOD unloaded"
 (while true; do cat /proc/self/stat >/dev/null; done) &
 load=\$!
-before=\$(awk '/^VmallocUsed/ {print \$2}' /proc/meminfo)
+meminfo() { awk -v k="\$1:" '\$1 == k {print \$2}' /proc/meminfo; }
+before=\$(meminfo VmallocUsed)
+slab_before=\$(meminfo Slab)
+percpu_before=\$(meminfo Percpu)
 ok=0
 i=0
 while [ \$i -lt 100 ]; do
@@ -37,8 +40,9 @@ while [ \$i -lt 100 ]; do
   i=\$((i + 1))
 done
 kill \$load
-after=\$(awk '/^VmallocUsed/ {print \$2}' /proc/meminfo)
-echo "SQKMOD cycles=\$ok vmalloc_kb_before=\$before vmalloc_kb_after=\$after"
+sleep 1
+after=\$(meminfo VmallocUsed)
+echo "SQKMOD cycles=\$ok vmalloc_kb_before=\$before vmalloc_kb_after=\$after slab_kb_before=\$slab_before slab_kb_after=\$(meminfo Slab) percpu_kb_before=\$percpu_before percpu_kb_after=\$(meminfo Percpu)"
 echo "SQKMOD tainted=\$(cat /proc/sys/kernel/tainted)"
 # one workload captured through libsysqlcap by each driver, without address randomization, into .scap files the
 # host reads: auto (the module, whose device is there), then the eBPF probe
@@ -51,10 +55,19 @@ for driver in auto bpf; do
   echo "SQKMOD capture \$driver rc=\$? \$(tail -n 1 /tmp/capture.err)"
 done
 rmmod sysql
+# a small set (clone 56, execve 59, clone3 435, openat 257, close 3, socket 41, connect 42) by the eBPF probe: caught by those syscalls' own
+# functions (fentry/fexit); the same workload, and then a getppid storm, whose calls never reach the probe
+/sysql-capture --driver bpf -s 56 -s 59 -s 435 -s 257 -s 3 -s 41 -s 42 -o /tmp/narrow.scap -- $workload >/dev/null 2>/tmp/capture.err
+echo "SQKMOD capture narrow rc=\$? \$(tail -n 1 /tmp/capture.err)"
+/sysql-capture --driver bpf -s 257 -s 3 -o /tmp/storm.scap -- /sysql-storm getppid 20000 >/dev/null 2>/tmp/capture.err
+echo "SQKMOD capture narrow-storm rc=\$? \$(tail -n 1 /tmp/capture.err)"
+# the same storm with getppid left out of every syscall (the dispatchers: each call filtered, enter and exit)
+/sysql-capture --driver bpf -x 110 -o /tmp/storm.scap -- /sysql-storm getppid 20000 >/dev/null 2>/tmp/capture.err
+echo "SQKMOD capture wide-storm rc=\$? \$(tail -n 1 /tmp/capture.err)"
 stty -F /dev/ttyS1 raw -echo
-tar -c -f /dev/ttyS1 -C /tmp auto.scap bpf.scap && echo "SQKMOD captures sent"
+tar -c -f /dev/ttyS1 -C /tmp auto.scap bpf.scap narrow.scap && echo "SQKMOD captures sent"
 echo "SQKMOD done"
 INIT
 )"
-rm -f "$out/auto.scap" "$out/bpf.scap"
-tar -x -f "$out/ttyS1.bin" -C "$out" auto.scap bpf.scap
+rm -f "$out/auto.scap" "$out/bpf.scap" "$out/narrow.scap"
+tar -x -f "$out/ttyS1.bin" -C "$out" auto.scap bpf.scap narrow.scap

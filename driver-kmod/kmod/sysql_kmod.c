@@ -81,6 +81,69 @@ struct sq_threads {
 static struct sq_threads __rcu *sq_threads;
 static u8 sq_interest[SQ_SYSCALL_TABLE_SIZE];
 
+/*
+ * Each thread group's name as sysql gives it (proc.name, like sysdig): its comm at exec, at fork the forking
+ * thread's, kept when a thread renames itself (memcached's workers become mc-worker); what the comm filter
+ * compares, as the probe's sq_proc_names map. Direct-mapped by tgid and allocated at open, so that a probe
+ * never allocates: a group whose slot another took, or older than the open, falls back to its leader's comm.
+ * Written by the sched probes (exec, fork of a process, a group's end) under sq_names_lock, read by every
+ * probe without a lock (each slot's seqcount says whether a read saw a whole name).
+ */
+#define SQ_NAME_SLOTS 65536
+struct sq_name_slot {
+	seqcount_t seq;
+	u32 tgid;
+	char comm[SQ_COMM_LEN];
+};
+static struct sq_name_slot *sq_names;
+static DEFINE_RAW_SPINLOCK(sq_names_lock);
+
+static void sq_name_write(u32 slot_of, u32 tgid, const char *comm)
+{
+	struct sq_name_slot *slot = &sq_names[slot_of & (SQ_NAME_SLOTS - 1)];
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sq_names_lock, flags);
+	if (comm || slot->tgid == slot_of) {
+		raw_write_seqcount_begin(&slot->seq);
+		slot->tgid = tgid;
+		if (comm)
+			strscpy_pad(slot->comm, comm, SQ_COMM_LEN);
+		else
+			memset(slot->comm, 0, SQ_COMM_LEN);
+		raw_write_seqcount_end(&slot->seq);
+	}
+	raw_spin_unlock_irqrestore(&sq_names_lock, flags);
+}
+
+static void sq_name_set(u32 tgid, const char *comm)
+{
+	sq_name_write(tgid, tgid, comm);
+}
+
+/* Empties tgid's slot, unless another group has taken it. */
+static void sq_name_forget(u32 tgid)
+{
+	sq_name_write(tgid, 0, NULL);
+}
+
+/* The name of task's thread group into comm (SQ_COMM_LEN bytes, NUL padded). */
+static void sq_proc_name(struct task_struct *task, char *comm)
+{
+	struct sq_name_slot *slot = &sq_names[task->tgid & (SQ_NAME_SLOTS - 1)];
+	unsigned int seq;
+	bool known;
+
+	do {
+		seq = raw_read_seqcount_begin(&slot->seq);
+		known = slot->tgid == (u32)task->tgid;
+		if (known)
+			memcpy(comm, slot->comm, SQ_COMM_LEN);
+	} while (read_seqcount_retry(&slot->seq, seq));
+	if (!known)
+		strscpy_pad(comm, task->group_leader->comm, SQ_COMM_LEN);
+}
+
 /* Copies one event (len bytes) into this CPU's ring, or counts it lost. Preemption is off (a probe), so
  * the ring is this CPU's alone. */
 static void sq_ring_write(struct sq_ring *r, const void *event, u32 len)
@@ -206,11 +269,10 @@ static bool sq_pid_hit(const struct sq_threads *t, u32 tid, u32 tgid)
 
 static bool sq_comm_hit(const struct sq_threads *t, struct task_struct *task)
 {
-	char comm[SQ_COMM_LEN] = {};
+	char comm[SQ_COMM_LEN];
 	u32 i;
 
-	/* the process's name (sysql_probe.h): its group leader's comm, which a renamed worker thread does not change */
-	strncpy(comm, task->group_leader->comm, SQ_COMM_LEN - 1);
+	sq_proc_name(task, comm);
 	for (i = 0; i < t->ncomms; i++)
 		if (!memcmp(comm, t->comms[i], SQ_COMM_LEN))
 			return true;
@@ -352,6 +414,9 @@ static void sq_probe_process_fork(void *data, struct task_struct *parent, struct
 	long id = SQ_NR_clone, nr;
 	struct sq_evt e;
 
+	if (child->pid == child->tgid)
+		sq_name_set(child->tgid,
+			    child->comm); /* a new process: named as its clone event names it */
 	if (!READ_ONCE(sq_cfg.capture_on) || !READ_ONCE(sq_cfg.sched_events_on) ||
 	    (child->flags & PF_KTHREAD))
 		return;
@@ -385,7 +450,7 @@ static void sq_probe_process_exit(void *data, struct task_struct *p)
 
 	if (!READ_ONCE(sq_cfg.capture_on) || !READ_ONCE(sq_cfg.sched_events_on) ||
 	    (p->flags & PF_KTHREAD))
-		return;
+		goto forget;
 	preempt_disable_notrace();
 	if (sq_skip_thread(current)) {
 		sq_count_filtered();
@@ -402,6 +467,10 @@ static void sq_probe_process_exit(void *data, struct task_struct *p)
 	sq_evt_submit(&e);
 out:
 	preempt_enable_notrace();
+forget:
+	/* the group's last thread: its name goes, once its end was filtered by it */
+	if (atomic_read(&p->signal->live) == 0)
+		sq_name_forget(p->tgid);
 }
 
 /* The syscall table's rows: every one has its events (its fillers, or GENERIC_ARGS). */
@@ -410,6 +479,13 @@ static const int sq_table_rows = 0
 #include "sysql_syscall_table.h"
 #undef SQ_SYSCALL
 	;
+
+/* A process's new name at exec: the comm the kernel has just given it. */
+static void sq_probe_process_exec(void *data, struct task_struct *p, pid_t old_pid,
+				  struct linux_binprm *bprm)
+{
+	sq_name_set(p->tgid, p->comm);
+}
 
 /* The tracepoints the module hooks while the device is open, and their probes. */
 static struct sq_hook {
@@ -421,6 +497,7 @@ static struct sq_hook {
 	{"sys_exit", sq_probe_sys_exit},
 	{"sched_process_fork", sq_probe_process_fork},
 	{"sched_process_exit", sq_probe_process_exit},
+	{"sched_process_exec", sq_probe_process_exec},
 };
 
 static void sq_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -444,6 +521,8 @@ static void sq_free_rings(void)
 {
 	unsigned int cpu;
 
+	vfree(sq_names);
+	sq_names = NULL;
 	if (!sq_rings)
 		return;
 	for (cpu = 0; cpu < sq_nrings; cpu++) {
@@ -486,6 +565,13 @@ static int sq_open(struct inode *inode, struct file *f)
 			goto out;
 		}
 	}
+	sq_names = vzalloc(array_size(SQ_NAME_SLOTS, sizeof(*sq_names)));
+	if (!sq_names) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < SQ_NAME_SLOTS; i++)
+		seqcount_init(&sq_names[i].seq);
 	sq_reader_tgid = current->tgid;
 	/* every syscall of every thread but the reader's, as the eBPF probe after sq_open */
 	WRITE_ONCE(sq_cfg.capture_on, 0);

@@ -126,6 +126,11 @@ int sq_driver(sq_capture *c)
 	return c && c->ops ? c->ops->kind : -SQ_ERR_STATE;
 }
 
+int sq_narrow(sq_capture *c)
+{
+	return c && c->narrow ? 1 : 0;
+}
+
 int sq_start(sq_capture *c)
 {
 	if (!c || !c->ops)
@@ -161,6 +166,20 @@ int sq_set_syscall(sq_capture *c, int nr, int on)
 			       "syscall number %d is out of range: x86_64 syscalls are 0 to %d", nr,
 			       SQ_SYSCALL_TABLE_SIZE - 1);
 	c->interest[nr] = on ? 1 : 0;
+	return c->ops->apply_config(c);
+}
+
+int sq_set_syscalls(sq_capture *c, const uint8_t *interest, int n)
+{
+	if (!c || !c->ops)
+		return -SQ_ERR_STATE;
+	if (!interest || n != SQ_SYSCALL_TABLE_SIZE)
+		return sq_fail(
+			c, SQ_ERR_INVALID_ARG,
+			"a syscall set has %d entries (one per x86_64 syscall number), not %d",
+			SQ_SYSCALL_TABLE_SIZE, n);
+	for (int i = 0; i < n; i++)
+		c->interest[i] = interest[i] ? 1 : 0;
 	return c->ops->apply_config(c);
 }
 

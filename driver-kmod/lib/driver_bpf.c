@@ -2,7 +2,9 @@
 /*
  * libsysqlcap's eBPF driver: loading the probe (sysql.bpf.o, embedded as a
  * libbpf skeleton), its per-CPU ring buffers, attaching it, and applying the
- * library's settings to its global data and maps.
+ * library's settings to its global data and maps; for a small syscall set,
+ * the syscalls' own fentry/fexit programs instead of the raw syscall
+ * tracepoints (narrow.bpf.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "internal.h"
@@ -104,6 +107,49 @@ static int has_capture_privilege(void)
 	return (eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON));
 }
 
+/* Per syscall number, its fillers' programs (the syscall table's filler columns; "generic" has none). */
+static const char *const enter_fillers[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) \
+	[nr] = "sq_e_" #enter_filler,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
+static const char *const exit_fillers[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) \
+	[nr] = "sq_x_" #exit_filler,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
+
+/* The dispatchers' tail-call tables: each syscall's fillers at its number. */
+static int fill_tail_calls(struct sq_capture *c)
+{
+	for (int side = 0; side < 2; side++) {
+		const char *const *names = side ? exit_fillers : enter_fillers;
+		int map = bpf_map__fd(side ? c->skel->maps.sq_exit_progs
+					   : c->skel->maps.sq_enter_progs);
+		for (uint32_t nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++) {
+			if (!names[nr] || !strcmp(names[nr] + 5, "generic"))
+				continue;
+			struct bpf_program *prog =
+				bpf_object__find_program_by_name(c->skel->obj, names[nr]);
+			int fd = prog ? bpf_program__fd(prog) : -1;
+			if (fd < 0 || bpf_map_update_elem(map, &nr, &fd, BPF_ANY) != 0)
+				return sq_fail(c, SQ_ERR_LOAD,
+					       "cannot install the probe's filler %s: %s",
+					       names[nr], strerror(errno));
+		}
+	}
+	return 0;
+}
+
+/* One of narrow.bpf.h's programs (sq_fe_<syscall>, sq_fx_<syscall>). */
+static int is_narrow_program(const struct bpf_program *prog)
+{
+	const char *name = bpf_program__name(prog);
+	return !strncmp(name, "sq_fe_", 6) || !strncmp(name, "sq_fx_", 6);
+}
+
 int sq_bpf_open(struct sq_capture *c, uint32_t ring_bytes, const char *btf_path)
 {
 	if (!has_capture_privilege())
@@ -132,6 +178,8 @@ int sq_bpf_open(struct sq_capture *c, uint32_t ring_bytes, const char *btf_path)
 		return sq_fail(c, SQ_ERR_IO, "cannot count the CPUs of this machine (%d)",
 			       c->ncpus);
 	c->ring_bytes = ring_bytes;
+	if (btf_path && !(c->btf_path = strdup(btf_path)))
+		return sq_fail(c, SQ_ERR_NOMEM, "out of memory while opening the capture");
 
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = btf_path);
 	c->skel = sysql_bpf__open_opts(&open_opts);
@@ -143,6 +191,10 @@ int sq_bpf_open(struct sq_capture *c, uint32_t ring_bytes, const char *btf_path)
 	if (tmpl < 0)
 		return sq_fail(c, SQ_ERR_NOMEM, "cannot create a %u-byte BPF ring buffer: %s",
 			       ring_bytes, strerror(errno));
+	/* the syscalls' own fentry/fexit programs: only in a narrow instance, for a small set */
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, c->skel->obj) if (is_narrow_program(prog))
+		bpf_program__set_autoload(prog, false);
 	bpf_map__set_inner_map_fd(c->skel->maps.sq_rings, tmpl);
 	bpf_map__set_max_entries(c->skel->maps.sq_rings, (uint32_t)c->ncpus);
 	bpf_map__set_max_entries(c->skel->maps.sq_scratch, (uint32_t)c->ncpus);
@@ -160,7 +212,10 @@ int sq_bpf_open(struct sq_capture *c, uint32_t ring_bytes, const char *btf_path)
 		return sq_fail(c, SQ_ERR_LOAD, "the eBPF probe did not load (%s): %s", strerror(e),
 			       libbpf_last_line());
 	}
-	int rc = sq_rings_alloc(c);
+	int rc = fill_tail_calls(c);
+	if (rc < 0)
+		return rc;
+	rc = sq_rings_alloc(c);
 	if (rc < 0)
 		return rc;
 	int fds[SQ_MAX_CPUS];
@@ -215,9 +270,100 @@ int sq_bpf_open(struct sq_capture *c, uint32_t ring_bytes, const char *btf_path)
 		}                                               \
 	} while (0)
 
+/* Per syscall number, its name: its kernel function is __x64_sys_<name>, its programs sq_fe_/sq_fx_<name>. */
+static const char *const syscall_names[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = #native,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
+
+/* Whether the set in c->interest can be caught by the syscalls' own functions: 1 to SQ_NARROW_MAX
+ * syscalls, each with its __x64_sys_ function in the kernel's BTF. */
+static int narrow_fits(struct sq_capture *c)
+{
+	int n = 0;
+
+	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
+		if (c->interest[nr] && (++n > SQ_NARROW_MAX || !syscall_names[nr]))
+			return 0;
+	if (n == 0)
+		return 0;
+	struct btf *btf = c->btf_path ? btf__parse(c->btf_path, NULL) : btf__load_vmlinux_btf();
+	if (!btf)
+		return 0;
+	int fits = 1;
+	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE && fits; nr++) {
+		char fn[96];
+		if (!c->interest[nr])
+			continue;
+		snprintf(fn, sizeof(fn), "__x64_sys_%s", syscall_names[nr]);
+		fits = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) > 0;
+	}
+	btf__free(btf);
+	return fits;
+}
+
+static void narrow_stop(struct sq_capture *c, int rearm);
+
+/* Loads and attaches the set's fentry/fexit programs in a second instance of the probe that shares the
+ * first one's maps and global data, then switches capture to them. 0, or a negative code (the dispatchers
+ * then still capture). */
+static int narrow_start(struct sq_capture *c)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = c->btf_path);
+	struct sysql_bpf *n = sysql_bpf__open_opts(&open_opts);
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	int rc = 0;
+
+	if (!n)
+		return -SQ_ERR_LOAD;
+	bpf_object__for_each_program(prog, n->obj) bpf_program__set_autoload(prog, false);
+	bpf_object__for_each_map(map, n->obj)
+	{
+		if (map == n->maps.sq_enter_progs || map == n->maps.sq_exit_progs) {
+			bpf_map__set_autocreate(map,
+						false); /* the dispatchers' tail calls: not here */
+			continue;
+		}
+		struct bpf_map *same =
+			bpf_object__find_map_by_name(c->skel->obj, bpf_map__name(map));
+		if (!same || bpf_map__reuse_fd(map, bpf_map__fd(same)) != 0)
+			rc = -SQ_ERR_LOAD;
+	}
+	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE && rc == 0; nr++) {
+		char name[96];
+		if (!c->interest[nr])
+			continue;
+		for (int exit = 0; exit < 2 && rc == 0; exit++) {
+			snprintf(name, sizeof(name), "%s_%s", exit ? "sq_fx" : "sq_fe",
+				 syscall_names[nr]);
+			prog = bpf_object__find_program_by_name(n->obj, name);
+			if (!prog || bpf_program__set_autoload(prog, true) != 0)
+				rc = -SQ_ERR_LOAD;
+		}
+	}
+	if (rc == 0 && sysql_bpf__load(n) != 0)
+		rc = -SQ_ERR_LOAD;
+	if (rc == 0 && sysql_bpf__attach(n) != 0)
+		rc = -SQ_ERR_ATTACH;
+	if (rc != 0) {
+		sysql_bpf__destroy(n);
+		return rc;
+	}
+	c->narrow = n;
+	memcpy(c->narrow_set, c->interest, sizeof(c->narrow_set));
+	/* from here the dispatchers return at once: then they go */
+	c->skel->bss->sq_cfg.narrow_on = 1;
+	DETACH(sq_sys_enter);
+	DETACH(sq_sys_exit);
+	return 0;
+}
+
 static int bpf_stop(struct sq_capture *c)
 {
 	c->skel->bss->sq_cfg.capture_on = 0;
+	narrow_stop(c, 0);
 	DETACH(sq_sys_enter);
 	DETACH(sq_sys_exit);
 	DETACH(sq_sched_process_fork);
@@ -225,6 +371,39 @@ static int bpf_stop(struct sq_capture *c)
 	DETACH(sq_sched_process_exec);
 	c->attached = 0;
 	return 0;
+}
+
+/* Back to the dispatchers (rearm: attach them first, while capturing) and the narrow instance goes. */
+static void narrow_stop(struct sq_capture *c, int rearm)
+{
+	if (!c->narrow)
+		return;
+	if (rearm) {
+		if (!c->skel->links.sq_sys_enter)
+			c->skel->links.sq_sys_enter =
+				bpf_program__attach(c->skel->progs.sq_sys_enter);
+		if (!c->skel->links.sq_sys_exit)
+			c->skel->links.sq_sys_exit =
+				bpf_program__attach(c->skel->progs.sq_sys_exit);
+	}
+	c->skel->bss->sq_cfg.narrow_on = 0;
+	sysql_bpf__destroy(c->narrow);
+	c->narrow = NULL;
+}
+
+/* The dispatchers or the set's own programs, whichever the set calls for (while attached). */
+static void apply_mode(struct sq_capture *c)
+{
+	if (!c->attached)
+		return;
+	if (narrow_fits(c)) {
+		if (c->narrow && !memcmp(c->narrow_set, c->interest, sizeof(c->narrow_set)))
+			return;
+		narrow_stop(c, 1);
+		narrow_start(c); /* if it cannot, the dispatchers capture as before */
+	} else {
+		narrow_stop(c, 1);
+	}
 }
 
 static int bpf_start(struct sq_capture *c)
@@ -238,6 +417,7 @@ static int bpf_start(struct sq_capture *c)
 		c->attached = 1;
 	}
 	c->skel->bss->sq_cfg.capture_on = 1;
+	apply_mode(c);
 	return 0;
 }
 
@@ -246,6 +426,7 @@ static int bpf_apply_config(struct sq_capture *c)
 	c->skel->bss->sq_cfg.snaplen = c->snaplen;
 	c->skel->bss->sq_cfg.sched_events_on = (uint32_t)c->sched_events_on;
 	memcpy((void *)c->skel->bss->sq_interest, c->interest, sizeof(c->interest));
+	apply_mode(c);
 	return 0;
 }
 
@@ -308,6 +489,8 @@ static void bpf_close(struct sq_capture *c)
 	sq_rings_unmap(c);
 	sysql_bpf__destroy(c->skel);
 	c->skel = NULL;
+	free(c->btf_path);
+	c->btf_path = NULL;
 }
 
 const struct sq_driver_ops sq_bpf_ops = {

@@ -61,6 +61,12 @@ struct sq_capture {
 	const struct sq_driver_ops *ops;
 	struct sysql_bpf *skel; /* bpf */
 	int attached; /* bpf */
+	char *btf_path; /* bpf: the BTF the probe was opened with (NULL: the kernel's) */
+	/* bpf: a small syscall set caught by the syscalls' own fentry/fexit programs (narrow.bpf.h), loaded
+	 * in a second instance of the probe that shares the first one's maps; NULL while the dispatchers
+	 * capture */
+	struct sysql_bpf *narrow;
+	uint8_t narrow_set[SQ_SYSCALL_TABLE_SIZE];
 	int dev_fd; /* kmod: /dev/sysql */
 	int ncpus;
 	uint32_t ring_bytes;

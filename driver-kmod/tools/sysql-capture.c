@@ -5,7 +5,12 @@
  * qemu guest (where no JVM runs) and read the file with the Java engine on
  * the host.
  *
- *   sysql-capture [--driver auto|bpf|kmod] -o FILE.scap -- COMMAND [ARG...]
+ *   sysql-capture [--driver auto|bpf|kmod] [-x NR]... [-s NR]... -o FILE.scap -- COMMAND [ARG...]
+ *
+ * -x NR leaves the syscall numbered NR out in the kernel (the benchmark's
+ * cost of a syscall outside the filter); -s NR captures only the syscalls
+ * named so (a small set: the eBPF probe then catches them by their own
+ * functions, where the kernel lets it).
  *
  * Opens the driver, starts capturing, then runs COMMAND (forked and exec'd
  * only once the capture runs, so its execve and everything after is in the
@@ -13,7 +18,13 @@
  * hold, and writes: a section
  * header block, then one event block (EV_V2: u16 cpu, the event) per event,
  * in timestamp order. Every thread of the host is captured but this one's.
- * Prints "sysql-capture: driver=D events=N drops=F exit=S" on stderr and
+ * Where the driver lost events, the file says so as sysql's own captures do
+ * (capture/DropNotices.java): a notification event "sysql.drops" with
+ * "lost=N cpu=C full=F invalid=I since=A until=B", after the batch that
+ * found a CPU's counters grown.
+ * Prints "sysql-capture: driver=D events=N drops=F filtered=X narrow=0|1
+ * exit=S" on stderr (filtered: syscalls the kernel filter left out; narrow:
+ * whether the set was caught by the syscalls' own functions) and
  * exits 0 if COMMAND exited 0 and no event was lost.
  *
  * Linked statically (libbpf, libelf, zlib), so that it runs in a bare
@@ -98,11 +109,75 @@ static long write_batch(FILE *f, const uint8_t *buf, uint32_t bytes)
 	return n;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The drops seen so far per CPU and when the counters were last looked at. */
+static uint64_t seen_full[SQ_MAX_CPUS], seen_invalid[SQ_MAX_CPUS], seen_at;
+
+/* A notification event "sysql.drops" per CPU whose drop counters grew since the last look; returns the
+ * notices written or -1. */
+static long write_drop_notices(FILE *f, sq_capture *c)
+{
+	static struct sq_cpu_stats stats[SQ_MAX_CPUS];
+	int ncpus = sq_get_stats(c, stats, sq_ncpus(c));
+	uint64_t now = now_ns();
+	long n = 0;
+
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		uint64_t full = stats[cpu].drops_full - seen_full[cpu];
+		uint64_t invalid = stats[cpu].drops_invalid - seen_invalid[cpu];
+		if (full + invalid == 0)
+			continue;
+		uint8_t block[SQ_BATCH_RECORD_HDR + SQ_EVT_HDR_LEN + 2 * SQ_PARAM_LEN_SIZE + 256];
+		static const char id[] = "sysql.drops";
+		char desc[200];
+		int dlen = snprintf(desc, sizeof(desc),
+				    "lost=%llu cpu=%d full=%llu invalid=%llu since=%llu until=%llu",
+				    (unsigned long long)(full + invalid), cpu,
+				    (unsigned long long)full, (unsigned long long)invalid,
+				    (unsigned long long)seen_at, (unsigned long long)now) +
+			   1;
+		uint16_t cpu16 = (uint16_t)cpu, lens[2] = {sizeof(id), (uint16_t)dlen};
+		struct sq_evt_hdr h = {
+			.ts = now,
+			.tid = UINT64_MAX,
+			.len = SQ_EVT_HDR_LEN + 2 * SQ_PARAM_LEN_SIZE + sizeof(id) + (uint32_t)dlen,
+			.type = SQE_NOTIFICATION_E,
+			.nparams = 2,
+		};
+		uint8_t *p = block;
+		memcpy(p, &cpu16, 2);
+		p += 2;
+		memcpy(p, &h, SQ_EVT_HDR_LEN);
+		p += SQ_EVT_HDR_LEN;
+		memcpy(p, lens, sizeof(lens));
+		p += sizeof(lens);
+		memcpy(p, id, sizeof(id));
+		p += sizeof(id);
+		memcpy(p, desc, (size_t)dlen);
+		p += dlen;
+		if (write_block(f, SCAP_EV_V2, block, (uint32_t)(p - block)) != 0)
+			return -1;
+		seen_full[cpu] = stats[cpu].drops_full;
+		seen_invalid[cpu] = stats[cpu].drops_invalid;
+		n++;
+	}
+	seen_at = now;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	int driver = SQ_DRIVER_AUTO, i, err_code = 0, sync[2], status = 0;
 	const char *out = NULL;
 	char err[512];
+	int off[64], noff = 0, only[64], nonly = 0;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (!strcmp(argv[i], "--driver") && i + 1 < argc) {
@@ -111,6 +186,10 @@ int main(int argc, char **argv)
 				 : !strcmp(d, "kmod") ? SQ_DRIVER_KMOD
 				 : !strcmp(d, "auto") ? SQ_DRIVER_AUTO
 						      : (usage(), 0);
+		} else if (!strcmp(argv[i], "-s") && i + 1 < argc && nonly < 64) {
+			only[nonly++] = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "-x") && i + 1 < argc && noff < 64) {
+			off[noff++] = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			out = argv[++i];
 		} else {
@@ -131,11 +210,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sysql-capture: %s\n", err);
 		return 2;
 	}
+	for (i = 0; i < noff; i++)
+		if (sq_set_syscall(c, off[i], 0) < 0) {
+			fprintf(stderr, "sysql-capture: %s\n", sq_last_error(c));
+			return 2;
+		}
+	if (nonly > 0) {
+		static uint8_t set[SQ_SYSCALL_TABLE_SIZE];
+		for (i = 0; i < nonly; i++)
+			if (only[i] >= 0 && only[i] < SQ_SYSCALL_TABLE_SIZE)
+				set[only[i]] = 1;
+		if (sq_set_syscalls(c, set, SQ_SYSCALL_TABLE_SIZE) < 0) {
+			fprintf(stderr, "sysql-capture: %s\n", sq_last_error(c));
+			return 2;
+		}
+	}
 	uint8_t *buf = malloc(BATCH_BYTES);
 	if (!buf || write_section_header(f) != 0 || pipe(sync) != 0) {
 		fprintf(stderr, "sysql-capture: cannot start: %s\n", strerror(errno));
 		return 2;
 	}
+	seen_at = now_ns();
 	if (sq_start(c) < 0) {
 		fprintf(stderr, "sysql-capture: %s\n", sq_last_error(c));
 		return 2;
@@ -169,6 +264,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		long w = write_batch(f, buf, bytes);
+		if (w >= 0 && n > 0 && write_drop_notices(f, c) < 0)
+			w = -1;
 		if (w < 0) {
 			fprintf(stderr, "sysql-capture: cannot write %s: %s\n", out,
 				strerror(errno));
@@ -179,6 +276,7 @@ int main(int argc, char **argv)
 		if (!stop_at && waitpid(child, &status, WNOHANG) == child)
 			stop_at = now_ms() + 300;
 	}
+	int narrow = sq_narrow(c);
 	sq_stop(c);
 	for (;;) {
 		uint32_t bytes = 0;
@@ -188,11 +286,17 @@ int main(int argc, char **argv)
 			break;
 		events += write_batch(f, buf, bytes);
 	}
+	if (write_drop_notices(f, c) < 0) {
+		fprintf(stderr, "sysql-capture: cannot write %s: %s\n", out, strerror(errno));
+		return 2;
+	}
 	struct sq_cpu_stats stats[SQ_MAX_CPUS];
 	int ncpus = sq_get_stats(c, stats, sq_ncpus(c));
-	uint64_t drops = 0, invalid = 0;
-	for (i = 0; i < ncpus; i++)
+	uint64_t drops = 0, invalid = 0, filtered = 0;
+	for (i = 0; i < ncpus; i++) {
 		drops += stats[i].drops_full + stats[i].drops_invalid;
+		filtered += stats[i].filtered;
+	}
 	sq_get_delivered(c, NULL, NULL, &invalid);
 	drops += invalid;
 	int kind = sq_driver(c);
@@ -202,7 +306,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	fprintf(stderr, "sysql-capture: driver=%s events=%ld drops=%llu exit=%d\n",
-		kind == SQ_DRIVER_KMOD ? "kmod" : "bpf", events, (unsigned long long)drops, code);
+	fprintf(stderr,
+		"sysql-capture: driver=%s events=%ld drops=%llu filtered=%llu narrow=%d exit=%d\n",
+		kind == SQ_DRIVER_KMOD ? "kmod" : "bpf", events, (unsigned long long)drops,
+		(unsigned long long)filtered, narrow, code);
 	return code == 0 && drops == 0 ? 0 : 1;
 }

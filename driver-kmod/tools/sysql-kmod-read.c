@@ -4,8 +4,9 @@
  * Opens /dev/sysql, maps every CPU's ring and captures, four times, a child
  * that calls getppid() N times and close(-1) N times: with every syscall of
  * every thread; with only getppid of only the child (syscall set, pid
- * filter); with only the threads named as the child renames itself (comm
- * filter); with the process lifecycle events off. Each time it checks the rings: every record well formed (header
+ * filter); with only the threads of the reader's process name, which the
+ * child keeps from fork although it renames itself (comm filter, with
+ * sysql's meaning of proc.name); with the process lifecycle events off. Each time it checks the rings: every record well formed (header
  * length, a known event type, the event table's parameter count), the
  * child's events exactly the ones its calls make and the settings let
  * through, no other thread's where a filter names the child. Prints one line
@@ -177,7 +178,7 @@ static int capture(struct rings *r, enum phase phase, long n)
 {
 	struct sq_kmod_syscalls set;
 	struct sq_kmod_threads threads = {.pid_filter_mode = SQ_PID_FILTER_OFF};
-	char comms[1][SQ_COMM_LEN] = {CHILD_COMM};
+	char comms[1][SQ_COMM_LEN] = {{0}};
 	sq_u64 events0 = 0, drops0 = 0, filtered0 = 0, events = 0, drops = 0, filtered = 0;
 	struct counts c = {0}, ignored = {0};
 	pid_t child, parent = getpid();
@@ -208,6 +209,8 @@ static int capture(struct rings *r, enum phase phase, long n)
 		threads.npids = 1;
 		threads.pids = (uintptr_t)&pid;
 	} else if (phase == PHASE_COMM) {
+		/* the child's process name is this reader's (fork keeps it; a rename does not change it) */
+		prctl(PR_GET_NAME, comms[0]);
 		threads.ncomms = 1;
 		threads.comms = (uintptr_t)comms;
 	}

@@ -44,6 +44,8 @@ final class CaptureLibrary {
 
     static native int sq_driver(Pointer c);
 
+    static native int sq_narrow(Pointer c);
+
     static native int sq_start(Pointer c);
 
     static native int sq_stop(Pointer c);
@@ -53,6 +55,8 @@ final class CaptureLibrary {
     static native int sq_set_syscall(Pointer c, int nr, int on);
 
     static native int sq_set_all_syscalls(Pointer c, int on);
+
+    static native int sq_set_syscalls(Pointer c, byte[] interest, int n);
 
     static native int sq_set_pid_filter(Pointer c, int mode, int[] pids, int n);
 

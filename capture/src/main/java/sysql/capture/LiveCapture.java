@@ -106,6 +106,14 @@ public final class LiveCapture implements EventSource {
         this.driver = CaptureLibrary.sq_driver(handle) == 2 ? Driver.KMOD : Driver.BPF;
     }
 
+    /**
+     * Whether the syscall set is caught by the syscalls' own kernel functions (the eBPF probe with a small set:
+     * every other syscall of the host then runs untraced) rather than by the raw syscall tracepoints.
+     */
+    public synchronized boolean catchesBySyscallFunctions() throws CaptureException {
+        return CaptureLibrary.sq_narrow(live()) == 1;
+    }
+
     /** The driver that captures: {@link Driver#BPF} or {@link Driver#KMOD}. */
     public Driver driver() {
         return driver;
@@ -177,7 +185,7 @@ public final class LiveCapture implements EventSource {
      * @throws CaptureException INVALID_ARGUMENT naming the first unknown syscall; the previous set stays
      */
     public synchronized void captureOnlySyscalls(Collection<String> names) throws CaptureException {
-        Pointer h = live();
+        live();
         int[] nrs = new int[names.size()];
         int i = 0;
         for (String name : names) {
@@ -189,26 +197,23 @@ public final class LiveCapture implements EventSource {
             }
             nrs[i++] = nr;
         }
-        check(CaptureLibrary.sq_set_all_syscalls(h, 0));
+        java.util.BitSet numbers = new java.util.BitSet();
         for (int nr : nrs) {
-            check(CaptureLibrary.sq_set_syscall(h, nr, 1));
+            numbers.set(nr);
         }
+        captureOnlySyscallNumbers(numbers);
     }
 
-    /** Captures only the syscalls whose x86_64 numbers are set in {@code numbers}. */
+    /**
+     * Captures only the syscalls whose x86_64 numbers are set in {@code numbers}, set whole in one call (a small
+     * set lets the eBPF probe catch those syscalls by their own functions, so that the others cost nothing).
+     */
     public synchronized void captureOnlySyscallNumbers(java.util.BitSet numbers) throws CaptureException {
-        Pointer h = live();
-        // The new ones on first, then the others off: the set only ever widens in between.
-        for (int nr = numbers.nextSetBit(0);
-                nr >= 0 && nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
-                nr = numbers.nextSetBit(nr + 1)) {
-            check(CaptureLibrary.sq_set_syscall(h, nr, 1));
+        byte[] interest = new byte[sysql.driver.EventTables.SYSCALL_TABLE_SIZE];
+        for (int nr = numbers.nextSetBit(0); nr >= 0 && nr < interest.length; nr = numbers.nextSetBit(nr + 1)) {
+            interest[nr] = 1;
         }
-        for (int nr = numbers.nextClearBit(0);
-                nr < sysql.driver.EventTables.SYSCALL_TABLE_SIZE;
-                nr = numbers.nextClearBit(nr + 1)) {
-            check(CaptureLibrary.sq_set_syscall(h, nr, 0));
-        }
+        check(CaptureLibrary.sq_set_syscalls(live(), interest, interest.length));
     }
 
     /** Turns one syscall (by x86_64 number) on or off. */
