@@ -93,20 +93,38 @@ static int write_section_header(FILE *f)
 /* Writes a batch's records (u16 cpu, event) as event blocks; returns the events written or -1. */
 static long write_batch(FILE *f, const uint8_t *buf, uint32_t bytes)
 {
+	/* the batch's blocks laid out whole, then one write: a block adds at most 15 bytes to its record */
+	static uint8_t *out;
+	static size_t cap;
+	size_t need =
+		(size_t)bytes + (size_t)(bytes / (SQ_BATCH_RECORD_HDR + SQ_EVT_HDR_LEN) + 1) * 15;
+	size_t used = 0;
 	long n = 0;
 	uint32_t off = 0;
 
+	if (need > cap) {
+		free(out);
+		out = malloc(need);
+		cap = out ? need : 0;
+		if (!out)
+			return -1;
+	}
 	while (off + SQ_BATCH_RECORD_HDR + SQ_EVT_HDR_LEN <= bytes) {
 		const struct sq_evt_hdr *h =
 			(const struct sq_evt_hdr *)(buf + off + SQ_BATCH_RECORD_HDR);
-		uint32_t len = SQ_BATCH_RECORD_HDR + h->len;
+		uint32_t len = SQ_BATCH_RECORD_HDR + h->len, pad = (4 - len % 4) % 4;
+		uint32_t type = SCAP_EV_V2, total = 12 + len + pad;
 
-		if (write_block(f, SCAP_EV_V2, buf + off, len) != 0)
-			return -1;
+		memcpy(out + used, &type, 4);
+		memcpy(out + used + 4, &total, 4);
+		memcpy(out + used + 8, buf + off, len);
+		memset(out + used + 8 + len, 0, pad);
+		memcpy(out + used + 8 + len + pad, &total, 4);
+		used += total;
 		off += len;
 		n++;
 	}
-	return n;
+	return fwrite(out, 1, used, f) == used ? n : -1;
 }
 
 static uint64_t now_ns(void)
