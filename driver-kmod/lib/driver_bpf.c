@@ -278,29 +278,36 @@ static const char *const syscall_names[SQ_SYSCALL_TABLE_SIZE] = {
 };
 
 /* Whether the set in c->interest can be caught by the syscalls' own functions: 1 to SQ_NARROW_MAX
- * syscalls, each with its __x64_sys_ function in the kernel's BTF. */
+ * syscalls, each with its __x64_sys_ function in the kernel's BTF (looked up once per capture), and a kernel
+ * that has not refused fentry programs before. */
 static int narrow_fits(struct sq_capture *c)
 {
 	int n = 0;
 
+	if (c->narrow_refused)
+		return 0;
 	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
 		if (c->interest[nr] && (++n > SQ_NARROW_MAX || !syscall_names[nr]))
 			return 0;
 	if (n == 0)
 		return 0;
-	struct btf *btf = c->btf_path ? btf__parse(c->btf_path, NULL) : btf__load_vmlinux_btf();
-	if (!btf)
-		return 0;
-	int fits = 1;
-	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE && fits; nr++) {
-		char fn[96];
-		if (!c->interest[nr])
-			continue;
-		snprintf(fn, sizeof(fn), "__x64_sys_%s", syscall_names[nr]);
-		fits = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) > 0;
+	if (!c->narrow_known) {
+		struct btf *btf =
+			c->btf_path ? btf__parse(c->btf_path, NULL) : btf__load_vmlinux_btf();
+		for (int nr = 0; btf && nr < SQ_SYSCALL_TABLE_SIZE; nr++) {
+			char fn[96];
+			if (!syscall_names[nr])
+				continue;
+			snprintf(fn, sizeof(fn), "__x64_sys_%s", syscall_names[nr]);
+			c->has_function[nr] = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) > 0;
+		}
+		btf__free(btf);
+		c->narrow_known = 1;
 	}
-	btf__free(btf);
-	return fits;
+	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
+		if (c->interest[nr] && !c->has_function[nr])
+			return 0;
+	return 1;
 }
 
 static void narrow_stop(struct sq_capture *c, int rearm);
@@ -400,7 +407,10 @@ static void apply_mode(struct sq_capture *c)
 		if (c->narrow && !memcmp(c->narrow_set, c->interest, sizeof(c->narrow_set)))
 			return;
 		narrow_stop(c, 1);
-		narrow_start(c); /* if it cannot, the dispatchers capture as before */
+		/* if it cannot (a kernel that refuses fentry programs: lockdown), the dispatchers capture as
+		 * before, and no later set tries again */
+		if (narrow_start(c) != 0)
+			c->narrow_refused = 1;
 	} else {
 		narrow_stop(c, 1);
 	}

@@ -67,6 +67,9 @@ struct sq_capture {
 	 * capture */
 	struct sysql_bpf *narrow;
 	uint8_t narrow_set[SQ_SYSCALL_TABLE_SIZE];
+	int narrow_known; /* has_function is filled */
+	uint8_t has_function[SQ_SYSCALL_TABLE_SIZE]; /* the kernel's BTF has __x64_sys_<name> */
+	int narrow_refused; /* the narrow instance would not load or attach here: not tried again */
 	int dev_fd; /* kmod: /dev/sysql */
 	int ncpus;
 	uint32_t ring_bytes;
