@@ -33,6 +33,20 @@ struct sq_evt {
 	__u16 type;
 };
 
+/* An event starting in buf (a driver's sq_evt_begin): the header and the length array come first, the
+ * parameters after them. */
+static __always_inline void sq_evt_init(struct sq_evt *e, __u8 *buf, __u64 ts, __u64 tid,
+					__u16 type, __u32 nparams)
+{
+	e->buf = buf;
+	e->ts = ts;
+	e->tid = tid;
+	e->type = type;
+	e->nparams = nparams;
+	e->idx = 0;
+	e->off = SQ_EVT_HDR_LEN + SQ_PARAM_LEN_SIZE * nparams;
+}
+
 /* sq_evt_begin for the event type SQE_<ID>, with the event table's parameter
  * count for it (SQ_NP_<ID>): a filler names its event, never a count. */
 #define SQ_EVT_BEGIN(e, ID) sq_evt_begin(e, SQE_##ID, SQ_NP_##ID)

@@ -36,12 +36,8 @@ static __always_inline bool sq_evt_begin(struct sq_evt *e, __u16 type, __u32 npa
 		sq_count_invalid();
 		return false;
 	}
-	e->ts = bpf_ktime_get_boot_ns() + sq_cfg.boot_time_ns;
-	e->tid = (__u32)bpf_get_current_pid_tgid();
-	e->type = type;
-	e->nparams = nparams;
-	e->idx = 0;
-	e->off = SQ_EVT_HDR_LEN + SQ_PARAM_LEN_SIZE * nparams;
+	sq_evt_init(e, e->buf, bpf_ktime_get_boot_ns() + sq_cfg.boot_time_ns,
+		    (__u32)bpf_get_current_pid_tgid(), type, nparams);
 	return true;
 }
 

@@ -333,6 +333,17 @@ static __always_inline void sq_fill_clone_x(struct sq_evt *e, struct task_struct
 	sq_push_s64(e, sq_task_vpid(t));
 }
 
+/* PROCEXIT_1_E's parameters from a task's exit code: status, ret, sig, core. */
+static __always_inline void sq_fill_procexit(struct sq_evt *e, __s32 code)
+{
+	__u32 sig = code & 0x7f;
+
+	sq_push_s64(e, code);
+	sq_push_s64(e, (code >> 8) & 0xff);
+	sq_push_u8(e, (sig != 0 && sig != 0x7f) ? sig : 0);
+	sq_push_u8(e, (code & 0x80) ? 1 : 0);
+}
+
 /* Clone flags of the clone-family syscall `id` whose arguments are in regs. */
 static __always_inline __u64 sq_clone_kflags(struct pt_regs *regs, long id)
 {

@@ -195,8 +195,6 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 {
 	struct sq_evt e;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__s32 code;
-	__u32 sig;
 
 	if (!sq_cfg.capture_on || !sq_cfg.sched_events_on)
 		goto forget;
@@ -208,12 +206,7 @@ int BPF_PROG(sq_sched_process_exit, struct task_struct *p)
 	}
 	if (!SQ_EVT_BEGIN(&e, PROCEXIT_1_E))
 		goto forget;
-	code = BPF_CORE_READ(p, exit_code);
-	sig = code & 0x7f;
-	sq_push_s64(&e, code);
-	sq_push_s64(&e, (code >> 8) & 0xff);
-	sq_push_u8(&e, (sig != 0 && sig != 0x7f) ? sig : 0);
-	sq_push_u8(&e, (code & 0x80) ? 1 : 0);
+	sq_fill_procexit(&e, BPF_CORE_READ(p, exit_code));
 	sq_evt_submit(&e);
 forget:
 	if (BPF_CORE_READ(p, signal, live.counter) == 0) {

@@ -190,13 +190,8 @@ static __always_inline bool sq_evt_begin(struct sq_evt *e, __u16 type, __u32 npa
 
 	if (cpu >= sq_nrings)
 		return false;
-	e->buf = sq_rings[cpu].scratch->data;
-	e->ts = ktime_get_real_ns();
-	e->tid = current->pid;
-	e->type = type;
-	e->nparams = nparams;
-	e->idx = 0;
-	e->off = SQ_EVT_HDR_LEN + SQ_PARAM_LEN_SIZE * nparams;
+	sq_evt_init(e, sq_rings[cpu].scratch->data, ktime_get_real_ns(), current->pid, type,
+		    nparams);
 	return true;
 }
 
@@ -445,8 +440,6 @@ out:
 static void sq_probe_process_exit(void *data, struct task_struct *p)
 {
 	struct sq_evt e;
-	s32 code;
-	u32 sig;
 
 	if (!READ_ONCE(sq_cfg.capture_on) || !READ_ONCE(sq_cfg.sched_events_on) ||
 	    (p->flags & PF_KTHREAD))
@@ -458,12 +451,7 @@ static void sq_probe_process_exit(void *data, struct task_struct *p)
 	}
 	if (!SQ_EVT_BEGIN(&e, PROCEXIT_1_E))
 		goto out;
-	code = p->exit_code;
-	sig = code & 0x7f;
-	sq_push_s64(&e, code);
-	sq_push_s64(&e, (code >> 8) & 0xff);
-	sq_push_u8(&e, (sig != 0 && sig != 0x7f) ? sig : 0);
-	sq_push_u8(&e, (code & 0x80) ? 1 : 0);
+	sq_fill_procexit(&e, p->exit_code);
 	sq_evt_submit(&e);
 out:
 	preempt_enable_notrace();
