@@ -50,7 +50,8 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: sysql-capture [--driver auto|bpf|kmod] -o FILE.scap -- COMMAND [ARG...]\n");
+		"usage: sysql-capture [--driver auto|bpf|kmod] [-x NR]... [-s NR]... -o FILE.scap "
+		"-- COMMAND [ARG...]\n");
 	exit(2);
 }
 
@@ -62,18 +63,29 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* One block: type, total length, body, padding to 4, total length. */
-static int write_block(FILE *f, uint32_t type, const void *body, uint32_t len)
+/* Lays one block out at out: type, total length, body, padding to 4, total length. Returns its size
+ * (at most len + 15). */
+static uint32_t put_block(uint8_t *out, uint32_t type, const void *body, uint32_t len)
 {
-	static const uint8_t zeros[4];
 	uint32_t pad = (4 - len % 4) % 4, total = 12 + len + pad;
 
-	return fwrite(&type, 4, 1, f) == 1 && fwrite(&total, 4, 1, f) == 1 &&
-			       fwrite(body, 1, len, f) == len &&
-			       (pad == 0 || fwrite(zeros, 1, pad, f) == pad) &&
-			       fwrite(&total, 4, 1, f) == 1
-		       ? 0
-		       : -1;
+	memcpy(out, &type, 4);
+	memcpy(out + 4, &total, 4);
+	memcpy(out + 8, body, len);
+	memset(out + 8 + len, 0, pad);
+	memcpy(out + 8 + len + pad, &total, 4);
+	return total;
+}
+
+/* One small block (a header, a notice), written. */
+static int write_block(FILE *f, uint32_t type, const void *body, uint32_t len)
+{
+	uint8_t out[512];
+
+	if (len + 15 > sizeof(out))
+		return -1;
+	uint32_t total = put_block(out, type, body, len);
+	return fwrite(out, 1, total, f) == total ? 0 : -1;
 }
 
 static int write_section_header(FILE *f)
@@ -112,15 +124,9 @@ static long write_batch(FILE *f, const uint8_t *buf, uint32_t bytes)
 	while (off + SQ_BATCH_RECORD_HDR + SQ_EVT_HDR_LEN <= bytes) {
 		const struct sq_evt_hdr *h =
 			(const struct sq_evt_hdr *)(buf + off + SQ_BATCH_RECORD_HDR);
-		uint32_t len = SQ_BATCH_RECORD_HDR + h->len, pad = (4 - len % 4) % 4;
-		uint32_t type = SCAP_EV_V2, total = 12 + len + pad;
+		uint32_t len = SQ_BATCH_RECORD_HDR + h->len;
 
-		memcpy(out + used, &type, 4);
-		memcpy(out + used + 4, &total, 4);
-		memcpy(out + used + 8, buf + off, len);
-		memset(out + used + 8 + len, 0, pad);
-		memcpy(out + used + 8 + len + pad, &total, 4);
-		used += total;
+		used += put_block(out + used, SCAP_EV_V2, buf + off, len);
 		off += len;
 		n++;
 	}

@@ -179,15 +179,23 @@ public final class LiveCapture implements EventSource {
     }
 
     /**
-     * Captures only the named syscalls (x86_64 names, e.g. {@code openat}); every other syscall costs the
-     * kernel one lookup and produces no event.
+     * Captures only the named syscalls (x86_64 names, e.g. {@code openat}); every other syscall produces no
+     * event.
      *
      * @throws CaptureException INVALID_ARGUMENT naming the first unknown syscall; the previous set stays
      */
     public synchronized void captureOnlySyscalls(Collection<String> names) throws CaptureException {
         live();
-        int[] nrs = new int[names.size()];
-        int i = 0;
+        captureOnlySyscallNumbers(syscallNumbers(names));
+    }
+
+    /**
+     * The x86_64 numbers of the named syscalls.
+     *
+     * @throws CaptureException INVALID_ARGUMENT naming the first unknown syscall
+     */
+    public static java.util.BitSet syscallNumbers(Collection<String> names) throws CaptureException {
+        java.util.BitSet numbers = new java.util.BitSet();
         for (String name : names) {
             int nr = EventTypes.syscallNumber(name);
             if (nr < 0) {
@@ -195,13 +203,9 @@ public final class LiveCapture implements EventSource {
                         CaptureException.Reason.INVALID_ARGUMENT,
                         "unknown syscall '" + name + "': use an x86_64 syscall name such as openat, read or connect");
             }
-            nrs[i++] = nr;
-        }
-        java.util.BitSet numbers = new java.util.BitSet();
-        for (int nr : nrs) {
             numbers.set(nr);
         }
-        captureOnlySyscallNumbers(numbers);
+        return numbers;
     }
 
     /**

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package sysql.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 import sysql.capture.CaptureException;
-import sysql.capture.EventTypes;
 import sysql.capture.LiveCapture;
 
 /** Capture options shared by the commands that capture live: ring size, snaplen, kernel-side filters. */
@@ -71,19 +69,11 @@ final class CaptureOptions {
             if (!syscalls.isEmpty()) {
                 capture.captureOnlySyscalls(syscalls);
             }
-            List<Integer> off = new ArrayList<>();
-            for (String name : excludeSyscalls) {
-                int nr = EventTypes.syscallNumber(name);
-                if (nr < 0) {
-                    throw new CaptureException(
-                            CaptureException.Reason.INVALID_ARGUMENT,
-                            "unknown syscall '" + name
-                                    + "': use an x86_64 syscall name such as openat, read or connect");
-                }
-                off.add(nr);
-            }
-            for (int nr : off) {
-                capture.setSyscall(nr, false);
+            if (!excludeSyscalls.isEmpty()) {
+                java.util.BitSet on = new java.util.BitSet();
+                on.set(0, sysql.driver.EventTables.SYSCALL_TABLE_SIZE);
+                on.andNot(LiveCapture.syscallNumbers(excludeSyscalls));
+                capture.captureOnlySyscallNumbers(on);
             }
             if (!pids.isEmpty()) {
                 capture.setPidFilter(
