@@ -5,8 +5,9 @@
 # and under four captures that each write a .scap of every syscall of the host to the guest's memory:
 # libsysqlcap with sysql's module (tools/sysql-capture --driver kmod), libsysqlcap with sysql's eBPF probe
 # (--driver bpf), and `sysdig -w` with scap.ko; then each of sysql's drivers with getppid left out by the kernel
-# filter (what a syscall outside the filter costs), and the eBPF probe capturing only openat and close (a small
-# set, caught by those syscalls' own functions: getppid runs untraced). The events each capture got and its drops (sysql's from its
+# filter (what a syscall outside the filter costs), and each driver capturing only openat and close (a small
+# set, caught by those syscalls' own functions, the probe's fentry/fexit and the module's kretprobes: getppid runs
+# untraced). The events each capture got and its drops (sysql's from its
 # counters and the drop notices in its file, sysdig's from its own count: its file records none); then paced
 # storms under each capture, for the highest rate without a drop. TCG runs every syscall some 8-10x slower than
 # the host, and both vCPUs on one host thread (guest.sh says why): compare the ratios, all measured in one boot,
@@ -60,7 +61,8 @@ sq kmod kmod "" "\$three"
 sq bpf bpf "" "\$three"
 sq kmod-getppid-out kmod "-x \$getppid_nr" "\$three"
 sq bpf-getppid-out bpf "-x \$getppid_nr" "\$three"
-# a small set without getppid (openat 257, close 3): the eBPF probe catches it by those syscalls' own functions
+# a small set without getppid (openat 257, close 3): each driver catches it by those syscalls' own functions
+sq kmod-small-set kmod "-s 257 -s 3" "\$three"
 sq bpf-small-set bpf "-s 257 -s 3" "\$three"
 for rate in $RATES; do
   sq paced-kmod-\$rate kmod "" "/sysql-storm -r \$rate -s getppid \$((rate * 2))"
@@ -95,7 +97,7 @@ ratio() { awk -v a="$1" -v b="$base" 'BEGIN {printf "%.2f", a / b}'; }
   echo
   echo "| run | ns/call | × untraced | events delivered | drops | drops % | drop notices in the file | file bytes |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  for run in untraced untraced-end loaded-idle kmod bpf sysdig kmod-getppid-out bpf-getppid-out bpf-small-set; do
+  for run in untraced untraced-end loaded-idle kmod bpf sysdig kmod-getppid-out bpf-getppid-out kmod-small-set bpf-small-set; do
     l=$(line "$run")
     ns=$(awk '{print $3}' <<<"$l")
     ev=$(value events <<<"$l"); dr=$(value drops <<<"$l")

@@ -88,5 +88,15 @@ struct sq_kmod_threads {
 /* Data bytes copied per I/O buffer, 1..SQ_SNAPLEN_MAX (SQ_SNAPLEN_DEFAULT after open): sq_probe_config's
  * snaplen. */
 #define SQ_KMOD_IOCTL_SET_SNAPLEN _IOW(SQ_KMOD_IOCTL_MAGIC, 7, sq_u32)
+/* How the syscall set is caught (SQ_KMOD_CATCH_*; the tracepoints after open). By the syscalls' own functions,
+ * a kretprobe on each __x64_sys_<name> of the set as it is now (1 to SQ_NARROW_MAX syscalls), every other
+ * syscall of the host runs untraced, and a change of the set needs this ioctl again. Fails with EOPNOTSUPP
+ * on a kernel without kretprobes, E2BIG or EINVAL for a set too large or empty, or the kprobe's error (ENOENT:
+ * a syscall without its own function); after a failure the tracepoints catch the set. A call in flight while
+ * the way changes may lose its exit event. Calls that found every kretprobe instance taken lost both their
+ * events: counted in drops_full. */
+#define SQ_KMOD_CATCH_TRACEPOINTS 0
+#define SQ_KMOD_CATCH_FUNCTIONS 1
+#define SQ_KMOD_IOCTL_SET_CATCH _IOW(SQ_KMOD_IOCTL_MAGIC, 8, sq_u32)
 
 #endif /* SYSQL_KMOD_H */

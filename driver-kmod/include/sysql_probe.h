@@ -48,6 +48,10 @@ struct sq_probe_config {
 			     sys_enter/sys_exit dispatchers (a small syscall set) */
 };
 
+/* The largest syscall set caught by the syscalls' own kernel functions (__x64_sys_<name>) instead of the raw
+ * syscall tracepoints: the eBPF probe's fentry/fexit programs, the module's kretprobes. */
+#define SQ_NARROW_MAX 32
+
 /*
  * Which threads are captured (never the capturing process itself):
  * - pid filter OFF, comm filter off: every thread;

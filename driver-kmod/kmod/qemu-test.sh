@@ -3,7 +3,8 @@
 # capture of a known workload, checked), unload, then 100 load, capture, unload cycles while a shell loop makes
 # syscalls, with the kernel's vmalloc use before and after; then one workload captured through libsysqlcap
 # (tools/sysql-capture) by each driver, the module and the eBPF probe, into OUT/auto.scap and OUT/bpf.scap for
-# the host to compare. Every result is a console line starting with
+# the host to compare, and by each driver for a small syscall set caught on the syscalls' own functions
+# (OUT/narrow-bpf.scap, OUT/narrow-kmod.scap). Every result is a console line starting with
 # "SQKMOD"; the last one is "SQKMOD done". The guest panics on any oops, WARN or soft lockup, which ends the run
 # without that line.
 #
@@ -55,19 +56,24 @@ for driver in auto bpf; do
   echo "SQKMOD capture \$driver rc=\$? \$(tail -n 1 /tmp/capture.err)"
 done
 rmmod sysql
-# a small set (clone 56, execve 59, clone3 435, openat 257, close 3, socket 41, connect 42) by the eBPF probe: caught by those syscalls' own
-# functions (fentry/fexit); the same workload, and then a getppid storm, whose calls never reach the probe
-/sysql-capture --driver bpf -s 56 -s 59 -s 435 -s 257 -s 3 -s 41 -s 42 -o /tmp/narrow.scap -- $workload >/dev/null 2>/tmp/capture.err
-echo "SQKMOD capture narrow rc=\$? \$(tail -n 1 /tmp/capture.err)"
-/sysql-capture --driver bpf -s 257 -s 3 -o /tmp/storm.scap -- /sysql-storm getppid 20000 >/dev/null 2>/tmp/capture.err
-echo "SQKMOD capture narrow-storm rc=\$? \$(tail -n 1 /tmp/capture.err)"
-# the same storm with getppid left out of every syscall (the dispatchers: each call filtered, enter and exit)
-/sysql-capture --driver bpf -x 110 -o /tmp/storm.scap -- /sysql-storm getppid 20000 >/dev/null 2>/tmp/capture.err
-echo "SQKMOD capture wide-storm rc=\$? \$(tail -n 1 /tmp/capture.err)"
+# a small set (clone 56, execve 59, clone3 435, openat 257, close 3, socket 41, connect 42) by each driver: caught
+# by those syscalls' own functions (the eBPF probe: fentry/fexit; the module: kretprobes); the same workload, and
+# then a getppid storm, whose calls never reach the driver; then the same storm with getppid left out of every
+# syscall (the tracepoints: each call filtered, enter and exit)
+for driver in bpf kmod; do
+  [ \$driver = kmod ] && insmod /sysql.ko
+  /sysql-capture --driver \$driver -s 56 -s 59 -s 435 -s 257 -s 3 -s 41 -s 42 -o /tmp/narrow-\$driver.scap -- $workload >/dev/null 2>/tmp/capture.err
+  echo "SQKMOD capture \$driver-narrow rc=\$? \$(tail -n 1 /tmp/capture.err)"
+  /sysql-capture --driver \$driver -s 257 -s 3 -o /tmp/storm.scap -- /sysql-storm getppid 20000 >/dev/null 2>/tmp/capture.err
+  echo "SQKMOD capture \$driver-narrow-storm rc=\$? \$(tail -n 1 /tmp/capture.err)"
+  /sysql-capture --driver \$driver -x 110 -o /tmp/storm.scap -- /sysql-storm getppid 20000 >/dev/null 2>/tmp/capture.err
+  echo "SQKMOD capture \$driver-wide-storm rc=\$? \$(tail -n 1 /tmp/capture.err)"
+  [ \$driver = kmod ] && rmmod sysql
+done
 stty -F /dev/ttyS1 raw -echo
-tar -c -f /dev/ttyS1 -C /tmp auto.scap bpf.scap narrow.scap && echo "SQKMOD captures sent"
+tar -c -f /dev/ttyS1 -C /tmp auto.scap bpf.scap narrow-bpf.scap narrow-kmod.scap && echo "SQKMOD captures sent"
 echo "SQKMOD done"
 INIT
 )"
-rm -f "$out/auto.scap" "$out/bpf.scap" "$out/narrow.scap"
-tar -x -f "$out/ttyS1.bin" -C "$out" auto.scap bpf.scap narrow.scap
+rm -f "$out/auto.scap" "$out/bpf.scap" "$out/narrow-bpf.scap" "$out/narrow-kmod.scap"
+tar -x -f "$out/ttyS1.bin" -C "$out" auto.scap bpf.scap narrow-bpf.scap narrow-kmod.scap

@@ -21,6 +21,7 @@
 #include <linux/fdtable.h>
 #include <linux/fs.h>
 #include <linux/kernfs.h>
+#include <linux/kprobes.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -241,12 +242,12 @@ static const sq_filler_fn sq_exit_fillers[SQ_SYSCALL_TABLE_SIZE] = {
 #undef SQ_SYSCALL
 };
 
-static void sq_count_filtered(void)
+static void sq_count_filtered(unsigned int events)
 {
 	unsigned int cpu = smp_processor_id();
 
 	if (cpu < sq_nrings)
-		sq_rings[cpu].ctl->stats.filtered++;
+		sq_rings[cpu].ctl->stats.filtered += events;
 }
 
 static int sq_cmp_u32(const void *a, const void *b)
@@ -294,14 +295,16 @@ static bool sq_skip_thread(struct task_struct *task)
 	return !(comm_on && sq_comm_hit(t, task));
 }
 
-static bool sq_wanted(long id)
+/* Whether syscall id of the current thread is captured; if the filters leave it out, filtered_events are
+ * counted (the events it would have given that nothing else will look at). */
+static bool sq_wanted(long id, unsigned int filtered_events)
 {
 	if (!READ_ONCE(sq_cfg.capture_on) || id < 0 || id >= SQ_SYSCALL_TABLE_SIZE)
 		return false;
 	if (current->tgid == sq_reader_tgid)
 		return false;
 	if (!READ_ONCE(sq_interest[id]) || sq_skip_thread(current)) {
-		sq_count_filtered();
+		sq_count_filtered(filtered_events);
 		return false;
 	}
 	return true;
@@ -368,20 +371,44 @@ static long sq_set_threads(unsigned long arg)
 	return 0;
 }
 
+/* The syscall's enter and exit events, by its table row's fillers (preemption off, a wanted syscall). */
+static void sq_emit_enter(struct pt_regs *regs, long id)
+{
+	sq_filler_fn filler = sq_enter_fillers[id];
+
+	if (filler)
+		filler(regs, id);
+	else
+		sq_emit_generic_enter(regs, id);
+}
+
+static void sq_emit_exit(struct pt_regs *regs, long id, long ret)
+{
+	sq_filler_fn filler = sq_exit_fillers[id];
+
+	if (filler)
+		filler(regs, ret);
+	else
+		sq_emit_generic_exit(id, ret);
+}
+
+/*
+ * How the syscall set is caught (SET_CATCH): 0 while the sys_enter/sys_exit tracepoints catch it, else the
+ * generation of the kretprobes on the set's functions that do. A probe whose way is not the current one
+ * returns at once, so that no call is captured twice while the way changes.
+ */
+static unsigned long sq_catch_gen;
+
 /* The dispatchers: the probe's sq_sys_enter / sq_sys_exit, the table's fillers called instead of
  * tail-called. Preemption stays off while an event is built in this CPU's scratch area (a tracepoint
  * probe runs so on 6.1; later kernels may call syscall tracepoints' probes preemptible). */
 static void sq_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
+	if (READ_ONCE(sq_catch_gen))
+		return;
 	preempt_disable_notrace();
-	if (sq_wanted(id)) {
-		sq_filler_fn filler = sq_enter_fillers[id];
-
-		if (filler)
-			filler(regs, id);
-		else
-			sq_emit_generic_enter(regs, id);
-	}
+	if (sq_wanted(id, 1))
+		sq_emit_enter(regs, id);
 	preempt_enable_notrace();
 }
 
@@ -389,15 +416,11 @@ static void sq_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
 	long id = syscall_get_nr(current, regs);
 
+	if (READ_ONCE(sq_catch_gen))
+		return;
 	preempt_disable_notrace();
-	if (sq_wanted(id)) {
-		sq_filler_fn filler = sq_exit_fillers[id];
-
-		if (filler)
-			filler(regs, ret);
-		else
-			sq_emit_generic_exit(id, ret);
-	}
+	if (sq_wanted(id, 1))
+		sq_emit_exit(regs, id, ret);
 	preempt_enable_notrace();
 }
 
@@ -417,14 +440,14 @@ static void sq_probe_process_fork(void *data, struct task_struct *parent, struct
 		return;
 	preempt_disable_notrace();
 	if (sq_skip_thread(child)) {
-		sq_count_filtered();
+		sq_count_filtered(1);
 		goto out;
 	}
 	nr = syscall_get_nr(parent, pregs);
 	if (nr == SQ_NR_fork || nr == SQ_NR_vfork || nr == SQ_NR_clone3)
 		id = nr;
 	if (!READ_ONCE(sq_interest[id])) {
-		sq_count_filtered();
+		sq_count_filtered(1);
 		goto out;
 	}
 	if (!sq_evt_begin(&e, sq_clone_exit_type(id), SQ_NP_CLONE_FAMILY_X))
@@ -446,7 +469,7 @@ static void sq_probe_process_exit(void *data, struct task_struct *p)
 		goto forget;
 	preempt_disable_notrace();
 	if (sq_skip_thread(current)) {
-		sq_count_filtered();
+		sq_count_filtered(1);
 		goto out;
 	}
 	if (!SQ_EVT_BEGIN(&e, PROCEXIT_1_E))
@@ -475,11 +498,13 @@ static void sq_probe_process_exec(void *data, struct task_struct *p, pid_t old_p
 	sq_name_set(p->tgid, p->comm);
 }
 
-/* The tracepoints the module hooks while the device is open, and their probes. */
+/* The tracepoints the module hooks while the device is open, and their probes (the first SQ_SYSCALL_HOOKS
+ * only while they catch the syscall set). */
 static struct sq_hook {
 	const char *name;
 	void *probe;
 	struct tracepoint *tp; /* found at module init */
+	bool registered;
 } sq_hooks[] = {
 	{"sys_enter", sq_probe_sys_enter},
 	{"sys_exit", sq_probe_sys_exit},
@@ -487,6 +512,7 @@ static struct sq_hook {
 	{"sched_process_exit", sq_probe_process_exit},
 	{"sched_process_exec", sq_probe_process_exec},
 };
+#define SQ_SYSCALL_HOOKS 2
 
 static void sq_find_tracepoint(struct tracepoint *tp, void *priv)
 {
@@ -497,12 +523,237 @@ static void sq_find_tracepoint(struct tracepoint *tp, void *priv)
 			sq_hooks[i].tp = tp;
 }
 
-/* Unregisters the first n hooks and waits until none of their probes runs. */
-static void sq_unhook(int n)
+/* Registers hooks first..end-1: 0, or the error (none of them registered then). */
+static int sq_hook(int first, int end)
 {
-	while (n-- > 0)
-		tracepoint_probe_unregister(sq_hooks[n].tp, sq_hooks[n].probe, NULL);
+	int i, err;
+
+	for (i = first; i < end; i++) {
+		err = tracepoint_probe_register(sq_hooks[i].tp, sq_hooks[i].probe, NULL);
+		if (err) {
+			while (i-- > first) {
+				tracepoint_probe_unregister(sq_hooks[i].tp, sq_hooks[i].probe,
+							    NULL);
+				sq_hooks[i].registered = false;
+			}
+			tracepoint_synchronize_unregister();
+			return err;
+		}
+		sq_hooks[i].registered = true;
+	}
+	return 0;
+}
+
+/* Unregisters the registered ones of hooks first..end-1 and waits until none of their probes runs. */
+static void sq_unhook(int first, int end)
+{
+	int i;
+
+	for (i = first; i < end; i++) {
+		if (sq_hooks[i].registered)
+			tracepoint_probe_unregister(sq_hooks[i].tp, sq_hooks[i].probe, NULL);
+		sq_hooks[i].registered = false;
+	}
 	tracepoint_synchronize_unregister();
+}
+
+/*
+ * A small syscall set caught by its syscalls' own functions (SET_CATCH): while a probe is on sys_enter or
+ * sys_exit, every syscall of every task takes the kernel's slow path into the probe only to be filtered
+ * out; a kretprobe on each __x64_sys_<name> of the set (ftrace's entry hook, the kernel's return hook)
+ * leaves every other syscall untraced. The handlers build the same events from the same registers (the
+ * task's saved user registers, as the tracepoints pass them), through the same checks.
+ */
+#ifdef CONFIG_KRETPROBES
+struct sq_fn_probe {
+	struct kretprobe rp;
+	unsigned long gen; /* sq_catch_gen while it catches */
+	int missed_seen; /* of rp.nmissed, what is counted in drops_full already */
+	char symbol[64];
+};
+
+static struct sq_fn_probes {
+	struct sq_fn_probe *probes;
+	struct kretprobe **rps;
+	int n;
+} sq_fn;
+static unsigned long sq_fn_last_gen;
+
+/* Per syscall number, its name: its kernel function is __x64_sys_<name>. */
+static const char *const sq_syscall_names[SQ_SYSCALL_TABLE_SIZE] = {
+#define SQ_SYSCALL(nr, native, sc, event, flags, enter_filler, exit_filler) [nr] = #native,
+#include "sysql_syscall_table.h"
+#undef SQ_SYSCALL
+};
+
+static struct sq_fn_probe *sq_fn_probe_of(struct kretprobe_instance *ri)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+	return container_of(get_kretprobe(ri), struct sq_fn_probe, rp);
+#else
+	return container_of(ri->rp, struct sq_fn_probe, rp);
+#endif
+}
+
+/* A call that found every kretprobe instance taken (maxactive calls in flight) lost both its events: the
+ * misses since the last look go into this CPU's drops_full (preemption off). */
+static void sq_fn_count_missed(struct sq_fn_probe *p)
+{
+	int seen = READ_ONCE(p->missed_seen), now = READ_ONCE(p->rp.nmissed);
+	unsigned int cpu = smp_processor_id();
+
+	if (now != seen && cpu < sq_nrings && cmpxchg(&p->missed_seen, seen, now) == seen)
+		sq_rings[cpu].ctl->stats.drops_full += 2 * (u64)(unsigned int)(now - seen);
+}
+
+/* At the function's entry: the enter event; the return is hooked only for a call that is captured. */
+static int sq_fn_enter(struct kretprobe_instance *ri, struct pt_regs *fn_regs)
+{
+	struct sq_fn_probe *p = sq_fn_probe_of(ri);
+	struct pt_regs *regs = task_pt_regs(current);
+	long id = syscall_get_nr(current, regs);
+	bool wanted;
+
+	if (p->gen != READ_ONCE(sq_catch_gen))
+		return 1;
+	preempt_disable_notrace();
+	sq_fn_count_missed(p);
+	/* left out: its exit too, which nothing will look at */
+	wanted = sq_wanted(id, 2);
+	if (wanted)
+		sq_emit_enter(regs, id);
+	preempt_enable_notrace();
+	return wanted ? 0 : 1;
+}
+
+/* At the function's return: the exit event, with the value it returns. */
+static int sq_fn_exit(struct kretprobe_instance *ri, struct pt_regs *fn_regs)
+{
+	struct sq_fn_probe *p = sq_fn_probe_of(ri);
+	struct pt_regs *regs = task_pt_regs(current);
+	long id = syscall_get_nr(current, regs);
+
+	if (p->gen != READ_ONCE(sq_catch_gen))
+		return 0;
+	preempt_disable_notrace();
+	if (sq_wanted(id, 1))
+		sq_emit_exit(regs, id, regs_return_value(fn_regs));
+	preempt_enable_notrace();
+	return 0;
+}
+
+/* Unregisters fn's kretprobes (none of their handlers runs after), counts their last misses, frees them. */
+static void sq_fn_free(struct sq_fn_probes *fn)
+{
+	int i;
+
+	if (!fn->n)
+		return;
+	unregister_kretprobes(fn->rps, fn->n);
+	preempt_disable();
+	for (i = 0; i < fn->n; i++)
+		sq_fn_count_missed(&fn->probes[i]);
+	preempt_enable();
+	kfree(fn->rps);
+	kfree(fn->probes);
+	memset(fn, 0, sizeof(*fn));
+}
+
+/* Kretprobes on the functions of the syscall set as it is now, registered but not catching yet (their
+ * generation is not sq_catch_gen): 0, or the error. */
+static int sq_fn_register(struct sq_fn_probes *fn)
+{
+	int nr, n = 0, i = 0, err;
+
+	for (nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
+		if (READ_ONCE(sq_interest[nr]) && ++n > SQ_NARROW_MAX)
+			return -E2BIG;
+	if (!n)
+		return -EINVAL;
+	fn->probes = kcalloc(n, sizeof(*fn->probes), GFP_KERNEL);
+	fn->rps = kcalloc(n, sizeof(*fn->rps), GFP_KERNEL);
+	if (!fn->probes || !fn->rps) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	if (++sq_fn_last_gen == 0)
+		++sq_fn_last_gen;
+	for (nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++) {
+		struct sq_fn_probe *p = &fn->probes[i];
+
+		if (!READ_ONCE(sq_interest[nr]))
+			continue;
+		if (!sq_syscall_names[nr] || i == n) {
+			err = -ENOENT;
+			goto fail;
+		}
+		snprintf(p->symbol, sizeof(p->symbol), "__x64_sys_%s", sq_syscall_names[nr]);
+		p->rp.kp.symbol_name = p->symbol;
+		p->rp.entry_handler = sq_fn_enter;
+		p->rp.handler = sq_fn_exit;
+		/* calls of the syscall in flight at once, a blocked read or accept among them */
+		p->rp.maxactive = max_t(int, 256, 16 * num_possible_cpus());
+		p->gen = sq_fn_last_gen;
+		fn->rps[i++] = &p->rp;
+	}
+	fn->n = i;
+	err = register_kretprobes(fn->rps, fn->n);
+	if (err == 0)
+		return 0;
+fail:
+	kfree(fn->rps);
+	kfree(fn->probes);
+	memset(fn, 0, sizeof(*fn));
+	return err;
+}
+#endif
+
+/* The tracepoints catch the syscall set (again): 0, or the error (the way stays as it was). Under
+ * sq_open_lock. */
+static int sq_catch_by_tracepoints(void)
+{
+	int err;
+
+	if (!READ_ONCE(sq_catch_gen))
+		return 0;
+	err = sq_hook(0, SQ_SYSCALL_HOOKS);
+	if (err)
+		return err;
+	WRITE_ONCE(sq_catch_gen, 0);
+#ifdef CONFIG_KRETPROBES
+	sq_fn_free(&sq_fn);
+#endif
+	return 0;
+}
+
+/* SET_CATCH: the syscall set caught by the tracepoints or by its functions (sysql_kmod.h). Under
+ * sq_open_lock. */
+static int sq_set_catch(u32 how)
+{
+#ifdef CONFIG_KRETPROBES
+	struct sq_fn_probes next = {0}, old = sq_fn;
+	int err;
+
+	if (how == SQ_KMOD_CATCH_TRACEPOINTS)
+		return sq_catch_by_tracepoints();
+	if (how != SQ_KMOD_CATCH_FUNCTIONS)
+		return -EINVAL;
+	err = sq_fn_register(&next);
+	if (err) {
+		sq_catch_by_tracepoints();
+		return err;
+	}
+	/* the new kretprobes catch from here; then the old way goes */
+	WRITE_ONCE(sq_catch_gen, next.probes[0].gen);
+	sq_fn = next;
+	if (old.n)
+		sq_fn_free(&old);
+	else
+		sq_unhook(0, SQ_SYSCALL_HOOKS);
+	return 0;
+#else
+	return how == SQ_KMOD_CATCH_TRACEPOINTS ? 0 : -EOPNOTSUPP;
+#endif
 }
 
 static void sq_free_rings(void)
@@ -567,13 +818,10 @@ static int sq_open(struct inode *inode, struct file *f)
 	WRITE_ONCE(sq_cfg.sched_events_on, 1);
 	memset(sq_interest, 1, sizeof(sq_interest));
 	sq_free_threads(rcu_replace_pointer(sq_threads, NULL, lockdep_is_held(&sq_open_lock)));
-	for (i = 0; i < ARRAY_SIZE(sq_hooks); i++) {
-		err = tracepoint_probe_register(sq_hooks[i].tp, sq_hooks[i].probe, NULL);
-		if (err) {
-			sq_unhook(i);
-			goto out;
-		}
-	}
+	WRITE_ONCE(sq_catch_gen, 0);
+	err = sq_hook(0, ARRAY_SIZE(sq_hooks));
+	if (err)
+		goto out;
 	sq_opened = true;
 	mutex_unlock(&sq_open_lock);
 	return 0;
@@ -588,7 +836,11 @@ static int sq_release(struct inode *inode, struct file *f)
 	mutex_lock(&sq_open_lock);
 	WRITE_ONCE(sq_cfg.capture_on, 0);
 	/* no probe runs past this point: the rings can go */
-	sq_unhook(ARRAY_SIZE(sq_hooks));
+#ifdef CONFIG_KRETPROBES
+	sq_fn_free(&sq_fn);
+#endif
+	sq_unhook(0, ARRAY_SIZE(sq_hooks));
+	WRITE_ONCE(sq_catch_gen, 0);
 	sq_free_rings();
 	sq_free_threads(rcu_replace_pointer(sq_threads, NULL, lockdep_is_held(&sq_open_lock)));
 	sq_opened = false;
@@ -629,6 +881,17 @@ static long sq_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	}
 	case SQ_KMOD_IOCTL_SET_THREADS:
 		return sq_set_threads(arg);
+	case SQ_KMOD_IOCTL_SET_CATCH: {
+		u32 how;
+		int err;
+
+		if (get_user(how, (u32 __user *)arg))
+			return -EFAULT;
+		mutex_lock(&sq_open_lock);
+		err = sq_set_catch(how);
+		mutex_unlock(&sq_open_lock);
+		return err;
+	}
 	case SQ_KMOD_IOCTL_SET_SCHED_EVENTS: {
 		u32 on;
 

@@ -128,7 +128,7 @@ int sq_driver(sq_capture *c)
 
 int sq_narrow(sq_capture *c)
 {
-	return c && c->narrow ? 1 : 0;
+	return c && (c->narrow || c->kmod_by_functions) ? 1 : 0;
 }
 
 int sq_start(sq_capture *c)

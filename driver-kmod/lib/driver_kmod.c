@@ -90,6 +90,37 @@ static int kmod_stop(struct sq_capture *c)
 	return kmod_ioctl(c, SQ_KMOD_IOCTL_STOP, "STOP", NULL);
 }
 
+/* A set of 1 to SQ_NARROW_MAX syscalls is caught by kretprobes on its functions (every other syscall of the
+ * host then runs untraced); a larger one, or one the module could not (a syscall without its own function,
+ * or a kernel without kretprobes: not asked again), by the tracepoints. */
+static int kmod_apply_catch(struct sq_capture *c)
+{
+	int n = 0;
+
+	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
+		n += c->interest[nr] ? 1 : 0;
+	uint32_t how = n >= 1 && n <= SQ_NARROW_MAX && !c->narrow_refused
+			       ? SQ_KMOD_CATCH_FUNCTIONS
+			       : SQ_KMOD_CATCH_TRACEPOINTS;
+	if (how == SQ_KMOD_CATCH_TRACEPOINTS && !c->kmod_by_functions)
+		return 0;
+	if (ioctl(c->dev_fd, SQ_KMOD_IOCTL_SET_CATCH, &how) == 0) {
+		c->kmod_by_functions = how == SQ_KMOD_CATCH_FUNCTIONS;
+		return 0;
+	}
+	int e = errno;
+	if (how == SQ_KMOD_CATCH_TRACEPOINTS)
+		return sq_fail(c, SQ_ERR_IO,
+			       "the kernel module refused to catch the syscall set "
+			       "by the tracepoints again: %s",
+			       strerror(e));
+	/* the module fell back to the tracepoints */
+	c->kmod_by_functions = 0;
+	if (e == EOPNOTSUPP || e == ENOTTY)
+		c->narrow_refused = 1;
+	return 0;
+}
+
 static int kmod_apply_config(struct sq_capture *c)
 {
 	struct sq_kmod_syscalls set;
@@ -98,6 +129,8 @@ static int kmod_apply_config(struct sq_capture *c)
 
 	memcpy(set.interest, c->interest, sizeof(set.interest));
 	rc = kmod_ioctl(c, SQ_KMOD_IOCTL_SET_SYSCALLS, "the syscall set", &set);
+	if (rc == 0)
+		rc = kmod_apply_catch(c);
 	if (rc == 0)
 		rc = kmod_ioctl(c, SQ_KMOD_IOCTL_SET_SCHED_EVENTS, "the lifecycle events", &sched);
 	if (rc == 0)

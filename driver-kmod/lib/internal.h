@@ -69,8 +69,9 @@ struct sq_capture {
 	uint8_t narrow_set[SQ_SYSCALL_TABLE_SIZE];
 	int narrow_known; /* has_function is filled */
 	uint8_t has_function[SQ_SYSCALL_TABLE_SIZE]; /* the kernel's BTF has __x64_sys_<name> */
-	int narrow_refused; /* the narrow instance would not load or attach here: not tried again */
+	int narrow_refused; /* the kernel cannot catch a set by its functions here: not tried again */
 	int dev_fd; /* kmod: /dev/sysql */
+	int kmod_by_functions; /* kmod: the set is caught by kretprobes on its functions (SET_CATCH) */
 	int ncpus;
 	uint32_t ring_bytes;
 	struct sq_ring *rings;

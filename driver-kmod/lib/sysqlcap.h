@@ -74,8 +74,8 @@ sq_capture *sq_open(int driver, uint32_t ring_bytes, uint32_t snaplen, const cha
 
 /* The driver that captures: SQ_DRIVER_BPF or SQ_DRIVER_KMOD. */
 int sq_driver(sq_capture *c);
-/* 1 while the syscall set is caught by the syscalls' own functions (eBPF, a small set: sq_set_syscalls),
- * 0 while the raw syscall tracepoints catch every syscall. */
+/* 1 while the syscall set is caught by the syscalls' own functions (a small set: sq_set_syscalls), 0 while
+ * the raw syscall tracepoints catch every syscall. */
 int sq_narrow(sq_capture *c);
 
 /* Attaches the probe (the module's probes are registered while it is open) and turns capture on. */
@@ -89,11 +89,10 @@ int sq_set_syscall(sq_capture *c, int nr, int on);
 /* Set every syscall on or off. */
 int sq_set_all_syscalls(sq_capture *c, int on);
 /* The whole syscall set at once: interest[nr] != 0 captures syscall nr; n must be SQ_SYSCALL_TABLE_SIZE.
- * With the eBPF probe, a set of at most SQ_NARROW_MAX syscalls that all have their own kernel function is
- * caught by fentry/fexit programs on those functions instead of the raw syscall tracepoints, so that every
- * other syscall of the host runs untraced. */
+ * A set of at most SQ_NARROW_MAX syscalls that all have their own kernel function is caught on those
+ * functions instead of the raw syscall tracepoints (the eBPF probe: fentry/fexit programs; the module:
+ * kretprobes), so that every other syscall of the host runs untraced. */
 int sq_set_syscalls(sq_capture *c, const uint8_t *interest, int n);
-#define SQ_NARROW_MAX 32
 /* mode: enum sq_pid_filter_mode; pids: n thread or process ids (n <= SQ_PID_FILTER_MAX). */
 int sq_set_pid_filter(sq_capture *c, int mode, const uint32_t *pids, int n);
 /* Process lifecycle events from the sched tracepoints (on by default). */

@@ -107,8 +107,9 @@ public final class LiveCapture implements EventSource {
     }
 
     /**
-     * Whether the syscall set is caught by the syscalls' own kernel functions (the eBPF probe with a small set:
-     * every other syscall of the host then runs untraced) rather than by the raw syscall tracepoints.
+     * Whether the syscall set is caught by the syscalls' own kernel functions (a small set: the eBPF probe's
+     * fentry/fexit programs or the module's kretprobes; every other syscall of the host then runs untraced) rather
+     * than by the raw syscall tracepoints.
      */
     public synchronized boolean catchesBySyscallFunctions() throws CaptureException {
         return CaptureLibrary.sq_narrow(live()) == 1;

@@ -128,29 +128,37 @@ class KmodQemuIT {
             }
             assertEquals(a.size(), b.size(), thread + ": events of the eBPF probe " + a + "\nand of the module " + b);
         }
-        // a small set (clone, execve, clone3, openat, close, socket, connect), caught by those syscalls' own functions:
-        // the same events
-        // as the dispatchers' tail-called fillers gave for those syscalls; a storm outside the set never reaches
-        // the probe
-        assertTrue(output.contains("SQKMOD capture narrow rc=0 sysql-capture: driver=bpf "), output);
-        assertEquals(
-                1, values(output, "SQKMOD capture narrow ").get("narrow"), "caught by their own functions: " + output);
-        Map<String, Long> narrowStorm = values(output, "SQKMOD capture narrow-storm ");
-        Map<String, Long> wideStorm = values(output, "SQKMOD capture wide-storm ");
-        assertEquals(1, narrowStorm.get("narrow"), output);
-        assertTrue(narrowStorm.get("filtered") < 1000, "the storm's calls reached the probe: " + output);
-        assertEquals(0, wideStorm.get("narrow"), output);
-        assertTrue(wideStorm.get("filtered") >= 40_000, "the dispatchers filter each call twice: " + output);
-        Map<String, List<String>> bySyscallFunctions = workloadThreads(out.resolve("narrow.scap"));
-        assertEquals(byProbe.keySet(), bySyscallFunctions.keySet());
-        for (String thread : byProbe.keySet()) {
-            List<String> inTheSet = byProbe.get(thread).stream()
-                    .filter(e -> e.matches("(clone|execve|clone3|openat|close|socket|connect|procexit) .*"))
-                    .toList();
+        // a small set (clone, execve, clone3, openat, close, socket, connect), caught by those syscalls' own
+        // functions (the eBPF probe: fentry/fexit; the module: kretprobes): the same events as the tracepoints gave
+        // for those syscalls; a storm outside the set never reaches the driver
+        for (String driver : List.of("bpf", "kmod")) {
+            String narrow = "SQKMOD capture " + driver + "-narrow ";
+            assertTrue(output.contains(narrow + "rc=0 sysql-capture: driver=" + driver + " "), output);
             assertEquals(
-                    inTheSet,
-                    bySyscallFunctions.get(thread),
-                    thread + ": the set's events, by the dispatchers, then by the syscalls' own functions");
+                    1, values(output, narrow).get("narrow"), driver + ": caught by their own functions: " + output);
+            assertEquals(0, values(output, narrow).get("drops"), driver + ": " + output);
+            Map<String, Long> narrowStorm = values(output, "SQKMOD capture " + driver + "-narrow-storm ");
+            Map<String, Long> wideStorm = values(output, "SQKMOD capture " + driver + "-wide-storm ");
+            assertEquals(1, narrowStorm.get("narrow"), driver + ": " + output);
+            assertTrue(
+                    narrowStorm.get("filtered") < 1000, driver + ": the storm's calls reached the driver: " + output);
+            assertEquals(0, wideStorm.get("narrow"), driver + ": " + output);
+            assertTrue(
+                    wideStorm.get("filtered") >= 40_000,
+                    driver + ": the tracepoints filter each call twice: " + output);
+            Map<String, List<String>> bySyscallFunctions = workloadThreads(out.resolve("narrow-" + driver + ".scap"));
+            assertEquals(byProbe.keySet(), bySyscallFunctions.keySet(), driver);
+            for (String thread : byProbe.keySet()) {
+                List<String> inTheSet = byProbe.get(thread).stream()
+                        .filter(e -> e.matches("(clone|execve|clone3|openat|close|socket|connect|procexit) .*"))
+                        .toList();
+                assertEquals(
+                        inTheSet,
+                        bySyscallFunctions.get(thread),
+                        driver + ", " + thread
+                                + ": the set's events, by the eBPF probe's dispatchers, then by the syscalls' own"
+                                + " functions");
+            }
         }
 
         for (Path file : List.of(out.resolve("auto.scap"), out.resolve("bpf.scap"))) {
