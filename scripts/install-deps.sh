@@ -15,16 +15,38 @@ packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-confi
           memcached)  # sql-examples' MemcachelogIT (chisels/memcachelog.sql) starts its own on a free loopback port
 # --tests: also what the tests need (./run-tests): Debian's kernel headers, qemu, a static busybox and cpio, with
 # which KmodQemuIT builds sysql's kernel module and boots Debian's kernel (driver-kmod/kmod/qemu-test.sh)
+# and Node.js, whose npm installs the real clients integration-tests' DataOutIT reads sysql's Arrow and Parquet files
+# with (integration-tests/node: Apache Arrow's JavaScript library, DuckDB)
+tests=false
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(linux-headers-amd64 qemu-system-x86 busybox-static cpio)
+  tests=true
+  packages+=(linux-headers-amd64 qemu-system-x86 busybox-static cpio nodejs)
 fi
+
+# integration-tests/node's packages, as its package-lock.json pins them: installed again when the lock changes
+node_clients() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/integration-tests/node"
+  cmp -s "$dir/package-lock.json" "$dir/node_modules/.sysql-installed" 2>/dev/null && return 0
+  if ! command -v npm >/dev/null; then
+    echo "sysql: installing npm" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  echo "sysql: installing the test clients in $dir (npm ci)" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || { echo "sysql: npm ci failed in $dir" >&2; return 1; }
+  cp "$dir/package-lock.json" "$dir/node_modules/.sysql-installed"
+}
 # one dpkg-query for all of them: the launcher runs this before every command, so it must cost milliseconds
 installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '/install ok installed/ {print $1}' || true)"
 missing=()
 for p in "${packages[@]}"; do
   grep -qxF "$p" <<<"$installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  if $tests; then node_clients; fi
+  exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "sysql: missing packages: ${missing[*]}; run as root (sudo) so they can be installed" >&2
@@ -34,3 +56,4 @@ echo "sysql: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if $tests; then node_clients; fi

@@ -6,8 +6,9 @@
 #                     made by another runtime is made again
 #   sysql_archive     cli/target/sysql.aot (a JDK 25+ AOT cache: classes loaded and linked, method profiles) or
 #                     cli/target/sysql.jsa (a JDK 17+ class-data-sharing archive: classes loaded)
-#   sysql_java_opts   (array) what that runtime needs to run sysql quietly: from JDK 24 on, JNA's native calls and
-#                     Arrow's and protobuf's sun.misc.Unsafe memory access are allowed instead of warned about
+#   sysql_java_opts   (array) what that runtime needs to run sysql quietly: java.nio opened to Arrow (its IPC
+#                     writer); from JDK 24 on, JNA's native calls and Arrow's and protobuf's sun.misc.Unsafe memory
+#                     access are allowed instead of warned about
 # The choice: SYSQL_JAVA when set, for every command. Else a command that computes in its own process and ends
 # (oneshot: a query, the shell, a capture, print, a chisel) runs on the newest JDK of version 25 or later in
 # /usr/lib/jvm (or SYSQL_JVM_DIR; symbolic links, Debian's alternative names, skipped) when there is one: with its AOT
@@ -78,10 +79,12 @@ sysql_choose_java() { # oneshot|default
     # the java on PATH; a missing one is the JDK's own error when the launcher runs it
     [ -n "$sysql_java" ] || sysql_command_java java || sysql_java=java
   fi
-  sysql_java_id="$sysql_java_version $sysql_java"
-  sysql_java_opts=()
+  # Arrow's IPC writer (query --format arrow) makes direct ByteBuffers over its own memory
+  sysql_java_opts=(--add-opens=java.base/java.nio=ALL-UNNAMED)
   [ "$sysql_java_major" -lt 24 ] ||
-    sysql_java_opts=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+    sysql_java_opts+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+  # an archive made with other options is made again
+  sysql_java_id="$sysql_java_version $sysql_java ${sysql_java_opts[*]}"
   if [ "$sysql_java_major" -ge 25 ]; then
     sysql_archive=cli/target/sysql.aot
   else

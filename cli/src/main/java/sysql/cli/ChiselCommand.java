@@ -75,7 +75,7 @@ final class ChiselCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            return run(connect.file != null ? chisel.historySql(args) : chisel.streamSql(args), out, err);
+            return run(connect.file != null ? chisel.historySql(args) : chisel.streamSql(args), err);
         } catch (SysqlException e) {
             err.println("sysql chisel: " + e.getMessage());
             return 2;
@@ -115,7 +115,7 @@ final class ChiselCommand implements Callable<Integer> {
         out.println(c.text());
     }
 
-    private int run(String sql, PrintWriter out, PrintWriter err) {
+    private int run(String sql, PrintWriter err) {
         if (connect.snaplen == null) {
             // as sysdig runs a chisel: over a file buffers print whole (no print length); live, the snaplen
             // the chisel asks for (its sysdig.set_snaplen), or the default
@@ -127,6 +127,6 @@ final class ChiselCommand implements Callable<Integer> {
                             .findFirst()
                             .orElse(null);
         }
-        return QueryCommand.run(connect, List.of(sql), output.format, out, err, "sysql chisel " + name);
+        return QueryCommand.run(connect, List.of(sql), output, err, "sysql chisel " + name);
     }
 }

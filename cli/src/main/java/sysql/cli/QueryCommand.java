@@ -2,7 +2,10 @@
 package sysql.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +53,6 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         String text;
         try {
@@ -64,21 +66,30 @@ final class QueryCommand implements Callable<Integer> {
             err.println("sysql query: no SQL statement given: pass one as an argument or with -f FILE.sql");
             return 2;
         }
-        return run(connect, statements, output.format, out, err, "sysql");
+        return run(connect, statements, output, err, "sysql");
     }
 
     /**
      * Runs the statements in order on one connection, printing each one's rows (a stream's as they arrive) until
      * the last ends or Ctrl-C / SIGTERM stops it: 0, or 143 after SIGTERM; 1 after an error, printed as one line
-     * starting with {@code label}.
+     * starting with {@code label} (2 for output options that cannot be).
      */
     static int run(
-            ConnectOptions connect,
-            List<String> statements,
-            ResultPrinter.Format format,
-            PrintWriter out,
-            PrintWriter err,
-            String label) {
+            ConnectOptions connect, List<String> statements, OutputOptions output, PrintWriter err, String label) {
+        String problem = output.problem(statements.size());
+        if (problem != null) {
+            err.println(label + ": " + problem);
+            return 2;
+        }
+        ResultPrinter.Format format = output.format;
+        OutputStream sink;
+        try {
+            sink = output.open();
+        } catch (IOException e) {
+            err.println(label + ": cannot write to " + output.file + ": " + e.getMessage());
+            return 1;
+        }
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), false);
         AtomicReference<Statement> running = new AtomicReference<>();
         Interrupts interrupts = Interrupts.install(() -> cancel(running.get()));
         WarningsReader warnings = new WarningsReader();
@@ -92,7 +103,11 @@ final class QueryCommand implements Callable<Integer> {
                     // whether it is a stream is known by parsing, done while the query starts
                     CompletableFuture<Boolean> stream = CompletableFuture.supplyAsync(() -> SqlScript.isStream(s));
                     try (ResultSet rs = st.executeQuery(s)) {
-                        ResultPrinter.print(rs, format, stream.join(), out);
+                        if (format == ResultPrinter.Format.ARROW) {
+                            ArrowResultWriter.write(rs, sink);
+                        } else {
+                            ResultPrinter.print(rs, format, stream.join(), out);
+                        }
                     }
                 } finally {
                     running.set(null);
@@ -105,7 +120,7 @@ final class QueryCommand implements Callable<Integer> {
             }
             out.flush();
             return interrupts.terminated() ? 143 : 0;
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | UncheckedIOException e) {
             out.flush();
             if (interrupts.raised()) {
                 return interrupts.terminated() ? 143 : 0;
@@ -114,6 +129,11 @@ final class QueryCommand implements Callable<Integer> {
             return 1;
         } finally {
             interrupts.close();
+            try {
+                sink.close(); // standard output stays open
+            } catch (IOException e) {
+                err.println(label + ": cannot write to " + output.file + ": " + e.getMessage());
+            }
         }
     }
 

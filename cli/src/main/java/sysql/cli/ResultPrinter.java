@@ -29,7 +29,13 @@ final class ResultPrinter {
         TABLE,
         CSV,
         TSV,
-        JSON
+        JSON,
+        /** An Arrow IPC stream: {@link ArrowResultWriter}, not this class. */
+        ARROW;
+
+        boolean binary() {
+            return this == ARROW;
+        }
     }
 
     /** A TIMESTAMP's text: {@code evt.time} is TIMESTAMP(3), so always three fraction digits (the shell's too). */
@@ -54,6 +60,7 @@ final class ResultPrinter {
                         out,
                         CSVFormat.TDF.builder().setRecordSeparator('\n').get());
             case JSON -> json(rs, out);
+            case ARROW -> throw new IllegalArgumentException("arrow is written by ArrowResultWriter");
         };
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,7 +135,8 @@ class LauncherTest {
     /**
      * On a JDK 25 or later the launcher maps the build's AOT cache (not a JDK 17 archive, which that JDK cannot
      * use) and allows JNA's native calls and Arrow's Unsafe memory access, which JDK 24+ would warn about on
-     * stderr; a JDK 17 gets neither option (it does not know them) and maps its class-data-sharing archive.
+     * stderr; a JDK 17 gets neither option (it does not know them) and maps its class-data-sharing archive. Both
+     * open java.nio to Arrow.
      */
     @Test
     void aJdk25MapsTheAotCacheAndAJdk17ItsClassArchive() throws Exception {
@@ -154,7 +156,13 @@ class LauncherTest {
         assertTrue(only17sArchive.lines().noneMatch(l -> l.startsWith("-XX:SharedArchiveFile")), only17sArchive);
         assertTrue(only17sArchive.contains("--enable-native-access=ALL-UNNAMED"), only17sArchive);
         String on17 = launch("sysql.aot", "17.0.15", none, "query", "SELECT 1");
-        assertTrue(on17.lines().noneMatch(l -> l.startsWith("-XX:AOTCache") || l.startsWith("--")), on17);
+        assertTrue(on17.lines().noneMatch(l -> l.startsWith("-XX:AOTCache")), on17);
+        // every JDK opens java.nio to Arrow (its IPC writer), the AOT cache's dump too
+        assertEquals(
+                List.of("--add-opens=java.base/java.nio=ALL-UNNAMED"),
+                on17.lines().filter(l -> l.startsWith("--")).toList(),
+                on17);
+        assertTrue(on25.contains("--add-opens=java.base/java.nio=ALL-UNNAMED"), on25);
     }
 
     /**
@@ -437,6 +445,7 @@ class LauncherTest {
         Path aot = archive(root, "sysql.aot", java25.toString(), 180);
         Process p = new ProcessBuilder(
                         java25.toString(),
+                        "--add-opens=java.base/java.nio=ALL-UNNAMED",
                         "--enable-native-access=ALL-UNNAMED",
                         "--sun-misc-unsafe-memory-access=allow",
                         "-XX:AOTCache=" + aot,
