@@ -86,7 +86,7 @@ final class QueryCommand implements Callable<Integer> {
         try {
             sink = output.open();
         } catch (IOException e) {
-            err.println(label + ": cannot write to " + output.file + ": " + e.getMessage());
+            err.println(label + ": cannot write to " + output.file + ": " + why(e));
             return 1;
         }
         PrintWriter out = new PrintWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), false);
@@ -132,9 +132,20 @@ final class QueryCommand implements Callable<Integer> {
             try {
                 sink.close(); // standard output stays open
             } catch (IOException e) {
-                err.println(label + ": cannot write to " + output.file + ": " + e.getMessage());
+                err.println(label + ": cannot write to " + output.file + ": " + why(e));
             }
         }
+    }
+
+    /** A file's I/O error in words (the JDK's names only the path for some). */
+    private static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage();
     }
 
     private static void cancel(Statement st) {

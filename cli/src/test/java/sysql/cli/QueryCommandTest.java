@@ -144,4 +144,27 @@ class QueryCommandTest {
         assertTrue(types.out().contains("> open(FSPATH name, FLAGS32 flags, UINT32 mode)"), types.out());
         assertTrue(types.out().contains("< close(ERRNO res)"));
     }
+
+    @Test
+    void outputGoesToTheFileOfDashOAndItsProblemsAreOneLine() throws Exception {
+        Path csv = Files.createTempFile("sysql-query", ".csv");
+        try {
+            Run written = run("query", "-r", FILE.toString(), "--format", "csv", "-o", csv.toString(), SQL);
+            assertEquals(0, written.code(), written.err());
+            assertEquals("", written.out(), "nothing on standard output");
+            assertEquals(run("query", "-r", FILE.toString(), "--format", "csv", SQL).out(), Files.readString(csv));
+        } finally {
+            Files.deleteIfExists(csv);
+        }
+        Run noDirectory =
+                run("query", "-r", FILE.toString(), "--format", "arrow", "-o", "/nonexistent/x.arrow", "SELECT 1");
+        assertEquals(1, noDirectory.code());
+        assertEquals("sysql: cannot write to /nonexistent/x.arrow: no such directory\n", noDirectory.err());
+        Run two = run("query", "-r", FILE.toString(), "--format", "arrow", "-o", "x.arrow", "SELECT 1; SELECT 2");
+        assertEquals(2, two.code());
+        assertEquals("sysql: --format arrow writes the rows of one query: give one statement (2 given)\n", two.err());
+        Run directory = run("query", "-r", FILE.toString(), "--format", "csv", "-o", "/tmp", "SELECT 1");
+        assertEquals(2, directory.code());
+        assertEquals("sysql: cannot write to /tmp: it is a directory; give a file name with -o\n", directory.err());
+    }
 }
