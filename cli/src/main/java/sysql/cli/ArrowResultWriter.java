@@ -66,12 +66,19 @@ final class ArrowResultWriter {
     /** A row's values, or the end of the rows (with the error that ended them, if one did). */
     private record Item(Object[] values, SQLException error) {}
 
-    private final List<Column> columns = new ArrayList<>();
+    private final List<Column> columns;
 
     private ArrowResultWriter(ResultSetMetaData md) throws SQLException {
+        columns = columns(md);
+    }
+
+    /** The result's columns, typed. */
+    static List<Column> columns(ResultSetMetaData md) throws SQLException {
+        List<Column> columns = new ArrayList<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
             columns.add(Column.of(md, i));
         }
+        return columns;
     }
 
     /** Writes every row of rs to out as one Arrow stream; returns the row count. */
@@ -173,8 +180,12 @@ final class ArrowResultWriter {
         }
     }
 
-    /** One result column: its Arrow type, how its value is read from the row and how it is set in a vector. */
-    private record Column(String name, int sqlType, ArrowType type, int scale) {
+    /**
+     * One result column: its Arrow type, how its value is read from the row (a Boolean, a Number, byte[], a
+     * timestamp's wall-clock microseconds as a Long, a date's epoch day or a time's millisecond of the day as an
+     * Integer, else a String) and how it is set in a vector. {@link ParquetResultWriter} types its columns so too.
+     */
+    record Column(String name, int sqlType, ArrowType type, int scale) {
         static Column of(ResultSetMetaData md, int i) throws SQLException {
             String name = md.getColumnLabel(i);
             int sqlType = md.getColumnType(i);

@@ -14,8 +14,9 @@ final class OutputOptions {
             names = "--format",
             paramLabel = "FORMAT",
             defaultValue = "table",
-            description = "table, csv, tsv, json (one object per line) or arrow (an Arrow IPC stream, typed"
-                    + " columns; one query); default ${DEFAULT-VALUE}.")
+            description = "table, csv, tsv, json (one object per line), arrow (an Arrow IPC stream, typed columns; one"
+                    + " query) or parquet (a Parquet file, the same columns; one query, with -o);"
+                    + " default ${DEFAULT-VALUE}.")
     ResultPrinter.Format format = ResultPrinter.Format.TABLE;
 
     @Option(
@@ -31,6 +32,9 @@ final class OutputOptions {
             return "--format " + format.name().toLowerCase(java.util.Locale.ROOT)
                     + " writes the rows of one query: give one statement (" + statements + " given)";
         }
+        if (format == ResultPrinter.Format.PARQUET && file == null) {
+            return "--format parquet writes a file: give it with -o FILE.parquet";
+        }
         if (format.binary() && file == null && System.console() != null) {
             return "--format " + format.name().toLowerCase(java.util.Locale.ROOT)
                     + " is binary: write it to a file with -o FILE, or redirect standard output";
@@ -41,8 +45,14 @@ final class OutputOptions {
         return null;
     }
 
-    /** Where the rows go: the file (created or truncated) or standard output (left open when closed). */
+    /**
+     * Where the rows go: the file (created or truncated) or standard output (left open when closed); nowhere for
+     * parquet, whose writer writes its file itself.
+     */
     OutputStream open() throws IOException {
+        if (format == ResultPrinter.Format.PARQUET) {
+            return OutputStream.nullOutputStream();
+        }
         if (file != null) {
             return Files.newOutputStream(file);
         }

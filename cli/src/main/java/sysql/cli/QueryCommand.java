@@ -105,6 +105,8 @@ final class QueryCommand implements Callable<Integer> {
                     try (ResultSet rs = st.executeQuery(s)) {
                         if (format == ResultPrinter.Format.ARROW) {
                             ArrowResultWriter.write(rs, sink);
+                        } else if (format == ResultPrinter.Format.PARQUET) {
+                            ParquetResultWriter.write(rs, output.file);
                         } else {
                             ResultPrinter.print(rs, format, stream.join(), out);
                         }

@@ -31,10 +31,12 @@ final class ResultPrinter {
         TSV,
         JSON,
         /** An Arrow IPC stream: {@link ArrowResultWriter}, not this class. */
-        ARROW;
+        ARROW,
+        /** A Parquet file: {@link ParquetResultWriter}, not this class. */
+        PARQUET;
 
         boolean binary() {
-            return this == ARROW;
+            return this == ARROW || this == PARQUET;
         }
     }
 
@@ -60,7 +62,7 @@ final class ResultPrinter {
                         out,
                         CSVFormat.TDF.builder().setRecordSeparator('\n').get());
             case JSON -> json(rs, out);
-            case ARROW -> throw new IllegalArgumentException("arrow is written by ArrowResultWriter");
+            case ARROW, PARQUET -> throw new IllegalArgumentException(format + " is written by its own writer");
         };
     }
 

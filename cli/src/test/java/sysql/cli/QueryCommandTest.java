@@ -152,7 +152,8 @@ class QueryCommandTest {
             Run written = run("query", "-r", FILE.toString(), "--format", "csv", "-o", csv.toString(), SQL);
             assertEquals(0, written.code(), written.err());
             assertEquals("", written.out(), "nothing on standard output");
-            assertEquals(run("query", "-r", FILE.toString(), "--format", "csv", SQL).out(), Files.readString(csv));
+            assertEquals(
+                    run("query", "-r", FILE.toString(), "--format", "csv", SQL).out(), Files.readString(csv));
         } finally {
             Files.deleteIfExists(csv);
         }

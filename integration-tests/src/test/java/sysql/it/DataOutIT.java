@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 import sysql.testing.RequiresBpf;
 
 /**
- * {@code sysql query --format arrow} through the launcher, read by a real client, Apache Arrow's JavaScript library
- * ({@code node/read-arrow.mjs}; {@code scripts/install-deps.sh --tests} installs it): every row of the file equals
- * the CSV of the same query, cell by cell, and every column has the Arrow type its SQL type calls for; a stream's
- * file is complete after Ctrl-C.
+ * {@code sysql query --format arrow} and {@code --format parquet} through the launcher, read by real clients, Apache
+ * Arrow's JavaScript library ({@code node/read-arrow.mjs}) and DuckDB ({@code node/read-parquet.mjs}; {@code
+ * scripts/install-deps.sh --tests} installs both): every row of the file equals the CSV of the same query, cell by
+ * cell, and every column has the type its SQL type calls for; a stream's file is complete after Ctrl-C.
  */
 class DataOutIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -46,17 +46,64 @@ class DataOutIT {
             "VARBINARY", "Binary",
             "DOUBLE", "Float64");
 
+    /** The DuckDB type each SQL type of the events table is read back as, from the Parquet file. */
+    private static final Map<String, String> DUCKDB_TYPE_OF = Map.of(
+            "BIGINT", "BIGINT",
+            "INTEGER", "INTEGER",
+            "BOOLEAN", "BOOLEAN",
+            "TIMESTAMP", "TIMESTAMP",
+            "VARCHAR", "VARCHAR",
+            "CHAR", "VARCHAR",
+            "VARBINARY", "BLOB",
+            "DOUBLE", "DOUBLE");
+
     @TempDir
     Path tmp;
 
+    /**
+     * The launcher builds first when the sources changed (a developer's tree): done here, so that the stream tests'
+     * timing starts with a built sysql (twice, a first-run build's query did not stop within 30 s of SIGINT; later
+     * runs stop at once).
+     */
+    @org.junit.jupiter.api.BeforeAll
+    static void built() throws Exception {
+        Process p = new ProcessBuilder("bash", ROOT.resolve("sysql").toString(), "--version")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "the launcher's build did not end");
+        assertEquals(0, p.exitValue(), "sysql --version");
+    }
+
     @Test
     void anArrowFileHasTheCsvRowsAndTypedColumns() throws Exception {
-        String sql = "SELECT * FROM events";
-        String csv = sysql("query", "-r", FILE.toString(), "--format", "csv", sql);
         Path arrow = tmp.resolve("events.arrow");
-        sysql("query", "-r", FILE.toString(), "--format", "arrow", "-o", arrow.toString(), sql);
-        JsonNode read = readArrow(arrow);
+        sysql("query", "-r", FILE.toString(), "--format", "arrow", "-o", arrow.toString(), ALL);
+        assertSameAsCsv(read("read-arrow.mjs", arrow), ARROW_TYPE_OF);
+    }
 
+    /** The same over Parquet, read by DuckDB. */
+    @Test
+    void aParquetFileHasTheCsvRowsAndTypedColumns() throws Exception {
+        Path parquet = tmp.resolve("events.parquet");
+        sysql("query", "-r", FILE.toString(), "--format", "parquet", "-o", parquet.toString(), ALL);
+        assertSameAsCsv(read("read-parquet.mjs", parquet), DUCKDB_TYPE_OF);
+        // a result without rows is a file with the columns and no row
+        Path empty = tmp.resolve("empty.parquet");
+        sysql("query", "-r", FILE.toString(), "--format", "parquet", "-o", empty.toString(), ALL + " WHERE 1 = 0");
+        JsonNode none = read("read-parquet.mjs", empty);
+        assertEquals(0, none.get("rows").size());
+        assertEquals(sqlTypes(ALL).size(), none.get("fields").size());
+    }
+
+    private static final String ALL = "SELECT * FROM events";
+
+    /**
+     * What the client read equals the CSV of {@link #ALL}, cell by cell, and each column has the type typeOf gives
+     * its SQL type.
+     */
+    private void assertSameAsCsv(JsonNode read, Map<String, String> typeOf) throws Exception {
+        String csv = sysql("query", "-r", FILE.toString(), "--format", "csv", ALL);
         List<CSVRecord> records = CSVFormat.DEFAULT.parse(new StringReader(csv)).getRecords();
         List<String> header = records.get(0).toList();
         JsonNode fields = read.get("fields");
@@ -64,12 +111,12 @@ class DataOutIT {
         fields.forEach(f -> names.add(f.get("name").asText()));
         assertEquals(header, names, "the columns, in order");
 
-        Map<String, String> sqlTypes = sqlTypes(sql);
+        Map<String, String> sqlTypes = sqlTypes(ALL);
         for (JsonNode f : fields) {
             String name = f.get("name").asText();
             String sqlType = sqlTypes.get(name);
-            assertTrue(ARROW_TYPE_OF.containsKey(sqlType), name + ": a SQL type this test does not know: " + sqlType);
-            assertEquals(ARROW_TYPE_OF.get(sqlType), f.get("type").asText(), name + " (" + sqlType + ")");
+            assertTrue(typeOf.containsKey(sqlType), name + ": a SQL type this test does not know: " + sqlType);
+            assertEquals(typeOf.get(sqlType), f.get("type").asText(), name + " (" + sqlType + ")");
         }
 
         JsonNode rows = read.get("rows");
@@ -83,8 +130,8 @@ class DataOutIT {
                 JsonNode got = row.get(c);
                 String where = "row " + (r + 1) + ", " + header.get(c);
                 if (got.isNull()) {
-                    assertEquals("", want, where + ": NULL in Arrow, a value in the CSV");
-                } else if (fields.get(c).get("type").asText().startsWith("Float")) {
+                    assertEquals("", want, where + ": NULL in the file, a value in the CSV");
+                } else if (sqlTypes.get(header.get(c)).equals("DOUBLE")) {
                     assertEquals(Double.parseDouble(want), Double.parseDouble(got.asText()), 0.0, where);
                 } else {
                     assertEquals(want, got.asText(), where);
@@ -158,7 +205,7 @@ class DataOutIT {
                 new byte[] {-1, -1, -1, -1, 0, 0, 0, 0},
                 Arrays.copyOfRange(bytes, bytes.length - 8, bytes.length),
                 "the file ends with the Arrow stream's end marker");
-        JsonNode read = readArrow(arrow);
+        JsonNode read = read("read-arrow.mjs", arrow);
         JsonNode rows = read.get("rows");
         assertEquals(5, rows.size(), "the workload's five opens: " + rows);
         for (JsonNode row : rows) {
@@ -168,6 +215,69 @@ class DataOutIT {
         }
         assertEquals(
                 "Timestamp<MILLISECOND>", read.get("fields").get(1).get("type").asText());
+    }
+
+    /**
+     * A stream written as Parquet until SIGINT: the file appears whole once the query ends, with the rows that came
+     * (a workload opening a file ten times a second meanwhile), and nothing half-written is left beside it.
+     */
+    @Test
+    @RequiresBpf
+    void aStreamsParquetFileIsWholeAfterSigint() throws Exception {
+        sysql.testing.Sigint.requireDelivered();
+        Path parquet = tmp.resolve("stream.parquet");
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        ROOT.resolve("sysql").toString(),
+                        "query",
+                        "--no-history",
+                        "--format",
+                        "parquet",
+                        "-o",
+                        parquet.toString(),
+                        "SELECT STREAM evt.time, evt.type, fd.name FROM events "
+                                + "WHERE proc.name = 'sysql-workload' AND evt.type = 'openat' AND evt.dir = '<'")
+                .redirectError(tmp.resolve("query.err").toFile());
+        pb.environment().put("SYSQL_SOCKET", tmp.resolve("no-daemon.sock").toString());
+        Process query = pb.start();
+        Process workload = new ProcessBuilder(
+                        ROOT.resolve("driver-kmod/target/native/sysql-workload").toString(),
+                        "-r",
+                        "10",
+                        "-o",
+                        "300",
+                        "/etc/hostname")
+                .start();
+        try {
+            Thread.sleep(12_000);
+            assertTrue(query.isAlive(), () -> "the query ended: " + read(tmp.resolve("query.err")));
+            assertTrue(Files.notExists(parquet), "the file appears only when whole");
+            new ProcessBuilder("kill", "-INT", String.valueOf(query.pid()))
+                    .start()
+                    .waitFor();
+            assertTrue(
+                    query.waitFor(30, TimeUnit.SECONDS),
+                    () -> "SIGINT did not stop the streaming query: " + read(tmp.resolve("query.err")));
+            assertEquals(0, query.exitValue(), read(tmp.resolve("query.err")));
+        } finally {
+            query.destroyForcibly();
+            workload.destroyForcibly();
+        }
+        JsonNode read = read("read-parquet.mjs", parquet);
+        JsonNode rows = read.get("rows");
+        assertTrue(rows.size() >= 5, "the opens while the query ran: " + rows);
+        for (JsonNode row : rows) {
+            assertEquals("openat", row.get(1).asText(), row.toString());
+            assertEquals("/etc/hostname", row.get(2).asText(), row.toString());
+        }
+        assertEquals("TIMESTAMP", read.get("fields").get(0).get("type").asText());
+        try (var left = Files.list(tmp)) {
+            assertEquals(
+                    List.of(),
+                    left.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(".partial"))
+                            .toList());
+        }
     }
 
     private record Run(int code, String out, String err) {}
@@ -197,19 +307,23 @@ class DataOutIT {
         return new Run(p.exitValue(), read(out), read(err));
     }
 
-    /** What node/read-arrow.mjs (Apache Arrow's JavaScript library) reads in the file. */
-    private JsonNode readArrow(Path file) throws Exception {
-        if (!Files.isDirectory(NODE.resolve("node_modules/apache-arrow"))) {
-            fail("Apache Arrow's JavaScript library is not installed in " + NODE
-                    + ": run scripts/install-deps.sh --tests");
+    /**
+     * What the client reads in the file: node/read-arrow.mjs (Apache Arrow's JavaScript library) or
+     * node/read-parquet.mjs (DuckDB).
+     */
+    private JsonNode read(String script, Path file) throws Exception {
+        for (String module : List.of("apache-arrow", "@duckdb/node-api")) {
+            if (!Files.isDirectory(NODE.resolve("node_modules").resolve(module))) {
+                fail(module + " is not installed in " + NODE + ": run scripts/install-deps.sh --tests");
+            }
         }
         Path out = tmp.resolve("node.out");
-        Process p = new ProcessBuilder("node", NODE.resolve("read-arrow.mjs").toString(), file.toString())
+        Process p = new ProcessBuilder("node", NODE.resolve(script).toString(), file.toString())
                 .redirectOutput(out.toFile())
                 .redirectError(tmp.resolve("node.err").toFile())
                 .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "node did not end");
-        assertEquals(0, p.exitValue(), "node/read-arrow.mjs: " + read(tmp.resolve("node.err")));
+        assertEquals(0, p.exitValue(), "node/" + script + ": " + read(tmp.resolve("node.err")));
         return new ObjectMapper().readTree(out.toFile());
     }
 
