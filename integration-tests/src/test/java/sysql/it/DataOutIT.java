@@ -159,20 +159,7 @@ class DataOutIT {
     void aStreamsArrowFileIsCompleteAfterSigint() throws Exception {
         sysql.testing.Sigint.requireDelivered();
         Path arrow = tmp.resolve("stream.arrow");
-        ProcessBuilder pb = new ProcessBuilder(
-                        "bash",
-                        ROOT.resolve("sysql").toString(),
-                        "query",
-                        "--no-history",
-                        "--format",
-                        "arrow",
-                        "-o",
-                        arrow.toString(),
-                        "SELECT STREAM evt.num, evt.time, evt.type, fd.name, evt.rawres FROM events "
-                                + "WHERE proc.name = 'sysql-workload' AND evt.type = 'openat' AND evt.dir = '<'")
-                .redirectError(tmp.resolve("query.err").toFile());
-        pb.environment().put("SYSQL_SOCKET", tmp.resolve("no-daemon.sock").toString());
-        Process query = pb.start();
+        Process query = streamQuery("arrow", arrow, "evt.num, evt.time, evt.type, fd.name, evt.rawres");
         try {
             // the capture is on once the file has the stream's schema
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -190,13 +177,7 @@ class DataOutIT {
                     .start();
             assertTrue(workload.waitFor(30, TimeUnit.SECONDS));
             Thread.sleep(2000);
-            new ProcessBuilder("kill", "-INT", String.valueOf(query.pid()))
-                    .start()
-                    .waitFor();
-            assertTrue(
-                    query.waitFor(30, TimeUnit.SECONDS),
-                    () -> "SIGINT did not stop the streaming query: " + read(tmp.resolve("query.err")));
-            assertEquals(0, query.exitValue(), read(tmp.resolve("query.err")));
+            stopWithSigint(query);
         } finally {
             query.destroyForcibly();
         }
@@ -226,20 +207,7 @@ class DataOutIT {
     void aStreamsParquetFileIsWholeAfterSigint() throws Exception {
         sysql.testing.Sigint.requireDelivered();
         Path parquet = tmp.resolve("stream.parquet");
-        ProcessBuilder pb = new ProcessBuilder(
-                        "bash",
-                        ROOT.resolve("sysql").toString(),
-                        "query",
-                        "--no-history",
-                        "--format",
-                        "parquet",
-                        "-o",
-                        parquet.toString(),
-                        "SELECT STREAM evt.time, evt.type, fd.name FROM events "
-                                + "WHERE proc.name = 'sysql-workload' AND evt.type = 'openat' AND evt.dir = '<'")
-                .redirectError(tmp.resolve("query.err").toFile());
-        pb.environment().put("SYSQL_SOCKET", tmp.resolve("no-daemon.sock").toString());
-        Process query = pb.start();
+        Process query = streamQuery("parquet", parquet, "evt.time, evt.type, fd.name");
         Process workload = new ProcessBuilder(
                         ROOT.resolve("driver-kmod/target/native/sysql-workload").toString(),
                         "-r",
@@ -252,13 +220,7 @@ class DataOutIT {
             Thread.sleep(12_000);
             assertTrue(query.isAlive(), () -> "the query ended: " + read(tmp.resolve("query.err")));
             assertTrue(Files.notExists(parquet), "the file appears only when whole");
-            new ProcessBuilder("kill", "-INT", String.valueOf(query.pid()))
-                    .start()
-                    .waitFor();
-            assertTrue(
-                    query.waitFor(30, TimeUnit.SECONDS),
-                    () -> "SIGINT did not stop the streaming query: " + read(tmp.resolve("query.err")));
-            assertEquals(0, query.exitValue(), read(tmp.resolve("query.err")));
+            stopWithSigint(query);
         } finally {
             query.destroyForcibly();
             workload.destroyForcibly();
@@ -278,6 +240,33 @@ class DataOutIT {
                             .filter(n -> n.endsWith(".partial"))
                             .toList());
         }
+    }
+
+    /** sysql query streaming the workload's opens' columns into file in the format, through the launcher. */
+    private Process streamQuery(String format, Path file, String columns) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        ROOT.resolve("sysql").toString(),
+                        "query",
+                        "--no-history",
+                        "--format",
+                        format,
+                        "-o",
+                        file.toString(),
+                        "SELECT STREAM " + columns + " FROM events "
+                                + "WHERE proc.name = 'sysql-workload' AND evt.type = 'openat' AND evt.dir = '<'")
+                .redirectError(tmp.resolve("query.err").toFile());
+        pb.environment().put("SYSQL_SOCKET", tmp.resolve("no-daemon.sock").toString());
+        return pb.start();
+    }
+
+    /** SIGINT ends the query, which exits 0 soon. */
+    private void stopWithSigint(Process query) throws Exception {
+        new ProcessBuilder("kill", "-INT", String.valueOf(query.pid())).start().waitFor();
+        assertTrue(
+                query.waitFor(30, TimeUnit.SECONDS),
+                () -> "SIGINT did not stop the streaming query: " + read(tmp.resolve("query.err")));
+        assertEquals(0, query.exitValue(), read(tmp.resolve("query.err")));
     }
 
     private record Run(int code, String out, String err) {}
