@@ -752,7 +752,7 @@ static int sq_set_catch(u32 how)
 		sq_unhook(0, SQ_SYSCALL_HOOKS);
 	return 0;
 #else
-	return how == SQ_KMOD_CATCH_TRACEPOINTS ? 0 : -EOPNOTSUPP;
+	return how == SQ_KMOD_CATCH_TRACEPOINTS ? sq_catch_by_tracepoints() : -EOPNOTSUPP;
 #endif
 }
 

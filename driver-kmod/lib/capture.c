@@ -183,6 +183,16 @@ int sq_set_syscalls(sq_capture *c, const uint8_t *interest, int n)
 	return c->ops->apply_config(c);
 }
 
+int sq_small_set(const struct sq_capture *c)
+{
+	int n = 0;
+
+	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
+		if (c->interest[nr] && ++n > SQ_NARROW_MAX)
+			return 0;
+	return n > 0;
+}
+
 int sq_set_all_syscalls(sq_capture *c, int on)
 {
 	if (!c || !c->ops)

@@ -282,14 +282,7 @@ static const char *const syscall_names[SQ_SYSCALL_TABLE_SIZE] = {
  * that has not refused fentry programs before. */
 static int narrow_fits(struct sq_capture *c)
 {
-	int n = 0;
-
-	if (c->narrow_refused)
-		return 0;
-	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
-		if (c->interest[nr] && (++n > SQ_NARROW_MAX || !syscall_names[nr]))
-			return 0;
-	if (n == 0)
+	if (c->narrow_refused || !sq_small_set(c))
 		return 0;
 	if (!c->narrow_known) {
 		struct btf *btf =
@@ -304,6 +297,7 @@ static int narrow_fits(struct sq_capture *c)
 		btf__free(btf);
 		c->narrow_known = 1;
 	}
+	/* (a syscall outside the table has no name, so no function) */
 	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
 		if (c->interest[nr] && !c->has_function[nr])
 			return 0;

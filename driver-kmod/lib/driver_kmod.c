@@ -95,13 +95,8 @@ static int kmod_stop(struct sq_capture *c)
  * or a kernel without kretprobes: not asked again), by the tracepoints. */
 static int kmod_apply_catch(struct sq_capture *c)
 {
-	int n = 0;
-
-	for (int nr = 0; nr < SQ_SYSCALL_TABLE_SIZE; nr++)
-		n += c->interest[nr] ? 1 : 0;
-	uint32_t how = n >= 1 && n <= SQ_NARROW_MAX && !c->narrow_refused
-			       ? SQ_KMOD_CATCH_FUNCTIONS
-			       : SQ_KMOD_CATCH_TRACEPOINTS;
+	uint32_t how = sq_small_set(c) && !c->narrow_refused ? SQ_KMOD_CATCH_FUNCTIONS
+							     : SQ_KMOD_CATCH_TRACEPOINTS;
 	if (how == SQ_KMOD_CATCH_TRACEPOINTS && !c->kmod_by_functions)
 		return 0;
 	if (ioctl(c->dev_fd, SQ_KMOD_IOCTL_SET_CATCH, &how) == 0) {

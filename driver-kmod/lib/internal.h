@@ -94,6 +94,10 @@ struct sq_capture {
 };
 
 /* Stores a formatted one-line message in c->err and returns -code. */
+/* Whether c->interest is a small set (1 to SQ_NARROW_MAX syscalls), which a driver catches on the syscalls' own
+ * functions where the kernel lets it. */
+int sq_small_set(const struct sq_capture *c);
+
 int sq_fail(struct sq_capture *c, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

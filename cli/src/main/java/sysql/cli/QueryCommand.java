@@ -100,8 +100,11 @@ final class QueryCommand implements Callable<Integer> {
                 }
                 try (Statement st = c.createStatement()) {
                     running.set(st);
-                    // whether it is a stream is known by parsing, done while the query starts
-                    CompletableFuture<Boolean> stream = CompletableFuture.supplyAsync(() -> SqlScript.isStream(s));
+                    // whether it is a stream (how a table prints) is known by parsing, done while the query starts;
+                    // the binary formats write a stream as any result
+                    CompletableFuture<Boolean> stream = format.binary()
+                            ? CompletableFuture.completedFuture(false)
+                            : CompletableFuture.supplyAsync(() -> SqlScript.isStream(s));
                     try (ResultSet rs = st.executeQuery(s)) {
                         if (format == ResultPrinter.Format.ARROW) {
                             ArrowResultWriter.write(rs, sink);
@@ -134,7 +137,8 @@ final class QueryCommand implements Callable<Integer> {
             try {
                 sink.close(); // standard output stays open
             } catch (IOException e) {
-                err.println(label + ": cannot write to " + output.file + ": " + why(e));
+                err.println(label + ": cannot write to " + (output.file != null ? output.file : "standard output")
+                        + ": " + why(e));
             }
         }
     }
