@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
@@ -55,13 +56,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * record batches of up to {@link #BATCH_ROWS} rows.
  *
  * <p>A thread reads the rows while this one writes them, so that a streaming query's rows go out as they come:
- * a batch is written once {@link #LINGER_MS} pass without a new row (the end of a window's burst) or when it is
- * full. When reading stops, by the end of the result or by an error (Ctrl-C cancels the statement), the rows
- * read are written and the stream's end marker after them: the output is a complete Arrow stream either way.
+ * a batch is written once {@link #LINGER_MS} pass without a new row (the end of a window's burst), once its first
+ * row has waited {@link #MAX_DELAY_MS} (a steady trickle of rows, as a capture's, never pauses that long), or
+ * when it is full. When reading stops, by the end of the result or by an error (Ctrl-C cancels the statement),
+ * the rows read are written and the stream's end marker after them: the output is a complete Arrow stream either
+ * way.
  */
 final class ArrowResultWriter {
     static final int BATCH_ROWS = 8192;
     static final long LINGER_MS = 50;
+    static final long MAX_DELAY_MS = 1000;
 
     /** A row's values, or the end of the rows (with the error that ended them, if one did). */
     private record Item(Object[] values, SQLException error) {}
@@ -83,13 +87,32 @@ final class ArrowResultWriter {
 
     /** Writes every row of rs to out as one Arrow stream; returns the row count. */
     static long write(ResultSet rs, OutputStream out) throws SQLException, IOException {
+        Written written = writeRows(rs, out, new AtomicLong());
+        if (written.ended() != null) {
+            throw written.ended();
+        }
+        return written.rows();
+    }
+
+    /**
+     * What {@link #writeRows} wrote: the rows, and the error that ended them (null when the result ended by
+     * itself); the stream is complete either way.
+     */
+    record Written(long rows, SQLException ended) {}
+
+    /**
+     * Writes the rows of rs to out as one Arrow stream until the result ends or an error ends it (a cancel, for a
+     * stream stopped on purpose: {@code sysql capture --format arrow}), then the end marker; {@code rowsRead}
+     * counts the rows read from rs so far (each is written, whatever ends the rows after it).
+     */
+    static Written writeRows(ResultSet rs, OutputStream out, AtomicLong rowsRead) throws SQLException, IOException {
         ArrowResultWriter w = new ArrowResultWriter(rs.getMetaData());
         List<Field> fields = new ArrayList<>();
         for (Column c : w.columns) {
             fields.add(new Field(c.name, FieldType.nullable(c.type), null));
         }
         BlockingQueue<Item> rows = new ArrayBlockingQueue<>(4 * BATCH_ROWS);
-        Thread reader = new Thread(() -> w.read(rs, rows), "sysql-arrow-rows");
+        Thread reader = new Thread(() -> w.read(rs, rows, rowsRead), "sysql-arrow-rows");
         reader.setDaemon(true);
         reader.start();
         long count = 0;
@@ -97,18 +120,21 @@ final class ArrowResultWriter {
                 VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator);
                 ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
             writer.start();
+            out.flush(); // the schema: a reader of the file knows the columns before the first rows
             SQLException ended = null;
             boolean more = true;
             while (more) {
                 root.allocateNew();
                 int n = 0;
                 Item item = take(rows, -1);
+                long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS);
                 while (item != null && item.values != null) {
                     w.set(root, n++, item.values);
-                    if (n == BATCH_ROWS) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
+                    if (n == BATCH_ROWS || left <= 0) {
                         break;
                     }
-                    item = take(rows, LINGER_MS);
+                    item = take(rows, Math.min(LINGER_MS, left));
                 }
                 if (item != null && item.values == null) {
                     more = false;
@@ -123,11 +149,8 @@ final class ArrowResultWriter {
             }
             writer.end();
             out.flush();
-            if (ended != null) {
-                throw ended;
-            }
+            return new Written(count, ended);
         }
-        return count;
     }
 
     /** The next item, waiting up to lingerMs (forever if negative); null when none came. */
@@ -140,7 +163,7 @@ final class ArrowResultWriter {
         }
     }
 
-    private void read(ResultSet rs, BlockingQueue<Item> rows) {
+    private void read(ResultSet rs, BlockingQueue<Item> rows, AtomicLong rowsRead) {
         SQLException error = null;
         try {
             while (rs.next()) {
@@ -149,6 +172,7 @@ final class ArrowResultWriter {
                     values[i] = columns.get(i).get(rs, i + 1);
                 }
                 rows.put(new Item(values, null));
+                rowsRead.incrementAndGet();
             }
         } catch (SQLException e) {
             error = e;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.MessageChannelReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,14 +70,24 @@ class CaptureCommandIT {
 
     /** {@code sysql capture ARGS} in a JVM of its own (the jar and libraries the package phase built). */
     ProcessBuilder sysql(Path stderr, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("capture"));
+        cmd.addAll(List.of(args));
+        return command(stderr, cmd);
+    }
+
+    /**
+     * {@code sysql ARGS} in a JVM of its own, java.nio opened to Arrow as the launcher opens it
+     * (scripts/runtime-java.sh).
+     */
+    static ProcessBuilder command(Path stderr, List<String> args) {
         Path target = Path.of(System.getProperty("basedir", ".")).resolve("target");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-cp",
                 target.resolve("sysql-cli.jar") + ":" + target.resolve("lib") + "/*",
-                "sysql.cli.Sysql",
-                "capture"));
-        cmd.addAll(List.of(args));
+                "sysql.cli.Sysql"));
+        cmd.addAll(args);
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(false)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -251,5 +274,225 @@ class CaptureCommandIT {
         assertTrue(
                 !lines.isEmpty() && Long.parseLong(lines.get(lines.size() - 1).strip()) <= 2000 + notices,
                 "sysdig read " + lines.size() + " events");
+    }
+
+    // ---- --format arrow
+
+    static final Path WORKLOAD = ShellIT.WORKLOAD;
+    /** The end-of-stream marker of an Arrow IPC stream: the continuation token and a zero length. */
+    static final byte[] END_MARKER = {-1, -1, -1, -1, 0, 0, 0, 0};
+
+    /** The schema {@code sysql query --format arrow "SELECT STREAM * FROM events"} writes (one query per run). */
+    private static Schema querySchema;
+
+    /** An Arrow stream file read back: its schema, its rows, and whether it is whole (ends with the end marker). */
+    record ArrowFile(Schema schema, List<Map<String, Object>> rows, boolean complete) {
+        /** The rows of {@code pid}'s openat exits on {@code path}, as the workload's opens are. */
+        long opens(Path path, long pid) {
+            return rows.stream()
+                    .filter(r -> "openat".equals(r.get("evt.type"))
+                            && "<".equals(r.get("evt.dir"))
+                            && path.toString().equals(r.get("fd.name"))
+                            && r.get("proc.pid") instanceof Number p
+                            && p.longValue() == pid)
+                    .count();
+        }
+    }
+
+    /**
+     * Reads an Arrow stream with Apache Arrow's {@link ArrowStreamReader}: every value, text as String. This JVM has
+     * no --add-opens of java.nio, which Arrow's own channel needs to fill a buffer (through a direct ByteBuffer
+     * view of it), so the bodies are read through the heap ({@link HeapReadChannel}).
+     */
+    static ArrowFile readArrow(Path file) throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        byte[] bytes = Files.readAllBytes(file);
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader = new ArrowStreamReader(
+                        new MessageChannelReader(
+                                new HeapReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes))), allocator),
+                        allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            while (reader.loadNextBatch()) {
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (FieldVector v : root.getFieldVectors()) {
+                        Object o = v.getObject(i);
+                        row.put(v.getName(), o instanceof org.apache.arrow.vector.util.Text t ? t.toString() : o);
+                    }
+                    rows.add(row);
+                }
+            }
+            // whole: the end marker last, right where the reader stopped (a stream cut after a batch reads as ended
+            // too, without it)
+            boolean complete = bytes.length >= 8
+                    && reader.bytesRead() == bytes.length
+                    && java.util.Arrays.equals(
+                            java.util.Arrays.copyOfRange(bytes, bytes.length - 8, bytes.length), END_MARKER);
+            return new ArrowFile(root.getSchema(), rows, complete);
+        }
+    }
+
+    /** Arrow's ReadChannel, its buffers filled through a heap array (see {@link #readArrow}). */
+    static final class HeapReadChannel extends ReadChannel {
+        HeapReadChannel(java.nio.channels.ReadableByteChannel in) {
+            super(in);
+        }
+
+        @Override
+        public long readFully(ArrowBuf buffer, long length) throws java.io.IOException {
+            byte[] b = new byte[Math.toIntExact(length)];
+            int n = readFully(ByteBuffer.wrap(b));
+            buffer.setBytes(buffer.writerIndex(), b, 0, n);
+            buffer.writerIndex(buffer.writerIndex() + n);
+            return n;
+        }
+    }
+
+    /** The file as far as it is written, or null while it ends inside a message (it is being written). */
+    static ArrowFile readSoFar(Path file) {
+        try {
+            return Files.exists(file) ? readArrow(file) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** What a failure says of the file: its rows on {@code path}, or why it cannot be read. */
+    static String rowsOf(Path file, Path path) {
+        try {
+            ArrowFile f = readArrow(file);
+            return f.rows().size() + " rows, on " + path + ": "
+                    + f.rows().stream()
+                            .filter(r -> path.toString().equals(r.get("fd.name")))
+                            .map(r -> r.get("evt.type") + " " + r.get("evt.dir") + " pid " + r.get("proc.pid"))
+                            .toList();
+        } catch (Exception e) {
+            return "unreadable: " + e;
+        }
+    }
+
+    /** The schema of {@code sysql query --format arrow "SELECT STREAM * FROM events"}'s file. */
+    synchronized Schema querySchema() throws Exception {
+        if (querySchema == null) {
+            Path out = dir.resolve("query.arrow");
+            Path err = dir.resolve("query.err");
+            Process q = command(
+                            err,
+                            List.of(
+                                    "query",
+                                    "--no-history",
+                                    "--format",
+                                    "arrow",
+                                    "-o",
+                                    out.toString(),
+                                    "SELECT STREAM * FROM events LIMIT 1"))
+                    .start();
+            if (!q.waitFor(120, TimeUnit.SECONDS)) {
+                q.destroyForcibly();
+                fail("sysql query did not end in 120 s: " + read(err));
+            }
+            assertEquals(0, q.exitValue(), read(err));
+            ArrowFile f = readArrow(out);
+            assertTrue(f.complete(), "the query's Arrow stream is whole");
+            querySchema = f.schema();
+        }
+        return querySchema;
+    }
+
+    /** Its columns: the field catalog's (what SELECT * shows), each as the query types it, evt.time a timestamp. */
+    void assertCatalogColumns(ArrowFile f) throws Exception {
+        List<String> names = f.schema().getFields().stream()
+                .map(org.apache.arrow.vector.types.pojo.Field::getName)
+                .toList();
+        assertEquals(FieldCatalog.all().stream().map(Field::name).toList(), names, "the columns are the catalog's");
+        assertEquals(querySchema().getFields(), f.schema().getFields(), "names and types as sysql query writes them");
+        assertEquals(
+                ArrowType.ArrowTypeID.Timestamp,
+                f.schema().findField("evt.time").getType().getTypeID(),
+                "evt.time is an Arrow timestamp");
+    }
+
+    /** Runs the workload: {@code n} opens of {@code path}; returns its pid once it has exited. */
+    static long opens(Path path, int n) throws Exception {
+        Process p = new ProcessBuilder(WORKLOAD.toAbsolutePath().toString(), "-o", Integer.toString(n), path.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the workload did not end");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return p.pid();
+    }
+
+    @Test
+    void writesTheEventsAsAnArrowStreamWithTheCatalogsColumnsWholeAfterSigint() throws Exception {
+        sysql.testing.Sigint.requireDelivered();
+        int n = 25;
+        Path file = dir.resolve("live.stream");
+        Path err = dir.resolve("arrow.err");
+        Path first = Files.writeString(dir.resolve("first-" + System.nanoTime() + ".txt"), "1");
+        Path second = Files.writeString(dir.resolve("second-" + System.nanoTime() + ".txt"), "2");
+        Process capture = sysql(err, "--format", "arrow", "-w", file.toString(), "-s", "openat")
+                .start();
+        long firstPid;
+        long secondPid;
+        try {
+            awaitLine(capture, err, "sysql capture: writing " + file + " (arrow)");
+            long pid = opens(first, n);
+            firstPid = pid;
+            // the rows go out as they come: the first child's opens are in the file while the capture runs
+            Await.until(
+                    () -> {
+                        ArrowFile f = readSoFar(file);
+                        return f != null && f.opens(first, pid) >= n;
+                    },
+                    Duration.ofSeconds(60),
+                    () -> "the first child's (" + pid + ") opens did not reach the file: " + read(err) + "; "
+                            + rowsOf(file, first));
+            secondPid = opens(second, n);
+            // no wait: what was captured before Ctrl-C reaches the file before it ends
+            assertEquals(
+                    0,
+                    new ProcessBuilder("kill", "-INT", String.valueOf(capture.pid()))
+                            .start()
+                            .waitFor());
+            long[] summary = summary(capture, err);
+            assertEquals(0, capture.exitValue(), "exit code after SIGINT: " + read(err));
+            ArrowFile f = readArrow(file);
+            assertTrue(f.complete(), "the stream ends with its end marker after SIGINT");
+            assertEquals(summary[0], f.rows().size(), "rows in the file against the summary: " + read(err));
+            assertCatalogColumns(f);
+            assertEquals(n, f.opens(first, firstPid), "the first child's opens of " + first);
+            assertEquals(n, f.opens(second, secondPid), "the second child's opens of " + second);
+            // -s openat is evt.type = 'openat' (and the capture's own drop notices)
+            Set<Object> types = new TreeSet<>();
+            f.rows().forEach(r -> types.add(r.get("evt.type")));
+            assertTrue(Set.of("openat", "notification").containsAll(types), "event types: " + types);
+            assertTrue(
+                    f.rows().stream().allMatch(r -> r.get("evt.time") instanceof java.time.LocalDateTime),
+                    "evt.time holds timestamps");
+        } finally {
+            capture.destroyForcibly();
+        }
+    }
+
+    @Test
+    void stopsAfterCountRowsInAFileNamedDotArrow() throws Exception {
+        Path file = dir.resolve("count.arrow"); // the name selects the format
+        Path err = dir.resolve("count-arrow.err");
+        Process load = new ProcessBuilder("dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=2000000")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            Process capture = sysql(err, "-w", file.toString(), "-n", "300").start();
+            long[] summary = summary(capture, err);
+            assertEquals(0, capture.exitValue(), read(err));
+            assertEquals(300, summary[0], read(err));
+        } finally {
+            load.destroy();
+        }
+        ArrowFile f = readArrow(file);
+        assertTrue(f.complete(), "the stream ends with its end marker after --count");
+        assertEquals(300, f.rows().size());
+        assertCatalogColumns(f);
     }
 }
