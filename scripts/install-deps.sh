@@ -16,11 +16,12 @@ packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc pkg-confi
 # --tests: also what the tests need (./run-tests): Debian's kernel headers, qemu, a static busybox and cpio, with
 # which KmodQemuIT builds sysql's kernel module and boots Debian's kernel (driver-kmod/kmod/qemu-test.sh)
 # and Node.js, whose npm installs the real clients integration-tests' DataOutIT reads sysql's Arrow and Parquet files
-# with (integration-tests/node: Apache Arrow's JavaScript library, DuckDB)
+# with (integration-tests/node: Apache Arrow's JavaScript library, DuckDB), and Prometheus, which PrometheusIT starts
+# on a loopback port to scrape sysql serve --metrics
 tests=false
 if [ "${1:-}" = "--tests" ]; then
   tests=true
-  packages+=(linux-headers-amd64 qemu-system-x86 busybox-static cpio nodejs)
+  packages+=(linux-headers-amd64 qemu-system-x86 busybox-static cpio nodejs prometheus)
 fi
 
 # integration-tests/node's packages, as its package-lock.json pins them: installed again when the lock changes
@@ -56,4 +57,9 @@ echo "sysql: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts the prometheus service it installs (on every address, port 9090): the tests start their own, so one
+# installed here for them is stopped and not started at boot
+if printf '%s\n' "${missing[@]}" | grep -qxF prometheus && [ -d /run/systemd/system ]; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
 if $tests; then node_clients; fi

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sysql.jdbc.DaemonSocket;
+import sysql.server.SqlMetrics;
 import sysql.server.SysqlServer;
 import sysql.server.TransportLimits;
 
@@ -79,6 +80,30 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback --bind without authentication.")
     boolean insecure;
 
+    @Option(
+            names = "--metrics",
+            paramLabel = "FILE",
+            description =
+                    "Serve GET /metrics (Prometheus): each windowed SELECT STREAM … GROUP BY TUMBLE(evt.time, …), "
+                            + "labels… of FILE is a metric; its GROUP BY columns are labels, its aggregates samples (COUNT/SUM "
+                            + "counters, others gauges; -- HELP/-- TYPE lines as in the exposition format). Repeatable.")
+    List<Path> metrics = new java.util.ArrayList<>();
+
+    @Option(
+            names = "--metrics-max-series",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description = "Series per metric statement (default ${DEFAULT-VALUE}); a row past them is dropped and "
+                    + "counted in sysql_metrics_dropped_rows_total.")
+    int metricsMaxSeries;
+
+    @Option(
+            names = "--metrics-stale",
+            paramLabel = "SECONDS",
+            defaultValue = "300",
+            description = "Remove a series no row has moved for this long (default ${DEFAULT-VALUE}).")
+    long metricsStaleSeconds;
+
     @Mixin
     LimitOptions limits = new LimitOptions();
 
@@ -91,21 +116,25 @@ final class ServeCommand implements Callable<Integer> {
         try {
             TransportLimits transportLimits = transport.limits(); // a wrong value is one line before anything opens
             String password = tlsPasswordFile == null ? null : firstLine(tlsPasswordFile);
-            server = SysqlServer.start(new SysqlServer.Options(
-                    bind,
-                    port,
-                    auth,
-                    users,
-                    roles,
-                    tlsKeystore,
-                    password,
-                    insecure,
-                    limits.limits(),
-                    limits.clientRights(connect.properties()),
-                    connect.socket, // also local clients, as sysql daemon serves them: one capture for both
-                    DaemonSocket.DEFAULT_GROUP,
-                    true,
-                    transportLimits));
+            SqlMetrics.Settings metricsSettings = new SqlMetrics.Settings(metricsMaxSeries, metricsStaleSeconds);
+            server = SysqlServer.start(
+                    new SysqlServer.Options(
+                            bind,
+                            port,
+                            auth,
+                            users,
+                            roles,
+                            tlsKeystore,
+                            password,
+                            insecure,
+                            limits.limits(),
+                            limits.clientRights(connect.properties()),
+                            connect.socket, // also local clients, as sysql daemon serves them: one capture for both
+                            DaemonSocket.DEFAULT_GROUP,
+                            true,
+                            transportLimits),
+                    metrics,
+                    metricsSettings);
         } catch (SysqlServer.ServeException | IllegalArgumentException e) {
             System.err.println("sysql serve: " + e.getMessage());
             return 1;
@@ -116,6 +145,10 @@ final class ServeCommand implements Callable<Integer> {
                 + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
                 + ")");
         System.out.println("  JDBC: jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF");
+        if (!metrics.isEmpty()) {
+            System.out.println("  Prometheus: " + server.url() + "/metrics (the statements of "
+                    + metrics.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
         if (server.socket() != null) {
             System.out.println("  local clients: " + server.socket());
         }

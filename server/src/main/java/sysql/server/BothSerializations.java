@@ -56,6 +56,7 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
     private volatile InFlight inFlight = InFlight.UNLIMITED;
     private volatile ReadDeadlines deadlines; // null: bodies without deadlines (no customizer set them)
     private volatile BodyBudget bodies; // null: no budget (no customizer set one)
+    private volatile MetricsEndpoint metrics; // null: no --metrics
 
     BothSerializations(Service service) {
         wire = new AvaticaWire(service);
@@ -70,6 +71,10 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
     public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
         baseRequest.setHandled(true);
+        if (MetricsEndpoint.PATH.equals(target)) {
+            scrape(request, response);
+            return;
+        }
         if (!"POST".equals(request.getMethod())) {
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST Avatica requests (JSON or protobuf)");
             return;
@@ -109,6 +114,38 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
                 slot.close();
             }
         }
+    }
+
+    /** {@code GET /metrics}: the samples of {@code --metrics}, counted among the caller's requests in flight. */
+    private void scrape(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        MetricsEndpoint endpoint = metrics;
+        if (endpoint == null) {
+            response.sendError(
+                    HttpServletResponse.SC_NOT_FOUND, "this server has no metrics: start it with --metrics FILE");
+            return;
+        }
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "GET /metrics");
+            return;
+        }
+        InFlight limit = inFlight;
+        try (InFlight.Slot slot = limit.enter(caller(request))) {
+            if (slot == null) {
+                response.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
+                refuse(
+                        response,
+                        TOO_MANY_REQUESTS,
+                        "too many requests of this user at once (at most " + limit.max() + ")",
+                        false);
+                return;
+            }
+            endpoint.answer(request, response);
+        }
+    }
+
+    /** Serves {@code /metrics} from these metrics (before the server starts). */
+    void serveMetrics(MetricsEndpoint endpoint) {
+        this.metrics = endpoint;
     }
 
     /**

@@ -161,9 +161,17 @@ public final class SysqlServer implements AutoCloseable {
     private final SysqlMeta meta;
     private final Connection held;
     private final Options options;
+    private final SqlMetrics metrics; // null without --metrics
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private SysqlServer(HttpServer http, UnixSocketServer socket, SysqlMeta meta, Connection held, Options options) {
+    private SysqlServer(
+            HttpServer http,
+            UnixSocketServer socket,
+            SysqlMeta meta,
+            Connection held,
+            Options options,
+            SqlMetrics metrics) {
+        this.metrics = metrics;
         this.http = http;
         this.socket = socket;
         this.meta = meta;
@@ -173,7 +181,19 @@ public final class SysqlServer implements AutoCloseable {
 
     /** Checks {@code o}, opens the engine and starts listening; every problem is one line naming the fix. */
     public static SysqlServer start(Options o) throws ServeException {
+        return start(o, List.of(), SqlMetrics.Settings.DEFAULTS);
+    }
+
+    /**
+     * The same, with the metrics of {@code metricsFiles} ({@link SqlMetrics}: their statements prepared before the
+     * server listens, a problem in one line) at {@code /metrics}.
+     */
+    public static SysqlServer start(Options o, List<Path> metricsFiles, SqlMetrics.Settings metricsSettings)
+            throws ServeException {
         check(o);
+        if (!metricsFiles.isEmpty() && !o.http()) {
+            throw new ServeException("--metrics needs the HTTP server, where /metrics is: use sysql serve");
+        }
         if (o.socket() != null) {
             UnixSocketServer.checkFree(o.socket()); // before the capture opens: another daemon there is one line
         }
@@ -198,23 +218,40 @@ public final class SysqlServer implements AutoCloseable {
             close(held);
             throw new ServeException(e.getMessage());
         }
-        LocalService service = new LocalService(meta);
-        UnixSocketServer socket = null;
-        if (o.socket() != null) {
+        SqlMetrics metrics = null;
+        if (!metricsFiles.isEmpty()) {
             try {
-                socket = UnixSocketServer.start(o.socket(), o.socketGroup(), service);
+                metrics = SqlMetrics.start(metricsFiles, metricsSettings, EMBEDDED_URL, engine);
             } catch (ServeException e) {
                 meta.shutdown();
                 close(held);
                 throw e;
             }
         }
+        LocalService service = new LocalService(meta);
+        UnixSocketServer socket = null;
+        if (o.socket() != null) {
+            try {
+                socket = UnixSocketServer.start(o.socket(), o.socketGroup(), service);
+            } catch (ServeException e) {
+                if (metrics != null) {
+                    metrics.close();
+                }
+                meta.shutdown();
+                close(held);
+                throw e;
+            }
+        }
         if (!o.http()) {
-            return new SysqlServer(null, socket, meta, held, o);
+            return new SysqlServer(null, socket, meta, held, o, null);
+        }
+        BothSerializations handler = new BothSerializations(service);
+        if (metrics != null) {
+            handler.serveMetrics(new MetricsEndpoint(metrics));
         }
         HttpServer.Builder<Server> b = new HttpServer.Builder<Server>()
                 .withPort(o.port())
-                .withHandler(new BothSerializations(service))
+                .withHandler(handler)
                 .withServerCustomizers(
                         List.of(
                                 bindTo(o.bind()),
@@ -239,11 +276,14 @@ public final class SysqlServer implements AutoCloseable {
             if (socket != null) {
                 socket.close();
             }
+            if (metrics != null) {
+                metrics.close();
+            }
             meta.shutdown();
             close(held);
             throw new ServeException(startFailure(o, e));
         }
-        return new SysqlServer(http, socket, meta, held, o);
+        return new SysqlServer(http, socket, meta, held, o, metrics);
     }
 
     /** Jetty's own answers (401, 405, 413, a malformed HTTP request) in one line of text, never a stack trace. */
@@ -426,6 +466,9 @@ public final class SysqlServer implements AutoCloseable {
                 http.stop();
             }
         } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
             meta.shutdown();
             close(held);
             stopped.countDown();
