@@ -99,12 +99,8 @@ public final class SqlMetrics implements AutoCloseable {
         return registry;
     }
 
-    /**
-     * Reads the {@code files}, prepares each statement on the engine at {@code url} (so that a wrong column or a
-     * sample that is no number stops the server before it listens) and starts them; every problem is one line.
-     */
-    public static SqlMetrics start(List<Path> files, Settings settings, String url, Properties engine)
-            throws ServeException {
+    /** The statements of the {@code files}, before the engine opens: a file that is no metrics file is one line. */
+    static List<MetricQueries.Statement> read(List<Path> files) throws ServeException {
         List<MetricQueries.Statement> statements = new ArrayList<>();
         for (Path file : files) {
             String text;
@@ -119,6 +115,15 @@ public final class SqlMetrics implements AutoCloseable {
                 throw new ServeException(e.getMessage());
             }
         }
+        return statements;
+    }
+
+    /**
+     * Prepares each statement on the engine at {@code url} (so that a wrong column or a sample that is no number
+     * stops the server before it listens) and starts them; every problem is one line.
+     */
+    static SqlMetrics start(List<MetricQueries.Statement> statements, Settings settings, String url, Properties engine)
+            throws ServeException {
         SqlMetrics metrics = new SqlMetrics();
         try {
             for (MetricQueries.Statement s : statements) {

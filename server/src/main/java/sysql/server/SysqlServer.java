@@ -19,6 +19,7 @@ import org.apache.calcite.avatica.server.ServerCustomizer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import sysql.calcite.sql.MetricQueries;
 import sysql.jdbc.SysqlDriver;
 
 /**
@@ -194,6 +195,7 @@ public final class SysqlServer implements AutoCloseable {
         if (!metricsFiles.isEmpty() && !o.http()) {
             throw new ServeException("--metrics needs the HTTP server, where /metrics is: use sysql serve");
         }
+        List<MetricQueries.Statement> metricStatements = SqlMetrics.read(metricsFiles); // before the capture opens
         if (o.socket() != null) {
             UnixSocketServer.checkFree(o.socket()); // before the capture opens: another daemon there is one line
         }
@@ -219,9 +221,9 @@ public final class SysqlServer implements AutoCloseable {
             throw new ServeException(e.getMessage());
         }
         SqlMetrics metrics = null;
-        if (!metricsFiles.isEmpty()) {
+        if (!metricStatements.isEmpty()) {
             try {
-                metrics = SqlMetrics.start(metricsFiles, metricsSettings, EMBEDDED_URL, engine);
+                metrics = SqlMetrics.start(metricStatements, metricsSettings, EMBEDDED_URL, engine);
             } catch (ServeException e) {
                 meta.shutdown();
                 close(held);
