@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a metrics file costs `sysql serve` on a live capture (issue 15): the server's CPU (user + system, from
-# /proc/PID/stat) during a paced getppid storm of RATE events/s for DURATION s, without --metrics and with
-# bench/metrics-10.sql (ten windowed statements over every event, the four of sql-examples/metrics/ among them), per
+# /proc/PID/stat) during a paced getppid storm of RATE events/s for DURATION s, without --metrics and with ten
+# windowed statements over every event (the four files of sql-examples/metrics/ and bench/metrics-more.sql), per
 # million events the capture saw (capture_stats, asked through the server's socket); the difference is the metrics'
 # cost. Both servers keep the default history (the recorder's cost is in both). REPS runs of each, alternating,
 # medians. Writes bench/results/metrics-<date>.md and prints it. Not part of the test suite. Run as root, under the
@@ -19,7 +19,10 @@ DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-5}
 REPS=${REPS:-3}
 STORM=driver-kmod/target/native/sysql-storm
-METRICS=bench/metrics-10.sql
+METRICS=(sql-examples/metrics/*.sql bench/metrics-more.sql)
+metrics_args=()
+for f in "${METRICS[@]}"; do metrics_args+=(--metrics "$f"); done
+statements=$(cat "${METRICS[@]}" | grep -c '^SELECT STREAM')
 SYSQL=(java -cp "cli/target/sysql-cli.jar:cli/target/lib/*" sysql.cli.Sysql)
 tmp=$(mktemp -d /var/tmp/sysql-metrics-bench.XXXXXX)
 SOCK=$tmp/sysql.sock
@@ -62,7 +65,7 @@ run() {
 
 for i in $(seq "$REPS"); do
   run >>"$tmp/plain"
-  run --metrics "$METRICS" >>"$tmp/metrics"
+  run "${metrics_args[@]}" >>"$tmp/metrics"
 done
 # per1m FILE: the median CPU seconds per million events of the runs in FILE
 per1m() { awk '{printf "%.4f\n", $1 / $2 * 1e6}' "$1" | median; }
@@ -72,14 +75,14 @@ out=bench/results/metrics-$(date +%Y-%m-%d).md
 {
   echo "### Run, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) CPUs (load average $(cut -d' ' -f1-3 /proc/loadavg)), kernel $(uname -r | cut -d- -f1), $(java -version 2>&1 | head -1 | tr -d '"')"
   echo
-  echo "Paced getppid storm of $RATE events/s for $DURATION s per run, $REPS runs each, alternating; \`$METRICS\` has $(grep -c '^SELECT STREAM' "$METRICS") statements."
+  echo "Paced getppid storm of $RATE events/s for $DURATION s per run, $REPS runs each, alternating; $statements statements in ${METRICS[*]}."
   echo
   echo "| sysql serve | CPU s per run (each run) | events per run (each run) | drops | CPU s per 1M events (median) |"
   echo "|---|---|---|---|---|"
   for setup in plain metrics; do
     f=$tmp/$setup
-    echo "| $([ $setup = plain ] && echo 'without --metrics' || echo "--metrics $METRICS") | $(awk '{print $1}' "$f" | paste -sd' ') | $(awk '{print $2}' "$f" | paste -sd' ') | $(awk '{print $3}' "$f" | paste -sd' ') | $([ $setup = plain ] && echo "$plain" || echo "$metrics") |"
+    echo "| $([ $setup = plain ] && echo 'without --metrics' || echo "with the $statements statements") | $(awk '{print $1}' "$f" | paste -sd' ') | $(awk '{print $2}' "$f" | paste -sd' ') | $(awk '{print $3}' "$f" | paste -sd' ') | $([ $setup = plain ] && echo "$plain" || echo "$metrics") |"
   done
   echo
-  echo "The ten statements cost $(awk -v a="$metrics" -v b="$plain" 'BEGIN {printf "%.3f", a - b}') CPU s per million events ($(ratio "$metrics" "$plain")× the server without them)."
+  echo "The $statements statements cost $(awk -v a="$metrics" -v b="$plain" 'BEGIN {printf "%.3f", a - b}') CPU s per million events ($(ratio "$metrics" "$plain")× the server without them)."
 } | tee "$out"
