@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import sysql.testing.TestData;
+
+/**
+ * {@code sysql serve --flight-sql} through Apache Arrow's own Flight SQL JDBC driver, over a capture file: a query's
+ * rows and column types are those of the same query through {@code jdbc:sysql:}; the catalog (tables, columns,
+ * the server's name and keywords from GetSqlInfo) browses; a write is refused in one line; with {@code --auth basic}
+ * the realm file's user with the role gets in, a wrong password and a user without the role do not; every statement
+ * is gone from the server once its client closed it.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class FlightSqlTest {
+    static final String QUERY = "SELECT evt.num, evt.time, proc.name, proc.pid, evt.type, evt.dir, fd.name, "
+            + "evt.is_io FROM events ORDER BY evt.num LIMIT 300";
+
+    static SysqlServer server;
+    static Properties engine;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Class.forName("sysql.jdbc.SysqlDriver");
+        Class.forName("org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver");
+        engine = new Properties();
+        engine.setProperty(
+                "file",
+                TestData.scap("libs_curl_google.scap")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString());
+        server = SysqlServer.start(
+                TestServers.loopback(ServerLimits.defaults(), engine).withFlightSql(0));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Connection flight(SysqlServer s, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+            p.setProperty("password", password);
+        }
+        return DriverManager.getConnection(s.flightSqlUrl(), p);
+    }
+
+    static List<List<Object>> rows(ResultSet rs) throws SQLException {
+        List<List<Object>> out = new ArrayList<>();
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+            List<Object> row = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                Object v = rs.getObject(i);
+                if (v instanceof Number x && !(v instanceof Double)) {
+                    v = x.longValue(); // the width is checked by the column types
+                } else if (v instanceof java.sql.Timestamp t) {
+                    v = t.getTime();
+                } else if (v instanceof java.time.LocalDateTime t) {
+                    v = java.sql.Timestamp.valueOf(t).getTime();
+                }
+                row.add(v);
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    @Test
+    void aQuerysRowsAndTypesAreThoseOfTheEmbeddedDriver() throws Exception {
+        List<List<Object>> embedded;
+        List<Integer> embeddedTypes = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:", engine);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(QUERY)) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                embeddedTypes.add(rs.getMetaData().getColumnType(i));
+            }
+            embedded = rows(rs);
+        }
+        try (Connection c = flight(server, null, null);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(QUERY)) {
+            ResultSetMetaData md = rs.getMetaData();
+            assertEquals(embeddedTypes.size(), md.getColumnCount());
+            assertEquals("evt.num", md.getColumnLabel(1));
+            assertEquals("proc.name", md.getColumnLabel(3));
+            assertEquals(Types.BIGINT, md.getColumnType(1));
+            assertEquals(Types.BIGINT, embeddedTypes.get(0));
+            assertEquals(Types.TIMESTAMP, md.getColumnType(2));
+            assertEquals(Types.VARCHAR, md.getColumnType(3));
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                assertEquals(embeddedTypes.get(i - 1), md.getColumnType(i), "type of column " + md.getColumnLabel(i));
+            }
+            List<List<Object>> remote = rows(rs);
+            assertEquals(300, embedded.size());
+            assertEquals(embedded.size(), remote.size());
+            for (int r = 0; r < embedded.size(); r++) {
+                for (int col = 0; col < embedded.get(r).size(); col++) {
+                    Object want = embedded.get(r).get(col);
+                    Object got = remote.get(r).get(col);
+                    final int row = r;
+                    final int column = col;
+                    assertTrue(
+                            Objects.equals(want, got),
+                            () -> "row " + row + " column " + (column + 1) + ": " + want + " <> " + got);
+                }
+            }
+        }
+        assertEquals(0, server.openResultSets(), "a result set is still being read");
+        assertEquals(0, server.flightSqlStatements(), "a statement is still open");
+    }
+
+    @Test
+    void theCatalogBrowsesThroughGetTablesAndGetSqlInfo() throws Exception {
+        try (Connection c = flight(server, null, null)) {
+            DatabaseMetaData md = c.getMetaData();
+            assertEquals("sysql", md.getDatabaseProductName());
+            assertFalse(md.getSQLKeywords().isEmpty(), "GetSqlInfo sent no keywords");
+            assertTrue(md.isReadOnly());
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = md.getTables(null, null, "%", null)) {
+                while (rs.next()) {
+                    tables.add(rs.getString("TABLE_NAME"));
+                }
+            }
+            assertTrue(tables.contains("events"), () -> "tables: " + tables);
+            List<String> columns = new ArrayList<>();
+            String procNameType = null;
+            try (ResultSet rs = md.getColumns(null, null, "events", null)) {
+                while (rs.next()) {
+                    assertEquals("events", rs.getString("TABLE_NAME"));
+                    columns.add(rs.getString("COLUMN_NAME"));
+                    if ("proc.name".equals(rs.getString("COLUMN_NAME"))) {
+                        procNameType = rs.getString("TYPE_NAME");
+                        assertEquals(Types.VARCHAR, rs.getInt("DATA_TYPE"));
+                    }
+                }
+            }
+            assertTrue(columns.contains("proc.name"), () -> "columns: " + columns);
+            assertTrue(columns.contains("evt.num"), () -> "columns: " + columns);
+            assertNotNull(procNameType);
+            List<String> types = new ArrayList<>();
+            try (ResultSet rs = md.getTableTypes()) {
+                while (rs.next()) {
+                    types.add(rs.getString(1));
+                }
+            }
+            assertFalse(types.isEmpty());
+        }
+    }
+
+    @Test
+    void aWriteIsRefusedInOneLine() throws Exception {
+        try (Connection c = flight(server, null, null);
+                Statement s = c.createStatement()) {
+            for (String write : List.of(
+                    "INSERT INTO events (evt.num) VALUES (1)", "UPDATE events SET evt.num = 1", "DELETE FROM events")) {
+                SQLException e = assertThrows(SQLException.class, () -> s.execute(write), write);
+                String m = message(e);
+                assertTrue(m.contains("sysql serve is read-only"), () -> write + ": " + m);
+            }
+            // sysql's parser has no DDL: the engine's own one-line refusal, as over Avatica
+            SQLException ddl = assertThrows(SQLException.class, () -> s.execute("CREATE TABLE x (a INT)"));
+            assertFalse(ddl.getMessage().contains("\n"), ddl::getMessage);
+            assertTrue(ddl.getMessage().contains("CREATE"), ddl::getMessage);
+        }
+        assertEquals(0, server.flightSqlStatements());
+    }
+
+    /** The server's words in the driver's exception (its own prefix aside), one line. */
+    static String message(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            int at = m.indexOf("sysql serve");
+            if (at < 0) {
+                at = m.indexOf("wrong user");
+            }
+            if (at < 0) {
+                at = m.indexOf("has none of the roles");
+            }
+            if (at >= 0) {
+                String line = m.substring(at);
+                assertFalse(line.contains("\n"), () -> "more than one line: " + line);
+                assertFalse(line.contains("\tat "), () -> "a stack trace: " + line);
+                return m;
+            }
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    @Test
+    void withBasicAuthTheUserWithTheRoleGetsInAndOthersDoNot() throws Exception {
+        Path users = dir.resolve("users.properties");
+        Files.writeString(users, "alice: s3cret,sysql\nbob: pw,other\n");
+        SysqlServer.Options o = new SysqlServer.Options(
+                        "127.0.0.1",
+                        0,
+                        SysqlServer.Auth.BASIC,
+                        users,
+                        List.of("sysql"),
+                        null,
+                        null,
+                        false,
+                        ServerLimits.defaults(),
+                        engine)
+                .withFlightSql(0);
+        try (SysqlServer s = SysqlServer.start(o)) {
+            try (Connection c = flight(s, "alice", "s3cret");
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events")) {
+                assertTrue(rs.next());
+                assertTrue(rs.getLong(1) > 0);
+            }
+            SQLException wrong = assertThrows(SQLException.class, () -> query(s, "alice", "nope"));
+            String w = message(wrong);
+            assertTrue(w.contains("wrong user name or password"), () -> "wrong password: " + w);
+            SQLException noRole = assertThrows(SQLException.class, () -> query(s, "bob", "pw"));
+            String r = message(noRole);
+            assertTrue(r.contains("has none of the roles"), () -> "no role: " + r);
+            assertThrows(SQLException.class, () -> query(s, null, null), "no credentials");
+            assertEquals(0, s.flightSqlStatements());
+        }
+    }
+
+    static void query(SysqlServer s, String user, String password) throws SQLException {
+        try (Connection c = flight(s, user, password);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events")) {
+            rs.next();
+        }
+    }
+
+    @Test
+    void flightSqlRefusesDigestInOneLine() throws Exception {
+        Path users = dir.resolve("digest-users.properties");
+        Files.writeString(users, "alice: s3cret,sysql\n");
+        SysqlServer.Options digest = new SysqlServer.Options(
+                        "127.0.0.1",
+                        0,
+                        SysqlServer.Auth.DIGEST,
+                        users,
+                        List.of("sysql"),
+                        null,
+                        null,
+                        false,
+                        ServerLimits.defaults(),
+                        engine)
+                .withFlightSql(0);
+        SysqlServer.ServeException e = assertThrows(SysqlServer.ServeException.class, () -> SysqlServer.start(digest));
+        assertTrue(e.getMessage().startsWith("--flight-sql checks passwords as --auth basic"), e::getMessage);
+        assertFalse(e.getMessage().contains("\n"));
+    }
+}
