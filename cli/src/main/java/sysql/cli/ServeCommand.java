@@ -15,13 +15,17 @@ import sysql.jdbc.DaemonSocket;
 import sysql.server.SysqlServer;
 import sysql.server.TransportLimits;
 
-/** {@code sysql serve}: this host's events over Avatica's HTTP protocol, for remote JDBC, BI tools and curl. */
+/**
+ * {@code sysql serve}: this host's events over Avatica's HTTP protocol, for remote JDBC, BI tools and curl, and with
+ * {@code --flight-sql PORT} over Arrow Flight SQL too.
+ */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
             "Serve SQL over this host's events to remote clients (Avatica over HTTP: protobuf and JSON).",
-            "JDBC: jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF   shell: sysql shell --url URL"
+            "JDBC: jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF   shell: sysql shell --url URL",
+            "Flight SQL (--flight-sql FPORT): jdbc:arrow-flight-sql://HOST:FPORT/?useEncryption=false"
         })
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -79,6 +83,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback --bind without authentication.")
     boolean insecure;
 
+    @Option(
+            names = "--flight-sql",
+            paramLabel = "PORT",
+            description = "Also serve Arrow Flight SQL on this TCP port (0: any free one), on --bind, with the same "
+                    + "engine, --auth basic users, read-only rule and limits; no TLS.")
+    Integer flightSql;
+
     @Mixin
     LimitOptions limits = new LimitOptions();
 
@@ -91,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             TransportLimits transportLimits = transport.limits(); // a wrong value is one line before anything opens
             String password = tlsPasswordFile == null ? null : firstLine(tlsPasswordFile);
-            server = SysqlServer.start(new SysqlServer.Options(
+            SysqlServer.Options options = new SysqlServer.Options(
                     bind,
                     port,
                     auth,
@@ -105,7 +116,8 @@ final class ServeCommand implements Callable<Integer> {
                     connect.socket, // also local clients, as sysql daemon serves them: one capture for both
                     DaemonSocket.DEFAULT_GROUP,
                     true,
-                    transportLimits));
+                    transportLimits);
+            server = SysqlServer.start(flightSql == null ? options : options.withFlightSql(flightSql));
         } catch (SysqlServer.ServeException | IllegalArgumentException e) {
             System.err.println("sysql serve: " + e.getMessage());
             return 1;
@@ -116,6 +128,10 @@ final class ServeCommand implements Callable<Integer> {
                 + (auth == SysqlServer.Auth.NONE ? "" : ", roles " + String.join(",", roles))
                 + ")");
         System.out.println("  JDBC: jdbc:avatica:remote:url=" + server.url() + ";serialization=PROTOBUF");
+        if (server.flightSqlUrl() != null) {
+            System.out.println("  Flight SQL: " + server.flightSqlUrl() + " (Arrow's Flight SQL JDBC driver; port "
+                    + server.flightSqlPort() + " for other Flight SQL clients)");
+        }
         if (server.socket() != null) {
             System.out.println("  local clients: " + server.socket());
         }

@@ -70,7 +70,7 @@ final class FlightSqlEndpoint implements AutoCloseable {
                         allocator, Location.forGrpcInsecure(o.bind(), o.flightSqlPort()), producer)
                 .transportHint("grpc.builderConsumer", grpc);
         if (o.auth() == SysqlServer.Auth.BASIC) {
-            FlightUsers users = new FlightUsers(o.users(), o.roles());
+            FlightUsers users = new FlightUsers(o.users(), o.roles(), o.transport());
             b.headerAuthenticator(new GeneratedBearerTokenAuthenticator(new BasicCallHeaderAuthenticator(users)));
         }
         FlightServer server = b.build();

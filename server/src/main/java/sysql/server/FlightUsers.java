@@ -18,19 +18,52 @@ import org.eclipse.jetty.util.security.Credential;
  * The Flight SQL endpoint's check of a user name and password: the same Jetty realm file and roles as HTTP basic
  * authentication ({@code name: password,role,…}; the password plain, or {@code MD5:}, {@code CRYPT:}, {@code OBF:}
  * as Jetty reads it), read at each login so an edit of the file applies as it does for HTTP. A wrong name or
- * password is UNAUTHENTICATED, a user without one of the roles PERMISSION_DENIED, each in one line.
+ * password is UNAUTHENTICATED, a user without one of the roles PERMISSION_DENIED, each in one line; failed logins of a
+ * user name back off as HTTP's do ({@link LoginBackoff}'s failures per user, with the same --max-login-failures
+ * settings).
  */
 final class FlightUsers implements BasicCallHeaderAuthenticator.CredentialValidator {
     private final Path file;
     private final List<String> roles;
+    private final LoginBackoff.Failures failures; // null: no back-off
 
-    FlightUsers(Path file, List<String> roles) {
+    FlightUsers(Path file, List<String> roles, TransportLimits limits) {
         this.file = file;
         this.roles = List.copyOf(roles);
+        this.failures = limits.maxLoginFailures() > 0
+                ? new LoginBackoff.Failures(
+                        limits.maxLoginFailures(),
+                        limits.loginBackoff().toNanos(),
+                        limits.maxLoginBackoff().toNanos())
+                : null;
     }
 
     @Override
     public CallHeaderAuthenticator.AuthResult validate(String user, String password) {
+        long now = System.nanoTime();
+        long wait = failures == null || user == null ? 0 : failures.waiting(user, now);
+        if (wait > 0) {
+            // as HTTP's LoginBackoff, per user name: the password is not even checked
+            throw CallStatus.UNAUTHENTICATED
+                    .withDescription("too many failed logins as " + user + ": try again in "
+                            + Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(wait)) + " s")
+                    .toRuntimeException();
+        }
+        try {
+            CallHeaderAuthenticator.AuthResult r = check(user, password);
+            if (failures != null) {
+                failures.forget(user);
+            }
+            return r;
+        } catch (RuntimeException e) {
+            if (failures != null && user != null) {
+                failures.failed(user, now);
+            }
+            throw e;
+        }
+    }
+
+    private CallHeaderAuthenticator.AuthResult check(String user, String password) {
         Properties entries = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             entries.load(in);
