@@ -47,8 +47,8 @@ class FlightSqlStreamIT {
         Path users = dir.resolve("users.properties");
         Files.writeString(users, "alice: s3cret,sysql\n");
         try (Connection embedded = DriverManager.getConnection("jdbc:sysql:");
-                SysqlServer open = SysqlServer.start(
-                        TestServers.loopback(ServerLimits.defaults(), new Properties()).withFlightSql(0));
+                SysqlServer open = SysqlServer.start(TestServers.loopback(ServerLimits.defaults(), new Properties())
+                        .withFlightSql(0));
                 SysqlServer secured = SysqlServer.start(new SysqlServer.Options(
                                 "127.0.0.1",
                                 0,
@@ -67,8 +67,7 @@ class FlightSqlStreamIT {
         }
     }
 
-    private static void stream(Connection embedded, SysqlServer server, String user, String password)
-            throws Exception {
+    private static void stream(Connection embedded, SysqlServer server, String user, String password) throws Exception {
         Properties p = new Properties();
         if (user != null) {
             p.setProperty("user", user);
@@ -141,7 +140,9 @@ class FlightSqlStreamIT {
 
     @Test
     void serveFlightSqlPrintsTheDriversUrl() throws Exception {
-        String scap = sysql.testing.TestData.scap("libs_curl_google.scap").toAbsolutePath().toString();
+        String scap = sysql.testing.TestData.scap("libs_curl_google.scap")
+                .toAbsolutePath()
+                .toString();
         try (Child serve = Child.sysql(
                 dir,
                 List.of("--add-opens=java.base/java.nio=ALL-UNNAMED"),
