@@ -284,4 +284,151 @@ class FlightSqlTest {
         assertTrue(e.getMessage().startsWith("--flight-sql checks passwords as --auth basic"), e::getMessage);
         assertFalse(e.getMessage().contains("\n"));
     }
+
+    @Test
+    void theServersTimeLimitAndPerUserLimitsApply() throws Exception {
+        // queries may run 2 s; a user may hold 2 connections, so 2 Flight SQL statements
+        ServerLimits limits = new ServerLimits(16, 64, 1000, 1 << 20, 30, 600, 2).withUsers(256, 2, 32);
+        try (SysqlServer s =
+                        SysqlServer.start(TestServers.loopback(limits, engine).withFlightSql(0));
+                Connection c = flight(s, null, null)) {
+            long start = System.nanoTime();
+            SQLException slow = assertThrows(SQLException.class, () -> {
+                try (Statement st = c.createStatement();
+                        ResultSet rs =
+                                st.executeQuery("SELECT COUNT(*) FROM fields, fields f2, fields f3, fields f4")) {
+                    rs.next();
+                }
+            });
+            String m = deepMessage(slow);
+            assertTrue(m.contains("ran longer than its time limit of 2 s"), m);
+            assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 30);
+            List<java.sql.PreparedStatement> held = new ArrayList<>();
+            try {
+                held.add(c.prepareStatement("SELECT COUNT(*) FROM events"));
+                held.add(c.prepareStatement("SELECT COUNT(*) FROM events"));
+                SQLException third = assertThrows(SQLException.class, () -> held.add(c.prepareStatement("SELECT 1")));
+                String t = deepMessage(third);
+                assertTrue(t.contains("the limit per user"), t);
+            } finally {
+                for (java.sql.PreparedStatement ps : held) {
+                    ps.close();
+                }
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events")) {
+                assertTrue(rs.next(), "closing the statements gave their places back");
+            }
+            assertEquals(0, s.flightSqlStatements());
+        }
+    }
+
+    /** Every message of {@code e} and its causes, one per line. */
+    static String deepMessage(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            sb.append(t.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aOneShotQueryOfFlightSqlsOwnClientAndAnotherUsersTicketIsNoSuchStatement() throws Exception {
+        Path users = dir.resolve("two-users.properties");
+        Files.writeString(users, "alice: s3cret,sysql\ncarol: pw2,sysql\n");
+        SysqlServer.Options o = new SysqlServer.Options(
+                        "127.0.0.1",
+                        0,
+                        SysqlServer.Auth.BASIC,
+                        users,
+                        List.of("sysql"),
+                        null,
+                        null,
+                        false,
+                        ServerLimits.defaults(),
+                        engine)
+                .withFlightSql(0);
+        try (SysqlServer s = SysqlServer.start(o);
+                org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator()) {
+            org.apache.arrow.flight.Location where =
+                    org.apache.arrow.flight.Location.forGrpcInsecure("127.0.0.1", s.flightSqlPort());
+            org.apache.arrow.flight.FlightClient alice = org.apache.arrow.flight.FlightClient.builder(allocator, where)
+                    .build();
+            org.apache.arrow.flight.FlightClient carol = org.apache.arrow.flight.FlightClient.builder(allocator, where)
+                    .build();
+            try {
+                oneShotAndAnotherUsersTicket(s, alice, carol);
+            } finally {
+                alice.close();
+                carol.close();
+            }
+        }
+    }
+
+    private static void oneShotAndAnotherUsersTicket(
+            SysqlServer s, org.apache.arrow.flight.FlightClient alice, org.apache.arrow.flight.FlightClient carol)
+            throws Exception {
+        {
+            var aliceToken = alice.authenticateBasicToken("alice", "s3cret").orElseThrow();
+            var carolToken = carol.authenticateBasicToken("carol", "pw2").orElseThrow();
+            org.apache.arrow.flight.sql.FlightSqlClient asAlice =
+                    new org.apache.arrow.flight.sql.FlightSqlClient(alice);
+            org.apache.arrow.flight.sql.FlightSqlClient asCarol =
+                    new org.apache.arrow.flight.sql.FlightSqlClient(carol);
+            org.apache.arrow.flight.FlightInfo info =
+                    asAlice.execute("SELECT evt.num, proc.name FROM events ORDER BY evt.num LIMIT 20000", aliceToken);
+            assertEquals(
+                    new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true),
+                    info.getSchemaOptional().orElseThrow().getFields().get(0).getType());
+            org.apache.arrow.flight.Ticket ticket = info.getEndpoints().get(0).getTicket();
+            // another user's ticket names no statement of theirs
+            org.apache.arrow.flight.FlightStream stolen = asCarol.getStream(ticket, carolToken);
+            try {
+                org.apache.arrow.flight.FlightRuntimeException e =
+                        assertThrows(org.apache.arrow.flight.FlightRuntimeException.class, stolen::next);
+                assertEquals(
+                        org.apache.arrow.flight.FlightStatusCode.NOT_FOUND,
+                        e.status().code());
+            } finally {
+                closeQuietly(stolen);
+            }
+            long rows = 0;
+            int batches = 0;
+            org.apache.arrow.flight.FlightStream stream = asAlice.getStream(ticket, aliceToken);
+            try {
+                while (stream.next()) {
+                    int n = stream.getRoot().getRowCount();
+                    assertTrue(n <= SysqlFlightProducer.BATCH_ROWS, n + " rows in a batch");
+                    rows += n;
+                    batches++;
+                }
+            } finally {
+                closeQuietly(stream);
+            }
+            long want;
+            try (Connection c = DriverManager.getConnection("jdbc:sysql:", engine);
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (SELECT evt.num FROM events LIMIT 20000)")) {
+                rs.next();
+                want = rs.getLong(1);
+            }
+            assertEquals(want, rows);
+            assertTrue(batches >= 1);
+            // a one-shot statement closes with its stream
+            assertEquals(0, s.flightSqlStatements());
+            assertEquals(0, s.openResultSets());
+        }
+    }
+
+    private static void closeQuietly(org.apache.arrow.flight.FlightStream stream) throws InterruptedException {
+        try {
+            stream.close();
+        } catch (RuntimeException e) {
+            // a failed stream's close
+        } catch (Exception e) {
+            if (e instanceof InterruptedException i) {
+                throw i;
+            }
+        }
+    }
 }
