@@ -59,7 +59,7 @@ final class FlightSqlEndpoint implements AutoCloseable {
         }
         SysqlFlightProducer producer;
         try {
-            producer = new SysqlFlightProducer(meta, engine, allocator, o.auth() != SysqlServer.Auth.NONE);
+            producer = new SysqlFlightProducer(meta, o.limits(), engine, allocator, o.auth() != SysqlServer.Auth.NONE);
         } catch (SQLException e) {
             allocator.close();
             throw new SysqlServer.ServeException(e.getMessage());

@@ -18,6 +18,9 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -67,13 +70,37 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentMap<ByteString, Opened> statements = new ConcurrentHashMap<>();
 
-    /** A Flight SQL statement: whose, its connection and statement in {@link SysqlMeta}, its result's schema. */
-    private record Opened(
-            String caller, Meta.ConnectionHandle connection, Meta.StatementHandle statement, Schema schema) {}
+    private final ServerLimits limits;
 
-    SysqlFlightProducer(SysqlMeta meta, Properties engine, BufferAllocator allocator, boolean authenticated)
+    /**
+     * A Flight SQL statement: whose, its connection and statement in {@link SysqlMeta}, its result's schema, whether
+     * it is a one-shot query's (closed with its stream), streams running on it, and when it was last used.
+     */
+    private record Opened(
+            String caller,
+            Meta.ConnectionHandle connection,
+            Meta.StatementHandle statement,
+            Schema schema,
+            boolean oneShot,
+            AtomicInteger streams,
+            AtomicLong lastUse) {
+        Opened(String caller, Meta.ConnectionHandle c, Meta.StatementHandle h, Schema schema, boolean oneShot) {
+            this(caller, c, h, schema, oneShot, new AtomicInteger(), new AtomicLong(System.nanoTime()));
+        }
+
+        /** Unused longer than the limit: a one-shot query's never fetched, or a client's that went away. */
+        boolean abandoned(ServerLimits limits, long now) {
+            long idle =
+                    TimeUnit.SECONDS.toNanos(oneShot ? limits.statementIdleSeconds() : limits.connectionIdleSeconds());
+            return streams.get() == 0 && now - lastUse.get() > idle;
+        }
+    }
+
+    SysqlFlightProducer(
+            SysqlMeta meta, ServerLimits limits, Properties engine, BufferAllocator allocator, boolean authenticated)
             throws SQLException {
         this.meta = meta;
+        this.limits = limits;
         this.allocator = allocator;
         this.authenticated = authenticated;
         this.catalog = DriverManager.getConnection(SysqlServer.EMBEDDED_URL, engine);
@@ -174,8 +201,22 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
 
     // ---- statements
 
+    /**
+     * Closes the statements nobody used for longer than the limits (a one-shot query's after the statement idle
+     * time, others after the connection idle time: {@link SysqlMeta} has closed their connections by then).
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Map.Entry<ByteString, Opened> e : statements.entrySet()) {
+            if (e.getValue().abandoned(limits, now)) {
+                close(e.getValue().caller(), e.getKey());
+            }
+        }
+    }
+
     /** Opens {@code sql} as a statement of {@code who}'s: a connection of its own in {@link SysqlMeta}. */
-    private ByteString open(String who, String sql) {
+    private ByteString open(String who, String sql, boolean oneShot) {
+        sweep();
         Meta.ConnectionHandle ch = new Meta.ConnectionHandle(UUID.randomUUID().toString());
         as(who, () -> {
             meta.openConnection(ch, Map.of());
@@ -193,7 +234,7 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
             byte[] id = new byte[16];
             random.nextBytes(id);
             ByteString handle = ByteString.copyFrom(id);
-            statements.put(handle, new Opened(who, ch, h, schema));
+            statements.put(handle, new Opened(who, ch, h, schema, oneShot));
             return handle;
         } catch (RuntimeException e) {
             closeQuietly(who, ch);
@@ -204,6 +245,9 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
     /** The caller's statement {@code handle}; another's is as if absent. */
     private Opened own(String who, ByteString handle) {
         Opened o = statements.get(handle);
+        if (o != null && o.caller().equals(who)) {
+            o.lastUse().set(System.nanoTime());
+        }
         if (o == null || !o.caller().equals(who)) {
             throw CallStatus.NOT_FOUND
                     .withDescription("no such statement: it was closed, or closed by the server after its idle time")
@@ -258,7 +302,7 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
             StreamListener<Result> listener) {
         try {
             String who = caller(context);
-            ByteString handle = open(who, request.getQuery());
+            ByteString handle = open(who, request.getQuery(), false);
             Opened o = statements.get(handle);
             FlightSql.ActionCreatePreparedStatementResult result =
                     FlightSql.ActionCreatePreparedStatementResult.newBuilder()
@@ -316,7 +360,7 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
             FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         refuseTransaction(command.hasTransactionId());
         String who = caller(context);
-        ByteString handle = open(who, command.getQuery());
+        ByteString handle = open(who, command.getQuery(), true);
         return info(
                 statements.get(handle).schema(),
                 descriptor,
@@ -329,7 +373,7 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
     public SchemaResult getSchemaStatement(
             FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         String who = caller(context);
-        ByteString handle = open(who, command.getQuery());
+        ByteString handle = open(who, command.getQuery(), true);
         try {
             return new SchemaResult(statements.get(handle).schema());
         } finally {
@@ -362,6 +406,16 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
      * so a stream's capture subscription goes at once).
      */
     private void stream(String who, Opened o, ServerStreamListener listener) {
+        o.streams().incrementAndGet();
+        try {
+            streamRows(who, o, listener);
+        } finally {
+            o.lastUse().set(System.nanoTime());
+            o.streams().decrementAndGet();
+        }
+    }
+
+    private void streamRows(String who, Opened o, ServerStreamListener listener) {
         listener.setOnCancelHandler(() -> {
             try {
                 as(who, () -> {

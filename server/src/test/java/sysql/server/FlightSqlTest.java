@@ -415,9 +415,49 @@ class FlightSqlTest {
             assertEquals(want, rows);
             assertTrue(batches >= 1);
             // a one-shot statement closes with its stream
-            assertEquals(0, s.flightSqlStatements());
+            awaitNoStatements(s);
             assertEquals(0, s.openResultSets());
         }
+    }
+
+    @Test
+    void aOneShotQueryNeverFetchedIsClosedAfterTheIdleTime() throws Exception {
+        ServerLimits limits = new ServerLimits(16, 64, 1000, 1 << 20, 1, 600, 300);
+        try (SysqlServer s =
+                        SysqlServer.start(TestServers.loopback(limits, engine).withFlightSql(0));
+                org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator()) {
+            org.apache.arrow.flight.FlightClient client = org.apache.arrow.flight.FlightClient.builder(
+                            allocator, org.apache.arrow.flight.Location.forGrpcInsecure("127.0.0.1", s.flightSqlPort()))
+                    .build();
+            try {
+                org.apache.arrow.flight.sql.FlightSqlClient sql =
+                        new org.apache.arrow.flight.sql.FlightSqlClient(client);
+                sql.execute("SELECT COUNT(*) FROM events");
+                assertEquals(1, s.flightSqlStatements());
+                Thread.sleep(2_500); // past the 1-s idle time
+                org.apache.arrow.flight.FlightInfo next = sql.execute("SELECT COUNT(*) FROM events");
+                assertEquals(1, s.flightSqlStatements(), "the abandoned one-shot statement is still open");
+                org.apache.arrow.flight.FlightStream stream =
+                        sql.getStream(next.getEndpoints().get(0).getTicket());
+                try {
+                    assertTrue(stream.next());
+                    assertEquals(1, stream.getRoot().getRowCount());
+                } finally {
+                    closeQuietly(stream);
+                }
+                awaitNoStatements(s);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /** Waits until the server holds no Flight SQL statement (a stream's end reaches the client before its close). */
+    static void awaitNoStatements(SysqlServer s) throws Exception {
+        sysql.testing.Await.until(
+                () -> s.flightSqlStatements() == 0,
+                java.time.Duration.ofSeconds(10),
+                () -> s.flightSqlStatements() + " Flight SQL statements still open");
     }
 
     private static void closeQuietly(org.apache.arrow.flight.FlightStream stream) throws InterruptedException {
