@@ -25,7 +25,7 @@ import sysql.server.TransportLimits;
         description = {
             "Serve SQL over this host's events to remote clients (Avatica over HTTP: protobuf and JSON).",
             "JDBC: jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF   shell: sysql shell --url URL",
-            "Flight SQL (--flight-sql FPORT): jdbc:arrow-flight-sql://HOST:FPORT/?useEncryption=false"
+            "Flight SQL (--flight-sql FPORT): jdbc:arrow-flight-sql://HOST:FPORT/?useEncryption=false (true with TLS)"
         })
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -87,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
             names = "--flight-sql",
             paramLabel = "PORT",
             description = "Also serve Arrow Flight SQL on this TCP port (0: any free one), on --bind, with the same "
-                    + "engine, --auth basic users, read-only rule and limits; no TLS.")
+                    + "engine, --auth basic users, read-only rule, limits and --tls-keystore.")
     Integer flightSql;
 
     @Mixin

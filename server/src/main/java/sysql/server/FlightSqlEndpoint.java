@@ -10,10 +10,19 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.sql.SQLException;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +41,8 @@ import org.apache.arrow.memory.RootAllocator;
  * Who asks is the same as for HTTP: with {@code --auth basic}, a user of the realm file with one of the roles
  * ({@link FlightUsers}, Flight's basic-then-bearer-token headers); without it, a loopback client's local user as the
  * kernel finds its socket ({@link LocalPeers}: root, the server's user, the group's members), or with
- * {@code --insecure} each address.
+ * {@code --insecure} each address. With {@code --tls-keystore}, TLS from the same keystore (its key and chain
+ * handed to gRPC as PEM).
  */
 final class FlightSqlEndpoint implements AutoCloseable {
     /** The caller of the gRPC call being served (without --auth), for {@link SysqlFlightProducer}. */
@@ -66,9 +76,22 @@ final class FlightSqlEndpoint implements AutoCloseable {
         }
         ServerInterceptor callers = callers(o);
         Consumer<NettyServerBuilder> grpc = b -> b.intercept(callers);
-        FlightServer.Builder b = FlightServer.builder(
-                        allocator, Location.forGrpcInsecure(o.bind(), o.flightSqlPort()), producer)
-                .transportHint("grpc.builderConsumer", grpc);
+        Location location = o.tlsKeystore() != null
+                ? Location.forGrpcTls(o.bind(), o.flightSqlPort())
+                : Location.forGrpcInsecure(o.bind(), o.flightSqlPort());
+        FlightServer.Builder b =
+                FlightServer.builder(allocator, location, producer).transportHint("grpc.builderConsumer", grpc);
+        if (o.tlsKeystore() != null) {
+            try {
+                Pem pem = Pem.of(o.tlsKeystore(), o.tlsPassword());
+                b.useTls(new ByteArrayInputStream(pem.chain()), new ByteArrayInputStream(pem.key()));
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                producer.close();
+                allocator.close();
+                throw new SysqlServer.ServeException("cannot serve Flight SQL over TLS with the keystore "
+                        + o.tlsKeystore() + ": " + rootMessage(e) + " (check --tls-keystore and --tls-password-file)");
+            }
+        }
         if (o.auth() == SysqlServer.Auth.BASIC) {
             FlightUsers users = new FlightUsers(o.users(), o.roles(), o.transport());
             b.headerAuthenticator(new GeneratedBearerTokenAuthenticator(new BasicCallHeaderAuthenticator(users)));
@@ -83,6 +106,32 @@ final class FlightSqlEndpoint implements AutoCloseable {
                     + ": " + rootMessage(e) + " (choose another --flight-sql port or --bind)");
         }
         return new FlightSqlEndpoint(server, producer, allocator);
+    }
+
+    /** The keystore's first key and its certificate chain, as the PEM text Flight's TLS takes. */
+    record Pem(byte[] chain, byte[] key) {
+        static Pem of(java.nio.file.Path keystore, String password) throws IOException, GeneralSecurityException {
+            char[] pw = password == null ? new char[0] : password.toCharArray();
+            KeyStore ks = KeyStore.getInstance(keystore.toFile(), pw); // PKCS12 or JKS, as the file says
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias) && ks.getKey(alias, pw) instanceof PrivateKey key) {
+                    StringBuilder chain = new StringBuilder();
+                    for (Certificate c : ks.getCertificateChain(alias)) {
+                        chain.append(pem("CERTIFICATE", c.getEncoded()));
+                    }
+                    return new Pem(
+                            chain.toString().getBytes(StandardCharsets.US_ASCII),
+                            pem("PRIVATE KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+            throw new KeyStoreException("it holds no private key");
+        }
+
+        private static String pem(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type
+                    + "-----\n";
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -404,10 +404,6 @@ public final class SysqlServer implements AutoCloseable {
                 throw new ServeException("--flight-sql " + o.flightSqlPort()
                         + " is not a TCP port: give 1..65535 (or 0 for any free one)");
             }
-            if (o.tlsKeystore() != null) {
-                throw new ServeException("--flight-sql does not serve TLS yet: drop --tls-keystore, or serve Flight "
-                        + "SQL on loopback behind a TLS proxy");
-            }
             if (o.auth() == Auth.DIGEST) {
                 throw new ServeException("--flight-sql checks passwords as --auth basic does (Flight SQL has no "
                         + "digest authentication): use --auth basic");
@@ -495,7 +491,8 @@ public final class SysqlServer implements AutoCloseable {
             return null;
         }
         String host = o().bind().contains(":") ? "[" + o().bind() + "]" : o().bind();
-        return "jdbc:arrow-flight-sql://" + host + ":" + flight.port() + "/?useEncryption=false";
+        return "jdbc:arrow-flight-sql://" + host + ":" + flight.port() + "/?useEncryption="
+                + (o().tlsKeystore() != null);
     }
 
     private Options o() {

@@ -452,6 +452,110 @@ class FlightSqlTest {
         }
     }
 
+    @Test
+    void withATlsKeystoreFlightSqlIsServedOverTlsAndPlainConnectionsFail() throws Exception {
+        Path ks = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "sysql",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        ks.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .inheritIO()
+                .start();
+        assertEquals(0, keytool.waitFor());
+        // the client's trust store: the server's certificate alone
+        Path cert = dir.resolve("server.pem");
+        Path trust = dir.resolve("trust.p12");
+        String keytoolPath =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        assertEquals(
+                0,
+                new ProcessBuilder(
+                                keytoolPath,
+                                "-exportcert",
+                                "-rfc",
+                                "-alias",
+                                "sysql",
+                                "-keystore",
+                                ks.toString(),
+                                "-storepass",
+                                "changeit",
+                                "-file",
+                                cert.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder(
+                                keytoolPath,
+                                "-importcert",
+                                "-noprompt",
+                                "-alias",
+                                "sysql",
+                                "-file",
+                                cert.toString(),
+                                "-storetype",
+                                "PKCS12",
+                                "-keystore",
+                                trust.toString(),
+                                "-storepass",
+                                "changeit")
+                        .inheritIO()
+                        .start()
+                        .waitFor());
+        SysqlServer.Options o = new SysqlServer.Options(
+                        "127.0.0.1",
+                        0,
+                        SysqlServer.Auth.NONE,
+                        null,
+                        List.of(),
+                        ks,
+                        "changeit",
+                        false,
+                        ServerLimits.defaults(),
+                        engine)
+                .withFlightSql(0);
+        try (SysqlServer s = SysqlServer.start(o)) {
+            assertTrue(s.flightSqlUrl().endsWith("?useEncryption=true"), s.flightSqlUrl());
+            String url = s.flightSqlUrl() + "&useSystemTrustStore=false&trustStore=" + trust
+                    + "&trustStorePassword=changeit";
+            try (Connection c = DriverManager.getConnection(url);
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events")) {
+                assertTrue(rs.next());
+                assertTrue(rs.getLong(1) > 0);
+            }
+            String plain = s.flightSqlUrl().replace("useEncryption=true", "useEncryption=false");
+            assertThrows(SQLException.class, () -> {
+                try (Connection c = DriverManager.getConnection(plain);
+                        Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM events")) {
+                    rs.next();
+                }
+            });
+        }
+    }
+
     /** Waits until the server holds no Flight SQL statement (a stream's end reaches the client before its close). */
     static void awaitNoStatements(SysqlServer s) throws Exception {
         sysql.testing.Await.until(
