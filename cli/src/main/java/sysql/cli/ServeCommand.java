@@ -16,13 +16,17 @@ import sysql.server.SqlMetrics;
 import sysql.server.SysqlServer;
 import sysql.server.TransportLimits;
 
-/** {@code sysql serve}: this host's events over Avatica's HTTP protocol, for remote JDBC, BI tools and curl. */
+/**
+ * {@code sysql serve}: this host's events over Avatica's HTTP protocol, for remote JDBC, BI tools and curl, and with
+ * {@code --flight-sql PORT} over Arrow Flight SQL too.
+ */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
             "Serve SQL over this host's events to remote clients (Avatica over HTTP: protobuf and JSON).",
-            "JDBC: jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF   shell: sysql shell --url URL"
+            "JDBC: jdbc:avatica:remote:url=http://HOST:PORT;serialization=PROTOBUF   shell: sysql shell --url URL",
+            "Flight SQL (--flight-sql FPORT): jdbc:arrow-flight-sql://HOST:FPORT/?useEncryption=false (true with TLS)"
         })
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -104,6 +108,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "Remove a series no row has moved for this long (default ${DEFAULT-VALUE}).")
     long metricsStaleSeconds;
 
+    @Option(
+            names = "--flight-sql",
+            paramLabel = "PORT",
+            description = "Also serve Arrow Flight SQL on this TCP port (0: any free one), on --bind, with the same "
+                    + "engine, --auth basic users, read-only rule, limits and --tls-keystore.")
+    Integer flightSql;
+
     @Mixin
     LimitOptions limits = new LimitOptions();
 
@@ -117,24 +128,23 @@ final class ServeCommand implements Callable<Integer> {
             TransportLimits transportLimits = transport.limits(); // a wrong value is one line before anything opens
             String password = tlsPasswordFile == null ? null : firstLine(tlsPasswordFile);
             SqlMetrics.Settings metricsSettings = new SqlMetrics.Settings(metricsMaxSeries, metricsStaleSeconds);
+            SysqlServer.Options options = new SysqlServer.Options(
+                    bind,
+                    port,
+                    auth,
+                    users,
+                    roles,
+                    tlsKeystore,
+                    password,
+                    insecure,
+                    limits.limits(),
+                    limits.clientRights(connect.properties()),
+                    connect.socket, // also local clients, as sysql daemon serves them: one capture for both
+                    DaemonSocket.DEFAULT_GROUP,
+                    true,
+                    transportLimits);
             server = SysqlServer.start(
-                    new SysqlServer.Options(
-                            bind,
-                            port,
-                            auth,
-                            users,
-                            roles,
-                            tlsKeystore,
-                            password,
-                            insecure,
-                            limits.limits(),
-                            limits.clientRights(connect.properties()),
-                            connect.socket, // also local clients, as sysql daemon serves them: one capture for both
-                            DaemonSocket.DEFAULT_GROUP,
-                            true,
-                            transportLimits),
-                    metrics,
-                    metricsSettings);
+                    flightSql == null ? options : options.withFlightSql(flightSql), metrics, metricsSettings);
         } catch (SysqlServer.ServeException | IllegalArgumentException e) {
             System.err.println("sysql serve: " + e.getMessage());
             return 1;
@@ -148,6 +158,10 @@ final class ServeCommand implements Callable<Integer> {
         if (!metrics.isEmpty()) {
             System.out.println("  Prometheus: " + server.url() + "/metrics (the statements of "
                     + metrics.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+        if (server.flightSqlUrl() != null) {
+            System.out.println("  Flight SQL: " + server.flightSqlUrl() + " (Arrow's Flight SQL JDBC driver; port "
+                    + server.flightSqlPort() + " for other Flight SQL clients)");
         }
         if (server.socket() != null) {
             System.out.println("  local clients: " + server.socket());

@@ -72,7 +72,11 @@ final class LocalPeers extends HandlerWrapper {
 
     /** The caller of a connection ({@code local:NAME}), or {@code !} and why it may not. */
     private String caller(EndPoint endPoint) {
-        int uid = uidOf(endPoint);
+        return caller(uidOf(endPoint));
+    }
+
+    /** The caller that is the local user {@code uid} ({@code local:NAME}), or {@code !} and why it may not ask. */
+    String caller(int uid) {
         String[] user = uid < 0 ? null : passwd(uid);
         String name = user == null ? null : user[0];
         if (uid == 0 || (uid >= 0 && uid == ownUid) || (user != null && inGroup(user))) {

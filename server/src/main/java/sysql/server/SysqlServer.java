@@ -54,11 +54,69 @@ public final class SysqlServer implements AutoCloseable {
             Path socket,
             String socketGroup,
             boolean http,
-            TransportLimits transport) {
+            TransportLimits transport,
+            int flightSqlPort) {
+        /** No Flight SQL endpoint ({@link #flightSqlPort}). */
+        public static final int NO_FLIGHT_SQL = -1;
+
         public Options {
             if (transport == null) {
                 transport = TransportLimits.defaults();
             }
+        }
+
+        /** Without a Flight SQL endpoint. */
+        public Options(
+                String bind,
+                int port,
+                Auth auth,
+                Path users,
+                List<String> roles,
+                Path tlsKeystore,
+                String tlsPassword,
+                boolean insecure,
+                ServerLimits limits,
+                Properties engine,
+                Path socket,
+                String socketGroup,
+                boolean http,
+                TransportLimits transport) {
+            this(
+                    bind,
+                    port,
+                    auth,
+                    users,
+                    roles,
+                    tlsKeystore,
+                    tlsPassword,
+                    insecure,
+                    limits,
+                    engine,
+                    socket,
+                    socketGroup,
+                    http,
+                    transport,
+                    NO_FLIGHT_SQL);
+        }
+
+        /** These options, and Arrow Flight SQL on {@code port} too (0: any free one), on the same address. */
+        public Options withFlightSql(int port) {
+            return new Options(
+                    bind,
+                    this.port,
+                    auth,
+                    users,
+                    roles,
+                    tlsKeystore,
+                    tlsPassword,
+                    insecure,
+                    limits,
+                    engine,
+                    socket,
+                    socketGroup,
+                    http,
+                    transport,
+                    port);
         }
 
         /** With the default {@link TransportLimits}. */
@@ -159,6 +217,7 @@ public final class SysqlServer implements AutoCloseable {
 
     private final HttpServer http; // null without HTTP
     private final UnixSocketServer socket; // null without a socket
+    private final FlightSqlEndpoint flight; // null without --flight-sql
     private final SysqlMeta meta;
     private final Connection held;
     private final Options options;
@@ -168,6 +227,7 @@ public final class SysqlServer implements AutoCloseable {
     private SysqlServer(
             HttpServer http,
             UnixSocketServer socket,
+            FlightSqlEndpoint flight,
             SysqlMeta meta,
             Connection held,
             Options options,
@@ -175,6 +235,7 @@ public final class SysqlServer implements AutoCloseable {
         this.metrics = metrics;
         this.http = http;
         this.socket = socket;
+        this.flight = flight;
         this.meta = meta;
         this.held = held;
         this.options = options;
@@ -245,7 +306,7 @@ public final class SysqlServer implements AutoCloseable {
             }
         }
         if (!o.http()) {
-            return new SysqlServer(null, socket, meta, held, o, null);
+            return new SysqlServer(null, socket, null, meta, held, o, null);
         }
         BothSerializations handler = new BothSerializations(service);
         if (metrics != null) {
@@ -285,7 +346,24 @@ public final class SysqlServer implements AutoCloseable {
             close(held);
             throw new ServeException(startFailure(o, e));
         }
-        return new SysqlServer(http, socket, meta, held, o, metrics);
+        FlightSqlEndpoint flight = null;
+        if (o.flightSqlPort() != Options.NO_FLIGHT_SQL) {
+            try {
+                flight = FlightSqlEndpoint.start(o, meta, engine);
+            } catch (ServeException e) {
+                http.stop();
+                if (socket != null) {
+                    socket.close();
+                }
+                if (metrics != null) {
+                    metrics.close();
+                }
+                meta.shutdown();
+                close(held);
+                throw e;
+            }
+        }
+        return new SysqlServer(http, socket, flight, meta, held, o, metrics);
     }
 
     /** Jetty's own answers (401, 405, 413, a malformed HTTP request) in one line of text, never a stack trace. */
@@ -361,6 +439,19 @@ public final class SysqlServer implements AutoCloseable {
                 throw new ServeException("--tls-keystore needs its password: --tls-password-file FILE");
             }
         }
+        if (o.flightSqlPort() != Options.NO_FLIGHT_SQL) {
+            if (o.flightSqlPort() < 0 || o.flightSqlPort() > 65535) {
+                throw new ServeException("--flight-sql " + o.flightSqlPort()
+                        + " is not a TCP port: give 1..65535 (or 0 for any free one)");
+            }
+            if (o.auth() == Auth.DIGEST) {
+                throw new ServeException("--flight-sql checks passwords as --auth basic does (Flight SQL has no "
+                        + "digest authentication): use --auth basic");
+            }
+            if (!o.http()) {
+                throw new ServeException("--flight-sql needs the HTTP server too");
+            }
+        }
         String scapDir = o.engine().getProperty("scapDir");
         if (scapDir != null && !scapDir.isBlank() && !Files.isDirectory(Path.of(scapDir.trim()))) {
             throw new ServeException("--scap-dir " + scapDir.trim() + " is not a directory: name the directory whose "
@@ -424,6 +515,26 @@ public final class SysqlServer implements AutoCloseable {
         return (o().tlsKeystore() != null ? "https" : "http") + "://" + host + ":" + port();
     }
 
+    /** The port Arrow Flight SQL listens on, -1 without it. */
+    public int flightSqlPort() {
+        return flight == null ? -1 : flight.port();
+    }
+
+    /** Statements Flight SQL clients hold now (a test's view). */
+    public int flightSqlStatements() {
+        return flight == null ? 0 : flight.openStatements();
+    }
+
+    /** The Flight SQL JDBC driver's URL of this server, null without Flight SQL. */
+    public String flightSqlUrl() {
+        if (flight == null) {
+            return null;
+        }
+        String host = o().bind().contains(":") ? "[" + o().bind() + "]" : o().bind();
+        return "jdbc:arrow-flight-sql://" + host + ":" + flight.port() + "/?useEncryption="
+                + (o().tlsKeystore() != null);
+    }
+
     private Options o() {
         return options;
     }
@@ -464,6 +575,9 @@ public final class SysqlServer implements AutoCloseable {
                 socket.close();
             }
             meta.stopReadingAll(); // fetches waiting for a quiet stream's row end now, not when Jetty interrupts them
+            if (flight != null) {
+                flight.close();
+            }
             if (http != null) {
                 http.stop();
             }
