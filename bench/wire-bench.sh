@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The wire benchmark (issue 15): one large result, all events of a capture file (sysdig_live_storm.scap.gz,
 # 1.17 M events) with 10 columns, fetched whole by one client over Avatica protobuf, Avatica JSON (sysql serve's
-# HTTP endpoint) and Arrow Flight SQL (sysql serve --flight-sql, when the server has it), each through the same
+# HTTP endpoint) and Arrow Flight SQL (sysql serve --flight-sql, when the server has it: through Arrow's Flight SQL JDBC
+# driver, and through Arrow's FlightSqlClient reading the batches' vectors as a columnar client does), each through the same
 # byte-counting TCP relay (sysql.bench.WireBench): rows/s and bytes on the wire per row. A warm-up run of each is
 # not reported. Writes bench/results/wire-<date>.md and prints it. Not part of the test suite. Run as root, under
 # the build lock: flock /tmp/sysql-mvn.lock bench/wire-bench.sh
@@ -44,6 +45,7 @@ args=(--url "protobuf=jdbc:avatica:remote:url=http://127.0.0.1:PORT;serializatio
 if [ ${#flight[@]} -gt 0 ]; then
   fport=$(sed -n 's|.*jdbc:arrow-flight-sql://127.0.0.1:\([0-9]*\).*|\1|p' "$tmp/serve.out" | head -1)
   args+=(--url "flight-sql=jdbc:arrow-flight-sql://127.0.0.1:PORT/?useEncryption=false" --target "$fport")
+  args+=(--url "flight-sql-native=flight-native://" --target "$fport")
 fi
 "${WIRE[@]}" "${args[@]}" --runs "$RUNS" --sql "$SQL" | tee "$tmp/wire"
 mkdir -p bench/results
