@@ -58,8 +58,20 @@ final class FlightSqlEndpoint implements AutoCloseable {
         this.allocator = allocator;
     }
 
+    /**
+     * Refuses, in one line, a JVM that does not open java.nio to Arrow: asked before Arrow's memory is touched, whose
+     * own failure prints a stack trace.
+     */
+    static void requireOpenNio() throws SysqlServer.ServeException {
+        if (!java.nio.ByteBuffer.class.getModule().isOpen("java.nio", FlightSqlEndpoint.class.getModule())) {
+            throw new SysqlServer.ServeException("--flight-sql needs Java started with "
+                    + "--add-opens=java.base/java.nio=ALL-UNNAMED for Arrow's memory (the sysql launcher gives it)");
+        }
+    }
+
     static FlightSqlEndpoint start(SysqlServer.Options o, SysqlMeta meta, Properties engine)
             throws SysqlServer.ServeException {
+        requireOpenNio();
         BufferAllocator allocator;
         try {
             allocator = new RootAllocator();

@@ -395,6 +395,9 @@ public final class SysqlServer implements AutoCloseable {
     }
 
     private static void check(Options o) throws ServeException {
+        if (o.flightSqlPort() != Options.NO_FLIGHT_SQL) {
+            FlightSqlEndpoint.requireOpenNio(); // before the capture opens
+        }
         if (o.port() < 0 || o.port() > 65535) {
             throw new ServeException(
                     "--port " + o.port() + " is not a TCP port: give 1..65535 (or 0 for any free one)");
