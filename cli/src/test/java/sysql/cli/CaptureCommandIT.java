@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.arrow.vector.ipc.ReadChannel;
-import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.BeforeEach;
@@ -300,18 +295,14 @@ class CaptureCommandIT {
     }
 
     /**
-     * Reads an Arrow stream with Apache Arrow's {@link ArrowStreamReader}: every value, text as String. This JVM has
-     * no --add-opens of java.nio, which Arrow's own channel needs to fill a buffer (through a direct ByteBuffer
-     * view of it), so the bodies are read through the heap ({@link HeapReadChannel}).
+     * Reads an Arrow stream with Apache Arrow's {@link ArrowStreamReader}: every value, text as String (the build
+     * opens java.nio to Arrow in the test JVM, as the launcher does).
      */
     static ArrowFile readArrow(Path file) throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
         byte[] bytes = Files.readAllBytes(file);
         try (BufferAllocator allocator = new RootAllocator();
-                ArrowStreamReader reader = new ArrowStreamReader(
-                        new MessageChannelReader(
-                                new HeapReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes))), allocator),
-                        allocator)) {
+                ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             while (reader.loadNextBatch()) {
                 for (int i = 0; i < root.getRowCount(); i++) {
@@ -330,22 +321,6 @@ class CaptureCommandIT {
                     && java.util.Arrays.equals(
                             java.util.Arrays.copyOfRange(bytes, bytes.length - 8, bytes.length), END_MARKER);
             return new ArrowFile(root.getSchema(), rows, complete);
-        }
-    }
-
-    /** Arrow's ReadChannel, its buffers filled through a heap array (see {@link #readArrow}). */
-    static final class HeapReadChannel extends ReadChannel {
-        HeapReadChannel(java.nio.channels.ReadableByteChannel in) {
-            super(in);
-        }
-
-        @Override
-        public long readFully(ArrowBuf buffer, long length) throws java.io.IOException {
-            byte[] b = new byte[Math.toIntExact(length)];
-            int n = readFully(ByteBuffer.wrap(b));
-            buffer.setBytes(buffer.writerIndex(), b, 0, n);
-            buffer.writerIndex(buffer.writerIndex() + n);
-            return n;
         }
     }
 
