@@ -70,6 +70,7 @@ public final class SqlMetrics implements AutoCloseable {
     private final ScheduledExecutorService expiry;
     private final Counter dropped;
     private final Gauge up;
+    private final Counter failures;
     private volatile boolean closed;
     private java.util.concurrent.ScheduledFuture<?> expiring;
 
@@ -87,11 +88,31 @@ public final class SqlMetrics implements AutoCloseable {
                 .labelNames("statement")
                 .withoutExemplars()
                 .register(registry);
+        failures = Counter.builder()
+                .name("sysql_metrics_statement_failures_total")
+                .help("Times the metric statement at FILE:LINE failed (each said on stderr; it runs again "
+                        + RETRY_SECONDS
+                        + " s later)")
+                .labelNames("statement")
+                .withoutExemplars()
+                .register(registry);
         expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sysql-metrics-expiry");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Each statement that failed (FILE:LINE) and the first line of its last failure, as said on stderr. */
+    Map<String, String> failures() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Query q : queries) {
+            String f = q.lastFailure;
+            if (f != null) {
+                out.put(q.statement.where(), f);
+            }
+        }
+        return out;
     }
 
     /** The registry {@code /metrics} shows. */
@@ -192,6 +213,8 @@ public final class SqlMetrics implements AutoCloseable {
         private final Map<List<String>, Long> series = new HashMap<>();
 
         private volatile Statement running;
+        /** The first line of the statement's last failure, null while it has not failed. */
+        private volatile String lastFailure;
 
         Query(MetricQueries.Statement s, Settings settings, String url, Properties engine) throws ServeException {
             this.statement = s;
@@ -306,8 +329,10 @@ public final class SqlMetrics implements AutoCloseable {
                 if (failure == null) {
                     return; // the stream ended (a capture file's last event): its samples stay as they are
                 }
+                lastFailure = failure.lines().findFirst().orElse("");
+                failures.labelValues(statement.where()).inc();
                 System.err.println("sysql serve: the metric statement at " + statement.where() + " failed: "
-                        + failure.lines().findFirst().orElse("") + "; running it again in " + RETRY_SECONDS + " s");
+                        + lastFailure + "; running it again in " + RETRY_SECONDS + " s");
                 System.err.flush();
                 try {
                     Thread.sleep(TimeUnit.SECONDS.toMillis(RETRY_SECONDS));

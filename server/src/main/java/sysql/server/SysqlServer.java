@@ -513,6 +513,11 @@ public final class SysqlServer implements AutoCloseable {
     }
 
     /** The URL clients use. */
+    /** The server's metric statements, null without {@code --metrics}. */
+    SqlMetrics metrics() {
+        return metrics;
+    }
+
     public String url() {
         String host = o().bind().contains(":") ? "[" + o().bind() + "]" : o().bind();
         return (o().tlsKeystore() != null ? "https" : "http") + "://" + host + ":" + port();

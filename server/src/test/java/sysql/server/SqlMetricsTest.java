@@ -208,6 +208,35 @@ class SqlMetricsTest {
     }
 
     @Test
+    void aStatementThatFailsAsItRunsIsCountedAndSaidWhy() throws Exception {
+        Path m = tmp.resolve("m.sql");
+        // prepares (the types are right) and fails on its first row: a division by zero
+        Files.writeString(
+                m,
+                "\nSELECT STREAM proc.name, SUM(1 / (evt.num - evt.num)) AS boom_total FROM events\n"
+                        + "GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name");
+        try (SysqlServer server =
+                serve(TestData.scap("falco_cat_write.scap"), List.of(m), SqlMetrics.Settings.DEFAULTS)) {
+            Series failures = new Series(
+                    "sysql_metrics_statement_failures_total", new TreeMap<>(Map.of("statement", m + ":2")));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!scrape(server).containsKey(failures)) {
+                if (System.nanoTime() > deadline) {
+                    fail("no failure counted in 60 s: " + scrape(server));
+                }
+                Thread.sleep(100);
+            }
+            Map<Series, Double> samples = scrape(server);
+            assertEquals(1.0, samples.get(failures), samples.toString());
+            assertEquals(
+                    0.0,
+                    samples.get(new Series("sysql_metrics_statement_up", new TreeMap<>(Map.of("statement", m + ":2")))));
+            String why = server.metrics().failures().get(m + ":2");
+            assertTrue(why != null && why.toLowerCase(java.util.Locale.ROOT).contains("zero"), String.valueOf(why));
+        }
+    }
+
+    @Test
     void aWrongStatementStopsTheStartInOneLine() throws Exception {
         Path file = TestData.scap("falco_cat_write.scap");
         refused(
@@ -311,6 +340,11 @@ class SqlMetricsTest {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (true) {
             Map<Series, Double> samples = scrape(server);
+            // a failed statement's up is 0 too, until it runs again: say why it failed rather than what it misses
+            assertEquals(Map.of(), server.metrics().failures(), "metric statements failed");
+            assertFalse(
+                    samples.keySet().stream().anyMatch(k -> k.name().equals("sysql_metrics_statement_failures_total")),
+                    "a failure without its reason: " + samples);
             long ended = samples.entrySet().stream()
                     .filter(e -> e.getKey().name().equals("sysql_metrics_statement_up") && e.getValue() == 0)
                     .count();

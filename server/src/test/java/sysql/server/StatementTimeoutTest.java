@@ -56,6 +56,7 @@ class StatementTimeoutTest {
                 DriverManager.getConnection("jdbc:avatica:remote:url=" + server.url() + ";serialization=protobuf")) {
             // a query cannot pass for a stream (exempt from the limit) with STREAM in a comment
             String disguised = FOREVER + " // SELECT STREAM evt.type FROM events";
+            boolean ran = false;
             for (boolean prepared : new boolean[] {false, true}) {
                 long start = System.nanoTime();
                 SQLException e = assertThrows(SQLException.class, () -> {
@@ -73,9 +74,9 @@ class StatementTimeoutTest {
                 });
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
                 assertTrue(seconds < 30, "a 2-s limit stopped the join after " + seconds + " s");
-                assertTrue(
-                        String.valueOf(e.getMessage()).contains("ran longer than its time limit of 2 s"),
-                        String.valueOf(e.getMessage()));
+                // stopped as it ran, or (a cold planner on a loaded machine) as it was planned: the same limit
+                assertTrue(stoppedByTheLimit(e), String.valueOf(e.getMessage()));
+                ran |= String.valueOf(e.getMessage()).contains("ran longer than its time limit of 2 s");
             }
             // the self-join of events too, and then the server's CPU is back to idle within seconds
             long start = System.nanoTime();
@@ -85,9 +86,9 @@ class StatementTimeoutTest {
                     rs.next();
                 }
             });
-            assertTrue(
-                    String.valueOf(selfJoin.getMessage()).contains("ran longer than its time limit of 2 s"),
-                    String.valueOf(selfJoin.getMessage()));
+            assertTrue(stoppedByTheLimit(selfJoin), String.valueOf(selfJoin.getMessage()));
+            ran |= String.valueOf(selfJoin.getMessage()).contains("ran longer than its time limit of 2 s");
+            assertTrue(ran, "no query was stopped by the limit as it ran (only as it was planned)");
             assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 30);
             Thread.sleep(1000);
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -103,6 +104,12 @@ class StatementTimeoutTest {
                 assertEquals(false, rs.next());
             }
         }
+    }
+
+    private static boolean stoppedByTheLimit(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("ran longer than its time limit of 2 s")
+                || m.contains("was planned for longer than its time limit of 2 s");
     }
 
     /**
