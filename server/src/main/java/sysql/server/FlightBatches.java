@@ -4,7 +4,13 @@ package sysql.server;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.Calendar;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.sql.FlightSqlColumnMetadata;
@@ -31,12 +37,12 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.util.DateTimeUtils;
 
 /**
  * Rows as Flight SQL sends them: a result's columns as an Arrow schema (integers keep their width, TIMESTAMP an Arrow
  * timestamp in milliseconds, VARCHAR Utf8, BOOLEAN, DOUBLE, REAL, DECIMAL, DATE, TIME, VARBINARY; anything else as
- * its text), and the rows {@link SysqlMeta} reads (Avatica's wire values: a TIMESTAMP in milliseconds, a DATE in days)
- * written into a batch.
+ * its text), and a writer per column that puts a result set's values into a batch's vectors ({@link ArrowRows}).
  */
 final class FlightBatches {
     private FlightBatches() {}
@@ -100,56 +106,228 @@ final class FlightBatches {
         return new Schema(fields);
     }
 
-    /** Writes {@code rows} (each an {@code Object[]} of wire values) into {@code root}, replacing what it held. */
-    static void fill(VectorSchemaRoot root, List<Object> rows) {
-        root.allocateNew();
-        List<FieldVector> vectors = root.getFieldVectors();
-        int i = 0;
-        for (Object r : rows) {
-            Object[] row = (Object[]) r;
-            for (int j = 0; j < vectors.size(); j++) {
-                set(vectors.get(j), i, j < row.length ? row[j] : null);
-            }
-            i++;
-        }
-        root.setRowCount(i);
+    /** Writes column {@code c} of a result set's current row into its vector at row {@code i}. */
+    interface ColumnWriter {
+        /** Writes the value; returns about how many bytes it takes in the batch. */
+        long write(ResultSet rs, int i) throws SQLException;
     }
 
-    private static void set(FieldVector v, int i, Object value) {
-        if (value == null) {
-            v.setNull(i);
-            return;
-        }
+    /**
+     * The writer of column {@code c} (1-based) into {@code v}, a vector of {@link #arrowType}'s type for the column:
+     * each value read with the result set's typed getter and set as it is (no boxing; a TIMESTAMP in milliseconds, a
+     * DATE in days, a TIME in milliseconds of the day, as {@code calendar} reads them; text written as UTF-8 through a
+     * buffer of the writer's own).
+     */
+    static ColumnWriter writer(FieldVector v, int c, Calendar calendar) {
         if (v instanceof BigIntVector x) {
-            x.setSafe(i, ((Number) value).longValue());
-        } else if (v instanceof IntVector x) {
-            x.setSafe(i, ((Number) value).intValue());
-        } else if (v instanceof SmallIntVector x) {
-            x.setSafe(i, ((Number) value).shortValue());
-        } else if (v instanceof TinyIntVector x) {
-            x.setSafe(i, ((Number) value).byteValue());
-        } else if (v instanceof BitVector x) {
-            x.setSafe(i, Boolean.TRUE.equals(value) ? 1 : 0);
-        } else if (v instanceof Float8Vector x) {
-            x.setSafe(i, ((Number) value).doubleValue());
-        } else if (v instanceof Float4Vector x) {
-            x.setSafe(i, ((Number) value).floatValue());
-        } else if (v instanceof DecimalVector x) {
-            BigDecimal d = value instanceof BigDecimal b ? b : new BigDecimal(value.toString());
-            x.setSafe(i, d.setScale(x.getScale(), RoundingMode.HALF_UP));
-        } else if (v instanceof DateDayVector x) {
-            x.setSafe(i, ((Number) value).intValue());
-        } else if (v instanceof TimeMilliVector x) {
-            x.setSafe(i, ((Number) value).intValue());
-        } else if (v instanceof TimeStampMilliVector x) {
-            x.setSafe(i, ((Number) value).longValue());
-        } else if (v instanceof VarBinaryVector x) {
-            x.setSafe(i, value instanceof byte[] b ? b : value.toString().getBytes(StandardCharsets.UTF_8));
-        } else if (v instanceof VarCharVector x) {
-            x.setSafe(i, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
-        } else {
-            throw new IllegalStateException(
-                    "no Arrow writer for " + v.getClass().getSimpleName());
+            return (rs, i) -> {
+                long value = rs.getLong(c);
+                if (value == 0 && rs.wasNull()) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value);
+                }
+                return 8;
+            };
+        }
+        if (v instanceof IntVector x) {
+            return (rs, i) -> {
+                int value = rs.getInt(c);
+                if (value == 0 && rs.wasNull()) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value);
+                }
+                return 4;
+            };
+        }
+        if (v instanceof SmallIntVector x) {
+            return (rs, i) -> {
+                short value = rs.getShort(c);
+                if (value == 0 && rs.wasNull()) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value);
+                }
+                return 2;
+            };
+        }
+        if (v instanceof TinyIntVector x) {
+            return (rs, i) -> {
+                byte value = rs.getByte(c);
+                if (value == 0 && rs.wasNull()) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value);
+                }
+                return 1;
+            };
+        }
+        if (v instanceof BitVector x) {
+            return (rs, i) -> {
+                boolean value = rs.getBoolean(c);
+                if (!value && rs.wasNull()) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value ? 1 : 0);
+                }
+                return 1;
+            };
+        }
+        if (v instanceof Float8Vector x) {
+            return (rs, i) -> {
+                double value = rs.getDouble(c);
+                if (value == 0 && rs.wasNull()) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value);
+                }
+                return 8;
+            };
+        }
+        if (v instanceof Float4Vector x) {
+            return (rs, i) -> {
+                float value = rs.getFloat(c);
+                if (value == 0 && rs.wasNull()) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value);
+                }
+                return 4;
+            };
+        }
+        if (v instanceof DecimalVector x) {
+            return (rs, i) -> {
+                BigDecimal value = rs.getBigDecimal(c);
+                if (value == null) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, value.setScale(x.getScale(), RoundingMode.HALF_UP));
+                }
+                return 16;
+            };
+        }
+        if (v instanceof TimeStampMilliVector x) {
+            return new TimestampWriter(x, c, calendar);
+        }
+        if (v instanceof DateDayVector x) {
+            return (rs, i) -> {
+                Date value = rs.getDate(c, calendar);
+                if (value == null) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, (int) Math.floorDiv(value.getTime(), DateTimeUtils.MILLIS_PER_DAY));
+                }
+                return 4;
+            };
+        }
+        if (v instanceof TimeMilliVector x) {
+            return (rs, i) -> {
+                Time value = rs.getTime(c, calendar);
+                if (value == null) {
+                    x.setNull(i);
+                } else {
+                    x.setSafe(i, (int) Math.floorMod(value.getTime(), DateTimeUtils.MILLIS_PER_DAY));
+                }
+                return 4;
+            };
+        }
+        if (v instanceof VarBinaryVector x) {
+            return (rs, i) -> {
+                byte[] value = rs.getBytes(c);
+                if (value == null) {
+                    x.setNull(i);
+                    return 4;
+                }
+                x.setSafe(i, value);
+                return 4L + value.length;
+            };
+        }
+        if (v instanceof VarCharVector x) {
+            return new Utf8Writer(x, c);
+        }
+        throw new IllegalStateException("no Arrow writer for " + v.getClass().getSimpleName());
+    }
+
+    /**
+     * A TIMESTAMP in milliseconds: as the long Calcite holds it (its milliseconds of the wall clock, what {@code
+     * getTimestamp} with a UTC calendar gives, without a Timestamp per value), or through {@code getTimestamp} for a
+     * column whose values are objects (their accessor has no long).
+     */
+    private static final class TimestampWriter implements ColumnWriter {
+        private final TimeStampMilliVector v;
+        private final int c;
+        private final Calendar calendar;
+        private boolean asLong = true;
+
+        TimestampWriter(TimeStampMilliVector v, int c, Calendar calendar) {
+            this.v = v;
+            this.c = c;
+            this.calendar = calendar;
+        }
+
+        @Override
+        public long write(ResultSet rs, int i) throws SQLException {
+            if (asLong) {
+                try {
+                    long value = rs.getLong(c);
+                    if (value == 0 && rs.wasNull()) {
+                        v.setNull(i);
+                    } else {
+                        v.setSafe(i, value);
+                    }
+                    return 8;
+                } catch (SQLException e) {
+                    asLong = false;
+                }
+            }
+            Timestamp value = rs.getTimestamp(c, calendar);
+            if (value == null) {
+                v.setNull(i);
+            } else {
+                v.setSafe(i, value.getTime());
+            }
+            return 8;
+        }
+    }
+
+    /** Text as UTF-8: ASCII (most of sysql's text) through a buffer of its own, other text through String's encoder. */
+    private static final class Utf8Writer implements ColumnWriter {
+        private final VarCharVector v;
+        private final int c;
+        private byte[] scratch = new byte[256];
+
+        Utf8Writer(VarCharVector v, int c) {
+            this.v = v;
+            this.c = c;
+        }
+
+        @Override
+        public long write(ResultSet rs, int i) throws SQLException {
+            String value = rs.getString(c);
+            if (value == null) {
+                v.setNull(i);
+                return 4;
+            }
+            int n = value.length();
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, 2 * scratch.length)];
+            }
+            int k = 0;
+            while (k < n) {
+                char ch = value.charAt(k);
+                if (ch >= 0x80) {
+                    break;
+                }
+                scratch[k++] = (byte) ch;
+            }
+            if (k == n) {
+                v.setSafe(i, scratch, 0, n);
+                return 4L + n;
+            }
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            v.setSafe(i, utf8, 0, utf8.length);
+            return 4L + utf8.length;
         }
     }
 

@@ -5,7 +5,6 @@ import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -13,24 +12,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.util.DateTimeUtils;
 
 /**
- * The rows of one remote statement's result set, read on a thread of their own into a bounded buffer that the
- * client's fetches drain. A fetch hands over what is there, or waits for the first row (up to
+ * The rows of one remote statement's result set as Avatica frames: read on a thread of their own ({@link
+ * ResultReader}) into a bounded buffer of rows that the client's fetches drain. A fetch hands over what is there, or waits for the first row (up to
  * {@link #FETCH_WAIT_MILLIS}, or until the result set ends, fails or is closed), so a stream's rows cross the wire
  * frame by frame as they happen, a quiet stream's fetch answers with its next row rather than with an empty frame
- * that is not done (which some clients take for an error), and a bounded query's rows go in full frames. When the
- * buffer is full (the client fetches slower than rows come) the reader waits, and a stream's capture
- * subscription drops and counts the rows it cannot hand over ({@code capture_subscriptions}); the server's
- * memory stays bounded either way.
+ * that is not done (which some clients take for an error), and a bounded query's rows go in full frames.
  */
-final class RemoteRows implements AutoCloseable {
+final class RemoteRows extends ResultReader {
     /**
      * The first frame of an execute waits this long for a row; without one the execute answers with no frame and
      * the client fetches (so a client sees the columns of a quiet stream at once).
@@ -48,24 +41,17 @@ final class RemoteRows implements AutoCloseable {
     /** Once a fetch has a row, it waits this much longer for more to fill the frame. */
     static final long FILL_WAIT_MILLIS = 50;
 
-    private final ResultSet rs;
     private final int[] types;
     private final int maxRows;
     private final long maxBytes;
     private final Calendar calendar = DateTimeUtils.calendar();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition rowsReady = lock.newCondition();
-    private final Condition roomReady = lock.newCondition();
     private final ArrayDeque<Object[]> buffer = new ArrayDeque<>();
     private final ArrayDeque<Long> sizes = new ArrayDeque<>();
     private long bufferedBytes;
-    private boolean done;
-    private boolean closed;
-    private Throwable failure;
     private long delivered;
 
     RemoteRows(ResultSet rs, int maxRows, long maxBytes) throws SQLException {
-        this.rs = rs;
+        super(rs);
         this.maxRows = maxRows;
         this.maxBytes = maxBytes;
         ResultSetMetaData md = rs.getMetaData();
@@ -112,60 +98,31 @@ final class RemoteRows implements AutoCloseable {
         return null;
     }
 
-    /** Starts reading rows on {@code executor}. */
-    void start(Executor executor) {
-        executor.execute(this::read);
-    }
-
-    private void read() {
+    @Override
+    protected boolean add() throws SQLException, InterruptedException {
+        Object[] row = new Object[types.length];
+        long size = 16;
+        for (int j = 0; j < types.length; j++) {
+            row[j] = value(j);
+            size += row[j] instanceof String s
+                    ? 40 + 2L * s.length()
+                    : row[j] instanceof byte[] b ? 16 + b.length : 16;
+        }
+        lock.lock();
         try {
-            while (rs.next()) {
-                Object[] row = new Object[types.length];
-                long size = 16;
-                for (int j = 0; j < types.length; j++) {
-                    row[j] = value(j);
-                    size += row[j] instanceof String s
-                            ? 40 + 2L * s.length()
-                            : row[j] instanceof byte[] b ? 16 + b.length : 16;
-                }
-                lock.lock();
-                try {
-                    while (!closed
-                            && !buffer.isEmpty()
-                            && (buffer.size() >= maxRows || bufferedBytes + size > maxBytes)) {
-                        roomReady.await();
-                    }
-                    if (closed) {
-                        return;
-                    }
-                    buffer.add(row);
-                    sizes.add(size);
-                    bufferedBytes += size;
-                    rowsReady.signalAll();
-                } finally {
-                    lock.unlock();
-                }
+            while (!closed && !buffer.isEmpty() && (buffer.size() >= maxRows || bufferedBytes + size > maxBytes)) {
+                roomReady.await();
             }
-        } catch (SQLException | RuntimeException e) {
-            lock.lock();
-            try {
-                if (!closed) {
-                    failure = e;
-                }
-            } finally {
-                lock.unlock();
+            if (closed) {
+                return false;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            buffer.add(row);
+            sizes.add(size);
+            bufferedBytes += size;
+            rowsReady.signalAll();
+            return true;
         } finally {
-            lock.lock();
-            try {
-                done = true;
-                rowsReady.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            closeResultSet();
+            lock.unlock();
         }
     }
 
@@ -288,9 +245,7 @@ final class RemoteRows implements AutoCloseable {
             }
             delivered += rows.size();
             if (rows.isEmpty() && failure != null) {
-                Throwable f = failure;
-                failure = null;
-                throw f instanceof SQLException s ? s : new SQLException(f.getMessage(), f);
+                throw takeFailure();
             }
             if (closed && !done) {
                 throw new SQLException("the statement was closed on the server");
@@ -304,65 +259,10 @@ final class RemoteRows implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops the statement's work too, for a statement that is going away (closed, expired, its connection or the
-     * server closing): closing a result set does not stop a join still running on the reading thread, a cancel does
-     * (sysql's scans end on the statement's cancel flag). Not for a statement that runs again: Avatica never clears
-     * a statement's cancel flag.
-     */
-    void cancelAndClose() {
-        try {
-            Statement statement = rs.getStatement();
-            if (statement != null && !isDone()) {
-                statement.cancel();
-            }
-        } catch (SQLException | RuntimeException e) {
-            // closing anyway
-        }
-        close();
-    }
-
-    /** Whether rows are still being read (the result set has not ended, failed or been closed). */
-    boolean reading() {
-        lock.lock();
-        try {
-            return !done && !closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean isDone() {
-        lock.lock();
-        try {
-            return done;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Stops reading and lets go of the rows (the result set closes within one of its waits). */
     @Override
-    public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            buffer.clear();
-            sizes.clear();
-            bufferedBytes = 0;
-            roomReady.signalAll();
-            rowsReady.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        closeResultSet();
-    }
-
-    private void closeResultSet() {
-        try {
-            rs.close();
-        } catch (SQLException | RuntimeException e) {
-            // closing anyway
-        }
+    protected void clear() {
+        buffer.clear();
+        sizes.clear();
+        bufferedBytes = 0;
     }
 }

@@ -49,17 +49,15 @@ import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
  * Arrow Flight SQL over {@link SysqlMeta}, the Avatica endpoint's engine: each Flight SQL statement (a prepared
  * statement of the client's, or a one-shot query) is a connection and a statement of {@link SysqlMeta}'s, opened as
  * its caller, so the read-only rule, the statement time limit, the limits per user and in all, the bounded row
- * buffer and the memory guard are the Avatica endpoint's. A result goes out as record batches of up to
- * {@link #BATCH_ROWS} rows, or of the rows that came within 50 ms of the first ({@link RemoteRows}); a stream's batches
- * go on until the client cancels, which stops its statement at once. A batch waits for the client to take the last
- * one (gRPC's readiness), so a slow client holds one batch here and its stream's buffer, never more. Catalog metadata
+ * buffer and the memory guard are the Avatica endpoint's. Its rows are read straight into Arrow batches
+ * ({@link ArrowRows}: up to {@link ArrowRows#MAX_BATCH_ROWS} rows, or the rows that came within 50 ms of the first),
+ * which go out as record batches without a copy; a stream's batches go on until the client cancels, which stops its
+ * statement at once. A batch is taken once the client has taken the last one (gRPC's readiness), so a slow client
+ * holds two batches here and its stream's buffer, never more. Catalog metadata
  * (GetSqlInfo, GetCatalogs, GetDbSchemas, GetTables with their columns' schemas, GetTableTypes) comes from the
  * engine's JDBC DatabaseMetaData; keys and type information are empty.
  */
 final class SysqlFlightProducer extends BasicFlightSqlProducer {
-    /** The most rows a batch holds. */
-    static final int BATCH_ROWS = 8192;
-
     static final String READ_ONLY = "sysql serve is read-only: only queries (SELECT, WITH, VALUES, EXPLAIN) are run";
 
     private final SysqlMeta meta;
@@ -426,33 +424,33 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
                 // closed already
             }
         });
-        as(who, () -> meta.execute(o.statement(), List.of(), 0));
+        ArrowRows rows = as(who, () -> meta.executeBatches(o.statement(), o.schema(), allocator));
         try (VectorSchemaRoot root = VectorSchemaRoot.create(o.schema(), allocator)) {
             listener.start(root);
             while (!listener.isCancelled()) {
-                Meta.Frame frame;
+                // the batch is taken once the client has taken the last one: until then it fills (and the reader
+                // waits once it is full), so a slow client holds two batches here, never more
+                if (!awaitReady(listener)) {
+                    return;
+                }
+                int n;
                 try {
-                    frame = as(who, () -> meta.fetch(o.statement(), 0, BATCH_ROWS));
+                    n = as(who, () -> meta.takeBatch(o.statement(), rows, root, RemoteRows.FETCH_WAIT_MILLIS));
                 } catch (FlightRuntimeException e) {
                     if (!listener.isCancelled()) {
                         listener.error(e);
                     }
                     return;
                 }
-                List<Object> rows = new ArrayList<>();
-                frame.rows.forEach(rows::add);
-                if (!rows.isEmpty()) {
-                    if (!awaitReady(listener)) {
-                        return;
-                    }
-                    FlightBatches.fill(root, rows);
+                if (n > 0) {
                     listener.putNext();
-                }
-                if (frame.done) {
+                } else if (n < 0) {
                     listener.completed();
                     return;
                 }
             }
+        } finally {
+            rows.close();
         }
     }
 

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
@@ -41,7 +44,7 @@ import sysql.calcite.sql.StatementKind;
  * Avatica's JDBC-backed Meta over {@code jdbc:sysql:}, made fit to serve a host's events to many clients:
  * read-only (only queries reach the engine), clients' connection properties limited to the per-query ones
  * (the capture is the server's), result sets read on threads of their own so a stream's rows go out as they
- * happen ({@link RemoteRows}), limits on open statements and buffered rows, and statements and connections
+ * happen ({@link RemoteRows}; a Flight SQL stream's as Arrow batches, {@link ArrowRows}), limits on open statements and buffered rows, and statements and connections
  * that nobody uses closed by the server (a client that vanished, or stopped reading a stream, frees its
  * capture subscription after the idle timeout).
  */
@@ -51,7 +54,7 @@ final class SysqlMeta extends JdbcMeta {
 
     private final Properties serverProperties;
     private final ServerLimits limits;
-    private final ConcurrentMap<Integer, RemoteRows> rows = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, ResultReader> rows = new ConcurrentHashMap<>();
     /**
      * A statement a client opened (not those of metadata calls): its connection, the JDBC statement, and its use —
      * calls on it now running, and when the last one began or ended. sysql expires idle statements itself: Guava's
@@ -192,7 +195,7 @@ final class SysqlMeta extends JdbcMeta {
             getConnectionCache().cleanUp();
             getStatementCache().cleanUp();
             ConcurrentMap<Integer, StatementInfo> open = getStatementCache().asMap();
-            for (Map.Entry<Integer, RemoteRows> r : rows.entrySet()) {
+            for (Map.Entry<Integer, ResultReader> r : rows.entrySet()) {
                 if (!open.containsKey(r.getKey()) && rows.remove(r.getKey(), r.getValue())) {
                     r.getValue().close();
                 }
@@ -225,7 +228,7 @@ final class SysqlMeta extends JdbcMeta {
         for (Map.Entry<Integer, Opened> e : opened.entrySet()) {
             Opened o = e.getValue();
             long started = o.queryStarted().get();
-            RemoteRows r = rows.get(e.getKey());
+            ResultReader r = rows.get(e.getKey());
             boolean running = o.busy().get() > 0 || (r != null && r.reading());
             if (started != 0
                     && o.stopped().get() == null // stopped already: the next one is due
@@ -723,6 +726,24 @@ final class SysqlMeta extends JdbcMeta {
                 || !(o.statement() instanceof PreparedStatement)) {
             throw new NoSuchStatementException(h);
         }
+        Opened ran = run(h, o, parameterValues);
+        try {
+            PreparedStatement ps = (PreparedStatement) ran.statement();
+            ResultSet rs = ps.getResultSet();
+            if (rs == null) {
+                return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, ps.getLargeUpdateCount())));
+            }
+            return new ExecuteResult(List.of(startReading(h, rs, h.signature, maxRowsInFirstFrame)));
+        } catch (SQLException | RuntimeException e) {
+            throw ran.failure(e);
+        }
+    }
+
+    /**
+     * Runs the prepared statement {@code h} (a fresh one if the server stopped it) with {@code parameterValues}: the
+     * statement as it now is, its result set (null: an update, its count there) the statement cache's.
+     */
+    private Opened run(StatementHandle h, Opened o, List<TypedValue> parameterValues) {
         try {
             stopReading(h.id);
             o = revived(h, o);
@@ -738,15 +759,82 @@ final class SysqlMeta extends JdbcMeta {
                     ps.setObject(i + 1, v.toJdbc(calendar));
                 }
             }
-            if (!ps.execute()) {
-                info.setResultSet(null);
-                return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, ps.getLargeUpdateCount())));
-            }
-            ResultSet rs = ps.getResultSet();
-            info.setResultSet(rs);
-            return new ExecuteResult(List.of(startReading(h, rs, h.signature, maxRowsInFirstFrame)));
+            info.setResultSet(ps.execute() ? ps.getResultSet() : null);
+            return o;
         } catch (SQLException | RuntimeException e) {
             throw o.failure(e);
+        }
+    }
+
+    /**
+     * Runs the prepared statement {@code h} for a Flight SQL stream: its rows read into Arrow batches of {@code
+     * schema} (its signature's, {@link FlightBatches#schema}) from {@code allocator}, which {@link #takeBatch} hands
+     * out; the limits are those of {@link #execute}.
+     */
+    ArrowRows executeBatches(StatementHandle h, Schema schema, BufferAllocator allocator)
+            throws NoSuchStatementException {
+        Opened o = enter(h);
+        try {
+            if (getStatementCache().getIfPresent(h.id) == null
+                    || o == null
+                    || o.metadata()
+                    || !(o.statement() instanceof PreparedStatement)) {
+                throw new NoSuchStatementException(h);
+            }
+            Opened ran = run(h, o, List.of());
+            try {
+                ResultSet rs = ran.statement().getResultSet();
+                if (rs == null) {
+                    throw new SQLException("the statement is no query: it has no rows");
+                }
+                refuseUnsupported(rs);
+                ArrowRows r = new ArrowRows(rs, schema, allocator, limits.bufferedRows(), limits.bufferedBytes());
+                rows.put(h.id, r);
+                r.start(reading);
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                throw ran.failure(e);
+            }
+        } finally {
+            leave(o);
+        }
+    }
+
+    /**
+     * The next batch of the statement {@code h}'s rows ({@link ArrowRows#take}) moved into {@code into}: its row
+     * count, 0 when none came within {@code waitMillis}, -1 once they all went out (the rows are let go).
+     */
+    int takeBatch(StatementHandle h, ArrowRows r, VectorSchemaRoot into, long waitMillis)
+            throws NoSuchStatementException {
+        Opened o = enter(h);
+        try {
+            if (o.stopped().get() != null) {
+                throw o.failure(null);
+            }
+            // a take is use: of the statement (the cache's get) and of its connection
+            if (getStatementCache().getIfPresent(h.id) == null || rows.get(h.id) != r) {
+                stopWork(h.id);
+                throw new NoSuchStatementException(h);
+            }
+            getConnectionCache().getIfPresent(h.connectionId);
+            int n;
+            try {
+                n = r.take(into, waitMillis);
+            } catch (SQLException e) {
+                stopReading(h.id);
+                throw error(e);
+            }
+            if (o.stopped().get() != null) { // stopped while this take waited: its rows did not all come
+                throw o.failure(null);
+            }
+            if (n < 0 && rows.remove(h.id, r)) {
+                r.close();
+            }
+            return n;
+        } catch (AvaticaRuntimeException e) {
+            throw o.stopped().get() != null ? o.failure(e) : e;
+        } finally {
+            leave(o);
         }
     }
 
@@ -758,11 +846,7 @@ final class SysqlMeta extends JdbcMeta {
      */
     private MetaResultSet startReading(StatementHandle h, ResultSet rs, Signature signature, int firstFrameRows)
             throws SQLException {
-        String unsupported = RemoteRows.unsupported(rs.getMetaData());
-        if (unsupported != null) {
-            rs.close();
-            throw new SQLException(unsupported, "0A000");
-        }
+        refuseUnsupported(rs);
         RemoteRows r = new RemoteRows(rs, limits.bufferedRows(), limits.bufferedBytes());
         rows.put(h.id, r);
         r.start(reading);
@@ -776,8 +860,17 @@ final class SysqlMeta extends JdbcMeta {
         return MetaResultSet.create(h.connectionId, h.id, true, signature, first);
     }
 
+    /** Columns that cannot cross the wire refuse the query before a row is read. */
+    private static void refuseUnsupported(ResultSet rs) throws SQLException {
+        String unsupported = RemoteRows.unsupported(rs.getMetaData());
+        if (unsupported != null) {
+            rs.close();
+            throw new SQLException(unsupported, "0A000");
+        }
+    }
+
     private void stopReading(int statementId) {
-        RemoteRows r = rows.remove(statementId);
+        ResultReader r = rows.remove(statementId);
         if (r != null) {
             r.close();
         }
@@ -788,7 +881,7 @@ final class SysqlMeta extends JdbcMeta {
      * or, before the first row, in the execute call itself (a request's thread): a statement in a call is cancelled.
      */
     private void stopWork(int statementId) {
-        RemoteRows r = rows.remove(statementId);
+        ResultReader r = rows.remove(statementId);
         if (r != null) {
             r.cancelAndClose();
         }
@@ -810,11 +903,14 @@ final class SysqlMeta extends JdbcMeta {
             if (o.stopped().get() != null) {
                 throw o.failure(null);
             }
-            RemoteRows r = rows.get(h.id);
-            if (r == null && !o.metadata()) {
+            ResultReader reader = rows.get(h.id);
+            if (reader == null && !o.metadata()) {
                 return fetchAfterEnd(h, offset);
             }
-            Frame f = fetch(h, offset, fetchMaxRowCount, r);
+            if (reader != null && !(reader instanceof RemoteRows)) {
+                throw error("the statement's rows are read as Arrow batches (Flight SQL), not fetched", "HY000");
+            }
+            Frame f = fetch(h, offset, fetchMaxRowCount, (RemoteRows) reader);
             if (o.stopped().get() != null) { // stopped while this fetch waited: its rows did not all come
                 throw o.failure(null);
             }

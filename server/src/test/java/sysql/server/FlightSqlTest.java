@@ -398,7 +398,7 @@ class FlightSqlTest {
             try {
                 while (stream.next()) {
                     int n = stream.getRoot().getRowCount();
-                    assertTrue(n <= SysqlFlightProducer.BATCH_ROWS, n + " rows in a batch");
+                    assertTrue(n <= ArrowRows.MAX_BATCH_ROWS, n + " rows in a batch");
                     rows += n;
                     batches++;
                 }
