@@ -414,6 +414,7 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
     }
 
     private void streamRows(String who, Opened o, ServerStreamListener listener) {
+        Object ready = new Object();
         listener.setOnCancelHandler(() -> {
             try {
                 as(who, () -> {
@@ -422,15 +423,27 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
                 });
             } catch (RuntimeException e) {
                 // closed already
+            } finally {
+                synchronized (ready) {
+                    ready.notifyAll();
+                }
+            }
+        });
+        listener.setOnReadyHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
             }
         });
         ArrowRows rows = as(who, () -> meta.executeBatches(o.statement(), o.schema(), allocator));
         try (VectorSchemaRoot root = VectorSchemaRoot.create(o.schema(), allocator)) {
+            // a batch's buffers go to gRPC as they are: they are never written again (the next batch moves in
+            // buffers of its own), and gRPC holds them until they are sent
+            listener.setUseZeroCopy(true);
             listener.start(root);
             while (!listener.isCancelled()) {
                 // the batch is taken once the client has taken the last one: until then it fills (and the reader
                 // waits once it is full), so a slow client holds two batches here, never more
-                if (!awaitReady(listener)) {
+                if (!awaitReady(listener, ready)) {
                     return;
                 }
                 int n;
@@ -454,17 +467,22 @@ final class SysqlFlightProducer extends BasicFlightSqlProducer {
         }
     }
 
-    /** Waits until the client has taken what was sent (gRPC's flow control); false if it cancelled meanwhile. */
-    private static boolean awaitReady(ServerStreamListener listener) {
-        while (!listener.isReady()) {
-            if (listener.isCancelled()) {
-                return false;
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+    /**
+     * Waits until the client has taken what was sent (gRPC's flow control: its ready handler notifies {@code
+     * ready}); false if it cancelled meanwhile.
+     */
+    private static boolean awaitReady(ServerStreamListener listener, Object ready) {
+        synchronized (ready) {
+            while (!listener.isReady()) {
+                if (listener.isCancelled()) {
+                    return false;
+                }
+                try {
+                    ready.wait(100); // the handlers notify; the timeout only bounds a missed notification
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
         }
         return !listener.isCancelled();
