@@ -163,11 +163,8 @@ final class ArrowRows extends ResultReader {
                 if (left <= 0) {
                     return 0;
                 }
-                rowsReady.awaitNanos(left);
+                awaitRows(left);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("the server is stopping", e);
         } finally {
             lock.unlock();
         }

@@ -104,9 +104,7 @@ final class RemoteRows extends ResultReader {
         long size = 16;
         for (int j = 0; j < types.length; j++) {
             row[j] = value(j);
-            size += row[j] instanceof String s
-                    ? 40 + 2L * s.length()
-                    : row[j] instanceof byte[] b ? 16 + b.length : 16;
+            size += row[j] instanceof String s ? 40 + 2L * s.length() : row[j] instanceof byte[] b ? 16 + b.length : 16;
         }
         lock.lock();
         try {
@@ -241,7 +239,7 @@ final class RemoteRows extends ResultReader {
                 if (left <= 0) {
                     break;
                 }
-                rowsReady.awaitNanos(left);
+                awaitRows(left);
             }
             delivered += rows.size();
             if (rows.isEmpty() && failure != null) {
@@ -251,9 +249,6 @@ final class RemoteRows extends ResultReader {
                 throw new SQLException("the statement was closed on the server");
             }
             return new Meta.Frame(offset, buffer.isEmpty() && done && failure == null, rows);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("the server is stopping", e);
         } finally {
             lock.unlock();
         }

@@ -77,6 +77,16 @@ abstract class ResultReader implements AutoCloseable {
     /** Lets go of what the buffer holds (lock held). */
     protected abstract void clear();
 
+    /** Waits (lock held) up to {@code nanos} for {@link #rowsReady}; an interrupt is the server stopping. */
+    protected final void awaitRows(long nanos) throws SQLException {
+        try {
+            rowsReady.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("the server is stopping", e);
+        }
+    }
+
     /** The failure to tell the client, once (lock held): null if none. */
     protected final SQLException takeFailure() {
         Throwable f = failure;

@@ -108,9 +108,12 @@ class ArrowRowsTest {
             for (int c = 0; c < expected.get(r).size(); c++) {
                 Object want = expected.get(r).get(c);
                 Object have = got.get(r).get(c);
-                assertEquals(want, have, "row " + r + " column " + (c + 1) + ": " + want + " ("
-                        + (want == null ? null : want.getClass().getSimpleName()) + ") <> " + have + " ("
-                        + (have == null ? null : have.getClass().getSimpleName()) + ")");
+                assertEquals(
+                        want,
+                        have,
+                        "row " + r + " column " + (c + 1) + ": " + want + " ("
+                                + (want == null ? null : want.getClass().getSimpleName()) + ") <> " + have + " ("
+                                + (have == null ? null : have.getClass().getSimpleName()) + ")");
             }
         }
     }
@@ -273,11 +276,15 @@ class ArrowRowsTest {
             }
             case Types.DATE: {
                 java.sql.Date d = rs.getDate(c, utc);
-                return d == null ? null : Integer.valueOf((int) Math.floorDiv(d.getTime(), DateTimeUtils.MILLIS_PER_DAY));
+                return d == null
+                        ? null
+                        : Integer.valueOf((int) Math.floorDiv(d.getTime(), DateTimeUtils.MILLIS_PER_DAY));
             }
             case Types.TIME: {
                 java.sql.Time t = rs.getTime(c, utc);
-                return t == null ? null : Integer.valueOf((int) Math.floorMod(t.getTime(), DateTimeUtils.MILLIS_PER_DAY));
+                return t == null
+                        ? null
+                        : Integer.valueOf((int) Math.floorMod(t.getTime(), DateTimeUtils.MILLIS_PER_DAY));
             }
             case Types.BINARY:
             case Types.VARBINARY: {

@@ -217,8 +217,8 @@ class SqlMetricsTest {
                         + "GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), proc.name");
         try (SysqlServer server =
                 serve(TestData.scap("falco_cat_write.scap"), List.of(m), SqlMetrics.Settings.DEFAULTS)) {
-            Series failures = new Series(
-                    "sysql_metrics_statement_failures_total", new TreeMap<>(Map.of("statement", m + ":2")));
+            Series failures =
+                    new Series("sysql_metrics_statement_failures_total", new TreeMap<>(Map.of("statement", m + ":2")));
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (!scrape(server).containsKey(failures)) {
                 if (System.nanoTime() > deadline) {
@@ -230,7 +230,8 @@ class SqlMetricsTest {
             assertEquals(1.0, samples.get(failures), samples.toString());
             assertEquals(
                     0.0,
-                    samples.get(new Series("sysql_metrics_statement_up", new TreeMap<>(Map.of("statement", m + ":2")))));
+                    samples.get(
+                            new Series("sysql_metrics_statement_up", new TreeMap<>(Map.of("statement", m + ":2")))));
             String why = server.metrics().failures().get(m + ":2");
             assertTrue(why != null && why.toLowerCase(java.util.Locale.ROOT).contains("zero"), String.valueOf(why));
         }
