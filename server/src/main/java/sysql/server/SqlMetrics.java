@@ -43,7 +43,9 @@ import sysql.server.SysqlServer.ServeException;
  * <p>Bounded: a statement's series are at most {@link Settings#maxSeries}; a row that would add one more is dropped
  * and counted in {@code sysql_metrics_dropped_rows_total{metric,reason="series_cap"}}. A series no row has moved for
  * {@link Settings#staleSeconds} is removed. A statement that fails is said on stderr in one line, its
- * {@code sysql_metrics_statement_up} goes to 0, and it runs again after {@link #RETRY_SECONDS}.
+ * {@code sysql_metrics_statement_up} goes to 0, {@code sysql_metrics_statement_failures_total} counts it, and over a
+ * live capture it runs again after {@link #RETRY_SECONDS}; over a capture file it does not (it would read the file
+ * from its start again, and its counters would count the rows before the failure twice).
  */
 public final class SqlMetrics implements AutoCloseable {
     /** How long a failed statement waits before it runs again. */
@@ -90,7 +92,8 @@ public final class SqlMetrics implements AutoCloseable {
                 .register(registry);
         failures = Counter.builder()
                 .name("sysql_metrics_statement_failures_total")
-                .help("Times the metric statement at FILE:LINE failed (each said on stderr; it runs again "
+                .help("Times the metric statement at FILE:LINE failed (each said on stderr; over a live capture "
+                        + "it runs again "
                         + RETRY_SECONDS
                         + " s later)")
                 .labelNames("statement")
@@ -213,6 +216,8 @@ public final class SqlMetrics implements AutoCloseable {
         private final Map<List<String>, Long> series = new HashMap<>();
 
         private volatile Statement running;
+        /** The engine reads a capture file (its {@code file} property): a failed statement is not run again. */
+        private final boolean overFile;
         /** The first line of the statement's last failure, null while it has not failed. */
         private volatile String lastFailure;
 
@@ -221,6 +226,8 @@ public final class SqlMetrics implements AutoCloseable {
             this.settings = settings;
             this.url = url;
             this.engine = engine;
+            String file = engine.getProperty("file");
+            this.overFile = file != null && !file.isBlank();
             List<String> labelNames = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
             List<Integer> values = new ArrayList<>();
@@ -331,6 +338,12 @@ public final class SqlMetrics implements AutoCloseable {
                 }
                 lastFailure = failure.lines().findFirst().orElse("");
                 failures.labelValues(statement.where()).inc();
+                if (overFile) {
+                    System.err.println("sysql serve: the metric statement at " + statement.where() + " failed: "
+                            + lastFailure + "; not run again over a capture file (its rows would count twice)");
+                    System.err.flush();
+                    return;
+                }
                 System.err.println("sysql serve: the metric statement at " + statement.where() + " failed: "
                         + lastFailure + "; running it again in " + RETRY_SECONDS + " s");
                 System.err.flush();
