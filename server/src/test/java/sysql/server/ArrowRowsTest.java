@@ -85,20 +85,22 @@ class ArrowRowsTest {
         }
         assertEquals(1000, expected.size());
         assertTrue(expected.stream().anyMatch(r -> r.get(9) == null), "no NULL text");
-        // 10 buffered rows: batches of 5
+        // 10 buffered rows: batches of 5 (fewer only for a batch taken 50 ms after its first row, which a stall of
+        // the reading thread on a loaded machine may cause)
         List<Integer> sizes = new ArrayList<>();
-        List<List<Object>> got = readAll(TYPES, 10, 16L << 20, sizes);
+        List<List<Object>> got = readAll(TYPES, 10, 16L << 20, sizes, false);
         sameRows(expected, got);
-        assertEquals(200, sizes.size(), sizes.toString());
-        assertTrue(sizes.stream().allMatch(n -> n == 5), sizes.toString());
+        assertTrue(sizes.size() >= 200, sizes.toString());
+        assertTrue(sizes.stream().allMatch(n -> n >= 1 && n <= 5), sizes.toString());
+        assertTrue(sizes.contains(5), sizes.toString());
         // 1000 bytes buffered: batches cut at about 500 bytes, however many rows that is
         sizes.clear();
-        sameRows(expected, readAll(TYPES, 10_000, 1000, sizes));
+        sameRows(expected, readAll(TYPES, 10_000, 1000, sizes, false));
         assertTrue(sizes.size() > 1000 / 40, sizes.toString());
         assertTrue(sizes.stream().allMatch(n -> n >= 1 && n < 40), sizes.toString());
-        // the default limits: batches of the most rows, the last the rest
+        // the default limits: 1000 rows are less than a batch, one batch once the reading has ended
         sizes.clear();
-        sameRows(expected, readAll(TYPES, ServerLimits.defaults().bufferedRows(), 16L << 20, sizes));
+        sameRows(expected, readAll(TYPES, ServerLimits.defaults().bufferedRows(), 16L << 20, sizes, true));
         assertEquals(List.of(1000), sizes);
     }
 
@@ -188,7 +190,8 @@ class ArrowRowsTest {
             ArrowRows rows = new ArrowRows(rs, schema, allocator, 100, 16L << 20);
             try (VectorSchemaRoot into = VectorSchemaRoot.create(schema, allocator)) {
                 rows.start(reading);
-                assertEquals(50, rows.take(into, 10_000));
+                int n = rows.take(into, 10_000);
+                assertTrue(n >= 1 && n <= 50, n + " rows"); // 50 a batch: half the 100 buffered rows
                 assertTrue(rows.reading());
                 rows.close();
                 assertFalse(rows.reading());
@@ -203,9 +206,12 @@ class ArrowRowsTest {
         }
     }
 
-    /** The rows of {@code sql} read through ArrowRows with these limits; each batch's size added to {@code sizes}. */
-    private static List<List<Object>> readAll(String sql, int maxRows, long maxBytes, List<Integer> sizes)
-            throws Exception {
+    /**
+     * The rows of {@code sql} read through ArrowRows with these limits, the first batch taken once the reading has
+     * ended if {@code afterTheEnd}; each batch's size added to {@code sizes}.
+     */
+    private static List<List<Object>> readAll(
+            String sql, int maxRows, long maxBytes, List<Integer> sizes, boolean afterTheEnd) throws Exception {
         List<List<Object>> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sysql:", engine);
                 Statement s = c.createStatement();
@@ -214,6 +220,11 @@ class ArrowRowsTest {
             try (ArrowRows rows = new ArrowRows(rs, schema, allocator, maxRows, maxBytes);
                     VectorSchemaRoot into = VectorSchemaRoot.create(schema, allocator)) {
                 rows.start(reading);
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (afterTheEnd && rows.reading()) {
+                    assertTrue(System.nanoTime() < deadline, "still reading after 30 s");
+                    Thread.sleep(10);
+                }
                 int n;
                 while ((n = rows.take(into, 10_000)) != -1) {
                     assertTrue(n > 0, "no batch in 10 s");
