@@ -18,10 +18,11 @@ import org.apache.calcite.avatica.util.DateTimeUtils;
 
 /**
  * The rows of one remote statement's result set as Avatica frames: read on a thread of their own ({@link
- * ResultReader}) into a bounded buffer of rows that the client's fetches drain. A fetch hands over what is there, or waits for the first row (up to
- * {@link #FETCH_WAIT_MILLIS}, or until the result set ends, fails or is closed), so a stream's rows cross the wire
- * frame by frame as they happen, a quiet stream's fetch answers with its next row rather than with an empty frame
- * that is not done (which some clients take for an error), and a bounded query's rows go in full frames.
+ * ResultReader}) into a bounded buffer of rows that the client's fetches drain. A fetch hands over what is there,
+ * or waits for the first row (up to {@link #FETCH_WAIT_MILLIS}, or until the result set ends, fails or is closed),
+ * so a stream's rows cross the wire frame by frame as they happen, a quiet stream's fetch answers with its next
+ * row rather than with an empty frame that is not done (which some clients take for an error), and a bounded
+ * query's rows go in full frames.
  */
 final class RemoteRows extends ResultReader {
     /**

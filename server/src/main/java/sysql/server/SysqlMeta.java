@@ -44,9 +44,9 @@ import sysql.calcite.sql.StatementKind;
  * Avatica's JDBC-backed Meta over {@code jdbc:sysql:}, made fit to serve a host's events to many clients:
  * read-only (only queries reach the engine), clients' connection properties limited to the per-query ones
  * (the capture is the server's), result sets read on threads of their own so a stream's rows go out as they
- * happen ({@link RemoteRows}; a Flight SQL stream's as Arrow batches, {@link ArrowRows}), limits on open statements and buffered rows, and statements and connections
- * that nobody uses closed by the server (a client that vanished, or stopped reading a stream, frees its
- * capture subscription after the idle timeout).
+ * happen ({@link RemoteRows}; a Flight SQL stream's as Arrow batches, {@link ArrowRows}), limits on open
+ * statements and buffered rows, and statements and connections that nobody uses closed by the server (a client
+ * that vanished, or stopped reading a stream, frees its capture subscription after the idle timeout).
  */
 final class SysqlMeta extends JdbcMeta {
     /** Connection properties a client may set: the rest (the capture's) are the server's. */
