@@ -74,9 +74,7 @@ final class ArrowRows extends ResultReader {
                 return false;
             }
             if (fillingIsFull()) {
-                fullRows = move(filling, fillingRows, full);
-                fillingRows = 0;
-                fillingBytes = 0;
+                fullRows = takeFilling(full);
                 rowsReady.signalAll();
             }
             if (fillingRows == 0) {
@@ -91,15 +89,21 @@ final class ArrowRows extends ResultReader {
             if (fillingRows == 1) {
                 rowsReady.signalAll(); // a waiting stream starts its fill wait
             } else if (fillingIsFull() && fullRows == 0) {
-                fullRows = move(filling, fillingRows, full);
-                fillingRows = 0;
-                fillingBytes = 0;
+                fullRows = takeFilling(full);
                 rowsReady.signalAll();
             }
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Moves the batch being filled into {@code to} (lock held): its rows; the next row starts a new batch. */
+    private int takeFilling(VectorSchemaRoot to) {
+        int n = move(filling, fillingRows, to);
+        fillingRows = 0;
+        fillingBytes = 0;
+        return n;
     }
 
     /** Moves the {@code rows} rows of {@code from} into {@code to} (their buffers: {@code from} is empty after). */
@@ -146,9 +150,7 @@ final class ArrowRows extends ResultReader {
                                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RemoteRows.FILL_WAIT_MILLIS));
                     }
                     if (done || deadline - System.nanoTime() <= 0) {
-                        int n = move(filling, fillingRows, into);
-                        fillingRows = 0;
-                        fillingBytes = 0;
+                        int n = takeFilling(into);
                         roomReady.signalAll();
                         return n;
                     }
