@@ -49,18 +49,9 @@ class FlightSqlStreamIT {
         try (Connection embedded = DriverManager.getConnection("jdbc:sysql:");
                 SysqlServer open = SysqlServer.start(TestServers.loopback(ServerLimits.defaults(), new Properties())
                         .withFlightSql(0));
-                SysqlServer secured = SysqlServer.start(new SysqlServer.Options(
-                                "127.0.0.1",
-                                0,
-                                SysqlServer.Auth.BASIC,
-                                users,
-                                List.of("sysql"),
-                                null,
-                                null,
-                                false,
-                                ServerLimits.defaults(),
-                                new Properties())
-                        .withFlightSql(0))) {
+                SysqlServer secured =
+                        SysqlServer.start(TestServers.basicAuth(users, ServerLimits.defaults(), new Properties())
+                                .withFlightSql(0))) {
             LiveSqlIT.awaitSubscriptions(embedded, 0);
             stream(embedded, open, null, null);
             stream(embedded, secured, "alice", "s3cret");

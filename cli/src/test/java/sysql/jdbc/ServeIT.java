@@ -80,17 +80,7 @@ class ServeIT {
         String md5 = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("MD5").digest("carolpw".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(users, "alice: secret,sysql\nbob: bobpw,guest\ncarol: MD5:" + md5 + ",sysql\n");
-        secured = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1",
-                0,
-                SysqlServer.Auth.BASIC,
-                users,
-                List.of("sysql"),
-                null,
-                null,
-                false,
-                limits,
-                new Properties()));
+        secured = SysqlServer.start(TestServers.basicAuth(users, limits, new Properties()));
         embedded = DriverManager.getConnection("jdbc:sysql:");
     }
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import sysql.server.ServerLimits;
 import sysql.server.SysqlServer;
+import sysql.server.TestServers;
 import sysql.testing.Await;
 import sysql.testing.RequiresBpf;
 
@@ -78,17 +79,8 @@ class ServeUsersIT {
         Class.forName("org.apache.calcite.avatica.remote.Driver");
         Path users = dir.resolve("users.properties");
         Files.writeString(users, "alice: apw,sysql\nmallory: mpw,sysql\n");
-        try (SysqlServer server = SysqlServer.start(new SysqlServer.Options(
-                "127.0.0.1",
-                0,
-                SysqlServer.Auth.BASIC,
-                users,
-                List.of("sysql"),
-                null,
-                null,
-                false,
-                ServerLimits.defaults(),
-                new Properties()))) {
+        try (SysqlServer server =
+                SysqlServer.start(TestServers.basicAuth(users, ServerLimits.defaults(), new Properties()))) {
             Properties alice = new Properties();
             alice.setProperty("authentication", "BASIC");
             alice.setProperty("avatica_user", "alice");

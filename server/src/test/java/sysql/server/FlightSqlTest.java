@@ -226,18 +226,8 @@ class FlightSqlTest {
     void withBasicAuthTheUserWithTheRoleGetsInAndOthersDoNot() throws Exception {
         Path users = dir.resolve("users.properties");
         Files.writeString(users, "alice: s3cret,sysql\nbob: pw,other\n");
-        SysqlServer.Options o = new SysqlServer.Options(
-                        "127.0.0.1",
-                        0,
-                        SysqlServer.Auth.BASIC,
-                        users,
-                        List.of("sysql"),
-                        null,
-                        null,
-                        false,
-                        ServerLimits.defaults(),
-                        engine)
-                .withFlightSql(0);
+        SysqlServer.Options o =
+                TestServers.basicAuth(users, ServerLimits.defaults(), engine).withFlightSql(0);
         try (SysqlServer s = SysqlServer.start(o)) {
             try (Connection c = flight(s, "alice", "s3cret");
                     Statement st = c.createStatement();
@@ -336,18 +326,8 @@ class FlightSqlTest {
     void aOneShotQueryOfFlightSqlsOwnClientAndAnotherUsersTicketIsNoSuchStatement() throws Exception {
         Path users = dir.resolve("two-users.properties");
         Files.writeString(users, "alice: s3cret,sysql\ncarol: pw2,sysql\n");
-        SysqlServer.Options o = new SysqlServer.Options(
-                        "127.0.0.1",
-                        0,
-                        SysqlServer.Auth.BASIC,
-                        users,
-                        List.of("sysql"),
-                        null,
-                        null,
-                        false,
-                        ServerLimits.defaults(),
-                        engine)
-                .withFlightSql(0);
+        SysqlServer.Options o =
+                TestServers.basicAuth(users, ServerLimits.defaults(), engine).withFlightSql(0);
         try (SysqlServer s = SysqlServer.start(o);
                 org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator()) {
             org.apache.arrow.flight.Location where =

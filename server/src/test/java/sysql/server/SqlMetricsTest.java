@@ -285,17 +285,7 @@ class SqlMetricsTest {
         Files.writeString(users, "alice: alicepw,sysql\nbob: bobpw,other\n");
         Path file = TestData.scap("libs_curl_google.scap");
         try (SysqlServer server = SysqlServer.start(
-                new SysqlServer.Options(
-                        "127.0.0.1",
-                        0,
-                        SysqlServer.Auth.BASIC,
-                        users,
-                        List.of("sysql"),
-                        null,
-                        null,
-                        false,
-                        ServerLimits.defaults(),
-                        engine(file)),
+                TestServers.basicAuth(users, ServerLimits.defaults(), engine(file)),
                 List.of(EXAMPLES.resolve("syscalls.sql")),
                 SqlMetrics.Settings.DEFAULTS)) {
             assertEquals(401, get(server, null).statusCode());
