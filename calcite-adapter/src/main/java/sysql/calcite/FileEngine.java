@@ -13,6 +13,7 @@ import sysql.capture.engine.CaptureHub;
 import sysql.capture.engine.FileScan;
 import sysql.capture.engine.ScanRequest;
 import sysql.capture.fields.EventContext;
+import sysql.capture.scap.ReplaySource;
 import sysql.capture.scap.ScapDirectory;
 import sysql.capture.scap.ScapFileSource;
 
@@ -28,6 +29,8 @@ public final class FileEngine implements SysqlEngine {
     private final ScapDirectory under;
     /** The path as the client named it (under a {@link ScapDirectory}), for the refusal. */
     private final String named;
+    /** Played as if live at this many times its recorded pace ({@link ReplaySource}), or 0: read at once. */
+    private final double replaySpeed;
 
     /** A file read with the default snaplen (80): buffer text as {@code sysdig -r FILE -p} prints it. */
     public FileEngine(Path file) throws CaptureException {
@@ -41,6 +44,14 @@ public final class FileEngine implements SysqlEngine {
      * @throws CaptureException if the file cannot be read as a capture file
      */
     public FileEngine(Path file, int snaplen) throws CaptureException {
+        this(file, snaplen, 0);
+    }
+
+    /**
+     * As {@link #FileEngine(Path, int)}; with a {@code replaySpeed} above 0 every scan plays the file as if live,
+     * at that many times its recorded pace, its event times moved to now (see {@link ReplaySource}).
+     */
+    public FileEngine(Path file, int snaplen, double replaySpeed) throws CaptureException {
         if (Files.isDirectory(file)) {
             throw new CaptureException(
                     CaptureException.Reason.IO,
@@ -55,6 +66,7 @@ public final class FileEngine implements SysqlEngine {
         this.snaplen = snaplen;
         this.under = null;
         this.named = null;
+        this.replaySpeed = replaySpeed;
     }
 
     /**
@@ -73,6 +85,7 @@ public final class FileEngine implements SysqlEngine {
         this.snaplen = snaplen;
         this.under = under;
         this.named = named;
+        this.replaySpeed = 0;
     }
 
     /**
@@ -117,6 +130,9 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public BatchCursor history(ScanRequest request) throws CaptureException {
+        if (replaySpeed > 0) {
+            return FileScan.open(new ReplaySource(openSource(), replaySpeed), request, new RootAllocator(), snaplen);
+        }
         if (under == null) {
             return FileScan.open(file, request, new RootAllocator(), snaplen);
         }
@@ -168,6 +184,6 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public String describe() {
-        return "file " + file + (snaplen != EventContext.DEFAULT_BUFFER_PRINT_LENGTH ? ", snaplen " + snaplen : "");
+        return "file " + file + (replaySpeed > 0 ? ", replayed at " + replaySpeed + "x" : "") + (snaplen != EventContext.DEFAULT_BUFFER_PRINT_LENGTH ? ", snaplen " + snaplen : "");
     }
 }

@@ -79,6 +79,11 @@ public final class EventBatch implements AutoCloseable {
         cursor = 0;
     }
 
+    /** Whether {@link #next} has an event left to move to. */
+    public boolean hasNext() {
+        return cursor < bytes;
+    }
+
     /**
      * Moves {@code event} to the next event of the batch.
      *

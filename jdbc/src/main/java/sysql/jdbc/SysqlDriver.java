@@ -82,7 +82,7 @@ public final class SysqlDriver extends Driver {
         SysqlEngine engine;
         try {
             engine = options.file() != null
-                    ? new FileEngine(options.file(), options.snaplen())
+                    ? new FileEngine(options.file(), options.snaplen(), options.replaySpeed())
                     : LiveEngines.acquire(options.hubOptions());
         } catch (CaptureException e) {
             throw new SQLException(e.getMessage(), "08001", e);

@@ -53,6 +53,8 @@ import sysql.capture.engine.Recorder;
  *       path with one message, whatever {@code scapFile} says. A server's property: its clients cannot set it;
  *   <li>{@code engine} — {@code auto} (default: the {@code sysql daemon} when it runs and no capture setting
  *       above is given, else this process's own capture), {@code daemon} or {@code embedded};
+ *   <li>{@code replay} — with {@code file}: play the file as if live, at this many times its recorded pace (1: as
+ *       recorded), its event times moved to now by a whole number of seconds ({@code sysql export --replay});
  *   <li>{@code socket} — the daemon's socket (default {@code $SYSQL_SOCKET}, else /run/sysql/sysql.sock).
  * </ul>
  * Calcite's own connection properties pass through. A bad value is a one-line error naming the fix.
@@ -73,7 +75,8 @@ public record SysqlProperties(
         Path scapDir,
         KernelFilter historyFilter,
         int statementMegabytes,
-        LiveCapture.Driver driver) {
+        LiveCapture.Driver driver,
+        double replaySpeed) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
@@ -93,7 +96,8 @@ public record SysqlProperties(
             "scapFile",
             "scapDir",
             "statementMemory",
-            "captureStart");
+            "captureStart",
+            "replay");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");
@@ -137,7 +141,33 @@ public record SysqlProperties(
                         1,
                         1 << 24,
                         "MiB of rows one statement's sorts, joins and windows may keep"),
-                driver(p));
+                driver(p),
+                replay(p));
+    }
+
+    /** {@code replay}: the speed a {@code file} plays at as if live (1 = its recorded pace), or 0 for none. */
+    private static double replay(Properties p) throws SQLException {
+        String v = p.getProperty("replay");
+        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("off")) {
+            return 0;
+        }
+        String file = p.getProperty("file");
+        if (file == null || file.isBlank()) {
+            throw new SQLException(
+                    "replay plays a capture file as if live: give the file too (file=, -r FILE)", "HY024");
+        }
+        try {
+            double speed = Double.parseDouble(v.trim());
+            if (speed >= 0.001 && speed <= 1_000_000) {
+                return speed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SQLException(
+                "connection property replay=" + v
+                        + " is invalid: give the speed as a number from 0.001 to 1000000 (1 = the recorded pace)",
+                "HY024");
     }
 
     private static LiveCapture.Driver driver(Properties p) throws SQLException {

@@ -96,6 +96,11 @@ public final class ColumnarReader implements AutoCloseable {
         return columns.rowCount() > 0 || !ended;
     }
 
+    /** Whether every event the source has handed over has been read. */
+    public boolean drained() {
+        return !events.hasNext();
+    }
+
     /** Time of the last event read (kept or not), Long.MIN_VALUE before the first. */
     public long lastEventTs() {
         return lastEventTs;

@@ -4,23 +4,30 @@ package sysql.capture.engine;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
 import sysql.capture.CaptureException;
+import sysql.capture.EventSource;
 import sysql.capture.columnar.ColumnarReader;
 import sysql.capture.columnar.EventColumns;
 import sysql.capture.fields.EventContext;
+import sysql.capture.scap.InitialState;
+import sysql.capture.scap.ReplaySource;
 import sysql.capture.scap.ScapFileSource;
 
 /**
  * A scan of a sysdig {@code .scap} file: its process, fd and user lists seed the state (as /proc does live),
- * then every event goes through the state tracker and the rows the predicate keeps become columnar batches.
+ * then every event goes through the state tracker and the rows the predicate keeps become columnar batches. Over
+ * a {@link ReplaySource} the file plays as if live: a batch comes as its events fall due, and the watermark moves
+ * with the replay's clock.
  */
 public final class FileScan implements BatchCursor {
-    private final ScapFileSource source;
+    private final EventSource source;
+    private final ReplaySource replay;
     private final ColumnarReader reader;
     private final BufferAllocator allocator;
     private boolean ended;
 
-    private FileScan(ScapFileSource source, ColumnarReader reader, BufferAllocator allocator) {
+    private FileScan(EventSource source, ColumnarReader reader, BufferAllocator allocator) {
         this.source = source;
+        this.replay = source instanceof ReplaySource r ? r : null;
         this.reader = reader;
         this.allocator = allocator;
     }
@@ -55,9 +62,23 @@ public final class FileScan implements BatchCursor {
      */
     public static FileScan open(
             ScapFileSource source, ScanRequest request, BufferAllocator allocator, int bufferPrintLength) {
+        return open(source, source.initialState(), request, allocator, bufferPrintLength);
+    }
+
+    /** As {@link #open(ScapFileSource, ScanRequest, BufferAllocator, int)}, over a file played as if live. */
+    public static FileScan open(
+            ReplaySource source, ScanRequest request, BufferAllocator allocator, int bufferPrintLength) {
+        return open(source, source.initialState(), request, allocator, bufferPrintLength);
+    }
+
+    private static FileScan open(
+            EventSource source,
+            InitialState initialState,
+            ScanRequest request,
+            BufferAllocator allocator,
+            int bufferPrintLength) {
         try {
-            EventContext context =
-                    EventContext.forCaptureFile(source.initialState()).bufferPrintLength(bufferPrintLength);
+            EventContext context = EventContext.forCaptureFile(initialState).bufferPrintLength(bufferPrintLength);
             return new FileScan(
                     source,
                     new ColumnarReader(
@@ -75,7 +96,8 @@ public final class FileScan implements BatchCursor {
         if (ended) {
             return null;
         }
-        if (!reader.next(0)) {
+        // a file never waits; a replay waits for its next event to fall due
+        if (!reader.next(replay == null ? 0 : timeoutMillis)) {
             ended = true;
             return null;
         }
@@ -90,7 +112,14 @@ public final class FileScan implements BatchCursor {
 
     @Override
     public long watermark() {
-        return ended ? Long.MAX_VALUE : reader.lastEventTs();
+        if (ended) {
+            return Long.MAX_VALUE;
+        }
+        // every event the replay still holds is stamped after what it handed out; those handed out but not yet
+        // read are at least as late as the last one read
+        return replay != null && reader.drained()
+                ? Math.max(reader.lastEventTs(), replay.handedThrough())
+                : reader.lastEventTs();
     }
 
     @Override
