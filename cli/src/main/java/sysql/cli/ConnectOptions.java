@@ -65,6 +65,9 @@ final class ConnectOptions {
             description = "The sysql daemon's socket (default $SYSQL_SOCKET, else /run/sysql/sysql.sock).")
     Path socket;
 
+    /** With {@link #file}: the speed it plays at as if live ({@code sysql export --replay}), or null. */
+    Double replay;
+
     /** The connection properties these options give. */
     Properties properties() {
         Properties p = new Properties();
@@ -94,6 +97,9 @@ final class ConnectOptions {
         }
         if (historyMegabytes != null) {
             p.setProperty("historyMegabytes", historyMegabytes.toString());
+        }
+        if (replay != null) {
+            p.setProperty("replay", replay.toString());
         }
         return p;
     }

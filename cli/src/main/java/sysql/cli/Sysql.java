@@ -32,6 +32,7 @@ public final class Sysql implements Callable<Integer> {
             CatalogCommands.EventTypes.class,
             CaptureCommand.class,
             ServeCommand.class,
+            ExportCommand.class,
             DaemonCommand.class,
             DumpCommand.class,
             PrintCommand.class,

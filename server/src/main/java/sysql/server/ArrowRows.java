@@ -21,15 +21,16 @@ import org.apache.calcite.avatica.util.DateTimeUtils;
  * row waited {@link RemoteRows#FILL_WAIT_MILLIS}, so a stream's rows cross the wire as they happen. Taking a batch
  * moves its buffers into the stream's own batch (Arrow's transfer: no copy).
  */
-final class ArrowRows extends ResultReader {
+public final class ArrowRows extends ResultReader {
     /** The most rows a batch holds. */
-    static final int MAX_BATCH_ROWS = 8192;
+    public static final int MAX_BATCH_ROWS = 8192;
 
     private final VectorSchemaRoot filling;
     private final VectorSchemaRoot full;
     private final FlightBatches.ColumnWriter[] writers;
     private final int batchRows;
     private final long batchBytes;
+    private final long fillWaitMillis;
     /** Guarded by the lock: the rows and about the bytes of the batch being filled, and the rows of the full one. */
     private int fillingRows;
 
@@ -41,7 +42,18 @@ final class ArrowRows extends ResultReader {
      * allocator}, holding at most {@code maxRows} rows and about {@code maxBytes} bytes.
      */
     ArrowRows(ResultSet rs, Schema schema, BufferAllocator allocator, int maxRows, long maxBytes) throws SQLException {
+        this(rs, schema, allocator, maxRows, maxBytes, RemoteRows.FILL_WAIT_MILLIS);
+    }
+
+    /**
+     * As {@link #ArrowRows(ResultSet, Schema, BufferAllocator, int, long)}, a batch that is not full going out once
+     * its first row waited {@code fillWaitMillis} ({@code sysql export}'s Kafka records: its linger).
+     */
+    public ArrowRows(
+            ResultSet rs, Schema schema, BufferAllocator allocator, int maxRows, long maxBytes, long fillWaitMillis)
+            throws SQLException {
         super(rs);
+        this.fillWaitMillis = fillWaitMillis;
         if (rs.getMetaData().getColumnCount() != schema.getFields().size()) {
             throw new SQLException("the result has " + rs.getMetaData().getColumnCount() + " columns, its schema "
                     + schema.getFields().size());
@@ -121,13 +133,13 @@ final class ArrowRows extends ResultReader {
 
     /**
      * Moves the next batch into {@code into} (a root of the same schema, the stream's) and returns its rows: a full
-     * batch at once, else the rows there are once the first waited {@link RemoteRows#FILL_WAIT_MILLIS} (or the result
+     * batch at once, else the rows there are once the first waited the fill wait (or the result
      * set ended), waiting up to {@code firstRowMillis} for a first row; 0 when that wait passed without one, -1 once
      * the result set has ended and every row went out.
      *
      * @throws SQLException the reading's failure (after the rows before it), or the statement was closed
      */
-    int take(VectorSchemaRoot into, long firstRowMillis) throws SQLException {
+    public int take(VectorSchemaRoot into, long firstRowMillis) throws SQLException {
         lock.lock();
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(firstRowMillis);
@@ -147,7 +159,7 @@ final class ArrowRows extends ResultReader {
                         waitingToFill = true;
                         deadline = Math.min(
                                 deadline,
-                                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RemoteRows.FILL_WAIT_MILLIS));
+                                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fillWaitMillis));
                     }
                     if (done || deadline - System.nanoTime() <= 0) {
                         int n = takeFilling(into);

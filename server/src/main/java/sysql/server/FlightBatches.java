@@ -40,15 +40,15 @@ import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.util.DateTimeUtils;
 
 /**
- * Rows as Flight SQL sends them: a result's columns as an Arrow schema (integers keep their width, TIMESTAMP an Arrow
+ * Rows as Flight SQL (and {@code sysql export}, into Kafka) sends them: a result's columns as an Arrow schema (integers keep their width, TIMESTAMP an Arrow
  * timestamp in milliseconds, VARCHAR Utf8, BOOLEAN, DOUBLE, REAL, DECIMAL, DATE, TIME, VARBINARY; anything else as
  * its text), and a writer per column that puts a result set's values into a batch's vectors ({@link ArrowRows}).
  */
-final class FlightBatches {
+public final class FlightBatches {
     private FlightBatches() {}
 
     /** The Arrow type of a column of JDBC type {@code type}. */
-    static ArrowType arrowType(int type, int precision, int scale) {
+    public static ArrowType arrowType(int type, int precision, int scale) {
         return switch (type) {
             case Types.BIGINT -> new ArrowType.Int(64, true);
             case Types.INTEGER -> new ArrowType.Int(32, true);
@@ -102,6 +102,24 @@ final class FlightBatches {
                     c.precision,
                     c.scale,
                     c.nullable != java.sql.DatabaseMetaData.columnNoNulls));
+        }
+        return new Schema(fields);
+    }
+
+    /**
+     * The schema of a result, from its metadata, without Flight SQL's column metadata: the columns as {@code sysql
+     * export} sends them (each named by its label).
+     */
+    public static Schema schema(java.sql.ResultSetMetaData md) throws SQLException {
+        List<Field> fields = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            fields.add(new Field(
+                    md.getColumnLabel(i),
+                    new FieldType(
+                            md.isNullable(i) != java.sql.ResultSetMetaData.columnNoNulls,
+                            arrowType(md.getColumnType(i), md.getPrecision(i), md.getScale(i)),
+                            null),
+                    null));
         }
         return new Schema(fields);
     }

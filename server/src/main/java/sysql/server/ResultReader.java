@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * full (the client takes slower than rows come) the reader waits, and a stream's capture subscription drops and
  * counts the rows it cannot hand over ({@code capture_subscriptions}); the server's memory stays bounded either way.
  */
-abstract class ResultReader implements AutoCloseable {
+public abstract class ResultReader implements AutoCloseable {
     protected final ResultSet rs;
     protected final ReentrantLock lock = new ReentrantLock();
     /** Signalled when there is something for the client to take (or the reading ended). */
@@ -34,7 +34,7 @@ abstract class ResultReader implements AutoCloseable {
     }
 
     /** Starts reading rows on {@code executor}. */
-    final void start(Executor executor) {
+    public final void start(Executor executor) {
         executor.execute(this::read);
     }
 
@@ -100,7 +100,7 @@ abstract class ResultReader implements AutoCloseable {
      * (sysql's scans end on the statement's cancel flag). Not for a statement that runs again: Avatica never clears
      * a statement's cancel flag.
      */
-    final void cancelAndClose() {
+    public final void cancelAndClose() {
         try {
             Statement statement = rs.getStatement();
             if (statement != null && !isDone()) {
