@@ -16,7 +16,9 @@ import sysql.capture.fields.FieldType;
  * sysql's field catalog as a Flink table schema, and the {@code CREATE TABLE} DDL of a Kafka topic of rows written
  * by {@code sysql export}. Column names are sysql's (sysdig field names with dots, such as {@code proc.name}, or the
  * query's aliases) kept as they are and backquoted in Flink SQL; the exporter adds {@code host.name} and
- * {@code host.id} to every row.
+ * {@code host.id} to every row. One exception: Flink refuses a dotted rowtime attribute, so the watermark of
+ * {@code evt.time} is on the computed column {@code evt_time AS `evt.time`} (windows use
+ * {@code DESCRIPTOR(evt_time)}).
  *
  * <pre>{@code
  * String ddl = FleetSchema.kafkaTable("events")
@@ -118,6 +120,7 @@ public final class FleetSchema {
         private final String table;
         private final Map<String, String> columns = new LinkedHashMap<>();
         private String rowtime = EVT_TIME;
+        private String rowtimeAlias;
         private Duration watermarkDelay = Duration.ofSeconds(1);
         private String topic;
         private String bootstrapServers;
@@ -169,13 +172,38 @@ public final class FleetSchema {
         }
 
         /**
-         * The event-time column the watermark is declared on (default {@code evt.time}; {@code window_start} for a
-         * topic of partial aggregates); null for no watermark. If it is not among the columns and is a catalog
-         * field, it is added as one.
+         * The event-time column the watermark is on (default {@code evt.time}; {@code window_start} for a topic of
+         * partial aggregates); null for no watermark. If it is not among the columns and is a catalog field, it is
+         * added as one. Flink refuses a rowtime attribute whose name has a dot (it takes it for a nested field), so
+         * for a dotted column the watermark is declared on a computed column {@code <alias> AS `<column>`} (see
+         * {@link #rowtimeAlias}); {@link #rowtimeAttribute()} names the column to use in {@code DESCRIPTOR(...)}.
          */
         public KafkaTable rowtime(String column) {
             this.rowtime = column;
             return this;
+        }
+
+        /**
+         * The name of the computed rowtime column made for a dotted rowtime column (default: its name with dots
+         * replaced by underscores, {@code evt_time}). It must not contain a dot.
+         */
+        public KafkaTable rowtimeAlias(String alias) {
+            if (alias != null && alias.indexOf('.') >= 0) {
+                throw new IllegalArgumentException("Flink refuses a rowtime attribute with a dot: " + alias);
+            }
+            this.rowtimeAlias = alias;
+            return this;
+        }
+
+        /**
+         * The table's time attribute, for {@code DESCRIPTOR(...)} in window functions: the rowtime column itself, or
+         * its computed alias if its name has a dot ({@code evt_time} for {@code evt.time}); null without a rowtime.
+         */
+        public String rowtimeAttribute() {
+            if (rowtime == null || rowtime.indexOf('.') < 0) {
+                return rowtime;
+            }
+            return rowtimeAlias != null ? rowtimeAlias : rowtime.replace('.', '_');
         }
 
         /** How late rows may come: {@code WATERMARK FOR rowtime AS rowtime - delay} (default 1 s). */
@@ -309,7 +337,15 @@ public final class FleetSchema {
             List<String> lines = new ArrayList<>();
             cols.forEach((name, type) -> lines.add("  " + quote(name) + " " + type));
             if (rowtime != null) {
-                String r = quote(rowtime);
+                String attribute = rowtimeAttribute();
+                String r = quote(attribute);
+                if (!attribute.equals(rowtime)) {
+                    if (cols.containsKey(attribute)) {
+                        throw new IllegalStateException("the rowtime alias " + r + " of " + quote(rowtime)
+                                + " is a column already; choose another with rowtimeAlias(...)");
+                    }
+                    lines.add("  " + r + " AS " + quote(rowtime));
+                }
                 lines.add("  WATERMARK FOR " + r + " AS " + r + " - " + interval(watermarkDelay));
             }
             List<String> with = new ArrayList<>();
@@ -324,12 +360,22 @@ public final class FleetSchema {
         }
     }
 
-    /** {@code INTERVAL 'n' SECOND}, with milliseconds if the duration has them. */
+    /**
+     * {@code INTERVAL 'n' SECOND} (or {@code 'n.mmm'}) below 100 s, which is all SECOND holds; from 100 s
+     * {@code INTERVAL 'd hh:mm:ss.mmm' DAY TO SECOND(3)} (Flink's planner takes no interval of a leading precision
+     * over 3, so SECOND(6) cannot be used).
+     */
     static String interval(Duration d) {
         long ms = d.toMillis();
-        if (ms % 1000 == 0) {
-            return "INTERVAL '" + ms / 1000 + "' SECOND";
+        String frac = ms % 1000 == 0 ? "" : String.format(java.util.Locale.ROOT, ".%03d", ms % 1000);
+        if (ms < 100_000) {
+            return "INTERVAL '" + ms / 1000 + frac + "' SECOND";
         }
-        return "INTERVAL '" + ms / 1000 + "." + String.format(java.util.Locale.ROOT, "%03d", ms % 1000) + "' SECOND(9, 3)";
+        long s = ms / 1000;
+        if (s / 86_400 > 99) {
+            throw new IllegalArgumentException("watermark delay too long (99 days at most): " + d);
+        }
+        return String.format(java.util.Locale.ROOT, "INTERVAL '%d %02d:%02d:%02d.%03d' DAY TO SECOND(3)", s / 86_400,
+                s / 3600 % 24, s / 60 % 60, s % 60, ms % 1000);
     }
 }
