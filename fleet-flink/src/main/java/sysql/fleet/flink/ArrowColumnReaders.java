@@ -30,7 +30,6 @@ import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.TimestampType;
 
 /**
@@ -143,8 +142,8 @@ final class ArrowColumnReaders {
                 if (a instanceof ArrowType.Date d) {
                     return switch (d.getUnit()) {
                         case DAY -> (v, row) -> ((DateDayVector) v).get(row);
-                        case MILLISECOND -> (v, row) ->
-                                (int) Math.floorDiv(((DateMilliVector) v).get(row), 86_400_000L);
+                        case MILLISECOND ->
+                            (v, row) -> (int) Math.floorDiv(((DateMilliVector) v).get(row), 86_400_000L);
                     };
                 }
                 return null;
@@ -213,7 +212,9 @@ final class ArrowColumnReaders {
         if (a instanceof ArrowType.Utf8 || a instanceof ArrowType.LargeUtf8) {
             return "STRING";
         }
-        if (a instanceof ArrowType.Binary || a instanceof ArrowType.LargeBinary || a instanceof ArrowType.FixedSizeBinary) {
+        if (a instanceof ArrowType.Binary
+                || a instanceof ArrowType.LargeBinary
+                || a instanceof ArrowType.FixedSizeBinary) {
             return "BYTES";
         }
         if (a instanceof ArrowType.Timestamp ts) {

@@ -81,8 +81,9 @@ public final class FleetSchema {
     public static String flinkType(String catalogField) {
         Field f = FieldCatalog.get(catalogField);
         if (f == null) {
-            throw new IllegalArgumentException("not a sysql field: " + catalogField
-                    + "; for another result column (an alias, an aggregate) give its Flink type with column(name, type)");
+            throw new IllegalArgumentException(
+                    "not a sysql field: " + catalogField + "; for another result column (an alias, an aggregate)"
+                            + " give its Flink type with column(name, type)");
         }
         return flinkType(f.type());
     }
@@ -317,7 +318,9 @@ public final class FleetSchema {
                 o.put("json.ignore-parse-errors", Boolean.toString(ignoreParseErrors));
                 o.put("json.timestamp-format.standard", "SQL");
             } else if (ignoreParseErrors) {
-                o.put(SysqlArrowFormatFactory.IDENTIFIER + "." + SysqlArrowFormatFactory.IGNORE_PARSE_ERRORS.key(), "true");
+                o.put(
+                        SysqlArrowFormatFactory.IDENTIFIER + "." + SysqlArrowFormatFactory.IGNORE_PARSE_ERRORS.key(),
+                        "true");
             }
             o.put("scan.startup.mode", startupMode);
             if (boundedMode != null) {
@@ -375,7 +378,13 @@ public final class FleetSchema {
         if (s / 86_400 > 99) {
             throw new IllegalArgumentException("watermark delay too long (99 days at most): " + d);
         }
-        return String.format(java.util.Locale.ROOT, "INTERVAL '%d %02d:%02d:%02d.%03d' DAY TO SECOND(3)", s / 86_400,
-                s / 3600 % 24, s / 60 % 60, s % 60, ms % 1000);
+        return String.format(
+                java.util.Locale.ROOT,
+                "INTERVAL '%d %02d:%02d:%02d.%03d' DAY TO SECOND(3)",
+                s / 86_400,
+                s / 3600 % 24,
+                s / 60 % 60,
+                s % 60,
+                ms % 1000);
     }
 }

@@ -196,8 +196,8 @@ public final class SysqlArrowDeserializationSchema implements DeserializationSch
             Integer at = byName.get(names.get(i));
             index[i] = at == null ? -1 : at;
             if (at != null) {
-                readers[i] = ArrowColumnReaders.reader(
-                        names.get(i), fields.get(at).getType(), rowType.getTypeAt(i));
+                readers[i] =
+                        ArrowColumnReaders.reader(names.get(i), fields.get(at).getType(), rowType.getTypeAt(i));
             }
         }
         p = new Plan(schema, index, readers);

@@ -94,7 +94,8 @@ final class ArrowRecords {
         } else if (v instanceof TimeMilliVector t) {
             t.setSafe(i, (Integer) value);
         } else {
-            throw new IllegalArgumentException("test helper: no setter for " + v.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "test helper: no setter for " + v.getClass().getSimpleName());
         }
     }
 }

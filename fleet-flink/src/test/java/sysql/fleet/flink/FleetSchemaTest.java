@@ -61,8 +61,7 @@ class FleetSchemaTest {
         assertEquals("INT", FleetSchema.flinkType(FieldType.INTEGER));
         assertEquals("BYTES", FleetSchema.flinkType(FieldType.VARBINARY));
         assertEquals(FleetSchema.flinkType(FieldCatalog.get("proc.pid").type()), FleetSchema.flinkType("proc.pid"));
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> FleetSchema.flinkType("count"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FleetSchema.flinkType("count"));
         assertTrue(e.getMessage().contains("column(name, type)"), e.getMessage());
         Map<String, String> all = FleetSchema.catalogColumns();
         assertEquals(FieldCatalog.all().size(), all.size());
@@ -90,16 +89,15 @@ class FleetSchemaTest {
         assertEquals("INTERVAL '1.500' SECOND", FleetSchema.interval(Duration.ofMillis(1500)));
         assertEquals("INTERVAL '99' SECOND", FleetSchema.interval(Duration.ofSeconds(99)));
         assertEquals("INTERVAL '0 00:02:00.000' DAY TO SECOND(3)", FleetSchema.interval(Duration.ofMinutes(2)));
-        assertEquals("INTERVAL '3 04:05:06.789' DAY TO SECOND(3)",
-                FleetSchema.interval(Duration.parse("P3DT4H5M6.789S")));
+        assertEquals(
+                "INTERVAL '3 04:05:06.789' DAY TO SECOND(3)", FleetSchema.interval(Duration.parse("P3DT4H5M6.789S")));
         assertEquals("INTERVAL '0' SECOND", FleetSchema.interval(Duration.ZERO));
     }
 
     @Test
     void ddlText() {
         String ddl = events("e").watermarkDelay(Duration.ofSeconds(3)).ddl();
-        assertEquals(
-                """
+        assertEquals("""
                 CREATE TABLE `e` (
                   `evt.time` TIMESTAMP(3),
                   `proc.name` STRING,
@@ -118,12 +116,19 @@ class FleetSchemaTest {
                   'properties.group.id' = 'fleet',
                   'format' = 'sysql-arrow',
                   'scan.startup.mode' = 'earliest-offset'
-                )""",
-                ddl);
-        assertThrows(IllegalStateException.class, () -> FleetSchema.kafkaTable("x").field("proc.name").ddl());
+                )""", ddl);
+        assertThrows(
+                IllegalStateException.class,
+                () -> FleetSchema.kafkaTable("x").field("proc.name").ddl());
         assertThrows(IllegalArgumentException.class, () -> events("x").field("proc.name"));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> FleetSchema.kafkaTable("x").column("n", "INT").rowtime("ws").topic("t").bootstrapServers("b").ddl());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> FleetSchema.kafkaTable("x")
+                        .column("n", "INT")
+                        .rowtime("ws")
+                        .topic("t")
+                        .bootstrapServers("b")
+                        .ddl());
         assertTrue(e.getMessage().contains("`ws`"), e.getMessage());
     }
 
@@ -139,13 +144,23 @@ class FleetSchemaTest {
                 .ddl());
         ResolvedSchema s = tables.from("arrow_events").getResolvedSchema();
         assertEquals(
-                List.of("evt.time", "proc.name", "evt.type", "proc.pid", "evt.rawres", "evt.is_io", "proc.vpid",
-                        "host.name", "host.id", "evt_time"),
+                List.of(
+                        "evt.time",
+                        "proc.name",
+                        "evt.type",
+                        "proc.pid",
+                        "evt.rawres",
+                        "evt.is_io",
+                        "proc.vpid",
+                        "host.name",
+                        "host.id",
+                        "evt_time"),
                 s.getColumnNames());
         assertEquals(DataTypes.STRING(), s.getColumn("proc.name").orElseThrow().getDataType());
         assertEquals(DataTypes.BIGINT(), s.getColumn("proc.pid").orElseThrow().getDataType());
         assertEquals(DataTypes.STRING(), s.getColumn("host.id").orElseThrow().getDataType());
-        assertEquals(DataTypes.TIMESTAMP(3), s.getColumn("evt.time").orElseThrow().getDataType());
+        assertEquals(
+                DataTypes.TIMESTAMP(3), s.getColumn("evt.time").orElseThrow().getDataType());
         TimestampType rowtime = (TimestampType)
                 s.getColumn("evt_time").orElseThrow().getDataType().getLogicalType();
         assertEquals(3, rowtime.getPrecision());
@@ -153,8 +168,9 @@ class FleetSchemaTest {
         assertEquals(1, s.getWatermarkSpecs().size());
         WatermarkSpec w = s.getWatermarkSpecs().get(0);
         assertEquals("evt_time", w.getRowtimeAttribute());
-        assertTrue(w.getWatermarkExpression().asSummaryString().contains("2.500"), w.getWatermarkExpression()
-                .asSummaryString());
+        assertTrue(
+                w.getWatermarkExpression().asSummaryString().contains("2.500"),
+                w.getWatermarkExpression().asSummaryString());
 
         // the Kafka source and this format's decoder are made (options validated) for a projection, no broker
         Table q = tables.sqlQuery("SELECT `proc.name`, `host.name`, evt_time FROM arrow_events WHERE `proc.pid` > 1");
@@ -178,15 +194,22 @@ class FleetSchemaTest {
         tables.executeSql(partials.ddl());
         tables.toDataStream(tables.sqlQuery("SELECT window_start, `count` FROM partials"));
         ResolvedSchema s = tables.from("partials").getResolvedSchema();
-        assertEquals(List.of("window_start", "window_end", "proc.name", "count", "host.name", "host.id"),
+        assertEquals(
+                List.of("window_start", "window_end", "proc.name", "count", "host.name", "host.id"),
                 s.getColumnNames());
         assertEquals("window_start", s.getWatermarkSpecs().get(0).getRowtimeAttribute());
         List<LogicalTypeRoot> roots = new ArrayList<>();
         for (Column c : s.getColumns()) {
             roots.add(c.getDataType().getLogicalType().getTypeRoot());
         }
-        assertEquals(List.of(LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE, LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE,
-                LogicalTypeRoot.VARCHAR, LogicalTypeRoot.BIGINT, LogicalTypeRoot.VARCHAR, LogicalTypeRoot.VARCHAR),
+        assertEquals(
+                List.of(
+                        LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE,
+                        LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE,
+                        LogicalTypeRoot.VARCHAR,
+                        LogicalTypeRoot.BIGINT,
+                        LogicalTypeRoot.VARCHAR,
+                        LogicalTypeRoot.VARCHAR),
                 roots);
     }
 
@@ -194,23 +217,30 @@ class FleetSchemaTest {
     void jsonTableTranslates() {
         FleetSchema.KafkaTable json = events("json_events").format(FleetSchema.Format.JSON);
         String ddl = json.ddl();
-        assertTrue(ddl.contains("'json.ignore-parse-errors' = 'false'")
-                && ddl.contains("'json.timestamp-format.standard' = 'SQL'"), ddl);
+        assertTrue(
+                ddl.contains("'json.ignore-parse-errors' = 'false'")
+                        && ddl.contains("'json.timestamp-format.standard' = 'SQL'"),
+                ddl);
         tables.executeSql(ddl);
         tables.toDataStream(tables.sqlQuery("SELECT `evt.time`, `proc.name` FROM json_events"));
         FleetSchema.KafkaTable aliased = events("aliased").rowtimeAlias("ts");
         assertEquals("ts", aliased.rowtimeAttribute());
         assertTrue(aliased.ddl().contains("WATERMARK FOR `ts` AS `ts` - INTERVAL '1' SECOND"), aliased.ddl());
-        assertThrows(IllegalStateException.class, () -> events("x").column("evt_time", "INT").ddl());
+        assertThrows(
+                IllegalStateException.class,
+                () -> events("x").column("evt_time", "INT").ddl());
     }
 
     @Test
     void formatIsDiscoveredAndValidatesItsOptions() {
-        assertInstanceOf(SysqlArrowFormatFactory.class, FactoryUtil.discoverFactory(
-                getClass().getClassLoader(), DeserializationFormatFactory.class, "sysql-arrow"));
-        tables.executeSql(events("bad_option").option("sysql-arrow.no-such-option", "x").ddl());
-        ValidationException e = assertThrows(ValidationException.class,
-                () -> tables.toDataStream(tables.from("bad_option")));
+        assertInstanceOf(
+                SysqlArrowFormatFactory.class,
+                FactoryUtil.discoverFactory(
+                        getClass().getClassLoader(), DeserializationFormatFactory.class, "sysql-arrow"));
+        tables.executeSql(
+                events("bad_option").option("sysql-arrow.no-such-option", "x").ddl());
+        ValidationException e =
+                assertThrows(ValidationException.class, () -> tables.toDataStream(tables.from("bad_option")));
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             all.append(t.getMessage()).append('\n');

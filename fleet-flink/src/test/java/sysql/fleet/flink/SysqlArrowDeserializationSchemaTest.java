@@ -98,9 +98,9 @@ class SysqlArrowDeserializationSchemaTest {
         return RowType.of(types, names);
     }
 
-    private static SysqlArrowDeserializationSchema decoder(RowType type, boolean ignore, Context ctx)
-            throws Exception {
-        SysqlArrowDeserializationSchema d = new SysqlArrowDeserializationSchema(type, InternalTypeInfo.of(type), ignore);
+    private static SysqlArrowDeserializationSchema decoder(RowType type, boolean ignore, Context ctx) throws Exception {
+        SysqlArrowDeserializationSchema d =
+                new SysqlArrowDeserializationSchema(type, InternalTypeInfo.of(type), ignore);
         d.open(ctx);
         return d;
     }
@@ -150,14 +150,45 @@ class SysqlArrowDeserializationSchemaTest {
                 field("host.id", ArrowType.Utf8.INSTANCE)));
         byte[] bytes = {0, 1, (byte) 0xff};
         List<Object[]> batch1 = rows(
-                row(true, (byte) -8, (short) -1600, 4242, 1L << 40, 1.5f, 2.25, new BigDecimal("12345678.90"),
-                        new BigDecimal("-12345678901234567890123456.7891"), "bash", bytes, MILLIS, MICROS, 20_427,
-                        15_202_123, "h1", "id-1"),
-                row(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "h1",
+                row(
+                        true,
+                        (byte) -8,
+                        (short) -1600,
+                        4242,
+                        1L << 40,
+                        1.5f,
+                        2.25,
+                        new BigDecimal("12345678.90"),
+                        new BigDecimal("-12345678901234567890123456.7891"),
+                        "bash",
+                        bytes,
+                        MILLIS,
+                        MICROS,
+                        20_427,
+                        15_202_123,
+                        "h1",
+                        "id-1"),
+                row(
+                        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "h1",
                         "id-1"));
-        List<Object[]> batch2 = rows(row(false, (byte) 7, (short) 7, -1, -1L, -0.0f, Double.NaN,
-                new BigDecimal("-0.01"), new BigDecimal("0.0000"), "café ☃ 日本 \uD83D\uDE00", new byte[0], -1L, -1L,
-                -1, 0, "hôte-2", "id-2"));
+        List<Object[]> batch2 = rows(row(
+                false,
+                (byte) 7,
+                (short) 7,
+                -1,
+                -1L,
+                -0.0f,
+                Double.NaN,
+                new BigDecimal("-0.01"),
+                new BigDecimal("0.0000"),
+                "café ☃ 日本 \uD83D\uDE00",
+                new byte[0],
+                -1L,
+                -1L,
+                -1,
+                0,
+                "hôte-2",
+                "id-2"));
         byte[] record = stream(schema, List.of(batch1, batch2));
 
         RowType type = rowType(
@@ -184,24 +215,50 @@ class SysqlArrowDeserializationSchemaTest {
         List<RowData> rows = decode(d, record);
         assertEquals(3, rows.size());
         assertEquals(
-                GenericRowData.of(true, (byte) -8, (short) -1600, 4242, 1L << 40, 1.5f, 2.25,
+                GenericRowData.of(
+                        true,
+                        (byte) -8,
+                        (short) -1600,
+                        4242,
+                        1L << 40,
+                        1.5f,
+                        2.25,
                         DecimalData.fromBigDecimal(new BigDecimal("12345678.90"), 10, 2),
                         DecimalData.fromBigDecimal(new BigDecimal("-12345678901234567890123456.7891"), 30, 4),
-                        StringData.fromString("bash"), bytes, TimestampData.fromEpochMillis(MILLIS),
-                        TimestampData.fromEpochMillis(MILLIS, 456_000), null, 20_427, 15_202_123,
-                        StringData.fromString("h1"), StringData.fromString("id-1")),
+                        StringData.fromString("bash"),
+                        bytes,
+                        TimestampData.fromEpochMillis(MILLIS),
+                        TimestampData.fromEpochMillis(MILLIS, 456_000),
+                        null,
+                        20_427,
+                        15_202_123,
+                        StringData.fromString("h1"),
+                        StringData.fromString("id-1")),
                 rows.get(0));
         GenericRowData nulls = new GenericRowData(type.getFieldCount());
         nulls.setField(16, StringData.fromString("h1"));
         nulls.setField(17, StringData.fromString("id-1"));
         assertEquals(nulls, rows.get(1));
         assertEquals(
-                GenericRowData.of(false, (byte) 7, (short) 7, -1, -1L, -0.0f, Double.NaN,
+                GenericRowData.of(
+                        false,
+                        (byte) 7,
+                        (short) 7,
+                        -1,
+                        -1L,
+                        -0.0f,
+                        Double.NaN,
                         DecimalData.fromBigDecimal(new BigDecimal("-0.01"), 10, 2),
                         DecimalData.fromBigDecimal(new BigDecimal("0.0000"), 30, 4),
-                        StringData.fromString("café ☃ 日本 \uD83D\uDE00"), new byte[0],
-                        TimestampData.fromEpochMillis(-1), TimestampData.fromEpochMillis(-1, 999_000), null, -1, 0,
-                        StringData.fromString("hôte-2"), StringData.fromString("id-2")),
+                        StringData.fromString("café ☃ 日本 \uD83D\uDE00"),
+                        new byte[0],
+                        TimestampData.fromEpochMillis(-1),
+                        TimestampData.fromEpochMillis(-1, 999_000),
+                        null,
+                        -1,
+                        0,
+                        StringData.fromString("hôte-2"),
+                        StringData.fromString("id-2")),
                 rows.get(2));
         assertEquals("café ☃ 日本 \uD83D\uDE00", rows.get(2).getString(9).toString());
         assertArrayEquals(bytes, rows.get(0).getBinary(10));
@@ -210,10 +267,10 @@ class SysqlArrowDeserializationSchemaTest {
         assertEquals(rows, decode(d, record));
         RowType ltz = rowType("t_us", new LocalZonedTimestampType(3), "evt.time", new LocalZonedTimestampType(6));
         List<RowData> l = decode(decoder(ltz, false, new Context()), record);
-        assertEquals(GenericRowData.of(TimestampData.fromEpochMillis(MILLIS), TimestampData.fromEpochMillis(MILLIS)),
+        assertEquals(
+                GenericRowData.of(TimestampData.fromEpochMillis(MILLIS), TimestampData.fromEpochMillis(MILLIS)),
                 l.get(0));
-        assertEquals(GenericRowData.of(TimestampData.fromEpochMillis(-1), TimestampData.fromEpochMillis(-1)),
-                l.get(2));
+        assertEquals(GenericRowData.of(TimestampData.fromEpochMillis(-1), TimestampData.fromEpochMillis(-1)), l.get(2));
     }
 
     @Test
@@ -226,8 +283,9 @@ class SysqlArrowDeserializationSchemaTest {
                 field("e", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)),
                 field("f", new ArrowType.Int(64, true)),
                 field("g", new ArrowType.Decimal(5, 1, 128))));
-        byte[] record =
-                stream(schema, List.of(rows(row((byte) -3, (short) 300, -70_000, 12, 0.5f, 1L << 53, new BigDecimal("-1234.5")))));
+        byte[] record = stream(
+                schema,
+                List.of(rows(row((byte) -3, (short) 300, -70_000, 12, 0.5f, 1L << 53, new BigDecimal("-1234.5")))));
         RowType type = rowType(
                 "a", new IntType(),
                 "b", new BigIntType(),
@@ -238,18 +296,24 @@ class SysqlArrowDeserializationSchemaTest {
                 "g", new DecimalType(20, 3));
         List<RowData> rows = decode(decoder(type, false, new Context()), record);
         assertEquals(
-                List.of(GenericRowData.of(-3, 300L, -70_000L, 12.0, 0.5, (double) (1L << 53),
+                List.of(GenericRowData.of(
+                        -3,
+                        300L,
+                        -70_000L,
+                        12.0,
+                        0.5,
+                        (double) (1L << 53),
                         DecimalData.fromBigDecimal(new BigDecimal("-1234.500"), 20, 3))),
                 rows);
     }
 
     @Test
     void missingColumnIsNullAndProjectionReadsOnlyItsColumns() throws Exception {
-        Schema schema = new Schema(List.of(
-                field("proc.name", ArrowType.Utf8.INSTANCE), field("host.name", ArrowType.Utf8.INSTANCE)));
+        Schema schema = new Schema(
+                List.of(field("proc.name", ArrowType.Utf8.INSTANCE), field("host.name", ArrowType.Utf8.INSTANCE)));
         byte[] record = stream(schema, List.of(rows(row("sshd", "h"))));
-        RowType type = rowType("evt.num", new BigIntType(), "proc.name", VarCharType.STRING_TYPE, "fd.name",
-                VarCharType.STRING_TYPE);
+        RowType type = rowType(
+                "evt.num", new BigIntType(), "proc.name", VarCharType.STRING_TYPE, "fd.name", VarCharType.STRING_TYPE);
         List<RowData> rows = decode(decoder(type, false, new Context()), record);
         assertEquals(List.of(GenericRowData.of(null, StringData.fromString("sshd"), null)), rows);
     }
@@ -263,8 +327,12 @@ class SysqlArrowDeserializationSchemaTest {
         assertFalse(e.isParseError());
         String m = e.getMessage();
         assertFalse(m.contains("\n"), m);
-        assertTrue(m.contains("`evt.type`") && m.contains("BIGINT") && m.contains("Utf8")
-                && m.contains("declare the column as STRING"), m);
+        assertTrue(
+                m.contains("`evt.type`")
+                        && m.contains("BIGINT")
+                        && m.contains("Utf8")
+                        && m.contains("declare the column as STRING"),
+                m);
         assertEquals(0, d.allocatedMemory());
         assertEquals(0, d.skippedRecords(), "a type misfit is not skipped even with ignore-parse-errors");
 
@@ -276,19 +344,21 @@ class SysqlArrowDeserializationSchemaTest {
         assertTrue(e2.getMessage().contains("declare the column as BIGINT"), e2.getMessage());
         Schema dec = new Schema(List.of(field("x", new ArrowType.Decimal(10, 2, 128))));
         byte[] x = stream(dec, List.of(rows(row(new BigDecimal("1.25")))));
-        assertThrows(SysqlArrowFormatException.class,
+        assertThrows(
+                SysqlArrowFormatException.class,
                 () -> decode(decoder(rowType("x", new DecimalType(10, 1)), false, null), x));
         Schema ts = new Schema(List.of(field("x", new ArrowType.Timestamp(TimeUnit.MICROSECOND, null))));
         byte[] t = stream(ts, List.of(rows(row(1L))));
-        SysqlArrowFormatException e3 = assertThrows(SysqlArrowFormatException.class,
-                () -> decode(decoder(rowType("x", new DateType()), false, null), t));
+        SysqlArrowFormatException e3 = assertThrows(
+                SysqlArrowFormatException.class, () -> decode(decoder(rowType("x", new DateType()), false, null), t));
         assertTrue(e3.getMessage().contains("declare the column as TIMESTAMP(6)"), e3.getMessage());
     }
 
     @Test
     void unsupportedFlinkTypeFailsWhenTheDecoderIsMade() {
         RowType type = rowType("a", new ArrayType(new IntType()));
-        ValidationException e = assertThrows(ValidationException.class,
+        ValidationException e = assertThrows(
+                ValidationException.class,
                 () -> new SysqlArrowDeserializationSchema(type, InternalTypeInfo.of(type), false));
         assertTrue(e.getMessage().contains("`a`"), e.getMessage());
     }
@@ -314,8 +384,10 @@ class SysqlArrowDeserializationSchemaTest {
             SysqlArrowFormatException e = assertThrows(SysqlArrowFormatException.class, () -> decode(strict, g));
             assertTrue(e.isParseError());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
-            assertTrue(e.getMessage().contains("not an Arrow IPC stream")
-                    && e.getMessage().contains("'sysql-arrow.ignore-parse-errors' = 'true'"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("not an Arrow IPC stream")
+                            && e.getMessage().contains("'sysql-arrow.ignore-parse-errors' = 'true'"),
+                    e.getMessage());
         }
 
         Context ctx = new Context();
@@ -343,8 +415,7 @@ class SysqlArrowDeserializationSchemaTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray()))) {
             copy = (SysqlArrowDeserializationSchema) in.readObject();
         }
-        byte[] one = stream(
-                new Schema(List.of(field("proc.name", ArrowType.Utf8.INSTANCE))), List.of(rows(row("x"))));
+        byte[] one = stream(new Schema(List.of(field("proc.name", ArrowType.Utf8.INSTANCE))), List.of(rows(row("x"))));
         assertEquals(GenericRowData.of(StringData.fromString("x")), copy.deserialize(one));
         assertEquals(InternalTypeInfo.of(type), copy.getProducedType());
         assertNull(copy.deserialize(null));

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * the task by Java serialization and opened there, into a Flink SQL tumbling window over the rowtime.
  */
 class SysqlArrowWindowJobTest {
-    private static final long BASE_MS = LocalDateTime.of(2026, 12, 5, 4, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+    private static final long BASE_MS =
+            LocalDateTime.of(2026, 12, 5, 4, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
 
     /** The decoder as a Flink function, the way the Kafka source calls it. */
     private static final class Decode extends RichFlatMapFunction<byte[], RowData>
@@ -123,7 +124,10 @@ class SysqlArrowWindowJobTest {
 
         RowType type = RowType.of(
                 new LogicalType[] {
-                    new TimestampType(3), VarCharType.STRING_TYPE, new BigIntType(), VarCharType.STRING_TYPE,
+                    new TimestampType(3),
+                    VarCharType.STRING_TYPE,
+                    new BigIntType(),
+                    VarCharType.STRING_TYPE,
                     VarCharType.STRING_TYPE
                 },
                 new String[] {"evt.time", "proc.name", "proc.pid", "host.name", "host.id"});
@@ -147,8 +151,9 @@ class SysqlArrowWindowJobTest {
         try {
             while (it.hasNext()) {
                 Row row = it.next();
-                got.put(row.getField(0) + " " + row.getField(1), row.getField(2) + " " + row.getField(3) + " "
-                        + row.getField(4));
+                got.put(
+                        row.getField(0) + " " + row.getField(1),
+                        row.getField(2) + " " + row.getField(3) + " " + row.getField(4));
             }
         } finally {
             it.close();
