@@ -184,6 +184,7 @@ public final class FileEngine implements SysqlEngine {
 
     @Override
     public String describe() {
-        return "file " + file + (replaySpeed > 0 ? ", replayed at " + replaySpeed + "x" : "") + (snaplen != EventContext.DEFAULT_BUFFER_PRINT_LENGTH ? ", snaplen " + snaplen : "");
+        return "file " + file + (replaySpeed > 0 ? ", replayed at " + replaySpeed + "x" : "")
+                + (snaplen != EventContext.DEFAULT_BUFFER_PRINT_LENGTH ? ", snaplen " + snaplen : "");
     }
 }

@@ -84,8 +84,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "-X",
             paramLabel = "SETTING=VALUE",
-            description = "A Kafka producer setting (acks=all, compression.type=zstd, security.protocol=SSL,"
-                    + " sasl.mechanism=..., ssl.truststore.location=...); may be repeated; wins over --producer-config.")
+            description =
+                    "A Kafka producer setting (acks=all, compression.type=zstd, security.protocol=SSL,"
+                            + " sasl.mechanism=..., ssl.truststore.location=...); may be repeated; wins over --producer-config.")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @Option(
@@ -94,7 +95,10 @@ final class ExportCommand implements Callable<Integer> {
             description = "Kafka producer settings from a properties file (as kafka-console-producer's).")
     Path producerConfig;
 
-    @Option(names = "--host-name", paramLabel = "NAME", description = "The host.name rows carry (default: this host's name).")
+    @Option(
+            names = "--host-name",
+            paramLabel = "NAME",
+            description = "The host.name rows carry (default: this host's name).")
     String hostName;
 
     @Option(
@@ -240,8 +244,8 @@ final class ExportCommand implements Callable<Integer> {
             lastNanos = now;
             long n = export.stats().rowsNotDelivered();
             if (n > reported) {
-                err.println(LABEL + ": " + (n - reported) + " rows not delivered in the last 10 s (" + n
-                        + " in all): " + export.lastFailure());
+                err.println(LABEL + ": " + (n - reported) + " rows not delivered in the last 10 s (" + n + " in all): "
+                        + export.lastFailure());
                 reported = n;
             }
         }
@@ -304,8 +308,8 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("not a Kafka producer setting: " + String.join(", ", unknown)
                     + " (see https://kafka.apache.org/documentation/#producerconfigs)");
         }
-        for (String fixed : List.of(
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)) {
+        for (String fixed :
+                List.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)) {
             if (p.containsKey(fixed)) {
                 throw new IllegalArgumentException(fixed + " is sysql export's own: leave it out");
             }
@@ -341,8 +345,8 @@ final class ExportCommand implements Callable<Integer> {
         }
         List<String> statements = SqlScript.statements(text);
         if (statements.size() != 1) {
-            throw new IllegalArgumentException("sysql export sends the rows of one query (" + statements.size()
-                    + " statements given)");
+            throw new IllegalArgumentException(
+                    "sysql export sends the rows of one query (" + statements.size() + " statements given)");
         }
         return statements.get(0);
     }

@@ -15,7 +15,8 @@ import java.util.UUID;
  * UUID derived from the host name. Either may be given instead ({@code --host-name}, {@code --host-id}).
  */
 record HostIdentity(String name, String id) {
-    private static final List<Path> MACHINE_ID = List.of(Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id"));
+    private static final List<Path> MACHINE_ID =
+            List.of(Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id"));
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
     /** This host's identity, with {@code name} or {@code id} in place of the host's own where given. */
@@ -36,7 +37,9 @@ record HostIdentity(String name, String id) {
                 return id.toLowerCase(java.util.Locale.ROOT);
             }
         }
-        return UUID.nameUUIDFromBytes(hostName.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+        return UUID.nameUUIDFromBytes(hostName.getBytes(StandardCharsets.UTF_8))
+                .toString()
+                .replace("-", "");
     }
 
     private static String firstLine(Path p) {

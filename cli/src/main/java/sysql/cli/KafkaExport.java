@@ -96,8 +96,8 @@ final class KafkaExport {
         this.format = format;
         this.host = host;
         this.key = host.id().getBytes(StandardCharsets.UTF_8);
-        headers.add(new RecordHeader("sysql.format", format.name().toLowerCase(java.util.Locale.ROOT).getBytes(
-                StandardCharsets.UTF_8)));
+        headers.add(new RecordHeader(
+                "sysql.format", format.name().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
         headers.setReadOnly();
     }
 
@@ -128,7 +128,11 @@ final class KafkaExport {
                     + "rename it with AS");
         }
         try (ArrowRows rows = new ArrowRows(
-                        rs, schema, allocator, 2 * batching.batchRows(), 2 * batching.batchBytes(),
+                        rs,
+                        schema,
+                        allocator,
+                        2 * batching.batchRows(),
+                        2 * batching.batchBytes(),
                         batching.lingerMillis());
                 VectorSchemaRoot into = VectorSchemaRoot.create(schema, allocator);
                 VarCharVector hostName = new VarCharVector("host.name", allocator);

@@ -56,10 +56,20 @@ class ExportOptionsTest {
                 export("--replay", "SELECT STREAM evt.type FROM events"),
                 "--replay plays a capture file: give it with -r FILE.scap");
         assertOneLineError(
-                export("-r", TestData.scap("falco_syscall.scap").toString(), "--speed", "2", "SELECT evt.type FROM events"),
+                export(
+                        "-r",
+                        TestData.scap("falco_syscall.scap").toString(),
+                        "--speed",
+                        "2",
+                        "SELECT evt.type FROM events"),
                 "--speed is the pace of --replay: add --replay (and -r FILE)");
         assertOneLineError(
-                export("-r", TestData.scap("falco_syscall.scap").toString(), "--replay", "--speed", "0",
+                export(
+                        "-r",
+                        TestData.scap("falco_syscall.scap").toString(),
+                        "--replay",
+                        "--speed",
+                        "0",
                         "SELECT evt.type FROM events"),
                 "--speed 0.0 is out of range: give a number from 0.001 to 1000000");
     }
@@ -68,7 +78,8 @@ class ExportOptionsTest {
     void oneQueryAndAKnownFormat() {
         assertOneLineError(
                 export("SELECT 1; SELECT 2"), "sysql export sends the rows of one query (2 statements given)");
-        assertOneLineError(export("--format", "avro", "SELECT 1"), "--format avro is not one sysql export writes: arrow or json");
+        assertOneLineError(
+                export("--format", "avro", "SELECT 1"), "--format avro is not one sysql export writes: arrow or json");
         assertOneLineError(export(), "no query given: pass one as an argument or with -f FILE.sql");
         assertOneLineError(export("--batch-rows", "0", "SELECT 1"), "--batch-rows 0 is out of range: 1 to 1000000");
     }

@@ -106,13 +106,25 @@ class KafkaExportTest {
             for (ProducerRecord<byte[], byte[]> r : producer.history()) {
                 assertEquals("events", r.topic());
                 assertArrayEquals(HOST.id().getBytes(StandardCharsets.UTF_8), r.key());
-                assertEquals("arrow", new String(r.headers().lastHeader("sysql.format").value(), StandardCharsets.UTF_8));
+                assertEquals(
+                        "arrow",
+                        new String(r.headers().lastHeader("sysql.format").value(), StandardCharsets.UTF_8));
                 try (ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(r.value()), allocator)) {
                     VectorSchemaRoot root = reader.getVectorSchemaRoot();
                     assertEquals(
-                            List.of("evt.num", "evt.time", "proc.name", "evt.failed", "evt.latency", "evt.rawarg.data",
-                                    "thread.tid", "host.name", "host.id"),
-                            root.getSchema().getFields().stream().map(f -> f.getName()).toList());
+                            List.of(
+                                    "evt.num",
+                                    "evt.time",
+                                    "proc.name",
+                                    "evt.failed",
+                                    "evt.latency",
+                                    "evt.rawarg.data",
+                                    "thread.tid",
+                                    "host.name",
+                                    "host.id"),
+                            root.getSchema().getFields().stream()
+                                    .map(f -> f.getName())
+                                    .toList());
                     int batches = 0;
                     while (reader.loadNextBatch()) {
                         batches++;
@@ -121,7 +133,9 @@ class KafkaExportTest {
                             List<FieldVector> v = root.getFieldVectors();
                             List<Object> row = new ArrayList<>();
                             row.add(v.get(0).getObject(i));
-                            row.add(((LocalDateTime) v.get(1).getObject(i)).toInstant(ZoneOffset.UTC).toEpochMilli());
+                            row.add(((LocalDateTime) v.get(1).getObject(i))
+                                    .toInstant(ZoneOffset.UTC)
+                                    .toEpochMilli());
                             row.add(Objects.toString(v.get(2).getObject(i), null));
                             row.add(v.get(3).getObject(i));
                             row.add(v.get(4).getObject(i));
@@ -146,7 +160,8 @@ class KafkaExportTest {
         assertEquals(expected.size(), s.rowsSent());
         assertEquals(0, s.rowsNotDelivered());
         assertEquals(producer.history().size(), s.records());
-        assertEquals(producer.history().stream().mapToLong(r -> r.value().length).sum(), s.bytes());
+        assertEquals(
+                producer.history().stream().mapToLong(r -> r.value().length).sum(), s.bytes());
     }
 
     @Test
@@ -157,7 +172,8 @@ class KafkaExportTest {
         List<List<Object>> expected = jdbcRows();
         assertEquals(expected.size(), producer.history().size());
         ObjectMapper json = new ObjectMapper();
-        java.time.format.DateTimeFormatter sql = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+        java.time.format.DateTimeFormatter sql =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
         for (int n = 0; n < expected.size(); n++) {
             JsonNode o = json.readTree(producer.history().get(n).value());
             List<Object> e = expected.get(n);
@@ -169,7 +185,9 @@ class KafkaExportTest {
                             Math.floorMod((Long) e.get(1), 1000) * 1_000_000,
                             ZoneOffset.UTC)),
                     o.get("evt.time").asText());
-            assertEquals(e.get(2), o.get("proc.name").isNull() ? null : o.get("proc.name").asText());
+            assertEquals(
+                    e.get(2),
+                    o.get("proc.name").isNull() ? null : o.get("proc.name").asText());
             assertEquals(e.get(3), o.get("evt.failed").asBoolean());
             if (e.get(4) == null) {
                 assertTrue(o.get("evt.latency").isNull());
@@ -179,7 +197,9 @@ class KafkaExportTest {
             if (e.get(5) == null) {
                 assertTrue(o.get("evt.rawarg.data").isNull());
             } else {
-                assertArrayEquals((byte[]) e.get(5), Base64.getDecoder().decode(o.get("evt.rawarg.data").asText()));
+                assertArrayEquals(
+                        (byte[]) e.get(5),
+                        Base64.getDecoder().decode(o.get("evt.rawarg.data").asText()));
             }
             assertEquals("web-1", o.get("host.name").asText());
             assertEquals("0123abcd", o.get("host.id").asText());
@@ -191,7 +211,8 @@ class KafkaExportTest {
     void rowsTheProducerCannotTakeAreCountedAndTheExportGoesOn() throws Exception {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        producer.sendException = new KafkaException("Failed to allocate memory within the configured max blocking time");
+        producer.sendException =
+                new KafkaException("Failed to allocate memory within the configured max blocking time");
         KafkaExport export = export(producer, KafkaExport.Format.ARROW, 100);
         int rows = jdbcRows().size();
         KafkaExport.Stats s = export.stats();

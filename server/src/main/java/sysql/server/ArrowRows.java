@@ -157,9 +157,8 @@ public final class ArrowRows extends ResultReader {
                 if (fillingRows > 0) {
                     if (!waitingToFill) {
                         waitingToFill = true;
-                        deadline = Math.min(
-                                deadline,
-                                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fillWaitMillis));
+                        deadline =
+                                Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fillWaitMillis));
                     }
                     if (done || deadline - System.nanoTime() <= 0) {
                         int n = takeFilling(into);

@@ -62,6 +62,7 @@ public final class ReplaySource implements EventSource {
     private final Event event = new Event();
     /** {@link #event} holds an event of {@link #ahead} not yet handed out. */
     private boolean pending;
+
     private boolean fileEnded;
     private boolean started;
     private long firstTs;
@@ -125,7 +126,8 @@ public final class ReplaySource implements EventSource {
      */
     @Override
     public boolean fill(EventBatch batch, long timeoutMillis) throws CaptureException {
-        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long deadline =
+                timeoutMillis < 0 ? Long.MAX_VALUE : clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         ByteBuffer out = batch.buffer();
         out.limit(out.capacity());
         int used = 0;

@@ -76,7 +76,11 @@ class ReplaySourceTest {
     }
 
     private static long firstTs(List<Seen> events) {
-        return events.stream().mapToLong(Seen::ts).filter(t -> t != 0).findFirst().orElseThrow();
+        return events.stream()
+                .mapToLong(Seen::ts)
+                .filter(t -> t != 0)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -125,7 +129,9 @@ class ReplaySourceTest {
         assertEquals((last - t0) / 10, clock.slept, 1);
         for (int i = 0; i < before.size(); i++) {
             long ts = before.get(i).ts();
-            assertEquals(ts == 0 ? 0 : t0 + shift + (long) ((ts - t0) / 10.0), after.get(i).ts());
+            assertEquals(
+                    ts == 0 ? 0 : t0 + shift + (long) ((ts - t0) / 10.0),
+                    after.get(i).ts());
         }
     }
 
@@ -140,8 +146,8 @@ class ReplaySourceTest {
     @Test
     void aFillThatTimesOutIsEmptyButNotTheEnd() throws Exception {
         TestClock clock = new TestClock();
-        try (ReplaySource r = new ReplaySource(
-                        ScapFileSource.open(TestData.scap("libs_curl_google.scap")), 1e-6, clock);
+        try (ReplaySource r =
+                        new ReplaySource(ScapFileSource.open(TestData.scap("libs_curl_google.scap")), 1e-6, clock);
                 EventBatch b = new EventBatch()) {
             assertTrue(r.fill(b, 0)); // the first event is due at once
             int first = b.count();

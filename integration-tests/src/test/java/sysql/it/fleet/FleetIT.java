@@ -127,7 +127,8 @@ class FleetIT {
      */
     private static String kafkaTable(String name, String columns, String rowtime, String topic, String format) {
         return "CREATE TABLE " + name + " (" + columns + ", `host.name` STRING, `host.id` STRING, rowtime AS "
-                + rowtime + ", WATERMARK FOR rowtime AS rowtime - INTERVAL '5' SECOND) WITH ('connector' = 'kafka', 'topic' = '"
+                + rowtime
+                + ", WATERMARK FOR rowtime AS rowtime - INTERVAL '5' SECOND) WITH ('connector' = 'kafka', 'topic' = '"
                 + topic + "', 'properties.bootstrap.servers' = '" + kafka.bootstrap()
                 + "', 'properties.group.id' = 'fleet-it', 'scan.startup.mode' = 'earliest-offset',"
                 + " 'scan.bounded.mode' = 'latest-offset', 'format' = '" + format + "'"
@@ -141,8 +142,8 @@ class FleetIT {
     @Test
     void threeHostsReplayedGiveFlinkTheSumOfWhatSysqlCountsOverEachFile() throws Exception {
         String topic = "events-json";
-        List<String> said = replayAll(
-                topic, "json", "SELECT STREAM evt.time, evt.type, proc.name FROM events WHERE evt.dir = '<'");
+        List<String> said =
+                replayAll(topic, "json", "SELECT STREAM evt.time, evt.type, proc.name FROM events WHERE evt.dir = '<'");
         List<TreeMap<Long, Long>> expected = new ArrayList<>();
         for (int i = 0; i < FILES.size(); i++) {
             TreeMap<Long, Long> counts = perSecond(TestData.scap(FILES.get(i)));
@@ -151,7 +152,11 @@ class FleetIT {
             assertTrue(said.get(i).contains(rows + " rows read, " + rows + " delivered"), said.get(i));
         }
         String ddl = kafkaTable(
-                "events", "`evt.time` TIMESTAMP(3), `evt.type` STRING, `proc.name` STRING", "`evt.time`", topic, "json");
+                "events",
+                "`evt.time` TIMESTAMP(3), `evt.type` STRING, `proc.name` STRING",
+                "`evt.time`",
+                topic,
+                "json");
         // per host: each host's windows are its file's seconds, moved by the whole seconds of its replay
         Map<String, TreeMap<Long, Long>> perHost = new TreeMap<>();
         for (Row r : flink(
