@@ -139,6 +139,7 @@ class BrokerOutageIT {
                         .waitFor();
                 assertTrue(agent.process.waitFor(60, TimeUnit.SECONDS), "SIGINT did not stop the agent");
                 String said = agent.unseen();
+                System.out.println("the agent said: " + said);
                 Matcher m = SUMMARY.matcher(said);
                 assertTrue(m.find(), said);
                 long read = Long.parseLong(m.group(1));

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import sysql.fleet.flink.FleetSchema;
 import sysql.testing.Child;
 import sysql.testing.TestData;
 
@@ -121,69 +126,108 @@ class FleetIT {
         return rows;
     }
 
+    /** The Kafka table of a topic of exported rows: its columns, read up to the offsets of when a query starts. */
+    private static FleetSchema.KafkaTable table(String topic, FleetSchema.Format format) {
+        return FleetSchema.kafkaTable("events")
+                .topic(topic)
+                .bootstrapServers(kafka.bootstrap())
+                .groupId("fleet-it")
+                .format(format)
+                .boundedMode("latest-offset")
+                .watermarkDelay(java.time.Duration.ofSeconds(5));
+    }
+
+    /** A Flink query's rows as (host id or "", window start second) to a count. */
+    private static Map<String, TreeMap<Long, Long>> counts(String ddl, String query) throws Exception {
+        Map<String, TreeMap<Long, Long>> counts = new TreeMap<>();
+        for (Row r : flink(ddl, query)) {
+            String host = r.getArity() == 3 ? (String) r.getField(0) : "";
+            counts.computeIfAbsent(host, h -> new TreeMap<>())
+                    .put(
+                            epochSecond(r.getField(r.getArity() - 2)),
+                            ((Number) r.getField(r.getArity() - 1)).longValue());
+        }
+        return counts;
+    }
+
     /**
-     * A Kafka table of exported rows whose event time is {@code rowtime}'s value: a column of its own, since Flink
-     * takes a dotted name for a nested field, which cannot be a rowtime.
+     * Checks the per-host and global per-second counts Flink computes against sysql's over each file: each host's
+     * windows are its file's seconds moved by the whole seconds of its replay, and the global windows their sum.
      */
-    private static String kafkaTable(String name, String columns, String rowtime, String topic, String format) {
-        return "CREATE TABLE " + name + " (" + columns + ", `host.name` STRING, `host.id` STRING, rowtime AS "
-                + rowtime
-                + ", WATERMARK FOR rowtime AS rowtime - INTERVAL '5' SECOND) WITH ('connector' = 'kafka', 'topic' = '"
-                + topic + "', 'properties.bootstrap.servers' = '" + kafka.bootstrap()
-                + "', 'properties.group.id' = 'fleet-it', 'scan.startup.mode' = 'earliest-offset',"
-                + " 'scan.bounded.mode' = 'latest-offset', 'format' = '" + format + "'"
-                + (format.equals("json") ? ", 'json.timestamp-format.standard' = 'SQL'" : "") + ")";
+    private static void assertFleetCounts(String ddl, String perHost, String global) throws Exception {
+        Map<String, TreeMap<Long, Long>> byHost = counts(ddl, perHost);
+        assertEquals(FILES.size(), byHost.size(), byHost.toString());
+        TreeMap<Long, Long> sum = new TreeMap<>();
+        for (int i = 0; i < FILES.size(); i++) {
+            TreeMap<Long, Long> expected = perSecond(TestData.scap(FILES.get(i)));
+            TreeMap<Long, Long> got = byHost.get("id-" + i);
+            long shift = got.firstKey() - expected.firstKey();
+            TreeMap<Long, Long> moved = new TreeMap<>();
+            expected.forEach((sec, c) -> moved.put(sec + shift, c));
+            assertEquals(moved, got, FILES.get(i) + " replayed as host " + i);
+            moved.forEach((sec, c) -> sum.merge(sec, c, Long::sum));
+        }
+        assertEquals(Map.of("", sum), counts(ddl, global));
     }
 
     private static long epochSecond(Object windowStart) {
         return ((LocalDateTime) windowStart).toEpochSecond(ZoneOffset.UTC);
     }
 
-    @Test
-    void threeHostsReplayedGiveFlinkTheSumOfWhatSysqlCountsOverEachFile() throws Exception {
-        String topic = "events-json";
-        List<String> said =
-                replayAll(topic, "json", "SELECT STREAM evt.time, evt.type, proc.name FROM events WHERE evt.dir = '<'");
-        List<TreeMap<Long, Long>> expected = new ArrayList<>();
+    @ParameterizedTest
+    @EnumSource(FleetSchema.Format.class)
+    void threeHostsReplayedGiveFlinkTheSumOfWhatSysqlCountsOverEachFile(FleetSchema.Format format) throws Exception {
+        String topic = "events-" + format.identifier();
+        List<String> said = replayAll(
+                topic,
+                format == FleetSchema.Format.JSON ? "json" : "arrow",
+                "SELECT STREAM evt.time, evt.type, proc.name FROM events WHERE evt.dir = '<'");
         for (int i = 0; i < FILES.size(); i++) {
-            TreeMap<Long, Long> counts = perSecond(TestData.scap(FILES.get(i)));
-            expected.add(counts);
-            long rows = counts.values().stream().mapToLong(Long::longValue).sum();
+            long rows = perSecond(TestData.scap(FILES.get(i))).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             assertTrue(said.get(i).contains(rows + " rows read, " + rows + " delivered"), said.get(i));
         }
-        String ddl = kafkaTable(
-                "events",
-                "`evt.time` TIMESTAMP(3), `evt.type` STRING, `proc.name` STRING",
-                "`evt.time`",
+        FleetSchema.KafkaTable events = table(topic, format).fields("evt.time", "evt.type", "proc.name");
+        String window =
+                "TABLE(TUMBLE(TABLE events, DESCRIPTOR(" + events.rowtimeAttribute() + "), INTERVAL '1' SECOND))";
+        assertFleetCounts(
+                events.ddl(),
+                "SELECT `host.id`, window_start, COUNT(*) FROM " + window
+                        + " GROUP BY window_start, window_end, `host.id`",
+                "SELECT window_start, COUNT(*) FROM " + window + " GROUP BY window_start, window_end");
+    }
+
+    @Test
+    void hostsSendPartialCountsPerWindowAndFlinkAddsThemUp() throws Exception {
+        String topic = "partials";
+        List<String> said = replayAll(
                 topic,
-                "json");
-        // per host: each host's windows are its file's seconds, moved by the whole seconds of its replay
-        Map<String, TreeMap<Long, Long>> perHost = new TreeMap<>();
-        for (Row r : flink(
-                ddl,
-                "SELECT `host.id`, window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(rowtime),"
-                        + " INTERVAL '1' SECOND)) GROUP BY window_start, window_end, `host.id`")) {
-            perHost.computeIfAbsent((String) r.getField(0), h -> new TreeMap<>())
-                    .put(epochSecond(r.getField(1)), (Long) r.getField(2));
-        }
-        assertEquals(FILES.size(), perHost.size(), perHost.toString());
-        TreeMap<Long, Long> sum = new TreeMap<>();
+                "arrow",
+                "SELECT STREAM TUMBLE_START(evt.time, INTERVAL '1' SECOND) AS host_window_start, evt.type,"
+                        + " COUNT(*) AS c FROM events WHERE evt.dir = '<'"
+                        + " GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), evt.type");
         for (int i = 0; i < FILES.size(); i++) {
-            TreeMap<Long, Long> got = perHost.get("id-" + i);
-            long shift = got.firstKey() - expected.get(i).firstKey();
-            TreeMap<Long, Long> moved = new TreeMap<>();
-            expected.get(i).forEach((sec, c) -> moved.put(sec + shift, c));
-            assertEquals(moved, got, FILES.get(i) + " replayed as host " + i);
-            moved.forEach((sec, c) -> sum.merge(sec, c, Long::sum));
+            // one row per window and type travels, not one per event
+            long events = perSecond(TestData.scap(FILES.get(i))).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            Matcher m = Pattern.compile("(\\d+) rows read, (\\d+) delivered").matcher(said.get(i));
+            assertTrue(m.find(), said.get(i));
+            assertEquals(m.group(1), m.group(2), said.get(i));
+            assertTrue(Long.parseLong(m.group(1)) < events / 3, said.get(i) + " for " + events + " events");
         }
-        // the global windows: one Flink query over the whole fleet
-        TreeMap<Long, Long> global = new TreeMap<>();
-        for (Row r : flink(
-                ddl,
-                "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(rowtime),"
-                        + " INTERVAL '1' SECOND)) GROUP BY window_start, window_end")) {
-            global.put(epochSecond(r.getField(0)), (Long) r.getField(1));
-        }
-        assertEquals(sum, global);
+        FleetSchema.KafkaTable partials = table(topic, FleetSchema.Format.SYSQL_ARROW)
+                .column("host_window_start", "TIMESTAMP(3)")
+                .field("evt.type")
+                .column("c", "BIGINT")
+                .rowtime("host_window_start");
+        // each host's window is one of Flink's: the global window adds up the hosts' partial counts
+        String window = "TABLE(TUMBLE(TABLE events, DESCRIPTOR(host_window_start), INTERVAL '1' SECOND))";
+        assertFleetCounts(
+                partials.ddl(),
+                "SELECT `host.id`, window_start, SUM(c) FROM " + window
+                        + " GROUP BY window_start, window_end, `host.id`",
+                "SELECT window_start, SUM(c) FROM " + window + " GROUP BY window_start, window_end");
     }
 }
