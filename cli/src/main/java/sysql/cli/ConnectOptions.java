@@ -65,6 +65,9 @@ final class ConnectOptions {
             description = "The sysql daemon's socket (default $SYSQL_SOCKET, else /run/sysql/sysql.sock).")
     Path socket;
 
+    /** Refuse scap_file('path') in the queries (SQL that comes from elsewhere: an agent's fleet queries). */
+    boolean noCaptureFiles;
+
     /** With {@link #file}: the speed it plays at as if live ({@code sysql export --replay}), or null. */
     Double replay;
 
@@ -100,6 +103,9 @@ final class ConnectOptions {
         }
         if (replay != null) {
             p.setProperty("replay", replay.toString());
+        }
+        if (noCaptureFiles) {
+            p.setProperty("scapFile", "off");
         }
         return p;
     }

@@ -114,6 +114,31 @@ final class KafkaExport {
     record Batching(int batchRows, long batchBytes, long lingerMillis) {}
 
     /**
+     * A fleet query's ticks: about once a second, a record of one row whose columns are all NULL but {@code column}
+     * (a TIMESTAMP), which holds the time {@code lagMillis} before now: no row still to come from this host has an
+     * earlier time there. The global part's watermark moves on with it, so a window closes even when no host has a
+     * row for a later one (a quiet fleet); the global part leaves the tick rows out. Once the rows have ended (a
+     * replayed file's), ticks go on until the export is stopped, so the other hosts' windows still close.
+     */
+    record Ticks(String column, long lagMillis) {}
+
+    private Ticks ticks;
+    private Runnable onStreaming = () -> {};
+    private long lastTickNanos;
+
+    /** Sends ticks (a fleet query's), from the next {@link #run} on. */
+    KafkaExport ticks(Ticks t) {
+        this.ticks = t;
+        return this;
+    }
+
+    /** Runs {@code r} on the reading thread just before it reads the first row (the query's stream then opens). */
+    KafkaExport onStreaming(Runnable r) {
+        this.onStreaming = r;
+        return this;
+    }
+
+    /**
      * Sends the rows of {@code rs} until it ends (or fails: the failure is thrown once every row before it went), or
      * until {@code stop} is called from another thread ({@link Running#stop}); {@code onIdle} runs about once a second
      * (the progress report).
@@ -138,7 +163,12 @@ final class KafkaExport {
                 VarCharVector hostName = new VarCharVector("host.name", allocator);
                 VarCharVector hostId = new VarCharVector("host.id", allocator)) {
             rows.start(task -> {
-                Thread reader = new Thread(task, "sysql-export-rows");
+                Thread reader = new Thread(
+                        () -> {
+                            onStreaming.run();
+                            task.run();
+                        },
+                        "sysql-export-rows");
                 reader.setDaemon(true);
                 reader.start();
             });
@@ -161,9 +191,16 @@ final class KafkaExport {
                         throw e;
                     }
                     if (n < 0) {
+                        while (ticks != null
+                                && !running.stopped()
+                                && !Thread.currentThread().isInterrupted()) {
+                            tick(into, out, hostName, hostId, name);
+                            sleep(200);
+                        }
                         return;
                     }
                     if (n == 0) {
+                        tick(into, out, hostName, hostId, name);
                         onIdle.run();
                         continue;
                     }
@@ -184,9 +221,48 @@ final class KafkaExport {
                             send(jsonRecord(out, i), 1);
                         }
                     }
+                    tick(into, out, hostName, hostId, name);
                     onIdle.run();
                 }
             }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends a tick if one is due (one a second); {@code into} and the host columns are free between batches. */
+    private void tick(
+            VectorSchemaRoot into, VectorSchemaRoot out, VarCharVector hostName, VarCharVector hostId, byte[] name) {
+        long now = System.nanoTime();
+        if (ticks == null || now - lastTickNanos < 1_000_000_000L) {
+            return;
+        }
+        lastTickNanos = now;
+        into.allocateNew(); // every value NULL
+        FieldVector v = into.getVector(ticks.column());
+        if (!(v instanceof TimeStampMilliVector t)) {
+            throw new IllegalStateException("the tick column " + ticks.column() + " is not a TIMESTAMP");
+        }
+        t.setSafe(0, System.currentTimeMillis() - ticks.lagMillis());
+        into.setRowCount(1);
+        hostName.allocateNew(1);
+        hostId.allocateNew(1);
+        hostName.setSafe(0, name);
+        hostId.setSafe(0, key);
+        hostName.setValueCount(1);
+        hostId.setValueCount(1);
+        out.setRowCount(1);
+        byte[] value = arrowRecord(out);
+        try {
+            var unused = producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+        } catch (KafkaException | IllegalStateException e) {
+            // a tick the broker does not take is not a row: the next one says the same, later
         }
     }
 

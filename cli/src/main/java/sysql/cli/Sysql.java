@@ -33,6 +33,8 @@ public final class Sysql implements Callable<Integer> {
             CaptureCommand.class,
             ServeCommand.class,
             ExportCommand.class,
+            AgentCommand.class,
+            FleetCommand.class,
             DaemonCommand.class,
             DumpCommand.class,
             PrintCommand.class,

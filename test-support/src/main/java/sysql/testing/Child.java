@@ -110,6 +110,11 @@ public final class Child implements AutoCloseable {
         return null;
     }
 
+    /** Everything printed so far (waits or not). */
+    public String printed() {
+        return screen.toString();
+    }
+
     /** Everything printed since the last {@link #await}. */
     public String unseen() {
         return screen.substring(seen);

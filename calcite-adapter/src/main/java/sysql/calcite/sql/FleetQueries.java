@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalLiteral;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -18,6 +19,7 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.parser.SqlParserUtil;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.util.Litmus;
 import sysql.calcite.SysqlException;
@@ -117,9 +119,9 @@ public final class FleetQueries {
 
     /**
      * A window: its function (TUMBLE or HOP) and its slide and size as the user wrote them ({@code INTERVAL '1'
-     * MINUTE}); a tumbling window's slide is its size.
+     * MINUTE}) and in milliseconds; a tumbling window's slide is its size.
      */
-    public record Window(String function, String slide, String size) {}
+    public record Window(String function, String slide, String size, long slideMillis, long sizeMillis) {}
 
     /**
      * The split.
@@ -277,9 +279,9 @@ public final class FleetQueries {
                         + ")");
             }
             String windowArgs = text(args.get(0), args.get(args.size() - 1));
-            Window w = name(window).equals("TUMBLE")
-                    ? new Window("TUMBLE", text(args.get(1)), text(args.get(1)))
-                    : new Window("HOP", text(args.get(1)), text(args.get(2)));
+            SqlNode slide = args.get(1);
+            SqlNode size = args.get(args.size() - 1);
+            Window w = new Window(name(window), text(slide), text(size), millis(slide), millis(size));
             List<String> columns = new ArrayList<>();
             String fn = name(window);
             columns.add(fn + "_START(" + windowArgs + ") AS " + WINDOW_START);
@@ -414,6 +416,19 @@ public final class FleetQueries {
                 }
             }
             return depth > 0 ? s + ")".repeat(depth) : s;
+        }
+
+        /** An interval literal's milliseconds (a window's slide or size). */
+        private long millis(SqlNode interval) {
+            if (interval instanceof SqlIntervalLiteral literal
+                    && literal.getTypeName().getFamily() == SqlTypeFamily.INTERVAL_DAY_TIME) {
+                Long ms = literal.getValueAs(Long.class);
+                if (ms != null && ms > 0) {
+                    return ms;
+                }
+            }
+            throw refused(text(interval) + " is not a window size this splits: write an interval literal such as "
+                    + "INTERVAL '1' MINUTE");
         }
 
         private SysqlException refused(String why) {

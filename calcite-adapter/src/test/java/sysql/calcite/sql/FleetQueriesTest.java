@@ -59,7 +59,9 @@ class FleetQueriesTest {
                         new Output("avg_evt_latency", Role.AGGREGATE, "a2", "AVG", "a2_n"),
                         new Output("worst", Role.AGGREGATE, "a3", "MAX", null)),
                 s.outputs());
-        assertEquals(new FleetQueries.Window("TUMBLE", "INTERVAL '1' MINUTE", "INTERVAL '1' MINUTE"), s.window());
+        assertEquals(
+                new FleetQueries.Window("TUMBLE", "INTERVAL '1' MINUTE", "INTERVAL '1' MINUTE", 60_000, 60_000),
+                s.window());
         assertEquals(List.of("k0", "host.name"), s.groupColumns());
         assertEquals(-1, s.limit());
     }
@@ -69,7 +71,9 @@ class FleetQueriesTest {
         Split s = FleetQueries.split("SELECT STREAM HOP_START(evt.time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE),"
                 + " evt.type, COUNT(*) AS c FROM events GROUP BY HOP(evt.time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE),"
                 + " evt.type");
-        assertEquals(new FleetQueries.Window("HOP", "INTERVAL '10' SECOND", "INTERVAL '1' MINUTE"), s.window());
+        assertEquals(
+                new FleetQueries.Window("HOP", "INTERVAL '10' SECOND", "INTERVAL '1' MINUTE", 10_000, 60_000),
+                s.window());
         assertTrue(
                 s.hostSql()
                         .startsWith("SELECT STREAM HOP_START(evt.time, INTERVAL '10' SECOND, INTERVAL '1' MINUTE)"

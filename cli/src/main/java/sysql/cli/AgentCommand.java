@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sysql.calcite.sql.FleetQueries;
+
+/**
+ * {@code sysql agent}: a host of a fleet. It takes the fleet queries {@code sysql fleet} sends on the control topic
+ * ({@link FleetControl}) and runs each one's host part on this host's events (the daemon's when one runs, else a
+ * capture of its own, or with {@code -r FILE --replay} a capture file played as if live), sending its rows to the
+ * query's topic as {@code sysql export} does, until the query is stopped or its lease runs out.
+ */
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Be a host of a fleet: run the host part of every 'sysql fleet' query sent on the control topic, its rows",
+            "going to the query's topic (Arrow record batches), until the query stops or Ctrl-C."
+        })
+final class AgentCommand implements Callable<Integer> {
+    private static final String LABEL = "sysql agent";
+
+    @Mixin
+    ConnectOptions connect = new ConnectOptions();
+
+    @Option(
+            names = {"-b", "--bootstrap-server"},
+            paramLabel = "HOST:PORT[,...]",
+            required = true,
+            description = "The fleet's Kafka brokers.")
+    String bootstrap;
+
+    @Option(
+            names = "--control-topic",
+            paramLabel = "TOPIC",
+            defaultValue = FleetControl.DEFAULT_TOPIC,
+            description = "The topic fleet queries come on (default ${DEFAULT-VALUE}).")
+    String controlTopic;
+
+    @Option(
+            names = "-X",
+            paramLabel = "SETTING=VALUE",
+            description = "A Kafka client setting (security.protocol=SSL, sasl.mechanism=..., acks=...), given to each"
+                    + " client that knows it; may be repeated.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(
+            names = "--host-name",
+            paramLabel = "NAME",
+            description = "The host.name rows carry (default: this host's name).")
+    String hostName;
+
+    @Option(names = "--host-id", paramLabel = "ID", description = "The host.id rows carry (default: /etc/machine-id).")
+    String hostId;
+
+    @Option(
+            names = "--replay",
+            description = "With -r FILE: each fleet query reads the file played as if live (a demo or test host).")
+    boolean replay;
+
+    @Option(names = "--speed", paramLabel = "N", description = "With --replay: N times the recorded pace.")
+    Double speed;
+
+    @Option(
+            names = "--max-queries",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Most fleet queries this host runs at once; others are refused (default ${DEFAULT-VALUE}).")
+    int maxQueries;
+
+    /** A fleet query this host runs. */
+    private static final class Job {
+        final FleetControl.Message run;
+        final KafkaExport.Running running = new KafkaExport.Running();
+        volatile long renewedNanos = System.nanoTime();
+        volatile Thread thread;
+
+        Job(FleetControl.Message run) {
+            this.run = run;
+        }
+    }
+
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        List<String> unknown = FleetControl.unknownSettings(settings);
+        if (!unknown.isEmpty()) {
+            err.println(LABEL + ": not a Kafka client setting: " + String.join(", ", unknown));
+            return 2;
+        }
+        if (replay) {
+            if (connect.file == null) {
+                err.println(LABEL + ": --replay plays a capture file: give it with -r FILE.scap");
+                return 2;
+            }
+            connect.replay = speed != null ? speed : 1.0;
+        } else if (speed != null) {
+            err.println(LABEL + ": --speed is the pace of --replay: add --replay (and -r FILE)");
+            return 2;
+        }
+        if (maxQueries < 1) {
+            err.println(LABEL + ": --max-queries " + maxQueries + " is out of range: 1 or more");
+            return 2;
+        }
+        connect.noCaptureFiles = true; // the SQL comes from the control topic: it reads this host's events only
+        HostIdentity host = HostIdentity.of(hostName, hostId);
+        Properties admin = FleetControl.clientSettings(bootstrap, settings, AdminClientConfig.configNames());
+        Properties consumerSettings = FleetControl.clientSettings(bootstrap, settings, ConsumerConfig.configNames());
+        Properties producerSettings = new Properties();
+        producerSettings.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        producerSettings.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producerSettings.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+        producerSettings.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "sysql-agent");
+        producerSettings.putAll(FleetControl.clientSettings(bootstrap, settings, ProducerConfig.configNames()));
+        Producer<byte[], byte[]> producer;
+        KafkaConsumer<byte[], byte[]> control;
+        try {
+            FleetControl.createTopics(admin, List.of(controlTopic));
+            producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
+            control = FleetControl.tail(consumerSettings, controlTopic);
+        } catch (IOException | KafkaException e) {
+            err.println(LABEL + ": cannot reach the control topic " + controlTopic + " at " + bootstrap + ": "
+                    + firstLine(e) + " (check -b and -X)");
+            return 1;
+        }
+        Interrupts interrupts = Interrupts.install(() -> jobs.values().forEach(j -> j.running.stop()));
+        err.println(LABEL + ": host " + host.name() + " (" + host.id() + ") takes fleet queries from " + controlTopic
+                + " at " + bootstrap);
+        try (control) {
+            while (!interrupts.raised()) {
+                for (FleetControl.Message m : FleetControl.poll(control, 500)) {
+                    handle(m, host, producer, err);
+                }
+                long now = System.nanoTime();
+                for (Job j : jobs.values()) {
+                    long lease = j.run.leaseMillis() == null ? FleetControl.LEASE_MILLIS : j.run.leaseMillis();
+                    if (now - j.renewedNanos > lease * 1_000_000L && !j.running.stopped()) {
+                        err.println(LABEL + ": fleet query " + j.run.query() + " was not renewed for " + lease / 1000
+                                + " s (its sysql fleet is gone): stopping it");
+                        j.running.stop();
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            err.println(LABEL + ": the control topic failed: " + firstLine(e));
+        } finally {
+            interrupts.close();
+            jobs.values().forEach(j -> j.running.stop());
+            for (Job j : jobs.values()) {
+                try {
+                    j.thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            producer.close(Duration.ofSeconds(5));
+        }
+        return interrupts.terminated() ? 143 : 0;
+    }
+
+    private void handle(FleetControl.Message m, HostIdentity host, Producer<byte[], byte[]> producer, PrintWriter err) {
+        Job known = jobs.get(m.query());
+        switch (m.op()) {
+            case "run" -> {
+                if (known != null) {
+                    known.renewedNanos = System.nanoTime();
+                    return;
+                }
+                if (m.sql() == null || m.topic() == null) {
+                    return;
+                }
+                if (jobs.size() >= maxQueries) {
+                    FleetControl.send(
+                            producer,
+                            controlTopic,
+                            FleetControl.Message.answer(
+                                    "failed",
+                                    m.query(),
+                                    host,
+                                    null,
+                                    "this host runs " + jobs.size() + " fleet queries, its most (--max-queries)"));
+                    return;
+                }
+                Job job = new Job(m);
+                jobs.put(m.query(), job);
+                Thread t = new Thread(() -> runJob(job, host, producer, err), "sysql-agent-" + m.query());
+                t.setDaemon(true);
+                job.thread = t;
+                t.start();
+            }
+            case "stop" -> {
+                if (known != null) {
+                    known.running.stop();
+                }
+            }
+            default -> {
+                // the hosts' own answers, and what a later version sends
+            }
+        }
+    }
+
+    /** Runs one fleet query's host part until it ends, is stopped or fails; answers on the control topic. */
+    private void runJob(Job job, HostIdentity host, Producer<byte[], byte[]> producer, PrintWriter err) {
+        FleetControl.Message m = job.run;
+        KafkaExport export = new KafkaExport(producer, m.topic(), KafkaExport.Format.ARROW, host);
+        if (m.tickColumn() != null && m.tickLagMillis() != null) {
+            export.ticks(new KafkaExport.Ticks(m.tickColumn(), m.tickLagMillis()));
+        }
+        export.onStreaming(() -> FleetControl.send(
+                producer, controlTopic, FleetControl.Message.answer("running", m.query(), host, null, null)));
+        err.println(LABEL + ": running fleet query " + m.query() + ": " + m.sql());
+        String failure = null;
+        try (BufferAllocator allocator = new RootAllocator();
+                Connection c = connect.connectForQueries();
+                Statement st = c.createStatement()) {
+            job.running.started(st);
+            // only what a fleet command sends: a SELECT STREAM of this host's events (and scap_file is off)
+            FleetQueries.split(m.sql());
+            try (ResultSet rs = st.executeQuery(m.sql())) {
+                export.run(rs, allocator, new KafkaExport.Batching(8192, 1_000_000, 200), job.running, () -> {});
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!job.running.stopped()) {
+                failure = firstLine(e);
+            }
+        } finally {
+            export.flush(10_000);
+            jobs.remove(m.query());
+            KafkaExport.Stats s = export.stats();
+            if (failure != null) {
+                err.println(LABEL + ": fleet query " + m.query() + " failed: " + failure);
+                FleetControl.send(
+                        producer, controlTopic, FleetControl.Message.answer("failed", m.query(), host, s, failure));
+            } else {
+                err.println(LABEL + ": fleet query " + m.query() + " stopped: " + s.rowsRead() + " rows read, "
+                        + s.rowsSent() + " delivered");
+                FleetControl.send(
+                        producer, controlTopic, FleetControl.Message.answer("stopped", m.query(), host, s, null));
+            }
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

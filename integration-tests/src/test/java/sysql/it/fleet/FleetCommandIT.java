@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sysql.testing.Child;
+import sysql.testing.RequiresBpf;
+import sysql.testing.TestData;
+
+/**
+ * {@code sysql fleet} end to end: agents ({@code sysql agent}, JVMs of their own) take the query from the control
+ * topic of a real broker, each runs the host part, and the fleet command's Flink job adds their rows up and prints
+ * them; Ctrl-C stops both parts.
+ */
+class FleetCommandIT {
+    private static final List<String> JVM = List.of("--add-opens=java.base/java.nio=ALL-UNNAMED");
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path WORKLOAD = ROOT.resolve("driver-kmod/target/native/sysql-workload");
+    private static final List<String> FILES =
+            List.of("bencer_example4_example4-1.scap", "libs_curl_google.scap", "falco_cat_write.scap");
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = new EmbeddedKafka(dir);
+        kafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static TreeMap<Long, Long> perSecond(Path file) throws Exception {
+        TreeMap<Long, Long> counts = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:file=" + file);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT evt.rawtime / 1000000000 AS sec, COUNT(*) AS c FROM events"
+                        + " WHERE evt.dir = '<' GROUP BY evt.rawtime / 1000000000")) {
+            while (rs.next()) {
+                counts.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    private static void interrupt(Child c) throws Exception {
+        new ProcessBuilder("kill", "-INT", String.valueOf(c.process.pid()))
+                .start()
+                .waitFor();
+    }
+
+    /** Waits until {@code c} printed {@code text} (fails with what it printed after {@code seconds}). */
+    private static void awaitText(Child c, String text, long seconds) throws Exception {
+        c.await(text, seconds);
+    }
+
+    /** Parses the csv rows the fleet command printed so far (the header line left out). */
+    private static List<String[]> csvRows(String printed, String header) {
+        List<String[]> rows = new ArrayList<>();
+        boolean inRows = false;
+        for (String line : printed.split("\n")) {
+            if (line.equals(header)) {
+                inRows = true;
+            } else if (inRows && !line.startsWith("sysql fleet:") && !line.isBlank()) {
+                rows.add(line.split(","));
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void threeReplayingAgentsAnswerOneFleetQueryWindowByWindow() throws Exception {
+        List<Child> agents = new ArrayList<>();
+        Child fleet = null;
+        try {
+            for (int i = 0; i < FILES.size(); i++) {
+                agents.add(Child.sysql(
+                        dir,
+                        JVM,
+                        "agent",
+                        "-b",
+                        kafka.bootstrap(),
+                        "-r",
+                        TestData.scap(FILES.get(i)).toString(),
+                        "--replay",
+                        "--host-name",
+                        "host-" + i,
+                        "--host-id",
+                        "id-" + i));
+            }
+            for (Child a : agents) {
+                awaitText(a, "takes fleet queries from sysql.fleet", 60);
+            }
+            fleet = Child.sysql(
+                    dir,
+                    JVM,
+                    "fleet",
+                    "-b",
+                    kafka.bootstrap(),
+                    "--format",
+                    "csv",
+                    "--lateness",
+                    "2",
+                    "SELECT STREAM TUMBLE_START(evt.time, INTERVAL '1' SECOND) AS ws, host.id, COUNT(*) AS c"
+                            + " FROM events WHERE evt.dir = '<'"
+                            + " GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), host.id");
+            List<TreeMap<Long, Long>> expected = new ArrayList<>();
+            long total = 0;
+            for (String f : FILES) {
+                TreeMap<Long, Long> counts = perSecond(TestData.scap(f));
+                expected.add(counts);
+                total += counts.values().stream().mapToLong(Long::longValue).sum();
+            }
+            // the rows come as the windows close, a few seconds after their end
+            Map<String, TreeMap<Long, Long>> got = new TreeMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            long seen = 0;
+            while (seen < total && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                assertTrue(fleet.process.isAlive(), "sysql fleet ended: " + fleet.unseen());
+                got.clear();
+                seen = 0;
+                String printed = Child.plain(fleet.printed());
+                for (String[] r : csvRows(printed, "ws,host.id,c")) {
+                    long sec = java.time.LocalDateTime.parse(r[0].replace(' ', 'T'))
+                            .toEpochSecond(java.time.ZoneOffset.UTC);
+                    got.computeIfAbsent(r[1], h -> new TreeMap<>()).merge(sec, Long.parseLong(r[2]), Long::sum);
+                    seen += Long.parseLong(r[2]);
+                }
+            }
+            assertEquals(total, seen, "rows counted by the fleet: " + got + "; it printed " + fleet.printed());
+            for (int i = 0; i < FILES.size(); i++) {
+                TreeMap<Long, Long> host = got.get("id-" + i);
+                long shift = host.firstKey() - expected.get(i).firstKey();
+                TreeMap<Long, Long> moved = new TreeMap<>();
+                expected.get(i).forEach((sec, c) -> moved.put(sec + shift, c));
+                assertEquals(moved, host, FILES.get(i) + " replayed by host " + i);
+            }
+            // Ctrl-C stops the Flink job and, through the control topic, every host's part
+            interrupt(fleet);
+            assertTrue(fleet.process.waitFor(60, TimeUnit.SECONDS), "SIGINT did not stop sysql fleet");
+            assertEquals(0, fleet.process.exitValue(), fleet.printed());
+            for (Child a : agents) {
+                awaitText(a, "stopped: ", 30);
+            }
+            String said = fleet.printed();
+            System.out.println("sysql fleet printed:\n" + said);
+            for (int i = 0; i < FILES.size(); i++) {
+                assertTrue(said.contains("host host-" + i + " (id-" + i + ") runs the query"), said);
+            }
+        } finally {
+            if (fleet != null) {
+                fleet.close();
+            }
+            agents.forEach(Child::close);
+        }
+    }
+
+    @Test
+    @RequiresBpf
+    void aLiveAgentsCountOfTheWorkloadsOpensIsTheWorkloadsOwn() throws Exception {
+        assertTrue(WORKLOAD.toFile().canExecute(), WORKLOAD + " is missing: build driver-kmod first");
+        int opens = 777;
+        try (Child agent = Child.sysql(
+                        dir,
+                        JVM,
+                        "agent",
+                        "--engine",
+                        "embedded",
+                        "--no-history",
+                        "-b",
+                        kafka.bootstrap(),
+                        "--control-topic",
+                        "live.control");
+                Child fleet = Child.sysql(
+                        dir,
+                        JVM,
+                        "fleet",
+                        "-b",
+                        kafka.bootstrap(),
+                        "--control-topic",
+                        "live.control",
+                        "--format",
+                        "csv",
+                        "--lateness",
+                        "2",
+                        "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '2' SECOND) AS t, proc.name, COUNT(*) AS opens"
+                                + " FROM events WHERE evt.type = 'openat' AND evt.dir = '<'"
+                                + " AND proc.name = 'sysql-workload'"
+                                + " GROUP BY TUMBLE(evt.time, INTERVAL '2' SECOND), proc.name")) {
+            awaitText(agent, "takes fleet queries from live.control", 60);
+            awaitText(fleet, "runs the query", 90);
+            Thread.sleep(2000); // the agent's stream opens as its reading starts
+            Process workload = new ProcessBuilder(
+                            WORKLOAD.toString(), "-r", "200", "-o", String.valueOf(opens), "/etc/hostname")
+                    .start();
+            assertTrue(workload.waitFor(60, TimeUnit.SECONDS));
+            long counted = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (counted < opens && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                counted = 0;
+                for (String[] r : csvRows(Child.plain(fleet.printed()), "t,proc.name,opens")) {
+                    assertEquals("sysql-workload", r[1]);
+                    counted += Long.parseLong(r[2]);
+                }
+            }
+            Thread.sleep(6000); // and no more than that comes
+            counted = 0;
+            for (String[] r : csvRows(Child.plain(fleet.printed()), "t,proc.name,opens")) {
+                counted += Long.parseLong(r[2]);
+            }
+            assertEquals(opens, counted, fleet.printed());
+            System.out.println("sysql fleet printed:\n" + fleet.printed());
+            interrupt(fleet);
+            assertTrue(fleet.process.waitFor(60, TimeUnit.SECONDS), "SIGINT did not stop sysql fleet");
+            awaitText(agent, "stopped: ", 30);
+        }
+    }
+}
