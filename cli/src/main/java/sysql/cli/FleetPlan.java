@@ -128,7 +128,8 @@ record FleetPlan(String ddl, String globalSql, List<String> labels, String tickC
                 continue;
             }
             String rest = condition.substring(i).toLowerCase(java.util.Locale.ROOT);
-            boolean wordStart = i == 0 || !Character.isLetterOrDigit(condition.charAt(i - 1));
+            char before = i == 0 ? ' ' : condition.charAt(i - 1);
+            boolean wordStart = !(Character.isLetterOrDigit(before) || before == '_' || before == '.' || before == '`');
             String matched = null;
             for (String name : List.of("\"host.name\"", "\"host.id\"", "host.name", "host.id")) {
                 if (wordStart && rest.startsWith(name)) {

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+package sysql.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code sysql fleet}'s and {@code sysql agent}'s refusals: one line naming the problem, exit 2, before any broker is
+ * contacted (the broker address here answers nothing).
+ */
+class FleetOptionsTest {
+    private static void assertOneLineError(String[] result, String label, String expected) {
+        assertEquals("2", result[0], "exit code; stderr: " + result[1]);
+        String err = result[1].strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertTrue(err.startsWith(label + ": "), err);
+        assertTrue(err.contains(expected), "expected [" + expected + "] in: " + err);
+    }
+
+    @Test
+    void aQueryThatDoesNotSplitIsRefusedWithTheReason() {
+        assertOneLineError(
+                CaptureCommandTest.run("fleet", "-b", "127.0.0.1:1", "SELECT proc.name FROM events"),
+                "sysql fleet",
+                "cannot split this query for a fleet: a fleet query is a SELECT STREAM");
+        assertOneLineError(
+                CaptureCommandTest.run(
+                        "fleet",
+                        "-b",
+                        "127.0.0.1:1",
+                        "SELECT STREAM COUNT(DISTINCT proc.name) AS n FROM events"
+                                + " GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND)"),
+                "sysql fleet",
+                "a distinct count needs every host's values in one place");
+        assertOneLineError(
+                CaptureCommandTest.run("fleet", "-b", "127.0.0.1:1", "SELECT STREAM proc.nme FROM events"),
+                "sysql fleet",
+                "proc.nme");
+    }
+
+    @Test
+    void settingsAndBoundsAreChecked() {
+        assertOneLineError(
+                CaptureCommandTest.run(
+                        "fleet",
+                        "-b",
+                        "127.0.0.1:1",
+                        "-X",
+                        "sasl.mechanizm=PLAIN",
+                        "SELECT STREAM proc.name FROM events"),
+                "sysql fleet",
+                "not a Kafka client setting: sasl.mechanizm");
+        assertOneLineError(
+                CaptureCommandTest.run(
+                        "fleet", "-b", "127.0.0.1:1", "--lateness", "-1", "SELECT STREAM proc.name FROM events"),
+                "sysql fleet",
+                "--lateness -1 is out of range: 0 to 3600");
+        assertOneLineError(
+                CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "--replay"),
+                "sysql agent",
+                "--replay plays a capture file: give it with -r FILE.scap");
+        assertOneLineError(
+                CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "-X", "acks2=1"),
+                "sysql agent",
+                "not a Kafka client setting: acks2");
+    }
+}
