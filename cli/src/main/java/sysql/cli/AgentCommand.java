@@ -111,26 +111,46 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        String problem = problem();
+        if (problem != null) {
+            err.println(LABEL + ": " + problem);
+            return 2;
+        }
+        Interrupts interrupts = Interrupts.install(() -> jobs.values().forEach(j -> j.running.stop()));
+        try {
+            int status = run(interrupts::raised, err);
+            return interrupts.terminated() ? 143 : status;
+        } finally {
+            interrupts.close();
+        }
+    }
+
+    /** What is wrong with the options, in words, or null (it also settles what they imply). */
+    String problem() {
         List<String> unknown = FleetControl.unknownSettings(settings);
         if (!unknown.isEmpty()) {
-            err.println(LABEL + ": not a Kafka client setting: " + String.join(", ", unknown));
-            return 2;
+            return "not a Kafka client setting: " + String.join(", ", unknown);
         }
         if (replay) {
             if (connect.file == null) {
-                err.println(LABEL + ": --replay plays a capture file: give it with -r FILE.scap");
-                return 2;
+                return "--replay plays a capture file: give it with -r FILE.scap";
             }
             connect.replay = speed != null ? speed : 1.0;
         } else if (speed != null) {
-            err.println(LABEL + ": --speed is the pace of --replay: add --replay (and -r FILE)");
-            return 2;
+            return "--speed is the pace of --replay: add --replay (and -r FILE)";
         }
         if (maxQueries < 1) {
-            err.println(LABEL + ": --max-queries " + maxQueries + " is out of range: 1 or more");
-            return 2;
+            return "--max-queries " + maxQueries + " is out of range: 1 or more";
         }
         connect.noCaptureFiles = true; // the SQL comes from the control topic: it reads this host's events only
+        return null;
+    }
+
+    /**
+     * Takes fleet queries until {@code stop} says so: 0, or 1 when the control topic cannot be reached (said on
+     * {@code err} in one line).
+     */
+    int run(java.util.function.BooleanSupplier stop, PrintWriter err) {
         HostIdentity host = HostIdentity.of(hostName, hostId);
         Properties admin = FleetControl.clientSettings(bootstrap, settings, AdminClientConfig.configNames());
         Properties consumerSettings = FleetControl.clientSettings(bootstrap, settings, ConsumerConfig.configNames());
@@ -151,11 +171,24 @@ final class AgentCommand implements Callable<Integer> {
                     + firstLine(e) + " (check -b and -X)");
             return 1;
         }
-        Interrupts interrupts = Interrupts.install(() -> jobs.values().forEach(j -> j.running.stop()));
+        serve(host, producer, control, stop, err);
+        return 0;
+    }
+
+    /**
+     * Takes fleet queries until {@code stop} says so (or the control topic fails), then stops those it runs and
+     * closes the clients.
+     */
+    private void serve(
+            HostIdentity host,
+            Producer<byte[], byte[]> producer,
+            KafkaConsumer<byte[], byte[]> control,
+            java.util.function.BooleanSupplier stop,
+            PrintWriter err) {
         err.println(LABEL + ": host " + host.name() + " (" + host.id() + ") takes fleet queries from " + controlTopic
                 + " at " + bootstrap);
         try (control) {
-            while (!interrupts.raised()) {
+            while (!stop.getAsBoolean()) {
                 for (FleetControl.Message m : FleetControl.poll(control, 500)) {
                     handle(m, host, producer, err);
                 }
@@ -172,7 +205,6 @@ final class AgentCommand implements Callable<Integer> {
         } catch (KafkaException e) {
             err.println(LABEL + ": the control topic failed: " + firstLine(e));
         } finally {
-            interrupts.close();
             jobs.values().forEach(j -> j.running.stop());
             for (Job j : jobs.values()) {
                 try {
@@ -183,7 +215,6 @@ final class AgentCommand implements Callable<Integer> {
             }
             producer.close(Duration.ofSeconds(5));
         }
-        return interrupts.terminated() ? 143 : 0;
     }
 
     private void handle(FleetControl.Message m, HostIdentity host, Producer<byte[], byte[]> producer, PrintWriter err) {

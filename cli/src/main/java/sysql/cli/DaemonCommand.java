@@ -70,6 +70,40 @@ final class DaemonCommand implements Callable<Integer> {
                     + "whatever it says (default: every event).")
     String historyFilter;
 
+    @Option(
+            names = "--fleet",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Also be a host of a fleet on these Kafka brokers: run the host part of every sysql fleet "
+                    + "query on the daemon's capture (as sysql agent does).")
+    String fleet;
+
+    @Option(
+            names = "--fleet-control-topic",
+            paramLabel = "TOPIC",
+            description = "With --fleet: the topic fleet queries come on (default sysql.fleet).")
+    String fleetControlTopic;
+
+    @Option(
+            names = "--fleet-setting",
+            paramLabel = "SETTING=VALUE",
+            description = "With --fleet: a Kafka client setting (security.protocol=SSL...); may be repeated.")
+    java.util.Map<String, String> fleetSettings = new java.util.LinkedHashMap<>();
+
+    /** The fleet agent the daemon also runs (--fleet), its queries on the daemon's own socket; null without. */
+    private AgentCommand agent(Path socket) {
+        if (fleet == null) {
+            return null;
+        }
+        AgentCommand agent = new AgentCommand();
+        agent.bootstrap = fleet;
+        agent.controlTopic = fleetControlTopic != null ? fleetControlTopic : FleetControl.DEFAULT_TOPIC;
+        agent.settings = fleetSettings;
+        agent.maxQueries = 8;
+        agent.connect.engine = "daemon";
+        agent.connect.socket = socket;
+        return agent;
+    }
+
     /** The engine's properties: the capture options, the history filter, and the disk history unless turned off. */
     private java.util.Properties engineProperties() {
         java.util.Properties p = connect.properties();
@@ -96,6 +130,12 @@ final class DaemonCommand implements Callable<Integer> {
             return 2;
         }
         Path socket = DaemonSocket.path(connect.properties());
+        AgentCommand agent = agent(socket);
+        String problem = agent == null ? null : agent.problem();
+        if (problem != null) {
+            System.err.println("sysql daemon: --fleet: " + problem);
+            return 2;
+        }
         java.util.Properties engine = engineProperties();
         SysqlServer server;
         String capture;
@@ -113,7 +153,24 @@ final class DaemonCommand implements Callable<Integer> {
         System.out.println("sysql daemon: " + capture + "; local clients on " + server.socket() + " (root and group "
                 + group + ")");
         System.out.flush();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread fleetAgent = null;
+        if (agent != null) {
+            java.io.PrintWriter err =
+                    new java.io.PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
+            fleetAgent = new Thread(() -> agent.run(closed::get, err), "sysql-daemon-fleet");
+            fleetAgent.setDaemon(true);
+            fleetAgent.start();
+        }
         server.awaitClose();
+        closed.set(true);
+        if (fleetAgent != null) {
+            try {
+                fleetAgent.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return 0;
     }
 }

@@ -180,19 +180,21 @@ class FleetCommandIT {
 
     @Test
     @RequiresBpf
-    void aLiveAgentsCountOfTheWorkloadsOpensIsTheWorkloadsOwn() throws Exception {
+    void aDaemonAsLiveAgentCountsTheWorkloadsOpensExactly() throws Exception {
         assertTrue(WORKLOAD.toFile().canExecute(), WORKLOAD + " is missing: build driver-kmod first");
         int opens = 777;
+        // the host is a sysql daemon that is also an agent of the fleet: the host part runs on its capture
+        Path socket = dir.resolve("daemon.sock");
         try (Child agent = Child.sysql(
                         dir,
                         JVM,
-                        "agent",
-                        "--engine",
-                        "embedded",
-                        "--no-history",
-                        "-b",
+                        "daemon",
+                        "--socket",
+                        socket.toString(),
+                        "--no-disk-history",
+                        "--fleet",
                         kafka.bootstrap(),
-                        "--control-topic",
+                        "--fleet-control-topic",
                         "live.control");
                 Child fleet = Child.sysql(
                         dir,
