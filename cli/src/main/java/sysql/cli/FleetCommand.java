@@ -9,29 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.TableResult;
-import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.flink.types.Row;
-import org.apache.flink.util.CloseableIterator;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -126,176 +109,51 @@ final class FleetCommand implements Callable<Integer> {
         try {
             columns = FleetPlan.hostColumns(split.hostSql());
         } catch (SQLException e) {
-            err.println(LABEL + ": " + firstLine(e));
+            err.println(LABEL + ": " + FleetJob.firstLine(e));
             return 2;
         }
-        String id = "q"
-                + HexFormat.of().formatHex(longBytes(ThreadLocalRandom.current().nextLong()));
-        String topic = controlTopic + "." + id;
-        Properties admin = FleetControl.clientSettings(bootstrap, settings, AdminClientConfig.configNames());
-        Properties consumer = FleetControl.clientSettings(bootstrap, settings, ConsumerConfig.configNames());
-        Properties producerSettings = FleetControl.clientSettings(bootstrap, settings, ProducerConfig.configNames());
-        producerSettings.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        Map<String, String> sourceSettings = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (ConsumerConfig.configNames().contains(k)) {
-                sourceSettings.put(k, v);
+        AtomicReference<FleetJob> running = new AtomicReference<>();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Interrupts interrupts = Interrupts.install(() -> {
+            stopped.set(true);
+            FleetJob j = running.get();
+            if (j != null) {
+                j.close();
             }
         });
-        FleetPlan plan = FleetPlan.of(
-                split,
-                columns,
-                topic,
-                bootstrap,
-                "sysql-fleet-" + id,
-                Duration.ofSeconds(latenessSeconds),
-                sourceSettings);
-        try {
-            FleetControl.createTopics(admin, List.of(controlTopic, topic));
-        } catch (IOException e) {
-            err.println(
-                    LABEL + ": cannot make the topics at " + bootstrap + ": " + firstLine(e) + " (check -b and -X)");
-            return 1;
-        }
-        AtomicBoolean stopping = new AtomicBoolean();
-        AtomicReference<JobClient> job = new AtomicReference<>();
-        Runnable stop = () -> {
-            if (stopping.compareAndSet(false, true)) {
-                JobClient j = job.get();
-                if (j != null) {
-                    var unused = j.cancel();
-                }
-            }
-        };
-        Interrupts interrupts = Interrupts.install(stop);
         int status = 0;
-        try (Producer<byte[], byte[]> producer =
-                        new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
-                KafkaConsumer<byte[], byte[]> answers = FleetControl.tail(consumer, controlTopic)) {
-            FleetControl.Message run =
-                    FleetControl.Message.run(id, split.hostSql(), topic, plan.tickColumn(), plan.tickLagMillis());
-            Thread control = new Thread(
-                    () -> control(controlTopic, answers, producer, run, id, stopping, err), "sysql-fleet-control");
-            control.setDaemon(true);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(1);
-            StreamTableEnvironment flink = StreamTableEnvironment.create(env);
-            flink.getConfig().set("table.local-time-zone", "UTC");
-            flink.executeSql(plan.ddl());
-            TableResult result = flink.executeSql(plan.globalSql());
-            result.getJobClient().ifPresent(job::set);
-            if (stopping.get()) {
-                stop.run();
+        FleetJob job = null;
+        try {
+            job = FleetJob.start(
+                    split,
+                    columns,
+                    new FleetJob.Settings(bootstrap, controlTopic, settings, Duration.ofSeconds(latenessSeconds)),
+                    err);
+            running.set(job);
+            if (stopped.get()) {
+                job.close();
             }
-            control.start();
-            err.println(
-                    LABEL + ": query " + id + " sent to the hosts on " + controlTopic + "; their rows go to " + topic);
             PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
-            FleetPrinter printer = new FleetPrinter(format, plan.labels(), out);
-            CloseableIterator<Row> it = result.collect();
-            try {
-                long printed = 0;
-                while (!stopping.get() && it.hasNext()) {
-                    Row r = it.next();
-                    Object[] values = new Object[r.getArity()];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = r.getField(i);
-                    }
-                    printer.print(values);
-                    if (split.limit() >= 0 && ++printed >= split.limit()) {
-                        break;
-                    }
+            FleetPrinter printer = new FleetPrinter(format, job.labels(), out);
+            while (!job.ended()) {
+                Object[] row = job.poll(500);
+                if (row != null) {
+                    printer.print(row);
                 }
-            } catch (RuntimeException e) {
-                if (!stopping.get()) {
-                    err.println(LABEL + ": the Flink job failed: " + firstLine(e));
-                    status = 1;
-                }
-            } finally {
-                stopping.set(true);
-                closeQuietly(it);
             }
             printer.end();
-            stopping.set(true);
-            control.join(5_000); // the consumer is the control thread's until it ends
-            FleetControl.send(producer, controlTopic, FleetControl.Message.stop(id));
-            producer.flush();
-        } catch (IOException | RuntimeException e) {
-            err.println(LABEL + ": " + firstLine(e));
-            status = 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            status = 1;
+        } catch (IOException e) {
+            if (!stopped.get()) {
+                err.println(LABEL + ": " + FleetJob.firstLine(e) + (job == null ? " (check -b and -X)" : ""));
+                status = 1;
+            }
         } finally {
-            stop.run();
+            if (job != null) {
+                job.close();
+            }
             interrupts.close();
-            FleetControl.deleteTopic(admin, topic);
         }
         return interrupts.terminated() ? 143 : status;
-    }
-
-    /** Renews the query every few seconds and says what the hosts answer, until it stops. */
-    private static void control(
-            String controlTopic,
-            KafkaConsumer<byte[], byte[]> answers,
-            Producer<byte[], byte[]> producer,
-            FleetControl.Message run,
-            String id,
-            AtomicBoolean stopping,
-            PrintWriter err) {
-        long renewed = 0;
-        try {
-            while (!stopping.get()) {
-                long now = System.nanoTime();
-                if (now - renewed >= FleetControl.RENEW_MILLIS * 1_000_000L) {
-                    FleetControl.send(producer, controlTopic, run);
-                    renewed = now;
-                }
-                for (FleetControl.Message m : FleetControl.poll(answers, 500)) {
-                    if (!id.equals(m.query())) {
-                        continue;
-                    }
-                    String who = "host " + m.hostName() + " (" + m.hostId() + ")";
-                    switch (m.op()) {
-                        case "running" -> err.println(LABEL + ": " + who + " runs the query");
-                        case "stopped" ->
-                            err.println(LABEL + ": " + who + " stopped: " + m.rowsRead() + " rows read, "
-                                    + m.rowsDelivered() + " delivered");
-                        case "failed" -> err.println(LABEL + ": " + who + " could not run the query: " + m.detail());
-                        default -> {
-                            // the fleet's own messages
-                        }
-                    }
-                }
-            }
-        } catch (KafkaException e) {
-            if (!stopping.get()) {
-                err.println(LABEL + ": the control topic failed: " + firstLine(e));
-            }
-        }
-    }
-
-    /** Closes the job's rows (which cancels the job if it still runs). */
-    private static void closeQuietly(CloseableIterator<Row> it) {
-        try {
-            it.close();
-        } catch (Exception e) {
-            // the job is going away either way
-        }
-    }
-
-    private static byte[] longBytes(long v) {
-        return java.nio.ByteBuffer.allocate(8).putLong(v).array();
-    }
-
-    private static String firstLine(Exception e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private String query() throws IOException {

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.calcite.sql.type.SqlTypeName;
+import sysql.calcite.fleet.FleetStreams;
 import sysql.calcite.sql.FleetQueries;
 import sysql.calcite.sql.FleetQueries.Output;
 import sysql.calcite.sql.FleetQueries.Split;
@@ -153,11 +155,55 @@ record FleetPlan(String ddl, String globalSql, List<String> labels, String tickC
         return sb.toString();
     }
 
-    /**
-     * The Flink types of the host part's columns, as sysql's planner types them: the statement is prepared (not run)
-     * on an empty capture file, so no capture and no privilege is needed.
-     */
+    /** A host part's column type as sysql's planner gives it. */
+    record JdbcType(int type, int precision, int scale) {}
+
+    /** The Flink types of the host part's columns ({@link #hostTypes}). */
     static Map<String, String> hostColumns(String hostSql) throws SQLException {
+        return flinkTypes(hostTypes(hostSql));
+    }
+
+    /** The Flink types of these columns. */
+    static Map<String, String> flinkTypes(Map<String, JdbcType> types) {
+        Map<String, String> out = new LinkedHashMap<>();
+        types.forEach((name, t) -> out.put(name, flinkType(t.type(), t.precision(), t.scale())));
+        return out;
+    }
+
+    /**
+     * The columns of the fleet query's rows, typed: the window's bounds TIMESTAMP, the host's name and id VARCHAR, a
+     * value or key as the host part types it, COUNT BIGINT, SUM/MIN/MAX as their partial, AVG DOUBLE.
+     */
+    static List<FleetStreams.Column> outputColumns(Split split, Map<String, JdbcType> host) {
+        List<FleetStreams.Column> out = new ArrayList<>();
+        for (Output o : split.outputs()) {
+            SqlTypeName type = switch (o.role()) {
+                case WINDOW_START, WINDOW_END -> SqlTypeName.TIMESTAMP;
+                case HOST -> SqlTypeName.VARCHAR;
+                case AGGREGATE ->
+                    o.function().equals("AVG")
+                            ? SqlTypeName.DOUBLE
+                            : o.function().equals("COUNT") ? SqlTypeName.BIGINT : sqlType(host.get(o.column()));
+                default -> sqlType(host.get(o.column()));
+            };
+            out.add(new FleetStreams.Column(o.label(), type));
+        }
+        return out;
+    }
+
+    private static SqlTypeName sqlType(JdbcType t) {
+        if (t == null) {
+            return SqlTypeName.VARCHAR;
+        }
+        SqlTypeName n = SqlTypeName.getNameForJdbcType(t.type());
+        return n == null || n == SqlTypeName.CHAR ? SqlTypeName.VARCHAR : n;
+    }
+
+    /**
+     * The types of the host part's columns, as sysql's planner types them: the statement is prepared (not run) on an
+     * empty capture file, so no capture and no privilege is needed.
+     */
+    static Map<String, JdbcType> hostTypes(String hostSql) throws SQLException {
         Path empty;
         try {
             empty = Files.createTempFile("sysql-fleet-", ".scap");
@@ -179,9 +225,10 @@ record FleetPlan(String ddl, String globalSql, List<String> labels, String tickC
         try (Connection c = DriverManager.getConnection("jdbc:sysql:file=" + empty);
                 PreparedStatement ps = c.prepareStatement(hostSql)) {
             ResultSetMetaData md = ps.getMetaData();
-            Map<String, String> columns = new LinkedHashMap<>();
+            Map<String, JdbcType> columns = new LinkedHashMap<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                columns.put(md.getColumnLabel(i), flinkType(md.getColumnType(i), md.getPrecision(i), md.getScale(i)));
+                columns.put(
+                        md.getColumnLabel(i), new JdbcType(md.getColumnType(i), md.getPrecision(i), md.getScale(i)));
             }
             return columns;
         } finally {

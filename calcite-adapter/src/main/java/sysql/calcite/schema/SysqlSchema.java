@@ -24,6 +24,7 @@ import sysql.calcite.FileEngine;
 import sysql.calcite.QuerySettings;
 import sysql.calcite.SysqlEngine;
 import sysql.calcite.SysqlException;
+import sysql.calcite.fleet.FleetTable;
 import sysql.calcite.functions.BufferFunctions;
 import sysql.calcite.functions.CsysdigFormats;
 import sysql.calcite.functions.SysdigFormats;
@@ -97,6 +98,7 @@ public final class SysqlSchema extends AbstractSchema {
         return ImmutableMultimap.<String, Function>builder()
                 .put("scap_file", scapFileFunction)
                 .put("history_scap", HISTORY_SCAP)
+                .put("fleet", fleetFunction)
                 .putAll(SCALAR_FUNCTIONS)
                 .build();
     }
@@ -153,6 +155,42 @@ public final class SysqlSchema extends AbstractSchema {
     };
 
     private static final Function HISTORY_SCAP = TableFunctionImpl.create(SysqlSchema.class, "historyScap");
+
+    private static final Function FLEET = fleetMacro();
+
+    /**
+     * {@code TABLE(fleet('brokers', 'SELECT STREAM …'))} of this connection: a fleet query's rows ({@link
+     * FleetTable}); not for a server's clients, whose SQL would make the server connect out and run the query's
+     * global part.
+     */
+    private final Function fleetFunction = new TableMacro() {
+        @Override
+        public List<FunctionParameter> getParameters() {
+            return FLEET.getParameters();
+        }
+
+        @Override
+        public TranslatableTable apply(List<? extends @Nullable Object> arguments) {
+            if (!settings.anyFile()) {
+                throw new SysqlException("fleet is off for clients of a server (the server would connect to the"
+                        + " brokers and run the query): run it where you are, with sysql fleet or sysql query");
+            }
+            return FleetTable.of((String) arguments.get(0), (String) arguments.get(1));
+        }
+    };
+
+    private static Function fleetMacro() {
+        try {
+            return TableMacroImpl.create(SysqlSchema.class.getMethod("fleet", String.class, String.class));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code fleet(bootstrap, query)}'s signature (the connection's own function is {@link #fleetFunction}). */
+    public static TranslatableTable fleet(String bootstrap, String query) {
+        return FleetTable.of(bootstrap, query);
+    }
 
     /**
      * {@code TABLE(history_scap(from_rawtime, to_rawtime))}: a window of the history as one sysdig .scap file, in

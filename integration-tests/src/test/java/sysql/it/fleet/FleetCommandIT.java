@@ -170,11 +170,56 @@ class FleetCommandIT {
             for (int i = 0; i < FILES.size(); i++) {
                 assertTrue(said.contains("host host-" + i + " (id-" + i + ") runs the query"), said);
             }
+
+            // the same query through JDBC, as a table of sysql's SQL: TABLE(fleet(brokers, query))
+            jdbcFleet(
+                    "SELECT STREAM TUMBLE_START(evt.time, INTERVAL '1' SECOND) AS ws, host.id, COUNT(*) AS c"
+                            + " FROM events WHERE evt.dir = '<' GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), host.id",
+                    total,
+                    expected);
+            for (Child a : agents) {
+                awaitText(a, "stopped: ", 30); // the statement's cancel stopped each host's part
+            }
         } finally {
             if (fleet != null) {
                 fleet.close();
             }
             agents.forEach(Child::close);
+        }
+    }
+
+    /**
+     * Reads {@code TABLE(fleet(…, query))} through {@code jdbc:sysql:} until {@code total} rows are counted, checks
+     * each host's seconds against {@code expected} (moved by its replay's shift), then cancels the statement.
+     */
+    private static void jdbcFleet(String query, long total, List<TreeMap<Long, Long>> expected) throws Exception {
+        Map<String, TreeMap<Long, Long>> got = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:file=" + TestData.scap("falco_syscall.scap"));
+                Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT STREAM * FROM TABLE(fleet('" + kafka.bootstrap() + "', '"
+                    + query.replace("'", "''") + "'))");
+            assertEquals("ws", rs.getMetaData().getColumnLabel(1));
+            assertEquals(java.sql.Types.TIMESTAMP, rs.getMetaData().getColumnType(1));
+            assertEquals("host.id", rs.getMetaData().getColumnLabel(2));
+            assertEquals(java.sql.Types.BIGINT, rs.getMetaData().getColumnType(3));
+            long seen = 0;
+            while (seen < total && rs.next()) {
+                long sec = rs.getTimestamp(1, java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC")))
+                                .getTime()
+                        / 1000;
+                got.computeIfAbsent(rs.getString(2), h -> new TreeMap<>()).merge(sec, rs.getLong(3), Long::sum);
+                seen += rs.getLong(3);
+            }
+            assertEquals(total, seen);
+            for (int i = 0; i < FILES.size(); i++) {
+                TreeMap<Long, Long> host = got.get("id-" + i);
+                long shift = host.firstKey() - expected.get(i).firstKey();
+                TreeMap<Long, Long> moved = new TreeMap<>();
+                expected.get(i).forEach((sec, n) -> moved.put(sec + shift, n));
+                assertEquals(moved, host, FILES.get(i) + " replayed by host " + i + ", through JDBC");
+            }
+            st.cancel();
+            rs.close();
         }
     }
 
