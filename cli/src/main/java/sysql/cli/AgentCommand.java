@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
@@ -107,6 +108,19 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    /**
+     * The queries that failed here or were stopped, newest last (at most 1000): a renewal does not start one of them
+     * again (a host that cannot run a query says so once, not every few seconds).
+     */
+    private final Set<String> done = java.util.Collections.synchronizedSet(
+            java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<String, Boolean>() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 1000;
+                }
+            }));
 
     @Override
     public Integer call() {
@@ -225,7 +239,7 @@ final class AgentCommand implements Callable<Integer> {
                     known.renewedNanos = System.nanoTime();
                     return;
                 }
-                if (m.sql() == null || m.topic() == null) {
+                if (m.sql() == null || m.topic() == null || done.contains(m.query())) {
                     return;
                 }
                 if (jobs.size() >= maxQueries) {
@@ -248,6 +262,7 @@ final class AgentCommand implements Callable<Integer> {
                 t.start();
             }
             case "stop" -> {
+                done.add(m.query());
                 if (known != null) {
                     known.running.stop();
                 }
@@ -287,6 +302,7 @@ final class AgentCommand implements Callable<Integer> {
             jobs.remove(m.query());
             KafkaExport.Stats s = export.stats();
             if (failure != null) {
+                done.add(m.query());
                 err.println(LABEL + ": fleet query " + m.query() + " failed: " + failure);
                 FleetControl.send(
                         producer, controlTopic, FleetControl.Message.answer("failed", m.query(), host, s, failure));

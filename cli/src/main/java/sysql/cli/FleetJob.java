@@ -115,6 +115,14 @@ final class FleetJob implements FleetStreams.Cursor {
                 FleetControl.Message.run(id, split.hostSql(), topic, plan.tickColumn(), plan.tickLagMillis());
         control = new Thread(() -> control(answers, run), "sysql-fleet-control");
         control.setDaemon(true);
+        // Janino's default compiler is a static of commons-compiler that Flink's planner takes from the class path:
+        // made by the application's class loader it is found; made first by the planner's own loader it is not
+        try {
+            org.codehaus.commons.compiler.CompilerFactoryFactory.getDefaultCompilerFactory(
+                    FleetJob.class.getClassLoader());
+        } catch (Exception e) {
+            throw new IOException("Janino's compiler, which Flink's planner needs, is missing: " + e.getMessage(), e);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         StreamTableEnvironment flink = StreamTableEnvironment.create(env);
