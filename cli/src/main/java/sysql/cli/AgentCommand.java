@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,12 +49,8 @@ final class AgentCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions connect = new ConnectOptions();
 
-    @Option(
-            names = {"-b", "--bootstrap-server"},
-            paramLabel = "HOST:PORT[,...]",
-            required = true,
-            description = "The fleet's Kafka brokers.")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(
             names = "--control-topic",
@@ -63,13 +58,6 @@ final class AgentCommand implements Callable<Integer> {
             defaultValue = FleetControl.DEFAULT_TOPIC,
             description = "The topic fleet queries come on (default ${DEFAULT-VALUE}).")
     String controlTopic;
-
-    @Option(
-            names = "-X",
-            paramLabel = "SETTING=VALUE",
-            description = "A Kafka client setting (security.protocol=SSL, sasl.mechanism=..., acks=...), given to each"
-                    + " client that knows it; may be repeated.")
-    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
             names = "--host-name",
@@ -141,7 +129,7 @@ final class AgentCommand implements Callable<Integer> {
 
     /** What is wrong with the options, in words, or null (it also settles what they imply). */
     String problem() {
-        List<String> unknown = FleetControl.unknownSettings(settings);
+        List<String> unknown = FleetControl.unknownSettings(kafka.settings);
         if (!unknown.isEmpty()) {
             return "not a Kafka client setting: " + String.join(", ", unknown);
         }
@@ -166,14 +154,17 @@ final class AgentCommand implements Callable<Integer> {
      */
     int run(java.util.function.BooleanSupplier stop, PrintWriter err) {
         HostIdentity host = HostIdentity.of(hostName, hostId);
-        Properties admin = FleetControl.clientSettings(bootstrap, settings, AdminClientConfig.configNames());
-        Properties consumerSettings = FleetControl.clientSettings(bootstrap, settings, ConsumerConfig.configNames());
+        Properties admin =
+                FleetControl.clientSettings(kafka.bootstrap, kafka.settings, AdminClientConfig.configNames());
+        Properties consumerSettings =
+                FleetControl.clientSettings(kafka.bootstrap, kafka.settings, ConsumerConfig.configNames());
         Properties producerSettings = new Properties();
         producerSettings.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         producerSettings.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         producerSettings.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
         producerSettings.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "sysql-agent");
-        producerSettings.putAll(FleetControl.clientSettings(bootstrap, settings, ProducerConfig.configNames()));
+        producerSettings.putAll(
+                FleetControl.clientSettings(kafka.bootstrap, kafka.settings, ProducerConfig.configNames()));
         Producer<byte[], byte[]> producer;
         KafkaConsumer<byte[], byte[]> control;
         try {
@@ -181,7 +172,7 @@ final class AgentCommand implements Callable<Integer> {
             producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
             control = FleetControl.tail(consumerSettings, controlTopic);
         } catch (IOException | KafkaException e) {
-            err.println(LABEL + ": cannot reach the control topic " + controlTopic + " at " + bootstrap + ": "
+            err.println(LABEL + ": cannot reach the control topic " + controlTopic + " at " + kafka.bootstrap + ": "
                     + firstLine(e) + " (check -b and -X)");
             return 1;
         }
@@ -200,7 +191,7 @@ final class AgentCommand implements Callable<Integer> {
             java.util.function.BooleanSupplier stop,
             PrintWriter err) {
         err.println(LABEL + ": host " + host.name() + " (" + host.id() + ") takes fleet queries from " + controlTopic
-                + " at " + bootstrap);
+                + " at " + kafka.bootstrap);
         try (control) {
             while (!stop.getAsBoolean()) {
                 for (FleetControl.Message m : FleetControl.poll(control, 500)) {

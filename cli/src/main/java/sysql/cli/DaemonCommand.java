@@ -95,9 +95,9 @@ final class DaemonCommand implements Callable<Integer> {
             return null;
         }
         AgentCommand agent = new AgentCommand();
-        agent.bootstrap = fleet;
+        agent.kafka.bootstrap = fleet;
         agent.controlTopic = fleetControlTopic != null ? fleetControlTopic : FleetControl.DEFAULT_TOPIC;
-        agent.settings = fleetSettings;
+        agent.kafka.settings = fleetSettings;
         agent.maxQueries = 8;
         agent.connect.engine = "daemon";
         agent.connect.socket = socket;

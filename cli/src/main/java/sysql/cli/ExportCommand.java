@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
@@ -28,8 +27,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import sysql.calcite.sql.SqlScript;
 
 /**
  * {@code sysql export "SELECT STREAM …"}: the rows of a query into a Kafka topic, stamped with the host's identity
@@ -50,21 +47,11 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions connect = new ConnectOptions();
 
-    @Parameters(arity = "0..1", paramLabel = "SQL", description = "The query whose rows are sent (or use -f).")
-    String sql;
+    @Mixin
+    OneQuery query = new OneQuery();
 
-    @Option(
-            names = {"-f", "--file"},
-            paramLabel = "FILE.sql",
-            description = "Read the query from this file.")
-    Path sqlFile;
-
-    @Option(
-            names = {"-b", "--bootstrap-server"},
-            paramLabel = "HOST:PORT[,...]",
-            required = true,
-            description = "The Kafka brokers to connect to (the producer's bootstrap.servers).")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(
             names = {"-t", "--topic"},
@@ -82,17 +69,10 @@ final class ExportCommand implements Callable<Integer> {
     String format;
 
     @Option(
-            names = "-X",
-            paramLabel = "SETTING=VALUE",
-            description =
-                    "A Kafka producer setting (acks=all, compression.type=zstd, security.protocol=SSL,"
-                            + " sasl.mechanism=..., ssl.truststore.location=...); may be repeated; wins over --producer-config.")
-    Map<String, String> settings = new java.util.LinkedHashMap<>();
-
-    @Option(
             names = "--producer-config",
             paramLabel = "FILE.properties",
-            description = "Kafka producer settings from a properties file (as kafka-console-producer's).")
+            description = "Kafka producer settings from a properties file (as kafka-console-producer's); -X wins over"
+                    + " it.")
     Path producerConfig;
 
     @Option(
@@ -156,7 +136,7 @@ final class ExportCommand implements Callable<Integer> {
         Properties producerSettings;
         KafkaExport.Format encoding;
         try {
-            query = query();
+            query = this.query.query();
             encoding = format();
             checkBatching();
             producerSettings = producerSettings();
@@ -303,7 +283,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             file.stringPropertyNames().forEach(k -> put(p, k, file.getProperty(k), unknown));
         }
-        settings.forEach((k, v) -> put(p, k, v, unknown));
+        kafka.settings.forEach((k, v) -> put(p, k, v, unknown));
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("not a Kafka producer setting: " + String.join(", ", unknown)
                     + " (see https://kafka.apache.org/documentation/#producerconfigs)");
@@ -317,7 +297,7 @@ final class ExportCommand implements Callable<Integer> {
         if (p.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("give the brokers with -b, not bootstrap.servers");
         }
-        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
         return p;
     }
 
@@ -326,28 +306,5 @@ final class ExportCommand implements Callable<Integer> {
             unknown.add(key);
         }
         p.setProperty(key, value);
-    }
-
-    private String query() throws IOException {
-        String text;
-        if (sql != null && sqlFile != null) {
-            throw new IllegalArgumentException("give the query as an argument or with -f, not both");
-        }
-        if (sqlFile != null) {
-            if (!Files.isReadable(sqlFile)) {
-                throw new IllegalArgumentException("cannot read " + sqlFile + ": no such file or not readable");
-            }
-            text = Files.readString(sqlFile);
-        } else if (sql != null) {
-            text = sql;
-        } else {
-            throw new IllegalArgumentException("no query given: pass one as an argument or with -f FILE.sql");
-        }
-        List<String> statements = SqlScript.statements(text);
-        if (statements.size() != 1) {
-            throw new IllegalArgumentException(
-                    "sysql export sends the rows of one query (" + statements.size() + " statements given)");
-        }
-        return statements.get(0);
     }
 }

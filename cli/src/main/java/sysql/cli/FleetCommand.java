@@ -5,22 +5,18 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import sysql.calcite.SysqlException;
 import sysql.calcite.sql.FleetQueries;
-import sysql.calcite.sql.SqlScript;
 
 /**
  * {@code sysql fleet "SELECT STREAM …"}: one query over every host of a fleet. It is split ({@link FleetQueries}):
@@ -39,21 +35,11 @@ import sysql.calcite.sql.SqlScript;
 final class FleetCommand implements Callable<Integer> {
     private static final String LABEL = "sysql fleet";
 
-    @Parameters(arity = "0..1", paramLabel = "SQL", description = "The query (or use -f).")
-    String sql;
+    @Mixin
+    OneQuery query = new OneQuery();
 
-    @Option(
-            names = {"-f", "--file"},
-            paramLabel = "FILE.sql",
-            description = "Read the query from this file.")
-    Path sqlFile;
-
-    @Option(
-            names = {"-b", "--bootstrap-server"},
-            paramLabel = "HOST:PORT[,...]",
-            required = true,
-            description = "The fleet's Kafka brokers.")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(
             names = "--control-topic",
@@ -61,13 +47,6 @@ final class FleetCommand implements Callable<Integer> {
             defaultValue = FleetControl.DEFAULT_TOPIC,
             description = "The topic the agents take fleet queries from (default ${DEFAULT-VALUE}).")
     String controlTopic;
-
-    @Option(
-            names = "-X",
-            paramLabel = "SETTING=VALUE",
-            description = "A Kafka client setting (security.protocol=SSL, sasl.mechanism=...), given to each client"
-                    + " that knows it, Flink's Kafka source included; may be repeated.")
-    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
             names = "--format",
@@ -89,8 +68,8 @@ final class FleetCommand implements Callable<Integer> {
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         FleetQueries.Split split;
         try {
-            split = FleetQueries.split(query());
-            List<String> unknown = FleetControl.unknownSettings(settings);
+            split = FleetQueries.split(query.query());
+            List<String> unknown = FleetControl.unknownSettings(kafka.settings);
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException("not a Kafka client setting: " + String.join(", ", unknown));
             }
@@ -127,7 +106,8 @@ final class FleetCommand implements Callable<Integer> {
             job = FleetJob.start(
                     split,
                     columns,
-                    new FleetJob.Settings(bootstrap, controlTopic, settings, Duration.ofSeconds(latenessSeconds)),
+                    new FleetJob.Settings(
+                            kafka.bootstrap, controlTopic, kafka.settings, Duration.ofSeconds(latenessSeconds)),
                     err);
             running.set(job);
             if (stopped.get()) {
@@ -154,28 +134,5 @@ final class FleetCommand implements Callable<Integer> {
             interrupts.close();
         }
         return interrupts.terminated() ? 143 : status;
-    }
-
-    private String query() throws IOException {
-        String text;
-        if (sql != null && sqlFile != null) {
-            throw new IllegalArgumentException("give the query as an argument or with -f, not both");
-        }
-        if (sqlFile != null) {
-            if (!Files.isReadable(sqlFile)) {
-                throw new IllegalArgumentException("cannot read " + sqlFile + ": no such file or not readable");
-            }
-            text = Files.readString(sqlFile);
-        } else if (sql != null) {
-            text = sql;
-        } else {
-            throw new IllegalArgumentException("no query given: pass one as an argument or with -f FILE.sql");
-        }
-        List<String> statements = SqlScript.statements(text);
-        if (statements.size() != 1) {
-            throw new IllegalArgumentException(
-                    "sysql fleet runs one query (" + statements.size() + " statements given)");
-        }
-        return statements.get(0);
     }
 }

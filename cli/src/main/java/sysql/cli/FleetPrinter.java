@@ -131,14 +131,6 @@ final class FleetPrinter {
     }
 
     private void line(String[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < values.length; i++) {
-            String v = values[i] == null ? "" : values[i];
-            sb.append(i == 0 ? "" : " | ").append(v);
-            if (i < values.length - 1) {
-                sb.append(" ".repeat(Math.max(0, widths[i] - v.length())));
-            }
-        }
-        out.println(sb);
+        ResultPrinter.line(out, values, widths);
     }
 }

@@ -147,7 +147,8 @@ final class ResultPrinter {
         return row;
     }
 
-    private static void line(PrintWriter out, String[] values, int[] widths) {
+    /** One row of a table: the values separated by {@code |}, each but the last padded to its column's width. */
+    static void line(PrintWriter out, String[] values, int[] widths) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             String v = values[i] == null ? "" : values[i];

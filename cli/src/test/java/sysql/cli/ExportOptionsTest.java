@@ -76,8 +76,7 @@ class ExportOptionsTest {
 
     @Test
     void oneQueryAndAKnownFormat() {
-        assertOneLineError(
-                export("SELECT 1; SELECT 2"), "sysql export sends the rows of one query (2 statements given)");
+        assertOneLineError(export("SELECT 1; SELECT 2"), "give one query (2 statements given)");
         assertOneLineError(
                 export("--format", "avro", "SELECT 1"), "--format avro is not one sysql export writes: arrow or json");
         assertOneLineError(export(), "no query given: pass one as an argument or with -f FILE.sql");

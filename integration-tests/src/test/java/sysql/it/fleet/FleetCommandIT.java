@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import sysql.testing.Child;
 import sysql.testing.RequiresBpf;
 import sysql.testing.TestData;
@@ -27,43 +24,9 @@ import sysql.testing.TestData;
  * topic of a real broker, each runs the host part, and the fleet command's Flink job adds their rows up and prints
  * them; Ctrl-C stops both parts.
  */
-class FleetCommandIT {
-    private static final List<String> JVM = List.of("--add-opens=java.base/java.nio=ALL-UNNAMED");
+class FleetCommandIT extends Fleets {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path WORKLOAD = ROOT.resolve("driver-kmod/target/native/sysql-workload");
-    private static final List<String> FILES =
-            List.of("bencer_example4_example4-1.scap", "libs_curl_google.scap", "falco_cat_write.scap");
-
-    @TempDir
-    static Path dir;
-
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = new EmbeddedKafka(dir);
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    private static TreeMap<Long, Long> perSecond(Path file) throws Exception {
-        TreeMap<Long, Long> counts = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:file=" + file);
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT evt.rawtime / 1000000000 AS sec, COUNT(*) AS c FROM events"
-                        + " WHERE evt.dir = '<' GROUP BY evt.rawtime / 1000000000")) {
-            while (rs.next()) {
-                counts.put(rs.getLong(1), rs.getLong(2));
-            }
-        }
-        return counts;
-    }
 
     private static void interrupt(Child c) throws Exception {
         new ProcessBuilder("kill", "-INT", String.valueOf(c.process.pid()))
@@ -152,11 +115,7 @@ class FleetCommandIT {
             }
             assertEquals(total, seen, "rows counted by the fleet: " + got + "; it printed " + fleet.printed());
             for (int i = 0; i < FILES.size(); i++) {
-                TreeMap<Long, Long> host = got.get("id-" + i);
-                long shift = host.firstKey() - expected.get(i).firstKey();
-                TreeMap<Long, Long> moved = new TreeMap<>();
-                expected.get(i).forEach((sec, c) -> moved.put(sec + shift, c));
-                assertEquals(moved, host, FILES.get(i) + " replayed by host " + i);
+                assertShifted(expected.get(i), got.get("id-" + i), FILES.get(i) + " replayed by host " + i);
             }
             // Ctrl-C stops the Flink job and, through the control topic, every host's part
             interrupt(fleet);
@@ -212,11 +171,10 @@ class FleetCommandIT {
             }
             assertEquals(total, seen);
             for (int i = 0; i < FILES.size(); i++) {
-                TreeMap<Long, Long> host = got.get("id-" + i);
-                long shift = host.firstKey() - expected.get(i).firstKey();
-                TreeMap<Long, Long> moved = new TreeMap<>();
-                expected.get(i).forEach((sec, n) -> moved.put(sec + shift, n));
-                assertEquals(moved, host, FILES.get(i) + " replayed by host " + i + ", through JDBC");
+                assertShifted(
+                        expected.get(i),
+                        got.get("id-" + i),
+                        FILES.get(i) + " replayed by host " + i + ", through JDBC");
             }
             st.cancel();
             rs.close();

@@ -4,11 +4,6 @@ package sysql.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,10 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import sysql.fleet.flink.FleetSchema;
@@ -36,43 +28,7 @@ import sysql.testing.TestData;
  * The fleet end to end, every part real and on loopback: a Kafka broker (KRaft, {@link EmbeddedKafka}), agents
  * ({@code sysql export} in JVMs of their own) and Flink SQL on Flink's local MiniCluster.
  */
-class FleetIT {
-    private static final List<String> JVM = List.of("--add-opens=java.base/java.nio=ALL-UNNAMED");
-    /** Three hosts: each replays a capture file of its own. */
-    private static final List<String> FILES =
-            List.of("bencer_example4_example4-1.scap", "libs_curl_google.scap", "falco_cat_write.scap");
-
-    @TempDir
-    static Path dir;
-
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = new EmbeddedKafka(dir);
-        kafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    /** Each file's exit events per second of its recorded time, as sysql counts them over the file alone. */
-    private static TreeMap<Long, Long> perSecond(Path file) throws Exception {
-        TreeMap<Long, Long> counts = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:file=" + file);
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT evt.rawtime / 1000000000 AS sec, COUNT(*) AS c FROM events"
-                        + " WHERE evt.dir = '<' GROUP BY evt.rawtime / 1000000000")) {
-            while (rs.next()) {
-                counts.put(rs.getLong(1), rs.getLong(2));
-            }
-        }
-        return counts;
-    }
+class FleetIT extends Fleets {
 
     /** Runs the agents, one per file, each as its own host; returns what each printed. */
     private static List<String> replayAll(String topic, String format, String query) throws Exception {
@@ -159,12 +115,10 @@ class FleetIT {
         assertEquals(FILES.size(), byHost.size(), byHost.toString());
         TreeMap<Long, Long> sum = new TreeMap<>();
         for (int i = 0; i < FILES.size(); i++) {
-            TreeMap<Long, Long> expected = perSecond(TestData.scap(FILES.get(i)));
-            TreeMap<Long, Long> got = byHost.get("id-" + i);
-            long shift = got.firstKey() - expected.firstKey();
-            TreeMap<Long, Long> moved = new TreeMap<>();
-            expected.forEach((sec, c) -> moved.put(sec + shift, c));
-            assertEquals(moved, got, FILES.get(i) + " replayed as host " + i);
+            TreeMap<Long, Long> moved = assertShifted(
+                    perSecond(TestData.scap(FILES.get(i))),
+                    byHost.get("id-" + i),
+                    FILES.get(i) + " replayed as host " + i);
             moved.forEach((sec, c) -> sum.merge(sec, c, Long::sum));
         }
         assertEquals(Map.of("", sum), counts(ddl, global));
