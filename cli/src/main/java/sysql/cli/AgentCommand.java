@@ -40,8 +40,9 @@ import sysql.calcite.sql.FleetQueries;
         name = "agent",
         mixinStandardHelpOptions = true,
         description = {
-            "Be a host of a fleet: run the host part of every 'sysql fleet' query sent on the control topic, its rows",
-            "going to the query's topic (Arrow record batches), until the query stops or Ctrl-C."
+            "Be a host of a fleet: run the host part of every 'sysql fleet' query.",
+            "The queries come on the control topic; their rows go to each query's topic (Arrow record batches), until",
+            "the query stops or Ctrl-C."
         })
 final class AgentCommand implements Callable<Integer> {
     private static final String LABEL = "sysql agent";

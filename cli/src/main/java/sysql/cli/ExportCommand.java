@@ -37,8 +37,8 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Send the rows of a query (SELECT STREAM ... for a live export) to a Kafka topic, each row stamped with",
-            "this host's host.name and host.id: Arrow IPC record batches (one per record) or JSON (one row per record).",
+            "Send the rows of a query to a Kafka topic, stamped with this host's name and id.",
+            "A SELECT STREAM is a live export. Arrow IPC record batches (one per record) or JSON (one row per record).",
             "Runs until the query ends or Ctrl-C; exits 0 when every row was delivered, 1 when some were not."
         })
 final class ExportCommand implements Callable<Integer> {

@@ -29,8 +29,9 @@ import sysql.calcite.sql.FleetQueries;
         name = "fleet",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a streaming query over every host of a fleet: each host (sysql agent) runs its filter, projection and",
-            "per-window partial aggregates, Flink adds them up; the rows print as the windows close, until Ctrl-C."
+            "Run one streaming query over every host of a fleet, its global part in Flink.",
+            "Each host (sysql agent) runs the filter, projection and per-window partial aggregates; Flink adds them up;",
+            "the rows print as the windows close, until Ctrl-C."
         })
 final class FleetCommand implements Callable<Integer> {
     private static final String LABEL = "sysql fleet";
