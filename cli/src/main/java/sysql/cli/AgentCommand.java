@@ -200,7 +200,9 @@ final class AgentCommand implements Callable<Integer> {
                 }
                 long now = System.nanoTime();
                 for (Job j : jobs.values()) {
-                    long lease = j.run.leaseMillis() == null ? FleetControl.LEASE_MILLIS : j.run.leaseMillis();
+                    long lease = j.run.leaseMillis() == null
+                            ? FleetControl.LEASE_MILLIS
+                            : Math.max(5_000, Math.min(60_000, j.run.leaseMillis()));
                     if (now - j.renewedNanos > lease * 1_000_000L && !j.running.stopped()) {
                         err.println(LABEL + ": fleet query " + j.run.query() + " was not renewed for " + lease / 1000
                                 + " s (its sysql fleet is gone): stopping it");
@@ -234,7 +236,13 @@ final class AgentCommand implements Callable<Integer> {
                 if (m.sql() == null || m.topic() == null || done.contains(m.query())) {
                     return;
                 }
+                // a fleet command's own: its id, and the topic named after it (never another topic the agent may
+                // write to)
+                if (!m.query().matches("q[0-9a-f]{16}") || !m.topic().equals(controlTopic + "." + m.query())) {
+                    return;
+                }
                 if (jobs.size() >= maxQueries) {
+                    done.add(m.query());
                     FleetControl.send(
                             producer,
                             controlTopic,
@@ -274,7 +282,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         export.onStreaming(() -> FleetControl.send(
                 producer, controlTopic, FleetControl.Message.answer("running", m.query(), host, null, null)));
-        err.println(LABEL + ": running fleet query " + m.query() + ": " + m.sql());
+        err.println(LABEL + ": running fleet query " + m.query() + ": " + printable(m.sql()));
         String failure = null;
         try (BufferAllocator allocator = new RootAllocator();
                 Connection c = connect.connectForQueries();
@@ -305,6 +313,13 @@ final class AgentCommand implements Callable<Integer> {
                         producer, controlTopic, FleetControl.Message.answer("stopped", m.query(), host, s, null));
             }
         }
+    }
+
+    /** Text from the control topic as one line of the log: control characters shown as '?'. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(2000).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     private static String firstLine(Exception e) {

@@ -43,6 +43,8 @@ final class FleetJob implements FleetStreams.Cursor {
     record Settings(String bootstrap, String controlTopic, Map<String, String> kafka, Duration lateness) {}
 
     private static final Object[] END = new Object[0];
+    /** How long the hosts have to act on the stop before the query's topic is deleted. */
+    private static final long STOP_GRACE_MILLIS = 2_000;
 
     private final String id;
     private final String topic;
@@ -52,6 +54,7 @@ final class FleetJob implements FleetStreams.Cursor {
     private final Properties admin;
     private final Producer<byte[], byte[]> producer;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final BlockingQueue<Object[]> rows = new ArrayBlockingQueue<>(1024);
     private volatile JobClient job;
     private volatile CloseableIterator<Row> results;
@@ -108,13 +111,6 @@ final class FleetJob implements FleetStreams.Cursor {
         FleetPlan plan = FleetPlan.of(
                 split, columns, topic, settings.bootstrap(), "sysql-fleet-" + id, settings.lateness(), source);
         FleetControl.createTopics(admin, List.of(settings.controlTopic(), topic));
-        KafkaConsumer<byte[], byte[]> answers = FleetControl.tail(
-                FleetControl.clientSettings(settings.bootstrap(), settings.kafka(), ConsumerConfig.configNames()),
-                settings.controlTopic());
-        FleetControl.Message run =
-                FleetControl.Message.run(id, split.hostSql(), topic, plan.tickColumn(), plan.tickLagMillis());
-        control = new Thread(() -> control(answers, run), "sysql-fleet-control");
-        control.setDaemon(true);
         // Janino's default compiler is a static of commons-compiler that Flink's planner takes from the class path:
         // made by the application's class loader it is found; made first by the planner's own loader it is not
         try {
@@ -131,6 +127,14 @@ final class FleetJob implements FleetStreams.Cursor {
         TableResult result = flink.executeSql(plan.globalSql());
         job = result.getJobClient().orElse(null);
         results = result.collect();
+        // the consumer is the control thread's from here on (made once nothing else can fail)
+        KafkaConsumer<byte[], byte[]> answers = FleetControl.tail(
+                FleetControl.clientSettings(settings.bootstrap(), settings.kafka(), ConsumerConfig.configNames()),
+                settings.controlTopic());
+        FleetControl.Message run =
+                FleetControl.Message.run(id, split.hostSql(), topic, plan.tickColumn(), plan.tickLagMillis());
+        control = new Thread(() -> control(answers, run), "sysql-fleet-control");
+        control.setDaemon(true);
         control.start();
         log.println("sysql fleet: query " + id + " sent to the hosts on " + settings.controlTopic()
                 + "; their rows go to " + topic);
@@ -160,8 +164,13 @@ final class FleetJob implements FleetStreams.Cursor {
                 failure = e;
             }
         } finally {
+            // nobody may be taking rows any more (the query stopped): then make room for the end
             try {
-                rows.put(END);
+                while (!rows.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                    if (stopping.get()) {
+                        rows.clear();
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -175,7 +184,8 @@ final class FleetJob implements FleetStreams.Cursor {
 
     @Override
     public Object[] poll(long millis) throws IOException {
-        if (ended) {
+        if (ended || split.limit() == 0) {
+            ended = true;
             return null;
         }
         Object[] row;
@@ -242,8 +252,23 @@ final class FleetJob implements FleetStreams.Cursor {
     @Override
     public void close() {
         if (!stopping.compareAndSet(false, true)) {
+            // another thread closes (Ctrl-C's): wait for it, so that the process does not end before the hosts are
+            // told to stop and the topic is deleted
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        try {
+            stop();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void stop() {
         ended = true;
         JobClient j = job;
         if (j != null) {
@@ -273,6 +298,12 @@ final class FleetJob implements FleetStreams.Cursor {
             producer.close(Duration.ofSeconds(5));
         } catch (KafkaException e) {
             // the hosts' leases end the query there
+        }
+        try {
+            // the hosts' last records (a tick, a flush) would make the broker create the topic again
+            Thread.sleep(STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         FleetControl.deleteTopic(admin, topic);
     }

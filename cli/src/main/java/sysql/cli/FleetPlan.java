@@ -93,7 +93,9 @@ record FleetPlan(String ddl, String globalSql, List<String> labels, String tickC
         List<String> group = new ArrayList<>(List.of("window_start", "window_end", FleetQueries.WINDOW_END));
         split.groupColumns().forEach(g -> group.add(FleetSchema.quote(g)));
         String sql = "SELECT " + String.join(", ", select) + " FROM TABLE(TUMBLE(TABLE " + TABLE + ", DESCRIPTOR("
-                + FleetQueries.WINDOW_START + "), " + split.window().slide() + ")) WHERE "
+                + FleetQueries.WINDOW_START + "), "
+                + FleetSchema.interval(Duration.ofMillis(split.window().slideMillis()))
+                + ")) WHERE "
                 + FleetQueries.ROWS + " IS NOT NULL" + (where.isEmpty() ? "" : " AND " + where) + " GROUP BY "
                 + String.join(", ", group);
         return new FleetPlan(
@@ -101,7 +103,9 @@ record FleetPlan(String ddl, String globalSql, List<String> labels, String tickC
                 sql,
                 labels,
                 FleetQueries.WINDOW_START,
-                split.window().sizeMillis() + TICK_MARGIN_MILLIS);
+                // windows start at multiples of the slide, and Flink fires a window once the watermark passes its
+                // end: a partial still to come (window start > now - size) falls in a window that has not fired
+                split.window().sizeMillis() - split.window().slideMillis() + TICK_MARGIN_MILLIS);
     }
 
     /** The conditions on host.name and host.id, in Flink's quoting (the names backquoted), joined by AND. */

@@ -200,6 +200,9 @@ final class KafkaExport {
                         return;
                     }
                     if (n == 0) {
+                        if (running.stopped()) {
+                            return; // a stop whose cancel the query missed
+                        }
                         tick(into, out, hostName, hostId, name);
                         onIdle.run();
                         continue;
@@ -218,7 +221,11 @@ final class KafkaExport {
                         send(arrowRecord(out), n);
                     } else {
                         for (int i = 0; i < n; i++) {
-                            send(jsonRecord(out, i), 1);
+                            if (!send(jsonRecord(out, i), 1)) {
+                                // the producer has no room: the rest of the batch would wait a second a row
+                                notDelivered(n - i - 1, null);
+                                break;
+                            }
                         }
                     }
                     tick(into, out, hostName, hostId, name);
@@ -267,7 +274,7 @@ final class KafkaExport {
     }
 
     /** Hands one record of {@code rows} rows to the producer; counts it as not delivered if it cannot. */
-    private void send(byte[] value, int rows) {
+    private boolean send(byte[] value, int rows) {
         try {
             // the callback is where the outcome is counted, the future is not needed
             var unused = producer.send(new ProducerRecord<>(topic, null, key, value, headers), (metadata, e) -> {
@@ -279,14 +286,19 @@ final class KafkaExport {
             });
             records.incrementAndGet();
             bytes.addAndGet(value.length);
+            return true;
         } catch (KafkaException | IllegalStateException e) {
             notDelivered(rows, e);
+            return false;
         }
     }
 
+    /** Counts rows not delivered, and why (null: the reason already said). */
     private void notDelivered(int rows, Exception e) {
         rowsNotDelivered.addAndGet(rows);
-        lastFailure.set(e.getClass().getSimpleName() + ": " + e.getMessage());
+        if (e != null) {
+            lastFailure.set(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     /** The batch as one Arrow IPC stream. */

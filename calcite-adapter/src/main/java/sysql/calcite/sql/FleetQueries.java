@@ -9,7 +9,6 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlIntervalLiteral;
 import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOrderBy;
@@ -59,6 +58,8 @@ public final class FleetQueries {
     private static final Set<String> STARTS = Set.of("TUMBLE_START", "HOP_START");
     private static final Set<String> ENDS = Set.of("TUMBLE_END", "HOP_END");
     private static final Set<String> AGGREGATES = Set.of("COUNT", "SUM", "MIN", "MAX", "AVG");
+    /** The most windows a HOP puts each event in (size / slide). */
+    static final int MAX_WINDOWS_PER_ROW = 1000;
     /** Aggregate functions by name (the parser leaves most calls unresolved). */
     private static final Set<String> AGGREGATE_NAMES = Set.of(
             "COUNT",
@@ -172,16 +173,27 @@ public final class FleetQueries {
                     throw refused("OFFSET: leave it out");
                 }
                 if (order.fetch != null) {
-                    if (!(order.fetch instanceof SqlNumericLiteral n) || n.longValue(false) < 0) {
-                        throw refused("LIMIT takes a whole number here");
+                    if (!(order.fetch instanceof SqlNumericLiteral n)
+                            || !n.isInteger()
+                            || n.bigDecimalValue() == null
+                            || n.bigDecimalValue().signum() < 0
+                            || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                        throw refused("LIMIT takes a whole number of rows here, 0 or more");
                     }
-                    limit = ((SqlLiteral) order.fetch).getValueAs(Long.class);
+                    limit = n.bigDecimalValue().longValueExact();
                 }
                 node = order.query;
             }
             if (!(node instanceof SqlSelect select) || !select.isKeywordPresent(SqlSelectKeyword.STREAM)) {
                 throw refused(
                         "a fleet query is a SELECT STREAM over the hosts' events (SELECT STREAM … FROM events …)");
+            }
+            requireNoSubquery(select.getSelectList());
+            if (select.getWhere() != null) {
+                requireNoSubquery(select.getWhere());
+            }
+            if (select.getGroup() != null) {
+                requireNoSubquery(select.getGroup());
             }
             if (select.isDistinct()) {
                 throw refused("SELECT DISTINCT: each host would keep its own distinct rows; leave DISTINCT out");
@@ -282,6 +294,10 @@ public final class FleetQueries {
             SqlNode slide = args.get(1);
             SqlNode size = args.get(args.size() - 1);
             Window w = new Window(name(window), text(slide), text(size), millis(slide), millis(size));
+            if (w.sizeMillis() % w.slideMillis() != 0 || w.sizeMillis() / w.slideMillis() > MAX_WINDOWS_PER_ROW) {
+                throw refused(text(window) + ": a HOP's size must be a whole number of its slides, at most "
+                        + MAX_WINDOWS_PER_ROW + " (each event is in size/slide windows)");
+            }
             List<String> columns = new ArrayList<>();
             String fn = name(window);
             columns.add(fn + "_START(" + windowArgs + ") AS " + WINDOW_START);
@@ -302,6 +318,10 @@ public final class FleetQueries {
                 }
                 if (e instanceof SqlCall call && (STARTS.contains(name(call)) || ENDS.contains(name(call)))) {
                     boolean start = STARTS.contains(name(call));
+                    if (!name(call).startsWith(fn + "_") || !sameOperands(call, window)) {
+                        throw refused(text(e) + " is not the bound of the GROUP BY's window " + text(window)
+                                + ": give it the same arguments");
+                    }
                     outputs.add(new Output(
                             it.alias != null ? it.alias : start ? "window_start" : "window_end",
                             start ? Role.WINDOW_START : Role.WINDOW_END,
@@ -340,6 +360,9 @@ public final class FleetQueries {
                     }
                 }
                 String function = name(call);
+                if (call.getOperandList().size() > 1) {
+                    throw refused(text(e) + ": " + function + " of one argument only");
+                }
                 String argument =
                         call.getOperandList().isEmpty() || (call.operand(0) instanceof SqlIdentifier id && id.isStar())
                                 ? "*"
@@ -475,6 +498,41 @@ public final class FleetQueries {
             return name + "_" + id.names.get(id.names.size() - 1).replaceAll("[^\\p{L}\\p{N}_]", "_");
         }
         return name;
+    }
+
+    private static boolean sameOperands(SqlCall a, SqlCall b) {
+        List<SqlNode> x = a.getOperandList();
+        List<SqlNode> y = b.getOperandList();
+        if (x.size() != y.size()) {
+            return false;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            if (!x.get(i).equalsDeep(y.get(i), Litmus.IGNORE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Refuses a subquery or a table function anywhere in {@code n}: a host part reads the host's events only (it
+     * comes to the agents from the control topic, and must not reach their other tables).
+     */
+    private static void requireNoSubquery(SqlNode n) {
+        n.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlCall call) {
+                if (call instanceof SqlSelect
+                        || call.getKind().belongsTo(SqlKind.QUERY)
+                        || call.getKind() == SqlKind.COLLECTION_TABLE
+                        || call.getKind() == SqlKind.EXISTS
+                        || call.getKind() == SqlKind.SCALAR_QUERY) {
+                    throw new SysqlException("cannot split this query for a fleet: a subquery or table function: a "
+                            + "host's part reads its events only");
+                }
+                return super.visit(call);
+            }
+        });
     }
 
     private static int indexOf(List<SqlNode> keys, SqlNode e) {

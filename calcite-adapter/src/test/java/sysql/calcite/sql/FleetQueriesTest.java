@@ -126,6 +126,28 @@ class FleetQueriesTest {
         assertRefused(
                 "SELECT STREAM host.name, COUNT(*) AS c FROM events GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND)",
                 "host.name is selected but not in GROUP BY");
+        assertRefused(
+                "SELECT STREAM proc.name FROM events WHERE proc.pid IN (SELECT proc.pid FROM processes)",
+                "a subquery or table function");
+        assertRefused(
+                "SELECT STREAM (SELECT MAX(fd.num) FROM fds) AS x, proc.name FROM events",
+                "a subquery or table function");
+        assertRefused(
+                "SELECT STREAM proc.name FROM events WHERE EXISTS (SELECT 1 FROM TABLE(scap_file('/etc/shadow')))",
+                "a subquery or table function");
+        assertRefused(
+                "SELECT STREAM COUNT(*) AS c FROM events GROUP BY HOP(evt.time, INTERVAL '0.001' SECOND, INTERVAL '1'"
+                        + " DAY)",
+                "a HOP's size must be a whole number of its slides, at most 1000");
+        assertRefused(
+                "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '1' HOUR) AS t, COUNT(*) AS c FROM events"
+                        + " GROUP BY TUMBLE(evt.time, INTERVAL '1' MINUTE)",
+                "is not the bound of the GROUP BY's window");
+        assertRefused("SELECT STREAM proc.name FROM events LIMIT 1.5", "LIMIT takes a whole number of rows");
+        assertEquals(
+                0,
+                FleetQueries.split("SELECT STREAM proc.name FROM events LIMIT 0")
+                        .limit());
         SysqlException e = assertThrows(SysqlException.class, () -> FleetQueries.split("SELECT STREAM proc.name FROM"));
         assertEquals("Encountered \"<EOF>\" at line 1, column 28.", e.getMessage());
     }

@@ -26,6 +26,11 @@ import sysql.capture.EventSource;
  */
 public final class ReplaySource implements EventSource {
     private static final long SECOND = 1_000_000_000L;
+    /**
+     * How much earlier than the one before it an event of a file may be (a CPU's events that reached the capture late):
+     * the watermark stays that far behind, so such an event still comes after it.
+     */
+    static final long DISORDER = SECOND;
 
     /** The wall clock as the replay reads it (epoch and monotonic nanoseconds); a test gives its own. */
     public interface Clock {
@@ -102,7 +107,8 @@ public final class ReplaySource implements EventSource {
     /**
      * The time up to which the replay has handed out every event: each event still to come is stamped at or after
      * it (Long.MIN_VALUE before the first event). A capture file's events are in time order but for a few a CPU
-     * delivered late, which come out as soon as they are read.
+     * delivered late, which come out as soon as they are read: the watermark stays {@link #DISORDER} behind the
+     * replay's present for them.
      */
     public long handedThrough() {
         return handedThrough;
@@ -145,9 +151,15 @@ public final class ReplaySource implements EventSource {
             long now = clock.nanoTime();
             if (ts == 0 || due(ts) <= now) {
                 int need = 2 + event.length();
+                if (count == 0 && need > out.capacity()) {
+                    throw new CaptureException(
+                            CaptureException.Reason.STATE,
+                            "an event of " + event.length() + " bytes does not fit in a batch of " + out.capacity()
+                                    + " bytes");
+                }
                 if (used + need > out.capacity()) {
                     batch.filled(count, used);
-                    handedThrough = Math.max(handedThrough, ts == 0 ? Long.MIN_VALUE : stamped(ts) - 1);
+                    handedThrough = Math.max(handedThrough, ts == 0 ? Long.MIN_VALUE : stamped(ts) - 1 - DISORDER);
                     return true;
                 }
                 copy(out, used, ts);
@@ -157,7 +169,7 @@ public final class ReplaySource implements EventSource {
                 continue;
             }
             // the next event is still to come: every later one is stamped after the replay's present
-            handedThrough = Math.max(handedThrough, firstTs + shift + (now - startNanos));
+            handedThrough = Math.max(handedThrough, firstTs + shift + (now - startNanos) - DISORDER);
             if (count > 0 || now >= deadline) {
                 batch.filled(count, used);
                 return true;

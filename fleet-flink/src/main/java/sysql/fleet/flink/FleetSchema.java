@@ -368,7 +368,7 @@ public final class FleetSchema {
      * {@code INTERVAL 'd hh:mm:ss.mmm' DAY TO SECOND(3)} (Flink's planner takes no interval of a leading precision
      * over 3, so SECOND(6) cannot be used).
      */
-    static String interval(Duration d) {
+    public static String interval(Duration d) {
         long ms = d.toMillis();
         String frac = ms % 1000 == 0 ? "" : String.format(java.util.Locale.ROOT, ".%03d", ms % 1000);
         if (ms < 100_000) {

@@ -122,7 +122,9 @@ class FleetCommandIT extends Fleets {
             assertTrue(fleet.process.waitFor(60, TimeUnit.SECONDS), "SIGINT did not stop sysql fleet");
             assertEquals(0, fleet.process.exitValue(), fleet.printed());
             for (Child a : agents) {
-                awaitText(a, "stopped: ", 30);
+                // told on the control topic: well before the 20-s lease would have stopped it
+                awaitText(a, "stopped: ", 10);
+                assertTrue(!a.printed().contains("was not renewed"), a.printed());
             }
             String said = fleet.printed();
             System.out.println("sysql fleet printed:\n" + said);
@@ -137,7 +139,8 @@ class FleetCommandIT extends Fleets {
                     total,
                     expected);
             for (Child a : agents) {
-                awaitText(a, "stopped: ", 30); // the statement's cancel stopped each host's part
+                awaitText(a, "stopped: ", 10); // the statement's cancel stopped each host's part
+                assertTrue(!a.printed().contains("was not renewed"), a.printed());
             }
         } finally {
             if (fleet != null) {
