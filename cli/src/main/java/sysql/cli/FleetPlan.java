@@ -32,7 +32,7 @@ import sysql.fleet.flink.FleetSchema;
  * added up ({@code COUNT} and {@code SUM} by SUM, {@code MIN}/{@code MAX} by themselves, {@code AVG} as the sum of
  * the sums over the sum of the counts); the hosts' tick rows ({@code n} NULL) only move the watermark.
  */
-record FleetPlan(String ddl, String globalSql, List<String> labels, String tickColumn, long tickLagMillis) {
+public record FleetPlan(String ddl, String globalSql, List<String> labels, String tickColumn, long tickLagMillis) {
     /** The Flink table's name. */
     static final String TABLE = "hosts";
     /** How much before now a host's tick says its rows are complete, beyond the window's size. */
@@ -42,7 +42,7 @@ record FleetPlan(String ddl, String globalSql, List<String> labels, String tickC
      * The plan of {@code split}, whose host part's columns have the Flink types {@code columns} (in order), over
      * {@code topic}: {@code lateness} is how long after a host's tick another's partials may still come.
      */
-    static FleetPlan of(
+    public static FleetPlan of(
             Split split,
             Map<String, String> columns,
             String topic,
@@ -163,7 +163,7 @@ record FleetPlan(String ddl, String globalSql, List<String> labels, String tickC
     record JdbcType(int type, int precision, int scale) {}
 
     /** The Flink types of the host part's columns ({@link #hostTypes}). */
-    static Map<String, String> hostColumns(String hostSql) throws SQLException {
+    public static Map<String, String> hostColumns(String hostSql) throws SQLException {
         return flinkTypes(hostTypes(hostSql));
     }
 

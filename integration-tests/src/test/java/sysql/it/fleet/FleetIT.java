@@ -4,6 +4,10 @@ package sysql.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import sysql.calcite.sql.FleetQueries;
+import sysql.cli.FleetPlan;
 import sysql.fleet.flink.FleetSchema;
 import sysql.testing.Child;
 import sysql.testing.TestData;
@@ -183,5 +189,122 @@ class FleetIT extends Fleets {
                 "SELECT `host.id`, window_start, SUM(c) FROM " + window
                         + " GROUP BY window_start, window_end, `host.id`",
                 "SELECT window_start, SUM(c) FROM " + window + " GROUP BY window_start, window_end");
+    }
+
+    /** A value of a partial or global row, as a number (null stays null). */
+    private static Double number(Object v) {
+        return v == null ? null : ((Number) v).doubleValue();
+    }
+
+    private static Double add(Double a, Double b) {
+        return a == null ? b : b == null ? a : a + b;
+    }
+
+    @Test
+    void everyAggregateOfAHopWindowAddsUpTheHostsPartialsAsSysqlComputesThem() throws Exception {
+        String topic = "aggregates";
+        FleetQueries.Split split = FleetQueries.split("SELECT STREAM HOP_START(evt.time, INTERVAL '1' SECOND,"
+                + " INTERVAL '2' SECOND) AS ws, evt.type, COUNT(*) AS c, SUM(evt.latency) AS s, MIN(evt.latency) AS lo,"
+                + " MAX(evt.latency) AS hi, AVG(evt.latency) AS mean FROM events WHERE evt.dir = '<'"
+                + " GROUP BY HOP(evt.time, INTERVAL '1' SECOND, INTERVAL '2' SECOND), evt.type");
+        replayAll(topic, "arrow", split.hostSql());
+        Map<String, String> columns = FleetPlan.hostColumns(split.hostSql());
+        FleetSchema.KafkaTable hosts = FleetSchema.kafkaTable("hosts")
+                .topic(topic)
+                .bootstrapServers(kafka.bootstrap())
+                .groupId("fleet-it-aggregates")
+                .boundedMode("latest-offset")
+                .rowtime("w_start")
+                .watermarkDelay(java.time.Duration.ofSeconds(5));
+        columns.forEach(hosts::column);
+        // each host's partials: its file's, as sysql computes the host part over the file alone, moved by its shift
+        Map<String, Map<List<Object>, List<Double>>> partials = new TreeMap<>();
+        for (Row r : flink(
+                hosts.ddl(),
+                "SELECT `host.id`, w_start, k0, a0, a1, a2, a3, a4, a4_n FROM hosts WHERE n IS NOT NULL")) {
+            List<Double> values = new ArrayList<>();
+            for (int i = 3; i < 9; i++) {
+                values.add(number(r.getField(i)));
+            }
+            partials.computeIfAbsent((String) r.getField(0), h -> new java.util.HashMap<>())
+                    .put(List.of(epochSecond(r.getField(1)), r.getField(2)), values);
+        }
+        assertEquals(FILES.size(), partials.size(), partials.keySet().toString());
+        for (int i = 0; i < FILES.size(); i++) {
+            Map<List<Object>, List<Double>> file = new java.util.HashMap<>();
+            try (Connection c = DriverManager.getConnection("jdbc:sysql:file=" + TestData.scap(FILES.get(i)));
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(split.hostSql())) {
+                while (rs.next()) {
+                    List<Double> values = new ArrayList<>();
+                    for (String a : List.of("a0", "a1", "a2", "a3", "a4", "a4_n")) {
+                        long v = rs.getLong(a);
+                        values.add(rs.wasNull() ? null : (double) v);
+                    }
+                    file.put(
+                            List.of(
+                                    rs.getTimestamp(
+                                                            "w_start",
+                                                            java.util.Calendar.getInstance(
+                                                                    java.util.TimeZone.getTimeZone("UTC")))
+                                                    .getTime()
+                                            / 1000,
+                                    rs.getString("k0")),
+                            values);
+                }
+            }
+            Map<List<Object>, List<Double>> host = partials.get("id-" + i);
+            long shift =
+                    host.keySet().stream().mapToLong(k -> (Long) k.get(0)).min().orElseThrow()
+                            - file.keySet().stream()
+                                    .mapToLong(k -> (Long) k.get(0))
+                                    .min()
+                                    .orElseThrow();
+            Map<List<Object>, List<Double>> moved = new java.util.HashMap<>();
+            file.forEach((k, v) -> moved.put(List.of((Long) k.get(0) + shift, k.get(1)), v));
+            assertEquals(moved, host, FILES.get(i) + "'s partials, replayed as host " + i);
+        }
+        // the global rows: the partials of every host added up per window and key, each aggregate in its own way
+        Map<List<Object>, List<Double>> expected = new java.util.HashMap<>();
+        for (Map<List<Object>, List<Double>> host : partials.values()) {
+            host.forEach((k, v) -> expected.merge(
+                    k,
+                    v,
+                    (a, b) -> List.of(
+                            a.get(0) + b.get(0),
+                            add(a.get(1), b.get(1)),
+                            a.get(2) == null ? b.get(2) : b.get(2) == null ? a.get(2) : Math.min(a.get(2), b.get(2)),
+                            a.get(3) == null ? b.get(3) : b.get(3) == null ? a.get(3) : Math.max(a.get(3), b.get(3)),
+                            add(a.get(4), b.get(4)),
+                            a.get(5) + b.get(5))));
+        }
+        FleetPlan plan = FleetPlan.of(
+                split, columns, topic, kafka.bootstrap(), "unused", java.time.Duration.ofSeconds(5), Map.of());
+        Map<List<Object>, List<Double>> global = new java.util.HashMap<>();
+        for (Row r : flink(hosts.ddl(), plan.globalSql())) {
+            global.put(
+                    List.of(epochSecond(r.getField(0)), r.getField(1)),
+                    java.util.Arrays.asList(
+                            number(r.getField(2)),
+                            number(r.getField(3)),
+                            number(r.getField(4)),
+                            number(r.getField(5)),
+                            number(r.getField(6))));
+        }
+        assertEquals(expected.keySet(), global.keySet());
+        assertTrue(global.size() > 10, "windows and keys: " + global.size());
+        expected.forEach((k, e) -> {
+            List<Double> g = global.get(k);
+            assertEquals(e.get(0), g.get(0), k + " count");
+            assertEquals(e.get(1), g.get(1), k + " sum");
+            assertEquals(e.get(2), g.get(2), k + " min");
+            assertEquals(e.get(3), g.get(3), k + " max");
+            Double mean = e.get(4) == null || e.get(5) == 0 ? null : e.get(4) / e.get(5);
+            if (mean == null) {
+                assertEquals(null, g.get(4), k + " avg");
+            } else {
+                assertEquals(mean, g.get(4), Math.abs(mean) * 1e-12, k + " avg");
+            }
+        });
     }
 }
