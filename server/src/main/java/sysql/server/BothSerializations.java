@@ -88,7 +88,7 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
                     response,
                     TOO_MANY_REQUESTS,
                     "too many requests of this user at once (at most " + limit.max() + "): retry once one is answered",
-                    false);
+                    hasBody(request));
             return;
         }
         boolean reading = false;
@@ -136,7 +136,7 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
                         response,
                         TOO_MANY_REQUESTS,
                         "too many requests of this user at once (at most " + limit.max() + ")",
-                        false);
+                        hasBody(request));
                 return;
             }
             endpoint.answer(request, response);
@@ -391,6 +391,15 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
      * Answers {@code status} with one line of text, as {@link OneLineErrorPage} does ({@code HTTP 429: …});
      * {@code close}: and closes the connection after it (its request's body was not read).
      */
+    /**
+     * Whether {@code request} comes with a body: an answer given before it is read must close the connection
+     * ({@link #refuse}'s {@code close}), since Jetty drops such a connection just after the answer, and a client
+     * the answer told to keep it would send its next request into the close and get no answer.
+     */
+    static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader(HttpHeader.TRANSFER_ENCODING.asString()) != null;
+    }
+
     static void refuse(HttpServletResponse response, int status, String message, boolean close) throws IOException {
         byte[] bytes = OneLineErrorPage.line(status, message).getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);

@@ -85,7 +85,7 @@ final class LoginBackoff extends HandlerWrapper {
                     response,
                     429,
                     "too many failed logins from this user or address: retry after " + seconds + " s",
-                    false);
+                    BothSerializations.hasBody(request));
             return;
         }
         super.handle(target, baseRequest, request, response);

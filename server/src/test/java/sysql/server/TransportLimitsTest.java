@@ -811,6 +811,56 @@ class TransportLimitsTest {
         }
     }
 
+    /**
+     * An answer given before the request's body was read (a wrong password's 401, a back-off's 429, a busy user's
+     * 429) either says {@code Connection: close} or leaves the connection usable: the next request on it is
+     * answered. (The server used to drop such a connection just after an answer that promised to keep it, and a
+     * client that sent its next request there saw it closed with no answer.)
+     */
+    @Test
+    void anAnswerBeforeTheBodyIsReadKeepsItsWordOnTheConnection() throws Exception {
+        try (SysqlServer s = start(limits(64, 2, Duration.ofSeconds(10)))) {
+            assertEquals(400, post(s, "bob", "bobpw", "{}").statusCode()); // bob logged in here: he never waits
+            List<Socket> slow = new ArrayList<>(List.of(connect(s), connect(s)));
+            try {
+                for (Socket socket : slow) {
+                    send(socket, headers("mallory", "mallorypw", 2) + "{");
+                }
+                fill(s, slow, "mallory", "mallorypw", 2);
+                assertEquals(429, answeredBeforeItsBody(s, "mallory", "mallorypw"));
+            } finally {
+                for (Socket socket : slow) {
+                    socket.close();
+                }
+            }
+            assertEquals(401, answeredBeforeItsBody(s, "dave", "guess"));
+            for (int i = 0; i < 4; i++) { // the fifth failure: the next attempt waits
+                assertEquals(401, post(s, "dave", "guess" + i, "{}").statusCode());
+            }
+            assertEquals(429, answeredBeforeItsBody(s, "dave", "davepw"));
+        }
+    }
+
+    /**
+     * Sends the headers of a request with a 2-byte body, reads the answer, then sends the body: the connection is
+     * closed if the answer said so, else a whole request of bob's after it is answered. The first answer's status.
+     */
+    static int answeredBeforeItsBody(SysqlServer s, String user, String password) throws IOException {
+        try (Socket socket = connect(s)) {
+            long start = System.nanoTime();
+            send(socket, headers(user, password, 2));
+            Answer a = read(socket);
+            if ("close".equalsIgnoreCase(a.headers().get("connection"))) {
+                closedAfter(socket, start);
+            } else {
+                send(socket, "{}" + request("bob", "bobpw"));
+                Answer next = read(socket);
+                assertEquals(400, next.status(), a + " then " + next);
+            }
+            return a.status();
+        }
+    }
+
     @Test
     void failedLoginsBackOffPerUserAndPerAddress() throws Exception {
         try (SysqlServer s = start(limits(64, 16, Duration.ofSeconds(10)))) {
