@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -53,29 +54,15 @@ final class AgentCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(
-            names = "--control-topic",
-            paramLabel = "TOPIC",
-            defaultValue = FleetControl.DEFAULT_TOPIC,
-            description = "The topic fleet queries come on (default ${DEFAULT-VALUE}).")
-    String controlTopic;
+    @Mixin
+    ControlTopicOption controlTopicOption = new ControlTopicOption();
 
-    @Option(
-            names = "--host-name",
-            paramLabel = "NAME",
-            description = "The host.name rows carry (default: this host's name).")
-    String hostName;
+    @Mixin
+    HostOptions host = new HostOptions();
 
-    @Option(names = "--host-id", paramLabel = "ID", description = "The host.id rows carry (default: /etc/machine-id).")
-    String hostId;
-
-    @Option(
-            names = "--replay",
-            description = "With -r FILE: each fleet query reads the file played as if live (a demo or test host).")
-    boolean replay;
-
-    @Option(names = "--speed", paramLabel = "N", description = "With --replay: N times the recorded pace.")
-    Double speed;
+    /** Each fleet query reads the file of -r played as if live (a demo or test host). */
+    @Mixin
+    ReplayOptions replay = new ReplayOptions();
 
     @Option(
             names = "--max-queries",
@@ -134,13 +121,9 @@ final class AgentCommand implements Callable<Integer> {
         if (!unknown.isEmpty()) {
             return "not a Kafka client setting: " + String.join(", ", unknown);
         }
-        if (replay) {
-            if (connect.file == null) {
-                return "--replay plays a capture file: give it with -r FILE.scap";
-            }
-            connect.replay = speed != null ? speed : 1.0;
-        } else if (speed != null) {
-            return "--speed is the pace of --replay: add --replay (and -r FILE)";
+        String replayProblem = replay.applyTo(connect);
+        if (replayProblem != null) {
+            return replayProblem;
         }
         if (maxQueries < 1) {
             return "--max-queries " + maxQueries + " is out of range: 1 or more";
@@ -149,32 +132,73 @@ final class AgentCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The first wait of {@link #runRetrying} after a failure; each further one doubles it up to a minute. */
+    static final long RETRY_FIRST_MILLIS = 5_000;
+
+    static final long RETRY_MAX_MILLIS = 60_000;
+
     /**
-     * Takes fleet queries until {@code stop} says so: 0, or 1 when the control topic cannot be reached (said on
-     * {@code err} in one line).
+     * {@link #run} again after each failure (the broker unreachable, the control topic lost; not a wrong setting)
+     * until {@code stop} says so, waiting {@link #RETRY_FIRST_MILLIS} and then twice as long each time up to {@link #RETRY_MAX_MILLIS} (again
+     * from the first after a run that lasted longer than that): a daemon's fleet agent comes back with its broker.
      */
-    int run(java.util.function.BooleanSupplier stop, PrintWriter err) {
-        HostIdentity host = HostIdentity.of(hostName, hostId);
+    void runRetrying(BooleanSupplier stop, PrintWriter err) {
+        long wait = RETRY_FIRST_MILLIS;
+        while (!stop.getAsBoolean()) {
+            long started = System.nanoTime();
+            if (run(stop, err) == 2) {
+                err.println(LABEL + ": not trying again until the settings are mended");
+                return;
+            }
+            if (System.nanoTime() - started > RETRY_MAX_MILLIS * 1_000_000L) {
+                wait = RETRY_FIRST_MILLIS;
+            }
+            if (stop.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            err.println(LABEL + ": trying the control topic again in " + wait / 1000 + " s");
+            long until = System.nanoTime() + wait * 1_000_000L;
+            try {
+                while (!stop.getAsBoolean() && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            wait = Math.min(RETRY_MAX_MILLIS, wait * 2);
+        }
+    }
+
+    /**
+     * Takes fleet queries until {@code stop} says so: 0, or 1 when the control topic cannot be reached, or 2 when a
+     * Kafka setting is wrong (said on {@code err} in one line).
+     */
+    int run(BooleanSupplier stop, PrintWriter err) {
+        HostIdentity host = this.host.identity();
         Properties admin =
                 FleetControl.clientSettings(kafka.bootstrap, kafka.settings, AdminClientConfig.configNames());
         Properties consumerSettings =
                 FleetControl.clientSettings(kafka.bootstrap, kafka.settings, ConsumerConfig.configNames());
-        Properties producerSettings = new Properties();
-        producerSettings.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        producerSettings.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
-        producerSettings.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
-        producerSettings.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "sysql-agent");
+        Properties producerSettings = KafkaOptions.producerDefaults("sysql-agent");
         producerSettings.putAll(
                 FleetControl.clientSettings(kafka.bootstrap, kafka.settings, ProducerConfig.configNames()));
-        Producer<byte[], byte[]> producer;
+        Producer<byte[], byte[]> producer = null;
         KafkaConsumer<byte[], byte[]> control;
         try {
-            FleetControl.createTopics(admin, List.of(controlTopic));
+            FleetControl.createTopics(admin, List.of(controlTopicOption.controlTopic));
             producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
-            control = FleetControl.tail(consumerSettings, controlTopic);
+            control = FleetControl.tail(consumerSettings, controlTopicOption.controlTopic);
         } catch (IOException | KafkaException e) {
-            err.println(LABEL + ": cannot reach the control topic " + controlTopic + " at " + kafka.bootstrap + ": "
-                    + firstLine(e) + " (check -b and -X)");
+            if (producer != null) {
+                producer.close(Duration.ZERO);
+            }
+            if (KafkaOptions.settingsProblem(e) != null) {
+                err.println(LABEL + ": a Kafka setting is wrong: " + KafkaOptions.settingsProblem(e) + " (check -X)");
+                return 2;
+            }
+            err.println(LABEL + ": cannot reach the control topic " + controlTopicOption.controlTopic + " at "
+                    + kafka.bootstrap + ": " + KafkaOptions.firstLine(e) + " (check -b and -X)");
             return 1;
         }
         serve(host, producer, control, stop, err);
@@ -189,10 +213,10 @@ final class AgentCommand implements Callable<Integer> {
             HostIdentity host,
             Producer<byte[], byte[]> producer,
             KafkaConsumer<byte[], byte[]> control,
-            java.util.function.BooleanSupplier stop,
+            BooleanSupplier stop,
             PrintWriter err) {
-        err.println(LABEL + ": host " + host.name() + " (" + host.id() + ") takes fleet queries from " + controlTopic
-                + " at " + kafka.bootstrap);
+        err.println(LABEL + ": host " + host.name() + " (" + host.id() + ") takes fleet queries from "
+                + controlTopicOption.controlTopic + " at " + kafka.bootstrap);
         try (control) {
             while (!stop.getAsBoolean()) {
                 for (FleetControl.Message m : FleetControl.poll(control, 500)) {
@@ -211,7 +235,7 @@ final class AgentCommand implements Callable<Integer> {
                 }
             }
         } catch (KafkaException e) {
-            err.println(LABEL + ": the control topic failed: " + firstLine(e));
+            err.println(LABEL + ": the control topic failed: " + KafkaOptions.firstLine(e));
         } finally {
             jobs.values().forEach(j -> j.running.stop());
             for (Job j : jobs.values()) {
@@ -238,14 +262,15 @@ final class AgentCommand implements Callable<Integer> {
                 }
                 // a fleet command's own: its id, and the topic named after it (never another topic the agent may
                 // write to)
-                if (!m.query().matches("q[0-9a-f]{16}") || !m.topic().equals(controlTopic + "." + m.query())) {
+                if (!m.query().matches("q[0-9a-f]{16}")
+                        || !m.topic().equals(controlTopicOption.controlTopic + "." + m.query())) {
                     return;
                 }
                 if (jobs.size() >= maxQueries) {
                     done.add(m.query());
                     FleetControl.send(
                             producer,
-                            controlTopic,
+                            controlTopicOption.controlTopic,
                             FleetControl.Message.answer(
                                     "failed",
                                     m.query(),
@@ -281,7 +306,9 @@ final class AgentCommand implements Callable<Integer> {
             export.ticks(new KafkaExport.Ticks(m.tickColumn(), m.tickLagMillis()));
         }
         export.onStreaming(() -> FleetControl.send(
-                producer, controlTopic, FleetControl.Message.answer("running", m.query(), host, null, null)));
+                producer,
+                controlTopicOption.controlTopic,
+                FleetControl.Message.answer("running", m.query(), host, null, null)));
         err.println(LABEL + ": running fleet query " + m.query() + ": " + printable(m.sql()));
         String failure = null;
         try (BufferAllocator allocator = new RootAllocator();
@@ -291,11 +318,11 @@ final class AgentCommand implements Callable<Integer> {
             // only what a fleet command sends: a SELECT STREAM of this host's events (and scap_file is off)
             FleetQueries.split(m.sql());
             try (ResultSet rs = st.executeQuery(m.sql())) {
-                export.run(rs, allocator, new KafkaExport.Batching(8192, 1_000_000, 200), job.running, () -> {});
+                export.run(rs, allocator, KafkaExport.Batching.DEFAULTS, job.running, () -> {});
             }
         } catch (SQLException | RuntimeException e) {
             if (!job.running.stopped()) {
-                failure = firstLine(e);
+                failure = KafkaOptions.firstLine(e);
             }
         } finally {
             export.flush(10_000);
@@ -305,12 +332,16 @@ final class AgentCommand implements Callable<Integer> {
                 done.add(m.query());
                 err.println(LABEL + ": fleet query " + m.query() + " failed: " + failure);
                 FleetControl.send(
-                        producer, controlTopic, FleetControl.Message.answer("failed", m.query(), host, s, failure));
+                        producer,
+                        controlTopicOption.controlTopic,
+                        FleetControl.Message.answer("failed", m.query(), host, s, failure));
             } else {
                 err.println(LABEL + ": fleet query " + m.query() + " stopped: " + s.rowsRead() + " rows read, "
                         + s.rowsSent() + " delivered");
                 FleetControl.send(
-                        producer, controlTopic, FleetControl.Message.answer("stopped", m.query(), host, s, null));
+                        producer,
+                        controlTopicOption.controlTopic,
+                        FleetControl.Message.answer("stopped", m.query(), host, s, null));
             }
         }
     }
@@ -320,11 +351,5 @@ final class AgentCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         s.codePoints().limit(2000).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         return b.toString();
-    }
-
-    private static String firstLine(Exception e) {
-        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }

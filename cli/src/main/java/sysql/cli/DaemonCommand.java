@@ -96,7 +96,8 @@ final class DaemonCommand implements Callable<Integer> {
         }
         AgentCommand agent = new AgentCommand();
         agent.kafka.bootstrap = fleet;
-        agent.controlTopic = fleetControlTopic != null ? fleetControlTopic : FleetControl.DEFAULT_TOPIC;
+        agent.controlTopicOption.controlTopic =
+                fleetControlTopic != null ? fleetControlTopic : FleetControl.DEFAULT_TOPIC;
         agent.kafka.settings = fleetSettings;
         agent.maxQueries = 8;
         agent.connect.engine = "daemon";
@@ -158,13 +159,14 @@ final class DaemonCommand implements Callable<Integer> {
         if (agent != null) {
             java.io.PrintWriter err =
                     new java.io.PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
-            fleetAgent = new Thread(() -> agent.run(closed::get, err), "sysql-daemon-fleet");
+            fleetAgent = new Thread(() -> agent.runRetrying(closed::get, err), "sysql-daemon-fleet");
             fleetAgent.setDaemon(true);
             fleetAgent.start();
         }
         server.awaitClose();
         closed.set(true);
         if (fleetAgent != null) {
+            fleetAgent.interrupt(); // a wait for an absent broker ends now
             try {
                 fleetAgent.join(15_000);
             } catch (InterruptedException e) {

@@ -75,41 +75,23 @@ final class ExportCommand implements Callable<Integer> {
                     + " it.")
     Path producerConfig;
 
-    @Option(
-            names = "--host-name",
-            paramLabel = "NAME",
-            description = "The host.name rows carry (default: this host's name).")
-    String hostName;
+    @Mixin
+    HostOptions host = new HostOptions();
 
-    @Option(
-            names = "--host-id",
-            paramLabel = "ID",
-            description = "The host.id rows carry and the record key (default: /etc/machine-id).")
-    String hostId;
-
-    @Option(
-            names = "--replay",
-            description = "With -r FILE: play the file as if live, at its recorded pace (or --speed times it), each"
-                    + " event's time moved to now by a whole number of seconds.")
-    boolean replay;
-
-    @Option(
-            names = "--speed",
-            paramLabel = "N",
-            description = "With --replay: play N times faster than recorded (times are compressed to match).")
-    Double speed;
+    @Mixin
+    ReplayOptions replay = new ReplayOptions();
 
     @Option(
             names = "--batch-rows",
             paramLabel = "N",
-            defaultValue = "8192",
+            defaultValue = "" + KafkaExport.Batching.DEFAULT_ROWS,
             description = "Most rows in one Arrow record (default ${DEFAULT-VALUE}).")
     int batchRows;
 
     @Option(
             names = "--batch-bytes",
             paramLabel = "BYTES",
-            defaultValue = "1000000",
+            defaultValue = "" + KafkaExport.Batching.DEFAULT_BYTES,
             description = "About the most bytes of rows in one Arrow record (default ${DEFAULT-VALUE}; a broker takes"
                     + " records of 1 MiB by default).")
     long batchBytes;
@@ -117,7 +99,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--linger-ms",
             paramLabel = "MS",
-            defaultValue = "200",
+            defaultValue = "" + KafkaExport.Batching.DEFAULT_LINGER_MILLIS,
             description = "A batch that is not full goes out this long after its first row (default ${DEFAULT-VALUE}).")
     long lingerMillis;
 
@@ -140,17 +122,9 @@ final class ExportCommand implements Callable<Integer> {
             encoding = format();
             checkBatching();
             producerSettings = producerSettings();
-            if (replay) {
-                if (connect.file == null) {
-                    throw new IllegalArgumentException("--replay plays a capture file: give it with -r FILE.scap");
-                }
-                connect.replay = speed != null ? speed : 1.0;
-                if (!(connect.replay >= 0.001 && connect.replay <= 1_000_000)) {
-                    throw new IllegalArgumentException(
-                            "--speed " + speed + " is out of range: give a number from 0.001 to 1000000");
-                }
-            } else if (speed != null) {
-                throw new IllegalArgumentException("--speed is the pace of --replay: add --replay (and -r FILE)");
+            String replayProblem = replay.applyTo(connect);
+            if (replayProblem != null) {
+                throw new IllegalArgumentException(replayProblem);
             }
         } catch (IllegalArgumentException | IOException e) {
             err.println(LABEL + ": " + e.getMessage());
@@ -160,11 +134,10 @@ final class ExportCommand implements Callable<Integer> {
         try {
             producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
-            err.println(LABEL + ": cannot make a Kafka producer: " + firstLine(e) + " (check -b and -X)");
+            err.println(LABEL + ": cannot make a Kafka producer: " + KafkaOptions.firstLine(e) + " (check -b and -X)");
             return 2;
         }
-        HostIdentity host = HostIdentity.of(hostName, hostId);
-        KafkaExport export = new KafkaExport(producer, topic, encoding, host);
+        KafkaExport export = new KafkaExport(producer, topic, encoding, host.identity());
         KafkaExport.Running running = new KafkaExport.Running();
         Interrupts interrupts = Interrupts.install(running::stop);
         Progress progress = new Progress(export, err);
@@ -185,7 +158,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (SQLException | RuntimeException e) {
             status = interrupts.raised() ? 0 : 1;
             if (!interrupts.raised()) {
-                err.println(LABEL + ": " + firstLine(e));
+                err.println(LABEL + ": " + KafkaOptions.firstLine(e));
             }
         } finally {
             interrupts.close();
@@ -231,12 +204,6 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private static String firstLine(Exception e) {
-        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
-
     private KafkaExport.Format format() {
         try {
             return KafkaExport.Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
@@ -266,12 +233,8 @@ final class ExportCommand implements Callable<Integer> {
      * ignored with a log line nobody sees).
      */
     Properties producerSettings() throws IOException {
-        Properties p = new Properties();
-        p.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+        Properties p = KafkaOptions.producerDefaults("sysql-export");
         p.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString((long) bufferMegabytes << 20));
-        p.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "sysql-export");
         List<String> unknown = new ArrayList<>();
         if (producerConfig != null) {
             Properties file = new Properties();

@@ -42,12 +42,8 @@ final class FleetCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(
-            names = "--control-topic",
-            paramLabel = "TOPIC",
-            defaultValue = FleetControl.DEFAULT_TOPIC,
-            description = "The topic the agents take fleet queries from (default ${DEFAULT-VALUE}).")
-    String controlTopic;
+    @Mixin
+    ControlTopicOption control = new ControlTopicOption();
 
     @Option(
             names = "--format",
@@ -89,7 +85,7 @@ final class FleetCommand implements Callable<Integer> {
         try {
             columns = FleetPlan.hostColumns(split.hostSql());
         } catch (SQLException e) {
-            err.println(LABEL + ": " + FleetJob.firstLine(e));
+            err.println(LABEL + ": " + KafkaOptions.firstLine(e));
             return 2;
         }
         AtomicReference<FleetJob> running = new AtomicReference<>();
@@ -108,7 +104,7 @@ final class FleetCommand implements Callable<Integer> {
                     split,
                     columns,
                     new FleetJob.Settings(
-                            kafka.bootstrap, controlTopic, kafka.settings, Duration.ofSeconds(latenessSeconds)),
+                            kafka.bootstrap, control.controlTopic, kafka.settings, Duration.ofSeconds(latenessSeconds)),
                     err);
             running.set(job);
             if (stopped.get()) {
@@ -125,7 +121,7 @@ final class FleetCommand implements Callable<Integer> {
             printer.end();
         } catch (IOException e) {
             if (!stopped.get()) {
-                err.println(LABEL + ": " + FleetJob.firstLine(e) + (job == null ? " (check -b and -X)" : ""));
+                err.println(LABEL + ": " + KafkaOptions.firstLine(e) + (job == null ? " (check -b and -X)" : ""));
                 status = 1;
             }
         } finally {

@@ -199,7 +199,7 @@ final class FleetJob implements FleetStreams.Cursor {
             ended = true;
             Throwable f = failure;
             if (f != null) {
-                throw new IOException("the fleet query's Flink job failed: " + firstLine(f), f);
+                throw new IOException("the fleet query's Flink job failed: " + KafkaOptions.firstLine(f), f);
             }
             return null;
         }
@@ -243,7 +243,7 @@ final class FleetJob implements FleetStreams.Cursor {
             }
         } catch (KafkaException e) {
             if (!stopping.get()) {
-                log.println("sysql fleet: the control topic failed: " + firstLine(e));
+                log.println("sysql fleet: the control topic failed: " + KafkaOptions.firstLine(e));
             }
         }
     }
@@ -306,15 +306,5 @@ final class FleetJob implements FleetStreams.Cursor {
             Thread.currentThread().interrupt();
         }
         FleetControl.deleteTopic(admin, topic);
-    }
-
-    static String firstLine(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }

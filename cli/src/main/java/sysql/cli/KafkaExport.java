@@ -111,7 +111,14 @@ final class KafkaExport {
     }
 
     /** How the rows are cut into batches. */
-    record Batching(int batchRows, long batchBytes, long lingerMillis) {}
+    record Batching(int batchRows, long batchBytes, long lingerMillis) {
+        static final int DEFAULT_ROWS = 8192;
+        /** Under a broker's largest record by default (1 MiB). */
+        static final long DEFAULT_BYTES = 1_000_000;
+
+        static final long DEFAULT_LINGER_MILLIS = 200;
+        static final Batching DEFAULTS = new Batching(DEFAULT_ROWS, DEFAULT_BYTES, DEFAULT_LINGER_MILLIS);
+    }
 
     /**
      * A fleet query's ticks: about once a second, a record of one row whose columns are all NULL but {@code column}

@@ -63,6 +63,19 @@ class FleetOptionsTest {
                 "sysql agent",
                 "--replay plays a capture file: give it with -r FILE.scap");
         assertOneLineError(
+                CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "-r", "x.scap", "--replay", "--speed", "0"),
+                "sysql agent",
+                "--speed 0.0 is out of range: give a number from 0.001 to 1000000");
+        assertOneLineError(
+                CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "--speed", "2"),
+                "sysql agent",
+                "--speed is the pace of --replay: add --replay (and -r FILE)");
+        // a value Kafka refuses: said as such (not "cannot reach"), and the agent does not try again
+        assertOneLineError(
+                CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "-X", "default.api.timeout.ms=2000"),
+                "sysql agent",
+                "a Kafka setting is wrong: The specified value of default.api.timeout.ms must be no smaller than");
+        assertOneLineError(
                 CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "-X", "acks2=1"),
                 "sysql agent",
                 "not a Kafka client setting: acks2");

@@ -184,41 +184,61 @@ class FleetCommandIT extends Fleets {
         }
     }
 
+    /**
+     * A sysql daemon with --fleet started while the broker is down tries again until it comes; then a fleet query's
+     * count of the scripted workload's opens is exactly what the workload made.
+     */
     @Test
     @RequiresBpf
     void aDaemonAsLiveAgentCountsTheWorkloadsOpensExactly() throws Exception {
         assertTrue(WORKLOAD.toFile().canExecute(), WORKLOAD + " is missing: build driver-kmod first");
         int opens = 777;
-        // the host is a sysql daemon that is also an agent of the fleet: the host part runs on its capture
+        // the host is a sysql daemon that is also an agent of the fleet: the host part runs on its capture; the
+        // broker is down when the daemon starts, and its agent tries again until the broker comes
         Path socket = dir.resolve("daemon.sock");
+        kafka.stop();
         try (Child agent = Child.sysql(
-                        dir,
-                        JVM,
-                        "daemon",
-                        "--socket",
-                        socket.toString(),
-                        "--no-disk-history",
-                        "--fleet",
-                        kafka.bootstrap(),
-                        "--fleet-control-topic",
-                        "live.control");
-                Child fleet = Child.sysql(
-                        dir,
-                        JVM,
-                        "fleet",
-                        "-b",
-                        kafka.bootstrap(),
-                        "--control-topic",
-                        "live.control",
-                        "--format",
-                        "csv",
-                        "--lateness",
-                        "2",
-                        "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '2' SECOND) AS t, proc.name, COUNT(*) AS opens"
-                                + " FROM events WHERE evt.type = 'openat' AND evt.dir = '<'"
-                                + " AND proc.name = 'sysql-workload'"
-                                + " GROUP BY TUMBLE(evt.time, INTERVAL '2' SECOND), proc.name")) {
+                dir,
+                JVM,
+                "daemon",
+                "--socket",
+                socket.toString(),
+                "--no-disk-history",
+                "--fleet",
+                kafka.bootstrap(),
+                "--fleet-control-topic",
+                "live.control",
+                "--fleet-setting",
+                "request.timeout.ms=2000",
+                "--fleet-setting",
+                "default.api.timeout.ms=2000")) {
+            try {
+                awaitText(agent, "sysql agent: trying the control topic again in 5 s", 60);
+            } finally {
+                kafka.start();
+            }
             awaitText(agent, "takes fleet queries from live.control", 60);
+            liveFleetQueryCountsTheOpens(agent, opens);
+        }
+    }
+
+    private void liveFleetQueryCountsTheOpens(Child agent, int opens) throws Exception {
+        try (Child fleet = Child.sysql(
+                dir,
+                JVM,
+                "fleet",
+                "-b",
+                kafka.bootstrap(),
+                "--control-topic",
+                "live.control",
+                "--format",
+                "csv",
+                "--lateness",
+                "2",
+                "SELECT STREAM TUMBLE_END(evt.time, INTERVAL '2' SECOND) AS t, proc.name, COUNT(*) AS opens"
+                        + " FROM events WHERE evt.type = 'openat' AND evt.dir = '<'"
+                        + " AND proc.name = 'sysql-workload'"
+                        + " GROUP BY TUMBLE(evt.time, INTERVAL '2' SECOND), proc.name")) {
             awaitText(fleet, "runs the query", 90);
             Thread.sleep(2000); // the agent's stream opens as its reading starts
             Process workload = new ProcessBuilder(
