@@ -13,14 +13,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * engine), else only the regular files under {@code scapDir} (a server's clients, {@code --scap-dir}), or none when
  * it is null; {@code statementBytes}, the most a statement's sorts, joins' build sides, windows, set operations
  * and value-keeping aggregates may hold, estimated from their rows ({@code MemoryBudget}: beyond it the statement
- * fails in one line).
+ * fails in one line); {@code fleetConfig}, the file of Kafka client settings (TLS, SASL...) and sysql's own fleet
+ * settings that {@code TABLE(fleet(…))} reads, or null for the defaults.
  */
 public record QuerySettings(
         int windowGroups,
         int snaplen,
         boolean anyFile,
         @Nullable Path scapDir,
-        long statementBytes) {
+        long statementBytes,
+        @Nullable Path fleetConfig) {
     /**
      * Half the heap, as estimated (which counts a string shared by many rows once per row, so a statement at its
      * budget often holds much less): past it a statement leaves the rest to the others and to the capture.
@@ -31,12 +33,17 @@ public record QuerySettings(
 
     /** A connection that may read files by any path ({@code scap_file}): every one but a server's clients'. */
     public QuerySettings(int windowGroups, int snaplen) {
-        this(windowGroups, snaplen, true, null, DEFAULT_STATEMENT_BYTES);
+        this(windowGroups, snaplen, true, null, DEFAULT_STATEMENT_BYTES, null);
     }
 
     /** The same with another memory budget per statement. */
     public QuerySettings withStatementBytes(long bytes) {
-        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, bytes);
+        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, bytes, fleetConfig);
+    }
+
+    /** The same with {@code TABLE(fleet(…))}'s settings from {@code file} (null: the defaults). */
+    public QuerySettings withFleetConfig(@Nullable Path file) {
+        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, statementBytes, file);
     }
 
     /**
@@ -44,7 +51,7 @@ public record QuerySettings(
      * paths for it to open.
      */
     public QuerySettings withoutFiles() {
-        return new QuerySettings(windowGroups, snaplen, false, null, statementBytes);
+        return new QuerySettings(windowGroups, snaplen, false, null, statementBytes, fleetConfig);
     }
 
     /**
@@ -52,7 +59,7 @@ public record QuerySettings(
      * --scap-dir}); null: no file at all.
      */
     public QuerySettings withScapDir(@Nullable Path dir) {
-        return new QuerySettings(windowGroups, snaplen, false, dir, statementBytes);
+        return new QuerySettings(windowGroups, snaplen, false, dir, statementBytes, fleetConfig);
     }
 
     public QuerySettings {

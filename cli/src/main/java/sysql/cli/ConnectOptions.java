@@ -71,6 +71,9 @@ final class ConnectOptions {
     /** With {@link #file}: the speed it plays at as if live ({@code sysql export --replay}), or null. */
     Double replay;
 
+    /** The settings file of TABLE(fleet(…)) ({@link FleetConfigOption}), or null. */
+    Path fleetConfig;
+
     /** The connection properties these options give. */
     Properties properties() {
         Properties p = new Properties();
@@ -106,6 +109,9 @@ final class ConnectOptions {
         }
         if (noCaptureFiles) {
             p.setProperty("scapFile", "off");
+        }
+        if (fleetConfig != null) {
+            p.setProperty("fleetConfig", fleetConfig.toString());
         }
         return p;
     }

@@ -3,16 +3,23 @@ package sysql.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import sysql.calcite.fleet.FleetStreams;
 import sysql.calcite.sql.FleetQueries;
 
 /**
  * SQL's {@code TABLE(fleet('brokers', 'SELECT STREAM …'))} (calcite-adapter's {@link FleetStreams}, found through
- * {@code META-INF/services}): the default control topic and lateness, no extra Kafka settings; what the hosts
- * answer goes to standard error.
+ * {@code META-INF/services}): the Kafka settings, control topic and lateness of the connection's {@code fleetConfig}
+ * file, or the defaults; what the hosts answer goes to standard error.
  */
 public final class FleetSqlStreams implements FleetStreams {
     @Override
@@ -25,8 +32,63 @@ public final class FleetSqlStreams implements FleetStreams {
         }
     }
 
+    /** {@code fleetConfig}'s keys of sysql's own, beside Kafka's client settings. */
+    static final String CONTROL_TOPIC = "sysql.control.topic";
+
+    static final String LATENESS = "sysql.lateness";
+
+    /**
+     * The fleet settings of the properties file {@code config} ({@code fleetConfig}): its Kafka client settings, and
+     * {@link #CONTROL_TOPIC} and {@link #LATENESS} (seconds, 0 to 3600); the defaults when it is null. A file that
+     * cannot be read, a key no Kafka client knows, or a bad value is an {@link IOException} saying which.
+     */
+    static FleetJob.Settings settings(String bootstrap, Path config) throws IOException {
+        if (config == null) {
+            return new FleetJob.Settings(bootstrap, FleetControl.DEFAULT_TOPIC, Map.of(), DEFAULT_LATENESS);
+        }
+        Properties file = new Properties();
+        try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+            file.load(r);
+        } catch (IOException e) {
+            throw new IOException("cannot read fleetConfig " + config + ": "
+                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+        }
+        Map<String, String> kafka = new LinkedHashMap<>();
+        file.stringPropertyNames().stream()
+                .sorted()
+                .forEach(k -> kafka.put(k, file.getProperty(k).trim()));
+        String topic = kafka.remove(CONTROL_TOPIC);
+        String lateness = kafka.remove(LATENESS);
+        List<String> unknown = FleetControl.unknownSettings(kafka);
+        if (!unknown.isEmpty()) {
+            throw new IOException("fleetConfig " + config + ": not a Kafka client setting nor " + CONTROL_TOPIC + " or "
+                    + LATENESS + ": " + String.join(", ", unknown));
+        }
+        if (kafka.containsKey("bootstrap.servers")) {
+            throw new IOException("fleetConfig " + config
+                    + ": the brokers are fleet()'s first argument, not bootstrap.servers: leave it out");
+        }
+        Duration late = DEFAULT_LATENESS;
+        if (lateness != null) {
+            try {
+                late = Duration.ofSeconds(Integer.parseInt(lateness.trim()));
+            } catch (NumberFormatException e) {
+                late = Duration.ofSeconds(-1);
+            }
+            if (late.isNegative() || late.getSeconds() > 3600) {
+                throw new IOException(
+                        "fleetConfig " + config + ": " + LATENESS + "=" + lateness + " is not seconds from 0 to 3600");
+            }
+        }
+        return new FleetJob.Settings(
+                bootstrap, topic == null || topic.isBlank() ? FleetControl.DEFAULT_TOPIC : topic, kafka, late);
+    }
+
+    private static final Duration DEFAULT_LATENESS = Duration.ofSeconds(5);
+
     @Override
-    public Cursor open(String bootstrap, String query) throws IOException {
+    public Cursor open(String bootstrap, String query, Path config) throws IOException {
+        FleetJob.Settings settings = settings(bootstrap, config);
         FleetQueries.Split split = FleetQueries.split(query);
         Map<String, String> columns;
         try {
@@ -35,9 +97,6 @@ public final class FleetSqlStreams implements FleetStreams {
             throw new IOException(e.getMessage(), e);
         }
         return FleetJob.start(
-                split,
-                columns,
-                new FleetJob.Settings(bootstrap, FleetControl.DEFAULT_TOPIC, Map.of(), Duration.ofSeconds(5)),
-                new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8));
+                split, columns, settings, new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8));
     }
 }

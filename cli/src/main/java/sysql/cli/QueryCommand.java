@@ -51,6 +51,9 @@ final class QueryCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    @Mixin
+    FleetConfigOption fleetConfig = new FleetConfigOption();
+
     @Override
     public Integer call() {
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
@@ -66,7 +69,7 @@ final class QueryCommand implements Callable<Integer> {
             err.println("sysql query: no SQL statement given: pass one as an argument or with -f FILE.sql");
             return 2;
         }
-        return run(connect, statements, output, err, "sysql");
+        return run(fleetConfig.applyTo(connect), statements, output, err, "sysql");
     }
 
     /**

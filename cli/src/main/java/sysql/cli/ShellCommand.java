@@ -36,9 +36,13 @@ final class ShellCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote = new RemoteOptions();
 
+    @Mixin
+    FleetConfigOption fleetConfig = new FleetConfigOption();
+
     @Override
     @SuppressWarnings("try") // held open so the capture (and its history) runs from before the prompt
     public Integer call() {
+        fleetConfig.applyTo(connect);
         try (Connection held = remote.isSet() ? remote.connect() : connect.connect()) {
             DropWarnings warnings = new DropWarnings();
             if (System.console() == null && System.getProperty(DUMB_TERMINAL) == null) {

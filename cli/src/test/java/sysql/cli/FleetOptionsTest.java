@@ -3,9 +3,16 @@ package sysql.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sysql fleet}'s and {@code sysql agent}'s refusals: one line naming the problem, exit 2, before any broker is
@@ -79,5 +86,47 @@ class FleetOptionsTest {
                 CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "-X", "acks2=1"),
                 "sysql agent",
                 "not a Kafka client setting: acks2");
+    }
+
+    @TempDir
+    Path dir;
+
+    /**
+     * TABLE(fleet(…))'s settings file (the connection's fleetConfig): Kafka's client settings pass, sysql's control
+     * topic and lateness are read; a key no Kafka client knows, bootstrap.servers, a bad lateness or a missing file
+     * are refused in one line naming the file.
+     */
+    @Test
+    void fleetConfigIsReadAndChecked() throws IOException {
+        assertEquals(
+                new FleetJob.Settings("b:9092", FleetControl.DEFAULT_TOPIC, Map.of(), Duration.ofSeconds(5)),
+                FleetSqlStreams.settings("b:9092", null));
+        Path config = dir.resolve("fleet.properties");
+        Files.writeString(
+                config,
+                "security.protocol=SASL_SSL\nsasl.mechanism = PLAIN\nsysql.control.topic=ops.fleet\nsysql.lateness=2\n");
+        assertEquals(
+                new FleetJob.Settings(
+                        "b:9092",
+                        "ops.fleet",
+                        Map.of("sasl.mechanism", "PLAIN", "security.protocol", "SASL_SSL"),
+                        Duration.ofSeconds(2)),
+                FleetSqlStreams.settings("b:9092", config));
+        for (String[] bad : new String[][] {
+            {
+                "security.protocoll=SSL",
+                "not a Kafka client setting nor sysql.control.topic or sysql.lateness:" + " security.protocoll"
+            },
+            {"bootstrap.servers=x:1", "the brokers are fleet()'s first argument, not bootstrap.servers: leave it out"},
+            {"sysql.lateness=soon", "sysql.lateness=soon is not seconds from 0 to 3600"},
+        }) {
+            Files.writeString(config, bad[0]);
+            IOException e = assertThrows(IOException.class, () -> FleetSqlStreams.settings("b:9092", config));
+            assertTrue(e.getMessage().startsWith("fleetConfig " + config + ": "), e.getMessage());
+            assertTrue(e.getMessage().endsWith(bad[1]), e.getMessage());
+        }
+        IOException e = assertThrows(
+                IOException.class, () -> FleetSqlStreams.settings("b:9092", dir.resolve("none.properties")));
+        assertEquals("cannot read fleetConfig " + dir.resolve("none.properties") + ": no such file", e.getMessage());
     }
 }

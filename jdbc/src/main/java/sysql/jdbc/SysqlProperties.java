@@ -55,7 +55,11 @@ import sysql.capture.engine.Recorder;
  *       above is given, else this process's own capture), {@code daemon} or {@code embedded};
  *   <li>{@code replay} — with {@code file}: play the file as if live, at this many times its recorded pace (1: as
  *       recorded), its event times moved to now by a whole number of seconds ({@code sysql export --replay});
- *   <li>{@code socket} — the daemon's socket (default {@code $SYSQL_SOCKET}, else /run/sysql/sysql.sock).
+ *   <li>{@code socket} — the daemon's socket (default {@code $SYSQL_SOCKET}, else /run/sysql/sysql.sock);
+ *   <li>{@code fleetConfig} — a properties file for {@code TABLE(fleet(…))}: Kafka client settings (TLS, SASL,
+ *       timeouts: {@code security.protocol=SASL_SSL}, {@code ssl.truststore.location=…}) and sysql's own
+ *       {@code sysql.control.topic} (sysql.fleet) and {@code sysql.lateness} (seconds, 5); not a server's clients'
+ *       (they cannot run fleet queries).
  * </ul>
  * Calcite's own connection properties pass through. A bad value is a one-line error naming the fix.
  */
@@ -76,7 +80,8 @@ public record SysqlProperties(
         KernelFilter historyFilter,
         int statementMegabytes,
         LiveCapture.Driver driver,
-        double replaySpeed) {
+        double replaySpeed,
+        Path fleetConfig) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
@@ -97,7 +102,8 @@ public record SysqlProperties(
             "scapDir",
             "statementMemory",
             "captureStart",
-            "replay");
+            "replay",
+            "fleetConfig");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");
@@ -142,7 +148,8 @@ public record SysqlProperties(
                         1 << 24,
                         "MiB of rows one statement's sorts, joins and windows may keep"),
                 driver(p),
-                replay(p));
+                replay(p),
+                path(p, "fleetConfig"));
     }
 
     /** {@code replay}: the speed a {@code file} plays at as if live (1 = its recorded pace), or 0 for none. */
@@ -209,7 +216,9 @@ public record SysqlProperties(
     }
 
     QuerySettings querySettings() {
-        QuerySettings q = new QuerySettings(windowGroups, snaplen).withStatementBytes((long) statementMegabytes << 20);
+        QuerySettings q = new QuerySettings(windowGroups, snaplen)
+                .withStatementBytes((long) statementMegabytes << 20)
+                .withFleetConfig(fleetConfig);
         if (scapDir != null) {
             return q.withScapDir(scapDir);
         }

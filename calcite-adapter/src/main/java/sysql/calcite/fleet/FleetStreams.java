@@ -2,8 +2,10 @@
 package sysql.calcite.fleet;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What runs a fleet query for SQL's {@code TABLE(fleet('brokers', 'SELECT STREAM …'))}: the Kafka and Flink side,
@@ -20,8 +22,12 @@ public interface FleetStreams {
      */
     List<Column> columns(String query);
 
-    /** Starts {@code query} over the fleet whose brokers are {@code bootstrap}. */
-    Cursor open(String bootstrap, String query) throws IOException;
+    /**
+     * Starts {@code query} over the fleet whose brokers are {@code bootstrap}, with the Kafka client settings and
+     * fleet settings of the properties file {@code config} (the connection's {@code fleetConfig}), or the defaults
+     * when it is null; a setting no Kafka client knows is an {@link IOException} naming it.
+     */
+    Cursor open(String bootstrap, String query, @Nullable Path config) throws IOException;
 
     /** The rows of a running fleet query. */
     interface Cursor extends AutoCloseable {

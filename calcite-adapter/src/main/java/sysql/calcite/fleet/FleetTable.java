@@ -2,6 +2,7 @@
 package sysql.calcite.fleet;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -37,17 +38,27 @@ public final class FleetTable extends AbstractTable implements ScannableTable, S
     private final FleetStreams streams;
     private final String bootstrap;
     private final String query;
+    private final @Nullable Path config;
     private final List<FleetStreams.Column> columns;
 
-    private FleetTable(FleetStreams streams, String bootstrap, String query, List<FleetStreams.Column> columns) {
+    private FleetTable(
+            FleetStreams streams,
+            String bootstrap,
+            String query,
+            @Nullable Path config,
+            List<FleetStreams.Column> columns) {
         this.streams = streams;
         this.bootstrap = bootstrap;
         this.query = query;
+        this.config = config;
         this.columns = columns;
     }
 
-    /** The table of {@code query} over the fleet at {@code bootstrap}; its problems are one-line SysqlExceptions. */
-    public static FleetTable of(String bootstrap, String query) {
+    /**
+     * The table of {@code query} over the fleet at {@code bootstrap}, with the settings of {@code config} (see {@link
+     * FleetStreams#open}); its problems are one-line SysqlExceptions.
+     */
+    public static FleetTable of(String bootstrap, String query, @Nullable Path config) {
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new SysqlException(
                     "fleet needs the fleet's Kafka brokers first: fleet('broker:9092', 'SELECT STREAM …')");
@@ -59,7 +70,7 @@ public final class FleetTable extends AbstractTable implements ScannableTable, S
                 .findFirst()
                 .orElseThrow(() -> new SysqlException(
                         "fleet queries need the sysql command's fleet support (sysql-cli) on the class path"));
-        return new FleetTable(streams, bootstrap, query, List.copyOf(streams.columns(query)));
+        return new FleetTable(streams, bootstrap, query, config, List.copyOf(streams.columns(query)));
     }
 
     @Override
@@ -114,7 +125,7 @@ public final class FleetTable extends AbstractTable implements ScannableTable, S
         public boolean moveNext() {
             try {
                 if (cursor == null) {
-                    cursor = streams.open(bootstrap, query);
+                    cursor = streams.open(bootstrap, query, config);
                 }
                 while (cancel == null || !cancel.get()) {
                     Object[] row = cursor.poll(100);

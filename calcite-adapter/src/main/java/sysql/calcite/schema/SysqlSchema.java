@@ -175,7 +175,7 @@ public final class SysqlSchema extends AbstractSchema {
                 throw new SysqlException("fleet is off for clients of a server (the server would connect to the"
                         + " brokers and run the query): run it where you are, with sysql fleet or sysql query");
             }
-            return FleetTable.of((String) arguments.get(0), (String) arguments.get(1));
+            return FleetTable.of((String) arguments.get(0), (String) arguments.get(1), settings.fleetConfig());
         }
     };
 
@@ -189,7 +189,7 @@ public final class SysqlSchema extends AbstractSchema {
 
     /** {@code fleet(bootstrap, query)}'s signature (the connection's own function is {@link #fleetFunction}). */
     public static TranslatableTable fleet(String bootstrap, String query) {
-        return FleetTable.of(bootstrap, query);
+        return FleetTable.of(bootstrap, query, null);
     }
 
     /**

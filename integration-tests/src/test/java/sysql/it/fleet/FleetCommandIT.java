@@ -4,6 +4,7 @@ package sysql.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import sysql.testing.Child;
 import sysql.testing.RequiresBpf;
 import sysql.testing.TestData;
@@ -54,6 +56,10 @@ class FleetCommandIT extends Fleets {
     }
 
     @Test
+    @Timeout(
+            value = 5,
+            unit = TimeUnit.MINUTES,
+            threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // rows that never come
     void threeReplayingAgentsAnswerOneFleetQueryWindowByWindow() throws Exception {
         List<Child> agents = new ArrayList<>();
         Child fleet = null;
@@ -68,13 +74,15 @@ class FleetCommandIT extends Fleets {
                         "-r",
                         TestData.scap(FILES.get(i)).toString(),
                         "--replay",
+                        "--control-topic",
+                        "three.control",
                         "--host-name",
                         "host-" + i,
                         "--host-id",
                         "id-" + i));
             }
             for (Child a : agents) {
-                awaitText(a, "takes fleet queries from sysql.fleet", 60);
+                awaitText(a, "takes fleet queries from three.control", 60);
             }
             fleet = Child.sysql(
                     dir,
@@ -82,6 +90,8 @@ class FleetCommandIT extends Fleets {
                     "fleet",
                     "-b",
                     kafka.bootstrap(),
+                    "--control-topic",
+                    "three.control",
                     "--format",
                     "csv",
                     "--lateness",
@@ -132,8 +142,13 @@ class FleetCommandIT extends Fleets {
                 assertTrue(said.contains("host host-" + i + " (id-" + i + ") runs the query"), said);
             }
 
-            // the same query through JDBC, as a table of sysql's SQL: TABLE(fleet(brokers, query))
+            // the same query through JDBC, as a table of sysql's SQL: TABLE(fleet(brokers, query)), its control topic
+            // (and a Kafka client setting) from the connection's fleetConfig
+            Path config = dir.resolve("fleet.properties");
+            Files.writeString(
+                    config, "sysql.control.topic=three.control\nsysql.lateness=2\nclient.dns.lookup=use_all_dns_ips\n");
             jdbcFleet(
+                    config,
                     "SELECT STREAM TUMBLE_START(evt.time, INTERVAL '1' SECOND) AS ws, host.id, COUNT(*) AS c"
                             + " FROM events WHERE evt.dir = '<' GROUP BY TUMBLE(evt.time, INTERVAL '1' SECOND), host.id",
                     total,
@@ -151,12 +166,17 @@ class FleetCommandIT extends Fleets {
     }
 
     /**
-     * Reads {@code TABLE(fleet(…, query))} through {@code jdbc:sysql:} until {@code total} rows are counted, checks
+     * Reads {@code TABLE(fleet(…, query))} through {@code jdbc:sysql:} with the connection property {@code
+     * fleetConfig} = {@code config} until {@code total} rows are counted, checks
      * each host's seconds against {@code expected} (moved by its replay's shift), then cancels the statement.
      */
-    private static void jdbcFleet(String query, long total, List<TreeMap<Long, Long>> expected) throws Exception {
+    private static void jdbcFleet(Path config, String query, long total, List<TreeMap<Long, Long>> expected)
+            throws Exception {
         Map<String, TreeMap<Long, Long>> got = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sysql:file=" + TestData.scap("falco_syscall.scap"));
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("file", TestData.scap("falco_syscall.scap").toString());
+        properties.setProperty("fleetConfig", config.toString());
+        try (Connection c = DriverManager.getConnection("jdbc:sysql:", properties);
                 Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT STREAM * FROM TABLE(fleet('" + kafka.bootstrap() + "', '"
                     + query.replace("'", "''") + "'))");
