@@ -14,7 +14,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * it is null; {@code statementBytes}, the most a statement's sorts, joins' build sides, windows, set operations
  * and value-keeping aggregates may hold, estimated from their rows ({@code MemoryBudget}: beyond it the statement
  * fails in one line); {@code fleetConfig}, the file of Kafka client settings (TLS, SASL...) and sysql's own fleet
- * settings that {@code TABLE(fleet(…))} reads, or null for the defaults.
+ * settings that {@code TABLE(fleet(…))} reads, or null for the defaults; {@code fleetQueries}, whether
+ * {@code TABLE(fleet(…))} may run at all (not for a server's clients: the server would connect out and run it).
  */
 public record QuerySettings(
         int windowGroups,
@@ -22,7 +23,8 @@ public record QuerySettings(
         boolean anyFile,
         @Nullable Path scapDir,
         long statementBytes,
-        @Nullable Path fleetConfig) {
+        @Nullable Path fleetConfig,
+        boolean fleetQueries) {
     /**
      * Half the heap, as estimated (which counts a string shared by many rows once per row, so a statement at its
      * budget often holds much less): past it a statement leaves the rest to the others and to the capture.
@@ -33,17 +35,22 @@ public record QuerySettings(
 
     /** A connection that may read files by any path ({@code scap_file}): every one but a server's clients'. */
     public QuerySettings(int windowGroups, int snaplen) {
-        this(windowGroups, snaplen, true, null, DEFAULT_STATEMENT_BYTES, null);
+        this(windowGroups, snaplen, true, null, DEFAULT_STATEMENT_BYTES, null, true);
     }
 
     /** The same with another memory budget per statement. */
     public QuerySettings withStatementBytes(long bytes) {
-        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, bytes, fleetConfig);
+        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, bytes, fleetConfig, fleetQueries);
     }
 
     /** The same with {@code TABLE(fleet(…))}'s settings from {@code file} (null: the defaults). */
     public QuerySettings withFleetConfig(@Nullable Path file) {
-        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, statementBytes, file);
+        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, statementBytes, file, fleetQueries);
+    }
+
+    /** The same without {@code TABLE(fleet(…))} (a server's clients). */
+    public QuerySettings withoutFleetQueries() {
+        return new QuerySettings(windowGroups, snaplen, anyFile, scapDir, statementBytes, fleetConfig, false);
     }
 
     /**
@@ -51,7 +58,7 @@ public record QuerySettings(
      * paths for it to open.
      */
     public QuerySettings withoutFiles() {
-        return new QuerySettings(windowGroups, snaplen, false, null, statementBytes, fleetConfig);
+        return new QuerySettings(windowGroups, snaplen, false, null, statementBytes, fleetConfig, fleetQueries);
     }
 
     /**
@@ -59,7 +66,7 @@ public record QuerySettings(
      * --scap-dir}); null: no file at all.
      */
     public QuerySettings withScapDir(@Nullable Path dir) {
-        return new QuerySettings(windowGroups, snaplen, false, dir, statementBytes, fleetConfig);
+        return new QuerySettings(windowGroups, snaplen, false, dir, statementBytes, fleetConfig, fleetQueries);
     }
 
     public QuerySettings {

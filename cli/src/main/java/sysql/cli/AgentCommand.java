@@ -245,6 +245,9 @@ final class AgentCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }
+            // a query still ending (its statement slow to cancel) is no longer this agent's: a retry's control topic
+            // may start it again, and it does not count against --max-queries there
+            jobs.clear();
             producer.close(Duration.ofSeconds(5));
         }
     }

@@ -166,7 +166,6 @@ final class DaemonCommand implements Callable<Integer> {
         server.awaitClose();
         closed.set(true);
         if (fleetAgent != null) {
-            fleetAgent.interrupt(); // a wait for an absent broker ends now
             try {
                 fleetAgent.join(15_000);
             } catch (InterruptedException e) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -201,11 +202,16 @@ final class FleetControl {
     static KafkaConsumer<byte[], byte[]> tail(Properties consumer, String topic) {
         KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        TopicPartition p = new TopicPartition(topic, 0);
-        c.assign(List.of(p));
-        c.seekToEnd(List.of(p));
-        c.position(p, Duration.ofSeconds(30));
-        return c;
+        try {
+            TopicPartition p = new TopicPartition(topic, 0);
+            c.assign(List.of(p));
+            c.seekToEnd(List.of(p));
+            c.position(p, Duration.ofSeconds(30));
+            return c;
+        } catch (RuntimeException e) {
+            c.close(CloseOptions.timeout(Duration.ZERO)); // an agent that tries again makes a new one
+            throw e;
+        }
     }
 
     /** The messages of one poll. */

@@ -2,9 +2,9 @@
 package sysql.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,11 +47,16 @@ public final class FleetSqlStreams implements FleetStreams {
             return new FleetJob.Settings(bootstrap, FleetControl.DEFAULT_TOPIC, Map.of(), DEFAULT_LATENESS);
         }
         Properties file = new Properties();
-        try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-            file.load(r);
+        // as Kafka's own tools read their client configs: a properties file of ISO-8859-1 with \\u escapes
+        try (InputStream in = Files.newInputStream(config)) {
+            file.load(in);
         } catch (IOException e) {
-            throw new IOException("cannot read fleetConfig " + config + ": "
-                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+            String why = e instanceof NoSuchFileException
+                    ? "no such file"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IOException("cannot read fleetConfig " + config + ": " + why, e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot read fleetConfig " + config + ": " + e.getMessage(), e);
         }
         Map<String, String> kafka = new LinkedHashMap<>();
         file.stringPropertyNames().stream()

@@ -45,7 +45,10 @@ final class KafkaOptions {
      */
     static String settingsProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException) {
+            // a broker name DNS does not know (yet) is an absent broker, not a wrong setting: Kafka's clients say
+            // "No resolvable bootstrap urls" with a ConfigException
+            if (t instanceof ConfigException
+                    && (t.getMessage() == null || !t.getMessage().contains("resolvable"))) {
                 return firstLine(t);
             }
         }

@@ -77,6 +77,15 @@ class FleetOptionsTest {
                 CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "--speed", "2"),
                 "sysql agent",
                 "--speed is the pace of --replay: add --replay (and -r FILE)");
+        // a broker name DNS does not know is an absent broker (a daemon tries it again), not a wrong setting
+        String[] unresolved = CaptureCommandTest.run("agent", "-b", "no-such-host.invalid:9092");
+        assertEquals("1", unresolved[0], unresolved[1]);
+        assertTrue(
+                unresolved[1]
+                        .strip()
+                        .startsWith("sysql agent: cannot reach the control topic sysql.fleet at"
+                                + " no-such-host.invalid:9092: "),
+                unresolved[1]);
         // a value Kafka refuses: said as such (not "cannot reach"), and the agent does not try again
         assertOneLineError(
                 CaptureCommandTest.run("agent", "-b", "127.0.0.1:1", "-X", "default.api.timeout.ms=2000"),

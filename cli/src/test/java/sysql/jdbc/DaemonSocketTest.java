@@ -159,6 +159,13 @@ class DaemonSocketTest {
         p.setProperty("snaplen", "256");
         assertFalse(DaemonSocket.useDaemon(p), "a capture setting of one's own is an embedded capture");
         p.remove("snaplen");
+        // fleet queries run in the process, with its fleetConfig: never the daemon's
+        p.setProperty("fleetConfig", tmp.resolve("fleet.properties").toString());
+        assertFalse(DaemonSocket.useDaemon(p), "a fleetConfig is an embedded engine's");
+        p.setProperty("engine", "daemon");
+        SQLException fleet = assertThrows(SQLException.class, () -> DaemonSocket.useDaemon(p));
+        assertTrue(fleet.getMessage().startsWith("fleetConfig is for fleet queries, which the daemon does not run"));
+        p.remove("fleetConfig");
         p.setProperty("engine", "embedded");
         assertFalse(DaemonSocket.useDaemon(p));
         p.setProperty("engine", "daemon");

@@ -586,6 +586,14 @@ class ServeIT {
                 e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT proc.nme FROM events"));
                 assertTrue(e.getMessage().contains("did you mean proc.name"), e.getMessage());
                 assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+                // a fleet query would make the server connect out and run Flink: refused, though this server lets
+                // its clients read any file (scapFile=on)
+                e = assertThrows(
+                        SQLException.class,
+                        () -> s.executeQuery("SELECT STREAM * FROM TABLE(fleet('127.0.0.1:1',"
+                                + " 'SELECT STREAM proc.name FROM events'))"));
+                assertTrue(e.getMessage().contains("fleet is off for clients of a server"), e.getMessage());
+                assertEquals(1, e.getMessage().lines().count(), e.getMessage());
             }
             List<Statement> statements = new ArrayList<>();
             for (int i = 0; i < 4; i++) {

@@ -99,6 +99,17 @@ public final class DaemonSocket {
         if (mode == Mode.AUTO && CAPTURE_PROPERTIES.stream().anyMatch(k -> p.getProperty(k) != null)) {
             return false;
         }
+        String fleetConfig = p.getProperty("fleetConfig");
+        if (fleetConfig != null && !fleetConfig.isBlank()) {
+            // TABLE(fleet(…)) runs in the process whose connection it is, and the daemon runs none for its clients
+            if (mode == Mode.DAEMON) {
+                throw new java.sql.SQLException(
+                        "fleetConfig is for fleet queries, which the daemon does not run for its clients: leave out"
+                                + " engine=daemon (--engine daemon)",
+                        "HY024");
+            }
+            return false;
+        }
         Path path = path(p);
         if (mode == Mode.AUTO && !Files.exists(path)) {
             Path dir = path.toAbsolutePath().getParent();

@@ -59,7 +59,9 @@ import sysql.capture.engine.Recorder;
  *   <li>{@code fleetConfig} — a properties file for {@code TABLE(fleet(…))}: Kafka client settings (TLS, SASL,
  *       timeouts: {@code security.protocol=SASL_SSL}, {@code ssl.truststore.location=…}) and sysql's own
  *       {@code sysql.control.topic} (sysql.fleet) and {@code sysql.lateness} (seconds, 5); not a server's clients'
- *       (they cannot run fleet queries).
+ *       (they cannot run fleet queries);
+ *   <li>{@code fleet} — {@code on} (default) lets {@code TABLE(fleet(…))} run; {@code off} refuses it (a server sets
+ *       it for its clients, whose fleet queries would make it connect out and run them).
  * </ul>
  * Calcite's own connection properties pass through. A bad value is a one-line error naming the fix.
  */
@@ -81,7 +83,8 @@ public record SysqlProperties(
         int statementMegabytes,
         LiveCapture.Driver driver,
         double replaySpeed,
-        Path fleetConfig) {
+        Path fleetConfig,
+        boolean fleetQueries) {
     public static final Set<String> NAMES = Set.of(
             "file",
             "snaplen",
@@ -103,7 +106,8 @@ public record SysqlProperties(
             "statementMemory",
             "captureStart",
             "replay",
-            "fleetConfig");
+            "fleetConfig",
+            "fleet");
 
     static SysqlProperties parse(Properties p) throws SQLException {
         String file = p.getProperty("file");
@@ -149,7 +153,8 @@ public record SysqlProperties(
                         "MiB of rows one statement's sorts, joins and windows may keep"),
                 driver(p),
                 replay(p),
-                path(p, "fleetConfig"));
+                path(p, "fleetConfig"),
+                onOff(p, "fleet", true));
     }
 
     /** {@code replay}: the speed a {@code file} plays at as if live (1 = its recorded pace), or 0 for none. */
@@ -219,6 +224,9 @@ public record SysqlProperties(
         QuerySettings q = new QuerySettings(windowGroups, snaplen)
                 .withStatementBytes((long) statementMegabytes << 20)
                 .withFleetConfig(fleetConfig);
+        if (!fleetQueries) {
+            q = q.withoutFleetQueries();
+        }
         if (scapDir != null) {
             return q.withScapDir(scapDir);
         }

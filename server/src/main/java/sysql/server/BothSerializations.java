@@ -97,6 +97,10 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
             if (header != null) {
                 // a header's bytes reach us as ISO-8859-1 characters: a client that put UTF-8 there meant UTF-8
                 String json = headerText(header);
+                if (hasBody(request)) {
+                    // the request is in the header: a body beside it is not read, so the connection cannot be kept
+                    response.setHeader(HttpHeader.CONNECTION.asString(), "close");
+                }
                 writeJson(response, Caller.as(caller, () -> wire.json(json)));
                 return;
             }
@@ -388,10 +392,6 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
     }
 
     /**
-     * Answers {@code status} with one line of text, as {@link OneLineErrorPage} does ({@code HTTP 429: …});
-     * {@code close}: and closes the connection after it (its request's body was not read).
-     */
-    /**
      * Whether {@code request} comes with a body: an answer given before it is read must close the connection
      * ({@link #refuse}'s {@code close}), since Jetty drops such a connection just after the answer, and a client
      * the answer told to keep it would send its next request into the close and get no answer.
@@ -400,6 +400,10 @@ final class BothSerializations extends AbstractHandler implements AvaticaHandler
         return request.getContentLengthLong() > 0 || request.getHeader(HttpHeader.TRANSFER_ENCODING.asString()) != null;
     }
 
+    /**
+     * Answers {@code status} with one line of text, as {@link OneLineErrorPage} does ({@code HTTP 429: …});
+     * {@code close}: and closes the connection after it (its request's body was not read).
+     */
     static void refuse(HttpServletResponse response, int status, String message, boolean close) throws IOException {
         byte[] bytes = OneLineErrorPage.line(status, message).getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);

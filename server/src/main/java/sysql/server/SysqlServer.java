@@ -267,6 +267,8 @@ public final class SysqlServer implements AutoCloseable {
         // clients may not make the server open paths (it runs as root): only the regular files under its --scap-dir
         // (scapDir), or any path if the server says so (scapFile=on)
         engine.putIfAbsent("scapFile", "off");
+        // nor connect out to a fleet's brokers and run its Flink job, whatever scapFile says
+        engine.setProperty("fleet", "off");
         Connection held;
         try {
             // Opens the capture now: a missing privilege stops the server before it listens, and history fills.

@@ -171,7 +171,7 @@ public final class SysqlSchema extends AbstractSchema {
 
         @Override
         public TranslatableTable apply(List<? extends @Nullable Object> arguments) {
-            if (!settings.anyFile()) {
+            if (!settings.fleetQueries() || !settings.anyFile()) {
                 throw new SysqlException("fleet is off for clients of a server (the server would connect to the"
                         + " brokers and run the query): run it where you are, with sysql fleet or sysql query");
             }
