@@ -172,8 +172,9 @@ public final class SysqlSchema extends AbstractSchema {
         @Override
         public TranslatableTable apply(List<? extends @Nullable Object> arguments) {
             if (!settings.fleetQueries() || !settings.anyFile()) {
-                throw new SysqlException("fleet is off for clients of a server (the server would connect to the"
-                        + " brokers and run the query): run it where you are, with sysql fleet or sysql query");
+                throw new SysqlException("fleet is off for clients of a server or of the sysql daemon (it would"
+                        + " connect to the brokers and run the query): run it in your own process, with sysql fleet"
+                        + " or with --engine embedded (engine=embedded)");
             }
             return FleetTable.of((String) arguments.get(0), (String) arguments.get(1), settings.fleetConfig());
         }
